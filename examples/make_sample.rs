@@ -1,0 +1,114 @@
+//! Rebuilds `sample_data/open-source-ai.stance.ron` from `sample_data/open-source-ai-oped.txt`.
+//!
+//! Run: `cargo run --example make_sample`. Timestamps come from a fixed clock so the file is
+//! reproducible byte for byte (except for the random ids).
+
+use std::path::Path;
+
+use stancemark::model::{ArticleMeta, Project, StanceId, TextRange};
+use stancemark::store;
+use stancemark::workspace::{SteppingClock, Workspace};
+
+/// (passage, stance, note): each passage occurs once in the article.
+const ANNOTATIONS: &[(&str, &str, &str)] = &[
+    (
+        "Washington's appetite for AI regulation is growing rapidly.",
+        "regulation",
+        "Sets the scene: regulatory momentum in the US.",
+    ),
+    (
+        "a presidential executive order reviewing AI models, congressional proposals for new legislation",
+        "regulation",
+        "Concrete instruments: executive order and bills.",
+    ),
+    (
+        "restrictions preventing foreign nationals from accessing advanced AI systems",
+        "security",
+        "Access controls justified on national-security grounds.",
+    ),
+    (
+        "this regulatory momentum could inadvertently target open source AI—a move they argue would fundamentally damage American innovation",
+        "pro-open-source",
+        "Core thesis of the op-ed.",
+    ),
+    (
+        "more than 90% of the world's software built on open source principles",
+        "pro-open-source",
+        "Empirical claim; no source given in the summary.",
+    ),
+    (
+        "That foundation has generated over $8 trillion in economic value",
+        "pro-open-source",
+        "Economic-value argument, attributed to the authors.",
+    ),
+    (
+        "Restricting it would concentrate AI power among a handful of well-resourced corporations",
+        "pro-open-source",
+        "Market-concentration argument.",
+    ),
+    (
+        "The authors frame open source as embodying core American principles: education, competition, and innovation.",
+        "pro-open-source",
+        "Values framing.",
+    ),
+    (
+        "The authors emphasize that these systems are safe and secure, countering narratives that paint open development as inherently risky.",
+        "security",
+        "Counter-claim on safety: open source is not inherently risky.",
+    ),
+    (
+        "While national security concerns drive some regulatory proposals, the authors caution that broad restrictions could sweep open source development into their scope",
+        "regulation",
+        "Warns of regulatory scope creep.",
+    ),
+    (
+        "national security concerns drive some regulatory proposals",
+        "security",
+        "Nested: security as the driver of regulation.",
+    ),
+    (
+        "potentially cementing the advantages of a few dominant players while eliminating pathways for new entrants and academic researchers",
+        "pro-open-source",
+        "Competition argument restated.",
+    ),
+];
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data");
+    let mut article = store::import_article(&dir.join("open-source-ai-oped.txt"))?;
+    article.source_path = Some("sample_data/open-source-ai-oped.txt".to_owned());
+    article.meta = ArticleMeta {
+        author: Some("Omega editorial team (summarising Kevin Xu and a co-author)".to_owned()),
+        outlet: Some("AI Watch".to_owned()),
+        date: None,
+        url: None,
+    };
+    let text = article.text.clone();
+    let mut ws = Workspace::new(
+        Project::new("Open-source AI regulation (sample)"),
+        None,
+        Box::new(SteppingClock::default()),
+    );
+    ws.annotator = "sample".to_owned();
+    let article_id = ws.add_article(article)?;
+    for (passage, stance, note) in ANNOTATIONS {
+        let byte = text
+            .find(passage)
+            .ok_or_else(|| format!("passage not in article: {passage}"))?;
+        let start = text[..byte].chars().count();
+        let range = TextRange {
+            start,
+            end: start + passage.chars().count(),
+        };
+        ws.add_annotation(article_id, range, &StanceId::new(*stance), note)?;
+    }
+    let out = dir.join("open-source-ai.stance.ron");
+    ws.save_as(&out)?;
+    let _ = std::fs::remove_file(dir.join("open-source-ai.stance.ron.bak"));
+    println!(
+        "wrote {} annotations to {}",
+        ws.project().annotations.len(),
+        out.display()
+    );
+    Ok(())
+}

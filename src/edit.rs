@@ -1,0 +1,151 @@
+//! Primitive, invertible edits of a [`Project`].
+//!
+//! Every change an analyst makes is expressed as an [`Edit`]; applying one returns the edit that
+//! undoes it. Composite changes (removing an article together with its annotations) are
+//! [`Edit::Batch`]es, whose inverse is the reversed batch of inverses. This is the single
+//! mechanism behind undo/redo, so it is kept small and exhaustively tested.
+
+use thiserror::Error;
+
+use crate::model::{Annotation, AnnotationId, Article, ArticleId, Project, Stance, StanceId};
+
+/// A change to a project that can be applied and inverted.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Edit {
+    /// Insert an annotation at a position in the project's list.
+    InsertAnnotation(usize, Box<Annotation>),
+    /// Remove the annotation with this id.
+    RemoveAnnotation(AnnotationId),
+    /// Replace the annotation with the same id.
+    ReplaceAnnotation(Box<Annotation>),
+    /// Insert an article at a position in the project's list.
+    InsertArticle(usize, Box<Article>),
+    /// Remove the article with this id (its annotations must be removed first).
+    RemoveArticle(ArticleId),
+    /// Replace the article with the same id.
+    ReplaceArticle(Box<Article>),
+    /// Insert a stance at a position in the scheme.
+    InsertStance(usize, Stance),
+    /// Remove the stance with this id (annotations using it must be removed first).
+    RemoveStance(StanceId),
+    /// Replace the stance with the same id.
+    ReplaceStance(Stance),
+    /// Rename the project.
+    RenameProject(String),
+    /// Several edits applied in order.
+    Batch(Vec<Edit>),
+}
+
+/// Why an edit could not be applied. The project is left unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum EditError {
+    /// The target of the edit does not exist.
+    #[error("{0} not found")]
+    NotFound(String),
+    /// The edit would break an invariant of the project.
+    #[error("{0}")]
+    Invalid(String),
+}
+
+fn position<T>(items: &[T], matches: impl Fn(&T) -> bool, what: &str) -> Result<usize, EditError> {
+    items
+        .iter()
+        .position(matches)
+        .ok_or_else(|| EditError::NotFound(what.to_owned()))
+}
+
+impl Edit {
+    /// Applies the edit and returns its inverse. On error nothing has changed.
+    pub fn apply(self, project: &mut Project) -> Result<Edit, EditError> {
+        match self {
+            Edit::InsertAnnotation(index, ann) => {
+                if project.annotation(ann.id).is_some() {
+                    return Err(EditError::Invalid(format!("annotation {} exists", ann.id)));
+                }
+                let id = ann.id;
+                project
+                    .annotations
+                    .insert(index.min(project.annotations.len()), *ann);
+                Ok(Edit::RemoveAnnotation(id))
+            }
+            Edit::RemoveAnnotation(id) => {
+                let i = position(&project.annotations, |a| a.id == id, "annotation")?;
+                let ann = project.annotations.remove(i);
+                Ok(Edit::InsertAnnotation(i, Box::new(ann)))
+            }
+            Edit::ReplaceAnnotation(ann) => {
+                let i = position(&project.annotations, |a| a.id == ann.id, "annotation")?;
+                let old = std::mem::replace(&mut project.annotations[i], *ann);
+                Ok(Edit::ReplaceAnnotation(Box::new(old)))
+            }
+            Edit::InsertArticle(index, article) => {
+                if project.article(article.id).is_some() {
+                    return Err(EditError::Invalid(format!("article {} exists", article.id)));
+                }
+                let id = article.id;
+                project
+                    .articles
+                    .insert(index.min(project.articles.len()), *article);
+                Ok(Edit::RemoveArticle(id))
+            }
+            Edit::RemoveArticle(id) => {
+                let i = position(&project.articles, |a| a.id == id, "article")?;
+                if project.annotations.iter().any(|a| a.article == id) {
+                    return Err(EditError::Invalid(
+                        "article still has annotations".to_owned(),
+                    ));
+                }
+                let article = project.articles.remove(i);
+                Ok(Edit::InsertArticle(i, Box::new(article)))
+            }
+            Edit::ReplaceArticle(article) => {
+                let i = position(&project.articles, |a| a.id == article.id, "article")?;
+                let old = std::mem::replace(&mut project.articles[i], *article);
+                Ok(Edit::ReplaceArticle(Box::new(old)))
+            }
+            Edit::InsertStance(index, stance) => {
+                if project.stances.get(&stance.id).is_some() {
+                    return Err(EditError::Invalid(format!("stance `{}` exists", stance.id)));
+                }
+                let id = stance.id.clone();
+                let scheme = &mut project.stances.0;
+                scheme.insert(index.min(scheme.len()), stance);
+                Ok(Edit::RemoveStance(id))
+            }
+            Edit::RemoveStance(id) => {
+                let i = position(&project.stances.0, |s| s.id == id, "stance")?;
+                if project.stance_usage(&id) > 0 {
+                    return Err(EditError::Invalid(format!("stance `{id}` is in use")));
+                }
+                let stance = project.stances.0.remove(i);
+                Ok(Edit::InsertStance(i, stance))
+            }
+            Edit::ReplaceStance(stance) => {
+                let i = position(&project.stances.0, |s| s.id == stance.id, "stance")?;
+                let old = std::mem::replace(&mut project.stances.0[i], stance);
+                Ok(Edit::ReplaceStance(old))
+            }
+            Edit::RenameProject(name) => Ok(Edit::RenameProject(std::mem::replace(
+                &mut project.name,
+                name,
+            ))),
+            Edit::Batch(edits) => {
+                let mut inverses = Vec::with_capacity(edits.len());
+                for edit in edits {
+                    match edit.apply(project) {
+                        Ok(inverse) => inverses.push(inverse),
+                        Err(e) => {
+                            // Roll back what was applied so the project is unchanged.
+                            for inverse in inverses.into_iter().rev() {
+                                let _ = inverse.apply(project);
+                            }
+                            return Err(e);
+                        }
+                    }
+                }
+                inverses.reverse();
+                Ok(Edit::Batch(inverses))
+            }
+        }
+    }
+}

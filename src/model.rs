@@ -1,0 +1,503 @@
+//! The project model: articles, the stance scheme and annotations.
+//!
+//! Invariants (checked by [`Project::validate`] on every load):
+//! - every id is unique within its kind;
+//! - an annotation's range is a non-empty, half-open `[start, end)` range of **Unicode code
+//!   points** (Rust `char`s, Python `str` indices) inside its article's text, and its `quote`
+//!   equals that slice of the text;
+//! - an annotation's stance exists in the scheme and its article exists in the project;
+//! - article text is UTF-8 with `\n` line endings only (see [`crate::text::normalize_newlines`]).
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::text;
+
+/// Identifies an article within a project.
+pub type ArticleId = Uuid;
+/// Identifies an annotation within a project.
+pub type AnnotationId = Uuid;
+
+/// Identifies a stance: a short, stable slug such as `regulation`. Labels may change; ids do not,
+/// so exports stay comparable across renames.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct StanceId(pub String);
+
+impl StanceId {
+    /// Wraps a slug as a stance id.
+    pub fn new(slug: impl Into<String>) -> Self {
+        Self(slug.into())
+    }
+
+    /// The slug as a string slice.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for StanceId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// An sRGB colour, stored as `#rrggbb` in files so it reads well in RON, JSON and spreadsheets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Rgb(pub [u8; 3]);
+
+impl Rgb {
+    /// `#rrggbb` form.
+    pub fn to_hex(self) -> String {
+        let [r, g, b] = self.0;
+        format!("#{r:02x}{g:02x}{b:02x}")
+    }
+
+    /// Parses `#rrggbb` (the `#` is optional).
+    pub fn from_hex(s: &str) -> Option<Self> {
+        let s = s.strip_prefix('#').unwrap_or(s);
+        if s.len() != 6 || !s.is_ascii() {
+            return None;
+        }
+        let byte = |i: usize| u8::from_str_radix(&s[i..i + 2], 16).ok();
+        Some(Self([byte(0)?, byte(2)?, byte(4)?]))
+    }
+}
+
+impl Serialize for Rgb {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.to_hex())
+    }
+}
+
+impl<'de> Deserialize<'de> for Rgb {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(deserializer)?;
+        Rgb::from_hex(&s).ok_or_else(|| {
+            serde::de::Error::custom(format!("invalid colour {s:?}, expected #rrggbb"))
+        })
+    }
+}
+
+/// One category of the coding scheme, e.g. `regulation`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stance {
+    /// Stable slug; never shown as the label.
+    pub id: StanceId,
+    /// What the analyst sees.
+    pub label: String,
+    /// Highlight colour.
+    pub color: Rgb,
+    /// What the stance means, for consistent coding across analysts.
+    #[serde(default)]
+    pub description: String,
+    /// Digit key `1`–`9` that applies this stance to the current selection.
+    #[serde(default)]
+    pub hotkey: Option<u8>,
+}
+
+/// The stances of a project, in display order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct StanceScheme(pub Vec<Stance>);
+
+impl Default for StanceScheme {
+    /// The scheme every new project starts with: `pro-open-source`, `regulation`, `security`.
+    fn default() -> Self {
+        let stance = |id: &str, color: [u8; 3], description: &str, hotkey: u8| Stance {
+            id: StanceId::new(id),
+            label: id.to_owned(),
+            color: Rgb(color),
+            description: description.to_owned(),
+            hotkey: Some(hotkey),
+        };
+        Self(vec![
+            stance(
+                "pro-open-source",
+                [46, 160, 67],
+                "Argues for open-source development, openness or its benefits.",
+                1,
+            ),
+            stance(
+                "regulation",
+                [52, 120, 246],
+                "Describes, proposes or argues about government rules and oversight.",
+                2,
+            ),
+            stance(
+                "security",
+                [230, 126, 34],
+                "Raises national-security, safety or misuse concerns.",
+                3,
+            ),
+        ])
+    }
+}
+
+impl StanceScheme {
+    /// The stance with this id.
+    pub fn get(&self, id: &StanceId) -> Option<&Stance> {
+        self.0.iter().find(|s| &s.id == id)
+    }
+
+    /// The stance bound to a digit hotkey.
+    pub fn by_hotkey(&self, digit: u8) -> Option<&Stance> {
+        self.0.iter().find(|s| s.hotkey == Some(digit))
+    }
+
+    /// The lowest digit 1–9 not yet bound, for a newly added stance.
+    pub fn free_hotkey(&self) -> Option<u8> {
+        (1..=9).find(|d| self.by_hotkey(*d).is_none())
+    }
+
+    /// A slug derived from `label` that no stance uses yet (`my-stance`, `my-stance-2`, …).
+    pub fn unique_id_for(&self, label: &str) -> StanceId {
+        let mut base: String = label
+            .trim()
+            .to_lowercase()
+            .chars()
+            .map(|c| if c.is_alphanumeric() { c } else { '-' })
+            .collect();
+        while base.contains("--") {
+            base = base.replace("--", "-");
+        }
+        let base = base.trim_matches('-');
+        let base = if base.is_empty() { "stance" } else { base };
+        let mut candidate = base.to_owned();
+        let mut n = 2;
+        while self.get(&StanceId::new(candidate.clone())).is_some() {
+            candidate = format!("{base}-{n}");
+            n += 1;
+        }
+        StanceId::new(candidate)
+    }
+}
+
+/// Bibliographic details of an article; all optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArticleMeta {
+    /// Who wrote it.
+    #[serde(default)]
+    pub author: Option<String>,
+    /// Where it appeared (newspaper, journal, agency).
+    #[serde(default)]
+    pub outlet: Option<String>,
+    /// Publication date as written by the analyst (free form, e.g. `2025-03-01`).
+    #[serde(default)]
+    pub date: Option<String>,
+    /// Where it can be found online.
+    #[serde(default)]
+    pub url: Option<String>,
+}
+
+/// A text under analysis. The full text is embedded so a project file is self-contained.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Article {
+    /// Stable id.
+    pub id: ArticleId,
+    /// Display title.
+    pub title: String,
+    /// The file it was imported from, for reference only (the text never reloads silently).
+    #[serde(default)]
+    pub source_path: Option<String>,
+    /// Author, outlet, date, URL.
+    #[serde(default)]
+    pub meta: ArticleMeta,
+    /// Full text, UTF-8, `\n` line endings.
+    pub text: String,
+}
+
+impl Article {
+    /// A new article with a fresh id; the text's line endings are normalised.
+    pub fn new(title: impl Into<String>, text: &str) -> Self {
+        Self {
+            id: Uuid::new_v4(),
+            title: title.into(),
+            source_path: None,
+            meta: ArticleMeta::default(),
+            text: text::normalize_newlines(text),
+        }
+    }
+
+    /// Length of the text in code points (the unit of every offset).
+    pub fn char_len(&self) -> usize {
+        self.text.chars().count()
+    }
+}
+
+/// A half-open range `[start, end)` of code-point offsets into an article's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct TextRange {
+    /// First code point included.
+    pub start: usize,
+    /// First code point after the range.
+    pub end: usize,
+}
+
+impl TextRange {
+    /// A range from two offsets in either order (a selection may be dragged backwards).
+    pub fn ordered(a: usize, b: usize) -> Self {
+        Self {
+            start: a.min(b),
+            end: a.max(b),
+        }
+    }
+
+    /// Number of code points covered.
+    pub fn len(&self) -> usize {
+        self.end.saturating_sub(self.start)
+    }
+
+    /// True when nothing is covered.
+    pub fn is_empty(&self) -> bool {
+        self.end <= self.start
+    }
+
+    /// True when the two ranges share at least one code point.
+    pub fn overlaps(&self, other: &TextRange) -> bool {
+        self.start < other.end && other.start < self.end
+    }
+}
+
+/// A highlighted passage tagged with a stance.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Annotation {
+    /// Stable id.
+    pub id: AnnotationId,
+    /// The article the passage belongs to.
+    pub article: ArticleId,
+    /// Code-point offsets into the article text.
+    pub range: TextRange,
+    /// The exact passage, `text[start..end]` in code points.
+    pub quote: String,
+    /// The stance it is tagged with.
+    pub stance: StanceId,
+    /// The analyst's free-text note (may be empty).
+    #[serde(default)]
+    pub note: String,
+    /// Who made it.
+    #[serde(default)]
+    pub annotator: String,
+    /// When it was made.
+    pub created: DateTime<Utc>,
+    /// When its stance or note last changed.
+    pub modified: DateTime<Utc>,
+}
+
+/// Everything an analyst works on: articles, a stance scheme, annotations.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Project {
+    /// Display name.
+    pub name: String,
+    /// The coding scheme.
+    #[serde(default)]
+    pub stances: StanceScheme,
+    /// The articles, in the order the analyst arranged them.
+    #[serde(default)]
+    pub articles: Vec<Article>,
+    /// All annotations of all articles.
+    #[serde(default)]
+    pub annotations: Vec<Annotation>,
+}
+
+impl Default for Project {
+    fn default() -> Self {
+        Self::new("Untitled project")
+    }
+}
+
+/// A broken record found by [`Project::validate`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// What is wrong, in words an analyst can act on.
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl Project {
+    /// An empty project with the default stance scheme.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            stances: StanceScheme::default(),
+            articles: Vec::new(),
+            annotations: Vec::new(),
+        }
+    }
+
+    /// The article with this id.
+    pub fn article(&self, id: ArticleId) -> Option<&Article> {
+        self.articles.iter().find(|a| a.id == id)
+    }
+
+    /// The annotation with this id.
+    pub fn annotation(&self, id: AnnotationId) -> Option<&Annotation> {
+        self.annotations.iter().find(|a| a.id == id)
+    }
+
+    /// Annotations of one article, sorted by start offset (then end).
+    pub fn annotations_of(&self, article: ArticleId) -> Vec<&Annotation> {
+        let mut list: Vec<&Annotation> = self
+            .annotations
+            .iter()
+            .filter(|a| a.article == article)
+            .collect();
+        list.sort_by_key(|a| (a.range.start, a.range.end));
+        list
+    }
+
+    /// How many annotations use a stance (asked before removing it).
+    pub fn stance_usage(&self, stance: &StanceId) -> usize {
+        self.annotations
+            .iter()
+            .filter(|a| &a.stance == stance)
+            .count()
+    }
+
+    /// Every broken invariant (see the module docs); empty when the project is sound.
+    pub fn validate(&self) -> Vec<Problem> {
+        use std::collections::{HashMap, HashSet};
+        let mut problems = Vec::new();
+        let mut report = |message: String| problems.push(Problem { message });
+
+        let mut stance_ids = HashSet::new();
+        for s in &self.stances.0 {
+            if !stance_ids.insert(&s.id) {
+                report(format!("duplicate stance id `{}`", s.id));
+            }
+        }
+        let mut articles: HashMap<ArticleId, (&Article, usize)> = HashMap::new();
+        for a in &self.articles {
+            if articles.insert(a.id, (a, a.char_len())).is_some() {
+                report(format!("duplicate article id {} (\"{}\")", a.id, a.title));
+            }
+            if a.text.contains('\r') {
+                report(format!(
+                    "article \"{}\" contains carriage returns; line endings must be \\n",
+                    a.title
+                ));
+            }
+        }
+        let mut annotation_ids = HashSet::new();
+        for ann in &self.annotations {
+            if !annotation_ids.insert(ann.id) {
+                report(format!("duplicate annotation id {}", ann.id));
+            }
+            if !stance_ids.contains(&ann.stance) {
+                report(format!(
+                    "annotation {} uses unknown stance `{}`",
+                    ann.id, ann.stance
+                ));
+            }
+            let Some((article, len)) = articles.get(&ann.article) else {
+                report(format!(
+                    "annotation {} belongs to unknown article {}",
+                    ann.id, ann.article
+                ));
+                continue;
+            };
+            if ann.range.is_empty() || ann.range.end > *len {
+                report(format!(
+                    "annotation {} has range {}..{} outside article \"{}\" ({} characters)",
+                    ann.id, ann.range.start, ann.range.end, article.title, len
+                ));
+                continue;
+            }
+            let actual = text::slice_chars(&article.text, ann.range);
+            if actual != ann.quote {
+                report(format!(
+                    "annotation {} quotes {:?} but the article has {:?} at {}..{}",
+                    ann.id,
+                    text::snippet(&ann.quote, 40),
+                    text::snippet(actual, 40),
+                    ann.range.start,
+                    ann.range.end
+                ));
+            }
+        }
+        problems
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rgb_hex_round_trip() {
+        let c = Rgb([1, 171, 255]);
+        assert_eq!(c.to_hex(), "#01abff");
+        assert_eq!(Rgb::from_hex("#01abff"), Some(c));
+        assert_eq!(Rgb::from_hex("01ABFF"), Some(c));
+        assert_eq!(Rgb::from_hex("#01abf"), None);
+        assert_eq!(Rgb::from_hex("#é1abff"), None);
+    }
+
+    #[test]
+    fn default_scheme_has_three_stances_with_hotkeys() {
+        let scheme = StanceScheme::default();
+        let ids: Vec<_> = scheme.0.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, ["pro-open-source", "regulation", "security"]);
+        assert_eq!(scheme.by_hotkey(2).unwrap().id.as_str(), "regulation");
+        assert_eq!(scheme.free_hotkey(), Some(4));
+    }
+
+    #[test]
+    fn unique_id_for_slugifies_and_avoids_clashes() {
+        let scheme = StanceScheme::default();
+        assert_eq!(
+            scheme.unique_id_for("Economic  Growth!").as_str(),
+            "economic-growth"
+        );
+        assert_eq!(scheme.unique_id_for("Regulation").as_str(), "regulation-2");
+        assert_eq!(scheme.unique_id_for("  ").as_str(), "stance");
+    }
+
+    #[test]
+    fn validate_reports_each_broken_invariant() {
+        let mut p = Project::new("p");
+        let art = Article::new("a", "héllo wörld");
+        let now = DateTime::<Utc>::UNIX_EPOCH;
+        let good = Annotation {
+            id: Uuid::new_v4(),
+            article: art.id,
+            range: TextRange { start: 0, end: 5 },
+            quote: "héllo".into(),
+            stance: StanceId::new("security"),
+            note: String::new(),
+            annotator: "t".into(),
+            created: now,
+            modified: now,
+        };
+        p.articles.push(art.clone());
+        p.annotations.push(good.clone());
+        assert!(p.validate().is_empty(), "{:?}", p.validate());
+
+        let mut dup = good.clone();
+        dup.quote = "wrong".into();
+        p.annotations.push(dup);
+        let mut outside = good.clone();
+        outside.id = Uuid::new_v4();
+        outside.range = TextRange { start: 3, end: 99 };
+        p.annotations.push(outside);
+        let mut unknown = good.clone();
+        unknown.id = Uuid::new_v4();
+        unknown.stance = StanceId::new("nope");
+        p.annotations.push(unknown);
+        let messages: Vec<String> = p.validate().into_iter().map(|p| p.message).collect();
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("duplicate annotation id"))
+        );
+        assert!(messages.iter().any(|m| m.contains("quotes \"wrong\"")));
+        assert!(messages.iter().any(|m| m.contains("outside article")));
+        assert!(messages.iter().any(|m| m.contains("unknown stance `nope`")));
+    }
+}

@@ -1,0 +1,129 @@
+//! Per-user preferences: the annotator's name, recent projects, the last project opened.
+//!
+//! Stored as RON in the user's config folder (`STANCEMARK_CONFIG_DIR` overrides it, which tests
+//! and screenshots use). A missing or unreadable preferences file gives the defaults; it never
+//! stops the app from starting.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::store::{self, StoreError};
+
+/// How many recent projects are remembered.
+pub const MAX_RECENT: usize = 10;
+
+/// What stancemark remembers between sessions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Preferences {
+    /// Name recorded on every new annotation.
+    pub annotator: String,
+    /// Most recent first.
+    pub recent: Vec<PathBuf>,
+    /// Reopened on start when no project is given on the command line.
+    pub last_project: Option<PathBuf>,
+    /// Article text size in points.
+    pub text_size: f32,
+}
+
+impl Default for Preferences {
+    fn default() -> Self {
+        Self {
+            annotator: os_user_name(),
+            recent: Vec::new(),
+            last_project: None,
+            text_size: 17.0,
+        }
+    }
+}
+
+/// The OS login name (`USER` / `USERNAME`), or "analyst".
+pub fn os_user_name() -> String {
+    ["USER", "USERNAME", "LOGNAME"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|s| !s.trim().is_empty()))
+        .unwrap_or_else(|| "analyst".to_owned())
+}
+
+impl Preferences {
+    /// Where preferences live: `$STANCEMARK_CONFIG_DIR/preferences.ron`, else the OS config dir.
+    pub fn default_path() -> Option<PathBuf> {
+        if let Some(dir) = std::env::var_os("STANCEMARK_CONFIG_DIR") {
+            return Some(PathBuf::from(dir).join("preferences.ron"));
+        }
+        directories::ProjectDirs::from("org", "stancemark", "stancemark")
+            .map(|d| d.config_dir().join("preferences.ron"))
+    }
+
+    /// Reads preferences; any problem gives the defaults.
+    pub fn load(path: &Path) -> Self {
+        std::fs::read_to_string(path)
+            .ok()
+            .and_then(|s| ron::from_str(&s).ok())
+            .unwrap_or_default()
+    }
+
+    /// Writes preferences atomically, creating the folder.
+    pub fn save(&self, path: &Path) -> Result<(), StoreError> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
+                path: dir.to_owned(),
+                source,
+            })?;
+        }
+        let text = ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::new())
+            .map_err(|e| StoreError::Encode(e.to_string()))?;
+        store::write_atomically(path, text.as_bytes())
+    }
+
+    /// Records a project as opened: first in the recent list and the one to reopen.
+    pub fn note_opened(&mut self, project: &Path) {
+        let project = project
+            .canonicalize()
+            .unwrap_or_else(|_| project.to_owned());
+        self.recent.retain(|p| p != &project);
+        self.recent.insert(0, project.clone());
+        self.recent.truncate(MAX_RECENT);
+        self.last_project = Some(project);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recent_list_is_deduplicated_and_bounded() {
+        let mut p = Preferences::default();
+        for i in 0..15 {
+            p.note_opened(Path::new(&format!("/nonexistent/{i}.stance.ron")));
+        }
+        p.note_opened(Path::new("/nonexistent/3.stance.ron"));
+        assert_eq!(p.recent.len(), MAX_RECENT);
+        assert_eq!(p.recent[0], PathBuf::from("/nonexistent/3.stance.ron"));
+        assert_eq!(
+            p.recent
+                .iter()
+                .filter(|r| r.ends_with("3.stance.ron"))
+                .count(),
+            1
+        );
+        assert_eq!(
+            p.last_project,
+            Some(PathBuf::from("/nonexistent/3.stance.ron"))
+        );
+    }
+
+    #[test]
+    fn save_load_round_trip_and_garbage_gives_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub").join("preferences.ron");
+        let mut p = Preferences::default();
+        p.annotator = "Ana".into();
+        p.save(&path).unwrap();
+        assert_eq!(Preferences::load(&path), p);
+        std::fs::write(&path, "garbage(").unwrap();
+        assert_eq!(Preferences::load(&path).annotator, os_user_name());
+    }
+}

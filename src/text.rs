@@ -1,0 +1,218 @@
+//! Text helpers: newline normalisation, code-point slicing and the paragraph index.
+//!
+//! All offsets outside this module are code-point (`char`) offsets; byte offsets appear only
+//! inside [`Paragraph`] so slicing stays O(1) once the index is built.
+
+use crate::model::TextRange;
+
+/// Converts `\r\n` and lone `\r` to `\n`, so offsets mean the same on every platform.
+pub fn normalize_newlines(text: &str) -> String {
+    if !text.contains('\r') {
+        return text.to_owned();
+    }
+    text.replace("\r\n", "\n").replace('\r', "\n")
+}
+
+/// Byte offset of code point `char_offset` (or `text.len()` past the end).
+pub fn byte_offset(text: &str, char_offset: usize) -> usize {
+    text.char_indices()
+        .nth(char_offset)
+        .map_or(text.len(), |(b, _)| b)
+}
+
+/// The text of `range` (code points, clamped to the text).
+pub fn slice_chars(text: &str, range: TextRange) -> &str {
+    let start = byte_offset(text, range.start);
+    let end = start + byte_offset(&text[start..], range.end.saturating_sub(range.start));
+    &text[start..end]
+}
+
+/// At most `max_chars` code points of `text`, on one line, with `…` when cut.
+pub fn snippet(text: &str, max_chars: usize) -> String {
+    let one_line: String = text
+        .chars()
+        .map(|c| if c.is_whitespace() { ' ' } else { c })
+        .collect();
+    let mut out: String = one_line.chars().take(max_chars).collect();
+    if one_line.chars().count() > max_chars {
+        out.push('…');
+    }
+    out
+}
+
+/// One line of an article (text between `\n`s), which the viewer lays out as a paragraph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Paragraph {
+    /// Code-point offset of the first character.
+    pub char_start: usize,
+    /// Number of code points, excluding the `\n`.
+    pub char_len: usize,
+    /// Byte offset of the first character.
+    pub byte_start: usize,
+    /// Byte offset just past the last character (before the `\n`).
+    pub byte_end: usize,
+}
+
+impl Paragraph {
+    /// Code-point offset just past the last character.
+    pub fn char_end(&self) -> usize {
+        self.char_start + self.char_len
+    }
+
+    /// The paragraph's text within the article text it was built from.
+    pub fn text<'a>(&self, article_text: &'a str) -> &'a str {
+        &article_text[self.byte_start..self.byte_end]
+    }
+}
+
+/// The paragraphs of a text, for mapping between global offsets and (paragraph, column).
+#[derive(Debug, Clone, Default)]
+pub struct ParagraphIndex {
+    /// Paragraphs in text order; there is always at least one (possibly empty).
+    pub paragraphs: Vec<Paragraph>,
+}
+
+impl ParagraphIndex {
+    /// Splits `text` at `\n` in one pass.
+    pub fn new(text: &str) -> Self {
+        let mut paragraphs = Vec::new();
+        let mut char_start = 0;
+        let mut byte_start = 0;
+        for line in text.split('\n') {
+            let char_len = line.chars().count();
+            paragraphs.push(Paragraph {
+                char_start,
+                char_len,
+                byte_start,
+                byte_end: byte_start + line.len(),
+            });
+            char_start += char_len + 1;
+            byte_start += line.len() + 1;
+        }
+        Self { paragraphs }
+    }
+
+    /// Number of paragraphs.
+    pub fn len(&self) -> usize {
+        self.paragraphs.len()
+    }
+
+    /// Always false: an empty text still has one empty paragraph.
+    pub fn is_empty(&self) -> bool {
+        self.paragraphs.is_empty()
+    }
+
+    /// Index of the paragraph holding code point `offset` (the `\n` after a paragraph belongs to
+    /// it; offsets past the end map to the last paragraph).
+    pub fn paragraph_at(&self, offset: usize) -> usize {
+        self.paragraphs
+            .partition_point(|p| p.char_start <= offset)
+            .saturating_sub(1)
+    }
+
+    /// Byte offset of code point `offset`, using the index so only one paragraph is scanned.
+    pub fn byte_of(&self, text: &str, offset: usize) -> usize {
+        let p = self.paragraphs[self.paragraph_at(offset)];
+        let col = offset - p.char_start;
+        if col > p.char_len {
+            return (p.byte_end + 1).min(text.len());
+        }
+        p.byte_start + byte_offset(&text[p.byte_start..p.byte_end], col)
+    }
+
+    /// The text of `range`, scanning only the paragraphs at its ends.
+    pub fn slice<'a>(&self, text: &'a str, range: TextRange) -> &'a str {
+        let start = self.byte_of(text, range.start);
+        let end = self.byte_of(text, range.end).max(start);
+        &text[start..end]
+    }
+
+    /// The word (alphanumeric run) around code point `offset`, for double-click selection.
+    pub fn word_at(&self, text: &str, offset: usize) -> TextRange {
+        let p = self.paragraphs[self.paragraph_at(offset)];
+        let chars: Vec<char> = p.text(text).chars().collect();
+        let col = (offset - p.char_start).min(chars.len());
+        let is_word = |c: char| c.is_alphanumeric() || c == '_' || c == '\'' || c == '’';
+        if chars.get(col).is_none_or(|c| !is_word(*c)) {
+            let end = (col + 1).min(chars.len());
+            return TextRange {
+                start: p.char_start + col.min(end),
+                end: p.char_start + end,
+            };
+        }
+        let mut start = col;
+        while start > 0 && is_word(chars[start - 1]) {
+            start -= 1;
+        }
+        let mut end = col;
+        while end < chars.len() && is_word(chars[end]) {
+            end += 1;
+        }
+        TextRange {
+            start: p.char_start + start,
+            end: p.char_start + end,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MIXED: &str = "Café 北京\n\n🙂 emoji line\r\nlast";
+
+    #[test]
+    fn normalize_newlines_handles_crlf_and_cr() {
+        assert_eq!(normalize_newlines("a\r\nb\rc\n"), "a\nb\nc\n");
+        assert_eq!(normalize_newlines("plain"), "plain");
+    }
+
+    #[test]
+    fn slice_chars_counts_code_points_not_bytes() {
+        let t = normalize_newlines(MIXED);
+        assert_eq!(slice_chars(&t, TextRange { start: 3, end: 7 }), "é 北京");
+        assert_eq!(slice_chars(&t, TextRange { start: 10, end: 11 }), "🙂");
+        assert_eq!(
+            slice_chars(&t, TextRange { start: 20, end: 99 }),
+            "line\nlast"
+        );
+    }
+
+    #[test]
+    fn paragraph_index_maps_offsets_both_ways() {
+        let t = normalize_newlines(MIXED);
+        let idx = ParagraphIndex::new(&t);
+        assert_eq!(idx.len(), 4);
+        assert_eq!(idx.paragraphs[2].text(&t), "🙂 emoji line");
+        assert_eq!(idx.paragraphs[2].char_start, 9);
+        assert_eq!(idx.paragraph_at(0), 0);
+        assert_eq!(idx.paragraph_at(7), 0); // the '\n' after "Café 北京"
+        assert_eq!(idx.paragraph_at(8), 1);
+        assert_eq!(idx.paragraph_at(9), 2);
+        assert_eq!(idx.paragraph_at(1000), 3);
+        for start in 0..t.chars().count() {
+            for end in start..=t.chars().count() {
+                let r = TextRange { start, end };
+                assert_eq!(idx.slice(&t, r), slice_chars(&t, r), "{start}..{end}");
+            }
+        }
+    }
+
+    #[test]
+    fn word_at_selects_the_word_under_the_pointer() {
+        let t = "Open source — it's 北京 code";
+        let idx = ParagraphIndex::new(t);
+        let w = idx.word_at(t, 2);
+        assert_eq!(slice_chars(t, w), "Open");
+        let w = idx.word_at(t, 16);
+        assert_eq!(slice_chars(t, w), "it's");
+        let w = idx.word_at(t, 12);
+        assert_eq!(slice_chars(t, w), "—");
+    }
+
+    #[test]
+    fn snippet_cuts_and_flattens() {
+        assert_eq!(snippet("a\nb", 10), "a b");
+        assert_eq!(snippet("héllo wörld", 5), "héllo…");
+    }
+}

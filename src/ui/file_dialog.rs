@@ -1,0 +1,182 @@
+//! File choosing that never hangs: a native dialog (rfd) on a worker thread, plus an egui window
+//! with a path field that works whether or not a native dialog backend exists.
+//!
+//! rfd answers `None` at once when no portal or GTK is available, exactly as for Cancel. So the
+//! path window stays open when the native dialog returns `None` quickly (no backend), and
+//! closes when it returns `None` after the analyst had time to look at it (a real Cancel).
+
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, channel};
+use std::time::{Duration, Instant};
+
+use eframe::egui;
+
+use crate::export::ExportFormat;
+
+/// A native dialog answering `None` sooner than this is taken as "no dialog backend".
+const NO_BACKEND_THRESHOLD: Duration = Duration::from_millis(700);
+
+/// What the chosen path is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FilePurpose {
+    /// Open a project file.
+    OpenProject,
+    /// Save the project under a new name.
+    SaveProjectAs,
+    /// Import a `.txt`/`.md` article.
+    AddArticle,
+    /// Export annotations.
+    Export(ExportFormat),
+}
+
+impl FilePurpose {
+    fn title(self) -> &'static str {
+        match self {
+            FilePurpose::OpenProject => "Open project",
+            FilePurpose::SaveProjectAs => "Save project as",
+            FilePurpose::AddArticle => "Add article",
+            FilePurpose::Export(ExportFormat::Json) => "Export annotations as JSON",
+            FilePurpose::Export(ExportFormat::Ron) => "Export annotations as RON",
+        }
+    }
+
+    fn confirm_label(self) -> &'static str {
+        match self {
+            FilePurpose::OpenProject => "Open",
+            FilePurpose::SaveProjectAs => "Save",
+            FilePurpose::AddArticle => "Add",
+            FilePurpose::Export(_) => "Export",
+        }
+    }
+
+    fn is_save(self) -> bool {
+        matches!(self, FilePurpose::SaveProjectAs | FilePurpose::Export(_))
+    }
+
+    fn native_dialog(self, start: &std::path::Path) -> rfd::FileDialog {
+        let mut d = rfd::FileDialog::new().set_title(self.title());
+        let dir = if start.is_dir() {
+            Some(start.to_owned())
+        } else {
+            start.parent().map(|p| p.to_owned())
+        };
+        if let Some(dir) = dir.filter(|d| d.is_dir()) {
+            d = d.set_directory(dir);
+        }
+        if let Some(name) = start.file_name().filter(|_| self.is_save()) {
+            d = d.set_file_name(name.to_string_lossy());
+        }
+        match self {
+            FilePurpose::OpenProject | FilePurpose::SaveProjectAs => {
+                d.add_filter("stancemark project", &["ron"])
+            }
+            FilePurpose::AddArticle => d
+                .add_filter("Text and Markdown", &["txt", "md", "markdown"])
+                .add_filter("All files", &["*"]),
+            FilePurpose::Export(f) => d.add_filter(f.extension(), &[f.extension()]),
+        }
+    }
+}
+
+/// An open "choose a file" window.
+pub struct FileDialog {
+    /// What the path is for.
+    pub purpose: FilePurpose,
+    /// The path being typed.
+    pub path_text: String,
+    native: Option<(Receiver<Option<PathBuf>>, Instant)>,
+    note: Option<String>,
+}
+
+/// What the window decided this frame.
+pub enum DialogOutcome {
+    /// Still open.
+    Pending,
+    /// Closed without a choice.
+    Cancelled,
+    /// A path was chosen.
+    Chosen(PathBuf),
+}
+
+impl FileDialog {
+    /// Opens the window with `initial` in the path field and, if `native` is set, starts the
+    /// native dialog on a worker thread.
+    pub fn new(purpose: FilePurpose, initial: PathBuf, native: bool) -> Self {
+        let native = native.then(|| {
+            let (tx, rx) = channel();
+            let dialog = purpose.native_dialog(&initial);
+            std::thread::spawn(move || {
+                let picked = if purpose.is_save() {
+                    dialog.save_file()
+                } else {
+                    dialog.pick_file()
+                };
+                let _ = tx.send(picked);
+            });
+            (rx, Instant::now())
+        });
+        Self {
+            purpose,
+            path_text: initial.display().to_string(),
+            native,
+            note: None,
+        }
+    }
+
+    /// Draws the window and reports the outcome.
+    pub fn show(&mut self, ctx: &egui::Context) -> DialogOutcome {
+        if let Some((rx, started)) = &self.native {
+            match rx.try_recv() {
+                Ok(Some(path)) => return DialogOutcome::Chosen(path),
+                Ok(None) if started.elapsed() >= NO_BACKEND_THRESHOLD => {
+                    return DialogOutcome::Cancelled;
+                }
+                Ok(None) | Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                    self.native = None;
+                    self.note = Some("No system file chooser is available: type the path.".into());
+                }
+                Err(std::sync::mpsc::TryRecvError::Empty) => {
+                    ctx.request_repaint_after(Duration::from_millis(100));
+                }
+            }
+        }
+        let mut outcome = DialogOutcome::Pending;
+        egui::Modal::new(egui::Id::unique("file_dialog")).show(ctx, |ui| {
+            ui.set_width(520.0);
+            ui.heading(self.purpose.title());
+            if self.native.is_some() {
+                ui.weak("Waiting for the system file chooser… or type a path below.");
+            } else if let Some(note) = &self.note {
+                ui.weak(note);
+            }
+            ui.add_space(6.0);
+            let label = ui.label("File path");
+            let field = ui
+                .add(
+                    egui::TextEdit::singleline(&mut self.path_text)
+                        .desired_width(f32::INFINITY)
+                        .hint_text("/path/to/file"),
+                )
+                .labelled_by(label.id);
+            let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            ui.add_space(6.0);
+            ui.horizontal(|ui| {
+                let ok = ui.button(self.purpose.confirm_label()).clicked();
+                if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+                    outcome = DialogOutcome::Cancelled;
+                }
+                if (ok || entered) && !self.path_text.trim().is_empty() {
+                    outcome = DialogOutcome::Chosen(expand_tilde(self.path_text.trim()));
+                }
+            });
+        });
+        outcome
+    }
+}
+
+fn expand_tilde(path: &str) -> PathBuf {
+    match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
+        (Some(rest), Some(home)) => PathBuf::from(home).join(rest),
+        _ => PathBuf::from(path),
+    }
+}

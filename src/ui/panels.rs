@@ -1,0 +1,495 @@
+//! Side panels (articles, annotations) and the tool windows (preferences, stances).
+
+use eframe::egui::{self, Color32, RichText};
+
+use super::article_view::{stance_chip, stance_style, to_color};
+use super::{Modal, StancemarkApp};
+use crate::model::{ArticleId, ArticleMeta, Rgb, StanceId};
+use crate::text::snippet;
+
+/// Text being edited in the panels, kept between frames.
+#[derive(Default)]
+pub struct PanelState {
+    renaming: Option<(ArticleId, String)>,
+    meta_draft: Option<(ArticleId, ArticleMeta)>,
+    new_stance: String,
+    stance_drafts: Vec<(StanceId, String, String)>,
+}
+
+/// Colours offered to new stances, in turn.
+const NEW_STANCE_COLORS: [[u8; 3]; 6] = [
+    [155, 89, 182],
+    [231, 76, 60],
+    [22, 160, 133],
+    [241, 196, 15],
+    [127, 140, 141],
+    [211, 84, 0],
+];
+
+impl StancemarkApp {
+    pub(super) fn articles_panel(&mut self, ui: &mut egui::Ui) {
+        egui::Panel::left("articles")
+            .default_size(230.0)
+            .show(ui, |ui| {
+                ui.add_space(4.0);
+                ui.heading("Articles");
+                ui.add_space(4.0);
+                if ui.button("➕ Add article…").clicked() {
+                    self.open_file_dialog(super::FilePurpose::AddArticle);
+                }
+                ui.separator();
+                let mut select = None;
+                let mut rename_done = None;
+                let articles: Vec<(ArticleId, String, usize)> = self
+                    .ws
+                    .project()
+                    .articles
+                    .iter()
+                    .map(|a| {
+                        let n = self
+                            .ws
+                            .project()
+                            .annotations
+                            .iter()
+                            .filter(|x| x.article == a.id)
+                            .count();
+                        (a.id, a.title.clone(), n)
+                    })
+                    .collect();
+                egui::ScrollArea::vertical()
+                    .id_salt("article_list")
+                    .max_height(ui.available_height() * 0.55)
+                    .show(ui, |ui| {
+                        for (id, title, count) in &articles {
+                            if let Some((rid, text)) = &mut self.panels.renaming
+                                && rid == id
+                            {
+                                let r = ui.add(
+                                    egui::TextEdit::singleline(text).desired_width(f32::INFINITY),
+                                );
+                                r.request_focus();
+                                if r.lost_focus() {
+                                    let commit = !ui.input(|i| i.key_pressed(egui::Key::Escape));
+                                    rename_done = Some((*id, text.clone(), commit));
+                                }
+                                continue;
+                            }
+                            let selected = self.current_article == Some(*id);
+                            let r = ui
+                                .selectable_label(
+                                    selected,
+                                    format!("{}  ({count})", snippet(title, 60)),
+                                )
+                                .on_hover_text("Double-click to rename");
+                            if r.clicked() {
+                                select = Some(*id);
+                            }
+                            if r.double_clicked() {
+                                self.panels.renaming = Some((*id, title.clone()));
+                            }
+                        }
+                    });
+                if let Some(id) = select {
+                    self.select_article(id);
+                }
+                if let Some((id, title, commit)) = rename_done {
+                    self.panels.renaming = None;
+                    let title = title.trim();
+                    if commit && !title.is_empty() {
+                        if let Err(e) = self.ws.rename_article(id, title) {
+                            self.info(e.to_string());
+                        }
+                    }
+                }
+                if let Some(id) = self.current_article {
+                    ui.separator();
+                    ui.horizontal(|ui| {
+                        if ui.button("Rename").clicked() {
+                            let title = self
+                                .ws
+                                .project()
+                                .article(id)
+                                .map(|a| a.title.clone())
+                                .unwrap_or_default();
+                            self.panels.renaming = Some((id, title));
+                        }
+                        if ui.button("Remove…").clicked() {
+                            self.modal = Some(Modal::RemoveArticle(id));
+                        }
+                    });
+                    self.article_details(ui, id);
+                }
+            });
+    }
+
+    fn article_details(&mut self, ui: &mut egui::Ui, id: ArticleId) {
+        let Some(article) = self.ws.project().article(id) else {
+            return;
+        };
+        if self
+            .panels
+            .meta_draft
+            .as_ref()
+            .is_none_or(|(d, _)| *d != id)
+        {
+            self.panels.meta_draft = Some((id, article.meta.clone()));
+        }
+        let chars = article.char_len();
+        let source = article.source_path.clone();
+        let mut commit = false;
+        egui::CollapsingHeader::new("Details")
+            .default_open(false)
+            .show(ui, |ui| {
+                let Some((_, meta)) = &mut self.panels.meta_draft else {
+                    return;
+                };
+                egui::Grid::new("article_meta")
+                    .num_columns(2)
+                    .show(ui, |ui| {
+                        for (label, field) in [
+                            ("Author", &mut meta.author),
+                            ("Outlet", &mut meta.outlet),
+                            ("Date", &mut meta.date),
+                            ("URL", &mut meta.url),
+                        ] {
+                            let l = ui.label(label);
+                            let mut text = field.clone().unwrap_or_default();
+                            let r = ui
+                                .add(egui::TextEdit::singleline(&mut text).desired_width(130.0))
+                                .labelled_by(l.id);
+                            if r.changed() {
+                                *field = Some(text).filter(|t| !t.trim().is_empty());
+                            }
+                            commit |= r.lost_focus();
+                            ui.end_row();
+                        }
+                    });
+                ui.weak(format!("{chars} characters"));
+                if let Some(src) = source {
+                    ui.weak(format!("from {src}"));
+                }
+            });
+        if commit && let Some((id, meta)) = self.panels.meta_draft.clone() {
+            if let Err(e) = self.ws.set_article_meta(id, meta) {
+                self.info(e.to_string());
+            }
+        }
+    }
+
+    pub(super) fn annotations_panel(&mut self, ui: &mut egui::Ui) {
+        egui::Panel::right("annotations")
+            .default_size(330.0)
+            .show(ui, |ui| {
+                let Some(article) = self.current_article else {
+                    ui.heading("Annotations");
+                    return;
+                };
+                let now = ui.input(|i| i.time);
+                let project = self.ws.project();
+                let list: Vec<_> = project
+                    .annotations_of(article)
+                    .into_iter()
+                    .filter(|a| !self.hidden_stances.contains(&a.stance))
+                    .map(|a| {
+                        (
+                            a.id,
+                            a.stance.clone(),
+                            snippet(&a.quote, 90),
+                            snippet(&a.note, 120),
+                        )
+                    })
+                    .collect();
+                let total = project.annotations_of(article).len();
+                ui.add_space(4.0);
+                ui.heading(format!("Annotations ({total})"));
+                ui.horizontal_wrapped(|ui| {
+                    ui.weak("Show:");
+                    let stances: Vec<_> = project
+                        .stances
+                        .0
+                        .iter()
+                        .map(|s| (s.id.clone(), s.label.clone(), to_color(s.color)))
+                        .collect();
+                    for (id, label, color) in stances {
+                        let shown = !self.hidden_stances.contains(&id);
+                        let text =
+                            RichText::new(&label).color(if shown { Color32::WHITE } else { color });
+                        let button = egui::Button::new(text)
+                            .fill(if shown { color } else { Color32::TRANSPARENT })
+                            .stroke(egui::Stroke::new(1.0, color))
+                            .corner_radius(8.0);
+                        if ui
+                            .add(button)
+                            .on_hover_text(format!("Show or hide {label}"))
+                            .clicked()
+                        {
+                            if shown {
+                                self.hidden_stances.insert(id);
+                            } else {
+                                self.hidden_stances.remove(&id);
+                            }
+                        }
+                    }
+                });
+                ui.separator();
+                self.annotation_editor(ui);
+                let mut clicked = None;
+                egui::ScrollArea::vertical()
+                    .id_salt("annotation_list")
+                    .auto_shrink([false, false])
+                    .show(ui, |ui| {
+                        if list.is_empty() {
+                            ui.weak(
+                                "No annotations yet. Drag over a passage, then press 1, 2 or 3.",
+                            );
+                        }
+                        for (id, stance, quote, note) in list {
+                            let selected = self.selected_annotation == Some(id);
+                            let (label, color) = stance_style(self.ws.project(), &stance);
+                            let frame = egui::Frame::group(ui.style())
+                                .fill(if selected {
+                                    ui.visuals().selection.bg_fill.gamma_multiply(0.35)
+                                } else {
+                                    ui.visuals().panel_fill
+                                })
+                                .stroke(egui::Stroke::new(
+                                    if selected { 2.0 } else { 1.0 },
+                                    color.gamma_multiply(0.8),
+                                ));
+                            let r = frame
+                                .show(ui, |ui| {
+                                    ui.set_width(ui.available_width());
+                                    ui.horizontal(|ui| {
+                                        stance_chip(ui, &label, color);
+                                    });
+                                    ui.label(RichText::new(format!("“{quote}”")).italics());
+                                    if !note.is_empty() {
+                                        ui.label(RichText::new(format!("✎ {note}")).weak());
+                                    }
+                                })
+                                .response;
+                            let r = ui.interact(
+                                r.rect,
+                                egui::Id::unique(("annotation_row", id)),
+                                egui::Sense::click(),
+                            );
+                            let r = r.on_hover_cursor(egui::CursorIcon::PointingHand);
+                            r.widget_info(|| {
+                                egui::WidgetInfo::labeled(
+                                    egui::Role::Button,
+                                    true,
+                                    format!("“{quote}”"),
+                                )
+                            });
+                            if r.clicked() {
+                                clicked = Some(id);
+                            }
+                        }
+                    });
+                if let Some(id) = clicked {
+                    self.select_annotation(id, true, now);
+                }
+            });
+    }
+
+    /// Stance, note and delete for the selected annotation.
+    fn annotation_editor(&mut self, ui: &mut egui::Ui) {
+        let Some(id) = self.selected_annotation else {
+            return;
+        };
+        let Some(ann) = self.ws.project().annotation(id).cloned() else {
+            return;
+        };
+        let mut new_stance = None;
+        let mut delete = false;
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.strong("Selected annotation");
+            ui.label(RichText::new(format!("“{}”", snippet(&ann.quote, 200))).italics());
+            ui.horizontal_wrapped(|ui| {
+                for s in &self.ws.project().stances.0 {
+                    let on = s.id == ann.stance;
+                    let color = to_color(s.color);
+                    let text =
+                        RichText::new(&s.label).color(if on { Color32::WHITE } else { color });
+                    let b = egui::Button::new(text)
+                        .fill(if on { color } else { Color32::TRANSPARENT })
+                        .stroke(egui::Stroke::new(1.0, color));
+                    if ui.add(b).clicked() && !on {
+                        new_stance = Some(s.id.clone());
+                    }
+                }
+            });
+            let note_label = ui.label("Note");
+            if self.note_draft.as_ref().is_none_or(|(d, _)| *d != id) {
+                self.note_draft = Some((id, ann.note.clone()));
+            }
+            if let Some((_, draft)) = &mut self.note_draft {
+                let r = ui
+                    .add(
+                        egui::TextEdit::multiline(draft)
+                            .desired_rows(3)
+                            .desired_width(f32::INFINITY)
+                            .hint_text("Why this stance? Saved when you leave the field."),
+                    )
+                    .labelled_by(note_label.id);
+                if r.lost_focus() {
+                    self.commit_note();
+                }
+            }
+            ui.horizontal(|ui| {
+                ui.weak(format!(
+                    "{} · {}–{} · {}",
+                    if ann.annotator.is_empty() {
+                        "?"
+                    } else {
+                        &ann.annotator
+                    },
+                    ann.range.start,
+                    ann.range.end,
+                    ann.modified.format("%Y-%m-%d %H:%M")
+                ));
+            });
+            if ui
+                .button("🗑 Delete annotation")
+                .on_hover_text("Delete key")
+                .clicked()
+            {
+                delete = true;
+            }
+        });
+        ui.add_space(4.0);
+        if let Some(stance) = new_stance {
+            self.commit_note();
+            if let Err(e) = self.ws.set_annotation_stance(id, &stance) {
+                self.info(e.to_string());
+            }
+        }
+        if delete {
+            self.delete_selected_annotation();
+        }
+    }
+
+    pub(super) fn windows(&mut self, ctx: &egui::Context) {
+        if self.show_preferences {
+            let mut open = true;
+            let mut changed = false;
+            egui::Window::new("Preferences")
+                .open(&mut open)
+                .collapsible(false)
+                .resizable(false)
+                .show(ctx, |ui| {
+                    egui::Grid::new("prefs").num_columns(2).show(ui, |ui| {
+                        let l = ui.label("Annotator name");
+                        let r = ui
+                            .text_edit_singleline(&mut self.prefs.annotator)
+                            .labelled_by(l.id);
+                        changed |= r.lost_focus();
+                        ui.end_row();
+                        let l = ui.label("Text size");
+                        changed |= ui
+                            .add(egui::Slider::new(&mut self.prefs.text_size, 12.0..=28.0))
+                            .labelled_by(l.id)
+                            .drag_stopped();
+                        ui.end_row();
+                    });
+                    ui.weak("The name is recorded on every new annotation.");
+                });
+            if changed || !open {
+                self.ws.annotator = self.prefs.annotator.trim().to_owned();
+                self.save_prefs();
+            }
+            self.show_preferences = open;
+        }
+        if self.show_stances {
+            let mut open = true;
+            egui::Window::new("Stances")
+                .open(&mut open)
+                .default_width(520.0)
+                .show(ctx, |ui| self.stances_ui(ui));
+            self.show_stances = open;
+        }
+    }
+
+    fn stances_ui(&mut self, ui: &mut egui::Ui) {
+        let stances = self.ws.project().stances.0.clone();
+        if self.panels.stance_drafts.len() != stances.len()
+            || self
+                .panels
+                .stance_drafts
+                .iter()
+                .zip(&stances)
+                .any(|(d, s)| d.0 != s.id)
+        {
+            self.panels.stance_drafts = stances
+                .iter()
+                .map(|s| (s.id.clone(), s.label.clone(), s.description.clone()))
+                .collect();
+        }
+        let mut remove = None;
+        egui::Grid::new("stances_grid")
+            .num_columns(5)
+            .striped(true)
+            .show(ui, |ui| {
+                ui.strong("Key");
+                ui.strong("Colour");
+                ui.strong("Name");
+                ui.strong("Description");
+                ui.end_row();
+                for (s, draft) in stances.iter().zip(self.panels.stance_drafts.iter_mut()) {
+                    ui.label(s.hotkey.map_or("–".to_owned(), |k| k.to_string()));
+                    let mut rgb = s.color.0;
+                    if ui.color_edit_button_srgb(&mut rgb).changed() {
+                        if let Err(e) = self.ws.recolor_stance(&s.id, Rgb(rgb)) {
+                            self.status = Some((e.to_string(), true));
+                        }
+                    }
+                    let r = ui.add(egui::TextEdit::singleline(&mut draft.1).desired_width(130.0));
+                    if r.lost_focus() && draft.1 != s.label {
+                        if let Err(e) = self.ws.rename_stance(&s.id, &draft.1) {
+                            self.status = Some((e.to_string(), true));
+                            draft.1 = s.label.clone();
+                        }
+                    }
+                    let r = ui.add(egui::TextEdit::singleline(&mut draft.2).desired_width(200.0));
+                    if r.lost_focus() && draft.2 != s.description {
+                        if let Err(e) = self.ws.describe_stance(&s.id, &draft.2) {
+                            self.status = Some((e.to_string(), true));
+                        }
+                    }
+                    if ui.button("Remove…").clicked() {
+                        remove = Some(s.id.clone());
+                    }
+                    ui.end_row();
+                }
+            });
+        ui.separator();
+        ui.horizontal(|ui| {
+            let l = ui.label("New stance");
+            let r = ui
+                .add(
+                    egui::TextEdit::singleline(&mut self.panels.new_stance)
+                        .hint_text("e.g. economy"),
+                )
+                .labelled_by(l.id);
+            let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            if (ui.button("Add").clicked() || enter) && !self.panels.new_stance.trim().is_empty() {
+                let color = NEW_STANCE_COLORS[stances.len() % NEW_STANCE_COLORS.len()];
+                match self.ws.add_stance(&self.panels.new_stance, Rgb(color)) {
+                    Ok(_) => self.panels.new_stance.clear(),
+                    Err(e) => self.status = Some((e.to_string(), true)),
+                }
+            }
+        });
+        if let Some(id) = remove {
+            let used = self.ws.project().stance_usage(&id);
+            if used == 0 {
+                if let Err(e) = self.ws.remove_stance(&id) {
+                    self.status = Some((e.to_string(), true));
+                }
+            } else {
+                self.modal = Some(Modal::RemoveStance(id, used));
+            }
+        }
+    }
+}
