@@ -124,7 +124,7 @@ struct ProjectFileIn {
 
 #[derive(Deserialize)]
 struct VersionProbe {
-    format_version: Option<u32>,
+    format_version: u32,
 }
 
 /// Reads a whole file as UTF-8 text with a clear error for each way it can fail.
@@ -183,8 +183,9 @@ pub fn parse_project(path: &Path, source: &str) -> Result<Project, StoreError> {
         column: e.span.start.col,
         message: e.code.to_string(),
     };
+    // Read the version first: a newer file may not parse as this version's types at all.
     if let Ok(VersionProbe {
-        format_version: Some(found),
+        format_version: found,
     }) = ron::from_str::<VersionProbe>(source)
         && found > FORMAT_VERSION
     {

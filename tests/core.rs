@@ -1,0 +1,287 @@
+//! Core behaviour without a window: offsets, files, export.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use stancemark::export::{Export, ExportFormat};
+use stancemark::model::{Article, Project, StanceId, TextRange};
+use stancemark::store::{self, StoreError};
+use stancemark::workspace::{SteppingClock, Workspace};
+
+fn sample_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data/open-source-ai.stance.ron")
+}
+
+/// Accents, combining marks, CJK, emoji (incl. ZWJ sequences and flags), RTL, CRLF input.
+const MULTILINGUAL: &str = "Café déjà vu — naïve coöperation.\r\n\
+北京市的开源人工智能政策 🙂 很重要。\r\n\
+Family: 👩‍👩‍👧 flag: 🇪🇺 — e\u{301}tude.\r\n\
+مرحبا بالعالم and back to English.\n";
+
+fn workspace_with(text: &str) -> (Workspace, stancemark::model::ArticleId) {
+    let mut ws = Workspace::new(Project::new("u"), None, Box::new(SteppingClock::default()));
+    ws.annotator = "tester".into();
+    let id = ws.add_article(Article::new("multilingual", text)).unwrap();
+    (ws, id)
+}
+
+fn char_range_of(text: &str, needle: &str) -> TextRange {
+    let byte = text.find(needle).unwrap_or_else(|| panic!("{needle} not in text"));
+    let start = text[..byte].chars().count();
+    TextRange {
+        start,
+        end: start + needle.chars().count(),
+    }
+}
+
+#[test]
+fn offsets_are_code_points_on_multilingual_text() {
+    let (mut ws, art) = workspace_with(MULTILINGUAL);
+    let text = ws.project().article(art).unwrap().text.clone();
+    assert!(!text.contains('\r'), "newlines are normalised on import");
+    let passages = [
+        ("déjà vu", "regulation"),
+        ("开源人工智能", "pro-open-source"),
+        ("🙂 很重要", "security"),
+        ("👩‍👩‍👧 flag: 🇪🇺", "regulation"),
+        ("e\u{301}tude", "security"),
+        ("مرحبا بالعالم", "pro-open-source"),
+        ("naïve coöperation.\n北京", "regulation"), // crosses a line
+    ];
+    for (passage, stance) in passages {
+        let range = char_range_of(&text, passage);
+        let id = ws
+            .add_annotation(art, range, &StanceId::new(stance), "")
+            .unwrap();
+        let ann = ws.project().annotation(id).unwrap();
+        assert_eq!(ann.quote, passage);
+        let by_chars: String = text.chars().skip(range.start).take(range.len()).collect();
+        assert_eq!(by_chars, passage);
+    }
+    let export = Export::from_project(ws.project());
+    for rec in &export.annotations {
+        let article_text = &export.articles[0].text;
+        let slice: String = article_text
+            .chars()
+            .skip(rec.start)
+            .take(rec.end - rec.start)
+            .collect();
+        assert_eq!(slice, rec.quote);
+    }
+}
+
+#[test]
+fn python_slicing_of_the_json_export_matches_every_quote() {
+    let (mut ws, art) = workspace_with(MULTILINGUAL);
+    let text = ws.project().article(art).unwrap().text.clone();
+    for passage in ["Café", "北京市", "🙂", "👩‍👩‍👧", "🇪🇺", "e\u{301}tude", "بالعالم"] {
+        ws.add_annotation(art, char_range_of(&text, passage), &StanceId::new("security"), "n")
+            .unwrap();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("export.json");
+    fs::write(
+        &json,
+        Export::from_project(ws.project())
+            .to_string(ExportFormat::Json)
+            .unwrap(),
+    )
+    .unwrap();
+    let script = r#"
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+texts = {a["id"]: a["text"] for a in d["articles"]}
+n = 0
+for r in d["annotations"]:
+    assert texts[r["article_id"]][r["start"]:r["end"]] == r["quote"], r
+    n += 1
+print(n)
+"#;
+    let out = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .arg(&json)
+        .output()
+        .expect("python3 is needed for this test (see .ci/run)");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "7");
+}
+
+#[test]
+fn save_then_reopen_gives_the_same_project() {
+    let (mut ws, art) = workspace_with(MULTILINGUAL);
+    let text = ws.project().article(art).unwrap().text.clone();
+    let id = ws
+        .add_annotation(art, char_range_of(&text, "北京市"), &StanceId::new("regulation"), "")
+        .unwrap();
+    ws.set_annotation_note(id, "note with \"quotes\", newlines\nand emoji 🙂")
+        .unwrap();
+    ws.add_stance("Economy", stancemark::model::Rgb([1, 2, 3])).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.stance.ron");
+    ws.save_as(&path).unwrap();
+    let reopened = store::load_project(&path).unwrap();
+    assert_eq!(&reopened, ws.project());
+}
+
+#[test]
+fn the_sample_project_loads_and_every_quote_matches() {
+    let project = store::load_project(&sample_path()).unwrap();
+    assert_eq!(project.articles.len(), 1);
+    assert_eq!(project.annotations.len(), 12);
+    for stance in ["pro-open-source", "regulation", "security"] {
+        assert!(project.stance_usage(&StanceId::new(stance)) >= 2, "{stance}");
+    }
+    assert!(project.validate().is_empty());
+}
+
+#[test]
+fn export_records_equal_the_project() {
+    let project = store::load_project(&sample_path()).unwrap();
+    let export = Export::from_project(&project);
+    assert_eq!(export.format, "stancemark-export");
+    assert_eq!(export.annotations.len(), project.annotations.len());
+    assert_eq!(export.articles[0].text, project.articles[0].text);
+    for rec in &export.annotations {
+        let ann = project
+            .annotations
+            .iter()
+            .find(|a| a.id.to_string() == rec.id)
+            .unwrap();
+        let article = project.article(ann.article).unwrap();
+        assert_eq!(rec.article_id, article.id.to_string());
+        assert_eq!(rec.article_title, article.title);
+        assert_eq!(rec.stance_id, ann.stance.as_str());
+        assert_eq!(
+            rec.stance_label,
+            project.stances.get(&ann.stance).unwrap().label
+        );
+        assert_eq!((rec.start, rec.end), (ann.range.start, ann.range.end));
+        assert_eq!(rec.quote, ann.quote);
+        assert_eq!(rec.note, ann.note);
+        assert_eq!(rec.annotator, ann.annotator);
+        assert_eq!(rec.created, ann.created.to_rfc3339());
+        assert_eq!(rec.modified, ann.modified.to_rfc3339());
+    }
+    // Sorted by start within the article.
+    assert!(export.annotations.windows(2).all(|w| w[0].start <= w[1].start));
+    // JSON and RON carry the same value.
+    let json: Export =
+        serde_json::from_str(&export.to_string(ExportFormat::Json).unwrap()).unwrap();
+    let ron: Export = ron::from_str(&export.to_string(ExportFormat::Ron).unwrap()).unwrap();
+    assert_eq!(json, export);
+    assert_eq!(ron, export);
+}
+
+fn assert_load_fails_and_file_untouched(bytes: &[u8], check: impl Fn(&StoreError) -> bool) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("broken.stance.ron");
+    fs::write(&path, bytes).unwrap();
+    let err = store::load_project(&path).unwrap_err();
+    assert!(check(&err), "unexpected error: {err}");
+    assert!(err.to_string().contains("broken.stance.ron"), "{err}");
+    assert_eq!(fs::read(&path).unwrap(), bytes, "the file must not change");
+    // A workspace cannot be created from it either.
+    assert!(Workspace::open(&path, Box::new(SteppingClock::default())).is_err());
+}
+
+#[test]
+fn truncated_project_gives_a_parse_error_with_line() {
+    let good = fs::read_to_string(sample_path()).unwrap();
+    let cut = &good.as_bytes()[..good.len() * 2 / 3];
+    assert_load_fails_and_file_untouched(cut, |e| {
+        matches!(e, StoreError::Parse { line, .. } if *line > 1)
+    });
+}
+
+#[test]
+fn corrupt_project_errors_name_the_problem() {
+    assert_load_fails_and_file_untouched(b"this is not a project", |e| {
+        matches!(e, StoreError::Parse { .. })
+    });
+    assert_load_fails_and_file_untouched(b"", |e| matches!(e, StoreError::Empty { .. }));
+    assert_load_fails_and_file_untouched(b"(format_version: 1, project: (name: \"x\", \xff))", |e| {
+        matches!(e, StoreError::NotUtf8 { line: 1, .. })
+    });
+    let good = fs::read_to_string(sample_path()).unwrap();
+    // Wrong type: a string where the list of articles belongs.
+    let wrong = good.replacen("articles: [", "articles: \"oops\", _x: [", 1);
+    assert_load_fails_and_file_untouched(wrong.as_bytes(), |e| {
+        matches!(e, StoreError::Parse { .. })
+    });
+    // A quote that no longer matches its article.
+    let tampered = good.replacen("quote: \"Washington", "quote: \"Washingtom", 1);
+    assert_load_fails_and_file_untouched(tampered.as_bytes(), |e| {
+        matches!(e, StoreError::Invalid { problems, .. } if problems.iter().any(|p| p.contains("Washingtom")))
+    });
+    // An unknown stance.
+    let unknown = good.replacen("stance: \"security\"", "stance: \"economy\"", 1);
+    assert_load_fails_and_file_untouched(unknown.as_bytes(), |e| {
+        e.to_string().contains("unknown stance `economy`")
+    });
+}
+
+#[test]
+fn future_version_is_refused_and_never_overwritten() {
+    let good = fs::read_to_string(sample_path()).unwrap();
+    let future = good.replacen("format_version: 1", "format_version: 99", 1);
+    assert_load_fails_and_file_untouched(future.as_bytes(), |e| {
+        matches!(e, StoreError::FutureVersion { found: 99, supported: 1, .. })
+            && e.to_string().contains("newer stancemark")
+    });
+    // A newer file whose body this version cannot even parse is still named as newer.
+    assert_load_fails_and_file_untouched(b"(format_version: 2, project: (shape: [\"new\"]))", |e| {
+        matches!(e, StoreError::FutureVersion { found: 2, .. })
+    });
+}
+
+#[test]
+fn failed_save_leaves_the_previous_file_intact() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.stance.ron");
+    let project = store::load_project(&sample_path()).unwrap();
+    store::save_project(&project, &path).unwrap();
+    let before = fs::read(&path).unwrap();
+    // Make the folder read-only so the temporary file cannot be created (skipped as root,
+    // who ignores permissions; the missing-folder case below covers root too).
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o555)).unwrap();
+    let probe = dir.path().join("probe");
+    let root_ignores_permissions = fs::write(&probe, b"x").is_ok();
+    let _ = fs::remove_file(&probe);
+    if !root_ignores_permissions {
+        assert!(store::save_project(&Project::new("other"), &path).is_err());
+        assert_eq!(fs::read(&path).unwrap(), before);
+    }
+    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
+    let missing = dir.path().join("no/such/dir/p.stance.ron");
+    assert!(store::save_project(&project, &missing).is_err());
+}
+
+#[test]
+fn import_refuses_non_utf8_empty_and_huge_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let latin1 = dir.path().join("latin1.txt");
+    fs::write(&latin1, b"Caf\xe9 au lait\n").unwrap();
+    let err = store::import_article(&latin1).unwrap_err();
+    assert!(err.to_string().contains("not UTF-8"), "{err}");
+    let empty = dir.path().join("empty.md");
+    fs::write(&empty, b"").unwrap();
+    assert!(matches!(store::import_article(&empty), Err(StoreError::Empty { .. })));
+    let huge = dir.path().join("huge.txt");
+    let f = fs::File::create(&huge).unwrap();
+    f.set_len(store::MAX_ARTICLE_BYTES + 1).unwrap();
+    assert!(matches!(store::import_article(&huge), Err(StoreError::TooLarge { .. })));
+    assert!(store::import_article(dir.path()).is_err(), "a folder is not an article");
+}
+
+#[test]
+fn the_long_regulation_imports_with_consistent_offsets() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/eu-ai-act-2024-1689.md");
+    let article = store::import_article(&path).unwrap();
+    assert!(article.text.len() > 600_000);
+    let idx = stancemark::text::ParagraphIndex::new(&article.text);
+    assert!(idx.len() > 5_000);
+    let total: usize = idx.paragraphs.iter().map(|p| p.char_len + 1).sum::<usize>() - 1;
+    assert_eq!(total, article.char_len());
+}
