@@ -119,8 +119,10 @@ mod tests {
     fn save_load_round_trip_and_garbage_gives_defaults() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("sub").join("preferences.ron");
-        let mut p = Preferences::default();
-        p.annotator = "Ana".into();
+        let p = Preferences {
+            annotator: "Ana".into(),
+            ..Default::default()
+        };
         p.save(&path).unwrap();
         assert_eq!(Preferences::load(&path), p);
         std::fs::write(&path, "garbage(").unwrap();

@@ -152,7 +152,7 @@ impl Workspace {
 
     /// Saves to the current path (atomically).
     pub fn save(&mut self) -> Result<(), StoreError> {
-        let path = self.path.clone().ok_or_else(|| StoreError::NoPath)?;
+        let path = self.path.clone().ok_or(StoreError::NoPath)?;
         self.save_as(&path)
     }
 

@@ -27,7 +27,11 @@ fn broken_file(dir: &Path) -> PathBuf {
 #[test]
 fn export_json_to_stdout_is_the_documented_shape() {
     let out = stancemark(&["export", &sample(), "--format", "json"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["format"], "stancemark-export");
     assert_eq!(v["stances"].as_array().unwrap().len(), 3);
@@ -35,8 +39,18 @@ fn export_json_to_stdout_is_the_documented_shape() {
     let anns = v["annotations"].as_array().unwrap();
     assert_eq!(anns.len(), 12);
     for key in [
-        "id", "article_id", "article_title", "stance_id", "stance_label", "start", "end", "quote",
-        "note", "annotator", "created", "modified",
+        "id",
+        "article_id",
+        "article_title",
+        "stance_id",
+        "stance_label",
+        "start",
+        "end",
+        "quote",
+        "note",
+        "annotator",
+        "created",
+        "modified",
     ] {
         assert!(anns[0].get(key).is_some(), "missing {key}");
     }
@@ -46,8 +60,19 @@ fn export_json_to_stdout_is_the_documented_shape() {
 fn export_ron_to_a_file() {
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("out.ron");
-    let out = stancemark(&["export", &sample(), "-f", "ron", "-o", target.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = stancemark(&[
+        "export",
+        &sample(),
+        "-f",
+        "ron",
+        "-o",
+        target.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stdout).contains("exported 12 annotations"));
     let export: stancemark::export::Export =
         ron::from_str(&std::fs::read_to_string(&target).unwrap()).unwrap();
@@ -58,7 +83,10 @@ fn export_ron_to_a_file() {
 fn validate_accepts_the_sample_and_rejects_a_broken_file() {
     let out = stancemark(&["validate", &sample()]);
     assert!(out.status.success());
-    assert!(String::from_utf8_lossy(&out.stdout).contains("valid — 1 article(s), 3 stance(s), 12 annotation(s)"));
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .contains("valid — 1 article(s), 3 stance(s), 12 annotation(s)")
+    );
 
     let dir = tempfile::tempdir().unwrap();
     let broken = broken_file(dir.path());
@@ -66,7 +94,10 @@ fn validate_accepts_the_sample_and_rejects_a_broken_file() {
     let out = stancemark(&["validate", broken.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.starts_with("error: ") && err.contains("broken.stance.ron: line"), "{err}");
+    assert!(
+        err.starts_with("error: ") && err.contains("broken.stance.ron: line"),
+        "{err}"
+    );
     assert_eq!(std::fs::read(&broken).unwrap(), before);
 }
 
@@ -75,7 +106,12 @@ fn export_of_a_broken_or_missing_file_fails_cleanly_without_output() {
     let dir = tempfile::tempdir().unwrap();
     let broken = broken_file(dir.path());
     let target = dir.path().join("out.json");
-    let out = stancemark(&["export", broken.to_str().unwrap(), "-o", target.to_str().unwrap()]);
+    let out = stancemark(&[
+        "export",
+        broken.to_str().unwrap(),
+        "-o",
+        target.to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(1));
     assert!(!target.exists(), "no partial export is written");
     let out = stancemark(&["export", "/no/such/project.stance.ron"]);

@@ -26,7 +26,9 @@ fn workspace_with(text: &str) -> (Workspace, stancemark::model::ArticleId) {
 }
 
 fn char_range_of(text: &str, needle: &str) -> TextRange {
-    let byte = text.find(needle).unwrap_or_else(|| panic!("{needle} not in text"));
+    let byte = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle} not in text"));
     let start = text[..byte].chars().count();
     TextRange {
         start,
@@ -74,9 +76,22 @@ fn offsets_are_code_points_on_multilingual_text() {
 fn python_slicing_of_the_json_export_matches_every_quote() {
     let (mut ws, art) = workspace_with(MULTILINGUAL);
     let text = ws.project().article(art).unwrap().text.clone();
-    for passage in ["Café", "北京市", "🙂", "👩‍👩‍👧", "🇪🇺", "e\u{301}tude", "بالعالم"] {
-        ws.add_annotation(art, char_range_of(&text, passage), &StanceId::new("security"), "n")
-            .unwrap();
+    for passage in [
+        "Café",
+        "北京市",
+        "🙂",
+        "👩‍👩‍👧",
+        "🇪🇺",
+        "e\u{301}tude",
+        "بالعالم",
+    ] {
+        ws.add_annotation(
+            art,
+            char_range_of(&text, passage),
+            &StanceId::new("security"),
+            "n",
+        )
+        .unwrap();
     }
     let dir = tempfile::tempdir().unwrap();
     let json = dir.path().join("export.json");
@@ -103,7 +118,11 @@ print(n)
         .arg(&json)
         .output()
         .expect("python3 is needed for this test (see .ci/run)");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "7");
 }
 
@@ -112,11 +131,17 @@ fn save_then_reopen_gives_the_same_project() {
     let (mut ws, art) = workspace_with(MULTILINGUAL);
     let text = ws.project().article(art).unwrap().text.clone();
     let id = ws
-        .add_annotation(art, char_range_of(&text, "北京市"), &StanceId::new("regulation"), "")
+        .add_annotation(
+            art,
+            char_range_of(&text, "北京市"),
+            &StanceId::new("regulation"),
+            "",
+        )
         .unwrap();
     ws.set_annotation_note(id, "note with \"quotes\", newlines\nand emoji 🙂")
         .unwrap();
-    ws.add_stance("Economy", stancemark::model::Rgb([1, 2, 3])).unwrap();
+    ws.add_stance("Economy", stancemark::model::Rgb([1, 2, 3]))
+        .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("p.stance.ron");
     ws.save_as(&path).unwrap();
@@ -130,7 +155,10 @@ fn the_sample_project_loads_and_every_quote_matches() {
     assert_eq!(project.articles.len(), 1);
     assert_eq!(project.annotations.len(), 12);
     for stance in ["pro-open-source", "regulation", "security"] {
-        assert!(project.stance_usage(&StanceId::new(stance)) >= 2, "{stance}");
+        assert!(
+            project.stance_usage(&StanceId::new(stance)) >= 2,
+            "{stance}"
+        );
     }
     assert!(project.validate().is_empty());
 }
@@ -164,7 +192,12 @@ fn export_records_equal_the_project() {
         assert_eq!(rec.modified, ann.modified.to_rfc3339());
     }
     // Sorted by start within the article.
-    assert!(export.annotations.windows(2).all(|w| w[0].start <= w[1].start));
+    assert!(
+        export
+            .annotations
+            .windows(2)
+            .all(|w| w[0].start <= w[1].start)
+    );
     // JSON and RON carry the same value.
     let json: Export =
         serde_json::from_str(&export.to_string(ExportFormat::Json).unwrap()).unwrap();
@@ -189,9 +222,10 @@ fn assert_load_fails_and_file_untouched(bytes: &[u8], check: impl Fn(&StoreError
 fn truncated_project_gives_a_parse_error_with_line() {
     let good = fs::read_to_string(sample_path()).unwrap();
     let cut = &good.as_bytes()[..good.len() * 2 / 3];
-    assert_load_fails_and_file_untouched(cut, |e| {
-        matches!(e, StoreError::Parse { line, .. } if *line > 1)
-    });
+    assert_load_fails_and_file_untouched(
+        cut,
+        |e| matches!(e, StoreError::Parse { line, .. } if *line > 1),
+    );
 }
 
 #[test]
@@ -200,9 +234,10 @@ fn corrupt_project_errors_name_the_problem() {
         matches!(e, StoreError::Parse { .. })
     });
     assert_load_fails_and_file_untouched(b"", |e| matches!(e, StoreError::Empty { .. }));
-    assert_load_fails_and_file_untouched(b"(format_version: 1, project: (name: \"x\", \xff))", |e| {
-        matches!(e, StoreError::NotUtf8 { line: 1, .. })
-    });
+    assert_load_fails_and_file_untouched(
+        b"(format_version: 1, project: (name: \"x\", \xff))",
+        |e| matches!(e, StoreError::NotUtf8 { line: 1, .. }),
+    );
     let good = fs::read_to_string(sample_path()).unwrap();
     // Wrong type: a string where the list of articles belongs.
     let wrong = good.replacen("articles: [", "articles: \"oops\", _x: [", 1);
@@ -211,9 +246,10 @@ fn corrupt_project_errors_name_the_problem() {
     });
     // A quote that no longer matches its article.
     let tampered = good.replacen("quote: \"Washington", "quote: \"Washingtom", 1);
-    assert_load_fails_and_file_untouched(tampered.as_bytes(), |e| {
-        matches!(e, StoreError::Invalid { problems, .. } if problems.iter().any(|p| p.contains("Washingtom")))
-    });
+    assert_load_fails_and_file_untouched(
+        tampered.as_bytes(),
+        |e| matches!(e, StoreError::Invalid { problems, .. } if problems.iter().any(|p| p.contains("Washingtom"))),
+    );
     // An unknown stance.
     let unknown = good.replacen("stance: \"security\"", "stance: \"economy\"", 1);
     assert_load_fails_and_file_untouched(unknown.as_bytes(), |e| {
@@ -226,13 +262,20 @@ fn future_version_is_refused_and_never_overwritten() {
     let good = fs::read_to_string(sample_path()).unwrap();
     let future = good.replacen("format_version: 1", "format_version: 99", 1);
     assert_load_fails_and_file_untouched(future.as_bytes(), |e| {
-        matches!(e, StoreError::FutureVersion { found: 99, supported: 1, .. })
-            && e.to_string().contains("newer stancemark")
+        matches!(
+            e,
+            StoreError::FutureVersion {
+                found: 99,
+                supported: 1,
+                ..
+            }
+        ) && e.to_string().contains("newer stancemark")
     });
     // A newer file whose body this version cannot even parse is still named as newer.
-    assert_load_fails_and_file_untouched(b"(format_version: 2, project: (shape: [\"new\"]))", |e| {
-        matches!(e, StoreError::FutureVersion { found: 2, .. })
-    });
+    assert_load_fails_and_file_untouched(
+        b"(format_version: 2, project: (shape: [\"new\"]))",
+        |e| matches!(e, StoreError::FutureVersion { found: 2, .. }),
+    );
 }
 
 #[test]
@@ -267,12 +310,21 @@ fn import_refuses_non_utf8_empty_and_huge_files() {
     assert!(err.to_string().contains("not UTF-8"), "{err}");
     let empty = dir.path().join("empty.md");
     fs::write(&empty, b"").unwrap();
-    assert!(matches!(store::import_article(&empty), Err(StoreError::Empty { .. })));
+    assert!(matches!(
+        store::import_article(&empty),
+        Err(StoreError::Empty { .. })
+    ));
     let huge = dir.path().join("huge.txt");
     let f = fs::File::create(&huge).unwrap();
     f.set_len(store::MAX_ARTICLE_BYTES + 1).unwrap();
-    assert!(matches!(store::import_article(&huge), Err(StoreError::TooLarge { .. })));
-    assert!(store::import_article(dir.path()).is_err(), "a folder is not an article");
+    assert!(matches!(
+        store::import_article(&huge),
+        Err(StoreError::TooLarge { .. })
+    ));
+    assert!(
+        store::import_article(dir.path()).is_err(),
+        "a folder is not an article"
+    );
 }
 
 #[test]

@@ -354,7 +354,9 @@ impl ArticleView {
     ) {
         let shift = ui.input(|i| i.modifiers.shift);
         if response.drag_started() {
-            if let Some(pos) = response.interact_pointer_pos() {
+            // Where the button went down, not where the pointer is once the drag is recognised.
+            let origin = ui.input(|i| i.pointer.press_origin());
+            if let Some(pos) = origin.or(response.interact_pointer_pos()) {
                 let at = self.hit(pos);
                 match (shift, self.selection) {
                     (true, Some((anchor, _))) => self.selection = Some((anchor, at)),
@@ -363,24 +365,25 @@ impl ArticleView {
                 self.dragging = true;
             }
         }
-        if self.dragging && response.dragged() {
-            if let Some(pos) = ui.input(|i| i.pointer.interact_pos()) {
-                let at = self.hit(pos);
-                if let Some((anchor, _)) = self.selection {
-                    self.selection = Some((anchor, at));
-                }
-                // Scroll when dragging past the edge of the view.
-                let rect = response.rect;
-                let dy = if pos.y < rect.top() + 20.0 {
-                    (rect.top() + 20.0 - pos.y).min(40.0)
-                } else if pos.y > rect.bottom() - 20.0 {
-                    -(pos.y - rect.bottom() + 20.0).min(40.0)
-                } else {
-                    0.0
-                };
-                if dy != 0.0 {
-                    ui.scroll_with_delta(Vec2::new(0.0, dy));
-                }
+        if self.dragging
+            && response.dragged()
+            && let Some(pos) = ui.input(|i| i.pointer.interact_pos())
+        {
+            let at = self.hit(pos);
+            if let Some((anchor, _)) = self.selection {
+                self.selection = Some((anchor, at));
+            }
+            // Scroll when dragging past the edge of the view.
+            let rect = response.rect;
+            let dy = if pos.y < rect.top() + 20.0 {
+                (rect.top() + 20.0 - pos.y).min(40.0)
+            } else if pos.y > rect.bottom() - 20.0 {
+                -(pos.y - rect.bottom() + 20.0).min(40.0)
+            } else {
+                0.0
+            };
+            if dy != 0.0 {
+                ui.scroll_with_delta(Vec2::new(0.0, dy));
             }
         }
         if response.drag_stopped() {
@@ -391,51 +394,49 @@ impl ArticleView {
                 let word = self.index.word_at(&cx.article.text, self.hit(pos));
                 self.selection = Some((word.start, word.end));
             }
-        } else if response.clicked() {
-            if let Some(pos) = response.interact_pointer_pos() {
-                let at = self.hit(pos);
-                if shift {
-                    if let Some((anchor, _)) = self.selection {
-                        self.selection = Some((anchor, at));
-                        return;
-                    }
-                }
-                self.selection = None;
-                match self.innermost_at(at, cx.hidden) {
-                    Some(id) => events.push(ViewEvent::SelectAnnotation(id)),
-                    None => events.push(ViewEvent::ClearAnnotationSelection),
-                }
+        } else if response.clicked()
+            && let Some(pos) = response.interact_pointer_pos()
+        {
+            let at = self.hit(pos);
+            if shift && let Some((anchor, _)) = self.selection {
+                self.selection = Some((anchor, at));
+                return;
+            }
+            self.selection = None;
+            match self.innermost_at(at, cx.hidden) {
+                Some(id) => events.push(ViewEvent::SelectAnnotation(id)),
+                None => events.push(ViewEvent::ClearAnnotationSelection),
             }
         }
-        if let Some(pos) = response.hover_pos() {
-            if !self.dragging {
-                let at = self.hit(pos);
-                let under: Vec<&Span> = self
-                    .spans
-                    .overlapping(at, at + 1)
-                    .filter(|s| !cx.hidden.contains(&s.stance))
-                    .collect();
-                if !under.is_empty() {
-                    ui.ctx().set_cursor_icon(egui::CursorIcon::PointingHand);
-                    let ids: Vec<AnnotationId> = under.iter().map(|s| s.id).collect();
-                    egui::Tooltip::for_widget(response).at_pointer().show(|ui| {
-                        for id in ids {
-                            if let Some(a) = cx.project.annotation(id) {
-                                let (label, color) = stance_style(cx.project, &a.stance);
-                                ui.horizontal(|ui| {
-                                    stance_chip(ui, &label, color);
-                                    if a.note.is_empty() {
-                                        ui.weak("(no note)");
-                                    } else {
-                                        ui.label(crate::text::snippet(&a.note, 200));
-                                    }
-                                });
-                            }
+        if let Some(pos) = response.hover_pos()
+            && !self.dragging
+        {
+            let at = self.hit(pos);
+            let under: Vec<&Span> = self
+                .spans
+                .overlapping(at, at + 1)
+                .filter(|s| !cx.hidden.contains(&s.stance))
+                .collect();
+            if !under.is_empty() {
+                ui.ctx().set_cursor_icon(egui::CursorIcon::PointingHand);
+                let ids: Vec<AnnotationId> = under.iter().map(|s| s.id).collect();
+                egui::Tooltip::for_widget(response).at_pointer().show(|ui| {
+                    for id in ids {
+                        if let Some(a) = cx.project.annotation(id) {
+                            let (label, color) = stance_style(cx.project, &a.stance);
+                            ui.horizontal(|ui| {
+                                stance_chip(ui, &label, color);
+                                if a.note.is_empty() {
+                                    ui.weak("(no note)");
+                                } else {
+                                    ui.label(crate::text::snippet(&a.note, 200));
+                                }
+                            });
                         }
-                    });
-                } else {
-                    ui.ctx().set_cursor_icon(egui::CursorIcon::Text);
-                }
+                    }
+                });
+            } else {
+                ui.ctx().set_cursor_icon(egui::CursorIcon::Text);
             }
         }
     }
@@ -489,27 +490,28 @@ impl ArticleView {
                             egui::StrokeKind::Outside,
                         );
                     }
-                    if let Some((id, started)) = self.flash {
-                        if id == span.id {
-                            let t = ((now - started) / FLASH_SECONDS).clamp(0.0, 1.0) as f32;
-                            let pulse = (1.0 - t) * (0.5 + 0.5 * (t * 18.0).cos());
-                            painter.rect_stroke(
-                                r.expand(2.0),
-                                3.0,
-                                Stroke::new(3.0, color.gamma_multiply(pulse)),
-                                egui::StrokeKind::Outside,
-                            );
-                        }
+                    if let Some((id, started)) = self.flash
+                        && id == span.id
+                    {
+                        let t = ((now - started) / FLASH_SECONDS).clamp(0.0, 1.0) as f32;
+                        let pulse = (1.0 - t) * (0.5 + 0.5 * (t * 18.0).cos());
+                        painter.rect_stroke(
+                            r.expand(2.0),
+                            3.0,
+                            Stroke::new(3.0, color.gamma_multiply(pulse)),
+                            egui::StrokeKind::Outside,
+                        );
                     }
                 }
             }
-            if let Some(sel) = selection {
-                if sel.start < pe.max(ps + 1) && sel.end > ps {
-                    let a = sel.start.max(ps) - ps;
-                    let b = sel.end.min(pe) - ps;
-                    for r in range_rects(galley, a, b) {
-                        painter.rect_filled(r.translate(para_origin.to_vec2()), 0.0, sel_color);
-                    }
+            if let Some(sel) = selection
+                && sel.start < pe.max(ps + 1)
+                && sel.end > ps
+            {
+                let a = sel.start.max(ps) - ps;
+                let b = sel.end.min(pe) - ps;
+                for r in range_rects(galley, a, b) {
+                    painter.rect_filled(r.translate(para_origin.to_vec2()), 0.0, sel_color);
                 }
             }
             painter.galley(para_origin, galley.clone(), ui.visuals().text_color());

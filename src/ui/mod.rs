@@ -771,9 +771,9 @@ impl StancemarkApp {
                     .path()
                     .map_or_else(|| "not saved yet".to_owned(), |p| p.display().to_string());
                 if self.ws.is_dirty() {
-                    ui.colored_label(egui::Color32::from_rgb(220, 140, 0), "● Unsaved changes");
+                    ui.colored_label(egui::Color32::from_rgb(220, 140, 0), "Unsaved changes");
                 } else {
-                    ui.weak("✔ Saved");
+                    ui.weak("Saved");
                 }
                 ui.separator();
                 ui.weak(path);
@@ -798,7 +798,7 @@ impl StancemarkApp {
                 ui.vertical_centered(|ui| {
                     ui.add_space(80.0);
                     ui.heading("No article open");
-                    ui.label("Add an article (File → Add article…) or open a project.");
+                    ui.label("Add an article (File > Add article…) or open a project.");
                     ui.add_space(8.0);
                     if ui.button("Add article…").clicked() {
                         self.open_file_dialog(FilePurpose::AddArticle);

@@ -34,7 +34,7 @@ impl StancemarkApp {
                 ui.add_space(4.0);
                 ui.heading("Articles");
                 ui.add_space(4.0);
-                if ui.button("➕ Add article…").clicked() {
+                if ui.button("+ Add article…").clicked() {
                     self.open_file_dialog(super::FilePurpose::AddArticle);
                 }
                 ui.separator();
@@ -95,10 +95,11 @@ impl StancemarkApp {
                 if let Some((id, title, commit)) = rename_done {
                     self.panels.renaming = None;
                     let title = title.trim();
-                    if commit && !title.is_empty() {
-                        if let Err(e) = self.ws.rename_article(id, title) {
-                            self.info(e.to_string());
-                        }
+                    if commit
+                        && !title.is_empty()
+                        && let Err(e) = self.ws.rename_article(id, title)
+                    {
+                        self.info(e.to_string());
                     }
                 }
                 if let Some(id) = self.current_article {
@@ -169,10 +170,11 @@ impl StancemarkApp {
                     ui.weak(format!("from {src}"));
                 }
             });
-        if commit && let Some((id, meta)) = self.panels.meta_draft.clone() {
-            if let Err(e) = self.ws.set_article_meta(id, meta) {
-                self.info(e.to_string());
-            }
+        if commit
+            && let Some((id, meta)) = self.panels.meta_draft.clone()
+            && let Err(e) = self.ws.set_article_meta(id, meta)
+        {
+            self.info(e.to_string());
         }
     }
 
@@ -202,35 +204,38 @@ impl StancemarkApp {
                 let total = project.annotations_of(article).len();
                 ui.add_space(4.0);
                 ui.heading(format!("Annotations ({total})"));
-                ui.horizontal_wrapped(|ui| {
-                    ui.weak("Show:");
-                    let stances: Vec<_> = project
-                        .stances
-                        .0
-                        .iter()
-                        .map(|s| (s.id.clone(), s.label.clone(), to_color(s.color)))
-                        .collect();
-                    for (id, label, color) in stances {
-                        let shown = !self.hidden_stances.contains(&id);
-                        let text =
-                            RichText::new(&label).color(if shown { Color32::WHITE } else { color });
-                        let button = egui::Button::new(text)
-                            .fill(if shown { color } else { Color32::TRANSPARENT })
-                            .stroke(egui::Stroke::new(1.0, color))
-                            .corner_radius(8.0);
-                        if ui
-                            .add(button)
-                            .on_hover_text(format!("Show or hide {label}"))
-                            .clicked()
-                        {
-                            if shown {
-                                self.hidden_stances.insert(id);
+                ui.weak("Show stances (click to hide):");
+                let stances: Vec<_> = project
+                    .stances
+                    .0
+                    .iter()
+                    .map(|s| (s.id.clone(), s.label.clone(), to_color(s.color)))
+                    .collect();
+                // Three chips a row: explicit rows rather than a wrapping layout, whose second
+                // line egui hit-tests against the widgets below it.
+                for chunk in stances.chunks(3) {
+                    ui.horizontal(|ui| {
+                        for (id, label, color) in chunk {
+                            let shown = !self.hidden_stances.contains(id);
+                            let text = RichText::new(label).color(if shown {
+                                Color32::WHITE
                             } else {
-                                self.hidden_stances.remove(&id);
+                                *color
+                            });
+                            let button = egui::Button::new(text)
+                                .fill(if shown { *color } else { Color32::TRANSPARENT })
+                                .stroke(egui::Stroke::new(1.0, *color))
+                                .corner_radius(8.0);
+                            if ui.add(button).clicked() {
+                                if shown {
+                                    self.hidden_stances.insert(id.clone());
+                                } else {
+                                    self.hidden_stances.remove(id);
+                                }
                             }
                         }
-                    }
-                });
+                    });
+                }
                 ui.separator();
                 self.annotation_editor(ui);
                 let mut clicked = None;
@@ -256,29 +261,31 @@ impl StancemarkApp {
                                     if selected { 2.0 } else { 1.0 },
                                     color.gamma_multiply(0.8),
                                 ));
-                            let r = frame
-                                .show(ui, |ui| {
-                                    ui.set_width(ui.available_width());
-                                    ui.horizontal(|ui| {
-                                        stance_chip(ui, &label, color);
-                                    });
-                                    ui.label(RichText::new(format!("“{quote}”")).italics());
-                                    if !note.is_empty() {
-                                        ui.label(RichText::new(format!("✎ {note}")).weak());
-                                    }
+                            let row = egui::UiBuilder::new()
+                                .id_salt(("annotation_row", id))
+                                .sense(egui::Sense::click());
+                            let r = ui
+                                .scope_builder(row, |ui| {
+                                    // The whole card is one click target.
+                                    ui.style_mut().interaction.selectable_labels = false;
+                                    frame.show(ui, |ui| {
+                                        ui.set_width(ui.available_width());
+                                        ui.horizontal(|ui| {
+                                            stance_chip(ui, &label, color);
+                                        });
+                                        ui.label(RichText::new(format!("“{quote}”")).italics());
+                                        if !note.is_empty() {
+                                            ui.label(RichText::new(format!("Note: {note}")).weak());
+                                        }
+                                    })
                                 })
                                 .response;
-                            let r = ui.interact(
-                                r.rect,
-                                egui::Id::unique(("annotation_row", id)),
-                                egui::Sense::click(),
-                            );
                             let r = r.on_hover_cursor(egui::CursorIcon::PointingHand);
                             r.widget_info(|| {
                                 egui::WidgetInfo::labeled(
                                     egui::Role::Button,
                                     true,
-                                    format!("“{quote}”"),
+                                    format!("Annotation: {quote}"),
                                 )
                             });
                             if r.clicked() {
@@ -351,7 +358,7 @@ impl StancemarkApp {
                 ));
             });
             if ui
-                .button("🗑 Delete annotation")
+                .button("Delete annotation")
                 .on_hover_text("Delete key")
                 .clicked()
             {
@@ -439,23 +446,25 @@ impl StancemarkApp {
                 for (s, draft) in stances.iter().zip(self.panels.stance_drafts.iter_mut()) {
                     ui.label(s.hotkey.map_or("–".to_owned(), |k| k.to_string()));
                     let mut rgb = s.color.0;
-                    if ui.color_edit_button_srgb(&mut rgb).changed() {
-                        if let Err(e) = self.ws.recolor_stance(&s.id, Rgb(rgb)) {
-                            self.status = Some((e.to_string(), true));
-                        }
+                    if ui.color_edit_button_srgb(&mut rgb).changed()
+                        && let Err(e) = self.ws.recolor_stance(&s.id, Rgb(rgb))
+                    {
+                        self.status = Some((e.to_string(), true));
                     }
                     let r = ui.add(egui::TextEdit::singleline(&mut draft.1).desired_width(130.0));
-                    if r.lost_focus() && draft.1 != s.label {
-                        if let Err(e) = self.ws.rename_stance(&s.id, &draft.1) {
-                            self.status = Some((e.to_string(), true));
-                            draft.1 = s.label.clone();
-                        }
+                    if r.lost_focus()
+                        && draft.1 != s.label
+                        && let Err(e) = self.ws.rename_stance(&s.id, &draft.1)
+                    {
+                        self.status = Some((e.to_string(), true));
+                        draft.1 = s.label.clone();
                     }
                     let r = ui.add(egui::TextEdit::singleline(&mut draft.2).desired_width(200.0));
-                    if r.lost_focus() && draft.2 != s.description {
-                        if let Err(e) = self.ws.describe_stance(&s.id, &draft.2) {
-                            self.status = Some((e.to_string(), true));
-                        }
+                    if r.lost_focus()
+                        && draft.2 != s.description
+                        && let Err(e) = self.ws.describe_stance(&s.id, &draft.2)
+                    {
+                        self.status = Some((e.to_string(), true));
                     }
                     if ui.button("Remove…").clicked() {
                         remove = Some(s.id.clone());

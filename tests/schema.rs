@@ -1,0 +1,53 @@
+//! The JSON export matches the JSON Schema kept in `schema/export.schema.json`.
+
+use std::path::Path;
+
+use stancemark::export::{Export, ExportFormat};
+use stancemark::store;
+
+fn validator() -> jsonschema::Validator {
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/export.schema.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap()
+}
+
+fn sample_export() -> serde_json::Value {
+    let project = store::load_project(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data/open-source-ai.stance.ron"),
+    )
+    .unwrap();
+    let text = Export::from_project(&project)
+        .to_string(ExportFormat::Json)
+        .unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+#[test]
+fn sample_export_is_valid_against_the_schema() {
+    let v = validator();
+    let export = sample_export();
+    let errors: Vec<String> = v.iter_errors(&export).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+}
+
+#[test]
+fn the_schema_rejects_a_record_missing_its_quote_or_with_a_bad_colour() {
+    let v = validator();
+    let mut export = sample_export();
+    export["annotations"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("quote");
+    assert!(!v.is_valid(&export));
+    let mut export = sample_export();
+    export["stances"][0]["color"] = "green".into();
+    assert!(!v.is_valid(&export));
+}

@@ -1,0 +1,328 @@
+//! The real app, driven headlessly the way an analyst uses it: mouse drags, keys, clicks.
+
+use std::path::{Path, PathBuf};
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::{By, Queryable};
+use stancemark::model::TextRange;
+use stancemark::store;
+use stancemark::ui::{AppOptions, StancemarkApp};
+
+use eframe::egui::{self, Key, Modifiers, Pos2, Vec2};
+
+const WINDOW: Vec2 = Vec2::new(1280.0, 800.0);
+
+/// A copy of the sample project in a fresh folder, so tests can save over it.
+fn sample_copy() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sample.stance.ron");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data/open-source-ai.stance.ron"),
+        &path,
+    )
+    .unwrap();
+    (dir, path)
+}
+
+fn harness_on(path: Option<PathBuf>) -> Harness<'static, StancemarkApp> {
+    let app = StancemarkApp::new(path, AppOptions::headless());
+    let mut harness = Harness::builder()
+        .with_size(WINDOW)
+        .with_max_steps(20)
+        .with_step_dt(1.0 / 30.0)
+        .build_ui_state(|ui, app: &mut StancemarkApp| app.show(ui), app);
+    harness.run();
+    harness
+}
+
+fn char_range_of(text: &str, needle: &str) -> TextRange {
+    let byte = text.find(needle).expect("passage in article");
+    let start = text[..byte].chars().count();
+    TextRange {
+        start,
+        end: start + needle.chars().count(),
+    }
+}
+
+/// Presses the mouse at the start of `range`, drags to its end and releases, like a user.
+fn drag_select(harness: &mut Harness<'_, StancemarkApp>, range: TextRange) {
+    let view = harness.state().article_view();
+    let from = view.screen_pos_of(range.start).expect("start on screen") + Vec2::new(1.0, 0.0);
+    let to = view.screen_pos_of(range.end).expect("end on screen") + Vec2::new(-1.0, 0.0);
+    harness.hover_at(from);
+    harness.step();
+    harness.drag_at(from);
+    harness.step();
+    let mid = Pos2::new((from.x + to.x) / 2.0, (from.y + to.y) / 2.0);
+    harness.hover_at(mid);
+    harness.step();
+    harness.hover_at(to);
+    harness.step();
+    harness.drop_at(to);
+    harness.step();
+    harness.step();
+}
+
+#[test]
+fn drag_over_a_passage_and_press_2_tags_it_as_regulation() {
+    let (_dir, path) = sample_copy();
+    let mut harness = harness_on(Some(path));
+    let article = harness.state().workspace().project().articles[0].clone();
+    let passage = "technology leaders caution that restricting open source development";
+    let range = char_range_of(&article.text, passage);
+
+    drag_select(&mut harness, range);
+    assert_eq!(harness.state().article_view().selection(), Some(range));
+    harness.key_press(Key::Num2);
+    harness.step();
+
+    let project = harness.state().workspace().project();
+    assert_eq!(project.annotations.len(), 13);
+    let ann = project
+        .annotations
+        .iter()
+        .find(|a| a.quote == passage)
+        .expect("an annotation with exactly the dragged quote");
+    assert_eq!(ann.stance.as_str(), "regulation");
+    assert_eq!(ann.range, range);
+    assert!(harness.state().workspace().is_dirty());
+    assert_eq!(harness.state().selected_annotation(), Some(ann.id));
+    assert_eq!(harness.state().article_view().selection(), None);
+}
+
+#[test]
+fn the_floating_toolbar_tags_a_selection_with_a_click() {
+    let (_dir, path) = sample_copy();
+    let mut harness = harness_on(Some(path));
+    let text = harness.state().workspace().project().articles[0]
+        .text
+        .clone();
+    let passage = "A Warning Against Overreach";
+    drag_select(&mut harness, char_range_of(&text, passage));
+    harness.get_by_label("3 security").click();
+    harness.run_steps(2);
+    let project = harness.state().workspace().project();
+    let ann = project
+        .annotations
+        .iter()
+        .find(|a| a.quote == passage)
+        .unwrap();
+    assert_eq!(ann.stance.as_str(), "security");
+}
+
+#[test]
+fn double_click_selects_a_word() {
+    let (_dir, path) = sample_copy();
+    let mut harness = harness_on(Some(path));
+    let text = harness.state().workspace().project().articles[0]
+        .text
+        .clone();
+    let range = char_range_of(&text, "stricter");
+    let pos = harness
+        .state()
+        .article_view()
+        .screen_pos_of(range.start + 3)
+        .unwrap();
+    harness.hover_at(pos);
+    harness.step();
+    // Two clicks one frame (1/30 s) apart: well inside the double-click time.
+    for _ in 0..2 {
+        for pressed in [true, false] {
+            harness.event(egui::Event::PointerButton {
+                pos,
+                button: egui::PointerButton::Primary,
+                pressed,
+                modifiers: Modifiers::NONE,
+            });
+        }
+        harness.step();
+    }
+    assert_eq!(harness.state().article_view().selection(), Some(range));
+}
+
+#[test]
+fn click_an_annotation_in_the_list_then_delete_it_with_the_delete_key() {
+    let (_dir, path) = sample_copy();
+    let mut harness = harness_on(Some(path));
+    let target = harness
+        .state()
+        .workspace()
+        .project()
+        .annotations
+        .iter()
+        .find(|a| a.quote.starts_with("That foundation has generated"))
+        .unwrap()
+        .clone();
+    harness
+        .get_by_label_contains("Annotation: That foundation has generated")
+        .click();
+    harness.run_steps(2);
+    assert_eq!(harness.state().selected_annotation(), Some(target.id));
+
+    harness.key_press(Key::Delete);
+    harness.step();
+    let project = harness.state().workspace().project();
+    assert_eq!(project.annotations.len(), 11);
+    assert!(project.annotation(target.id).is_none());
+    assert_eq!(harness.state().selected_annotation(), None);
+
+    // Ctrl+Z brings it back exactly.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.step();
+    assert_eq!(
+        harness.state().workspace().project().annotation(target.id),
+        Some(&target)
+    );
+}
+
+#[test]
+fn save_with_ctrl_s_and_reopen_gives_all_annotations_back() {
+    let (_dir, path) = sample_copy();
+    let mut harness = harness_on(Some(path.clone()));
+    let text = harness.state().workspace().project().articles[0]
+        .text
+        .clone();
+    drag_select(
+        &mut harness,
+        char_range_of(&text, "Open Source AI Regulation Risks Stifling Innovation"),
+    );
+    harness.key_press(Key::Num1);
+    harness.step();
+    harness
+        .get_by_label_contains("Annotation: Washington's appetite")
+        .click();
+    harness.run_steps(2);
+    harness.key_press(Key::Delete);
+    harness.step();
+    assert!(harness.state().workspace().is_dirty());
+
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    harness.step();
+    assert!(!harness.state().workspace().is_dirty());
+    let in_memory = harness.state().workspace().project().clone();
+    assert_eq!(store::load_project(&path).unwrap(), in_memory);
+
+    let reopened = harness_on(Some(path));
+    assert_eq!(reopened.state().workspace().project(), &in_memory);
+    assert_eq!(reopened.state().workspace().project().annotations.len(), 12);
+}
+
+#[test]
+fn quitting_with_unsaved_changes_asks_first() {
+    let (_dir, path) = sample_copy();
+    let mut harness = harness_on(Some(path.clone()));
+    harness
+        .get_by_label_contains("Annotation: Washington's appetite")
+        .click();
+    harness.run_steps(2);
+    harness.key_press(Key::Delete);
+    harness.step();
+
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Q);
+    harness.run_steps(2);
+    harness.get_by_label("Save changes?");
+    harness.get_by_label("Cancel").click();
+    harness.run_steps(2);
+    assert!(!harness.state().quit_requested());
+    assert!(harness.query_by_label("Save changes?").is_none());
+
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Q);
+    harness.run_steps(2);
+    harness.get_by_label("Save").click();
+    harness.run_steps(2);
+    assert!(harness.state().quit_requested());
+    assert_eq!(store::load_project(&path).unwrap().annotations.len(), 11);
+}
+
+#[test]
+fn add_article_through_the_typed_path_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let article = dir.path().join("note.md");
+    std::fs::write(
+        &article,
+        "# A short brief\n\nOpen models help researchers — “quoted”.\n",
+    )
+    .unwrap();
+    let mut harness = harness_on(None);
+    // The empty window offers the same command as File → Add article….
+    harness.get_by_label("Add article…").click();
+    harness.run_steps(2);
+    let field = harness.get_by_label("File path");
+    field.focus();
+    field.type_text(""); // focus settles
+    harness.step();
+    harness
+        .get_by_label("File path")
+        .set_text_value_accesskit(article.to_str().unwrap());
+    harness.run_steps(2);
+    harness.get_by_label("Add").click();
+    harness.run_steps(3);
+    let project = harness.state().workspace().project();
+    assert_eq!(project.articles.len(), 1);
+    assert_eq!(project.articles[0].title, "A short brief");
+    assert_eq!(
+        harness.state().current_article(),
+        Some(project.articles[0].id)
+    );
+}
+
+#[test]
+fn a_broken_project_shows_an_error_and_the_app_keeps_running() {
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("broken.stance.ron");
+    std::fs::write(
+        &broken,
+        "(format_version: 1, project: (name: \"x\", articles: [",
+    )
+    .unwrap();
+    let before = std::fs::read(&broken).unwrap();
+    let mut harness = harness_on(Some(broken.clone()));
+    let (title, message) = harness.state().error_message().expect("an error window");
+    assert_eq!(title, "Could not open project");
+    assert!(message.contains("broken.stance.ron: line 1"), "{message}");
+    harness.get_by_label("Could not open project");
+    harness.get_by_label("OK").click();
+    harness.run_steps(2);
+    assert!(harness.state().error_message().is_none());
+    assert_eq!(std::fs::read(&broken).unwrap(), before);
+    assert!(harness.state().workspace().project().articles.is_empty());
+}
+
+#[test]
+fn stance_filter_hides_annotations_from_the_list() {
+    let (_dir, path) = sample_copy();
+    let mut harness = harness_on(Some(path));
+    assert!(
+        harness
+            .query_by_label_contains("Annotation: restrictions preventing")
+            .is_some()
+    );
+    harness
+        .get(By::new().role(egui::Role::Button).label("security"))
+        .click();
+    harness.run_steps(2);
+    assert!(
+        harness
+            .query_by_label_contains("Annotation: restrictions preventing")
+            .is_none()
+    );
+    assert!(
+        harness
+            .query_by_label_contains("Annotation: Washington's appetite")
+            .is_some()
+    );
+}
+
+/// Image snapshot of the main window on the sample project (rendered with wgpu on lavapipe).
+#[test]
+fn main_window_snapshot() {
+    // A relative path, so the status bar reads the same on every machine.
+    let mut harness = harness_on(Some(PathBuf::from("sample_data/open-source-ai.stance.ron")));
+    harness
+        .get_by_label_contains("Annotation: restrictions preventing")
+        .click();
+    harness.run_steps(3);
+    harness.remove_cursor();
+    harness.run_steps(2);
+    harness.snapshot("main_window");
+}
