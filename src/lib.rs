@@ -6,6 +6,7 @@
 //! ([`cli`]). [`ui`] is a thin egui shell over it.
 #![warn(missing_docs)]
 
+pub mod anchor;
 pub mod cli;
 pub mod edit;
 pub mod export;

@@ -271,6 +271,17 @@ pub struct Annotation {
     pub range: TextRange,
     /// The exact passage, `text[start..end]` in code points.
     pub quote: String,
+    /// Up to [`crate::anchor::CONTEXT_CHARS`] code points before the passage, to find it again
+    /// when the text changes (W3C `TextQuoteSelector.prefix`).
+    #[serde(default)]
+    pub prefix: String,
+    /// Up to [`crate::anchor::CONTEXT_CHARS`] code points after the passage (`suffix`).
+    #[serde(default)]
+    pub suffix: String,
+    /// Set when the article text changed and the passage could not be found with confidence.
+    /// An orphan keeps its quote and note; its range is only its last known place.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub orphaned: bool,
     /// The stance it is tagged with.
     pub stance: StanceId,
     /// The analyst's free-text note (may be empty).
@@ -402,6 +413,9 @@ impl Project {
                 ));
                 continue;
             };
+            if ann.orphaned {
+                continue;
+            }
             if ann.range.is_empty() || ann.range.end > *len {
                 report(format!(
                     "annotation {} has range {}..{} outside article \"{}\" ({} characters)",
@@ -469,6 +483,9 @@ mod tests {
             article: art.id,
             range: TextRange { start: 0, end: 5 },
             quote: "héllo".into(),
+            prefix: String::new(),
+            suffix: " wörld".into(),
+            orphaned: false,
             stance: StanceId::new("security"),
             note: String::new(),
             annotator: "t".into(),

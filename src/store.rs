@@ -16,7 +16,10 @@ use crate::model::{Article, Project};
 use crate::text;
 
 /// The file format this build writes and the newest it can read.
-pub const FORMAT_VERSION: u32 = 1;
+///
+/// History: 1 — first format; 2 — annotations carry `prefix`/`suffix` context and `orphaned`
+/// (version 1 files are migrated on load by computing the context from the article text).
+pub const FORMAT_VERSION: u32 = 2;
 
 /// The file name extension of project files.
 pub const PROJECT_EXTENSION: &str = "stance.ron";
@@ -117,9 +120,32 @@ struct ProjectFileOut<'a> {
 
 #[derive(Deserialize)]
 struct ProjectFileIn {
-    #[allow(dead_code)]
     format_version: u32,
     project: Project,
+}
+
+/// Brings a project read from an older file format up to [`FORMAT_VERSION`].
+fn migrate(mut project: Project, from: u32) -> Project {
+    if from < 2 {
+        // Version 2 added the text-quote context used to re-anchor annotations.
+        let texts: std::collections::HashMap<_, _> = project
+            .articles
+            .iter()
+            .map(|a| (a.id, a.text.clone()))
+            .collect();
+        for ann in &mut project.annotations {
+            if let Some(text) = texts.get(&ann.article)
+                && ann.prefix.is_empty()
+                && ann.suffix.is_empty()
+            {
+                let (prefix, suffix) =
+                    text::context_around(text, ann.range, crate::anchor::CONTEXT_CHARS);
+                ann.prefix = prefix;
+                ann.suffix = suffix;
+            }
+        }
+    }
+    project
 }
 
 #[derive(Deserialize)]
@@ -196,14 +222,23 @@ pub fn parse_project(path: &Path, source: &str) -> Result<Project, StoreError> {
         });
     }
     let file: ProjectFileIn = ron::from_str(source).map_err(parse_error)?;
-    let problems = file.project.validate();
+    if file.format_version == 0 {
+        return Err(StoreError::Parse {
+            path: path.to_owned(),
+            line: 1,
+            column: 1,
+            message: "format_version 0 does not exist".to_owned(),
+        });
+    }
+    let project = migrate(file.project, file.format_version);
+    let problems = project.validate();
     if !problems.is_empty() {
         return Err(StoreError::Invalid {
             path: path.to_owned(),
             problems: problems.into_iter().map(|p| p.message).collect(),
         });
     }
-    Ok(file.project)
+    Ok(project)
 }
 
 /// Loads and validates a project file. The file is never modified.
@@ -264,8 +299,21 @@ pub fn write_atomically(path: &Path, contents: &[u8]) -> Result<(), StoreError> 
     })
 }
 
-/// Saves a project atomically (see [`write_atomically`]).
+/// Saves a project atomically (see [`write_atomically`]). Refuses to replace a file written by
+/// a newer stancemark, which this version could not read back.
 pub fn save_project(project: &Project, path: &Path) -> Result<(), StoreError> {
+    if let Ok(existing) = fs::read_to_string(path)
+        && let Ok(VersionProbe {
+            format_version: found,
+        }) = ron::from_str::<VersionProbe>(&existing)
+        && found > FORMAT_VERSION
+    {
+        return Err(StoreError::FutureVersion {
+            path: path.to_owned(),
+            found,
+            supported: FORMAT_VERSION,
+        });
+    }
     let text = project_to_string(project)?;
     write_atomically(path, text.as_bytes())
 }

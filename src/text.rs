@@ -27,6 +27,16 @@ pub fn slice_chars(text: &str, range: TextRange) -> &str {
     &text[start..end]
 }
 
+/// The context of `range`: up to `chars` code points before and after it.
+pub fn context_around(text: &str, range: TextRange, chars: usize) -> (String, String) {
+    let start = byte_offset(text, range.start);
+    let end = start + byte_offset(&text[start..], range.end.saturating_sub(range.start));
+    let mut prefix: Vec<char> = text[..start].chars().rev().take(chars).collect();
+    prefix.reverse();
+    let suffix = text[end..].chars().take(chars).collect();
+    (prefix.into_iter().collect(), suffix)
+}
+
 /// At most `max_chars` code points of `text`, on one line, with `…` when cut.
 pub fn snippet(text: &str, max_chars: usize) -> String {
     let one_line: String = text
@@ -208,6 +218,15 @@ mod tests {
         assert_eq!(slice_chars(t, w), "it's");
         let w = idx.word_at(t, 12);
         assert_eq!(slice_chars(t, w), "—");
+    }
+
+    #[test]
+    fn context_around_takes_code_points_on_both_sides() {
+        let t = "ab🙂cd北京ef";
+        let (p, s) = context_around(t, TextRange { start: 4, end: 6 }, 3);
+        assert_eq!((p.as_str(), s.as_str()), ("b🙂c", "京ef"));
+        let (p, s) = context_around(t, TextRange { start: 0, end: 1 }, 3);
+        assert_eq!((p.as_str(), s.as_str()), ("", "b🙂c"));
     }
 
     #[test]

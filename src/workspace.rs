@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+use crate::anchor::{self, Anchorer, Placement, QuoteSelector};
 use crate::edit::{Edit, EditError};
 use crate::model::{
     Annotation, AnnotationId, Article, ArticleId, ArticleMeta, Project, Rgb, Stance, StanceId,
@@ -58,6 +59,20 @@ impl Clock for SteppingClock {
         *t += chrono::Duration::seconds(1);
         now
     }
+}
+
+/// Why an article could not be re-imported from its source file.
+#[derive(Debug, thiserror::Error)]
+pub enum ReimportError {
+    /// The article was not imported from a file.
+    #[error("this article has no source file to re-import from")]
+    NoSource,
+    /// Reading the source failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The change was refused.
+    #[error(transparent)]
+    Action(#[from] ActionError),
 }
 
 /// Why an action was refused. The project is unchanged.
@@ -260,12 +275,16 @@ impl Workspace {
         if quote.trim().is_empty() {
             return Err(ActionError::EmptySelection);
         }
+        let (prefix, suffix) = text::context_around(&art.text, range, anchor::CONTEXT_CHARS);
         let now = self.clock.now();
         let ann = Annotation {
             id: Uuid::new_v4(),
             article,
             range,
             quote,
+            prefix,
+            suffix,
+            orphaned: false,
             stance: stance.clone(),
             note: note.to_owned(),
             annotator: self.annotator.clone(),
@@ -365,6 +384,101 @@ impl Workspace {
         }
         article.title = title.to_owned();
         self.execute("rename article", Edit::ReplaceArticle(Box::new(article)))
+    }
+
+    /// Replaces an article's text (edited by the analyst or re-imported from its changed source)
+    /// and re-anchors every annotation of it; those that cannot be placed with confidence are
+    /// marked orphaned, never moved to a guessed passage or dropped. One undoable step.
+    /// Returns how many annotations were orphaned.
+    pub fn set_article_text(
+        &mut self,
+        id: ArticleId,
+        new_text: &str,
+    ) -> Result<usize, ActionError> {
+        let mut article = self.article_or_err(id)?.clone();
+        let new_text = text::normalize_newlines(new_text);
+        if article.text == new_text {
+            return Ok(0);
+        }
+        let anchorer = Anchorer::new(&new_text);
+        let now = self.clock.now();
+        let mut edits = Vec::new();
+        let mut orphaned = 0;
+        for ann in self.project.annotations.iter().filter(|a| a.article == id) {
+            let placement = anchorer.place(QuoteSelector {
+                range: ann.range,
+                exact: &ann.quote,
+                prefix: &ann.prefix,
+                suffix: &ann.suffix,
+            });
+            let mut moved = ann.clone();
+            match placement.range() {
+                Some(range) => {
+                    moved.range = range;
+                    moved.quote = text::slice_chars(&new_text, range).to_owned();
+                    let (prefix, suffix) =
+                        text::context_around(&new_text, range, anchor::CONTEXT_CHARS);
+                    moved.prefix = prefix;
+                    moved.suffix = suffix;
+                    moved.orphaned = false;
+                }
+                None => {
+                    moved.orphaned = true;
+                    orphaned += 1;
+                }
+            }
+            if matches!(placement, Placement::Fuzzy(..)) {
+                moved.modified = now;
+            }
+            if &moved != ann {
+                edits.push(Edit::ReplaceAnnotation(Box::new(moved)));
+            }
+        }
+        article.text = new_text;
+        edits.insert(0, Edit::ReplaceArticle(Box::new(article)));
+        self.execute("edit article text", Edit::Batch(edits))?;
+        Ok(orphaned)
+    }
+
+    /// Reloads an article from its source file and re-anchors its annotations
+    /// (see [`Self::set_article_text`]). Returns how many were orphaned.
+    pub fn reimport_article(&mut self, id: ArticleId) -> Result<usize, ReimportError> {
+        let source = self
+            .article_or_err(id)?
+            .source_path
+            .clone()
+            .ok_or(ReimportError::NoSource)?;
+        let fresh = store::import_article(Path::new(&source))?;
+        Ok(self.set_article_text(id, &fresh.text)?)
+    }
+
+    /// Places an orphaned (or any) annotation on a new passage of its article.
+    pub fn reattach_annotation(
+        &mut self,
+        id: AnnotationId,
+        range: TextRange,
+    ) -> Result<(), ActionError> {
+        let ann = self.annotation_or_err(id)?.clone();
+        let art = self.article_or_err(ann.article)?;
+        if range.is_empty() || range.end > art.char_len() {
+            return Err(ActionError::EmptySelection);
+        }
+        let quote = text::slice_chars(&art.text, range).to_owned();
+        let (prefix, suffix) = text::context_around(&art.text, range, anchor::CONTEXT_CHARS);
+        let now = self.clock.now();
+        let moved = Annotation {
+            range,
+            quote,
+            prefix,
+            suffix,
+            orphaned: false,
+            modified: now,
+            ..ann
+        };
+        self.execute(
+            "re-attach annotation",
+            Edit::ReplaceAnnotation(Box::new(moved)),
+        )
     }
 
     /// Replaces an article's author/outlet/date/URL.

@@ -260,21 +260,25 @@ fn corrupt_project_errors_name_the_problem() {
 #[test]
 fn future_version_is_refused_and_never_overwritten() {
     let good = fs::read_to_string(sample_path()).unwrap();
-    let future = good.replacen("format_version: 1", "format_version: 99", 1);
+    let future = good.replacen(
+        &format!("format_version: {}", store::FORMAT_VERSION),
+        "format_version: 99",
+        1,
+    );
     assert_load_fails_and_file_untouched(future.as_bytes(), |e| {
         matches!(
             e,
             StoreError::FutureVersion {
                 found: 99,
-                supported: 1,
+                supported: store::FORMAT_VERSION,
                 ..
             }
         ) && e.to_string().contains("newer stancemark")
     });
     // A newer file whose body this version cannot even parse is still named as newer.
     assert_load_fails_and_file_untouched(
-        b"(format_version: 2, project: (shape: [\"new\"]))",
-        |e| matches!(e, StoreError::FutureVersion { found: 2, .. }),
+        b"(format_version: 3, project: (shape: [\"new\"]))",
+        |e| matches!(e, StoreError::FutureVersion { found: 3, .. }),
     );
 }
 

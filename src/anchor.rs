@@ -1,0 +1,407 @@
+//! Re-anchoring: keeping annotations on their passage when an article's text changes.
+//!
+//! Each annotation carries a text-quote selector (as in the W3C Web Annotation model): the exact
+//! quote plus up to [`CONTEXT_CHARS`] code points of context before (`prefix`) and after
+//! (`suffix`). When the text changes, every annotation is placed again, in this order:
+//! 1. the quote still sits at its old offsets, with its context → unchanged;
+//! 2. the quote occurs elsewhere and one occurrence is clearly best by context → moved;
+//! 3. a bounded-edit-distance match (typo fixed inside the passage) that is unique and agrees
+//!    with the context → fuzzy;
+//! 4. otherwise the annotation is **orphaned**: kept, listed for the analyst, never guessed.
+//!
+//! The rule throughout is that a wrong placement is worse than an orphan.
+
+use crate::model::TextRange;
+
+/// Code points of context stored on each side of a quote.
+pub const CONTEXT_CHARS: usize = 32;
+
+/// Where an annotation landed in the new text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placement {
+    /// Same offsets, same quote.
+    Unchanged(TextRange),
+    /// The exact quote, found elsewhere by its context.
+    Moved(TextRange),
+    /// A close match (`distance` edits) where the quote was changed slightly.
+    Fuzzy(TextRange, usize),
+    /// No confident placement.
+    Orphaned,
+}
+
+impl Placement {
+    /// The new range, unless orphaned.
+    pub fn range(self) -> Option<TextRange> {
+        match self {
+            Placement::Unchanged(r) | Placement::Moved(r) | Placement::Fuzzy(r, _) => Some(r),
+            Placement::Orphaned => None,
+        }
+    }
+}
+
+/// The context of `range` in `chars`: up to [`CONTEXT_CHARS`] before and after.
+pub fn context_of(chars: &[char], range: TextRange) -> (String, String) {
+    let start = range.start.min(chars.len());
+    let end = range.end.min(chars.len());
+    let prefix = chars[start.saturating_sub(CONTEXT_CHARS)..start]
+        .iter()
+        .collect();
+    let suffix = chars[end..(end + CONTEXT_CHARS).min(chars.len())]
+        .iter()
+        .collect();
+    (prefix, suffix)
+}
+
+/// What is known about an annotation before the text changed.
+#[derive(Debug, Clone, Copy)]
+pub struct QuoteSelector<'a> {
+    /// Old offsets.
+    pub range: TextRange,
+    /// The exact quote.
+    pub exact: &'a str,
+    /// Context before.
+    pub prefix: &'a str,
+    /// Context after.
+    pub suffix: &'a str,
+}
+
+/// The new text, prepared once for placing many annotations.
+pub struct Anchorer<'t> {
+    text: &'t str,
+    chars: Vec<char>,
+    /// Char offset at every 64th byte, to turn `str::find` byte offsets into char offsets.
+    char_at_block: Vec<usize>,
+}
+
+const BLOCK: usize = 64;
+
+impl<'t> Anchorer<'t> {
+    /// Prepares `new_text`.
+    pub fn new(new_text: &'t str) -> Self {
+        let mut char_at_block = Vec::with_capacity(new_text.len() / BLOCK + 1);
+        let mut chars = Vec::with_capacity(new_text.len());
+        for (b, c) in new_text.char_indices() {
+            while char_at_block.len() * BLOCK <= b {
+                // Blocks start on a char boundary or inside a char; record the count before it.
+                char_at_block.push(chars.len());
+            }
+            chars.push(c);
+        }
+        Self {
+            text: new_text,
+            chars,
+            char_at_block,
+        }
+    }
+
+    fn char_offset(&self, byte: usize) -> usize {
+        let block = byte / BLOCK;
+        let Some(&base) = self.char_at_block.get(block) else {
+            return self.chars.len();
+        };
+        let mut from = block * BLOCK;
+        while !self.text.is_char_boundary(from) {
+            from += 1;
+        }
+        base + self.text[from..byte].chars().count()
+    }
+
+    fn slice_eq(&self, at: usize, s: &[char]) -> bool {
+        at + s.len() <= self.chars.len() && &self.chars[at..at + s.len()] == s
+    }
+
+    /// Length of the common tail of `prefix` and the text before `at`.
+    fn prefix_agreement(&self, at: usize, prefix: &[char]) -> usize {
+        prefix
+            .iter()
+            .rev()
+            .zip(self.chars[..at.min(self.chars.len())].iter().rev())
+            .take_while(|(a, b)| a == b)
+            .count()
+    }
+
+    /// Length of the common head of `suffix` and the text from `at`.
+    fn suffix_agreement(&self, at: usize, suffix: &[char]) -> usize {
+        suffix
+            .iter()
+            .zip(self.chars[at.min(self.chars.len())..].iter())
+            .take_while(|(a, b)| a == b)
+            .count()
+    }
+
+    /// Context agreement of a candidate range, and whether the context is fully matched
+    /// (or absent because the passage is at the start/end of the text).
+    fn context_score(&self, r: TextRange, prefix: &[char], suffix: &[char]) -> usize {
+        self.prefix_agreement(r.start, prefix) + self.suffix_agreement(r.end, suffix)
+    }
+
+    /// Places one annotation in the new text.
+    pub fn place(&self, sel: QuoteSelector<'_>) -> Placement {
+        let exact: Vec<char> = sel.exact.chars().collect();
+        let prefix: Vec<char> = sel.prefix.chars().collect();
+        let suffix: Vec<char> = sel.suffix.chars().collect();
+        if exact.is_empty() {
+            return Placement::Orphaned;
+        }
+        let m = exact.len();
+        let full_context = prefix.len() + suffix.len();
+
+        // 1. Same place.
+        if self.slice_eq(sel.range.start, &exact) {
+            let r = sel.range;
+            let score = self.context_score(r, &prefix, &suffix);
+            if score == full_context || score >= 8.min(full_context) {
+                return Placement::Unchanged(r);
+            }
+        }
+
+        // 2. The exact quote elsewhere, chosen by context.
+        let mut candidates: Vec<(usize, TextRange)> = Vec::new();
+        for (byte, _) in self.text.match_indices(sel.exact).take(10_000) {
+            let start = self.char_offset(byte);
+            let r = TextRange {
+                start,
+                end: start + m,
+            };
+            candidates.push((self.context_score(r, &prefix, &suffix), r));
+        }
+        if !candidates.is_empty() {
+            candidates.sort_by(|a, b| b.0.cmp(&a.0));
+            let (best, r) = candidates[0];
+            let runner_up = candidates.get(1).map(|c| c.0);
+            let distinctive = m >= 20 || best >= 4 || best == full_context;
+            let unique =
+                runner_up.is_none_or(|second| best > second && best >= 8.min(full_context));
+            if unique && distinctive {
+                return Placement::Moved(r);
+            }
+            // The quote exists but we cannot tell which occurrence: do not guess.
+            return Placement::Orphaned;
+        }
+
+        // 3. A close match: at most k edits, found via pieces that must survive (pigeonhole).
+        if m < 12 {
+            return Placement::Orphaned;
+        }
+        let k = (m / 10).max(1);
+        let mut found: Vec<(usize, TextRange)> = Vec::new();
+        let pieces = k + 1;
+        let piece_len = m / pieces;
+        let mut windows: Vec<(usize, usize)> = Vec::new();
+        for p in 0..pieces {
+            let from = p * piece_len;
+            let to = if p + 1 == pieces { m } else { from + piece_len };
+            let piece: String = exact[from..to].iter().collect();
+            for (byte, _) in self.text.match_indices(piece.as_str()).take(200) {
+                let base = self.char_offset(byte).saturating_sub(from);
+                let lo = base.saturating_sub(k);
+                let hi = (base + m + k).min(self.chars.len());
+                windows.push((lo, hi));
+            }
+        }
+        windows.sort_unstable();
+        windows.dedup();
+        for (lo, hi) in windows {
+            if let Some((d, r)) = best_fuzzy_match(&exact, &self.chars[lo..hi], k) {
+                let r = TextRange {
+                    start: lo + r.start,
+                    end: lo + r.end,
+                };
+                if !found.iter().any(|(_, f)| f == &r) {
+                    found.push((d, r));
+                }
+            }
+        }
+        found.sort_by_key(|(d, r)| (*d, r.start));
+        let Some(&(d, r)) = found.first() else {
+            return Placement::Orphaned;
+        };
+        // Unique best (another equally good, non-overlapping match makes it ambiguous)…
+        let ambiguous = found[1..]
+            .iter()
+            .any(|(d2, r2)| *d2 == d && !r2.overlaps(&r));
+        // …and the surroundings agree, so a similar sentence elsewhere is not taken for it.
+        let context = self.context_score(r, &prefix, &suffix);
+        if ambiguous || (full_context > 0 && context < 6.min(full_context)) {
+            return Placement::Orphaned;
+        }
+        Placement::Fuzzy(r, d)
+    }
+}
+
+/// The best semi-global alignment of `pattern` inside `text` with at most `k` edits
+/// (Levenshtein), as (distance, range within `text`).
+fn best_fuzzy_match(pattern: &[char], text: &[char], k: usize) -> Option<(usize, TextRange)> {
+    let m = pattern.len();
+    // Sellers: column DP where a match may start anywhere in the text.
+    let mut prev: Vec<usize> = (0..=m).collect();
+    let mut cur = vec![0; m + 1];
+    let mut best: Option<(usize, usize)> = None; // (distance, end)
+    for (j, tc) in text.iter().enumerate() {
+        cur[0] = 0;
+        for i in 1..=m {
+            let cost = usize::from(pattern[i - 1] != *tc);
+            cur[i] = (prev[i - 1] + cost).min(prev[i] + 1).min(cur[i - 1] + 1);
+        }
+        if cur[m] <= k && best.is_none_or(|(d, _)| cur[m] < d) {
+            best = Some((cur[m], j + 1));
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    let (d, end) = best?;
+    // Find the start: align the reversed pattern against the text before `end`, anchored at end.
+    let rev_text: Vec<char> = text[..end].iter().rev().copied().collect();
+    let rev_pat: Vec<char> = pattern.iter().rev().copied().collect();
+    let mut prev: Vec<usize> = (0..=m).collect();
+    let mut cur = vec![0; m + 1];
+    let mut start_len = None;
+    for (j, tc) in rev_text.iter().enumerate().take(m + k) {
+        cur[0] = j + 1;
+        for i in 1..=m {
+            let cost = usize::from(rev_pat[i - 1] != *tc);
+            cur[i] = (prev[i - 1] + cost).min(prev[i] + 1).min(cur[i - 1] + 1);
+        }
+        if cur[m] == d {
+            // Prefer the span whose length is closest to the pattern's.
+            let len = j + 1;
+            let better = match start_len {
+                None => true,
+                Some(l) => len.abs_diff(m) < usize::abs_diff(l, m),
+            };
+            if better {
+                start_len = Some(len);
+            }
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    let len = start_len?;
+    Some((
+        d,
+        TextRange {
+            start: end - len,
+            end,
+        },
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn place(old: &str, new: &str, quote: &str) -> Placement {
+        let old_chars: Vec<char> = old.chars().collect();
+        let byte = old.find(quote).unwrap();
+        let start = old[..byte].chars().count();
+        let range = TextRange {
+            start,
+            end: start + quote.chars().count(),
+        };
+        let (prefix, suffix) = context_of(&old_chars, range);
+        Anchorer::new(new).place(QuoteSelector {
+            range,
+            exact: quote,
+            prefix: &prefix,
+            suffix: &suffix,
+        })
+    }
+
+    fn at(new: &str, quote: &str) -> TextRange {
+        let byte = new.find(quote).unwrap();
+        let start = new[..byte].chars().count();
+        TextRange {
+            start,
+            end: start + quote.chars().count(),
+        }
+    }
+
+    const OLD: &str = "Première phrase sur l'IA. 北京 regulators met on Monday to discuss open models. The end 🙂.";
+
+    #[test]
+    fn unchanged_text_keeps_offsets() {
+        let q = "regulators met on Monday";
+        assert_eq!(place(OLD, OLD, q), Placement::Unchanged(at(OLD, q)));
+    }
+
+    #[test]
+    fn insertion_before_moves_the_passage() {
+        let new = format!("Un ajout 🙂 au début. {OLD}");
+        let q = "regulators met on Monday";
+        assert_eq!(place(OLD, &new, q), Placement::Moved(at(&new, q)));
+    }
+
+    #[test]
+    fn typo_fix_inside_the_quote_is_a_fuzzy_match() {
+        let old =
+            "The committee said that regulatoin of open models is premature and costly. Next.";
+        let new =
+            "The committee said that regulation of open models is premature and costly. Next.";
+        let q = "regulatoin of open models is premature";
+        let expected = at(new, "regulation of open models is premature");
+        assert!(
+            matches!(place(old, new, q), Placement::Fuzzy(r, 2) if r == expected),
+            "{:?}",
+            place(old, new, q)
+        );
+    }
+
+    #[test]
+    fn deleted_passage_is_orphaned_not_misplaced() {
+        let new = OLD.replace("regulators met on Monday to discuss open models. ", "");
+        assert_eq!(
+            place(OLD, &new, "regulators met on Monday"),
+            Placement::Orphaned
+        );
+    }
+
+    #[test]
+    fn ambiguous_repeated_quote_without_context_is_orphaned() {
+        let old = "alpha beta gamma. alpha beta gamma.";
+        let new = "zzz alpha beta gamma. yyy alpha beta gamma.";
+        // Context of the first occurrence no longer matches either one distinctly.
+        assert_eq!(place(old, new, "alpha beta gamma"), Placement::Orphaned);
+    }
+
+    #[test]
+    fn repeated_quote_is_resolved_by_context() {
+        let old = "In 2023 the law passed. Later, in 2024 the law passed again.";
+        let new = "Preface. In 2023 the law passed. Later, in 2024 the law passed again.";
+        let q = "the law passed again";
+        assert_eq!(place(old, new, q), Placement::Moved(at(new, q)));
+        // A short quote that occurs twice: the context picks the right one.
+        let byte = old.rfind("the law passed").unwrap();
+        let start = old[..byte].chars().count();
+        let range = TextRange {
+            start,
+            end: start + 14,
+        };
+        let old_chars: Vec<char> = old.chars().collect();
+        let (prefix, suffix) = context_of(&old_chars, range);
+        let p = Anchorer::new(new).place(QuoteSelector {
+            range,
+            exact: "the law passed",
+            prefix: &prefix,
+            suffix: &suffix,
+        });
+        let nb = new.rfind("the law passed").unwrap();
+        let ns = new[..nb].chars().count();
+        assert_eq!(
+            p,
+            Placement::Moved(TextRange {
+                start: ns,
+                end: ns + 14
+            })
+        );
+    }
+
+    #[test]
+    fn fuzzy_match_finds_exact_boundaries() {
+        let pattern: Vec<char> = "open source models".chars().collect();
+        let text: Vec<char> = "xx open sourse models yy".chars().collect();
+        let (d, r) = best_fuzzy_match(&pattern, &text, 2).unwrap();
+        assert_eq!(d, 1);
+        assert_eq!(
+            text[r.start..r.end].iter().collect::<String>(),
+            "open sourse models"
+        );
+    }
+}

@@ -1,0 +1,82 @@
+//! Versioned project files: every fixture of every format version loads (older ones migrate).
+
+use std::path::Path;
+
+use stancemark::store::{self, FORMAT_VERSION};
+
+fn fixtures() -> Vec<std::path::PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with(".stance.ron"))
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn there_is_a_fixture_for_every_format_version() {
+    let names: Vec<String> = fixtures()
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    for v in 1..=FORMAT_VERSION {
+        assert!(
+            names.iter().any(|n| n.starts_with(&format!("v{v}-"))),
+            "no fixture for format version {v} in {names:?}"
+        );
+    }
+}
+
+#[test]
+fn every_fixture_loads_and_migrates_to_the_current_model() {
+    for path in fixtures() {
+        let project = store::load_project(&path).unwrap_or_else(|e| panic!("{e}"));
+        assert!(!project.annotations.is_empty(), "{}", path.display());
+        for ann in &project.annotations {
+            assert!(
+                !ann.prefix.is_empty() || !ann.suffix.is_empty(),
+                "{}: annotation {} has no context after migration",
+                path.display(),
+                ann.id
+            );
+            let text = &project.article(ann.article).unwrap().text;
+            let (prefix, suffix) = stancemark::text::context_around(
+                text,
+                ann.range,
+                stancemark::anchor::CONTEXT_CHARS,
+            );
+            assert_eq!((&ann.prefix, &ann.suffix), (&prefix, &suffix));
+        }
+    }
+}
+
+#[test]
+fn a_migrated_file_is_saved_in_the_current_format() {
+    let v1 = fixtures()
+        .into_iter()
+        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with("v1-"))
+        .unwrap();
+    let project = store::load_project(&v1).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("migrated.stance.ron");
+    store::save_project(&project, &out).unwrap();
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.contains(&format!("format_version: {FORMAT_VERSION}")));
+    assert_eq!(store::load_project(&out).unwrap(), project);
+}
+
+#[test]
+fn saving_over_a_newer_file_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("newer.stance.ron");
+    let newer = b"(format_version: 99, project: (future: true))";
+    std::fs::write(&path, newer).unwrap();
+    let project = stancemark::model::Project::new("x");
+    assert!(matches!(
+        store::save_project(&project, &path),
+        Err(store::StoreError::FutureVersion { found: 99, .. })
+    ));
+    assert_eq!(std::fs::read(&path).unwrap(), newer);
+}
