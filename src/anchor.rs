@@ -166,7 +166,7 @@ impl<'t> Anchorer<'t> {
             candidates.push((self.context_score(r, &prefix, &suffix), r));
         }
         if !candidates.is_empty() {
-            candidates.sort_by(|a, b| b.0.cmp(&a.0));
+            candidates.sort_by_key(|c| std::cmp::Reverse(c.0));
             let (best, r) = candidates[0];
             let runner_up = candidates.get(1).map(|c| c.0);
             let distinctive = m >= 20 || best >= 4 || best == full_context;
