@@ -12,6 +12,7 @@ pub mod edit;
 pub mod export;
 pub mod model;
 pub mod prefs;
+pub mod recovery;
 pub mod store;
 pub mod text;
 pub mod ui;

@@ -106,6 +106,8 @@ pub struct Workspace {
     redo: Vec<HistoryEntry>,
     next_seq: u64,
     saved_seq: u64,
+    /// Set when the project came from a recovery file: unsaved until saved, whatever the history.
+    restored: bool,
     revision: u64,
     clock: Box<dyn Clock>,
     /// Name recorded on new annotations.
@@ -132,6 +134,7 @@ impl Workspace {
             redo: Vec::new(),
             next_seq: 1,
             saved_seq: 0,
+            restored: false,
             revision: 0,
             clock,
             annotator: String::new(),
@@ -157,7 +160,7 @@ impl Workspace {
     /// True when the project differs from the file on disk (or was never saved).
     pub fn is_dirty(&self) -> bool {
         let top = self.undo.last().map_or(0, |e| e.seq);
-        top != self.saved_seq || (self.path.is_none() && !self.undo.is_empty())
+        self.restored || top != self.saved_seq || (self.path.is_none() && !self.undo.is_empty())
     }
 
     /// Increases on every change, undo and redo; views cache derived data keyed on it.
@@ -176,7 +179,17 @@ impl Workspace {
         store::save_project(&self.project, path)?;
         self.path = Some(path.to_owned());
         self.saved_seq = self.undo.last().map_or(0, |e| e.seq);
+        self.restored = false;
         Ok(())
+    }
+
+    /// Wraps a project restored from a recovery file: it belongs at `path` but differs from
+    /// what is saved there, so it counts as unsaved until the analyst saves it.
+    pub fn restored(project: Project, path: Option<PathBuf>, clock: Box<dyn Clock>) -> Self {
+        let mut ws = Self::new(project, path, clock);
+        ws.restored = true;
+        ws.revision = 1;
+        ws
     }
 
     /// Label of the change Undo would revert, e.g. "delete annotation".

@@ -341,3 +341,64 @@ fn the_long_regulation_imports_with_consistent_offsets() {
     let total: usize = idx.paragraphs.iter().map(|p| p.char_len + 1).sum::<usize>() - 1;
     assert_eq!(total, article.char_len());
 }
+
+#[test]
+fn editing_the_article_text_re_anchors_annotations_and_orphans_the_lost_ones() {
+    let project = store::load_project(&sample_path()).unwrap();
+    let mut ws = Workspace::new(project, None, Box::new(SteppingClock::default()));
+    let article = ws.project().articles[0].clone();
+    let before = ws.project().clone();
+    // Insert a paragraph at the top, fix a typo-like change inside one passage, delete another.
+    let new_text = format!("Editor's note: updated. 🙂\n{}", article.text)
+        .replace("growing rapidly", "growing very rapidly")
+        .replace(
+            "That foundation has generated over $8 trillion in economic value, ",
+            "",
+        );
+    let orphans = ws.set_article_text(article.id, &new_text).unwrap();
+    assert_eq!(orphans, 1);
+    let p = ws.project();
+    assert_eq!(p.article(article.id).unwrap().text, new_text);
+    for ann in &p.annotations {
+        if ann.orphaned {
+            assert!(ann.quote.starts_with("That foundation"), "{}", ann.quote);
+            continue;
+        }
+        let slice: String = new_text
+            .chars()
+            .skip(ann.range.start)
+            .take(ann.range.len())
+            .collect();
+        assert_eq!(slice, ann.quote);
+    }
+    let washington = p
+        .annotations
+        .iter()
+        .find(|a| a.quote.starts_with("Washington"))
+        .unwrap();
+    assert_eq!(
+        washington.quote,
+        "Washington's appetite for AI regulation is growing very rapidly."
+    );
+    assert!(p.validate().is_empty(), "{:?}", p.validate());
+
+    // The orphan can be re-attached to a passage the analyst selects.
+    let orphan = p.annotations.iter().find(|a| a.orphaned).unwrap().id;
+    let range = {
+        let byte = new_text.find("according to the authors").unwrap();
+        let start = new_text[..byte].chars().count();
+        TextRange {
+            start,
+            end: start + "according to the authors".chars().count(),
+        }
+    };
+    ws.reattach_annotation(orphan, range).unwrap();
+    let ann = ws.project().annotation(orphan).unwrap();
+    assert!(!ann.orphaned);
+    assert_eq!(ann.quote, "according to the authors");
+
+    // Undo twice gives back the original text and annotations exactly.
+    ws.undo();
+    ws.undo();
+    assert_eq!(ws.project(), &before);
+}

@@ -326,3 +326,69 @@ fn main_window_snapshot() {
     harness.run_steps(2);
     harness.snapshot("main_window");
 }
+
+#[test]
+fn autosave_writes_a_recovery_file_and_restart_offers_to_restore_it() {
+    let (dir, path) = sample_copy();
+    let saved_bytes = std::fs::read(&path).unwrap();
+    let recovery = dir.path().join("sample.stance.ron.autosave");
+    {
+        let mut harness = harness_on(Some(path.clone()));
+        harness
+            .get_by_label_contains("Annotation: Washington's appetite")
+            .click();
+        harness.run_steps(2);
+        harness.key_press(Key::Delete);
+        harness.step();
+        assert!(!recovery.exists(), "no autosave before the delay");
+        // Three seconds of frames (the autosave delay is two).
+        harness.run_steps(90);
+        harness.state_mut().wait_for_autosave();
+        assert_eq!(
+            store::load_project(&recovery).unwrap().annotations.len(),
+            11
+        );
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            saved_bytes,
+            "the project file is untouched"
+        );
+        // The app "crashes" here: dropped without saving.
+    }
+    let mut harness = harness_on(Some(path.clone()));
+    harness.get_by_label("Unsaved work found");
+    harness.get_by_label("Show both").click();
+    harness.run();
+    harness.get_by_label("Annotations only in the saved file (1)");
+    harness.get_by_label("Restore").click();
+    harness.run_steps(2);
+    let ws = harness.state().workspace();
+    assert_eq!(ws.project().annotations.len(), 11);
+    assert!(ws.is_dirty(), "restored work is unsaved until saved");
+    assert_eq!(ws.path(), Some(path.as_path()));
+
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    harness.step();
+    assert!(!recovery.exists(), "saving removes the recovery file");
+    assert_eq!(store::load_project(&path).unwrap().annotations.len(), 11);
+}
+
+#[test]
+fn choosing_the_saved_version_keeps_the_autosave_aside() {
+    let (dir, path) = sample_copy();
+    let recovery = dir.path().join("sample.stance.ron.autosave");
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let mut newer = store::load_project(&path).unwrap();
+    newer.annotations.pop();
+    stancemark::recovery::write_recovery(&recovery, &newer).unwrap();
+    let mut harness = harness_on(Some(path));
+    harness.get_by_label("Open the saved version").click();
+    harness.run_steps(2);
+    assert_eq!(harness.state().workspace().project().annotations.len(), 12);
+    assert!(!recovery.exists());
+    assert!(
+        dir.path()
+            .join("sample.stance.ron.autosave.discarded")
+            .exists()
+    );
+}

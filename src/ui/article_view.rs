@@ -48,7 +48,7 @@ impl SpanIndex {
         let mut spans: Vec<Span> = project
             .annotations
             .iter()
-            .filter(|a| a.article == article)
+            .filter(|a| a.article == article && !a.orphaned)
             .map(|a| Span {
                 range: a.range,
                 id: a.id,

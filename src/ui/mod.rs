@@ -16,6 +16,7 @@ use eframe::egui::{self, Key, KeyboardShortcut, Modifiers};
 use crate::export::{Export, ExportFormat};
 use crate::model::{AnnotationId, ArticleId, Project, StanceId};
 use crate::prefs::Preferences;
+use crate::recovery;
 use crate::store;
 use crate::workspace::{Clock, SteppingClock, SystemClock, Workspace};
 use article_view::{ArticleView, ViewContext, ViewEvent};
@@ -29,6 +30,10 @@ pub struct AppOptions {
     pub native_dialogs: bool,
     /// Timestamps from a stepping clock instead of the wall clock (tests, golden files).
     pub fixed_clock: bool,
+    /// Where the recovery file of a never-saved project goes; `None` autosaves saved projects only.
+    pub unsaved_recovery_dir: Option<PathBuf>,
+    /// Seconds between the first unsaved change and its autosave.
+    pub autosave_delay: f64,
 }
 
 impl AppOptions {
@@ -39,6 +44,8 @@ impl AppOptions {
             prefs_path: Preferences::default_path(),
             native_dialogs: std::env::var_os("STANCEMARK_NO_NATIVE_DIALOGS").is_none(),
             fixed_clock: false,
+            unsaved_recovery_dir: recovery::default_unsaved_dir(),
+            autosave_delay: 2.0,
         }
     }
 
@@ -48,6 +55,8 @@ impl AppOptions {
             prefs_path: None,
             native_dialogs: false,
             fixed_clock: true,
+            unsaved_recovery_dir: None,
+            autosave_delay: 2.0,
         }
     }
 
@@ -165,6 +174,15 @@ enum Modal {
     RemoveArticle(ArticleId),
     RemoveStance(StanceId, usize),
     Error { title: String, message: String },
+    Recovery { file: PathBuf, show_both: bool },
+}
+
+/// Autosave bookkeeping: the revision last written and when the first unwritten change was seen.
+#[derive(Default)]
+struct Autosave {
+    written_revision: u64,
+    first_unwritten_at: Option<f64>,
+    inflight: Option<std::sync::mpsc::Receiver<Result<(), String>>>,
 }
 
 /// The stancemark application.
@@ -187,6 +205,9 @@ pub struct StancemarkApp {
     allow_close: bool,
     quit_requested: bool,
     window_title: String,
+    autosave: Autosave,
+    /// Text of the "Edit article text" window while it is open.
+    text_draft: Option<(ArticleId, String)>,
 }
 
 impl StancemarkApp {
@@ -217,13 +238,102 @@ impl StancemarkApp {
             allow_close: false,
             quit_requested: false,
             window_title: String::new(),
+            autosave: Autosave::default(),
+            text_draft: None,
         };
         app.ws.annotator = app.prefs.annotator.clone();
         let start = project.or_else(|| app.prefs.last_project.clone().filter(|p| p.exists()));
         if let Some(path) = start {
             app.open_project(&path);
+        } else {
+            app.offer_recovery(None);
         }
         app
+    }
+
+    fn recovery_file(&self) -> Option<PathBuf> {
+        recovery::recovery_path(self.ws.path(), self.options.unsaved_recovery_dir.as_deref())
+    }
+
+    /// After opening `project` (or starting empty), offers to restore newer unsaved work.
+    fn offer_recovery(&mut self, project: Option<&Path>) {
+        if let Some(file) =
+            recovery::pending_recovery(project, self.options.unsaved_recovery_dir.as_deref())
+        {
+            self.modal = Some(Modal::Recovery {
+                file,
+                show_both: false,
+            });
+        }
+    }
+
+    /// Replaces the project with the recovered one (unsaved until the analyst saves).
+    fn restore_recovery(&mut self, file: &Path) {
+        match store::load_project(file) {
+            Ok(project) => {
+                let path = self.ws.path().map(Path::to_path_buf);
+                let mut ws = Workspace::restored(project, path, self.options.clock());
+                ws.annotator = self.prefs.annotator.clone();
+                self.ws = ws;
+                self.reset_view();
+                self.autosave = Autosave::default();
+                self.info("Restored unsaved work; save to keep it");
+            }
+            Err(e) => self.error("Could not restore", e.to_string()),
+        }
+    }
+
+    /// Writes the recovery file a few seconds after the first unsaved change, off the UI thread.
+    fn autosave_tick(&mut self, ctx: &egui::Context) {
+        if let Some(rx) = &self.autosave.inflight {
+            match rx.try_recv() {
+                Ok(result) => {
+                    self.autosave.inflight = None;
+                    if let Err(e) = result {
+                        self.status = Some((format!("Autosave failed: {e}"), true));
+                    }
+                }
+                Err(std::sync::mpsc::TryRecvError::Empty) => {
+                    ctx.request_repaint_after(std::time::Duration::from_millis(100));
+                    return;
+                }
+                Err(std::sync::mpsc::TryRecvError::Disconnected) => self.autosave.inflight = None,
+            }
+        }
+        let revision = self.ws.revision();
+        if !self.ws.is_dirty() || revision == self.autosave.written_revision {
+            self.autosave.first_unwritten_at = None;
+            return;
+        }
+        let now = ctx.input(|i| i.time);
+        let since = *self.autosave.first_unwritten_at.get_or_insert(now);
+        let wait = self.options.autosave_delay - (now - since);
+        if wait > 0.0 {
+            ctx.request_repaint_after(std::time::Duration::from_secs_f64(wait));
+            return;
+        }
+        let Some(file) = self.recovery_file() else {
+            return;
+        };
+        let project = self.ws.project().clone();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(recovery::write_recovery(&file, &project).map_err(|e| e.to_string()));
+        });
+        self.autosave = Autosave {
+            written_revision: revision,
+            first_unwritten_at: None,
+            inflight: Some(rx),
+        };
+    }
+
+    /// Waits for an autosave in progress (tests, and before quitting).
+    pub fn wait_for_autosave(&mut self) {
+        if let Some(rx) = self.autosave.inflight.take()
+            && let Ok(Err(e)) = rx.recv()
+        {
+            self.status = Some((format!("Autosave failed: {e}"), true));
+        }
     }
 
     /// The workspace (project, history, path), for tests and embedding.
@@ -296,7 +406,9 @@ impl StancemarkApp {
                 self.reset_view();
                 self.prefs.note_opened(path);
                 self.save_prefs();
+                self.autosave = Autosave::default();
                 self.info(format!("Opened {}", path.display()));
+                self.offer_recovery(Some(path));
             }
             Err(e) => self.error("Could not open project", e.to_string()),
         }
@@ -325,8 +437,13 @@ impl StancemarkApp {
             self.open_file_dialog(FilePurpose::SaveProjectAs);
             return false;
         }
+        let recovery_before = self.recovery_file();
         match self.ws.save() {
             Ok(()) => {
+                self.wait_for_autosave();
+                if let Some(r) = recovery_before {
+                    recovery::remove_recovery(&r);
+                }
                 let path = self
                     .ws
                     .path()
@@ -346,8 +463,13 @@ impl StancemarkApp {
     pub fn save_as(&mut self, path: &Path) -> bool {
         self.commit_note();
         let path = with_project_extension(path);
+        let recovery_before = self.recovery_file();
         match self.ws.save_as(&path) {
             Ok(()) => {
+                self.wait_for_autosave();
+                if let Some(r) = recovery_before {
+                    recovery::remove_recovery(&r);
+                }
                 self.prefs.note_opened(&path);
                 self.save_prefs();
                 self.info(format!("Saved {}", path.display()));
@@ -600,6 +722,7 @@ impl StancemarkApp {
         self.central_panel(ui);
         self.windows(ui.ctx());
         self.modal_ui(ui.ctx());
+        self.autosave_tick(ui.ctx());
     }
 
     fn handle_keys(&mut self, ctx: &egui::Context) {
@@ -875,7 +998,13 @@ impl StancemarkApp {
                             self.run_pending(pending);
                         }
                     }
-                    Some(1) => self.run_pending(pending),
+                    Some(1) => {
+                        self.wait_for_autosave();
+                        if let Some(r) = self.recovery_file() {
+                            recovery::discard_recovery(&r);
+                        }
+                        self.run_pending(pending);
+                    }
                     Some(_) => {}
                     None => self.modal = Some(Modal::Unsaved(pending)),
                 }
@@ -945,6 +1074,59 @@ impl StancemarkApp {
                     None => self.modal = Some(Modal::RemoveStance(stance, count)),
                 }
             }
+            Modal::Recovery { file, show_both } => {
+                let mut choice = None;
+                let mut show = show_both;
+                let diff = show_both.then(|| {
+                    store::load_project(&file)
+                        .map(|r| recovery::RecoveryDiff::between(self.ws.project(), &r))
+                });
+                egui::Modal::new(id).show(ctx, |ui| {
+                    ui.set_max_width(560.0);
+                    ui.heading("Unsaved work found");
+                    ui.label(format!(
+                        "stancemark stopped before “{}” was saved. The autosave ({}) is newer than the saved file.",
+                        self.ws.project().name,
+                        file.display()
+                    ));
+                    if let Some(diff) = &diff {
+                        ui.separator();
+                        match diff {
+                            Ok(d) => recovery_diff_ui(ui, d),
+                            Err(e) => {
+                                ui.colored_label(ui.visuals().error_fg_color, e.to_string());
+                            }
+                        }
+                    }
+                    ui.add_space(8.0);
+                    ui.horizontal(|ui| {
+                        if ui.button("Restore").clicked() {
+                            choice = Some(true);
+                        }
+                        if ui.button("Open the saved version").clicked() {
+                            choice = Some(false);
+                        }
+                        if !show && ui.button("Show both").clicked() {
+                            show = true;
+                        }
+                    });
+                });
+                match choice {
+                    Some(true) => self.restore_recovery(&file),
+                    Some(false) => {
+                        recovery::discard_recovery(&file);
+                        self.info(
+                            "Kept the saved version (the autosave was moved aside as .discarded)",
+                        );
+                    }
+                    None => {
+                        self.modal = Some(Modal::Recovery {
+                            file,
+                            show_both: show,
+                        })
+                    }
+                }
+            }
             Modal::Error { title, message } => {
                 let mut close = false;
                 egui::Modal::new(id).show(ctx, |ui| {
@@ -1001,6 +1183,37 @@ impl eframe::App for StancemarkApp {
             ctx.send_viewport_cmd(egui::ViewportCommand::Close);
         }
     }
+}
+
+/// The differences between the saved and the recovered project.
+fn recovery_diff_ui(ui: &mut egui::Ui, d: &recovery::RecoveryDiff) {
+    let sections = [
+        ("Articles only in the autosave", &d.articles_added),
+        ("Articles only in the saved file", &d.articles_removed),
+        ("Annotations only in the autosave", &d.added),
+        ("Annotations only in the saved file", &d.removed),
+        ("Annotations changed in the autosave", &d.changed),
+    ];
+    egui::ScrollArea::vertical()
+        .max_height(260.0)
+        .show(ui, |ui| {
+            let mut any = false;
+            for (title, items) in sections {
+                if items.is_empty() {
+                    continue;
+                }
+                any = true;
+                ui.strong(format!("{title} ({})", items.len()));
+                for item in items.iter() {
+                    ui.label(format!("  “{item}”"));
+                }
+            }
+            if !any {
+                ui.label(
+                    "The autosave holds the same articles and annotations (other details differ).",
+                );
+            }
+        });
 }
 
 /// A menu button for `command` showing its shortcut; `label` overrides the command's label.

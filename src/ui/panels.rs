@@ -118,9 +118,53 @@ impl StancemarkApp {
                             self.modal = Some(Modal::RemoveArticle(id));
                         }
                     });
+                    ui.horizontal(|ui| {
+                        if ui
+                            .button("Edit text…")
+                            .on_hover_text("Correct the article text; annotations follow their passages")
+                            .clicked()
+                        {
+                            let text = self
+                                .ws
+                                .project()
+                                .article(id)
+                                .map(|a| a.text.clone())
+                                .unwrap_or_default();
+                            self.text_draft = Some((id, text));
+                        }
+                        let has_source = self
+                            .ws
+                            .project()
+                            .article(id)
+                            .is_some_and(|a| a.source_path.is_some());
+                        if ui
+                            .add_enabled(has_source, egui::Button::new("Re-import"))
+                            .on_hover_text("Reload the text from its source file; annotations follow their passages")
+                            .clicked()
+                        {
+                            match self.ws.reimport_article(id) {
+                                Ok(orphans) => self.report_reanchoring(orphans),
+                                Err(e) => self.error("Could not re-import", e.to_string()),
+                            }
+                        }
+                    });
                     self.article_details(ui, id);
                 }
             });
+    }
+
+    fn report_reanchoring(&mut self, orphans: usize) {
+        if orphans == 0 {
+            self.info("Text updated; every annotation found its passage");
+        } else {
+            self.status = Some((
+                format!(
+                    "Text updated; {orphans} annotation(s) could not be placed and are listed as orphaned"
+                ),
+                true,
+            ));
+        }
+        self.after_history_step();
     }
 
     fn article_details(&mut self, ui: &mut egui::Ui, id: ArticleId) {
@@ -237,6 +281,7 @@ impl StancemarkApp {
                     });
                 }
                 ui.separator();
+                self.orphans_ui(ui, article);
                 self.annotation_editor(ui);
                 let mut clicked = None;
                 egui::ScrollArea::vertical()
@@ -297,6 +342,69 @@ impl StancemarkApp {
                     self.select_annotation(id, true, now);
                 }
             });
+    }
+
+    /// Annotations whose passage could not be found after a text change: re-attach or delete.
+    fn orphans_ui(&mut self, ui: &mut egui::Ui, article: ArticleId) {
+        let orphans: Vec<_> = self
+            .ws
+            .project()
+            .annotations
+            .iter()
+            .filter(|a| a.article == article && a.orphaned)
+            .map(|a| (a.id, snippet(&a.quote, 90)))
+            .collect();
+        if orphans.is_empty() {
+            return;
+        }
+        let selection = self.view.selection();
+        let mut action = None;
+        egui::Frame::group(ui.style())
+            .stroke(egui::Stroke::new(1.5, ui.visuals().warn_fg_color))
+            .show(ui, |ui| {
+                ui.set_width(ui.available_width());
+                ui.colored_label(
+                    ui.visuals().warn_fg_color,
+                    format!("Orphaned annotations ({})", orphans.len()),
+                );
+                ui.weak("Their passage changed. Select the new passage, then re-attach.");
+                for (id, quote) in orphans {
+                    ui.label(RichText::new(format!("“{quote}”")).italics());
+                    ui.horizontal(|ui| {
+                        if ui
+                            .add_enabled(
+                                selection.is_some(),
+                                egui::Button::new("Re-attach to selection"),
+                            )
+                            .clicked()
+                        {
+                            action = Some((id, true));
+                        }
+                        if ui.button("Delete").clicked() {
+                            action = Some((id, false));
+                        }
+                    });
+                }
+            });
+        match action {
+            Some((id, true)) => {
+                if let Some(range) = selection {
+                    match self.ws.reattach_annotation(id, range) {
+                        Ok(()) => {
+                            self.view.set_selection(None);
+                            self.info("Annotation re-attached");
+                        }
+                        Err(e) => self.info(e.to_string()),
+                    }
+                }
+            }
+            Some((id, false)) => {
+                if let Err(e) = self.ws.delete_annotation(id) {
+                    self.info(e.to_string());
+                }
+            }
+            None => {}
+        }
     }
 
     /// Stance, note and delete for the selected annotation.
@@ -407,6 +515,40 @@ impl StancemarkApp {
                 self.save_prefs();
             }
             self.show_preferences = open;
+        }
+        if let Some((id, mut draft)) = self.text_draft.take() {
+            let mut open = true;
+            let mut apply = false;
+            let title = self
+                .ws
+                .project()
+                .article(id)
+                .map(|a| a.title.clone())
+                .unwrap_or_default();
+            egui::Window::new(format!("Edit text — {}", snippet(&title, 40)))
+                .open(&mut open)
+                .default_size([640.0, 480.0])
+                .show(ctx, |ui| {
+                    ui.weak("Annotations are re-anchored to their passages when you apply; any that cannot be placed are listed as orphaned.");
+                    ui.horizontal(|ui| {
+                        apply = ui.button("Apply").clicked();
+                    });
+                    egui::ScrollArea::vertical().show(ui, |ui| {
+                        ui.add(
+                            egui::TextEdit::multiline(&mut draft)
+                                .desired_width(f32::INFINITY)
+                                .desired_rows(20),
+                        );
+                    });
+                });
+            if apply {
+                match self.ws.set_article_text(id, &draft) {
+                    Ok(orphans) => self.report_reanchoring(orphans),
+                    Err(e) => self.error("Could not change the text", e.to_string()),
+                }
+            } else if open {
+                self.text_draft = Some((id, draft));
+            }
         }
         if self.show_stances {
             let mut open = true;
