@@ -44,6 +44,35 @@ pub enum Command {
         /// Project file.
         project: PathBuf,
     },
+    /// Turn a JSON export back into a project file (validated; never overwrites an existing file).
+    ImportJson {
+        /// The JSON export.
+        export: PathBuf,
+        /// The project file to create.
+        #[arg(long, short)]
+        output: PathBuf,
+    },
+    /// Test aid for the crash test: saves two different versions of the project alternately,
+    /// forever (or `count` times), printing `ready` after the first save.
+    #[command(hide = true)]
+    SaveLoop {
+        /// Project file, overwritten again and again.
+        project: PathBuf,
+        /// Number of saves (0 = until killed).
+        #[arg(long, default_value_t = 0)]
+        count: u64,
+    },
+}
+
+/// The two states `save-loop` alternates between: the project as loaded, and a version with
+/// every note and the name changed (so a mix of the two is detectable).
+pub fn save_loop_states(project: &crate::model::Project) -> [crate::model::Project; 2] {
+    let mut b = project.clone();
+    b.name = format!("{} (state B)", b.name);
+    for ann in &mut b.annotations {
+        ann.note = format!("B: {}", ann.note);
+    }
+    [project.clone(), b]
 }
 
 /// Runs a subcommand, writing results to `out`. Returns the process exit code; problems are
@@ -91,6 +120,43 @@ fn execute(command: Command, out: &mut dyn Write) -> Result<(), String> {
         Command::Stats { project } => {
             let p = store::load_project(&project).map_err(|e| e.to_string())?;
             write(out, &Stats::of(&p).to_table())
+        }
+        Command::ImportJson { export, output } => {
+            if output.exists() {
+                return Err(format!(
+                    "{} exists; choose a new file name",
+                    output.display()
+                ));
+            }
+            let json = store::read_text_file(&export, u64::MAX).map_err(|e| e.to_string())?;
+            let p = crate::export::project_from_json_export(&export, &json)
+                .map_err(|e| e.to_string())?;
+            store::save_project(&p, &output).map_err(|e| e.to_string())?;
+            write(
+                out,
+                &format!(
+                    "wrote {} with {} annotations\n",
+                    output.display(),
+                    p.annotations.len()
+                ),
+            )
+        }
+        Command::SaveLoop { project, count } => {
+            let p = store::load_project(&project).map_err(|e| e.to_string())?;
+            let states = save_loop_states(&p);
+            let mut i: u64 = 0;
+            loop {
+                store::save_project(&states[(i % 2) as usize], &project)
+                    .map_err(|e| e.to_string())?;
+                if i == 0 {
+                    write(out, "ready\n")?;
+                    out.flush().map_err(|e| e.to_string())?;
+                }
+                i += 1;
+                if count != 0 && i >= count {
+                    return Ok(());
+                }
+            }
         }
         Command::Validate { project } => {
             let p = store::load_project(&project).map_err(|e| e.to_string())?;

@@ -198,6 +198,110 @@ impl Export {
     }
 }
 
+/// Rebuilds a project from a JSON export (e.g. one edited in another tool): ids, texts,
+/// stances and annotations are taken as they are and validated like a project file. The
+/// quote context used for re-anchoring is recomputed from the texts.
+pub fn project_from_json_export(path: &std::path::Path, json: &str) -> Result<Project, StoreError> {
+    use crate::model::{
+        Annotation, Article, ArticleMeta, Rgb, Stance, StanceId, StanceScheme, TextRange,
+    };
+    let bad = |message: String| StoreError::Invalid {
+        path: path.to_owned(),
+        problems: vec![message],
+    };
+    let export: Export = serde_json::from_str(json).map_err(|e| StoreError::Parse {
+        path: path.to_owned(),
+        line: e.line(),
+        column: e.column(),
+        message: e.to_string(),
+    })?;
+    if export.format != EXPORT_FORMAT || export.format_version > EXPORT_VERSION {
+        return Err(bad(format!(
+            "not a stancemark export this version reads (format {:?}, version {})",
+            export.format, export.format_version
+        )));
+    }
+    let uuid = |s: &str| uuid::Uuid::parse_str(s).map_err(|e| bad(format!("bad id {s:?}: {e}")));
+    let time = |s: &str| {
+        chrono::DateTime::parse_from_rfc3339(s)
+            .map(|t| t.with_timezone(&chrono::Utc))
+            .map_err(|e| bad(format!("bad time {s:?}: {e}")))
+    };
+    let stances = export
+        .stances
+        .iter()
+        .map(|s| {
+            Ok(Stance {
+                id: StanceId::new(&s.id),
+                label: s.label.clone(),
+                color: Rgb::from_hex(&s.color)
+                    .ok_or_else(|| bad(format!("bad colour {:?}", s.color)))?,
+                description: s.description.clone(),
+                hotkey: s.hotkey,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    let articles = export
+        .articles
+        .iter()
+        .map(|a| {
+            Ok(Article {
+                id: uuid(&a.id)?,
+                title: a.title.clone(),
+                source_path: a.source_path.clone(),
+                meta: ArticleMeta {
+                    author: a.author.clone(),
+                    outlet: a.outlet.clone(),
+                    date: a.date.clone(),
+                    url: a.url.clone(),
+                },
+                text: a.text.clone(),
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    let mut annotations = Vec::with_capacity(export.annotations.len());
+    for r in &export.annotations {
+        let range = TextRange {
+            start: r.start,
+            end: r.end,
+        };
+        let article_id = uuid(&r.article_id)?;
+        let (prefix, suffix) = articles
+            .iter()
+            .find(|a| a.id == article_id)
+            .map(|a| crate::text::context_around(&a.text, range, crate::anchor::CONTEXT_CHARS))
+            .unwrap_or_default();
+        annotations.push(Annotation {
+            id: uuid(&r.id)?,
+            article: article_id,
+            range,
+            quote: r.quote.clone(),
+            prefix,
+            suffix,
+            orphaned: false,
+            stance: StanceId::new(&r.stance_id),
+            note: r.note.clone(),
+            annotator: r.annotator.clone(),
+            created: time(&r.created)?,
+            modified: time(&r.modified)?,
+        });
+    }
+    let project = Project {
+        name: export.project,
+        stances: StanceScheme(stances),
+        articles,
+        annotations,
+    };
+    let problems = project.validate();
+    if !problems.is_empty() {
+        return Err(StoreError::Invalid {
+            path: path.to_owned(),
+            problems: problems.into_iter().map(|p| p.message).collect(),
+        });
+    }
+    Ok(project)
+}
+
 /// Annotation counts per stance per article, as `stancemark stats` prints them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stats {

@@ -1,0 +1,219 @@
+//! Property tests: undo/redo over random command sequences, and loaders fed random or mutated
+//! bytes (never a panic; every failure is an error value).
+
+use std::path::Path;
+
+use proptest::prelude::*;
+use stancemark::export::{Export, ExportFormat, project_from_json_export};
+use stancemark::model::{Article, Rgb, TextRange};
+use stancemark::store;
+use stancemark::workspace::{SteppingClock, Workspace};
+
+fn sample_bytes() -> Vec<u8> {
+    std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data/open-source-ai.stance.ron"),
+    )
+    .unwrap()
+}
+
+/// One analyst action with random arguments (indices are taken modulo what exists).
+#[derive(Debug, Clone)]
+enum Op {
+    Annotate(usize, usize, usize, usize),
+    Delete(usize),
+    Restance(usize, usize),
+    Note(usize, String),
+    AddArticle(String),
+    RemoveArticle(usize),
+    RenameArticle(usize, String),
+    AddStance(String),
+    RemoveStance(usize),
+    RenameStance(usize, String),
+    EditText(usize, usize, String),
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    let word = "[a-zé北🙂 ]{1,12}";
+    prop_oneof![
+        4 => (any::<usize>(), any::<usize>(), 1usize..40, any::<usize>()).prop_map(|(a, s, l, st)| Op::Annotate(a, s, l, st)),
+        2 => any::<usize>().prop_map(Op::Delete),
+        1 => (any::<usize>(), any::<usize>()).prop_map(|(a, s)| Op::Restance(a, s)),
+        1 => (any::<usize>(), word).prop_map(|(a, n)| Op::Note(a, n)),
+        1 => word.prop_map(Op::AddArticle),
+        1 => any::<usize>().prop_map(Op::RemoveArticle),
+        1 => (any::<usize>(), word).prop_map(|(a, t)| Op::RenameArticle(a, t)),
+        1 => word.prop_map(Op::AddStance),
+        1 => any::<usize>().prop_map(Op::RemoveStance),
+        1 => (any::<usize>(), word).prop_map(|(a, t)| Op::RenameStance(a, t)),
+        1 => (any::<usize>(), any::<usize>(), word).prop_map(|(a, at, t)| Op::EditText(a, at, t)),
+    ]
+}
+
+/// Applies an op; returns whether it changed the project (one undo step).
+fn apply(ws: &mut Workspace, op: &Op) -> bool {
+    let p = ws.project().clone();
+    let pick = |n: usize, len: usize| if len == 0 { None } else { Some(n % len) };
+    match op {
+        Op::Annotate(a, s, l, st) => {
+            let (Some(a), Some(st)) = (pick(*a, p.articles.len()), pick(*st, p.stances.0.len()))
+            else {
+                return false;
+            };
+            let art = &p.articles[a];
+            let len = art.char_len();
+            if len == 0 {
+                return false;
+            }
+            let start = s % len;
+            let range = TextRange {
+                start,
+                end: (start + l).min(len),
+            };
+            ws.add_annotation(art.id, range, &p.stances.0[st].id, "")
+                .is_ok()
+        }
+        Op::Delete(i) => pick(*i, p.annotations.len())
+            .is_some_and(|i| ws.delete_annotation(p.annotations[i].id).is_ok()),
+        Op::Restance(i, s) => match (pick(*i, p.annotations.len()), pick(*s, p.stances.0.len())) {
+            (Some(i), Some(s)) if p.annotations[i].stance != p.stances.0[s].id => ws
+                .set_annotation_stance(p.annotations[i].id, &p.stances.0[s].id)
+                .is_ok(),
+            _ => false,
+        },
+        Op::Note(i, n) => match pick(*i, p.annotations.len()) {
+            Some(i) if &p.annotations[i].note != n => {
+                ws.set_annotation_note(p.annotations[i].id, n).is_ok()
+            }
+            _ => false,
+        },
+        Op::AddArticle(t) => ws
+            .add_article(Article::new(
+                t.clone(),
+                &format!("{t} — body text about {t}.\nSecond line 🙂."),
+            ))
+            .is_ok(),
+        Op::RemoveArticle(i) => {
+            pick(*i, p.articles.len()).is_some_and(|i| ws.remove_article(p.articles[i].id).is_ok())
+        }
+        Op::RenameArticle(i, t) => match pick(*i, p.articles.len()) {
+            Some(i) if &p.articles[i].title != t => ws.rename_article(p.articles[i].id, t).is_ok(),
+            _ => false,
+        },
+        Op::AddStance(t) => ws.add_stance(t, Rgb([1, 2, 3])).is_ok(),
+        Op::RemoveStance(i) => pick(*i, p.stances.0.len())
+            .is_some_and(|i| ws.remove_stance(&p.stances.0[i].id.clone()).is_ok()),
+        Op::RenameStance(i, t) => match pick(*i, p.stances.0.len()) {
+            Some(i) if p.stances.0[i].label != t.trim() && !t.trim().is_empty() => {
+                ws.rename_stance(&p.stances.0[i].id, t).is_ok()
+            }
+            _ => false,
+        },
+        Op::EditText(i, at, t) => {
+            let Some(i) = pick(*i, p.articles.len()) else {
+                return false;
+            };
+            let art = &p.articles[i];
+            let chars: Vec<char> = art.text.chars().collect();
+            let at = at % (chars.len() + 1);
+            let new: String = chars[..at]
+                .iter()
+                .chain(t.chars().collect::<Vec<_>>().iter())
+                .chain(chars[at..].iter())
+                .collect();
+            ws.set_article_text(art.id, &new).is_ok()
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    #[test]
+    fn n_commands_then_n_undos_restore_the_start_and_redo_restores_the_end(ops in prop::collection::vec(op(), 1..40)) {
+        let start = store::load_project(&Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data/open-source-ai.stance.ron")).unwrap();
+        let mut ws = Workspace::new(start.clone(), None, Box::new(SteppingClock::default()));
+        let mut steps = 0;
+        for op in &ops {
+            if apply(&mut ws, op) {
+                steps += 1;
+            }
+            prop_assert!(ws.project().validate().is_empty(), "{:?}", ws.project().validate());
+        }
+        let end = ws.project().clone();
+        for _ in 0..steps {
+            prop_assert!(ws.undo().is_some());
+        }
+        prop_assert!(ws.undo().is_none());
+        prop_assert_eq!(ws.project(), &start);
+        for _ in 0..steps {
+            prop_assert!(ws.redo().is_some());
+        }
+        prop_assert_eq!(ws.project(), &end);
+    }
+
+    #[test]
+    fn project_loader_never_panics_on_random_bytes(bytes in prop::collection::vec(any::<u8>(), 0..2000)) {
+        let _ = store::decode_text(Path::new("x"), bytes.clone()).and_then(|s| store::parse_project(Path::new("x"), &s));
+    }
+
+    #[test]
+    fn project_loader_never_panics_on_mutated_project_files(
+        edits in prop::collection::vec((any::<usize>(), any::<u8>(), 0u8..3), 1..12)
+    ) {
+        let mut bytes = sample_bytes();
+        for (at, byte, kind) in edits {
+            let at = at % bytes.len();
+            match kind {
+                0 => bytes[at] = byte,
+                1 => { bytes.insert(at, byte); }
+                _ => { bytes.truncate(at.max(1)); }
+            }
+        }
+        if let Ok(text) = store::decode_text(Path::new("x"), bytes)
+            && let Ok(p) = store::parse_project(Path::new("x"), &text)
+        {
+            // Whatever loads is sound.
+            prop_assert!(p.validate().is_empty());
+        }
+    }
+
+    #[test]
+    fn json_export_reimport_never_panics_on_mutations(
+        edits in prop::collection::vec((any::<usize>(), any::<char>()), 1..8)
+    ) {
+        let project = store::load_project(&Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data/open-source-ai.stance.ron")).unwrap();
+        let json = Export::from_project(&project).to_string(ExportFormat::Json).unwrap();
+        let mut chars: Vec<char> = json.chars().collect();
+        for (at, c) in edits {
+            let at = at % chars.len();
+            chars[at] = c;
+        }
+        let mutated: String = chars.into_iter().collect();
+        if let Ok(p) = project_from_json_export(Path::new("x.json"), &mutated) {
+            prop_assert!(p.validate().is_empty());
+        }
+    }
+
+    #[test]
+    fn article_import_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..3000)) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.txt");
+        std::fs::write(&path, &bytes).unwrap();
+        if let Ok(article) = store::import_article(&path) {
+            prop_assert!(!article.text.contains('\r'));
+        }
+    }
+}
+
+#[test]
+fn json_export_round_trips_to_the_same_project() {
+    let project = store::load_project(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data/open-source-ai.stance.ron"),
+    )
+    .unwrap();
+    let json = Export::from_project(&project)
+        .to_string(ExportFormat::Json)
+        .unwrap();
+    let back = project_from_json_export(Path::new("x.json"), &json).unwrap();
+    assert_eq!(back, project);
+}
