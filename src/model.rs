@@ -323,6 +323,8 @@ impl Default for Project {
 pub struct Problem {
     /// What is wrong, in words an analyst can act on.
     pub message: String,
+    /// The broken annotation, when the problem is one annotation's (it can be set aside).
+    pub annotation: Option<AnnotationId>,
 }
 
 impl std::fmt::Display for Problem {
@@ -375,64 +377,84 @@ impl Project {
     pub fn validate(&self) -> Vec<Problem> {
         use std::collections::{HashMap, HashSet};
         let mut problems = Vec::new();
-        let mut report = |message: String| problems.push(Problem { message });
+        let mut report = |annotation: Option<AnnotationId>, message: String| {
+            problems.push(Problem {
+                message,
+                annotation,
+            })
+        };
 
         let mut stance_ids = HashSet::new();
         for s in &self.stances.0 {
             if !stance_ids.insert(&s.id) {
-                report(format!("duplicate stance id `{}`", s.id));
+                report(None, format!("duplicate stance id `{}`", s.id));
             }
         }
         let mut articles: HashMap<ArticleId, (&Article, usize)> = HashMap::new();
         for a in &self.articles {
             if articles.insert(a.id, (a, a.char_len())).is_some() {
-                report(format!("duplicate article id {} (\"{}\")", a.id, a.title));
+                report(
+                    None,
+                    format!("duplicate article id {} (\"{}\")", a.id, a.title),
+                );
             }
             if a.text.contains('\r') {
-                report(format!(
-                    "article \"{}\" contains carriage returns; line endings must be \\n",
-                    a.title
-                ));
+                report(
+                    None,
+                    format!(
+                        "article \"{}\" contains carriage returns; line endings must be \\n",
+                        a.title
+                    ),
+                );
             }
         }
         let mut annotation_ids = HashSet::new();
         for ann in &self.annotations {
             if !annotation_ids.insert(ann.id) {
-                report(format!("duplicate annotation id {}", ann.id));
+                report(Some(ann.id), format!("duplicate annotation id {}", ann.id));
             }
             if !stance_ids.contains(&ann.stance) {
-                report(format!(
-                    "annotation {} uses unknown stance `{}`",
-                    ann.id, ann.stance
-                ));
+                report(
+                    Some(ann.id),
+                    format!("annotation {} uses unknown stance `{}`", ann.id, ann.stance),
+                );
             }
             let Some((article, len)) = articles.get(&ann.article) else {
-                report(format!(
-                    "annotation {} belongs to unknown article {}",
-                    ann.id, ann.article
-                ));
+                report(
+                    Some(ann.id),
+                    format!(
+                        "annotation {} belongs to unknown article {}",
+                        ann.id, ann.article
+                    ),
+                );
                 continue;
             };
             if ann.orphaned {
                 continue;
             }
             if ann.range.is_empty() || ann.range.end > *len {
-                report(format!(
-                    "annotation {} has range {}..{} outside article \"{}\" ({} characters)",
-                    ann.id, ann.range.start, ann.range.end, article.title, len
-                ));
+                report(
+                    Some(ann.id),
+                    format!(
+                        "annotation {} has range {}..{} outside article \"{}\" ({} characters)",
+                        ann.id, ann.range.start, ann.range.end, article.title, len
+                    ),
+                );
                 continue;
             }
             let actual = text::slice_chars(&article.text, ann.range);
             if actual != ann.quote {
-                report(format!(
-                    "annotation {} quotes {:?} but the article has {:?} at {}..{}",
-                    ann.id,
-                    text::snippet(&ann.quote, 40),
-                    text::snippet(actual, 40),
-                    ann.range.start,
-                    ann.range.end
-                ));
+                report(
+                    Some(ann.id),
+                    format!(
+                        "annotation {} quotes {:?} but the article has {:?} at {}..{}",
+                        ann.id,
+                        text::snippet(&ann.quote, 40),
+                        text::snippet(actual, 40),
+                        ann.range.start,
+                        ann.range.end
+                    ),
+                );
             }
         }
         problems

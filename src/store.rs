@@ -235,10 +235,101 @@ pub fn parse_project(path: &Path, source: &str) -> Result<Project, StoreError> {
     if !problems.is_empty() {
         return Err(StoreError::Invalid {
             path: path.to_owned(),
-            problems: problems.into_iter().map(|p| p.message).collect(),
+            problems: problems.iter().map(|p| with_line(source, p)).collect(),
         });
     }
     Ok(project)
+}
+
+/// Prefixes a problem with the line of the record it is about.
+fn with_line(source: &str, problem: &crate::model::Problem) -> String {
+    let line = problem.annotation.and_then(|id| {
+        let needle = format!("id: \"{id}\"");
+        source
+            .find(&needle)
+            .map(|byte| 1 + source[..byte].matches('\n').count())
+    });
+    match line {
+        Some(line) => format!("line {line}: {}", problem.message),
+        None => problem.message.clone(),
+    }
+}
+
+/// A project whose broken annotations were set aside so the rest could be opened.
+#[derive(Debug)]
+pub struct Salvaged {
+    /// The sound part of the project.
+    pub project: Project,
+    /// The annotations set aside, exactly as they were in the file.
+    pub set_aside: Vec<crate::model::Annotation>,
+    /// One line per problem, with its line in the file.
+    pub report: Vec<String>,
+}
+
+/// Loads a project whose only problems are broken annotations (duplicate id, unknown stance or
+/// article, range outside its article, quote not matching), setting those annotations aside.
+/// Fails like [`load_project`] for anything else. The file is never modified.
+pub fn load_project_salvaging(path: &Path) -> Result<Salvaged, StoreError> {
+    let source = read_text_file(path, u64::MAX)?;
+    match parse_project(path, &source) {
+        Ok(project) => Ok(Salvaged {
+            project,
+            set_aside: Vec::new(),
+            report: Vec::new(),
+        }),
+        Err(StoreError::Invalid { .. }) => {
+            let file: ProjectFileIn = ron::from_str(&source).map_err(|e| StoreError::Parse {
+                path: path.to_owned(),
+                line: e.span.start.line,
+                column: e.span.start.col,
+                message: e.code.to_string(),
+            })?;
+            let mut project = migrate(file.project, file.format_version);
+            let problems = project.validate();
+            let report: Vec<String> = problems.iter().map(|p| with_line(&source, p)).collect();
+            if problems.iter().any(|p| p.annotation.is_none()) {
+                return Err(StoreError::Invalid {
+                    path: path.to_owned(),
+                    problems: report,
+                });
+            }
+            // Set aside every annotation with a problem (both copies of a duplicated id).
+            let broken: std::collections::HashSet<_> =
+                problems.iter().filter_map(|p| p.annotation).collect();
+            let (set_aside, kept): (Vec<_>, Vec<_>) = project
+                .annotations
+                .drain(..)
+                .partition(|a| broken.contains(&a.id));
+            project.annotations = kept;
+            let remaining = project.validate();
+            if !remaining.is_empty() {
+                return Err(StoreError::Invalid {
+                    path: path.to_owned(),
+                    problems: report,
+                });
+            }
+            Ok(Salvaged {
+                project,
+                set_aside,
+                report,
+            })
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Writes set-aside annotations next to the project (`NAME.set-aside.ron`) so nothing is lost.
+pub fn write_set_aside(path: &Path, salvaged: &Salvaged) -> Result<PathBuf, StoreError> {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".set-aside.ron");
+    let out = PathBuf::from(name);
+    let text = ron::ser::to_string_pretty(
+        &(&salvaged.report, &salvaged.set_aside),
+        ron::ser::PrettyConfig::new(),
+    )
+    .map_err(|e| StoreError::Encode(e.to_string()))?;
+    write_atomically(&out, text.as_bytes())?;
+    Ok(out)
 }
 
 /// Loads and validates a project file. The file is never modified.

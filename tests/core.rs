@@ -402,3 +402,51 @@ fn editing_the_article_text_re_anchors_annotations_and_orphans_the_lost_ones() {
     ws.undo();
     assert_eq!(ws.project(), &before);
 }
+
+#[test]
+fn broken_annotations_are_named_by_line_and_can_be_set_aside() {
+    let good = fs::read_to_string(sample_path()).unwrap();
+    let tampered = good
+        .replacen("quote: \"Washington", "quote: \"Washingtom", 1)
+        .replacen("stance: \"security\"", "stance: \"economy\"", 1);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.stance.ron");
+    fs::write(&path, &tampered).unwrap();
+
+    let err = store::load_project(&path).unwrap_err();
+    let StoreError::Invalid { problems, .. } = &err else {
+        panic!("{err}")
+    };
+    assert_eq!(problems.len(), 2);
+    let line_of = |needle: &str| {
+        1 + tampered[..tampered.find(needle).unwrap()]
+            .matches('\n')
+            .count()
+    };
+    // Each message names the line where the broken annotation starts (its id line).
+    for p in problems {
+        assert!(p.starts_with("line "), "{p}");
+        let line: usize = p["line ".len()..p.find(':').unwrap()].parse().unwrap();
+        assert!(
+            line < line_of("Washingtom") || line < line_of("economy"),
+            "{p}"
+        );
+    }
+
+    let salvaged = store::load_project_salvaging(&path).unwrap();
+    assert_eq!(salvaged.project.annotations.len(), 10);
+    assert_eq!(salvaged.set_aside.len(), 2);
+    assert!(salvaged.project.validate().is_empty());
+    let report = store::write_set_aside(&path, &salvaged).unwrap();
+    let text = fs::read_to_string(report).unwrap();
+    assert!(text.contains("Washingtom") && text.contains("economy"));
+    assert_eq!(
+        fs::read_to_string(&path).unwrap(),
+        tampered,
+        "the file is untouched"
+    );
+
+    // A syntax error cannot be salvaged this way: the error stays an error.
+    fs::write(&path, &good[..good.len() / 2]).unwrap();
+    assert!(store::load_project_salvaging(&path).is_err());
+}

@@ -392,3 +392,26 @@ fn choosing_the_saved_version_keeps_the_autosave_aside() {
             .exists()
     );
 }
+
+#[test]
+fn a_project_with_broken_annotations_opens_without_them_on_request() {
+    let (dir, path) = sample_copy();
+    let good = std::fs::read_to_string(&path).unwrap();
+    let tampered = good.replacen("quote: \"Washington", "quote: \"Washingtom", 1);
+    std::fs::write(&path, &tampered).unwrap();
+    let mut harness = harness_on(Some(path.clone()));
+    let (_, message) = harness.state().error_message().unwrap();
+    assert!(
+        message.contains("Washingtom") && message.contains("line "),
+        "{message}"
+    );
+    harness
+        .get_by_label("Open without the broken annotations")
+        .click();
+    harness.run_steps(2);
+    let ws = harness.state().workspace();
+    assert_eq!(ws.project().annotations.len(), 11);
+    assert!(ws.is_dirty());
+    assert!(dir.path().join("sample.stance.ron.set-aside.ron").exists());
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), tampered);
+}

@@ -173,8 +173,16 @@ enum Modal {
     Unsaved(Pending),
     RemoveArticle(ArticleId),
     RemoveStance(StanceId, usize),
-    Error { title: String, message: String },
-    Recovery { file: PathBuf, show_both: bool },
+    Error {
+        title: String,
+        message: String,
+        /// A project file whose broken annotations can be set aside to open the rest.
+        salvage: Option<PathBuf>,
+    },
+    Recovery {
+        file: PathBuf,
+        show_both: bool,
+    },
 }
 
 /// Autosave bookkeeping: the revision last written and when the first unwritten change was seen.
@@ -364,7 +372,7 @@ impl StancemarkApp {
     /// The title and text of the error window, if one is open.
     pub fn error_message(&self) -> Option<(&str, &str)> {
         match &self.modal {
-            Some(Modal::Error { title, message }) => Some((title, message)),
+            Some(Modal::Error { title, message, .. }) => Some((title, message)),
             _ => None,
         }
     }
@@ -384,7 +392,37 @@ impl StancemarkApp {
         self.modal = Some(Modal::Error {
             title: title.to_owned(),
             message,
+            salvage: None,
         });
+    }
+
+    /// Opens the sound part of a project file, writing its broken annotations to a report.
+    fn open_salvaged(&mut self, path: &Path) {
+        let result = store::load_project_salvaging(path).and_then(|s| {
+            let report = store::write_set_aside(path, &s)?;
+            Ok((s, report))
+        });
+        match result {
+            Ok((salvaged, report)) => {
+                let mut ws = Workspace::restored(
+                    salvaged.project,
+                    Some(path.to_owned()),
+                    self.options.clock(),
+                );
+                ws.annotator = self.prefs.annotator.clone();
+                self.ws = ws;
+                self.reset_view();
+                self.status = Some((
+                    format!(
+                        "Opened with {} broken annotation(s) set aside in {}; the file is unchanged until you save",
+                        salvaged.set_aside.len(),
+                        report.display()
+                    ),
+                    true,
+                ));
+            }
+            Err(e) => self.error("Could not open project", e.to_string()),
+        }
     }
 
     fn save_prefs(&mut self) {
@@ -410,7 +448,13 @@ impl StancemarkApp {
                 self.info(format!("Opened {}", path.display()));
                 self.offer_recovery(Some(path));
             }
-            Err(e) => self.error("Could not open project", e.to_string()),
+            Err(e) => {
+                let salvageable = matches!(e, store::StoreError::Invalid { .. });
+                self.error("Could not open project", e.to_string());
+                if salvageable && let Some(Modal::Error { salvage, .. }) = &mut self.modal {
+                    *salvage = Some(path.to_owned());
+                }
+            }
         }
     }
 
@@ -1127,21 +1171,44 @@ impl StancemarkApp {
                     }
                 }
             }
-            Modal::Error { title, message } => {
+            Modal::Error {
+                title,
+                message,
+                salvage,
+            } => {
                 let mut close = false;
+                let mut open_rest = false;
                 egui::Modal::new(id).show(ctx, |ui| {
-                    ui.set_max_width(520.0);
+                    ui.set_max_width(560.0);
                     ui.heading(&title);
-                    ui.label(&message);
+                    egui::ScrollArea::vertical().max_height(300.0).show(ui, |ui| {
+                        ui.label(&message);
+                    });
                     ui.add_space(8.0);
-                    if ui.button("OK").clicked()
-                        || ui.input(|i| i.key_pressed(Key::Enter) || i.key_pressed(Key::Escape))
-                    {
-                        close = true;
-                    }
+                    ui.horizontal(|ui| {
+                        if ui.button("OK").clicked()
+                            || ui.input(|i| i.key_pressed(Key::Enter) || i.key_pressed(Key::Escape))
+                        {
+                            close = true;
+                        }
+                        if salvage.is_some()
+                            && ui
+                                .button("Open without the broken annotations")
+                                .on_hover_text("They are written to a .set-aside.ron report next to the project, not dropped")
+                                .clicked()
+                        {
+                            open_rest = true;
+                        }
+                    });
                 });
-                if !close {
-                    self.modal = Some(Modal::Error { title, message });
+                if open_rest && let Some(path) = &salvage {
+                    self.open_salvaged(path);
+                } else if !close {
+                    self.modal = Some(Modal::Error {
+                        title,
+                        message,
+                        salvage,
+                    });
                 }
             }
         }
