@@ -135,6 +135,65 @@ impl<'t> Anchorer<'t> {
         self.prefix_agreement(r.start, prefix) + self.suffix_agreement(r.end, suffix)
     }
 
+    /// Occurrences of the quote with its whole stored context on both sides.
+    fn copies_in_full_context(&self, sel: &QuoteSelector<'_>) -> Vec<TextRange> {
+        let prefix: Vec<char> = sel.prefix.chars().collect();
+        let suffix: Vec<char> = sel.suffix.chars().collect();
+        let m = sel.exact.chars().count();
+        self.text
+            .match_indices(sel.exact)
+            .take(10_000)
+            .map(|(byte, _)| {
+                let start = self.char_offset(byte);
+                TextRange {
+                    start,
+                    end: start + m,
+                }
+            })
+            .filter(|r| {
+                self.prefix_agreement(r.start, &prefix) == prefix.len()
+                    && self.suffix_agreement(r.end, &suffix) == suffix.len()
+            })
+            .collect()
+    }
+
+    /// Places one annotation, knowing the text it was made on (`old`, prepared the same way).
+    ///
+    /// A passage repeated verbatim with its context (legal boilerplate) cannot be told apart
+    /// from its copies by content: it keeps its rank among the copies when their number is
+    /// unchanged, and is orphaned when a copy appeared or disappeared.
+    pub fn place_from(&self, old: &Anchorer<'_>, sel: QuoteSelector<'_>) -> Placement {
+        let old_copies = old.copies_in_full_context(&sel);
+        if old_copies.len() < 2 {
+            return self.place(sel);
+        }
+        let Some(rank) = old_copies.iter().position(|r| *r == sel.range) else {
+            return self.place(sel);
+        };
+        let new_copies = self.copies_in_full_context(&sel);
+        if new_copies.len() != old_copies.len() {
+            return Placement::Orphaned;
+        }
+        // The copies must have kept their order: one edit between them shifts those after it by
+        // the same amount (offsets change as [0, 0, …, δ, δ]). Anything else (a moved paragraph
+        // reordering copies) is ambiguous.
+        let deltas: Vec<isize> = old_copies
+            .iter()
+            .zip(&new_copies)
+            .map(|(o, n)| n.start as isize - o.start as isize)
+            .collect();
+        let switches = deltas.windows(2).filter(|w| w[0] != w[1]).count();
+        if switches > 1 || (switches == 1 && deltas[0] != 0) {
+            return Placement::Orphaned;
+        }
+        let r = new_copies[rank];
+        if r == sel.range {
+            Placement::Unchanged(r)
+        } else {
+            Placement::Moved(r)
+        }
+    }
+
     /// Places one annotation in the new text.
     pub fn place(&self, sel: QuoteSelector<'_>) -> Placement {
         let exact: Vec<char> = sel.exact.chars().collect();
@@ -155,78 +214,221 @@ impl<'t> Anchorer<'t> {
             }
         }
 
-        // 2. The exact quote elsewhere, chosen by context.
-        let mut candidates: Vec<(usize, TextRange)> = Vec::new();
+        // 2. The exact quote elsewhere with its context on both sides.
+        let mut candidates: Vec<(usize, usize, TextRange)> = Vec::new(); // (before, after, range)
         for (byte, _) in self.text.match_indices(sel.exact).take(10_000) {
             let start = self.char_offset(byte);
             let r = TextRange {
                 start,
                 end: start + m,
             };
-            candidates.push((self.context_score(r, &prefix, &suffix), r));
+            candidates.push((
+                self.prefix_agreement(r.start, &prefix),
+                self.suffix_agreement(r.end, &suffix),
+                r,
+            ));
         }
-        if !candidates.is_empty() {
-            candidates.sort_by_key(|c| std::cmp::Reverse(c.0));
-            let (best, r) = candidates[0];
-            let runner_up = candidates.get(1).map(|c| c.0);
-            let distinctive = m >= 20 || best >= 4 || best == full_context;
-            let unique =
-                runner_up.is_none_or(|second| best > second && best >= 8.min(full_context));
-            if unique && distinctive {
+        let strong = |before: usize, after: usize| {
+            before >= STRONG.min(prefix.len()) && after >= STRONG.min(suffix.len())
+        };
+        let in_context = unique_best(
+            candidates
+                .iter()
+                .filter(|(b, a, _)| strong(*b, *a))
+                .map(|(b, a, r)| (b + a, *r)),
+        );
+        if let Some(Some(r)) = in_context {
+            let quality = self.context_score(r, &prefix, &suffix);
+            if quality == full_context {
+                // A verbatim repeat far away (legal boilerplate) must not win over the passage
+                // edited in place: look for that first.
+                if r.start.abs_diff(sel.range.start) > NEAR
+                    && let Some((p @ Placement::Fuzzy(..), q)) =
+                        self.fuzzy_near(&exact, &prefix, &suffix, sel.range)
+                    && q == full_context
+                {
+                    return p;
+                }
                 return Placement::Moved(r);
             }
-            // The quote exists but we cannot tell which occurrence: do not guess.
+            // Context only partly agrees: the passage itself may have been edited where it was
+            // (a repeated phrase elsewhere then looks similar). A close match with better context
+            // wins; otherwise take the exact quote.
+            return match self.fuzzy(&exact, &prefix, &suffix, sel.range) {
+                Some((p @ Placement::Fuzzy(..), q)) if q > quality => p,
+                _ => Placement::Moved(r),
+            };
+        }
+        if in_context == Some(None) {
             return Placement::Orphaned;
         }
 
-        // 3. A close match: at most k edits, found via pieces that must survive (pigeonhole).
+        // 3. A close match (typo fixed inside the passage), with its context on both sides.
+        if let Some((p, _)) = self.fuzzy(&exact, &prefix, &suffix, sel.range) {
+            return p;
+        }
+
+        // 4. The exact quote where one side of its context survived whole (a moved paragraph),
+        //    only if no other occurrence keeps that much.
+        let one_sided: Vec<TextRange> = candidates
+            .iter()
+            .filter(|(b, a, _)| {
+                (*b == prefix.len() && *b >= ONE_SIDED) || (*a == suffix.len() && *a >= ONE_SIDED)
+            })
+            .map(|(_, _, r)| *r)
+            .collect();
+        match one_sided.as_slice() {
+            [r] => Placement::Moved(*r),
+            _ => Placement::Orphaned,
+        }
+    }
+
+    /// Step 3 of [`Self::place`]: at most `m/10` edits, found through pieces of the quote that
+    /// must survive unchanged (pigeonhole), accepted only if unique and the context agrees on
+    /// both sides.
+    fn fuzzy(
+        &self,
+        exact: &[char],
+        prefix: &[char],
+        suffix: &[char],
+        old: TextRange,
+    ) -> Option<(Placement, usize)> {
+        self.fuzzy_impl(exact, prefix, suffix, old, false)
+    }
+
+    /// [`Self::fuzzy`] limited to the surroundings of the old place.
+    fn fuzzy_near(
+        &self,
+        exact: &[char],
+        prefix: &[char],
+        suffix: &[char],
+        old: TextRange,
+    ) -> Option<(Placement, usize)> {
+        self.fuzzy_impl(exact, prefix, suffix, old, true)
+    }
+
+    fn fuzzy_impl(
+        &self,
+        exact: &[char],
+        prefix: &[char],
+        suffix: &[char],
+        old: TextRange,
+        near_only: bool,
+    ) -> Option<(Placement, usize)> {
+        let m = exact.len();
         if m < 12 {
-            return Placement::Orphaned;
+            return None;
         }
         let k = (m / 10).max(1);
-        let mut found: Vec<(usize, TextRange)> = Vec::new();
         let pieces = k + 1;
         let piece_len = m / pieces;
+        let piece_bounds = |p: usize| {
+            let from = p * piece_len;
+            (from, if p + 1 == pieces { m } else { from + piece_len })
+        };
+        let window_at =
+            |base: usize| (base.saturating_sub(k), (base + m + k).min(self.chars.len()));
+        // Near the old place first (every occurrence of every piece), where an edited passage
+        // almost always is…
+        let near_lo = old.start.saturating_sub(NEAR).min(self.chars.len());
+        let near_hi = (old.end + NEAR).min(self.chars.len());
+        let near = &self.chars[near_lo..near_hi];
         let mut windows: Vec<(usize, usize)> = Vec::new();
         for p in 0..pieces {
-            let from = p * piece_len;
-            let to = if p + 1 == pieces { m } else { from + piece_len };
-            let piece: String = exact[from..to].iter().collect();
-            for (byte, _) in self.text.match_indices(piece.as_str()).take(200) {
-                let base = self.char_offset(byte).saturating_sub(from);
-                let lo = base.saturating_sub(k);
-                let hi = (base + m + k).min(self.chars.len());
-                windows.push((lo, hi));
+            let (from, to) = piece_bounds(p);
+            let piece = &exact[from..to];
+            for (i, w) in near.windows(piece.len()).enumerate() {
+                if w == piece {
+                    windows.push(window_at((near_lo + i).saturating_sub(from)));
+                }
             }
         }
+        if let Some(found) = self.fuzzy_in_windows(exact, prefix, suffix, k, windows) {
+            return Some(found);
+        }
+        if near_only {
+            return None;
+        }
+        // …then anywhere (a passage edited and moved), with a cap per piece.
+        let mut windows: Vec<(usize, usize)> = Vec::new();
+        for p in 0..pieces {
+            let (from, to) = piece_bounds(p);
+            let piece: String = exact[from..to].iter().collect();
+            for (byte, _) in self.text.match_indices(piece.as_str()).take(200) {
+                windows.push(window_at(self.char_offset(byte).saturating_sub(from)));
+            }
+        }
+        self.fuzzy_in_windows(exact, prefix, suffix, k, windows)
+    }
+
+    fn fuzzy_in_windows(
+        &self,
+        exact: &[char],
+        prefix: &[char],
+        suffix: &[char],
+        k: usize,
+        mut windows: Vec<(usize, usize)>,
+    ) -> Option<(Placement, usize)> {
         windows.sort_unstable();
         windows.dedup();
+        let mut found: Vec<(usize, TextRange)> = Vec::new();
         for (lo, hi) in windows {
-            if let Some((d, r)) = best_fuzzy_match(&exact, &self.chars[lo..hi], k) {
+            if let Some((d, r)) = best_fuzzy_match(exact, &self.chars[lo..hi], k) {
                 let r = TextRange {
                     start: lo + r.start,
                     end: lo + r.end,
                 };
-                if !found.iter().any(|(_, f)| f == &r) {
+                let strong = self.prefix_agreement(r.start, prefix) >= STRONG.min(prefix.len())
+                    && self.suffix_agreement(r.end, suffix) >= STRONG.min(suffix.len());
+                if strong && !found.iter().any(|(_, f)| f == &r) {
                     found.push((d, r));
                 }
             }
         }
-        found.sort_by_key(|(d, r)| (*d, r.start));
-        let Some(&(d, r)) = found.first() else {
-            return Placement::Orphaned;
-        };
-        // Unique best (another equally good, non-overlapping match makes it ambiguous)…
-        let ambiguous = found[1..]
+        // Best context first (the passage's own surroundings are the strongest evidence), then
+        // fewest edits.
+        let mut scored: Vec<(usize, usize, TextRange)> = found
+            .into_iter()
+            .map(|(d, r)| (self.context_score(r, prefix, suffix), d, r))
+            .collect();
+        scored.sort_by_key(|(q, d, r)| (std::cmp::Reverse(*q), *d, r.start));
+        let &(q, d, r) = scored.first()?;
+        // Another match as good and separate makes it ambiguous: do not guess.
+        if scored[1..]
             .iter()
-            .any(|(d2, r2)| *d2 == d && !r2.overlaps(&r));
-        // …and the surroundings agree, so a similar sentence elsewhere is not taken for it.
-        let context = self.context_score(r, &prefix, &suffix);
-        if ambiguous || (full_context > 0 && context < 6.min(full_context)) {
-            return Placement::Orphaned;
+            .any(|(q2, d2, r2)| *q2 == q && *d2 == d && !r2.overlaps(&r))
+        {
+            return Some((Placement::Orphaned, 0));
         }
-        Placement::Fuzzy(r, d)
+        Some((Placement::Fuzzy(r, d), q))
     }
+}
+
+/// How far (code points) around the old place a close match is looked for first.
+const NEAR: usize = 4000;
+
+/// Context code points that must agree on a side for a match to count as "in context".
+const STRONG: usize = 16;
+/// Agreement needed on the surviving side (all of its stored context, at least this much)
+/// when the other side's context changed.
+const ONE_SIDED: usize = 16;
+
+/// The candidate with the strictly highest score: `None` when there are no candidates,
+/// `Some(None)` when the best is tied (ambiguous), `Some(Some(range))` otherwise.
+fn unique_best(candidates: impl Iterator<Item = (usize, TextRange)>) -> Option<Option<TextRange>> {
+    let mut best: Option<(usize, TextRange)> = None;
+    let mut tied = false;
+    for (score, r) in candidates {
+        match best {
+            Some((b, _)) if score < b => {}
+            Some((b, _)) if score == b => tied = true,
+            _ => {
+                best = Some((score, r));
+                tied = false;
+            }
+        }
+    }
+    best.map(|(_, r)| (!tied).then_some(r))
 }
 
 /// The best semi-global alignment of `pattern` inside `text` with at most `k` edits

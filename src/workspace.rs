@@ -414,16 +414,20 @@ impl Workspace {
             return Ok(0);
         }
         let anchorer = Anchorer::new(&new_text);
+        let old_anchorer = Anchorer::new(&article.text);
         let now = self.clock.now();
         let mut edits = Vec::new();
         let mut orphaned = 0;
         for ann in self.project.annotations.iter().filter(|a| a.article == id) {
-            let placement = anchorer.place(QuoteSelector {
-                range: ann.range,
-                exact: &ann.quote,
-                prefix: &ann.prefix,
-                suffix: &ann.suffix,
-            });
+            let placement = anchorer.place_from(
+                &old_anchorer,
+                QuoteSelector {
+                    range: ann.range,
+                    exact: &ann.quote,
+                    prefix: &ann.prefix,
+                    suffix: &ann.suffix,
+                },
+            );
             let mut moved = ann.clone();
             match placement.range() {
                 Some(range) => {
