@@ -86,6 +86,7 @@ pub struct FileDialog {
     pub path_text: String,
     native: Option<(Receiver<Option<PathBuf>>, Instant)>,
     note: Option<String>,
+    focused_once: bool,
 }
 
 /// What the window decided this frame.
@@ -120,6 +121,7 @@ impl FileDialog {
             path_text: initial.display().to_string(),
             native,
             note: None,
+            focused_once: false,
         }
     }
 
@@ -158,7 +160,11 @@ impl FileDialog {
                         .hint_text("/path/to/file"),
                 )
                 .labelled_by(label.id);
-            let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            if !self.focused_once {
+                field.request_focus();
+                self.focused_once = true;
+            }
+            let entered = ui.input(|i| i.key_pressed(egui::Key::Enter));
             ui.add_space(6.0);
             ui.horizontal(|ui| {
                 let ok = ui.button(self.purpose.confirm_label()).clicked();
