@@ -50,6 +50,68 @@ pub fn snippet(text: &str, max_chars: usize) -> String {
     out
 }
 
+/// Case-insensitive search over one text, prepared once so each query is a single pass.
+///
+/// The folded text maps every char to one char (its first lowercase form), so offsets in it are
+/// the article's code-point offsets.
+pub struct Finder {
+    folded: String,
+    /// Char offset at every 256th byte of `folded`, to turn byte offsets into char offsets fast.
+    char_at_block: Vec<usize>,
+}
+
+const FIND_BLOCK: usize = 256;
+
+fn fold(c: char) -> char {
+    c.to_lowercase().next().unwrap_or(c)
+}
+
+impl Finder {
+    /// Prepares `text` for searching.
+    pub fn new(text: &str) -> Self {
+        let folded: String = text.chars().map(fold).collect();
+        let mut char_at_block = Vec::with_capacity(folded.len() / FIND_BLOCK + 1);
+        for (n, (b, _)) in folded.char_indices().enumerate() {
+            while char_at_block.len() * FIND_BLOCK <= b {
+                char_at_block.push(n);
+            }
+        }
+        Self {
+            folded,
+            char_at_block,
+        }
+    }
+
+    fn char_offset(&self, byte: usize) -> usize {
+        let block = byte / FIND_BLOCK;
+        let base = self.char_at_block.get(block).copied().unwrap_or(0);
+        let mut from = block * FIND_BLOCK;
+        while !self.folded.is_char_boundary(from) {
+            from += 1;
+        }
+        base + self.folded[from.min(byte)..byte].chars().count()
+    }
+
+    /// Every match of `query` (case-insensitive), in text order, as code-point ranges.
+    pub fn find_all(&self, query: &str) -> Vec<TextRange> {
+        if query.is_empty() {
+            return Vec::new();
+        }
+        let q: String = query.chars().map(fold).collect();
+        let len = q.chars().count();
+        self.folded
+            .match_indices(q.as_str())
+            .map(|(b, _)| {
+                let start = self.char_offset(b);
+                TextRange {
+                    start,
+                    end: start + len,
+                }
+            })
+            .collect()
+    }
+}
+
 /// One line of an article (text between `\n`s), which the viewer lays out as a paragraph.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Paragraph {
@@ -227,6 +289,30 @@ mod tests {
         assert_eq!((p.as_str(), s.as_str()), ("b🙂c", "京ef"));
         let (p, s) = context_around(t, TextRange { start: 0, end: 1 }, 3);
         assert_eq!((p.as_str(), s.as_str()), ("", "b🙂c"));
+    }
+
+    #[test]
+    fn finder_is_case_insensitive_and_counts_code_points() {
+        let t = "Open source. OPEN models 🙂 open—Öffnung öffnung ÉTÉ été";
+        let f = Finder::new(t);
+        let hits = f.find_all("open");
+        assert_eq!(hits.len(), 3);
+        for h in &hits {
+            assert_eq!(slice_chars(t, *h).to_lowercase(), "open");
+        }
+        assert_eq!(f.find_all("öffnung").len(), 2);
+        assert_eq!(f.find_all("été").len(), 2);
+        assert_eq!(slice_chars(t, f.find_all("🙂 o")[0]), "🙂 o");
+        assert!(f.find_all("").is_empty());
+        assert!(f.find_all("absent").is_empty());
+        let long = "x".repeat(1000) + "Needle";
+        assert_eq!(
+            Finder::new(&long).find_all("needle"),
+            vec![TextRange {
+                start: 1000,
+                end: 1006
+            }]
+        );
     }
 
     #[test]

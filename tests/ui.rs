@@ -415,3 +415,32 @@ fn a_project_with_broken_annotations_opens_without_them_on_request() {
     assert!(dir.path().join("sample.stance.ron.set-aside.ron").exists());
     assert_eq!(std::fs::read_to_string(&path).unwrap(), tampered);
 }
+
+#[test]
+fn ctrl_f_finds_and_steps_through_matches_as_you_type() {
+    let (_dir, path) = sample_copy();
+    let mut harness = harness_on(Some(path));
+    let text = harness.state().workspace().project().articles[0]
+        .text
+        .clone();
+    let expected = text.to_lowercase().matches("open source").count();
+    assert!(expected > 3);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    harness.run_steps(2);
+    harness.get_by_label("Find").type_text("open source");
+    harness.run_steps(3);
+    let (matches, current) = harness.state().article_view().find_matches().unwrap();
+    assert_eq!(matches.len(), expected);
+    assert_eq!(current, 0);
+    for m in matches {
+        let found: String = text.chars().skip(m.start).take(m.len()).collect();
+        assert_eq!(found.to_lowercase(), "open source");
+    }
+    harness.get_by_label(&format!("1 of {expected}"));
+    harness.key_press(Key::Enter);
+    harness.run_steps(2);
+    assert_eq!(harness.state().article_view().find_matches().unwrap().1, 1);
+    harness.get_by_label("Close").click();
+    harness.run_steps(2);
+    assert!(harness.state().article_view().find_matches().is_none());
+}

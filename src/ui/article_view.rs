@@ -18,7 +18,7 @@ use eframe::egui::{
 };
 
 use crate::model::{AnnotationId, Article, ArticleId, Project, StanceId, TextRange};
-use crate::text::ParagraphIndex;
+use crate::text::{Finder, ParagraphIndex};
 
 /// Widest text column, in points: long lines are hard to read.
 const MAX_COLUMN_WIDTH: f32 = 760.0;
@@ -136,6 +136,17 @@ pub struct ArticleView {
     last_origin: Pos2,
     /// Number of paragraphs laid out during the last frame (for tests and benchmarks).
     pub laid_out_last_frame: usize,
+    finder: Option<Finder>,
+    find: Option<FindState>,
+}
+
+/// The find bar: query, its matches in text order and the current one.
+#[derive(Default)]
+struct FindState {
+    query: String,
+    matches: Vec<TextRange>,
+    current: usize,
+    focus_field: bool,
 }
 
 impl ArticleView {
@@ -151,6 +162,108 @@ impl ArticleView {
         self.selection = range.map(|r| (r.start, r.end));
     }
 
+    /// Opens the find bar (Ctrl+F) with its field focused.
+    pub fn open_find(&mut self) {
+        let find = self.find.get_or_insert_with(FindState::default);
+        find.focus_field = true;
+    }
+
+    /// Current find matches (for tests): the ranges and the index of the current one.
+    pub fn find_matches(&self) -> Option<(&[TextRange], usize)> {
+        self.find
+            .as_ref()
+            .map(|f| (f.matches.as_slice(), f.current))
+    }
+
+    /// Runs a find query over the article (what typing in the find bar does).
+    pub fn set_find_query(&mut self, text: &str, query: &str, now: f64) {
+        let finder = self.finder.get_or_insert_with(|| Finder::new(text));
+        let matches = finder.find_all(query);
+        let find = self.find.get_or_insert_with(FindState::default);
+        find.query = query.to_owned();
+        find.matches = matches;
+        find.current = 0;
+        if let Some(m) = find.matches.first().copied() {
+            self.reveal(m.start, None, now);
+        }
+    }
+
+    fn step_find(&mut self, forward: bool, now: f64) {
+        let Some(find) = &mut self.find else { return };
+        if find.matches.is_empty() {
+            return;
+        }
+        let n = find.matches.len();
+        find.current = if forward {
+            (find.current + 1) % n
+        } else {
+            (find.current + n - 1) % n
+        };
+        let start = find.matches[find.current].start;
+        self.reveal(start, None, now);
+    }
+
+    /// The find bar above the text; returns nothing, keeps its state in the view.
+    fn find_bar(&mut self, ui: &mut Ui, text: &str) {
+        let Some(find) = &mut self.find else { return };
+        let now = ui.input(|i| i.time);
+        let mut query = find.query.clone();
+        let mut close = false;
+        let mut step = None;
+        ui.horizontal(|ui| {
+            let label = ui.label("Find");
+            let r = ui
+                .add(
+                    egui::TextEdit::singleline(&mut query)
+                        .desired_width(260.0)
+                        .hint_text("word or phrase"),
+                )
+                .labelled_by(label.id);
+            if find.focus_field {
+                r.request_focus();
+                find.focus_field = false;
+            }
+            if r.has_focus() || r.lost_focus() {
+                ui.input(|i| {
+                    if i.key_pressed(egui::Key::Enter) {
+                        step = Some(!i.modifiers.shift);
+                    }
+                    if i.key_pressed(egui::Key::Escape) {
+                        close = true;
+                    }
+                });
+                if step.is_some() {
+                    r.request_focus();
+                }
+            }
+            let count = if find.query.is_empty() {
+                String::new()
+            } else if find.matches.is_empty() {
+                "no matches".to_owned()
+            } else {
+                format!("{} of {}", find.current + 1, find.matches.len())
+            };
+            ui.weak(count);
+            if ui.button("Previous").clicked() {
+                step = Some(false);
+            }
+            if ui.button("Next").clicked() {
+                step = Some(true);
+            }
+            if ui.button("Close").clicked() {
+                close = true;
+            }
+        });
+        if close {
+            self.find = None;
+            return;
+        }
+        if query != find.query {
+            self.set_find_query(text, &query, now);
+        } else if let Some(forward) = step {
+            self.step_find(forward, now);
+        }
+    }
     /// Scrolls the passage starting at `offset` into view and flashes `annotation`.
     pub fn reveal(&mut self, offset: usize, annotation: Option<AnnotationId>, now: f64) {
         self.pending_scroll = Some(offset);
@@ -286,6 +399,7 @@ impl ArticleView {
         let wrap_width = (avail - 48.0).clamp(120.0, MAX_COLUMN_WIDTH).round();
         let left_pad = ((avail - wrap_width) / 2.0).max(8.0).round();
         self.relayout_if_needed(wrap_width, text_size);
+        self.find_bar(ui, text);
 
         let mut scroll = egui::ScrollArea::vertical()
             .id_salt(("article", cx.article.id))

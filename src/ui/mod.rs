@@ -96,11 +96,13 @@ pub enum UiCommand {
     Redo,
     /// Add, rename, recolour and remove stances.
     ManageStances,
+    /// Find in the article.
+    Find,
 }
 
 impl UiCommand {
     /// Order matters: shortcuts with Shift are checked before the same key without it.
-    const ALL: [UiCommand; 12] = [
+    const ALL: [UiCommand; 13] = [
         UiCommand::NewProject,
         UiCommand::OpenProject,
         UiCommand::SaveAs,
@@ -113,6 +115,7 @@ impl UiCommand {
         UiCommand::Redo,
         UiCommand::Undo,
         UiCommand::ManageStances,
+        UiCommand::Find,
     ];
 
     /// Menu text.
@@ -130,6 +133,7 @@ impl UiCommand {
             UiCommand::Undo => "Undo",
             UiCommand::Redo => "Redo",
             UiCommand::ManageStances => "Manage stances…",
+            UiCommand::Find => "Find in article…",
         }
     }
 
@@ -155,6 +159,7 @@ impl UiCommand {
             UiCommand::Undo => cmd(Key::Z),
             UiCommand::Redo => cmd_shift(Key::Z),
             UiCommand::ManageStances => None,
+            UiCommand::Find => cmd(Key::F),
         }
     }
 }
@@ -658,6 +663,11 @@ impl StancemarkApp {
                 self.after_history_step();
             }
             UiCommand::ManageStances => self.show_stances = true,
+            UiCommand::Find => {
+                if self.current_article.is_some() {
+                    self.view.open_find();
+                }
+            }
         }
     }
 
@@ -907,6 +917,7 @@ impl StancemarkApp {
                         }
                     }
                     ui.separator();
+                    item(ui, UiCommand::Find, self.current_article.is_some());
                     if ui
                         .add_enabled(
                             self.selected_annotation.is_some(),

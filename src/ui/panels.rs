@@ -7,9 +7,29 @@ use super::{Modal, StancemarkApp};
 use crate::model::{ArticleId, ArticleMeta, Rgb, StanceId};
 use crate::text::snippet;
 
+/// One row of the annotation list, prepared once per change of the project (not per frame).
+struct ListRow {
+    id: crate::model::AnnotationId,
+    stance: StanceId,
+    quote: String,
+    note: String,
+}
+
+/// The annotation list and article counts, rebuilt only when the project, the article or the
+/// stance filter changes, so a frame costs the same with 10 or 100,000 annotations.
+#[derive(Default)]
+struct ListCache {
+    key: Option<(u64, ArticleId, Vec<StanceId>)>,
+    rows: std::sync::Arc<Vec<ListRow>>,
+    total: usize,
+    counts_revision: Option<u64>,
+    counts: std::sync::Arc<Vec<(ArticleId, String, usize)>>,
+}
+
 /// Text being edited in the panels, kept between frames.
 #[derive(Default)]
 pub struct PanelState {
+    cache: ListCache,
     renaming: Option<(ArticleId, String)>,
     meta_draft: Option<(ArticleId, ArticleMeta)>,
     new_stance: String,
@@ -40,27 +60,28 @@ impl StancemarkApp {
                 ui.separator();
                 let mut select = None;
                 let mut rename_done = None;
-                let articles: Vec<(ArticleId, String, usize)> = self
-                    .ws
-                    .project()
-                    .articles
-                    .iter()
-                    .map(|a| {
-                        let n = self
-                            .ws
+                let revision = self.ws.revision();
+                if self.panels.cache.counts_revision != Some(revision) {
+                    let mut per_article = std::collections::HashMap::new();
+                    for a in &self.ws.project().annotations {
+                        *per_article.entry(a.article).or_insert(0usize) += 1;
+                    }
+                    self.panels.cache.counts = std::sync::Arc::new(
+                        self.ws
                             .project()
-                            .annotations
+                            .articles
                             .iter()
-                            .filter(|x| x.article == a.id)
-                            .count();
-                        (a.id, a.title.clone(), n)
-                    })
-                    .collect();
+                            .map(|a| (a.id, a.title.clone(), per_article.get(&a.id).copied().unwrap_or(0)))
+                            .collect(),
+                    );
+                    self.panels.cache.counts_revision = Some(revision);
+                }
+                let articles = self.panels.cache.counts.clone();
                 egui::ScrollArea::vertical()
                     .id_salt("article_list")
                     .max_height(ui.available_height() * 0.55)
                     .show(ui, |ui| {
-                        for (id, title, count) in &articles {
+                        for (id, title, count) in articles.iter() {
                             if let Some((rid, text)) = &mut self.panels.renaming
                                 && rid == id
                             {
@@ -232,20 +253,27 @@ impl StancemarkApp {
                 };
                 let now = ui.input(|i| i.time);
                 let project = self.ws.project();
-                let list: Vec<_> = project
-                    .annotations_of(article)
-                    .into_iter()
-                    .filter(|a| !self.hidden_stances.contains(&a.stance))
-                    .map(|a| {
-                        (
-                            a.id,
-                            a.stance.clone(),
-                            snippet(&a.quote, 90),
-                            snippet(&a.note, 120),
-                        )
-                    })
-                    .collect();
-                let total = project.annotations_of(article).len();
+                let mut hidden: Vec<StanceId> = self.hidden_stances.iter().cloned().collect();
+                hidden.sort();
+                let key = (self.ws.revision(), article, hidden);
+                if self.panels.cache.key.as_ref() != Some(&key) {
+                    let all = project.annotations_of(article);
+                    self.panels.cache.total = all.len();
+                    self.panels.cache.rows = std::sync::Arc::new(
+                        all.into_iter()
+                            .filter(|a| !a.orphaned && !self.hidden_stances.contains(&a.stance))
+                            .map(|a| ListRow {
+                                id: a.id,
+                                stance: a.stance.clone(),
+                                quote: snippet(&a.quote, 90),
+                                note: snippet(&a.note, 120),
+                            })
+                            .collect(),
+                    );
+                    self.panels.cache.key = Some(key);
+                }
+                let list = self.panels.cache.rows.clone();
+                let total = self.panels.cache.total;
                 ui.add_space(4.0);
                 ui.heading(format!("Annotations ({total})"));
                 ui.weak("Show stances (click to hide):");
@@ -284,18 +312,21 @@ impl StancemarkApp {
                 self.orphans_ui(ui, article);
                 self.annotation_editor(ui);
                 let mut clicked = None;
+                if list.is_empty() {
+                    ui.weak("No annotations yet. Drag over a passage, then press 1, 2 or 3.");
+                }
+                // Fixed-height cards, so only the visible ones are laid out (show_rows).
+                let line = ui.text_style_height(&egui::TextStyle::Body);
+                let inner_height = line * 3.0 + 6.0;
+                let row_height = inner_height + 14.0;
                 egui::ScrollArea::vertical()
                     .id_salt("annotation_list")
                     .auto_shrink([false, false])
-                    .show(ui, |ui| {
-                        if list.is_empty() {
-                            ui.weak(
-                                "No annotations yet. Drag over a passage, then press 1, 2 or 3.",
-                            );
-                        }
-                        for (id, stance, quote, note) in list {
+                    .show_rows(ui, row_height, list.len(), |ui, visible| {
+                        for row in &list[visible] {
+                            let id = row.id;
                             let selected = self.selected_annotation == Some(id);
-                            let (label, color) = stance_style(self.ws.project(), &stance);
+                            let (label, color) = stance_style(self.ws.project(), &row.stance);
                             let frame = egui::Frame::group(ui.style())
                                 .fill(if selected {
                                     ui.visuals().selection.bg_fill.gamma_multiply(0.35)
@@ -303,24 +334,34 @@ impl StancemarkApp {
                                     ui.visuals().panel_fill
                                 })
                                 .stroke(egui::Stroke::new(
-                                    if selected { 2.0 } else { 1.0 },
-                                    color.gamma_multiply(0.8),
+                                    1.0,
+                                    color.gamma_multiply(if selected { 1.0 } else { 0.7 }),
                                 ));
-                            let row = egui::UiBuilder::new()
+                            let card = egui::UiBuilder::new()
                                 .id_salt(("annotation_row", id))
                                 .sense(egui::Sense::click());
                             let r = ui
-                                .scope_builder(row, |ui| {
+                                .scope_builder(card, |ui| {
                                     // The whole card is one click target.
                                     ui.style_mut().interaction.selectable_labels = false;
                                     frame.show(ui, |ui| {
                                         ui.set_width(ui.available_width());
-                                        ui.horizontal(|ui| {
-                                            stance_chip(ui, &label, color);
-                                        });
-                                        ui.label(RichText::new(format!("“{quote}”")).italics());
-                                        if !note.is_empty() {
-                                            ui.label(RichText::new(format!("Note: {note}")).weak());
+                                        ui.set_height(inner_height);
+                                        stance_chip(ui, &label, color);
+                                        ui.add(
+                                            egui::Label::new(
+                                                RichText::new(format!("“{}”", row.quote)).italics(),
+                                            )
+                                            .truncate(),
+                                        );
+                                        if !row.note.is_empty() {
+                                            ui.add(
+                                                egui::Label::new(
+                                                    RichText::new(format!("Note: {}", row.note))
+                                                        .weak(),
+                                                )
+                                                .truncate(),
+                                            );
                                         }
                                     })
                                 })
@@ -330,7 +371,7 @@ impl StancemarkApp {
                                 egui::WidgetInfo::labeled(
                                     egui::Role::Button,
                                     true,
-                                    format!("Annotation: {quote}"),
+                                    format!("Annotation: {}", row.quote),
                                 )
                             });
                             if r.clicked() {
