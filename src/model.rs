@@ -390,9 +390,14 @@ impl Project {
                 report(None, format!("duplicate stance id `{}`", s.id));
             }
         }
-        let mut articles: HashMap<ArticleId, (&Article, usize)> = HashMap::new();
+        // Per article: its length and a paragraph index, so checking a quote costs one paragraph,
+        // not a scan from the start of the text.
+        let mut articles: HashMap<ArticleId, (&Article, usize, text::ParagraphIndex)> =
+            HashMap::new();
         for a in &self.articles {
-            if articles.insert(a.id, (a, a.char_len())).is_some() {
+            let index = text::ParagraphIndex::new(&a.text);
+            let len = index.paragraphs.last().map_or(0, |p| p.char_end());
+            if articles.insert(a.id, (a, len, index)).is_some() {
                 report(
                     None,
                     format!("duplicate article id {} (\"{}\")", a.id, a.title),
@@ -419,7 +424,7 @@ impl Project {
                     format!("annotation {} uses unknown stance `{}`", ann.id, ann.stance),
                 );
             }
-            let Some((article, len)) = articles.get(&ann.article) else {
+            let Some((article, len, index)) = articles.get(&ann.article) else {
                 report(
                     Some(ann.id),
                     format!(
@@ -442,7 +447,7 @@ impl Project {
                 );
                 continue;
             }
-            let actual = text::slice_chars(&article.text, ann.range);
+            let actual = index.slice(&article.text, ann.range);
             if actual != ann.quote {
                 report(
                     Some(ann.id),

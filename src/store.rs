@@ -153,6 +153,32 @@ struct VersionProbe {
     format_version: u32,
 }
 
+/// The `format_version` of project-file text, read from its head (it is the first field), or
+/// by a full parse for a file written in an unusual layout.
+fn probe_version(source: &str) -> Option<u32> {
+    let head_end = source
+        .char_indices()
+        .nth(512)
+        .map_or(source.len(), |(b, _)| b);
+    let head = &source[..head_end];
+    if let Some(at) = head.find("format_version") {
+        let rest = head[at + "format_version".len()..].trim_start();
+        if let Some(rest) = rest.strip_prefix(':') {
+            let digits: String = rest
+                .trim_start()
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            if let Ok(v) = digits.parse() {
+                return Some(v);
+            }
+        }
+    }
+    ron::from_str::<VersionProbe>(source)
+        .ok()
+        .map(|p| p.format_version)
+}
+
 /// Reads a whole file as UTF-8 text with a clear error for each way it can fail.
 pub fn read_text_file(path: &Path, max_bytes: u64) -> Result<String, StoreError> {
     let meta = fs::metadata(path).map_err(|e| StoreError::io(path, e))?;
@@ -210,9 +236,7 @@ pub fn parse_project(path: &Path, source: &str) -> Result<Project, StoreError> {
         message: e.code.to_string(),
     };
     // Read the version first: a newer file may not parse as this version's types at all.
-    if let Ok(VersionProbe {
-        format_version: found,
-    }) = ron::from_str::<VersionProbe>(source)
+    if let Some(found) = probe_version(source)
         && found > FORMAT_VERSION
     {
         return Err(StoreError::FutureVersion {
@@ -394,9 +418,7 @@ pub fn write_atomically(path: &Path, contents: &[u8]) -> Result<(), StoreError> 
 /// a newer stancemark, which this version could not read back.
 pub fn save_project(project: &Project, path: &Path) -> Result<(), StoreError> {
     if let Ok(existing) = fs::read_to_string(path)
-        && let Ok(VersionProbe {
-            format_version: found,
-        }) = ron::from_str::<VersionProbe>(&existing)
+        && let Some(found) = probe_version(&existing)
         && found > FORMAT_VERSION
     {
         return Err(StoreError::FutureVersion {

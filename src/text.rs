@@ -39,13 +39,14 @@ pub fn context_around(text: &str, range: TextRange, chars: usize) -> (String, St
 
 /// At most `max_chars` code points of `text`, on one line, with `…` when cut.
 pub fn snippet(text: &str, max_chars: usize) -> String {
-    let one_line: String = text
-        .chars()
-        .map(|c| if c.is_whitespace() { ' ' } else { c })
-        .collect();
-    let mut out: String = one_line.chars().take(max_chars).collect();
-    if one_line.chars().count() > max_chars {
-        out.push('…');
+    // Only the first `max_chars + 1` chars are looked at: cheap for long passages.
+    let mut out = String::with_capacity(max_chars.min(text.len()) + 3);
+    for (n, c) in text.chars().enumerate() {
+        if n == max_chars {
+            out.push('…');
+            break;
+        }
+        out.push(if c.is_whitespace() { ' ' } else { c });
     }
     out
 }

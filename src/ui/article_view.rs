@@ -138,6 +138,7 @@ pub struct ArticleView {
     pub laid_out_last_frame: usize,
     finder: Option<Finder>,
     find: Option<FindState>,
+    last_visible: (usize, usize),
 }
 
 /// The find bar: query, its matches in text order and the current one.
@@ -160,6 +161,12 @@ impl ArticleView {
     /// Replaces the selection (e.g. after tagging it, to clear it).
     pub fn set_selection(&mut self, range: Option<TextRange>) {
         self.selection = range.map(|r| (r.start, r.end));
+    }
+
+    /// First and last paragraph drawn in the last frame, and the number of paragraphs
+    /// (benchmarks scroll until the last one is in view).
+    pub fn visible_paragraphs(&self) -> (usize, usize, usize) {
+        (self.last_visible.0, self.last_visible.1, self.index.len())
     }
 
     /// Opens the find bar (Ctrl+F) with its field focused.
@@ -443,6 +450,7 @@ impl ArticleView {
                 ui.ctx().request_repaint();
             }
 
+            self.last_visible = (first, last);
             self.handle_pointer(ui, &response, cx, &mut events);
             self.paint(ui, cx, first..=last, now);
         });

@@ -32,7 +32,7 @@ pub struct AppOptions {
     pub fixed_clock: bool,
     /// Where the recovery file of a never-saved project goes; `None` autosaves saved projects only.
     pub unsaved_recovery_dir: Option<PathBuf>,
-    /// Seconds between the first unsaved change and its autosave.
+    /// Seconds between the first unsaved change and its autosave (infinite: never).
     pub autosave_delay: f64,
 }
 
@@ -314,6 +314,9 @@ impl StancemarkApp {
             }
         }
         let revision = self.ws.revision();
+        if !self.options.autosave_delay.is_finite() {
+            return; // autosave switched off (benchmarks)
+        }
         if !self.ws.is_dirty() || revision == self.autosave.written_revision {
             self.autosave.first_unwritten_at = None;
             return;

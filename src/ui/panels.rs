@@ -10,9 +10,9 @@ use crate::text::snippet;
 /// One row of the annotation list, prepared once per change of the project (not per frame).
 struct ListRow {
     id: crate::model::AnnotationId,
-    stance: StanceId,
-    quote: String,
-    note: String,
+    /// Position in `project.annotations` at the cached revision (snippets are made only for
+    /// the rows on screen).
+    index: usize,
 }
 
 /// The annotation list and article counts, rebuilt only when the project, the article or the
@@ -22,6 +22,7 @@ struct ListCache {
     key: Option<(u64, ArticleId, Vec<StanceId>)>,
     rows: std::sync::Arc<Vec<ListRow>>,
     total: usize,
+    orphans: std::sync::Arc<Vec<(crate::model::AnnotationId, String)>>,
     counts_revision: Option<u64>,
     counts: std::sync::Arc<Vec<(ArticleId, String, usize)>>,
 }
@@ -257,17 +258,24 @@ impl StancemarkApp {
                 hidden.sort();
                 let key = (self.ws.revision(), article, hidden);
                 if self.panels.cache.key.as_ref() != Some(&key) {
-                    let all = project.annotations_of(article);
-                    self.panels.cache.total = all.len();
+                    let mut rows: Vec<(usize, &crate::model::Annotation)> = project
+                        .annotations
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, a)| a.article == article)
+                        .collect();
+                    self.panels.cache.total = rows.len();
+                    self.panels.cache.orphans = std::sync::Arc::new(
+                        rows.iter()
+                            .filter(|(_, a)| a.orphaned)
+                            .map(|(_, a)| (a.id, snippet(&a.quote, 90)))
+                            .collect(),
+                    );
+                    rows.retain(|(_, a)| !a.orphaned && !self.hidden_stances.contains(&a.stance));
+                    rows.sort_by_key(|(_, a)| (a.range.start, a.range.end));
                     self.panels.cache.rows = std::sync::Arc::new(
-                        all.into_iter()
-                            .filter(|a| !a.orphaned && !self.hidden_stances.contains(&a.stance))
-                            .map(|a| ListRow {
-                                id: a.id,
-                                stance: a.stance.clone(),
-                                quote: snippet(&a.quote, 90),
-                                note: snippet(&a.note, 120),
-                            })
+                        rows.into_iter()
+                            .map(|(index, a)| ListRow { id: a.id, index })
                             .collect(),
                     );
                     self.panels.cache.key = Some(key);
@@ -309,7 +317,7 @@ impl StancemarkApp {
                     });
                 }
                 ui.separator();
-                self.orphans_ui(ui, article);
+                self.orphans_ui(ui);
                 self.annotation_editor(ui);
                 let mut clicked = None;
                 if list.is_empty() {
@@ -325,8 +333,13 @@ impl StancemarkApp {
                     .show_rows(ui, row_height, list.len(), |ui, visible| {
                         for row in &list[visible] {
                             let id = row.id;
+                            let Some(ann) = self.ws.project().annotations.get(row.index) else {
+                                continue;
+                            };
+                            let quote = snippet(&ann.quote, 90);
+                            let note = snippet(&ann.note, 120);
                             let selected = self.selected_annotation == Some(id);
-                            let (label, color) = stance_style(self.ws.project(), &row.stance);
+                            let (label, color) = stance_style(self.ws.project(), &ann.stance);
                             let frame = egui::Frame::group(ui.style())
                                 .fill(if selected {
                                     ui.visuals().selection.bg_fill.gamma_multiply(0.35)
@@ -350,15 +363,14 @@ impl StancemarkApp {
                                         stance_chip(ui, &label, color);
                                         ui.add(
                                             egui::Label::new(
-                                                RichText::new(format!("“{}”", row.quote)).italics(),
+                                                RichText::new(format!("“{quote}”")).italics(),
                                             )
                                             .truncate(),
                                         );
-                                        if !row.note.is_empty() {
+                                        if !note.is_empty() {
                                             ui.add(
                                                 egui::Label::new(
-                                                    RichText::new(format!("Note: {}", row.note))
-                                                        .weak(),
+                                                    RichText::new(format!("Note: {note}")).weak(),
                                                 )
                                                 .truncate(),
                                             );
@@ -371,7 +383,7 @@ impl StancemarkApp {
                                 egui::WidgetInfo::labeled(
                                     egui::Role::Button,
                                     true,
-                                    format!("Annotation: {}", row.quote),
+                                    format!("Annotation: {quote}"),
                                 )
                             });
                             if r.clicked() {
@@ -386,15 +398,8 @@ impl StancemarkApp {
     }
 
     /// Annotations whose passage could not be found after a text change: re-attach or delete.
-    fn orphans_ui(&mut self, ui: &mut egui::Ui, article: ArticleId) {
-        let orphans: Vec<_> = self
-            .ws
-            .project()
-            .annotations
-            .iter()
-            .filter(|a| a.article == article && a.orphaned)
-            .map(|a| (a.id, snippet(&a.quote, 90)))
-            .collect();
+    fn orphans_ui(&mut self, ui: &mut egui::Ui) {
+        let orphans = self.panels.cache.orphans.clone();
         if orphans.is_empty() {
             return;
         }
@@ -409,7 +414,8 @@ impl StancemarkApp {
                     format!("Orphaned annotations ({})", orphans.len()),
                 );
                 ui.weak("Their passage changed. Select the new passage, then re-attach.");
-                for (id, quote) in orphans {
+                for (id, quote) in orphans.iter() {
+                    let id = *id;
                     ui.label(RichText::new(format!("“{quote}”")).italics());
                     ui.horizontal(|ui| {
                         if ui

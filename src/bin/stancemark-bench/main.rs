@@ -1,11 +1,13 @@
 //! `stancemark-bench`: benchmarks that print tables for the issue notes and the README.
 //!
+//! - `stancemark-bench perf`: frame time, open/save/export, add, find, memory (one table).
 //! - `stancemark-bench anchoring [--trials N] [--seed S]`: re-anchoring after random edits.
 //!
 //! Texts come from `tests/data/` and `sample_data/`, so a clone has everything it needs.
 //! Run in release mode: `cargo run --release --bin stancemark-bench -- anchoring`.
 
 mod anchoring;
+mod perf;
 
 use std::path::Path;
 
@@ -67,9 +69,16 @@ fn main() {
                 arg(&args, "--seed", 2024),
             );
         }
+        Some("perf") => perf::run_all(),
+        Some("perf-one") => perf::run_one(args.get(1).map_or("sample", String::as_str)),
+        Some("gen") => {
+            for p in perf::generate() {
+                println!("{}", p.display());
+            }
+        }
         _ => {
             eprintln!(
-                "usage: stancemark-bench anchoring [--trials N] [--annotations N] [--seed S]"
+                "usage: stancemark-bench perf | gen | anchoring [--trials N] [--annotations N] [--seed S]"
             );
             std::process::exit(2);
         }

@@ -1,0 +1,546 @@
+//! Performance benchmark: frame time of the real app driven headlessly (bare `egui::Context`,
+//! CPU only: `run_ui` + tessellation), open/save/export, adding an annotation, find, memory.
+//!
+//! Each workload runs in its own child process so its peak RSS (VmHWM) is its own.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use eframe::egui::{self, Event, Modifiers, MouseWheelUnit, Pos2, RawInput, Rect, Vec2};
+use stancemark::anchor::CONTEXT_CHARS;
+use stancemark::export::{Export, ExportFormat};
+use stancemark::model::{Annotation, Article, Project, StanceId, TextRange};
+use stancemark::store;
+use stancemark::ui::{AppOptions, StancemarkApp};
+
+use super::Rng;
+
+/// The workloads of the issue: the sample, the regulation with 10k annotations, and ten
+/// variants of it (6.5 MB) with 100k annotations.
+pub const WORKLOADS: [&str; 3] = ["sample", "act-10k", "corpus-100k"];
+
+fn data_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-data")
+}
+
+fn read(rel: &str) -> String {
+    stancemark::text::normalize_newlines(
+        &std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)).unwrap(),
+    )
+}
+
+/// Random overlapping annotations on an article (deterministic for a seed).
+fn annotate(project: &mut Project, article: &Article, n: usize, rng: &mut Rng) {
+    let chars: Vec<char> = article.text.chars().collect();
+    let stances: Vec<StanceId> = project.stances.0.iter().map(|s| s.id.clone()).collect();
+    let t0 = chrono::DateTime::from_timestamp(1_735_689_600, 0).unwrap_or_default();
+    for i in 0..n {
+        let start = rng.below(chars.len().saturating_sub(400).max(1));
+        let len = 10 + rng.below(300);
+        let range = TextRange {
+            start,
+            end: (start + len).min(chars.len()),
+        };
+        let quote: String = chars[range.start..range.end].iter().collect();
+        let prefix: String = chars[range.start.saturating_sub(CONTEXT_CHARS)..range.start]
+            .iter()
+            .collect();
+        let suffix: String = chars[range.end..(range.end + CONTEXT_CHARS).min(chars.len())]
+            .iter()
+            .collect();
+        project.annotations.push(Annotation {
+            id: uuid::Uuid::from_u64_pair(rng.next_u64(), i as u64),
+            article: article.id,
+            range,
+            quote,
+            prefix,
+            suffix,
+            orphaned: false,
+            stance: stances[rng.below(stances.len())].clone(),
+            note: if i % 5 == 0 {
+                format!("note {i}: worth quoting in the brief")
+            } else {
+                String::new()
+            },
+            annotator: "bench".into(),
+            created: t0,
+            modified: t0,
+        });
+    }
+}
+
+/// Builds a workload project in memory (deterministic).
+pub fn build(name: &str) -> Project {
+    let mut rng = Rng(42);
+    match name {
+        "sample" => store::load_project(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data/open-source-ai.stance.ron"),
+        )
+        .unwrap(),
+        "act-10k" => {
+            let mut p = Project::new("EU AI Act, 10k annotations");
+            let mut a = Article::new(
+                "Regulation (EU) 2024/1689",
+                &read("tests/data/eu-ai-act-2024-1689.md"),
+            );
+            a.id = uuid::Uuid::from_u64_pair(1, 1);
+            annotate(&mut p, &a, 10_000, &mut rng);
+            p.articles.push(a);
+            p
+        }
+        "corpus-100k" => {
+            let mut p = Project::new("Ten variants of the EU AI Act, 100k annotations");
+            let base = read("tests/data/eu-ai-act-2024-1689.md");
+            let lines: Vec<&str> = base.split('\n').collect();
+            for i in 0..10u64 {
+                // Each variant: paragraphs rotated, a header, and a word changed.
+                let k = (i as usize * 541) % lines.len();
+                let mut text = format!("Variant {i} of the regulation\n");
+                text.push_str(&lines[k..].join("\n"));
+                text.push('\n');
+                text.push_str(&lines[..k].join("\n"));
+                if i % 2 == 1 {
+                    text = text.replace("Commission", "European Commission");
+                }
+                let mut a = Article::new(format!("Variant {i}"), &text);
+                a.id = uuid::Uuid::from_u64_pair(2, i);
+                annotate(&mut p, &a, 10_000, &mut rng);
+                p.articles.push(a);
+            }
+            p
+        }
+        other => panic!("unknown workload {other}"),
+    }
+}
+
+/// Writes every workload to `target/bench-data/NAME.stance.ron`.
+pub fn generate() -> Vec<PathBuf> {
+    std::fs::create_dir_all(data_dir()).unwrap();
+    WORKLOADS
+        .iter()
+        .map(|name| {
+            let path = data_dir().join(format!("{name}.stance.ron"));
+            store::save_project(&build(name), &path).unwrap();
+            path
+        })
+        .collect()
+}
+
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+struct Driver {
+    ctx: egui::Context,
+    app: StancemarkApp,
+    time: f64,
+}
+
+const SCREEN: Vec2 = Vec2::new(1280.0, 800.0);
+
+impl Driver {
+    fn new(path: &Path) -> Self {
+        let ctx = egui::Context::default();
+        // Autosave off: its cost (a snapshot on the UI thread) is measured on its own.
+        let options = AppOptions {
+            autosave_delay: f64::INFINITY,
+            ..AppOptions::headless()
+        };
+        let app = StancemarkApp::new(Some(path.to_owned()), options);
+        Self {
+            ctx,
+            app,
+            time: 0.0,
+        }
+    }
+
+    /// One frame: `run_ui` + tessellation, as a window would do minus the GPU.
+    fn frame(&mut self, events: Vec<Event>) -> Duration {
+        self.time += 1.0 / 60.0;
+        let input = RawInput {
+            screen_rect: Some(Rect::from_min_size(Pos2::ZERO, SCREEN)),
+            time: Some(self.time),
+            predicted_dt: 1.0 / 60.0,
+            events,
+            ..Default::default()
+        };
+        let app = &mut self.app;
+        let start = Instant::now();
+        let out = self.ctx.run_ui(input, |ui| app.show(ui));
+        let prims = self.ctx.tessellate(out.shapes, out.pixels_per_point);
+        let elapsed = start.elapsed();
+        std::hint::black_box(prims);
+        elapsed
+    }
+}
+
+/// p50, p99, max in milliseconds.
+fn stats(times: &mut [Duration]) -> (f64, f64, f64) {
+    if times.is_empty() {
+        return (f64::NAN, f64::NAN, f64::NAN);
+    }
+    times.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    let at = |q: f64| ms(times[((times.len() - 1) as f64 * q).round() as usize]);
+    (at(0.5), at(0.99), ms(*times.last().unwrap()))
+}
+
+fn wheel(dy: f32) -> Event {
+    Event::MouseWheel {
+        unit: MouseWheelUnit::Point,
+        delta: Vec2::new(0.0, dy),
+        phase: egui::TouchPhase::Move,
+        source: egui::MouseWheelSource::Wheel,
+        modifiers: Modifiers::NONE,
+    }
+}
+
+fn button(pos: Pos2, pressed: bool) -> Event {
+    Event::PointerButton {
+        pos,
+        button: egui::PointerButton::Primary,
+        pressed,
+        modifiers: Modifiers::NONE,
+    }
+}
+
+fn time_it<T>(f: impl FnOnce() -> T) -> (Duration, T) {
+    let start = Instant::now();
+    let out = f();
+    (start.elapsed(), out)
+}
+
+fn best_of<T>(n: usize, mut f: impl FnMut() -> T) -> Duration {
+    (0..n).map(|_| time_it(&mut f).0).min().unwrap_or_default()
+}
+
+#[derive(serde::Deserialize)]
+#[allow(dead_code)]
+struct PlainFile {
+    format_version: u32,
+    project: Project,
+}
+
+/// Runs every measurement on one workload and prints `key value` lines for the parent.
+pub fn run_one(name: &str) {
+    let path = data_dir().join(format!("{name}.stance.ron"));
+    let size_mb = std::fs::metadata(&path)
+        .map(|m| m.len() as f64 / 1e6)
+        .unwrap_or(0.0);
+    let source = std::fs::read_to_string(&path).unwrap();
+
+    // Open, save, export.
+    let load = best_of(3, || store::load_project(&path).unwrap());
+    let plain = best_of(3, || ron::from_str::<PlainFile>(&source).unwrap());
+    let project = store::load_project(&path).unwrap();
+    let tmp = data_dir().join(format!("{name}.save-test.stance.ron"));
+    let save = best_of(3, || store::save_project(&project, &tmp).unwrap());
+    let export = Export::from_project(&project);
+    let json = export.to_string(ExportFormat::Json).unwrap();
+    let export_json = best_of(3, || {
+        Export::from_project(&project)
+            .to_string(ExportFormat::Json)
+            .unwrap()
+    });
+    let export_ron = best_of(3, || {
+        Export::from_project(&project)
+            .to_string(ExportFormat::Ron)
+            .unwrap()
+    });
+    let json_plain = best_of(3, || serde_json::from_str::<Export>(&json).unwrap());
+    let _ = std::fs::remove_file(&tmp);
+    let _ = std::fs::remove_file(data_dir().join(format!("{name}.save-test.stance.ron.bak")));
+    drop(export);
+
+    // Start-up: app construction (opening the project) and the first frame.
+    let (startup, mut driver) = time_it(|| {
+        let mut d = Driver::new(&path);
+        d.frame(Vec::new());
+        d
+    });
+    for _ in 0..10 {
+        driver.frame(Vec::new());
+    }
+
+    // Scrolling through the whole (first, longest-or-equal) article.
+    let centre = Pos2::new(580.0, 420.0);
+    driver.frame(vec![Event::PointerMoved(centre)]);
+    let mut scroll = Vec::new();
+    for _ in 0..20_000 {
+        scroll.push(driver.frame(vec![Event::PointerMoved(centre), wheel(-240.0)]));
+        let (_, last, total) = driver.app.article_view().visible_paragraphs();
+        if last + 1 >= total {
+            break;
+        }
+    }
+    let scroll_frames = scroll.len();
+    let (s50, s99, smax) = stats(&mut scroll);
+
+    // Back to the top, then hovering and selecting text.
+    for _ in 0..200 {
+        driver.frame(vec![Event::PointerMoved(centre), wheel(100_000.0)]);
+    }
+    let mut hover = Vec::new();
+    for i in 0..300 {
+        let p = Pos2::new(
+            300.0 + (i % 60) as f32 * 10.0,
+            120.0 + (i / 60) as f32 * 90.0,
+        );
+        hover.push(driver.frame(vec![Event::PointerMoved(p)]));
+    }
+    let mut select = Vec::new();
+    for round in 0..20 {
+        let y = 150.0 + (round % 10) as f32 * 40.0;
+        let from = Pos2::new(300.0, y);
+        select.push(driver.frame(vec![Event::PointerMoved(from), button(from, true)]));
+        for step in 1..10 {
+            let p = Pos2::new(300.0 + step as f32 * 50.0, y + step as f32 * 4.0);
+            select.push(driver.frame(vec![Event::PointerMoved(p)]));
+        }
+        let to = Pos2::new(800.0, y + 40.0);
+        select.push(driver.frame(vec![Event::PointerMoved(to), button(to, false)]));
+    }
+    let (h50, h99, hmax) = stats(&mut hover);
+    let (l50, l99, lmax) = stats(&mut select);
+
+    // Adding an annotation: select a passage, press 1, time that frame and the next.
+    let from = Pos2::new(300.0, 200.0);
+    let to = Pos2::new(700.0, 230.0);
+    driver.frame(vec![Event::PointerMoved(from), button(from, true)]);
+    driver.frame(vec![Event::PointerMoved(Pos2::new(500.0, 215.0))]);
+    driver.frame(vec![Event::PointerMoved(to), button(to, false)]);
+    driver.frame(Vec::new());
+    let before = driver.app.workspace().project().annotations.len();
+    let key = |pressed| Event::Key {
+        key: egui::Key::Num1,
+        physical_key: None,
+        pressed,
+        repeat: false,
+        modifiers: Modifiers::NONE,
+    };
+    if std::env::var_os("BENCH_ADD_LOOP").is_some() {
+        for _ in 0..60 {
+            driver.frame(vec![Event::PointerMoved(from), button(from, true)]);
+            driver.frame(vec![Event::PointerMoved(Pos2::new(500.0, 215.0))]);
+            driver.frame(vec![Event::PointerMoved(to), button(to, false)]);
+            driver.frame(vec![key(true), key(false)]);
+        }
+        return;
+    }
+    let add_frame = driver.frame(vec![key(true), key(false)]);
+    let next_frame = driver.frame(Vec::new());
+    let added = driver.app.workspace().project().annotations.len() == before + 1;
+    let mut ordinary: Vec<Duration> = (0..60).map(|_| driver.frame(Vec::new())).collect();
+    let autosave_snapshot = best_of(3, || project.clone());
+    // The core command alone, without the UI.
+    let mut ws = stancemark::Workspace::new(
+        project.clone(),
+        None,
+        Box::new(stancemark::workspace::SteppingClock::default()),
+    );
+    let article_id = project.articles[0].id;
+    let core_add = best_of(3, || {
+        ws.add_annotation(
+            article_id,
+            TextRange {
+                start: 300_000.min(project.articles[0].text.len() / 3),
+                end: 300_050.min(project.articles[0].text.len() / 3 + 50),
+            },
+            &StanceId::new("regulation"),
+            "",
+        )
+        .unwrap()
+    });
+    let (o50, _, _) = stats(&mut ordinary);
+
+    // Find: the first article, and the whole project's text as one 6.5 MB string.
+    let first_text = project.articles[0].text.clone();
+    let all_text: String = project
+        .articles
+        .iter()
+        .map(|a| a.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let (find_build, finder) = time_it(|| stancemark::text::Finder::new(&first_text));
+    let find_query = best_of(5, || finder.find_all("risk").len());
+    let hits = finder.find_all("risk").len();
+    let (find_all_build, all_finder) = time_it(|| stancemark::text::Finder::new(&all_text));
+    let find_all_query = best_of(5, || all_finder.find_all("risk").len());
+
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    println!("workload {name}");
+    println!("size_mb {size_mb:.2}");
+    println!("articles {}", project.articles.len());
+    println!("annotations {}", project.annotations.len());
+    println!("load_ms {:.1}", ms(load));
+    println!("plain_ron_ms {:.1}", ms(plain));
+    println!("save_ms {:.1}", ms(save));
+    println!("export_json_ms {:.1}", ms(export_json));
+    println!("export_ron_ms {:.1}", ms(export_ron));
+    println!("plain_json_parse_ms {:.1}", ms(json_plain));
+    println!("startup_ms {:.1}", ms(startup));
+    println!("scroll_frames {scroll_frames}");
+    println!("scroll_p50 {s50:.3}");
+    println!("scroll_p99 {s99:.3}");
+    println!("scroll_max {smax:.3}");
+    println!("hover_p50 {h50:.3}");
+    println!("hover_p99 {h99:.3}");
+    println!("hover_max {hmax:.3}");
+    println!("select_p50 {l50:.3}");
+    println!("select_p99 {l99:.3}");
+    println!("select_max {lmax:.3}");
+    println!("add_frame_ms {:.3}", ms(add_frame));
+    println!("add_next_frame_ms {:.3}", ms(next_frame));
+    println!("ordinary_frame_ms {o50:.3}");
+    println!("add_ok {added}");
+    println!("core_add_ms {:.3}", ms(core_add));
+    println!("autosave_snapshot_ms {:.2}", ms(autosave_snapshot));
+    println!("find_build_ms {:.2}", ms(find_build));
+    println!("find_query_ms {:.2}", ms(find_query));
+    println!("find_hits {hits}");
+    println!("find_all_mb {:.1}", all_text.len() as f64 / 1e6);
+    println!("find_all_build_ms {:.2}", ms(find_all_build));
+    println!("find_all_query_ms {:.2}", ms(find_all_query));
+    println!("peak_rss_mb {:.0}", peak_rss_mb());
+}
+
+/// Generates the workloads, runs each in a child process and prints the table.
+pub fn run_all() {
+    let started = Instant::now();
+    generate();
+    let exe = std::env::current_exe().unwrap();
+    let mut results: Vec<std::collections::HashMap<String, String>> = Vec::new();
+    for name in WORKLOADS {
+        let out = std::process::Command::new(&exe)
+            .args(["perf-one", name])
+            .output()
+            .unwrap();
+        if !out.status.success() {
+            eprintln!("{name} failed: {}", String::from_utf8_lossy(&out.stderr));
+            std::process::exit(1);
+        }
+        results.push(
+            String::from_utf8_lossy(&out.stdout)
+                .lines()
+                .filter_map(|l| l.split_once(' '))
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect(),
+        );
+    }
+    let get = |r: &std::collections::HashMap<String, String>, k: &str| -> f64 {
+        r.get(k).and_then(|v| v.parse().ok()).unwrap_or(f64::NAN)
+    };
+    let base = &results[0];
+    println!(
+        "stancemark-bench perf — frame = egui run_ui + tessellation on the CPU, 1280×800, release build"
+    );
+    println!();
+    println!("| measure | {} |", WORKLOADS.join(" | "));
+    println!("| --- |{}", " ---: |".repeat(WORKLOADS.len()));
+    let row = |label: &str, f: &dyn Fn(&std::collections::HashMap<String, String>) -> String| {
+        let cells: Vec<String> = results.iter().map(f).collect();
+        println!("| {label} | {} |", cells.join(" | "));
+    };
+    row("project file (MB) / articles / annotations", &|r| {
+        format!(
+            "{:.2} / {} / {}",
+            get(r, "size_mb"),
+            get(r, "articles"),
+            get(r, "annotations")
+        )
+    });
+    for (label, key) in [
+        ("scroll frame p50 / p99 / max (ms)", "scroll"),
+        ("hover frame p50 / p99 / max (ms)", "hover"),
+        ("select (drag) frame p50 / p99 / max (ms)", "select"),
+    ] {
+        row(label, &|r| {
+            format!(
+                "{:.2} / {:.2} / {:.2}",
+                get(r, &format!("{key}_p50")),
+                get(r, &format!("{key}_p99")),
+                get(r, &format!("{key}_max"))
+            )
+        });
+        row("… p50 and p99 vs the sample", &|r| {
+            format!(
+                "{:.2}× / {:.2}×",
+                get(r, &format!("{key}_p50")) / get(base, &format!("{key}_p50")),
+                get(r, &format!("{key}_p99")) / get(base, &format!("{key}_p99"))
+            )
+        });
+    }
+    row("frames to scroll the first article", &|r| {
+        format!("{}", get(r, "scroll_frames"))
+    });
+    row("open (ms) / vs plain ron::from_str", &|r| {
+        format!(
+            "{:.1} / {:.2}×",
+            get(r, "load_ms"),
+            get(r, "load_ms") / get(r, "plain_ron_ms")
+        )
+    });
+    row("save, atomic + fsync (ms)", &|r| {
+        format!("{:.1}", get(r, "save_ms"))
+    });
+    row("export JSON / RON (ms)", &|r| {
+        format!(
+            "{:.1} / {:.1}",
+            get(r, "export_json_ms"),
+            get(r, "export_ron_ms")
+        )
+    });
+    row("plain serde_json::from_str of the export (ms)", &|r| {
+        format!("{:.1}", get(r, "plain_json_parse_ms"))
+    });
+    row("add annotation: that frame / next / ordinary (ms)", &|r| {
+        format!(
+            "{:.2} / {:.2} / {:.2}{}",
+            get(r, "add_frame_ms"),
+            get(r, "add_next_frame_ms"),
+            get(r, "ordinary_frame_ms"),
+            if r.get("add_ok").map(String::as_str) == Some("true") {
+                ""
+            } else {
+                " (not added!)"
+            }
+        )
+    });
+    row(
+        "find \"risk\" in the first article: index / query (ms)",
+        &|r| {
+            format!(
+                "{:.2} / {:.2} ({} hits)",
+                get(r, "find_build_ms"),
+                get(r, "find_query_ms"),
+                get(r, "find_hits")
+            )
+        },
+    );
+    row(
+        "find \"risk\" over all text: MB / index / query (ms)",
+        &|r| {
+            format!(
+                "{:.1} / {:.1} / {:.2}",
+                get(r, "find_all_mb"),
+                get(r, "find_all_build_ms"),
+                get(r, "find_all_query_ms")
+            )
+        },
+    );
+    row("start-up: open + first frame (ms)", &|r| {
+        format!("{:.1}", get(r, "startup_ms"))
+    });
+    row("peak RSS (MB)", &|r| {
+        format!("{:.0}", get(r, "peak_rss_mb"))
+    });
+    println!();
+    println!("({:.0} s in all)", started.elapsed().as_secs_f64());
+}
