@@ -391,7 +391,8 @@ pub fn write_atomically(path: &Path, contents: &[u8]) -> Result<(), StoreError> 
         .ok_or_else(|| StoreError::io(path, std::io::Error::other("not a file name")))?
         .to_string_lossy()
         .into_owned();
-    let tmp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
+    // One fixed name: a temp file left by a killed save is simply replaced by the next one.
+    let tmp = dir.join(format!(".{file_name}.tmp"));
     let result = (|| {
         let mut f = fs::File::create(&tmp)?;
         f.write_all(contents)?;

@@ -64,6 +64,18 @@ fn killing_a_saving_process_never_leaves_a_broken_or_mixed_file() {
         store::save_project(&original, &path).unwrap();
     }
     assert_eq!(seen[0] + seen[1], KILLS);
+    // Killed saves leave at most one temporary file, which the next save replaces.
+    let temps = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .ends_with(".tmp")
+        })
+        .count();
+    assert!(temps <= 1, "{temps} temporary files left");
     assert!(
         seen[0] > 0 && seen[1] > 0,
         "kills landed in both states: {seen:?}"

@@ -1,0 +1,80 @@
+//! `cargo bench`: micro-benchmarks of the core on the real texts (divan). The whole-app table
+//! (frames, open/save of the 10k and 100k projects, memory) is `stancemark-bench perf`.
+
+use std::path::Path;
+
+use stancemark::anchor::{Anchorer, QuoteSelector, context_of};
+use stancemark::export::{Export, ExportFormat};
+use stancemark::model::TextRange;
+use stancemark::store;
+use stancemark::text::{Finder, ParagraphIndex};
+
+fn main() {
+    divan::main();
+}
+
+fn act() -> String {
+    stancemark::text::normalize_newlines(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/eu-ai-act-2024-1689.md"),
+        )
+        .unwrap(),
+    )
+}
+
+fn sample_path() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data/open-source-ai.stance.ron")
+}
+
+#[divan::bench]
+fn load_sample_project() -> stancemark::Project {
+    store::load_project(&sample_path()).unwrap()
+}
+
+#[divan::bench]
+fn export_sample_json(bencher: divan::Bencher) {
+    let project = store::load_project(&sample_path()).unwrap();
+    bencher.bench(|| {
+        Export::from_project(&project)
+            .to_string(ExportFormat::Json)
+            .unwrap()
+    });
+}
+
+#[divan::bench]
+fn paragraph_index_of_the_act(bencher: divan::Bencher) {
+    let text = act();
+    bencher.bench(|| ParagraphIndex::new(&text));
+}
+
+#[divan::bench]
+fn find_a_word_in_the_act(bencher: divan::Bencher) {
+    let finder = Finder::new(&act());
+    bencher.bench(|| finder.find_all("risk").len());
+}
+
+#[divan::bench]
+fn reanchor_a_passage_after_an_insertion(bencher: divan::Bencher) {
+    let old = act();
+    let old_chars: Vec<char> = old.chars().collect();
+    let range = TextRange {
+        start: 300_000,
+        end: 300_120,
+    };
+    let quote: String = old_chars[range.start..range.end].iter().collect();
+    let (prefix, suffix) = context_of(&old_chars, range);
+    let new = format!("A new preamble line.\n{old}");
+    let old_anchorer = Anchorer::new(&old);
+    let new_anchorer = Anchorer::new(&new);
+    bencher.bench(|| {
+        new_anchorer.place_from(
+            &old_anchorer,
+            QuoteSelector {
+                range,
+                exact: &quote,
+                prefix: &prefix,
+                suffix: &suffix,
+            },
+        )
+    });
+}
