@@ -244,7 +244,7 @@ impl<'t> Anchorer<'t> {
                 // edited in place: look for that first.
                 if r.start.abs_diff(sel.range.start) > NEAR
                     && let Some((p @ Placement::Fuzzy(..), q)) =
-                        self.fuzzy_near(&exact, &prefix, &suffix, sel.range)
+                        self.fuzzy(&exact, &prefix, &suffix, sel.range, Reach::Near)
                     && q == full_context
                 {
                     return p;
@@ -254,7 +254,7 @@ impl<'t> Anchorer<'t> {
             // Context only partly agrees: the passage itself may have been edited where it was
             // (a repeated phrase elsewhere then looks similar). A close match with better context
             // wins; otherwise take the exact quote.
-            return match self.fuzzy(&exact, &prefix, &suffix, sel.range) {
+            return match self.fuzzy(&exact, &prefix, &suffix, sel.range, Reach::Anywhere) {
                 Some((p @ Placement::Fuzzy(..), q)) if q > quality => p,
                 _ => Placement::Moved(r),
             };
@@ -264,7 +264,7 @@ impl<'t> Anchorer<'t> {
         }
 
         // 3. A close match (typo fixed inside the passage), with its context on both sides.
-        if let Some((p, _)) = self.fuzzy(&exact, &prefix, &suffix, sel.range) {
+        if let Some((p, _)) = self.fuzzy(&exact, &prefix, &suffix, sel.range, Reach::Anywhere) {
             return p;
         }
 
@@ -285,35 +285,14 @@ impl<'t> Anchorer<'t> {
 
     /// Step 3 of [`Self::place`]: at most `m/10` edits, found through pieces of the quote that
     /// must survive unchanged (pigeonhole), accepted only if unique and the context agrees on
-    /// both sides.
+    /// both sides. Looks near the old place first, then (with [`Reach::Anywhere`]) everywhere.
     fn fuzzy(
         &self,
         exact: &[char],
         prefix: &[char],
         suffix: &[char],
         old: TextRange,
-    ) -> Option<(Placement, usize)> {
-        self.fuzzy_impl(exact, prefix, suffix, old, false)
-    }
-
-    /// [`Self::fuzzy`] limited to the surroundings of the old place.
-    fn fuzzy_near(
-        &self,
-        exact: &[char],
-        prefix: &[char],
-        suffix: &[char],
-        old: TextRange,
-    ) -> Option<(Placement, usize)> {
-        self.fuzzy_impl(exact, prefix, suffix, old, true)
-    }
-
-    fn fuzzy_impl(
-        &self,
-        exact: &[char],
-        prefix: &[char],
-        suffix: &[char],
-        old: TextRange,
-        near_only: bool,
+        reach: Reach,
     ) -> Option<(Placement, usize)> {
         let m = exact.len();
         if m < 12 {
@@ -346,7 +325,7 @@ impl<'t> Anchorer<'t> {
         if let Some(found) = self.fuzzy_in_windows(exact, prefix, suffix, k, windows) {
             return Some(found);
         }
-        if near_only {
+        if reach == Reach::Near {
             return None;
         }
         // …then anywhere (a passage edited and moved), with a cap per piece.
@@ -402,6 +381,15 @@ impl<'t> Anchorer<'t> {
         }
         Some((Placement::Fuzzy(r, d), q))
     }
+}
+
+/// Where a close match is looked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reach {
+    /// Only around the old place.
+    Near,
+    /// Around the old place, then anywhere in the text.
+    Anywhere,
 }
 
 /// How far (code points) around the old place a close match is looked for first.
