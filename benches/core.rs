@@ -23,7 +23,7 @@ fn act() -> String {
 }
 
 fn sample_path() -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data/open-source-ai.stance.ron")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data/open-source-ai.stance.json")
 }
 
 #[divan::bench]

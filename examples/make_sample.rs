@@ -1,4 +1,4 @@
-//! Rebuilds `sample_data/open-source-ai.stance.ron` from `sample_data/open-source-ai-oped.txt`.
+//! Rebuilds `sample_data/open-source-ai.stance.json` from `sample_data/open-source-ai-oped.txt`.
 //!
 //! Run: `cargo run --example make_sample`. Timestamps come from a fixed clock so the file is
 //! reproducible byte for byte (except for the random ids).
@@ -102,9 +102,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         };
         ws.add_annotation(article_id, range, &StanceId::new(*stance), note)?;
     }
-    let out = dir.join("open-source-ai.stance.ron");
+    let out = dir.join("open-source-ai.stance.json");
     ws.save_as(&out)?;
-    let _ = std::fs::remove_file(dir.join("open-source-ai.stance.ron.bak"));
+    let _ = std::fs::remove_file(dir.join("open-source-ai.stance.json.bak"));
     println!(
         "wrote {} annotations to {}",
         ws.project().annotations.len(),

@@ -13,7 +13,7 @@ use crate::store;
 #[derive(Debug, Parser)]
 #[command(name = "stancemark", version, args_conflicts_with_subcommands = true)]
 pub struct Cli {
-    /// Project file (`.stance.ron`) to open in the app; without it the last project reopens.
+    /// Project file (`.stance.json`, or an older `.stance.ron`) to open in the app; without it the last project reopens.
     pub project: Option<PathBuf>,
     /// A subcommand to run instead of opening the app.
     #[command(subcommand)]

@@ -97,21 +97,21 @@ mod tests {
     fn recent_list_is_deduplicated_and_bounded() {
         let mut p = Preferences::default();
         for i in 0..15 {
-            p.note_opened(Path::new(&format!("/nonexistent/{i}.stance.ron")));
+            p.note_opened(Path::new(&format!("/nonexistent/{i}.stance.json")));
         }
-        p.note_opened(Path::new("/nonexistent/3.stance.ron"));
+        p.note_opened(Path::new("/nonexistent/3.stance.json"));
         assert_eq!(p.recent.len(), MAX_RECENT);
-        assert_eq!(p.recent[0], PathBuf::from("/nonexistent/3.stance.ron"));
+        assert_eq!(p.recent[0], PathBuf::from("/nonexistent/3.stance.json"));
         assert_eq!(
             p.recent
                 .iter()
-                .filter(|r| r.ends_with("3.stance.ron"))
+                .filter(|r| r.ends_with("3.stance.json"))
                 .count(),
             1
         );
         assert_eq!(
             p.last_project,
-            Some(PathBuf::from("/nonexistent/3.stance.ron"))
+            Some(PathBuf::from("/nonexistent/3.stance.json"))
         );
     }
 

@@ -1,7 +1,7 @@
 //! Crash recovery: autosave files written beside the project while it has unsaved changes.
 //!
-//! The recovery file for `NAME.stance.ron` is `NAME.stance.ron.autosave` in the same folder; an
-//! unsaved project uses `unsaved.stance.ron.autosave` in the user's data folder. It is an ordinary
+//! The recovery file for `NAME.stance.json` is `NAME.stance.json.autosave` in the same folder;
+//! an unsaved project uses `unsaved.stance.json.autosave` in the user's data folder. It is an ordinary
 //! project file (same format, written atomically), never the project file itself, and is removed
 //! once the project is saved. A recovery file newer than its project means the app stopped with
 //! unsaved work: the app offers to restore it.
@@ -22,7 +22,12 @@ pub fn recovery_path(project: Option<&Path>, unsaved_dir: Option<&Path>) -> Opti
             s.push(AUTOSAVE_SUFFIX);
             Some(PathBuf::from(s))
         }
-        None => unsaved_dir.map(|d| d.join(format!("unsaved.stance.ron{AUTOSAVE_SUFFIX}"))),
+        None => unsaved_dir.map(|d| {
+            d.join(format!(
+                "unsaved.{}{AUTOSAVE_SUFFIX}",
+                store::PROJECT_EXTENSION
+            ))
+        }),
     }
 }
 
@@ -44,8 +49,7 @@ pub fn write_recovery(path: &Path, project: &Project) -> Result<(), StoreError> 
             source,
         })?;
     }
-    let text = store::project_to_string(project)?;
-    store::write_atomically(path, text.as_bytes())
+    store::write_project(project, path)
 }
 
 /// The recovery file of `project` if it exists and is newer than the project file (or the
@@ -132,18 +136,18 @@ mod tests {
     #[test]
     fn recovery_is_pending_only_when_newer_than_the_project() {
         let dir = tempfile::tempdir().unwrap();
-        let project = dir.path().join("p.stance.ron");
+        let project = dir.path().join("p.stance.json");
         store::save_project(&Project::new("p"), &project).unwrap();
         assert_eq!(pending_recovery(Some(&project), None), None);
         let rec = recovery_path(Some(&project), None).unwrap();
-        assert!(rec.to_string_lossy().ends_with("p.stance.ron.autosave"));
+        assert!(rec.to_string_lossy().ends_with("p.stance.json.autosave"));
         std::thread::sleep(std::time::Duration::from_millis(20));
         write_recovery(&rec, &Project::new("changed")).unwrap();
         assert_eq!(pending_recovery(Some(&project), None), Some(rec.clone()));
         assert_eq!(store::load_project(&rec).unwrap().name, "changed");
         discard_recovery(&rec);
         assert_eq!(pending_recovery(Some(&project), None), None);
-        assert!(dir.path().join("p.stance.ron.autosave.discarded").exists());
+        assert!(dir.path().join("p.stance.json.autosave.discarded").exists());
     }
 
     #[test]

@@ -138,21 +138,45 @@ impl Paragraph {
     }
 }
 
-/// The paragraphs of a text, for mapping between global offsets and (paragraph, column).
+/// The paragraphs of a text, for mapping between global offsets and (paragraph, column), and
+/// from code-point offsets to byte offsets in O(1).
 #[derive(Debug, Clone, Default)]
 pub struct ParagraphIndex {
     /// Paragraphs in text order; there is always at least one (possibly empty).
     pub paragraphs: Vec<Paragraph>,
+    /// Byte offset of every [`CHECKPOINT_CHARS`]-th code point (and of the end of the text when
+    /// it falls on one), so a byte offset costs at most that many steps.
+    checkpoints: Vec<usize>,
 }
+
+/// Code points between two entries of [`ParagraphIndex`]'s byte-offset checkpoints.
+const CHECKPOINT_CHARS: usize = 16;
 
 impl ParagraphIndex {
     /// Splits `text` at `\n` in one pass.
     pub fn new(text: &str) -> Self {
         let mut paragraphs = Vec::new();
+        let mut checkpoints = Vec::with_capacity(text.len() / CHECKPOINT_CHARS + 2);
         let mut char_start = 0;
         let mut byte_start = 0;
         for line in text.split('\n') {
             let char_len = line.chars().count();
+            // Checkpoints inside this line and at its end (its `\n`, or the end of the text).
+            let next = |cps: &Vec<usize>| cps.len() * CHECKPOINT_CHARS;
+            if line.len() == char_len {
+                while next(&checkpoints) <= char_start + char_len {
+                    checkpoints.push(byte_start + next(&checkpoints) - char_start);
+                }
+            } else {
+                for (col, (b, _)) in line.char_indices().enumerate() {
+                    if char_start + col == next(&checkpoints) {
+                        checkpoints.push(byte_start + b);
+                    }
+                }
+                if char_start + char_len == next(&checkpoints) {
+                    checkpoints.push(byte_start + line.len());
+                }
+            }
             paragraphs.push(Paragraph {
                 char_start,
                 char_len,
@@ -162,7 +186,10 @@ impl ParagraphIndex {
             char_start += char_len + 1;
             byte_start += line.len() + 1;
         }
-        Self { paragraphs }
+        Self {
+            paragraphs,
+            checkpoints,
+        }
     }
 
     /// Number of paragraphs.
@@ -183,14 +210,48 @@ impl ParagraphIndex {
             .saturating_sub(1)
     }
 
-    /// Byte offset of code point `offset`, using the index so only one paragraph is scanned.
+    /// Byte offset of code point `offset` (`text.len()` past the end), scanning at most
+    /// [`CHECKPOINT_CHARS`] code points.
     pub fn byte_of(&self, text: &str, offset: usize) -> usize {
-        let p = self.paragraphs[self.paragraph_at(offset)];
-        let col = offset - p.char_start;
-        if col > p.char_len {
-            return (p.byte_end + 1).min(text.len());
-        }
-        p.byte_start + byte_offset(&text[p.byte_start..p.byte_end], col)
+        let Some(&base) = self.checkpoints.get(offset / CHECKPOINT_CHARS) else {
+            return text.len();
+        };
+        base + byte_offset(&text[base..], offset % CHECKPOINT_CHARS)
+    }
+
+    /// Length of the indexed text in code points.
+    pub fn char_len(&self) -> usize {
+        self.paragraphs.last().map_or(0, |p| p.char_end())
+    }
+
+    /// The text of `range` with up to `context` code points before and after it (the W3C
+    /// text-quote selector's prefix, exact and suffix), scanning only near the range.
+    pub fn quote_and_context<'a>(
+        &self,
+        text: &'a str,
+        range: TextRange,
+        context: usize,
+    ) -> (&'a str, &'a str, &'a str) {
+        let start = self.byte_of(text, range.start);
+        let end = self.byte_of(text, range.end).max(start);
+        let before = &text[..start];
+        let prefix_start = before
+            .char_indices()
+            .rev()
+            .take(context)
+            .last()
+            .map_or(start, |(b, _)| b);
+        let after = &text[end..];
+        let suffix_end = end
+            + after
+                .char_indices()
+                .nth(context)
+                .map_or(after.len(), |(b, _)| b);
+        (
+            &text[prefix_start..start],
+            &text[start..end],
+            &text[end..suffix_end],
+        )
     }
 
     /// The text of `range`, scanning only the paragraphs at its ends.
@@ -267,6 +328,47 @@ mod tests {
             for end in start..=t.chars().count() {
                 let r = TextRange { start, end };
                 assert_eq!(idx.slice(&t, r), slice_chars(&t, r), "{start}..{end}");
+            }
+        }
+    }
+
+    #[test]
+    fn byte_offsets_and_context_agree_with_a_plain_scan_on_long_mixed_text() {
+        // Lines of every kind around the byte-offset checkpoints: ASCII, accented, CJK,
+        // emoji, empty, and one long line; ending with and without a newline.
+        let mut t = String::new();
+        for i in 0..40 {
+            match i % 5 {
+                0 => t.push_str(&"plain ascii words ".repeat(i % 7 + 1)),
+                1 => t.push_str(&"café déjà vu ".repeat(i % 9 + 1)),
+                2 => t.push_str(&"北京上海🙂".repeat(i % 13 + 1)),
+                3 => {}
+                _ => t.push_str(&"x".repeat(63 + i)),
+            }
+            t.push('\n');
+        }
+        for text in [t.as_str(), t.trim_end()] {
+            let idx = ParagraphIndex::new(text);
+            let n = text.chars().count();
+            assert_eq!(idx.char_len(), n);
+            for offset in 0..=n + 2 {
+                assert_eq!(
+                    idx.byte_of(text, offset),
+                    byte_offset(text, offset),
+                    "{offset}"
+                );
+            }
+            for start in (0..n).step_by(7) {
+                let r = TextRange {
+                    start,
+                    end: (start + 50).min(n),
+                };
+                let (prefix, quote, suffix) = idx.quote_and_context(text, r, 32);
+                let (p, s) = context_around(text, r, 32);
+                assert_eq!(
+                    (prefix, quote, suffix),
+                    (p.as_str(), slice_chars(text, r), s.as_str())
+                );
             }
         }
     }

@@ -142,9 +142,16 @@ impl Workspace {
     }
 
     /// Loads a project file; on error nothing is created and the file is untouched.
+    ///
+    /// A file in an older format is converted: the project will be saved in the current format
+    /// at [`store::save_path_for`] (the old file stays as it is) and counts as unsaved until then.
     pub fn open(path: &Path, clock: Box<dyn Clock>) -> Result<Self, StoreError> {
-        let project = store::load_project(path)?;
-        Ok(Self::new(project, Some(path.to_owned()), clock))
+        let loaded = store::load_project_detailed(path)?;
+        let save_path = store::save_path_for(path, loaded.format_version);
+        let converted = save_path != path;
+        let mut ws = Self::new(loaded.project, Some(save_path), clock);
+        ws.restored = converted;
+        Ok(ws)
     }
 
     /// The project, read-only: every change goes through an action method.
@@ -737,7 +744,7 @@ mod tests {
     #[test]
     fn dirty_tracks_save_point_through_undo() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("p.stance.ron");
+        let path = dir.path().join("p.stance.json");
         let (mut ws, art) = workspace();
         assert!(ws.is_dirty());
         ws.save_as(&path).unwrap();

@@ -12,13 +12,13 @@ fn stancemark(args: &[&str]) -> Output {
 
 fn sample() -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("sample_data/open-source-ai.stance.ron")
+        .join("sample_data/open-source-ai.stance.json")
         .display()
         .to_string()
 }
 
 fn broken_file(dir: &Path) -> PathBuf {
-    let path = dir.join("broken.stance.ron");
+    let path = dir.join("broken.stance.json");
     let good = std::fs::read_to_string(sample()).unwrap();
     std::fs::write(&path, &good[..good.len() / 2]).unwrap();
     path
@@ -95,7 +95,7 @@ fn validate_accepts_the_sample_and_rejects_a_broken_file() {
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.starts_with("error: ") && err.contains("broken.stance.ron: line"),
+        err.starts_with("error: ") && err.contains("broken.stance.json: line"),
         "{err}"
     );
     assert_eq!(std::fs::read(&broken).unwrap(), before);
@@ -114,7 +114,7 @@ fn export_of_a_broken_or_missing_file_fails_cleanly_without_output() {
     ]);
     assert_eq!(out.status.code(), Some(1));
     assert!(!target.exists(), "no partial export is written");
-    let out = stancemark(&["export", "/no/such/project.stance.ron"]);
+    let out = stancemark(&["export", "/no/such/project.stance.json"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("No such file"));
 }

@@ -9,7 +9,12 @@ use stancemark::store::{self, StoreError};
 use stancemark::workspace::{SteppingClock, Workspace};
 
 fn sample_path() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data/open-source-ai.stance.ron")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data/open-source-ai.stance.json")
+}
+
+/// The sample project as it was saved in format 2 (RON).
+fn legacy_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/v2-open-source-ai.stance.ron")
 }
 
 /// Accents, combining marks, CJK, emoji (incl. ZWJ sequences and flags), RTL, CRLF input.
@@ -143,7 +148,7 @@ fn save_then_reopen_gives_the_same_project() {
     ws.add_stance("Economy", stancemark::model::Rgb([1, 2, 3]))
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("p.stance.ron");
+    let path = dir.path().join("p.stance.json");
     ws.save_as(&path).unwrap();
     let reopened = store::load_project(&path).unwrap();
     assert_eq!(&reopened, ws.project());
@@ -208,11 +213,11 @@ fn export_records_equal_the_project() {
 
 fn assert_load_fails_and_file_untouched(bytes: &[u8], check: impl Fn(&StoreError) -> bool) {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("broken.stance.ron");
+    let path = dir.path().join("broken.stance.json");
     fs::write(&path, bytes).unwrap();
     let err = store::load_project(&path).unwrap_err();
     assert!(check(&err), "unexpected error: {err}");
-    assert!(err.to_string().contains("broken.stance.ron"), "{err}");
+    assert!(err.to_string().contains("broken.stance.json"), "{err}");
     assert_eq!(fs::read(&path).unwrap(), bytes, "the file must not change");
     // A workspace cannot be created from it either.
     assert!(Workspace::open(&path, Box::new(SteppingClock::default())).is_err());
@@ -240,18 +245,35 @@ fn corrupt_project_errors_name_the_problem() {
     );
     let good = fs::read_to_string(sample_path()).unwrap();
     // Wrong type: a string where the list of articles belongs.
-    let wrong = good.replacen("articles: [", "articles: \"oops\", _x: [", 1);
+    let wrong = good.replacen("\"articles\": [", "\"articles\": \"oops\", \"_x\": [", 1);
     assert_load_fails_and_file_untouched(wrong.as_bytes(), |e| {
         matches!(e, StoreError::Parse { .. })
     });
-    // A quote that no longer matches its article.
-    let tampered = good.replacen("quote: \"Washington", "quote: \"Washingtom", 1);
+    // A range past the end of its article.
+    let outside = good.replacen("\"end\": 317", "\"end\": 99999", 1);
+    assert_load_fails_and_file_untouched(
+        outside.as_bytes(),
+        |e| matches!(e, StoreError::Invalid { problems, .. } if problems.iter().any(|p| p.contains("258..99999"))),
+    );
+    // A stored quote (only orphans need one) that does not match its article.
+    let tampered = good.replacen(
+        "\"stance\": \"regulation\"",
+        "\"quote\": \"Washingtom\", \"stance\": \"regulation\"",
+        1,
+    );
+    assert_load_fails_and_file_untouched(
+        tampered.as_bytes(),
+        |e| matches!(e, StoreError::Invalid { problems, .. } if problems.iter().any(|p| p.contains("Washingtom"))),
+    );
+    // In the older RON format the quote is always stored, and checked.
+    let legacy = fs::read_to_string(legacy_path()).unwrap();
+    let tampered = legacy.replacen("quote: \"Washington", "quote: \"Washingtom", 1);
     assert_load_fails_and_file_untouched(
         tampered.as_bytes(),
         |e| matches!(e, StoreError::Invalid { problems, .. } if problems.iter().any(|p| p.contains("Washingtom"))),
     );
     // An unknown stance.
-    let unknown = good.replacen("stance: \"security\"", "stance: \"economy\"", 1);
+    let unknown = good.replacen("\"stance\": \"security\"", "\"stance\": \"economy\"", 1);
     assert_load_fails_and_file_untouched(unknown.as_bytes(), |e| {
         e.to_string().contains("unknown stance `economy`")
     });
@@ -261,8 +283,8 @@ fn corrupt_project_errors_name_the_problem() {
 fn future_version_is_refused_and_never_overwritten() {
     let good = fs::read_to_string(sample_path()).unwrap();
     let future = good.replacen(
-        &format!("format_version: {}", store::FORMAT_VERSION),
-        "format_version: 99",
+        &format!("\"format_version\": {}", store::FORMAT_VERSION),
+        "\"format_version\": 99",
         1,
     );
     assert_load_fails_and_file_untouched(future.as_bytes(), |e| {
@@ -277,15 +299,19 @@ fn future_version_is_refused_and_never_overwritten() {
     });
     // A newer file whose body this version cannot even parse is still named as newer.
     assert_load_fails_and_file_untouched(
-        b"(format_version: 3, project: (shape: [\"new\"]))",
-        |e| matches!(e, StoreError::FutureVersion { found: 3, .. }),
+        b"{\"format_version\": 4, \"project\": {\"shape\": [\"new\"]}}",
+        |e| matches!(e, StoreError::FutureVersion { found: 4, .. }),
+    );
+    assert_load_fails_and_file_untouched(
+        b"(format_version: 4, project: (shape: [\"new\"]))",
+        |e| matches!(e, StoreError::FutureVersion { found: 4, .. }),
     );
 }
 
 #[test]
 fn failed_save_leaves_the_previous_file_intact() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("p.stance.ron");
+    let path = dir.path().join("p.stance.json");
     let project = store::load_project(&sample_path()).unwrap();
     store::save_project(&project, &path).unwrap();
     let before = fs::read(&path).unwrap();
@@ -301,7 +327,7 @@ fn failed_save_leaves_the_previous_file_intact() {
         assert_eq!(fs::read(&path).unwrap(), before);
     }
     fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
-    let missing = dir.path().join("no/such/dir/p.stance.ron");
+    let missing = dir.path().join("no/such/dir/p.stance.json");
     assert!(store::save_project(&project, &missing).is_err());
 }
 
@@ -403,21 +429,21 @@ fn editing_the_article_text_re_anchors_annotations_and_orphans_the_lost_ones() {
     assert_eq!(ws.project(), &before);
 }
 
-#[test]
-fn broken_annotations_are_named_by_line_and_can_be_set_aside() {
-    let good = fs::read_to_string(sample_path()).unwrap();
-    let tampered = good
-        .replacen("quote: \"Washington", "quote: \"Washingtom", 1)
-        .replacen("stance: \"security\"", "stance: \"economy\"", 1);
+/// Breaks two annotations of `good` (by the two replacements), then checks both are reported
+/// with the line of their record and can be set aside, the file staying untouched.
+fn check_broken_annotations_are_set_aside(good: &str, file_name: &str, breaks: [(&str, &str); 2]) {
+    let tampered = breaks
+        .iter()
+        .fold(good.to_owned(), |t, (from, to)| t.replacen(from, to, 1));
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("t.stance.ron");
+    let path = dir.path().join(file_name);
     fs::write(&path, &tampered).unwrap();
 
     let err = store::load_project(&path).unwrap_err();
     let StoreError::Invalid { problems, .. } = &err else {
         panic!("{err}")
     };
-    assert_eq!(problems.len(), 2);
+    assert_eq!(problems.len(), 2, "{problems:?}");
     let line_of = |needle: &str| {
         1 + tampered[..tampered.find(needle).unwrap()]
             .matches('\n')
@@ -428,7 +454,9 @@ fn broken_annotations_are_named_by_line_and_can_be_set_aside() {
         assert!(p.starts_with("line "), "{p}");
         let line: usize = p["line ".len()..p.find(':').unwrap()].parse().unwrap();
         assert!(
-            line < line_of("Washingtom") || line < line_of("economy"),
+            breaks
+                .iter()
+                .any(|(_, to)| line < line_of(to) && line + 12 > line_of(to)),
             "{p}"
         );
     }
@@ -439,7 +467,10 @@ fn broken_annotations_are_named_by_line_and_can_be_set_aside() {
     assert!(salvaged.project.validate().is_empty());
     let report = store::write_set_aside(&path, &salvaged).unwrap();
     let text = fs::read_to_string(report).unwrap();
-    assert!(text.contains("Washingtom") && text.contains("economy"));
+    for (_, to) in breaks {
+        let marker = to.split('"').rfind(|s| s.len() > 3).unwrap();
+        assert!(text.contains(marker), "{marker} not in the report");
+    }
     assert_eq!(
         fs::read_to_string(&path).unwrap(),
         tampered,
@@ -449,4 +480,28 @@ fn broken_annotations_are_named_by_line_and_can_be_set_aside() {
     // A syntax error cannot be salvaged this way: the error stays an error.
     fs::write(&path, &good[..good.len() / 2]).unwrap();
     assert!(store::load_project_salvaging(&path).is_err());
+}
+
+#[test]
+fn broken_annotations_are_named_by_line_and_can_be_set_aside() {
+    check_broken_annotations_are_set_aside(
+        &fs::read_to_string(sample_path()).unwrap(),
+        "t.stance.json",
+        [
+            ("\"end\": 317", "\"end\": 99999"),
+            ("\"stance\": \"security\"", "\"stance\": \"economy\""),
+        ],
+    );
+}
+
+#[test]
+fn broken_annotations_of_an_older_ron_file_can_be_set_aside() {
+    check_broken_annotations_are_set_aside(
+        &fs::read_to_string(legacy_path()).unwrap(),
+        "t.stance.ron",
+        [
+            ("quote: \"Washington", "quote: \"Washingtom"),
+            ("stance: \"security\"", "stance: \"economy\""),
+        ],
+    );
 }

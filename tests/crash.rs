@@ -15,9 +15,9 @@ const KILLS: usize = 200;
 #[test]
 fn killing_a_saving_process_never_leaves_a_broken_or_mixed_file() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("crash.stance.ron");
+    let path = dir.path().join("crash.stance.json");
     std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data/open-source-ai.stance.ron"),
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data/open-source-ai.stance.json"),
         &path,
     )
     .unwrap();

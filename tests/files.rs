@@ -3,13 +3,17 @@
 use std::path::Path;
 
 use stancemark::store::{self, FORMAT_VERSION};
+use stancemark::workspace::{SteppingClock, Workspace};
 
 fn fixtures() -> Vec<std::path::PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let mut files: Vec<_> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.to_string_lossy().ends_with(".stance.ron"))
+        .filter(|p| {
+            let name = p.to_string_lossy();
+            name.ends_with(".stance.ron") || name.ends_with(".stance.json")
+        })
         .collect();
     files.sort();
     files
@@ -60,17 +64,70 @@ fn a_migrated_file_is_saved_in_the_current_format() {
         .unwrap();
     let project = store::load_project(&v1).unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("migrated.stance.ron");
+    let out = dir.path().join("migrated.stance.json");
     store::save_project(&project, &out).unwrap();
     let text = std::fs::read_to_string(&out).unwrap();
-    assert!(text.contains(&format!("format_version: {FORMAT_VERSION}")));
+    assert!(text.contains(&format!("\"format_version\": {FORMAT_VERSION}")));
     assert_eq!(store::load_project(&out).unwrap(), project);
+}
+
+#[test]
+fn an_older_file_opens_unsaved_and_saves_beside_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("study.stance.ron");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/v2-open-source-ai.stance.ron"),
+        &old,
+    )
+    .unwrap();
+    let before = std::fs::read(&old).unwrap();
+    let mut ws = Workspace::open(&old, Box::new(SteppingClock::default())).unwrap();
+    let new = dir.path().join("study.stance.json");
+    assert_eq!(ws.path(), Some(new.as_path()));
+    assert!(ws.is_dirty(), "a converted project is unsaved until saved");
+    ws.save().unwrap();
+    assert!(!ws.is_dirty());
+    assert_eq!(
+        std::fs::read(&old).unwrap(),
+        before,
+        "the old file is kept as it was"
+    );
+    assert_eq!(&store::load_project(&new).unwrap(), ws.project());
+    // Opening the new file keeps it as the project file.
+    let reopened = Workspace::open(&new, Box::new(SteppingClock::default())).unwrap();
+    assert_eq!(reopened.path(), Some(new.as_path()));
+    assert!(!reopened.is_dirty());
+}
+
+#[test]
+fn orphans_keep_their_quote_and_context_in_the_file() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data/open-source-ai.stance.json");
+    let mut ws = Workspace::open(&path, Box::new(SteppingClock::default())).unwrap();
+    let article = ws.project().articles[0].clone();
+    let victim = ws.project().annotations[0].clone();
+    // Remove the annotated passage from the text: the annotation becomes an orphan.
+    let new_text = article.text.replacen(&victim.quote, "", 1);
+    ws.set_article_text(article.id, &new_text).unwrap();
+    let orphan = ws.project().annotation(victim.id).unwrap().clone();
+    assert!(orphan.orphaned);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("o.stance.json");
+    ws.save_as(&out).unwrap();
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(
+        text.matches("\"quote\"").count(),
+        1,
+        "only the orphan stores its quote"
+    );
+    let reopened = store::load_project(&out).unwrap();
+    assert_eq!(reopened.annotation(victim.id), Some(&orphan));
+    assert_eq!(&reopened, ws.project());
 }
 
 #[test]
 fn saving_over_a_newer_file_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("newer.stance.ron");
+    let path = dir.path().join("newer.stance.json");
     let newer = b"(format_version: 99, project: (future: true))";
     std::fs::write(&path, newer).unwrap();
     let project = stancemark::model::Project::new("x");

@@ -11,9 +11,30 @@ use stancemark::workspace::{SteppingClock, Workspace};
 
 fn sample_bytes() -> Vec<u8> {
     std::fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data/open-source-ai.stance.ron"),
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data/open-source-ai.stance.json"),
     )
     .unwrap()
+}
+
+/// The sample in the older RON format (format 2), which must still load.
+fn legacy_sample_bytes() -> Vec<u8> {
+    std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/v2-open-source-ai.stance.ron"),
+    )
+    .unwrap()
+}
+
+/// `bytes` with each edit applied: overwrite, insert, or cut the file short at a position.
+fn mutate(mut bytes: Vec<u8>, edits: Vec<(usize, u8, u8)>) -> Vec<u8> {
+    for (at, byte, kind) in edits {
+        let at = at % bytes.len();
+        match kind {
+            0 => bytes[at] = byte,
+            1 => bytes.insert(at, byte),
+            _ => bytes.truncate(at.max(1)),
+        }
+    }
+    bytes
 }
 
 /// One analyst action with random arguments (indices are taken modulo what exists).
@@ -130,7 +151,7 @@ proptest! {
 
     #[test]
     fn n_commands_then_n_undos_restore_the_start_and_redo_restores_the_end(ops in prop::collection::vec(op(), 1..40)) {
-        let start = store::load_project(&Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data/open-source-ai.stance.ron")).unwrap();
+        let start = store::load_project(&Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data/open-source-ai.stance.json")).unwrap();
         let mut ws = Workspace::new(start.clone(), None, Box::new(SteppingClock::default()));
         let mut steps = 0;
         for op in &ops {
@@ -158,17 +179,11 @@ proptest! {
 
     #[test]
     fn project_loader_never_panics_on_mutated_project_files(
-        edits in prop::collection::vec((any::<usize>(), any::<u8>(), 0u8..3), 1..12)
+        edits in prop::collection::vec((any::<usize>(), any::<u8>(), 0u8..3), 1..12),
+        legacy in any::<bool>(),
     ) {
-        let mut bytes = sample_bytes();
-        for (at, byte, kind) in edits {
-            let at = at % bytes.len();
-            match kind {
-                0 => bytes[at] = byte,
-                1 => { bytes.insert(at, byte); }
-                _ => { bytes.truncate(at.max(1)); }
-            }
-        }
+        let original = if legacy { legacy_sample_bytes() } else { sample_bytes() };
+        let bytes = mutate(original, edits);
         if let Ok(text) = store::decode_text(Path::new("x"), bytes)
             && let Ok(p) = store::parse_project(Path::new("x"), &text)
         {
@@ -181,7 +196,7 @@ proptest! {
     fn json_export_reimport_never_panics_on_mutations(
         edits in prop::collection::vec((any::<usize>(), any::<char>()), 1..8)
     ) {
-        let project = store::load_project(&Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data/open-source-ai.stance.ron")).unwrap();
+        let project = store::load_project(&Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data/open-source-ai.stance.json")).unwrap();
         let json = Export::from_project(&project).to_string(ExportFormat::Json).unwrap();
         let mut chars: Vec<char> = json.chars().collect();
         for (at, c) in edits {
@@ -208,7 +223,7 @@ proptest! {
 #[test]
 fn json_export_round_trips_to_the_same_project() {
     let project = store::load_project(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data/open-source-ai.stance.ron"),
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data/open-source-ai.stance.json"),
     )
     .unwrap();
     let json = Export::from_project(&project)

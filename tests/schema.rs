@@ -21,7 +21,7 @@ fn validator() -> jsonschema::Validator {
 
 fn sample_export() -> serde_json::Value {
     let project = store::load_project(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data/open-source-ai.stance.ron"),
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data/open-source-ai.stance.json"),
     )
     .unwrap();
     let text = Export::from_project(&project)

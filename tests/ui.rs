@@ -15,9 +15,9 @@ const WINDOW: Vec2 = Vec2::new(1280.0, 800.0);
 /// A copy of the sample project in a fresh folder, so tests can save over it.
 fn sample_copy() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("sample.stance.ron");
+    let path = dir.path().join("sample.stance.json");
     std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data/open-source-ai.stance.ron"),
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data/open-source-ai.stance.json"),
         &path,
     )
     .unwrap();
@@ -269,7 +269,7 @@ fn add_article_through_the_typed_path_field() {
 #[test]
 fn a_broken_project_shows_an_error_and_the_app_keeps_running() {
     let dir = tempfile::tempdir().unwrap();
-    let broken = dir.path().join("broken.stance.ron");
+    let broken = dir.path().join("broken.stance.json");
     std::fs::write(
         &broken,
         "(format_version: 1, project: (name: \"x\", articles: [",
@@ -279,7 +279,7 @@ fn a_broken_project_shows_an_error_and_the_app_keeps_running() {
     let mut harness = harness_on(Some(broken.clone()));
     let (title, message) = harness.state().error_message().expect("an error window");
     assert_eq!(title, "Could not open project");
-    assert!(message.contains("broken.stance.ron: line 1"), "{message}");
+    assert!(message.contains("broken.stance.json: line 1"), "{message}");
     harness.get_by_label("Could not open project");
     harness.get_by_label("OK").click();
     harness.run_steps(2);
@@ -317,7 +317,9 @@ fn stance_filter_hides_annotations_from_the_list() {
 #[test]
 fn main_window_snapshot() {
     // A relative path, so the status bar reads the same on every machine.
-    let mut harness = harness_on(Some(PathBuf::from("sample_data/open-source-ai.stance.ron")));
+    let mut harness = harness_on(Some(PathBuf::from(
+        "sample_data/open-source-ai.stance.json",
+    )));
     harness
         .get_by_label_contains("Annotation: restrictions preventing")
         .click();
@@ -331,7 +333,7 @@ fn main_window_snapshot() {
 fn autosave_writes_a_recovery_file_and_restart_offers_to_restore_it() {
     let (dir, path) = sample_copy();
     let saved_bytes = std::fs::read(&path).unwrap();
-    let recovery = dir.path().join("sample.stance.ron.autosave");
+    let recovery = dir.path().join("sample.stance.json.autosave");
     {
         let mut harness = harness_on(Some(path.clone()));
         harness
@@ -376,7 +378,7 @@ fn autosave_writes_a_recovery_file_and_restart_offers_to_restore_it() {
 #[test]
 fn choosing_the_saved_version_keeps_the_autosave_aside() {
     let (dir, path) = sample_copy();
-    let recovery = dir.path().join("sample.stance.ron.autosave");
+    let recovery = dir.path().join("sample.stance.json.autosave");
     std::thread::sleep(std::time::Duration::from_millis(20));
     let mut newer = store::load_project(&path).unwrap();
     newer.annotations.pop();
@@ -388,7 +390,7 @@ fn choosing_the_saved_version_keeps_the_autosave_aside() {
     assert!(!recovery.exists());
     assert!(
         dir.path()
-            .join("sample.stance.ron.autosave.discarded")
+            .join("sample.stance.json.autosave.discarded")
             .exists()
     );
 }
@@ -397,12 +399,12 @@ fn choosing_the_saved_version_keeps_the_autosave_aside() {
 fn a_project_with_broken_annotations_opens_without_them_on_request() {
     let (dir, path) = sample_copy();
     let good = std::fs::read_to_string(&path).unwrap();
-    let tampered = good.replacen("quote: \"Washington", "quote: \"Washingtom", 1);
+    let tampered = good.replacen("\"stance\": \"security\"", "\"stance\": \"economy\"", 1);
     std::fs::write(&path, &tampered).unwrap();
     let mut harness = harness_on(Some(path.clone()));
     let (_, message) = harness.state().error_message().unwrap();
     assert!(
-        message.contains("Washingtom") && message.contains("line "),
+        message.contains("economy") && message.contains("line "),
         "{message}"
     );
     harness
@@ -412,7 +414,7 @@ fn a_project_with_broken_annotations_opens_without_them_on_request() {
     let ws = harness.state().workspace();
     assert_eq!(ws.project().annotations.len(), 11);
     assert!(ws.is_dirty());
-    assert!(dir.path().join("sample.stance.ron.set-aside.ron").exists());
+    assert!(dir.path().join("sample.stance.json.set-aside.ron").exists());
     assert_eq!(std::fs::read_to_string(&path).unwrap(), tampered);
 }
 

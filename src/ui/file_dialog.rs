@@ -67,9 +67,10 @@ impl FilePurpose {
             d = d.set_file_name(name.to_string_lossy());
         }
         match self {
-            FilePurpose::OpenProject | FilePurpose::SaveProjectAs => {
-                d.add_filter("stancemark project", &["ron"])
-            }
+            FilePurpose::OpenProject => d
+                .add_filter("stancemark project", &["json", "ron"])
+                .add_filter("All files", &["*"]),
+            FilePurpose::SaveProjectAs => d.add_filter("stancemark project", &["json"]),
             FilePurpose::AddArticle => d
                 .add_filter("Text and Markdown", &["txt", "md", "markdown"])
                 .add_filter("All files", &["*"]),

@@ -414,7 +414,7 @@ impl StancemarkApp {
             Ok((salvaged, report)) => {
                 let mut ws = Workspace::restored(
                     salvaged.project,
-                    Some(path.to_owned()),
+                    Some(store::save_path_for(path, salvaged.format_version)),
                     self.options.clock(),
                 );
                 ws.annotator = self.prefs.annotator.clone();
@@ -448,13 +448,25 @@ impl StancemarkApp {
         match Workspace::open(path, self.options.clock()) {
             Ok(mut ws) => {
                 ws.annotator = self.prefs.annotator.clone();
+                let save_path = ws.path().unwrap_or(path).to_owned();
                 self.ws = ws;
                 self.reset_view();
                 self.prefs.note_opened(path);
                 self.save_prefs();
                 self.autosave = Autosave::default();
-                self.info(format!("Opened {}", path.display()));
-                self.offer_recovery(Some(path));
+                if save_path == path {
+                    self.info(format!("Opened {}", path.display()));
+                } else {
+                    self.status = Some((
+                        format!(
+                            "Opened {} (an older file format); saving writes {} and leaves the old file as it is",
+                            path.display(),
+                            save_path.display()
+                        ),
+                        false,
+                    ));
+                }
+                self.offer_recovery(Some(&save_path));
             }
             Err(e) => {
                 let salvageable = matches!(e, store::StoreError::Invalid { .. });
@@ -511,7 +523,7 @@ impl StancemarkApp {
         }
     }
 
-    /// Saves under `path` (adding the `.stance.ron` extension when missing).
+    /// Saves under `path` (adding the `.stance.json` extension when missing).
     pub fn save_as(&mut self, path: &Path) -> bool {
         self.commit_note();
         let path = with_project_extension(path);
@@ -575,6 +587,7 @@ impl StancemarkApp {
             .and_then(|p| p.file_name())
             .map(|n| {
                 n.to_string_lossy()
+                    .trim_end_matches(".stance.json")
                     .trim_end_matches(".stance.ron")
                     .to_owned()
             })
@@ -585,7 +598,7 @@ impl StancemarkApp {
                 d.push(std::path::MAIN_SEPARATOR_STR);
                 PathBuf::from(d)
             }
-            FilePurpose::SaveProjectAs => dir.join(format!("{stem}.stance.ron")),
+            FilePurpose::SaveProjectAs => dir.join(format!("{stem}.{}", store::PROJECT_EXTENSION)),
             FilePurpose::Export(f) => dir.join(format!("{stem}.{}", f.extension())),
         }
     }
@@ -1311,13 +1324,14 @@ fn command_button(
     ui.add_enabled(enabled, button).clicked()
 }
 
-/// Appends `.stance.ron` when the path has no `.ron` extension.
+/// Appends `.stance.json` when the path has no `.json` extension.
 fn with_project_extension(path: &Path) -> PathBuf {
-    if path.extension().is_some_and(|e| e == "ron") {
+    if path.extension().is_some_and(|e| e == "json") {
         path.to_owned()
     } else {
         let mut s = path.as_os_str().to_owned();
-        s.push(".stance.ron");
+        s.push(".");
+        s.push(store::PROJECT_EXTENSION);
         PathBuf::from(s)
     }
 }

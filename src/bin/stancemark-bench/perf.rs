@@ -74,7 +74,7 @@ pub fn build(name: &str) -> Project {
     let mut rng = Rng(42);
     match name {
         "sample" => store::load_project(
-            &Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data/open-source-ai.stance.ron"),
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data/open-source-ai.stance.json"),
         )
         .unwrap(),
         "act-10k" => {
@@ -113,13 +113,13 @@ pub fn build(name: &str) -> Project {
     }
 }
 
-/// Writes every workload to `target/bench-data/NAME.stance.ron`.
+/// Writes every workload to `target/bench-data/NAME.stance.json`.
 pub fn generate() -> Vec<PathBuf> {
     std::fs::create_dir_all(data_dir()).unwrap();
     WORKLOADS
         .iter()
         .map(|name| {
-            let path = data_dir().join(format!("{name}.stance.ron"));
+            let path = data_dir().join(format!("{name}.stance.json"));
             store::save_project(&build(name), &path).unwrap();
             path
         })
@@ -221,16 +221,48 @@ fn best_of<T>(n: usize, mut f: impl FnMut() -> T) -> Duration {
     (0..n).map(|_| time_it(&mut f).0).min().unwrap_or_default()
 }
 
+/// The project file's own shape (format 3), for the baseline: plain `serde_json::from_str`
+/// into the same types, without filling in quotes or validating.
 #[derive(serde::Deserialize)]
 #[allow(dead_code)]
 struct PlainFile {
     format_version: u32,
-    project: Project,
+    project: PlainProject,
+}
+
+#[derive(serde::Deserialize)]
+#[allow(dead_code)]
+struct PlainProject {
+    name: String,
+    stances: stancemark::model::StanceScheme,
+    articles: Vec<Article>,
+    annotations: Vec<PlainAnnotation>,
+}
+
+#[derive(serde::Deserialize)]
+#[allow(dead_code)]
+struct PlainAnnotation {
+    id: uuid::Uuid,
+    article: uuid::Uuid,
+    range: TextRange,
+    #[serde(default)]
+    quote: Option<String>,
+    #[serde(default)]
+    prefix: Option<String>,
+    #[serde(default)]
+    suffix: Option<String>,
+    #[serde(default)]
+    orphaned: bool,
+    stance: StanceId,
+    note: String,
+    annotator: String,
+    created: chrono::DateTime<chrono::Utc>,
+    modified: chrono::DateTime<chrono::Utc>,
 }
 
 /// Runs every measurement on one workload and prints `key value` lines for the parent.
 pub fn run_one(name: &str) {
-    let path = data_dir().join(format!("{name}.stance.ron"));
+    let path = data_dir().join(format!("{name}.stance.json"));
     let size_mb = std::fs::metadata(&path)
         .map(|m| m.len() as f64 / 1e6)
         .unwrap_or(0.0);
@@ -238,9 +270,9 @@ pub fn run_one(name: &str) {
 
     // Open, save, export.
     let load = best_of(3, || store::load_project(&path).unwrap());
-    let plain = best_of(3, || ron::from_str::<PlainFile>(&source).unwrap());
+    let plain = best_of(3, || serde_json::from_str::<PlainFile>(&source).unwrap());
     let project = store::load_project(&path).unwrap();
-    let tmp = data_dir().join(format!("{name}.save-test.stance.ron"));
+    let tmp = data_dir().join(format!("{name}.save-test.stance.json"));
     let save = best_of(3, || store::save_project(&project, &tmp).unwrap());
     let export = Export::from_project(&project);
     let json = export.to_string(ExportFormat::Json).unwrap();
@@ -256,7 +288,7 @@ pub fn run_one(name: &str) {
     });
     let json_plain = best_of(3, || serde_json::from_str::<Export>(&json).unwrap());
     let _ = std::fs::remove_file(&tmp);
-    let _ = std::fs::remove_file(data_dir().join(format!("{name}.save-test.stance.ron.bak")));
+    let _ = std::fs::remove_file(data_dir().join(format!("{name}.save-test.stance.json.bak")));
     drop(export);
 
     // Start-up: app construction (opening the project) and the first frame.
@@ -380,7 +412,7 @@ pub fn run_one(name: &str) {
     println!("articles {}", project.articles.len());
     println!("annotations {}", project.annotations.len());
     println!("load_ms {:.1}", ms(load));
-    println!("plain_ron_ms {:.1}", ms(plain));
+    println!("plain_json_ms {:.1}", ms(plain));
     println!("save_ms {:.1}", ms(save));
     println!("export_json_ms {:.1}", ms(export_json));
     println!("export_ron_ms {:.1}", ms(export_ron));
@@ -480,11 +512,11 @@ pub fn run_all() {
     row("frames to scroll the first article", &|r| {
         format!("{}", get(r, "scroll_frames"))
     });
-    row("open (ms) / vs plain ron::from_str", &|r| {
+    row("open (ms) / vs plain serde_json::from_str", &|r| {
         format!(
             "{:.1} / {:.2}×",
             get(r, "load_ms"),
-            get(r, "load_ms") / get(r, "plain_ron_ms")
+            get(r, "load_ms") / get(r, "plain_json_ms")
         )
     });
     row("save, atomic + fsync (ms)", &|r| {
