@@ -70,6 +70,7 @@ pub fn save_loop_states(project: &crate::model::Project) -> [crate::model::Proje
     let mut b = project.clone();
     b.name = format!("{} (state B)", b.name);
     for ann in &mut b.annotations {
+        let ann = std::sync::Arc::make_mut(ann);
         ann.note = format!("B: {}", ann.note);
     }
     [project.clone(), b]

@@ -5,6 +5,8 @@
 //! [`Edit::Batch`]es, whose inverse is the reversed batch of inverses. This is the single
 //! mechanism behind undo/redo, so it is kept small and exhaustively tested.
 
+use std::sync::Arc;
+
 use thiserror::Error;
 
 use crate::model::{Annotation, AnnotationId, Article, ArticleId, Project, Stance, StanceId};
@@ -13,17 +15,17 @@ use crate::model::{Annotation, AnnotationId, Article, ArticleId, Project, Stance
 #[derive(Debug, Clone, PartialEq)]
 pub enum Edit {
     /// Insert an annotation at a position in the project's list.
-    InsertAnnotation(usize, Box<Annotation>),
+    InsertAnnotation(usize, Arc<Annotation>),
     /// Remove the annotation with this id.
     RemoveAnnotation(AnnotationId),
     /// Replace the annotation with the same id.
-    ReplaceAnnotation(Box<Annotation>),
+    ReplaceAnnotation(Arc<Annotation>),
     /// Insert an article at a position in the project's list.
-    InsertArticle(usize, Box<Article>),
+    InsertArticle(usize, Arc<Article>),
     /// Remove the article with this id (its annotations must be removed first).
     RemoveArticle(ArticleId),
     /// Replace the article with the same id.
-    ReplaceArticle(Box<Article>),
+    ReplaceArticle(Arc<Article>),
     /// Insert a stance at a position in the scheme.
     InsertStance(usize, Stance),
     /// Remove the stance with this id (annotations using it must be removed first).
@@ -65,18 +67,18 @@ impl Edit {
                 let id = ann.id;
                 project
                     .annotations
-                    .insert(index.min(project.annotations.len()), *ann);
+                    .insert(index.min(project.annotations.len()), ann);
                 Ok(Edit::RemoveAnnotation(id))
             }
             Edit::RemoveAnnotation(id) => {
                 let i = position(&project.annotations, |a| a.id == id, "annotation")?;
                 let ann = project.annotations.remove(i);
-                Ok(Edit::InsertAnnotation(i, Box::new(ann)))
+                Ok(Edit::InsertAnnotation(i, ann))
             }
             Edit::ReplaceAnnotation(ann) => {
                 let i = position(&project.annotations, |a| a.id == ann.id, "annotation")?;
-                let old = std::mem::replace(&mut project.annotations[i], *ann);
-                Ok(Edit::ReplaceAnnotation(Box::new(old)))
+                let old = std::mem::replace(&mut project.annotations[i], ann);
+                Ok(Edit::ReplaceAnnotation(old))
             }
             Edit::InsertArticle(index, article) => {
                 if project.article(article.id).is_some() {
@@ -85,7 +87,7 @@ impl Edit {
                 let id = article.id;
                 project
                     .articles
-                    .insert(index.min(project.articles.len()), *article);
+                    .insert(index.min(project.articles.len()), article);
                 Ok(Edit::RemoveArticle(id))
             }
             Edit::RemoveArticle(id) => {
@@ -96,12 +98,12 @@ impl Edit {
                     ));
                 }
                 let article = project.articles.remove(i);
-                Ok(Edit::InsertArticle(i, Box::new(article)))
+                Ok(Edit::InsertArticle(i, article))
             }
             Edit::ReplaceArticle(article) => {
                 let i = position(&project.articles, |a| a.id == article.id, "article")?;
-                let old = std::mem::replace(&mut project.articles[i], *article);
-                Ok(Edit::ReplaceArticle(Box::new(old)))
+                let old = std::mem::replace(&mut project.articles[i], article);
+                Ok(Edit::ReplaceArticle(old))
             }
             Edit::InsertStance(index, stance) => {
                 if project.stances.get(&stance.id).is_some() {

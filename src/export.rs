@@ -289,8 +289,8 @@ pub fn project_from_json_export(path: &std::path::Path, json: &str) -> Result<Pr
     let project = Project {
         name: export.project,
         stances: StanceScheme(stances),
-        articles,
-        annotations,
+        articles: articles.into_iter().map(std::sync::Arc::new).collect(),
+        annotations: annotations.into_iter().map(std::sync::Arc::new).collect(),
     };
     let problems = project.validate();
     if !problems.is_empty() {

@@ -8,6 +8,8 @@
 //! - an annotation's stance exists in the scheme and its article exists in the project;
 //! - article text is UTF-8 with `\n` line endings only (see [`crate::text::normalize_newlines`]).
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -304,12 +306,13 @@ pub struct Project {
     /// The coding scheme.
     #[serde(default)]
     pub stances: StanceScheme,
-    /// The articles, in the order the analyst arranged them.
+    /// The articles, in the order the analyst arranged them. Shared (`Arc`) so a snapshot of
+    /// the project for a background save costs a reference count per item, not a copy.
     #[serde(default)]
-    pub articles: Vec<Article>,
-    /// All annotations of all articles.
+    pub articles: Vec<Arc<Article>>,
+    /// All annotations of all articles (shared like the articles).
     #[serde(default)]
-    pub annotations: Vec<Annotation>,
+    pub annotations: Vec<Arc<Annotation>>,
 }
 
 impl Default for Project {
@@ -346,12 +349,15 @@ impl Project {
 
     /// The article with this id.
     pub fn article(&self, id: ArticleId) -> Option<&Article> {
-        self.articles.iter().find(|a| a.id == id)
+        self.articles.iter().find(|a| a.id == id).map(Arc::as_ref)
     }
 
     /// The annotation with this id.
     pub fn annotation(&self, id: AnnotationId) -> Option<&Annotation> {
-        self.annotations.iter().find(|a| a.id == id)
+        self.annotations
+            .iter()
+            .find(|a| a.id == id)
+            .map(Arc::as_ref)
     }
 
     /// Annotations of one article, sorted by start offset (then end).
@@ -360,6 +366,7 @@ impl Project {
             .annotations
             .iter()
             .filter(|a| a.article == article)
+            .map(Arc::as_ref)
             .collect();
         list.sort_by_key(|a| (a.range.start, a.range.end));
         list
@@ -528,21 +535,21 @@ mod tests {
             created: now,
             modified: now,
         };
-        p.articles.push(art.clone());
-        p.annotations.push(good.clone());
+        p.articles.push(art.clone().into());
+        p.annotations.push(good.clone().into());
         assert!(p.validate().is_empty(), "{:?}", p.validate());
 
         let mut dup = good.clone();
         dup.quote = "wrong".into();
-        p.annotations.push(dup);
+        p.annotations.push(dup.into());
         let mut outside = good.clone();
         outside.id = Uuid::new_v4();
         outside.range = TextRange { start: 3, end: 99 };
-        p.annotations.push(outside);
+        p.annotations.push(outside.into());
         let mut unknown = good.clone();
         unknown.id = Uuid::new_v4();
         unknown.stance = StanceId::new("nope");
-        p.annotations.push(unknown);
+        p.annotations.push(unknown.into());
         let messages: Vec<String> = p.validate().into_iter().map(|p| p.message).collect();
         assert!(
             messages

@@ -106,7 +106,7 @@ impl RecoveryDiff {
         for a in &recovered.annotations {
             match saved.annotation(a.id) {
                 None => diff.added.push(snip(&a.quote)),
-                Some(s) if s != a => diff.changed.push(snip(&a.quote)),
+                Some(s) if s != &**a => diff.changed.push(snip(&a.quote)),
                 Some(_) => {}
             }
         }

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
@@ -137,16 +138,16 @@ struct ProjectFileOut<'a> {
 struct ProjectOut<'a> {
     name: &'a str,
     stances: &'a StanceScheme,
-    articles: &'a [Article],
+    articles: &'a [Arc<Article>],
     #[serde(serialize_with = "annotation_records")]
-    annotations: &'a [Annotation],
+    annotations: &'a [Arc<Annotation>],
 }
 
 fn annotation_records<S: serde::Serializer>(
-    annotations: &&[Annotation],
+    annotations: &&[Arc<Annotation>],
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
-    serializer.collect_seq(annotations.iter().map(AnnotationRecord::from))
+    serializer.collect_seq(annotations.iter().map(|a| AnnotationRecord::from(&**a)))
 }
 
 /// One annotation in a format-3 file: the quote and its context only for orphans (for the others
@@ -268,12 +269,13 @@ impl JsonProjectIn {
                     modified: r.modified,
                 }
             })
+            .map(std::sync::Arc::new)
             .collect();
         drop(indexes);
         let project = Project {
             name: self.name,
             stances: self.stances,
-            articles: self.articles,
+            articles: self.articles.into_iter().map(std::sync::Arc::new).collect(),
             annotations,
         };
         (project, problems)
@@ -320,6 +322,7 @@ fn migrate(mut project: Project, from: u32) -> Project {
             .map(|a| (a.id, a.text.clone()))
             .collect();
         for ann in &mut project.annotations {
+            let ann = std::sync::Arc::make_mut(ann);
             if let Some(text) = texts.get(&ann.article)
                 && ann.prefix.is_empty()
                 && ann.suffix.is_empty()
@@ -528,7 +531,7 @@ pub struct Salvaged {
     /// The sound part of the project.
     pub project: Project,
     /// The annotations set aside, exactly as they were in the file.
-    pub set_aside: Vec<crate::model::Annotation>,
+    pub set_aside: Vec<Arc<crate::model::Annotation>>,
     /// One line per problem, with its line in the file.
     pub report: Vec<String>,
     /// The file's `format_version` (see [`save_path_for`]).

@@ -5,6 +5,7 @@
 //! it and records the inverse, so every action is undoable and testable without a window.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -313,7 +314,7 @@ impl Workspace {
         };
         let id = ann.id;
         let end = self.project.annotations.len();
-        self.execute("add annotation", Edit::InsertAnnotation(end, Box::new(ann)))?;
+        self.execute("add annotation", Edit::InsertAnnotation(end, Arc::new(ann)))?;
         Ok(id)
     }
 
@@ -347,7 +348,7 @@ impl Workspace {
             return Ok(());
         }
         ann.modified = self.clock.now();
-        self.execute(label, Edit::ReplaceAnnotation(Box::new(ann)))
+        self.execute(label, Edit::ReplaceAnnotation(Arc::new(ann)))
     }
 
     /// Changes an annotation's stance.
@@ -378,7 +379,7 @@ impl Workspace {
     pub fn add_article(&mut self, article: Article) -> Result<ArticleId, ActionError> {
         let id = article.id;
         let end = self.project.articles.len();
-        self.execute("add article", Edit::InsertArticle(end, Box::new(article)))?;
+        self.execute("add article", Edit::InsertArticle(end, Arc::new(article)))?;
         Ok(id)
     }
 
@@ -403,7 +404,7 @@ impl Workspace {
             return Ok(());
         }
         article.title = title.to_owned();
-        self.execute("rename article", Edit::ReplaceArticle(Box::new(article)))
+        self.execute("rename article", Edit::ReplaceArticle(Arc::new(article)))
     }
 
     /// Replaces an article's text (edited by the analyst or re-imported from its changed source)
@@ -435,7 +436,7 @@ impl Workspace {
                     suffix: &ann.suffix,
                 },
             );
-            let mut moved = ann.clone();
+            let mut moved = Annotation::clone(ann);
             match placement.range() {
                 Some(range) => {
                     moved.range = range;
@@ -454,12 +455,12 @@ impl Workspace {
             if matches!(placement, Placement::Fuzzy(..)) {
                 moved.modified = now;
             }
-            if &moved != ann {
-                edits.push(Edit::ReplaceAnnotation(Box::new(moved)));
+            if moved != **ann {
+                edits.push(Edit::ReplaceAnnotation(Arc::new(moved)));
             }
         }
         article.text = new_text;
-        edits.insert(0, Edit::ReplaceArticle(Box::new(article)));
+        edits.insert(0, Edit::ReplaceArticle(Arc::new(article)));
         self.execute("edit article text", Edit::Batch(edits))?;
         Ok(orphaned)
     }
@@ -501,7 +502,7 @@ impl Workspace {
         };
         self.execute(
             "re-attach annotation",
-            Edit::ReplaceAnnotation(Box::new(moved)),
+            Edit::ReplaceAnnotation(Arc::new(moved)),
         )
     }
 
@@ -518,7 +519,7 @@ impl Workspace {
         article.meta = meta;
         self.execute(
             "edit article details",
-            Edit::ReplaceArticle(Box::new(article)),
+            Edit::ReplaceArticle(Arc::new(article)),
         )
     }
 

@@ -171,7 +171,7 @@ fn click_an_annotation_in_the_list_then_delete_it_with_the_delete_key() {
     harness.step();
     assert_eq!(
         harness.state().workspace().project().annotation(target.id),
-        Some(&target)
+        Some(&*target)
     );
 }
 

@@ -760,22 +760,25 @@ mod tests {
         let mut p = Project::new("t");
         let art = Article::new("a", &"x".repeat(100));
         let id = art.id;
-        p.articles.push(art);
+        p.articles.push(art.into());
         for (s, e) in ranges {
-            p.annotations.push(Annotation {
-                id: uuid::Uuid::new_v4(),
-                article: id,
-                range: TextRange { start: *s, end: *e },
-                quote: "x".repeat(e - s),
-                prefix: String::new(),
-                suffix: String::new(),
-                orphaned: false,
-                stance: StanceId::new("regulation"),
-                note: String::new(),
-                annotator: String::new(),
-                created: Default::default(),
-                modified: Default::default(),
-            });
+            p.annotations.push(
+                Annotation {
+                    id: uuid::Uuid::new_v4(),
+                    article: id,
+                    range: TextRange { start: *s, end: *e },
+                    quote: "x".repeat(e - s),
+                    prefix: String::new(),
+                    suffix: String::new(),
+                    orphaned: false,
+                    stance: StanceId::new("regulation"),
+                    note: String::new(),
+                    annotator: String::new(),
+                    created: Default::default(),
+                    modified: Default::default(),
+                }
+                .into(),
+            );
         }
         (p, id)
     }

@@ -263,6 +263,7 @@ impl StancemarkApp {
                         .iter()
                         .enumerate()
                         .filter(|(_, a)| a.article == article)
+                        .map(|(i, a)| (i, &**a))
                         .collect();
                     self.panels.cache.total = rows.len();
                     self.panels.cache.orphans = std::sync::Arc::new(

@@ -48,24 +48,27 @@ fn annotate(project: &mut Project, article: &Article, n: usize, rng: &mut Rng) {
         let suffix: String = chars[range.end..(range.end + CONTEXT_CHARS).min(chars.len())]
             .iter()
             .collect();
-        project.annotations.push(Annotation {
-            id: uuid::Uuid::from_u64_pair(rng.next_u64(), i as u64),
-            article: article.id,
-            range,
-            quote,
-            prefix,
-            suffix,
-            orphaned: false,
-            stance: stances[rng.below(stances.len())].clone(),
-            note: if i % 5 == 0 {
-                format!("note {i}: worth quoting in the brief")
-            } else {
-                String::new()
-            },
-            annotator: "bench".into(),
-            created: t0,
-            modified: t0,
-        });
+        project.annotations.push(
+            Annotation {
+                id: uuid::Uuid::from_u64_pair(rng.next_u64(), i as u64),
+                article: article.id,
+                range,
+                quote,
+                prefix,
+                suffix,
+                orphaned: false,
+                stance: stances[rng.below(stances.len())].clone(),
+                note: if i % 5 == 0 {
+                    format!("note {i}: worth quoting in the brief")
+                } else {
+                    String::new()
+                },
+                annotator: "bench".into(),
+                created: t0,
+                modified: t0,
+            }
+            .into(),
+        );
     }
 }
 
@@ -85,7 +88,7 @@ pub fn build(name: &str) -> Project {
             );
             a.id = uuid::Uuid::from_u64_pair(1, 1);
             annotate(&mut p, &a, 10_000, &mut rng);
-            p.articles.push(a);
+            p.articles.push(a.into());
             p
         }
         "corpus-100k" => {
@@ -105,7 +108,7 @@ pub fn build(name: &str) -> Project {
                 let mut a = Article::new(format!("Variant {i}"), &text);
                 a.id = uuid::Uuid::from_u64_pair(2, i);
                 annotate(&mut p, &a, 10_000, &mut rng);
-                p.articles.push(a);
+                p.articles.push(a.into());
             }
             p
         }
