@@ -49,6 +49,42 @@ pub enum EditError {
     Invalid(String),
 }
 
+/// One annotation before and after an edit (`None`: absent), so views can update what they
+/// derived from the project instead of rebuilding it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnnotationChange {
+    /// The annotation before the edit.
+    pub before: Option<Arc<Annotation>>,
+    /// The annotation after the edit.
+    pub after: Option<Arc<Annotation>>,
+}
+
+/// Collects the annotation changes of `forward`, given the `inverse` its application returned.
+/// False when the edit also changed something else.
+fn collect_annotation_changes(
+    forward: &Edit,
+    inverse: &Edit,
+    out: &mut Vec<AnnotationChange>,
+) -> bool {
+    let (before, after) = match (forward, inverse) {
+        (Edit::InsertAnnotation(_, new), _) => (None, Some(new.clone())),
+        (Edit::RemoveAnnotation(_), Edit::InsertAnnotation(_, old)) => (Some(old.clone()), None),
+        (Edit::ReplaceAnnotation(new), Edit::ReplaceAnnotation(old)) => {
+            (Some(old.clone()), Some(new.clone()))
+        }
+        (Edit::Batch(forward), Edit::Batch(inverse)) => {
+            // A batch's inverse is the reversed list of inverses.
+            return forward
+                .iter()
+                .zip(inverse.iter().rev())
+                .all(|(f, i)| collect_annotation_changes(f, i, out));
+        }
+        _ => return false,
+    };
+    out.push(AnnotationChange { before, after });
+    true
+}
+
 fn position<T>(items: &[T], matches: impl Fn(&T) -> bool, what: &str) -> Result<usize, EditError> {
     items
         .iter()
@@ -57,6 +93,13 @@ fn position<T>(items: &[T], matches: impl Fn(&T) -> bool, what: &str) -> Result<
 }
 
 impl Edit {
+    /// The annotations this edit changed, given the inverse [`Edit::apply`] returned for it;
+    /// `None` when it changed anything else (articles, stances, the project name).
+    pub fn annotation_changes(&self, inverse: &Edit) -> Option<Vec<AnnotationChange>> {
+        let mut out = Vec::new();
+        collect_annotation_changes(self, inverse, &mut out).then_some(out)
+    }
+
     /// Applies the edit and returns its inverse. On error nothing has changed.
     pub fn apply(self, project: &mut Project) -> Result<Edit, EditError> {
         match self {

@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use crate::anchor::{self, Anchorer, Placement, QuoteSelector};
-use crate::edit::{Edit, EditError};
+use crate::edit::{AnnotationChange, Edit, EditError};
 use crate::model::{
     Annotation, AnnotationId, Article, ArticleId, ArticleMeta, Project, Rgb, Stance, StanceId,
     TextRange,
@@ -110,9 +110,22 @@ pub struct Workspace {
     /// Set when the project came from a recovery file: unsaved until saved, whatever the history.
     restored: bool,
     revision: u64,
+    /// The latest revision steps: (from, to, the annotations changed, or `None` when anything
+    /// else changed), so views can update incrementally (see [`Self::annotation_changes_since`]).
+    journal: std::collections::VecDeque<(u64, u64, Option<Vec<AnnotationChange>>)>,
     clock: Box<dyn Clock>,
     /// Name recorded on new annotations.
     pub annotator: String,
+}
+
+/// How many revision steps [`Workspace::annotation_changes_since`] can look back.
+const JOURNAL_STEPS: usize = 64;
+
+/// A revision number no workspace has used, so a view's cache can never mistake one project
+/// (or a reopened one) for another.
+fn fresh_revision() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 impl std::fmt::Debug for Workspace {
@@ -136,7 +149,8 @@ impl Workspace {
             next_seq: 1,
             saved_seq: 0,
             restored: false,
-            revision: 0,
+            revision: fresh_revision(),
+            journal: std::collections::VecDeque::new(),
             clock,
             annotator: String::new(),
         }
@@ -171,9 +185,38 @@ impl Workspace {
         self.restored || top != self.saved_seq || (self.path.is_none() && !self.undo.is_empty())
     }
 
-    /// Increases on every change, undo and redo; views cache derived data keyed on it.
+    /// Changes on every change, undo and redo, and is unique across workspaces; views cache
+    /// derived data keyed on it.
     pub fn revision(&self) -> u64 {
         self.revision
+    }
+
+    /// Every annotation changed since `revision`, in order, when only annotations changed and
+    /// the step is recent; `None` when the caller must rebuild what it derived from the project.
+    pub fn annotation_changes_since(&self, revision: u64) -> Option<Vec<AnnotationChange>> {
+        if revision == self.revision {
+            return Some(Vec::new());
+        }
+        let start = self
+            .journal
+            .iter()
+            .position(|(from, _, _)| *from == revision)?;
+        let mut all = Vec::new();
+        for (_, _, changes) in self.journal.iter().skip(start) {
+            all.extend(changes.as_ref()?.iter().cloned());
+        }
+        Some(all)
+    }
+
+    /// Moves to a new revision after an edit was applied (`forward`, which returned `inverse`).
+    fn advance_revision(&mut self, forward: &Edit, inverse: &Edit) {
+        let from = self.revision;
+        self.revision = fresh_revision();
+        self.journal
+            .push_back((from, self.revision, forward.annotation_changes(inverse)));
+        if self.journal.len() > JOURNAL_STEPS {
+            self.journal.pop_front();
+        }
     }
 
     /// Saves to the current path (atomically).
@@ -196,7 +239,6 @@ impl Workspace {
     pub fn restored(project: Project, path: Option<PathBuf>, clock: Box<dyn Clock>) -> Self {
         let mut ws = Self::new(project, path, clock);
         ws.restored = true;
-        ws.revision = 1;
         ws
     }
 
@@ -223,9 +265,10 @@ impl Workspace {
     }
 
     fn step_history(&mut self, entry: HistoryEntry, undoing: bool) -> Option<String> {
+        let forward = entry.edit.clone();
         match entry.edit.apply(&mut self.project) {
             Ok(inverse) => {
-                self.revision += 1;
+                self.advance_revision(&forward, &inverse);
                 let label = entry.label.clone();
                 let moved = HistoryEntry {
                     label: entry.label,
@@ -251,8 +294,9 @@ impl Workspace {
 
     /// Applies an edit as one undoable step named `label`.
     fn execute(&mut self, label: &str, edit: Edit) -> Result<(), ActionError> {
+        let forward = edit.clone();
         let inverse = edit.apply(&mut self.project)?;
-        self.revision += 1;
+        self.advance_revision(&forward, &inverse);
         self.redo.clear();
         self.undo.push(HistoryEntry {
             label: label.to_owned(),
@@ -695,6 +739,38 @@ mod tests {
             ws.add_annotation_by_hotkey(art, TextRange { start: 0, end: 2 }, 9)
                 .is_err()
         );
+    }
+
+    #[test]
+    fn annotation_changes_are_journaled_until_something_else_changes() {
+        let (mut ws, article) = workspace();
+        let start = ws.revision();
+        let stance = StanceId::new("regulation");
+        let id = ws
+            .add_annotation(article, TextRange { start: 4, end: 7 }, &stance, "")
+            .unwrap();
+        let changes = ws.annotation_changes_since(start).unwrap();
+        assert_eq!(changes.len(), 1);
+        assert!(changes[0].before.is_none());
+        assert_eq!(changes[0].after.as_ref().unwrap().id, id);
+        let added = ws.revision();
+        ws.set_annotation_note(id, "n").unwrap();
+        let changes = ws.annotation_changes_since(added).unwrap();
+        assert_eq!(changes[0].before.as_ref().unwrap().note, "");
+        assert_eq!(changes[0].after.as_ref().unwrap().note, "n");
+        assert_eq!(ws.annotation_changes_since(start).unwrap().len(), 2);
+        ws.undo();
+        let undone = ws.annotation_changes_since(start).unwrap();
+        assert_eq!(undone.len(), 3);
+        assert_eq!(undone[2].after.as_ref().unwrap().note, "");
+        assert_eq!(ws.annotation_changes_since(ws.revision()), Some(Vec::new()));
+        // Anything else (here, renaming the article) asks views to rebuild.
+        ws.rename_article(article, "renamed").unwrap();
+        assert_eq!(ws.annotation_changes_since(start), None);
+        // Unknown revisions too, including those of another workspace.
+        let (other, _) = workspace();
+        assert_eq!(ws.annotation_changes_since(other.revision()), None);
+        assert_ne!(other.revision(), ws.revision());
     }
 
     #[test]

@@ -17,7 +17,7 @@ use eframe::egui::{
     text::CCursor, text::LayoutJob,
 };
 
-use crate::model::{AnnotationId, Article, ArticleId, Project, StanceId, TextRange};
+use crate::model::{Annotation, AnnotationId, Article, ArticleId, Project, StanceId, TextRange};
 use crate::text::{Finder, ParagraphIndex};
 
 /// Widest text column, in points: long lines are hard to read.
@@ -35,6 +35,22 @@ struct Span {
     level: usize,
 }
 
+impl Span {
+    fn of(a: &Annotation) -> Self {
+        Span {
+            range: a.range,
+            id: a.id,
+            stance: a.stance.clone(),
+            level: 0,
+        }
+    }
+
+    /// Sort order: by start, the longer (outer) span first, then by id (so it is total).
+    fn order(&self) -> (usize, std::cmp::Reverse<usize>, AnnotationId) {
+        (self.range.start, std::cmp::Reverse(self.range.end), self.id)
+    }
+}
+
 /// Annotations of one article sorted by start, for range queries in O(log n + k).
 #[derive(Debug, Default)]
 struct SpanIndex {
@@ -49,17 +65,40 @@ impl SpanIndex {
             .annotations
             .iter()
             .filter(|a| a.article == article && !a.orphaned)
-            .map(|a| Span {
-                range: a.range,
-                id: a.id,
-                stance: a.stance.clone(),
-                level: 0,
-            })
+            .map(|a| Span::of(a))
             .collect();
-        spans.sort_by_key(|s| (s.range.start, std::cmp::Reverse(s.range.end)));
-        // Greedy interval colouring: each span takes the lowest level free at its start.
+        spans.sort_by_key(Span::order);
+        let mut index = Self { spans, max_len: 0 };
+        index.assign_levels();
+        index
+    }
+
+    /// Updates the index for annotations that changed (see
+    /// [`crate::workspace::Workspace::annotation_changes_since`]).
+    fn apply(&mut self, article: ArticleId, changes: &[crate::edit::AnnotationChange]) {
+        let shown = |a: &&std::sync::Arc<Annotation>| a.article == article && !a.orphaned;
+        for change in changes {
+            if let Some(before) = change.before.as_ref().filter(shown) {
+                let key = Span::of(before).order();
+                let at = self.spans.partition_point(|s| s.order() < key);
+                if self.spans.get(at).is_some_and(|s| s.order() == key) {
+                    self.spans.remove(at);
+                }
+            }
+            if let Some(after) = change.after.as_ref().filter(shown) {
+                let span = Span::of(after);
+                let at = self.spans.partition_point(|s| s.order() < span.order());
+                self.spans.insert(at, span);
+            }
+        }
+        self.assign_levels();
+    }
+
+    /// Greedy interval colouring: each span takes the lowest level free at its start.
+    fn assign_levels(&mut self) {
+        let spans = &mut self.spans;
         let mut level_ends: Vec<usize> = Vec::new();
-        for span in &mut spans {
+        for span in spans.iter_mut() {
             let level = level_ends
                 .iter()
                 .position(|end| *end <= span.range.start)
@@ -71,8 +110,7 @@ impl SpanIndex {
             }
             span.level = level;
         }
-        let max_len = spans.iter().map(|s| s.range.len()).max().unwrap_or(0);
-        Self { spans, max_len }
+        self.max_len = spans.iter().map(|s| s.range.len()).max().unwrap_or(0);
     }
 
     /// Spans overlapping `[start, end)`.
@@ -104,8 +142,8 @@ pub struct ViewContext<'a> {
     pub project: &'a Project,
     /// The article to show.
     pub article: &'a Article,
-    /// Project revision, to know when highlights must be re-indexed.
-    pub revision: u64,
+    /// The workspace, to know when highlights must be re-indexed and what changed.
+    pub workspace: &'a crate::workspace::Workspace,
     /// Stances whose highlights are hidden by the filter.
     pub hidden: &'a HashSet<StanceId>,
     /// The annotation being edited, drawn emphasised.
@@ -301,11 +339,20 @@ impl ArticleView {
             self.galleys = vec![None; n];
             self.heights = vec![0.0; n];
         }
-        if self.spans_revision != Some(cx.revision) {
-            self.spans = SpanIndex::build(cx.project, article.id);
-            self.spans_revision = Some(cx.revision);
+        let revision = cx.workspace.revision();
+        if self.spans_revision != Some(revision) {
+            // Only the annotations that changed, when that is all that changed (adding one on
+            // a long article costs O(log n), not a rebuild).
+            match self
+                .spans_revision
+                .and_then(|r| cx.workspace.annotation_changes_since(r))
+            {
+                Some(changes) => self.spans.apply(article.id, &changes),
+                None => self.spans = SpanIndex::build(cx.project, article.id),
+            }
+            self.spans_revision = Some(revision);
             if let Some((a, h)) = self.selection {
-                let len = article.char_len();
+                let len = self.index.char_len();
                 self.selection = Some((a.min(len), h.min(len)));
             }
         }
@@ -781,6 +828,57 @@ mod tests {
             );
         }
         (p, id)
+    }
+
+    #[test]
+    fn span_index_updated_by_changes_equals_a_rebuild() {
+        use crate::workspace::{SteppingClock, Workspace};
+        let (p, id) = project_with(&[(0, 10), (5, 15), (20, 30), (2, 8), (40, 60)]);
+        let mut ws = Workspace::new(p, None, Box::new(SteppingClock::default()));
+        let mut index = SpanIndex::build(ws.project(), id);
+        let mut revision = ws.revision();
+        let key = |i: &SpanIndex| -> Vec<_> {
+            i.spans.iter().map(|s| (s.range, s.id, s.level)).collect()
+        };
+        let stance = StanceId::new("security");
+        let first = ws.project().annotations[0].id;
+        type Step<'a> = Box<dyn Fn(&mut Workspace) + 'a>;
+        let steps: Vec<Step> = vec![
+            Box::new(|ws| {
+                ws.add_annotation(id, TextRange { start: 3, end: 12 }, &stance, "")
+                    .unwrap();
+            }),
+            Box::new(|ws| {
+                ws.add_annotation(id, TextRange { start: 0, end: 10 }, &stance, "")
+                    .unwrap();
+            }),
+            Box::new(move |ws| ws.delete_annotation(first).unwrap()),
+            Box::new(|ws| {
+                ws.undo();
+            }),
+            Box::new(|ws| {
+                ws.undo();
+            }),
+            Box::new(|ws| {
+                ws.redo();
+            }),
+        ];
+        for step in &steps {
+            step(&mut ws);
+            let changes = ws
+                .annotation_changes_since(revision)
+                .expect("only annotations changed");
+            index.apply(id, &changes);
+            revision = ws.revision();
+            assert_eq!(key(&index), key(&SpanIndex::build(ws.project(), id)));
+        }
+        // Two steps at once, as when frames are skipped.
+        let before = ws.revision();
+        ws.add_annotation(id, TextRange { start: 50, end: 55 }, &stance, "")
+            .unwrap();
+        ws.undo();
+        index.apply(id, &ws.annotation_changes_since(before).unwrap());
+        assert_eq!(key(&index), key(&SpanIndex::build(ws.project(), id)));
     }
 
     #[test]

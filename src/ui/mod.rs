@@ -1006,7 +1006,7 @@ impl StancemarkApp {
             let cx = ViewContext {
                 project: self.ws.project(),
                 article,
-                revision: self.ws.revision(),
+                workspace: &self.ws,
                 hidden: &self.hidden_stances,
                 selected: self.selected_annotation,
                 text_size: self.prefs.text_size,

@@ -7,12 +7,47 @@ use super::{Modal, StancemarkApp};
 use crate::model::{ArticleId, ArticleMeta, Rgb, StanceId};
 use crate::text::snippet;
 
-/// One row of the annotation list, prepared once per change of the project (not per frame).
+/// One row of the annotation list, prepared once per change of the project (not per frame;
+/// snippets are made only for the rows on screen).
+#[derive(Clone)]
 struct ListRow {
+    /// Sort key: start, end, then id (a total order).
+    order: (usize, usize, crate::model::AnnotationId),
     id: crate::model::AnnotationId,
-    /// Position in `project.annotations` at the cached revision (snippets are made only for
-    /// the rows on screen).
-    index: usize,
+    annotation: std::sync::Arc<crate::model::Annotation>,
+}
+
+impl ListRow {
+    fn of(annotation: &std::sync::Arc<crate::model::Annotation>) -> Self {
+        Self {
+            order: (annotation.range.start, annotation.range.end, annotation.id),
+            id: annotation.id,
+            annotation: annotation.clone(),
+        }
+    }
+}
+
+/// Applies annotation changes to sorted list rows: a binary search and an insert or removal
+/// per change, instead of a rebuild. `listed` says which annotations belong in the list.
+fn update_rows(
+    rows: &mut Vec<ListRow>,
+    changes: &[crate::edit::AnnotationChange],
+    listed: impl Fn(&crate::model::Annotation) -> bool,
+) {
+    for change in changes {
+        if let Some(before) = change.before.as_ref().filter(|a| listed(a)) {
+            let order = ListRow::of(before).order;
+            let at = rows.partition_point(|r| r.order < order);
+            if rows.get(at).is_some_and(|r| r.order == order) {
+                rows.remove(at);
+            }
+        }
+        if let Some(after) = change.after.as_ref().filter(|a| listed(a)) {
+            let row = ListRow::of(after);
+            let at = rows.partition_point(|r| r.order < row.order);
+            rows.insert(at, row);
+        }
+    }
 }
 
 /// The annotation list and article counts, rebuilt only when the project, the article or the
@@ -62,6 +97,27 @@ impl StancemarkApp {
                 let mut select = None;
                 let mut rename_done = None;
                 let revision = self.ws.revision();
+                let changes = self
+                    .panels
+                    .cache
+                    .counts_revision
+                    .and_then(|r| self.ws.annotation_changes_since(r));
+                if let Some(changes) = changes {
+                    // Only annotations changed: adjust the counts they touch.
+                    if !changes.is_empty() {
+                        let counts = std::sync::Arc::make_mut(&mut self.panels.cache.counts);
+                        for change in &changes {
+                            for (ann, delta) in [(&change.before, -1isize), (&change.after, 1)] {
+                                if let Some(ann) = ann
+                                    && let Some(row) = counts.iter_mut().find(|c| c.0 == ann.article)
+                                {
+                                    row.2 = row.2.saturating_add_signed(delta);
+                                }
+                            }
+                        }
+                    }
+                    self.panels.cache.counts_revision = Some(revision);
+                }
                 if self.panels.cache.counts_revision != Some(revision) {
                     let mut per_article = std::collections::HashMap::new();
                     for a in &self.ws.project().annotations {
@@ -201,7 +257,6 @@ impl StancemarkApp {
         {
             self.panels.meta_draft = Some((id, article.meta.clone()));
         }
-        let chars = article.char_len();
         let source = article.source_path.clone();
         let mut commit = false;
         egui::CollapsingHeader::new("Details")
@@ -231,7 +286,7 @@ impl StancemarkApp {
                             ui.end_row();
                         }
                     });
-                ui.weak(format!("{chars} characters"));
+                ui.weak(format!("{} characters", article.char_len()));
                 if let Some(src) = source {
                     ui.weak(format!("from {src}"));
                 }
@@ -257,28 +312,54 @@ impl StancemarkApp {
                 let mut hidden: Vec<StanceId> = self.hidden_stances.iter().cloned().collect();
                 hidden.sort();
                 let key = (self.ws.revision(), article, hidden);
-                if self.panels.cache.key.as_ref() != Some(&key) {
-                    let mut rows: Vec<(usize, &crate::model::Annotation)> = project
+                // Same article and filter, and only annotations (none orphaned) changed since
+                // the list was made: update it in place.
+                let changes = match &self.panels.cache.key {
+                    Some((rev, a, h)) if *a == article && *h == key.2 => {
+                        self.ws.annotation_changes_since(*rev)
+                    }
+                    _ => None,
+                }
+                .filter(|changes| {
+                    !changes.iter().any(|c| {
+                        [&c.before, &c.after]
+                            .into_iter()
+                            .flatten()
+                            .any(|a| a.orphaned && a.article == article)
+                    })
+                });
+                if let Some(changes) = changes {
+                    let hidden = &self.hidden_stances;
+                    let rows = std::sync::Arc::make_mut(&mut self.panels.cache.rows);
+                    update_rows(rows, &changes, |a| {
+                        a.article == article && !a.orphaned && !hidden.contains(&a.stance)
+                    });
+                    for c in &changes {
+                        let mine = |a: &Option<std::sync::Arc<crate::model::Annotation>>| {
+                            a.as_ref().is_some_and(|a| a.article == article)
+                        };
+                        self.panels.cache.total = self.panels.cache.total
+                            + usize::from(mine(&c.after))
+                            - usize::from(mine(&c.before));
+                    }
+                    self.panels.cache.key = Some(key);
+                } else if self.panels.cache.key.as_ref() != Some(&key) {
+                    let mut rows: Vec<&std::sync::Arc<crate::model::Annotation>> = project
                         .annotations
                         .iter()
-                        .enumerate()
-                        .filter(|(_, a)| a.article == article)
-                        .map(|(i, a)| (i, &**a))
+                        .filter(|a| a.article == article)
                         .collect();
                     self.panels.cache.total = rows.len();
                     self.panels.cache.orphans = std::sync::Arc::new(
                         rows.iter()
-                            .filter(|(_, a)| a.orphaned)
-                            .map(|(_, a)| (a.id, snippet(&a.quote, 90)))
+                            .filter(|a| a.orphaned)
+                            .map(|a| (a.id, snippet(&a.quote, 90)))
                             .collect(),
                     );
-                    rows.retain(|(_, a)| !a.orphaned && !self.hidden_stances.contains(&a.stance));
-                    rows.sort_by_key(|(_, a)| (a.range.start, a.range.end));
-                    self.panels.cache.rows = std::sync::Arc::new(
-                        rows.into_iter()
-                            .map(|(index, a)| ListRow { id: a.id, index })
-                            .collect(),
-                    );
+                    rows.retain(|a| !a.orphaned && !self.hidden_stances.contains(&a.stance));
+                    let mut rows: Vec<ListRow> = rows.into_iter().map(ListRow::of).collect();
+                    rows.sort_by_key(|r| r.order);
+                    self.panels.cache.rows = std::sync::Arc::new(rows);
                     self.panels.cache.key = Some(key);
                 }
                 let list = self.panels.cache.rows.clone();
@@ -334,9 +415,7 @@ impl StancemarkApp {
                     .show_rows(ui, row_height, list.len(), |ui, visible| {
                         for row in &list[visible] {
                             let id = row.id;
-                            let Some(ann) = self.ws.project().annotations.get(row.index) else {
-                                continue;
-                            };
+                            let ann = &row.annotation;
                             let quote = snippet(&ann.quote, 90);
                             let note = snippet(&ann.note, 120);
                             let selected = self.selected_annotation == Some(id);
@@ -690,5 +769,75 @@ impl StancemarkApp {
                 self.modal = Some(Modal::RemoveStance(id, used));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Article, Project, TextRange};
+    use crate::workspace::{SteppingClock, Workspace};
+
+    /// The list rows as a rebuild would make them.
+    fn rebuilt(
+        ws: &Workspace,
+        article: ArticleId,
+    ) -> Vec<(usize, usize, crate::model::AnnotationId)> {
+        let mut rows: Vec<_> = ws
+            .project()
+            .annotations
+            .iter()
+            .filter(|a| a.article == article && a.stance.as_str() != "security")
+            .map(|a| ListRow::of(a).order)
+            .collect();
+        rows.sort();
+        rows
+    }
+
+    #[test]
+    fn list_rows_updated_by_changes_equal_a_rebuild() {
+        let mut ws = Workspace::new(Project::new("p"), None, Box::new(SteppingClock::default()));
+        let article = ws
+            .add_article(Article::new("a", &"word ".repeat(40)))
+            .unwrap();
+        let mut rows: Vec<ListRow> = Vec::new();
+        let listed = |a: &crate::model::Annotation| {
+            a.article == article && !a.orphaned && a.stance.as_str() != "security"
+        };
+        let mut revision = ws.revision();
+        let mut ids = Vec::new();
+        for (i, (start, end)) in [(10, 20), (0, 30), (10, 20), (5, 6), (40, 50)]
+            .iter()
+            .enumerate()
+        {
+            let stance = ["regulation", "security", "pro-open-source"][i % 3];
+            let range = TextRange {
+                start: *start,
+                end: *end,
+            };
+            ids.push(
+                ws.add_annotation(article, range, &StanceId::new(stance), "")
+                    .unwrap(),
+            );
+            update_rows(
+                &mut rows,
+                &ws.annotation_changes_since(revision).unwrap(),
+                listed,
+            );
+            revision = ws.revision();
+            let orders: Vec<_> = rows.iter().map(|r| r.order).collect();
+            assert_eq!(orders, rebuilt(&ws, article));
+        }
+        ws.set_annotation_stance(ids[0], &StanceId::new("security"))
+            .unwrap();
+        ws.delete_annotation(ids[2]).unwrap();
+        ws.undo();
+        update_rows(
+            &mut rows,
+            &ws.annotation_changes_since(revision).unwrap(),
+            listed,
+        );
+        let orders: Vec<_> = rows.iter().map(|r| r.order).collect();
+        assert_eq!(orders, rebuilt(&ws, article));
     }
 }
