@@ -118,6 +118,15 @@ pub struct Workspace {
     pub annotator: String,
 }
 
+/// The project at one point of its history (see [`Workspace::snapshot`]).
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    /// The project's content.
+    pub project: Project,
+    /// Its position in the undo history.
+    seq: u64,
+}
+
 /// How many revision steps [`Workspace::annotation_changes_since`] can look back.
 const JOURNAL_STEPS: usize = 64;
 
@@ -161,12 +170,21 @@ impl Workspace {
     /// A file in an older format is converted: the project will be saved in the current format
     /// at [`store::save_path_for`] (the old file stays as it is) and counts as unsaved until then.
     pub fn open(path: &Path, clock: Box<dyn Clock>) -> Result<Self, StoreError> {
-        let loaded = store::load_project_detailed(path)?;
+        Ok(Self::opened(
+            path,
+            store::load_project_detailed(path)?,
+            clock,
+        ))
+    }
+
+    /// The workspace of a project loaded from `path` (see [`Self::open`]), for a project loaded
+    /// on another thread.
+    pub fn opened(path: &Path, loaded: store::LoadedProject, clock: Box<dyn Clock>) -> Self {
         let save_path = store::save_path_for(path, loaded.format_version);
         let converted = save_path != path;
         let mut ws = Self::new(loaded.project, Some(save_path), clock);
         ws.restored = converted;
-        Ok(ws)
+        ws
     }
 
     /// The project, read-only: every change goes through an action method.
@@ -227,11 +245,27 @@ impl Workspace {
 
     /// Saves to `path` (atomically) and makes it the current path.
     pub fn save_as(&mut self, path: &Path) -> Result<(), StoreError> {
-        store::save_project(&self.project, path)?;
-        self.path = Some(path.to_owned());
-        self.saved_seq = self.undo.last().map_or(0, |e| e.seq);
-        self.restored = false;
+        let snapshot = self.snapshot();
+        store::save_project(&snapshot.project, path)?;
+        self.mark_saved(path, snapshot);
         Ok(())
+    }
+
+    /// The project as it is now, for saving on another thread: cheap, since articles and
+    /// annotations are shared, not copied. Pass it back to [`Self::mark_saved`] once written.
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            project: self.project.clone(),
+            seq: self.undo.last().map_or(0, |e| e.seq),
+        }
+    }
+
+    /// Records that `snapshot` was saved to `path`, which becomes the current path. Changes
+    /// made since the snapshot still count as unsaved.
+    pub fn mark_saved(&mut self, path: &Path, snapshot: Snapshot) {
+        self.path = Some(path.to_owned());
+        self.saved_seq = snapshot.seq;
+        self.restored = false;
     }
 
     /// Wraps a project restored from a recovery file: it belongs at `path` but differs from

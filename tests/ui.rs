@@ -446,3 +446,93 @@ fn ctrl_f_finds_and_steps_through_matches_as_you_type() {
     harness.run_steps(2);
     assert!(harness.state().article_view().find_matches().is_none());
 }
+
+/// Frames until the app has no open or save running on a worker thread.
+fn run_until_idle(harness: &mut Harness<'static, StancemarkApp>) {
+    for _ in 0..500 {
+        if !harness.state().is_busy() {
+            return;
+        }
+        harness.step();
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    panic!("the worker thread did not finish");
+}
+
+#[test]
+fn large_projects_open_and_save_on_a_worker_thread_while_the_window_stays_live() {
+    let (_dir, path) = sample_copy();
+    // Treat every file as large, so the sample goes through the worker threads.
+    let options = AppOptions {
+        background_io_bytes: 0,
+        ..AppOptions::headless()
+    };
+    let app = StancemarkApp::new(Some(path.clone()), options);
+    assert!(app.is_busy(), "the project is read on a worker thread");
+    let mut harness = Harness::builder()
+        .with_size(WINDOW)
+        .with_max_steps(20)
+        .with_step_dt(1.0 / 30.0)
+        .build_ui_state(|ui, app: &mut StancemarkApp| app.show(ui), app);
+    run_until_idle(&mut harness);
+    harness.run();
+    assert_eq!(harness.state().workspace().project().annotations.len(), 12);
+    assert!(!harness.state().workspace().is_dirty());
+
+    harness
+        .get_by_label_contains("Annotation: Washington's appetite")
+        .click();
+    harness.run_steps(2);
+    harness.key_press(Key::Delete);
+    harness.step();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    harness.step();
+    // A change made while the save runs stays unsaved: the save wrote the snapshot.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.step();
+    run_until_idle(&mut harness);
+    harness.step();
+    assert_eq!(store::load_project(&path).unwrap().annotations.len(), 11);
+    assert_eq!(harness.state().workspace().project().annotations.len(), 12);
+    assert!(harness.state().workspace().is_dirty());
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    harness.step();
+    run_until_idle(&mut harness);
+    assert!(!harness.state().workspace().is_dirty());
+    assert_eq!(store::load_project(&path).unwrap().annotations.len(), 12);
+}
+
+#[test]
+fn cancelling_a_slow_open_keeps_the_current_project() {
+    // A named pipe stands in for a slow disk: reading it waits until something is written.
+    let dir = tempfile::tempdir().unwrap();
+    let pipe = dir.path().join("slow.stance.json");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&pipe)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let options = AppOptions {
+        background_io_bytes: 0,
+        ..AppOptions::headless()
+    };
+    let app = StancemarkApp::new(Some(pipe.clone()), options);
+    let mut harness = Harness::builder()
+        .with_size(WINDOW)
+        .with_max_steps(20)
+        .with_step_dt(1.0 / 30.0)
+        .build_ui_state(|ui, app: &mut StancemarkApp| app.show(ui), app);
+    harness.run_steps(3);
+    assert!(harness.state().is_busy());
+    harness.get_by_label("Opening project");
+    // The window stays live while reading: the modal answers clicks.
+    harness.get_by_label("Cancel").click();
+    harness.run_steps(2);
+    assert!(!harness.state().is_busy());
+    assert!(harness.query_by_label("Opening project").is_none());
+    assert!(harness.state().workspace().project().articles.is_empty());
+    // Let the reading thread finish; its result goes nowhere.
+    std::fs::write(&pipe, b"not a project").unwrap();
+    harness.run_steps(2);
+    assert!(harness.state().error_message().is_none());
+}

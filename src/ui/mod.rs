@@ -34,6 +34,9 @@ pub struct AppOptions {
     pub unsaved_recovery_dir: Option<PathBuf>,
     /// Seconds between the first unsaved change and its autosave (infinite: never).
     pub autosave_delay: f64,
+    /// Project files at least this large are opened and saved on a worker thread, with a
+    /// progress indicator, so the window never freezes (smaller ones take less than a frame).
+    pub background_io_bytes: u64,
 }
 
 impl AppOptions {
@@ -46,6 +49,7 @@ impl AppOptions {
             fixed_clock: false,
             unsaved_recovery_dir: recovery::default_unsaved_dir(),
             autosave_delay: 2.0,
+            background_io_bytes: 2 << 20,
         }
     }
 
@@ -57,6 +61,7 @@ impl AppOptions {
             fixed_clock: true,
             unsaved_recovery_dir: None,
             autosave_delay: 2.0,
+            background_io_bytes: u64::MAX,
         }
     }
 
@@ -190,6 +195,39 @@ enum Modal {
     },
 }
 
+/// An open or save running on a worker thread.
+struct IoJob {
+    kind: IoKind,
+    started: std::time::Instant,
+    rx: std::sync::mpsc::Receiver<IoOutcome>,
+}
+
+enum IoKind {
+    Open {
+        path: PathBuf,
+        bytes: u64,
+    },
+    Save {
+        path: PathBuf,
+        snapshot: Box<crate::workspace::Snapshot>,
+        /// The autosave to remove once saved.
+        recovery_before: Option<PathBuf>,
+        /// What to do once saved (quit, open another project…).
+        then: Option<Pending>,
+    },
+}
+
+enum IoOutcome {
+    Opened(Result<store::LoadedProject, store::StoreError>),
+    Saved(Result<(), store::StoreError>),
+}
+
+/// Rough size of a project file, to decide whether saving it takes longer than a frame.
+fn project_bytes(project: &Project) -> u64 {
+    let text: usize = project.articles.iter().map(|a| a.text.len()).sum();
+    (text + 200 * project.annotations.len()) as u64
+}
+
 /// Autosave bookkeeping: the revision last written and when the first unwritten change was seen.
 #[derive(Default)]
 struct Autosave {
@@ -221,6 +259,8 @@ pub struct StancemarkApp {
     autosave: Autosave,
     /// Text of the "Edit article text" window while it is open.
     text_draft: Option<(ArticleId, String)>,
+    /// An open or save running on a worker thread.
+    io: Option<IoJob>,
 }
 
 impl StancemarkApp {
@@ -253,6 +293,7 @@ impl StancemarkApp {
             window_title: String::new(),
             autosave: Autosave::default(),
             text_draft: None,
+            io: None,
         };
         app.ws.annotator = app.prefs.annotator.clone();
         let start = project.or_else(|| app.prefs.last_project.clone().filter(|p| p.exists()));
@@ -444,9 +485,40 @@ impl StancemarkApp {
     // ----- project files -------------------------------------------------------------------
 
     /// Opens a project file, replacing the current project (callers check unsaved changes).
+    /// Opens a project file; a large one is read on a worker thread while a progress window
+    /// shows (see [`AppOptions::background_io_bytes`]).
     pub fn open_project(&mut self, path: &Path) {
-        match Workspace::open(path, self.options.clock()) {
-            Ok(mut ws) => {
+        self.wait_for_io();
+        let size = std::fs::metadata(path).map_or(0, |m| m.len());
+        if size < self.options.background_io_bytes {
+            let loaded = store::load_project_detailed(path);
+            self.finish_open(path, loaded);
+            return;
+        }
+        let (tx, rx) = std::sync::mpsc::channel();
+        let file = path.to_owned();
+        std::thread::spawn(move || {
+            let _ = tx.send(IoOutcome::Opened(store::load_project_detailed(&file)));
+        });
+        self.io = Some(IoJob {
+            kind: IoKind::Open {
+                path: path.to_owned(),
+                bytes: size,
+            },
+            started: std::time::Instant::now(),
+            rx,
+        });
+    }
+
+    /// Shows a project loaded from `path`, or why it could not be.
+    fn finish_open(
+        &mut self,
+        path: &Path,
+        loaded: Result<store::LoadedProject, store::StoreError>,
+    ) {
+        match loaded {
+            Ok(loaded) => {
+                let mut ws = Workspace::opened(path, loaded, self.options.clock());
                 ws.annotator = self.prefs.annotator.clone();
                 let save_path = ws.path().unwrap_or(path).to_owned();
                 self.ws = ws;
@@ -478,6 +550,65 @@ impl StancemarkApp {
         }
     }
 
+    /// True while a project is being opened or saved on a worker thread.
+    pub fn is_busy(&self) -> bool {
+        self.io.is_some()
+    }
+
+    /// Finishes an open or save whose worker thread is done (called every frame).
+    fn poll_io(&mut self, ctx: &egui::Context) {
+        let Some(job) = &self.io else {
+            return;
+        };
+        let outcome = match job.rx.try_recv() {
+            Ok(outcome) => Some(outcome),
+            Err(std::sync::mpsc::TryRecvError::Empty) => {
+                ctx.request_repaint_after(std::time::Duration::from_millis(100));
+                return;
+            }
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => None,
+        };
+        if let Some(job) = self.io.take() {
+            self.finish_io(job, outcome);
+        }
+    }
+
+    /// Waits for an open or save in progress and finishes it.
+    pub fn wait_for_io(&mut self) {
+        if let Some(job) = self.io.take() {
+            let outcome = job.rx.recv().ok();
+            self.finish_io(job, outcome);
+        }
+    }
+
+    fn finish_io(&mut self, job: IoJob, outcome: Option<IoOutcome>) {
+        match (job.kind, outcome) {
+            (IoKind::Open { path, .. }, Some(IoOutcome::Opened(loaded))) => {
+                self.finish_open(&path, loaded)
+            }
+            (
+                IoKind::Save {
+                    path,
+                    snapshot,
+                    recovery_before,
+                    then,
+                },
+                Some(IoOutcome::Saved(result)),
+            ) => self.finish_save(&path, *snapshot, result, recovery_before, then),
+            (IoKind::Open { path, .. }, _) => self.error(
+                "Could not open project",
+                format!("{}: reading stopped unexpectedly", path.display()),
+            ),
+            (IoKind::Save { path, .. }, _) => self.error(
+                "Could not save",
+                format!(
+                    "{}: saving stopped unexpectedly; the file on disk is unchanged",
+                    path.display()
+                ),
+            ),
+        }
+    }
+
     fn new_project(&mut self) {
         let mut ws = Workspace::new(Project::new("Untitled project"), None, self.options.clock());
         ws.annotator = self.prefs.annotator.clone();
@@ -494,55 +625,85 @@ impl StancemarkApp {
         self.hidden_stances.clear();
     }
 
-    /// Saves to the current file, or asks for one. Returns true when saved.
-    fn save(&mut self) -> bool {
-        self.commit_note();
-        if self.ws.path().is_none() {
-            self.open_file_dialog(FilePurpose::SaveProjectAs);
-            return false;
-        }
-        let recovery_before = self.recovery_file();
-        match self.ws.save() {
-            Ok(()) => {
-                self.wait_for_autosave();
-                if let Some(r) = recovery_before {
-                    recovery::remove_recovery(&r);
-                }
-                let path = self
-                    .ws
-                    .path()
-                    .map(|p| p.display().to_string())
-                    .unwrap_or_default();
-                self.info(format!("Saved {path}"));
-                true
+    /// Saves to the current file, or asks for one.
+    fn save(&mut self, then: Option<Pending>) {
+        match self.ws.path() {
+            Some(path) => {
+                let path = path.to_owned();
+                self.start_save(&path, then);
             }
-            Err(e) => {
-                self.error("Could not save", e.to_string());
-                false
+            None => {
+                self.after_save_as = then;
+                self.open_file_dialog(FilePurpose::SaveProjectAs);
             }
         }
     }
 
-    /// Saves under `path` (adding the `.stance.json` extension when missing).
-    pub fn save_as(&mut self, path: &Path) -> bool {
+    /// Saves under `path` (adding the `.stance.json` extension when missing), then runs `then`.
+    /// A large project is written on a worker thread from a snapshot, so editing goes on;
+    /// changes made meanwhile stay unsaved.
+    fn start_save(&mut self, path: &Path, then: Option<Pending>) {
         self.commit_note();
+        self.wait_for_io();
         let path = with_project_extension(path);
         let recovery_before = self.recovery_file();
-        match self.ws.save_as(&path) {
+        let snapshot = self.ws.snapshot();
+        if project_bytes(&snapshot.project) < self.options.background_io_bytes {
+            let result = store::save_project(&snapshot.project, &path);
+            self.finish_save(&path, snapshot, result, recovery_before, then);
+            return;
+        }
+        let (tx, rx) = std::sync::mpsc::channel();
+        let project = snapshot.project.clone();
+        let file = path.clone();
+        std::thread::spawn(move || {
+            let _ = tx.send(IoOutcome::Saved(store::save_project(&project, &file)));
+        });
+        self.io = Some(IoJob {
+            kind: IoKind::Save {
+                path,
+                snapshot: Box::new(snapshot),
+                recovery_before,
+                then,
+            },
+            started: std::time::Instant::now(),
+            rx,
+        });
+    }
+
+    /// Saves under `path` now, waiting for the write (tests, and the path-field dialog).
+    pub fn save_as(&mut self, path: &Path) -> bool {
+        let threshold = std::mem::replace(&mut self.options.background_io_bytes, u64::MAX);
+        self.start_save(path, None);
+        self.options.background_io_bytes = threshold;
+        !self.ws.is_dirty()
+    }
+
+    fn finish_save(
+        &mut self,
+        path: &Path,
+        snapshot: crate::workspace::Snapshot,
+        result: Result<(), store::StoreError>,
+        recovery_before: Option<PathBuf>,
+        then: Option<Pending>,
+    ) {
+        match result {
             Ok(()) => {
+                self.ws.mark_saved(path, snapshot);
                 self.wait_for_autosave();
-                if let Some(r) = recovery_before {
+                if !self.ws.is_dirty()
+                    && let Some(r) = recovery_before
+                {
                     recovery::remove_recovery(&r);
                 }
-                self.prefs.note_opened(&path);
+                self.prefs.note_opened(path);
                 self.save_prefs();
                 self.info(format!("Saved {}", path.display()));
-                true
+                if let Some(pending) = then {
+                    self.run_pending(pending);
+                }
             }
-            Err(e) => {
-                self.error("Could not save", e.to_string());
-                false
-            }
+            Err(e) => self.error("Could not save", e.to_string()),
         }
     }
 
@@ -616,11 +777,8 @@ impl StancemarkApp {
         match purpose {
             FilePurpose::OpenProject => self.open_project(&path),
             FilePurpose::SaveProjectAs => {
-                if self.save_as(&path)
-                    && let Some(pending) = self.after_save_as.take()
-                {
-                    self.run_pending(pending);
-                }
+                let then = self.after_save_as.take();
+                self.start_save(&path, then);
             }
             FilePurpose::AddArticle => self.add_article_from(&path),
             FilePurpose::Export(format) => self.export_to(format, &path),
@@ -654,9 +812,7 @@ impl StancemarkApp {
         match command {
             UiCommand::NewProject => self.guard_unsaved(Pending::NewProject),
             UiCommand::OpenProject => self.guard_unsaved(Pending::Open(None)),
-            UiCommand::Save => {
-                self.save();
-            }
+            UiCommand::Save => self.save(None),
             UiCommand::SaveAs => self.open_file_dialog(FilePurpose::SaveProjectAs),
             UiCommand::AddArticle => self.open_file_dialog(FilePurpose::AddArticle),
             UiCommand::ExportJson => self.open_file_dialog(FilePurpose::Export(ExportFormat::Json)),
@@ -784,6 +940,7 @@ impl StancemarkApp {
 
     /// Draws one frame into `ui` (the whole window). Used by eframe and by the UI tests.
     pub fn show(&mut self, ui: &mut egui::Ui) {
+        self.poll_io(ui.ctx());
         self.handle_keys(ui.ctx());
         self.menu_bar(ui);
         self.status_bar(ui);
@@ -792,11 +949,51 @@ impl StancemarkApp {
         self.central_panel(ui);
         self.windows(ui.ctx());
         self.modal_ui(ui.ctx());
+        self.opening_ui(ui.ctx());
         self.autosave_tick(ui.ctx());
     }
 
+    /// The progress window while a large project is read on a worker thread; Cancel keeps the
+    /// current project (the reading finishes in the background and is dropped).
+    fn opening_ui(&mut self, ctx: &egui::Context) {
+        let Some(IoJob {
+            kind: IoKind::Open { path, bytes },
+            started,
+            ..
+        }) = &self.io
+        else {
+            return;
+        };
+        let mut cancel = false;
+        egui::Modal::new(egui::Id::unique("opening_project")).show(ctx, |ui| {
+            ui.set_min_width(360.0);
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.heading("Opening project");
+            });
+            ui.label(path.display().to_string());
+            ui.weak(format!(
+                "{:.1} MB · {:.1} s",
+                *bytes as f64 / 1e6,
+                started.elapsed().as_secs_f32()
+            ));
+            cancel = ui.button("Cancel").clicked();
+        });
+        if cancel {
+            self.io = None;
+            self.info("Opening cancelled");
+        }
+    }
+
     fn handle_keys(&mut self, ctx: &egui::Context) {
-        if self.modal.is_some() {
+        let opening = matches!(
+            self.io,
+            Some(IoJob {
+                kind: IoKind::Open { .. },
+                ..
+            })
+        );
+        if self.modal.is_some() || opening {
             return;
         }
         let mut commands = Vec::new();
@@ -971,6 +1168,20 @@ impl StancemarkApp {
                 }
                 ui.separator();
                 ui.weak(path);
+                if let Some(IoJob {
+                    kind: IoKind::Save { path, .. },
+                    started,
+                    ..
+                }) = &self.io
+                {
+                    ui.separator();
+                    ui.spinner();
+                    ui.label(format!(
+                        "Saving {} ({:.1} s)",
+                        path.file_name().unwrap_or_default().to_string_lossy(),
+                        started.elapsed().as_secs_f32()
+                    ));
+                }
                 if let Some((message, is_error)) = &self.status {
                     ui.separator();
                     if *is_error {
@@ -1061,14 +1272,7 @@ impl StancemarkApp {
                     });
                 });
                 match choice {
-                    Some(0) => {
-                        if self.ws.path().is_none() {
-                            self.after_save_as = Some(pending);
-                            self.open_file_dialog(FilePurpose::SaveProjectAs);
-                        } else if self.save() {
-                            self.run_pending(pending);
-                        }
-                    }
+                    Some(0) => self.save(Some(pending)),
                     Some(1) => {
                         self.wait_for_autosave();
                         if let Some(r) = self.recovery_file() {
@@ -1263,6 +1467,7 @@ impl eframe::App for StancemarkApp {
         let ctx = ui.ctx().clone();
         if ctx.input(|i| i.viewport().close_requested()) && !self.allow_close {
             self.commit_note();
+            self.wait_for_io();
             if self.ws.is_dirty() {
                 ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
                 if self.modal.is_none() {
