@@ -191,7 +191,8 @@ enum Modal {
     },
     Recovery {
         file: PathBuf,
-        show_both: bool,
+        /// The differences, once "Show both" was clicked (read once, not every frame).
+        both: Option<std::sync::Arc<Result<recovery::RecoveryDiff, String>>>,
     },
 }
 
@@ -314,10 +315,7 @@ impl StancemarkApp {
         if let Some(file) =
             recovery::pending_recovery(project, self.options.unsaved_recovery_dir.as_deref())
         {
-            self.modal = Some(Modal::Recovery {
-                file,
-                show_both: false,
-            });
+            self.modal = Some(Modal::Recovery { file, both: None });
         }
     }
 
@@ -1349,13 +1347,10 @@ impl StancemarkApp {
                     None => self.modal = Some(Modal::RemoveStance(stance, count)),
                 }
             }
-            Modal::Recovery { file, show_both } => {
+            Modal::Recovery { file, both } => {
                 let mut choice = None;
-                let mut show = show_both;
-                let diff = show_both.then(|| {
-                    store::load_project(&file)
-                        .map(|r| recovery::RecoveryDiff::between(self.ws.project(), &r))
-                });
+                let mut show = false;
+                let diff = both.clone();
                 egui::Modal::new(id).show(ctx, |ui| {
                     ui.set_max_width(560.0);
                     ui.heading("Unsaved work found");
@@ -1366,7 +1361,7 @@ impl StancemarkApp {
                     ));
                     if let Some(diff) = &diff {
                         ui.separator();
-                        match diff {
+                        match diff.as_ref() {
                             Ok(d) => recovery_diff_ui(ui, d),
                             Err(e) => {
                                 ui.colored_label(ui.visuals().error_fg_color, e.to_string());
@@ -1381,7 +1376,7 @@ impl StancemarkApp {
                         if ui.button("Open the saved version").clicked() {
                             choice = Some(false);
                         }
-                        if !show && ui.button("Show both").clicked() {
+                        if diff.is_none() && ui.button("Show both").clicked() {
                             show = true;
                         }
                     });
@@ -1395,10 +1390,16 @@ impl StancemarkApp {
                         );
                     }
                     None => {
-                        self.modal = Some(Modal::Recovery {
-                            file,
-                            show_both: show,
-                        })
+                        let both = if show {
+                            Some(std::sync::Arc::new(
+                                store::load_project(&file)
+                                    .map(|r| recovery::RecoveryDiff::between(self.ws.project(), &r))
+                                    .map_err(|e| e.to_string()),
+                            ))
+                        } else {
+                            both
+                        };
+                        self.modal = Some(Modal::Recovery { file, both })
                     }
                 }
             }
