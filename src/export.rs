@@ -199,8 +199,7 @@ impl Export {
 }
 
 /// Rebuilds a project from a JSON export (e.g. one edited in another tool): ids, texts,
-/// stances and annotations are taken as they are and validated like a project file. The
-/// quote context used for re-anchoring is recomputed from the texts.
+/// stances and annotations are taken as they are and validated like a project file.
 pub fn project_from_json_export(path: &std::path::Path, json: &str) -> Result<Project, StoreError> {
     use crate::model::{
         Annotation, Article, ArticleMeta, Rgb, Stance, StanceId, StanceScheme, TextRange,
@@ -266,18 +265,14 @@ pub fn project_from_json_export(path: &std::path::Path, json: &str) -> Result<Pr
             end: r.end,
         };
         let article_id = uuid(&r.article_id)?;
-        let (prefix, suffix) = articles
-            .iter()
-            .find(|a| a.id == article_id)
-            .map(|a| crate::text::context_around(&a.text, range, crate::anchor::CONTEXT_CHARS))
-            .unwrap_or_default();
         annotations.push(Annotation {
             id: uuid(&r.id)?,
             article: article_id,
             range,
             quote: r.quote.clone(),
-            prefix,
-            suffix,
+            // Anchored: the context is the article text around the range.
+            prefix: String::new(),
+            suffix: String::new(),
             orphaned: false,
             stance: StanceId::new(&r.stance_id),
             note: r.note.clone(),

@@ -273,11 +273,12 @@ pub struct Annotation {
     pub range: TextRange,
     /// The exact passage, `text[start..end]` in code points.
     pub quote: String,
-    /// Up to [`crate::anchor::CONTEXT_CHARS`] code points before the passage, to find it again
-    /// when the text changes (W3C `TextQuoteSelector.prefix`).
+    /// For an orphan: up to [`crate::anchor::CONTEXT_CHARS`] code points that came before its
+    /// passage, to find it again (W3C `TextQuoteSelector.prefix`). Empty while the annotation
+    /// is anchored: its context is then the article text around `range`, read when needed.
     #[serde(default)]
     pub prefix: String,
-    /// Up to [`crate::anchor::CONTEXT_CHARS`] code points after the passage (`suffix`).
+    /// For an orphan: the code points that came after its passage (`suffix`); empty otherwise.
     #[serde(default)]
     pub suffix: String,
     /// Set when the article text changed and the passage could not be found with confidence.
@@ -397,10 +398,13 @@ impl Project {
             })
         };
 
-        let mut stance_ids = HashSet::new();
+        // A scheme has a handful of stances: a list is faster to search than a hash set.
+        let mut stance_ids: Vec<&StanceId> = Vec::with_capacity(self.stances.0.len());
         for s in &self.stances.0 {
-            if !stance_ids.insert(&s.id) {
+            if stance_ids.contains(&&s.id) {
                 report(None, format!("duplicate stance id `{}`", s.id));
+            } else {
+                stance_ids.push(&s.id);
             }
         }
         // Per article: its length and a paragraph index, so checking a quote costs one paragraph,
@@ -408,8 +412,13 @@ impl Project {
         let mut articles: HashMap<ArticleId, (&Article, usize, text::ParagraphIndex)> =
             HashMap::new();
         for a in &self.articles {
-            let index = text::ParagraphIndex::new(&a.text);
-            let len = index.paragraphs.last().map_or(0, |p| p.char_end());
+            let (index, len) = if check_quotes {
+                let index = text::ParagraphIndex::new(&a.text);
+                let len = index.char_len();
+                (index, len)
+            } else {
+                (text::ParagraphIndex::default(), a.text.chars().count())
+            };
             if articles.insert(a.id, (a, len, index)).is_some() {
                 report(
                     None,
@@ -426,12 +435,20 @@ impl Project {
                 );
             }
         }
-        let mut annotation_ids = HashSet::new();
+        // Duplicate ids by sorting (faster than hashing 100,000 ids).
+        let mut ids: Vec<AnnotationId> = self.annotations.iter().map(|a| a.id).collect();
+        ids.sort_unstable();
+        let duplicated: HashSet<AnnotationId> = ids
+            .windows(2)
+            .filter(|w| w[0] == w[1])
+            .map(|w| w[0])
+            .collect();
+        let mut seen = HashSet::new();
         for ann in &self.annotations {
-            if !annotation_ids.insert(ann.id) {
+            if duplicated.contains(&ann.id) && !seen.insert(ann.id) {
                 report(Some(ann.id), format!("duplicate annotation id {}", ann.id));
             }
-            if !stance_ids.contains(&ann.stance) {
+            if !stance_ids.contains(&&ann.stance) {
                 report(
                     Some(ann.id),
                     format!("annotation {} uses unknown stance `{}`", ann.id, ann.stance),

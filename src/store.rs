@@ -227,15 +227,18 @@ impl JsonProjectIn {
             .into_iter()
             .map(|r| {
                 let mut quote = r.quote;
-                let mut prefix = r.prefix;
-                let mut suffix = r.suffix;
+                let (mut prefix, mut suffix) = (r.prefix, r.suffix);
+                if !r.orphaned {
+                    // An anchored annotation's context is the text around it (not kept).
+                    prefix = None;
+                    suffix = None;
+                }
                 if !r.orphaned
                     && let Some((text, index)) = indexes.get(&r.article)
                     && !r.range.is_empty()
                     && r.range.end <= index.char_len()
                 {
-                    let (p, q, s) =
-                        index.quote_and_context(text, r.range, crate::anchor::CONTEXT_CHARS);
+                    let q = index.slice(text, r.range);
                     match &quote {
                         Some(stored) if stored != q => problems.push(Problem {
                             message: format!(
@@ -251,8 +254,6 @@ impl JsonProjectIn {
                         _ => {}
                     }
                     quote.get_or_insert_with(|| q.to_owned());
-                    prefix.get_or_insert_with(|| p.to_owned());
-                    suffix.get_or_insert_with(|| s.to_owned());
                 }
                 Annotation {
                     id: r.id,
@@ -313,25 +314,14 @@ struct RonFileIn {
 }
 
 /// Brings a project read from an older file format up to [`FORMAT_VERSION`].
-fn migrate(mut project: Project, from: u32) -> Project {
-    if from < 2 {
-        // Version 2 added the text-quote context used to re-anchor annotations.
-        let texts: std::collections::HashMap<_, _> = project
-            .articles
-            .iter()
-            .map(|a| (a.id, a.text.clone()))
-            .collect();
-        for ann in &mut project.annotations {
-            let ann = std::sync::Arc::make_mut(ann);
-            if let Some(text) = texts.get(&ann.article)
-                && ann.prefix.is_empty()
-                && ann.suffix.is_empty()
-            {
-                let (prefix, suffix) =
-                    text::context_around(text, ann.range, crate::anchor::CONTEXT_CHARS);
-                ann.prefix = prefix;
-                ann.suffix = suffix;
-            }
+fn migrate(mut project: Project, _from: u32) -> Project {
+    // Formats 1 and 2 stored the context of every annotation (format 1 none at all); now only
+    // orphans keep one, the others' context being the text around them.
+    for ann in &mut project.annotations {
+        if !ann.orphaned && (!ann.prefix.is_empty() || !ann.suffix.is_empty()) {
+            let ann = Arc::make_mut(ann);
+            ann.prefix.clear();
+            ann.suffix.clear();
         }
     }
     project

@@ -374,15 +374,14 @@ impl Workspace {
         if quote.trim().is_empty() {
             return Err(ActionError::EmptySelection);
         }
-        let (prefix, suffix) = text::context_around(&art.text, range, anchor::CONTEXT_CHARS);
         let now = self.clock.now();
         let ann = Annotation {
             id: Uuid::new_v4(),
             article,
             range,
             quote,
-            prefix,
-            suffix,
+            prefix: String::new(),
+            suffix: String::new(),
             orphaned: false,
             stance: stance.clone(),
             note: note.to_owned(),
@@ -501,17 +500,26 @@ impl Workspace {
         }
         let anchorer = Anchorer::new(&new_text);
         let old_anchorer = Anchorer::new(&article.text);
+        let old_index = text::ParagraphIndex::new(&article.text);
         let now = self.clock.now();
         let mut edits = Vec::new();
         let mut orphaned = 0;
         for ann in self.project.annotations.iter().filter(|a| a.article == id) {
+            // An anchored annotation's context is the text around it; an orphan keeps its own.
+            let (prefix, suffix) = if ann.orphaned {
+                (ann.prefix.as_str(), ann.suffix.as_str())
+            } else {
+                let (prefix, _, suffix) =
+                    old_index.quote_and_context(&article.text, ann.range, anchor::CONTEXT_CHARS);
+                (prefix, suffix)
+            };
             let placement = anchorer.place_from(
                 &old_anchorer,
                 QuoteSelector {
                     range: ann.range,
                     exact: &ann.quote,
-                    prefix: &ann.prefix,
-                    suffix: &ann.suffix,
+                    prefix,
+                    suffix,
                 },
             );
             let mut moved = Annotation::clone(ann);
@@ -519,13 +527,13 @@ impl Workspace {
                 Some(range) => {
                     moved.range = range;
                     moved.quote = text::slice_chars(&new_text, range).to_owned();
-                    let (prefix, suffix) =
-                        text::context_around(&new_text, range, anchor::CONTEXT_CHARS);
-                    moved.prefix = prefix;
-                    moved.suffix = suffix;
+                    moved.prefix = String::new();
+                    moved.suffix = String::new();
                     moved.orphaned = false;
                 }
                 None => {
+                    moved.prefix = prefix.to_owned();
+                    moved.suffix = suffix.to_owned();
                     moved.orphaned = true;
                     orphaned += 1;
                 }
@@ -567,13 +575,12 @@ impl Workspace {
             return Err(ActionError::EmptySelection);
         }
         let quote = text::slice_chars(&art.text, range).to_owned();
-        let (prefix, suffix) = text::context_around(&art.text, range, anchor::CONTEXT_CHARS);
         let now = self.clock.now();
         let moved = Annotation {
             range,
             quote,
-            prefix,
-            suffix,
+            prefix: String::new(),
+            suffix: String::new(),
             orphaned: false,
             modified: now,
             ..ann

@@ -39,19 +39,16 @@ fn every_fixture_loads_and_migrates_to_the_current_model() {
         let project = store::load_project(&path).unwrap_or_else(|e| panic!("{e}"));
         assert!(!project.annotations.is_empty(), "{}", path.display());
         for ann in &project.annotations {
-            assert!(
-                !ann.prefix.is_empty() || !ann.suffix.is_empty(),
-                "{}: annotation {} has no context after migration",
-                path.display(),
-                ann.id
-            );
+            // Anchored: the quote is the text at the range, whose surroundings are the context.
             let text = &project.article(ann.article).unwrap().text;
-            let (prefix, suffix) = stancemark::text::context_around(
-                text,
-                ann.range,
-                stancemark::anchor::CONTEXT_CHARS,
+            assert!(!ann.orphaned);
+            assert_eq!(
+                ann.quote,
+                stancemark::text::slice_chars(text, ann.range),
+                "{}",
+                path.display()
             );
-            assert_eq!((&ann.prefix, &ann.suffix), (&prefix, &suffix));
+            assert!(ann.prefix.is_empty() && ann.suffix.is_empty());
         }
     }
 }
@@ -110,6 +107,11 @@ fn orphans_keep_their_quote_and_context_in_the_file() {
     ws.set_article_text(article.id, &new_text).unwrap();
     let orphan = ws.project().annotation(victim.id).unwrap().clone();
     assert!(orphan.orphaned);
+    assert_eq!(orphan.quote, victim.quote);
+    assert!(
+        !orphan.prefix.is_empty() && !orphan.suffix.is_empty(),
+        "an orphan keeps the context it had"
+    );
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("o.stance.json");
     ws.save_as(&out).unwrap();

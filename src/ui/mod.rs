@@ -482,9 +482,9 @@ impl StancemarkApp {
 
     // ----- project files -------------------------------------------------------------------
 
-    /// Opens a project file, replacing the current project (callers check unsaved changes).
-    /// Opens a project file; a large one is read on a worker thread while a progress window
-    /// shows (see [`AppOptions::background_io_bytes`]).
+    /// Opens a project file, replacing the current project (callers check unsaved changes); a
+    /// large one is read on a worker thread while a progress window shows (see
+    /// [`AppOptions::background_io_bytes`]).
     pub fn open_project(&mut self, path: &Path) {
         self.wait_for_io();
         let size = std::fs::metadata(path).map_or(0, |m| m.len());

@@ -71,6 +71,7 @@ fn main() {
         }
         Some("perf") => perf::run_all(),
         Some("perf-one") => perf::run_one(args.get(1).map_or("sample", String::as_str)),
+        Some("perf-memory") => perf::run_app_memory(args.get(1).map_or("sample", String::as_str)),
         Some("gen") => {
             for p in perf::generate() {
                 println!("{}", p.display());
