@@ -500,6 +500,16 @@ fn large_projects_open_and_save_on_a_worker_thread_while_the_window_stays_live()
     run_until_idle(&mut harness);
     assert!(!harness.state().workspace().is_dirty());
     assert_eq!(store::load_project(&path).unwrap().annotations.len(), 12);
+
+    // Exports run on the worker thread too.
+    let out = path.with_file_name("export.json");
+    harness
+        .state_mut()
+        .export_to(stancemark::export::ExportFormat::Json, &out);
+    run_until_idle(&mut harness);
+    let export: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(export["annotations"].as_array().unwrap().len(), 12);
 }
 
 #[test]

@@ -216,11 +216,16 @@ enum IoKind {
         /// What to do once saved (quit, open another project…).
         then: Option<Pending>,
     },
+    Export {
+        path: PathBuf,
+    },
 }
 
 enum IoOutcome {
     Opened(Result<store::LoadedProject, store::StoreError>),
     Saved(Result<(), store::StoreError>),
+    /// How many annotations were exported.
+    Exported(Result<usize, store::StoreError>),
 }
 
 /// Rough size of a project file, to decide whether saving it takes longer than a frame.
@@ -597,6 +602,13 @@ impl StancemarkApp {
                 "Could not open project",
                 format!("{}: reading stopped unexpectedly", path.display()),
             ),
+            (IoKind::Export { path }, Some(IoOutcome::Exported(result))) => {
+                self.finish_export(&path, result)
+            }
+            (IoKind::Export { path }, _) => self.error(
+                "Could not export",
+                format!("{}: exporting stopped unexpectedly", path.display()),
+            ),
             (IoKind::Save { path, .. }, _) => self.error(
                 "Could not save",
                 format!(
@@ -720,14 +732,39 @@ impl StancemarkApp {
     }
 
     /// Exports the project's annotations to `path`.
+    /// A large project is exported on a worker thread from a snapshot, like a save.
     pub fn export_to(&mut self, format: ExportFormat, path: &Path) {
-        let result = Export::from_project(self.ws.project())
-            .to_string(format)
-            .and_then(|text| store::write_atomically(path, text.as_bytes()));
+        self.wait_for_io();
+        let project = self.ws.snapshot().project;
+        let export = move |project: &Project, path: &Path| {
+            Export::from_project(project)
+                .to_string(format)
+                .and_then(|text| store::write_atomically(path, text.as_bytes()))
+                .map(|()| project.annotations.len())
+        };
+        if project_bytes(&project) < self.options.background_io_bytes {
+            let result = export(&project, path);
+            self.finish_export(path, result);
+            return;
+        }
+        let (tx, rx) = std::sync::mpsc::channel();
+        let file = path.to_owned();
+        std::thread::spawn(move || {
+            let _ = tx.send(IoOutcome::Exported(export(&project, &file)));
+        });
+        self.io = Some(IoJob {
+            kind: IoKind::Export {
+                path: path.to_owned(),
+            },
+            started: std::time::Instant::now(),
+            rx,
+        });
+    }
+
+    fn finish_export(&mut self, path: &Path, result: Result<usize, store::StoreError>) {
         match result {
-            Ok(()) => self.info(format!(
-                "Exported {} annotations to {}",
-                self.ws.project().annotations.len(),
+            Ok(count) => self.info(format!(
+                "Exported {count} annotations to {}",
                 path.display()
             )),
             Err(e) => self.error("Could not export", e.to_string()),
@@ -1166,16 +1203,24 @@ impl StancemarkApp {
                 }
                 ui.separator();
                 ui.weak(path);
-                if let Some(IoJob {
-                    kind: IoKind::Save { path, .. },
-                    started,
-                    ..
-                }) = &self.io
-                {
+                let writing = match &self.io {
+                    Some(IoJob {
+                        kind: IoKind::Save { path, .. },
+                        started,
+                        ..
+                    }) => Some(("Saving", path, started)),
+                    Some(IoJob {
+                        kind: IoKind::Export { path },
+                        started,
+                        ..
+                    }) => Some(("Exporting to", path, started)),
+                    _ => None,
+                };
+                if let Some((what, path, started)) = writing {
                     ui.separator();
                     ui.spinner();
                     ui.label(format!(
-                        "Saving {} ({:.1} s)",
+                        "{what} {} ({:.1} s)",
                         path.file_name().unwrap_or_default().to_string_lossy(),
                         started.elapsed().as_secs_f32()
                     ));
