@@ -626,6 +626,25 @@ pub fn save_path_for(path: &Path, format_version: u32) -> PathBuf {
     path.with_file_name(format!("{stem}.{PROJECT_EXTENSION}"))
 }
 
+/// [`save_path_for`], but for a converted project never a file that exists already (say, from
+/// an earlier conversion): then `NAME-2.stance.json`, `NAME-3.stance.json`, … so converting an
+/// old file never replaces another project.
+pub fn unused_save_path_for(path: &Path, format_version: u32) -> PathBuf {
+    let first = save_path_for(path, format_version);
+    if first == path || !first.exists() {
+        return first;
+    }
+    let name = first.file_name().unwrap_or_default().to_string_lossy();
+    let stem = name
+        .strip_suffix(&format!(".{PROJECT_EXTENSION}"))
+        .unwrap_or(&name)
+        .to_owned();
+    (2..)
+        .map(|n| first.with_file_name(format!("{stem}-{n}.{PROJECT_EXTENSION}")))
+        .find(|p| !p.exists())
+        .unwrap_or(first)
+}
+
 /// The project as project-file text (what [`save_project`] writes).
 pub fn project_to_string(project: &Project) -> Result<String, StoreError> {
     let mut out = Vec::new();

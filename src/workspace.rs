@@ -180,7 +180,7 @@ impl Workspace {
     /// The workspace of a project loaded from `path` (see [`Self::open`]), for a project loaded
     /// on another thread.
     pub fn opened(path: &Path, loaded: store::LoadedProject, clock: Box<dyn Clock>) -> Self {
-        let save_path = store::save_path_for(path, loaded.format_version);
+        let save_path = store::unused_save_path_for(path, loaded.format_version);
         let converted = save_path != path;
         let mut ws = Self::new(loaded.project, Some(save_path), clock);
         ws.restored = converted;

@@ -94,6 +94,12 @@ fn an_older_file_opens_unsaved_and_saves_beside_itself() {
     let reopened = Workspace::open(&new, Box::new(SteppingClock::default())).unwrap();
     assert_eq!(reopened.path(), Some(new.as_path()));
     assert!(!reopened.is_dirty());
+    // Opening the old file again never aims at the converted one, which may have newer work.
+    let again = Workspace::open(&old, Box::new(SteppingClock::default())).unwrap();
+    assert_eq!(
+        again.path(),
+        Some(dir.path().join("study-2.stance.json").as_path())
+    );
 }
 
 #[test]

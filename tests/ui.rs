@@ -546,3 +546,32 @@ fn cancelling_a_slow_open_keeps_the_current_project() {
     harness.run_steps(2);
     assert!(harness.state().error_message().is_none());
 }
+
+#[test]
+fn an_older_ron_project_opens_says_where_it_will_be_saved_and_ctrl_s_writes_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("study.stance.ron");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/v2-open-source-ai.stance.ron"),
+        &old,
+    )
+    .unwrap();
+    let before = std::fs::read(&old).unwrap();
+    let mut harness = harness_on(Some(old.clone()));
+    let (status, _) = harness.state().status().unwrap();
+    assert!(
+        status.contains("older file format") && status.contains("study.stance.json"),
+        "{status}"
+    );
+    assert_eq!(harness.state().workspace().project().annotations.len(), 12);
+    assert!(harness.state().workspace().is_dirty());
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    harness.step();
+    assert!(!harness.state().workspace().is_dirty());
+    let new = dir.path().join("study.stance.json");
+    assert_eq!(
+        &store::load_project(&new).unwrap(),
+        harness.state().workspace().project()
+    );
+    assert_eq!(std::fs::read(&old).unwrap(), before);
+}

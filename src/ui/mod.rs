@@ -458,7 +458,7 @@ impl StancemarkApp {
             Ok((salvaged, report)) => {
                 let mut ws = Workspace::restored(
                     salvaged.project,
-                    Some(store::save_path_for(path, salvaged.format_version)),
+                    Some(store::unused_save_path_for(path, salvaged.format_version)),
                     self.options.clock(),
                 );
                 ws.annotator = self.prefs.annotator.clone();
