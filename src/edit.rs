@@ -59,6 +59,33 @@ pub struct AnnotationChange {
     pub after: Option<Arc<Annotation>>,
 }
 
+/// Applies annotation changes to `items`, a list sorted by `key` (a total order) of what `make`
+/// derives from the annotations `listed` accepts: a binary search and one removal or insertion
+/// per change, instead of a rebuild. Views (highlights, the annotation list) keep such lists.
+pub fn apply_to_sorted<T, K: Ord>(
+    items: &mut Vec<T>,
+    changes: &[AnnotationChange],
+    listed: impl Fn(&Annotation) -> bool,
+    make: impl Fn(&Arc<Annotation>) -> T,
+    key: impl Fn(&T) -> K,
+) {
+    for change in changes {
+        if let Some(before) = change.before.as_ref().filter(|a| listed(a)) {
+            let gone = key(&make(before));
+            let at = items.partition_point(|item| key(item) < gone);
+            if items.get(at).is_some_and(|item| key(item) == gone) {
+                items.remove(at);
+            }
+        }
+        if let Some(after) = change.after.as_ref().filter(|a| listed(a)) {
+            let item = make(after);
+            let new = key(&item);
+            let at = items.partition_point(|existing| key(existing) < new);
+            items.insert(at, item);
+        }
+    }
+}
+
 /// Collects the annotation changes of `forward`, given the `inverse` its application returned.
 /// False when the edit also changed something else.
 fn collect_annotation_changes(

@@ -25,14 +25,27 @@ fn sample_copy() -> (tempfile::TempDir, PathBuf) {
 }
 
 fn harness_on(path: Option<PathBuf>) -> Harness<'static, StancemarkApp> {
-    let app = StancemarkApp::new(path, AppOptions::headless());
-    let mut harness = Harness::builder()
+    let mut harness = harness_for(StancemarkApp::new(path, AppOptions::headless()));
+    harness.run();
+    harness
+}
+
+/// A window of the test size around `app`.
+fn harness_for(app: StancemarkApp) -> Harness<'static, StancemarkApp> {
+    Harness::builder()
         .with_size(WINDOW)
         .with_max_steps(20)
         .with_step_dt(1.0 / 30.0)
-        .build_ui_state(|ui, app: &mut StancemarkApp| app.show(ui), app);
-    harness.run();
-    harness
+        .build_ui_state(|ui, app: &mut StancemarkApp| app.show(ui), app)
+}
+
+/// An app that opens and saves every file on its worker thread (as it does files over 2 MB).
+fn app_with_worker_io(path: PathBuf) -> StancemarkApp {
+    let options = AppOptions {
+        background_io_bytes: 0,
+        ..AppOptions::headless()
+    };
+    StancemarkApp::new(Some(path), options)
 }
 
 fn char_range_of(text: &str, needle: &str) -> TextRange {
@@ -462,18 +475,10 @@ fn run_until_idle(harness: &mut Harness<'static, StancemarkApp>) {
 #[test]
 fn large_projects_open_and_save_on_a_worker_thread_while_the_window_stays_live() {
     let (_dir, path) = sample_copy();
-    // Treat every file as large, so the sample goes through the worker threads.
-    let options = AppOptions {
-        background_io_bytes: 0,
-        ..AppOptions::headless()
-    };
-    let app = StancemarkApp::new(Some(path.clone()), options);
+    // Every file is treated as large, so the sample goes through the worker threads.
+    let app = app_with_worker_io(path.clone());
     assert!(app.is_busy(), "the project is read on a worker thread");
-    let mut harness = Harness::builder()
-        .with_size(WINDOW)
-        .with_max_steps(20)
-        .with_step_dt(1.0 / 30.0)
-        .build_ui_state(|ui, app: &mut StancemarkApp| app.show(ui), app);
+    let mut harness = harness_for(app);
     run_until_idle(&mut harness);
     harness.run();
     assert_eq!(harness.state().workspace().project().annotations.len(), 12);
@@ -522,16 +527,7 @@ fn cancelling_a_slow_open_keeps_the_current_project() {
         .status()
         .unwrap();
     assert!(made.success());
-    let options = AppOptions {
-        background_io_bytes: 0,
-        ..AppOptions::headless()
-    };
-    let app = StancemarkApp::new(Some(pipe.clone()), options);
-    let mut harness = Harness::builder()
-        .with_size(WINDOW)
-        .with_max_steps(20)
-        .with_step_dt(1.0 / 30.0)
-        .build_ui_state(|ui, app: &mut StancemarkApp| app.show(ui), app);
+    let mut harness = harness_for(app_with_worker_io(pipe.clone()));
     harness.run_steps(3);
     assert!(harness.state().is_busy());
     harness.get_by_label("Opening project");

@@ -76,21 +76,13 @@ impl SpanIndex {
     /// Updates the index for annotations that changed (see
     /// [`crate::workspace::Workspace::annotation_changes_since`]).
     fn apply(&mut self, article: ArticleId, changes: &[crate::edit::AnnotationChange]) {
-        let shown = |a: &&std::sync::Arc<Annotation>| a.article == article && !a.orphaned;
-        for change in changes {
-            if let Some(before) = change.before.as_ref().filter(shown) {
-                let key = Span::of(before).order();
-                let at = self.spans.partition_point(|s| s.order() < key);
-                if self.spans.get(at).is_some_and(|s| s.order() == key) {
-                    self.spans.remove(at);
-                }
-            }
-            if let Some(after) = change.after.as_ref().filter(shown) {
-                let span = Span::of(after);
-                let at = self.spans.partition_point(|s| s.order() < span.order());
-                self.spans.insert(at, span);
-            }
-        }
+        crate::edit::apply_to_sorted(
+            &mut self.spans,
+            changes,
+            |a| a.article == article && !a.orphaned,
+            |a| Span::of(a),
+            Span::order,
+        );
         self.assign_levels();
     }
 

@@ -498,16 +498,25 @@ impl StancemarkApp {
             self.finish_open(path, loaded);
             return;
         }
-        let (tx, rx) = std::sync::mpsc::channel();
         let file = path.to_owned();
-        std::thread::spawn(move || {
-            let _ = tx.send(IoOutcome::Opened(store::load_project_detailed(&file)));
-        });
-        self.io = Some(IoJob {
-            kind: IoKind::Open {
+        self.spawn_io(
+            IoKind::Open {
                 path: path.to_owned(),
                 bytes: size,
             },
+            move || IoOutcome::Opened(store::load_project_detailed(&file)),
+        );
+    }
+
+    /// Runs `work` on a worker thread; [`Self::poll_io`] finishes it as `kind` says.
+    fn spawn_io(&mut self, kind: IoKind, work: impl FnOnce() -> IoOutcome + Send + 'static) {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            // The receiver is gone only if the job was cancelled; the result is not wanted then.
+            let _ = tx.send(work());
+        });
+        self.io = Some(IoJob {
+            kind,
             started: std::time::Instant::now(),
             rx,
         });
@@ -663,22 +672,17 @@ impl StancemarkApp {
             self.finish_save(&path, snapshot, result, recovery_before, then);
             return;
         }
-        let (tx, rx) = std::sync::mpsc::channel();
         let project = snapshot.project.clone();
         let file = path.clone();
-        std::thread::spawn(move || {
-            let _ = tx.send(IoOutcome::Saved(store::save_project(&project, &file)));
-        });
-        self.io = Some(IoJob {
-            kind: IoKind::Save {
+        self.spawn_io(
+            IoKind::Save {
                 path,
                 snapshot: Box::new(snapshot),
                 recovery_before,
                 then,
             },
-            started: std::time::Instant::now(),
-            rx,
-        });
+            move || IoOutcome::Saved(store::save_project(&project, &file)),
+        );
     }
 
     /// Saves under `path` now, waiting for the write (tests, and the path-field dialog).
@@ -747,18 +751,13 @@ impl StancemarkApp {
             self.finish_export(path, result);
             return;
         }
-        let (tx, rx) = std::sync::mpsc::channel();
         let file = path.to_owned();
-        std::thread::spawn(move || {
-            let _ = tx.send(IoOutcome::Exported(export(&project, &file)));
-        });
-        self.io = Some(IoJob {
-            kind: IoKind::Export {
+        self.spawn_io(
+            IoKind::Export {
                 path: path.to_owned(),
             },
-            started: std::time::Instant::now(),
-            rx,
-        });
+            move || IoOutcome::Exported(export(&project, &file)),
+        );
     }
 
     fn finish_export(&mut self, path: &Path, result: Result<usize, store::StoreError>) {

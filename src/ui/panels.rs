@@ -27,27 +27,13 @@ impl ListRow {
     }
 }
 
-/// Applies annotation changes to sorted list rows: a binary search and an insert or removal
-/// per change, instead of a rebuild. `listed` says which annotations belong in the list.
+/// Applies annotation changes to sorted list rows (see [`crate::edit::apply_to_sorted`]).
 fn update_rows(
     rows: &mut Vec<ListRow>,
     changes: &[crate::edit::AnnotationChange],
     listed: impl Fn(&crate::model::Annotation) -> bool,
 ) {
-    for change in changes {
-        if let Some(before) = change.before.as_ref().filter(|a| listed(a)) {
-            let order = ListRow::of(before).order;
-            let at = rows.partition_point(|r| r.order < order);
-            if rows.get(at).is_some_and(|r| r.order == order) {
-                rows.remove(at);
-            }
-        }
-        if let Some(after) = change.after.as_ref().filter(|a| listed(a)) {
-            let row = ListRow::of(after);
-            let at = rows.partition_point(|r| r.order < row.order);
-            rows.insert(at, row);
-        }
-    }
+    crate::edit::apply_to_sorted(rows, changes, listed, ListRow::of, |r| r.order);
 }
 
 /// The annotation list and article counts, rebuilt only when the project, the article or the
