@@ -645,13 +645,6 @@ pub fn unused_save_path_for(path: &Path, format_version: u32) -> PathBuf {
         .unwrap_or(first)
 }
 
-/// The project as project-file text (what [`save_project`] writes).
-pub fn project_to_string(project: &Project) -> Result<String, StoreError> {
-    let mut out = Vec::new();
-    write_project_json(project, &mut out).map_err(|e| StoreError::Encode(e.to_string()))?;
-    String::from_utf8(out).map_err(|e| StoreError::Encode(e.to_string()))
-}
-
 fn write_project_json(project: &Project, out: &mut impl Write) -> std::io::Result<()> {
     let file = ProjectFileOut {
         format_version: FORMAT_VERSION,

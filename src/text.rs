@@ -27,16 +27,6 @@ pub fn slice_chars(text: &str, range: TextRange) -> &str {
     &text[start..end]
 }
 
-/// The context of `range`: up to `chars` code points before and after it.
-pub fn context_around(text: &str, range: TextRange, chars: usize) -> (String, String) {
-    let start = byte_offset(text, range.start);
-    let end = start + byte_offset(&text[start..], range.end.saturating_sub(range.start));
-    let mut prefix: Vec<char> = text[..start].chars().rev().take(chars).collect();
-    prefix.reverse();
-    let suffix = text[end..].chars().take(chars).collect();
-    (prefix.into_iter().collect(), suffix)
-}
-
 /// At most `max_chars` code points of `text`, on one line, with `…` when cut.
 pub fn snippet(text: &str, max_chars: usize) -> String {
     // Only the first `max_chars + 1` chars are looked at: cheap for long passages.
@@ -311,6 +301,17 @@ impl ParagraphIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The context of `range` by a plain scan from the start: the reference the paragraph
+    /// index's [`ParagraphIndex::quote_and_context`] is checked against.
+    fn context_around(text: &str, range: TextRange, chars: usize) -> (String, String) {
+        let start = byte_offset(text, range.start);
+        let end = start + byte_offset(&text[start..], range.end.saturating_sub(range.start));
+        let mut prefix: Vec<char> = text[..start].chars().rev().take(chars).collect();
+        prefix.reverse();
+        let suffix = text[end..].chars().take(chars).collect();
+        (prefix.into_iter().collect(), suffix)
+    }
 
     const MIXED: &str = "Café 北京\n\n🙂 emoji line\r\nlast";
 
