@@ -493,23 +493,30 @@ impl StancemarkApp {
     pub fn open_project(&mut self, path: &Path) {
         self.wait_for_io();
         let size = std::fs::metadata(path).map_or(0, |m| m.len());
-        if size < self.options.background_io_bytes {
-            let loaded = store::load_project_detailed(path);
-            self.finish_open(path, loaded);
-            return;
-        }
         let file = path.to_owned();
-        self.spawn_io(
+        self.run_io(
             IoKind::Open {
                 path: path.to_owned(),
                 bytes: size,
             },
+            size,
             move || IoOutcome::Opened(store::load_project_detailed(&file)),
         );
     }
 
-    /// Runs `work` on a worker thread; [`Self::poll_io`] finishes it as `kind` says.
-    fn spawn_io(&mut self, kind: IoKind, work: impl FnOnce() -> IoOutcome + Send + 'static) {
+    /// Runs `work` (reading or writing about `bytes`) and finishes it as `kind` says: right
+    /// away when it is small, else on a worker thread that [`Self::poll_io`] finishes.
+    fn run_io(
+        &mut self,
+        kind: IoKind,
+        bytes: u64,
+        work: impl FnOnce() -> IoOutcome + Send + 'static,
+    ) {
+        if bytes < self.options.background_io_bytes {
+            let outcome = work();
+            self.finish_io(kind, Some(outcome));
+            return;
+        }
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             // The receiver is gone only if the job was cancelled; the result is not wanted then.
@@ -581,7 +588,7 @@ impl StancemarkApp {
             Err(std::sync::mpsc::TryRecvError::Disconnected) => None,
         };
         if let Some(job) = self.io.take() {
-            self.finish_io(job, outcome);
+            self.finish_io(job.kind, outcome);
         }
     }
 
@@ -589,12 +596,12 @@ impl StancemarkApp {
     pub fn wait_for_io(&mut self) {
         if let Some(job) = self.io.take() {
             let outcome = job.rx.recv().ok();
-            self.finish_io(job, outcome);
+            self.finish_io(job.kind, outcome);
         }
     }
 
-    fn finish_io(&mut self, job: IoJob, outcome: Option<IoOutcome>) {
-        match (job.kind, outcome) {
+    fn finish_io(&mut self, kind: IoKind, outcome: Option<IoOutcome>) {
+        match (kind, outcome) {
             (IoKind::Open { path, .. }, Some(IoOutcome::Opened(loaded))) => {
                 self.finish_open(&path, loaded)
             }
@@ -667,20 +674,17 @@ impl StancemarkApp {
         let path = with_project_extension(path);
         let recovery_before = self.recovery_file();
         let snapshot = self.ws.snapshot();
-        if project_bytes(&snapshot.project) < self.options.background_io_bytes {
-            let result = store::save_project(&snapshot.project, &path);
-            self.finish_save(&path, snapshot, result, recovery_before, then);
-            return;
-        }
         let project = snapshot.project.clone();
+        let bytes = project_bytes(&project);
         let file = path.clone();
-        self.spawn_io(
+        self.run_io(
             IoKind::Save {
                 path,
                 snapshot: Box::new(snapshot),
                 recovery_before,
                 then,
             },
+            bytes,
             move || IoOutcome::Saved(store::save_project(&project, &file)),
         );
     }
@@ -740,23 +744,21 @@ impl StancemarkApp {
     pub fn export_to(&mut self, format: ExportFormat, path: &Path) {
         self.wait_for_io();
         let project = self.ws.snapshot().project;
-        let export = move |project: &Project, path: &Path| {
-            Export::from_project(project)
-                .to_string(format)
-                .and_then(|text| store::write_atomically(path, text.as_bytes()))
-                .map(|()| project.annotations.len())
-        };
-        if project_bytes(&project) < self.options.background_io_bytes {
-            let result = export(&project, path);
-            self.finish_export(path, result);
-            return;
-        }
+        let bytes = project_bytes(&project);
         let file = path.to_owned();
-        self.spawn_io(
+        self.run_io(
             IoKind::Export {
                 path: path.to_owned(),
             },
-            move || IoOutcome::Exported(export(&project, &file)),
+            bytes,
+            move || {
+                IoOutcome::Exported(
+                    Export::from_project(&project)
+                        .to_string(format)
+                        .and_then(|text| store::write_atomically(&file, text.as_bytes()))
+                        .map(|()| project.annotations.len()),
+                )
+            },
         );
     }
 
