@@ -3,11 +3,11 @@
 
 use std::path::Path;
 
-use stancemark::anchor::{Anchorer, QuoteSelector, context_of};
+use stancemark::anchor::{Anchorer, CONTEXT_CHARS, QuoteSelector};
 use stancemark::export::{Export, ExportFormat};
 use stancemark::model::TextRange;
 use stancemark::store;
-use stancemark::text::{Finder, ParagraphIndex};
+use stancemark::text::{Finder, OffsetIndex, ParagraphIndex};
 
 fn main() {
     divan::main();
@@ -56,13 +56,12 @@ fn find_a_word_in_the_act(bencher: divan::Bencher) {
 #[divan::bench]
 fn reanchor_a_passage_after_an_insertion(bencher: divan::Bencher) {
     let old = act();
-    let old_chars: Vec<char> = old.chars().collect();
     let range = TextRange {
         start: 300_000,
         end: 300_120,
     };
-    let quote: String = old_chars[range.start..range.end].iter().collect();
-    let (prefix, suffix) = context_of(&old_chars, range);
+    let (prefix, quote, suffix) =
+        OffsetIndex::new(&old).quote_and_context(&old, range, CONTEXT_CHARS);
     let new = format!("A new preamble line.\n{old}");
     let old_anchorer = Anchorer::new(&old);
     let new_anchorer = Anchorer::new(&new);
@@ -71,9 +70,9 @@ fn reanchor_a_passage_after_an_insertion(bencher: divan::Bencher) {
             &old_anchorer,
             QuoteSelector {
                 range,
-                exact: &quote,
-                prefix: &prefix,
-                suffix: &suffix,
+                exact: quote,
+                prefix,
+                suffix,
             },
         )
     });

@@ -75,7 +75,7 @@ const ANNOTATIONS: &[(&str, &str, &str)] = &[
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data");
-    let mut article = store::import_article(&dir.join("open-source-ai-oped.txt"))?;
+    let mut article = stancemark::import::import_article(&dir.join("open-source-ai-oped.txt"))?;
     article.source_path = Some("sample_data/open-source-ai-oped.txt".to_owned());
     article.meta = ArticleMeta {
         author: Some("Omega editorial team (summarising Kevin Xu and a co-author)".to_owned()),
@@ -86,7 +86,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let text = article.text.clone();
     let mut ws = Workspace::new(
         Project::new("Open-source AI regulation (sample)"),
-        None,
         Box::new(SteppingClock::default()),
     );
     ws.annotator = "sample".to_owned();
@@ -103,8 +102,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ws.add_annotation(article_id, range, &StanceId::new(*stance), note)?;
     }
     let out = dir.join("open-source-ai.stance.json");
-    ws.save_as(&out)?;
-    let _ = std::fs::remove_file(dir.join("open-source-ai.stance.json.bak"));
+    store::write_project_file_to(ws.project(), &out, store::Backup::None)?;
     println!(
         "wrote {} annotations to {}",
         ws.project().annotations.len(),

@@ -12,6 +12,7 @@
 //! The rule throughout is that a wrong placement is worse than an orphan.
 
 use crate::model::TextRange;
+use crate::text::OffsetIndex;
 
 /// Code points of context stored on each side of a quote.
 pub const CONTEXT_CHARS: usize = 32;
@@ -39,19 +40,6 @@ impl Placement {
     }
 }
 
-/// The context of `range` in `chars`: up to [`CONTEXT_CHARS`] before and after.
-pub fn context_of(chars: &[char], range: TextRange) -> (String, String) {
-    let start = range.start.min(chars.len());
-    let end = range.end.min(chars.len());
-    let prefix = chars[start.saturating_sub(CONTEXT_CHARS)..start]
-        .iter()
-        .collect();
-    let suffix = chars[end..(end + CONTEXT_CHARS).min(chars.len())]
-        .iter()
-        .collect();
-    (prefix, suffix)
-}
-
 /// What is known about an annotation before the text changed.
 #[derive(Debug, Clone, Copy)]
 pub struct QuoteSelector<'a> {
@@ -69,41 +57,21 @@ pub struct QuoteSelector<'a> {
 pub struct Anchorer<'t> {
     text: &'t str,
     chars: Vec<char>,
-    /// Char offset at every 64th byte, to turn `str::find` byte offsets into char offsets.
-    char_at_block: Vec<usize>,
+    offsets: OffsetIndex,
 }
-
-const BLOCK: usize = 64;
 
 impl<'t> Anchorer<'t> {
     /// Prepares `new_text`.
     pub fn new(new_text: &'t str) -> Self {
-        let mut char_at_block = Vec::with_capacity(new_text.len() / BLOCK + 1);
-        let mut chars = Vec::with_capacity(new_text.len());
-        for (b, c) in new_text.char_indices() {
-            while char_at_block.len() * BLOCK <= b {
-                // Blocks start on a char boundary or inside a char; record the count before it.
-                char_at_block.push(chars.len());
-            }
-            chars.push(c);
-        }
         Self {
             text: new_text,
-            chars,
-            char_at_block,
+            chars: new_text.chars().collect(),
+            offsets: OffsetIndex::new(new_text),
         }
     }
 
     fn char_offset(&self, byte: usize) -> usize {
-        let block = byte / BLOCK;
-        let Some(&base) = self.char_at_block.get(block) else {
-            return self.chars.len();
-        };
-        let mut from = block * BLOCK;
-        while !self.text.is_char_boundary(from) {
-            from += 1;
-        }
-        base + self.text[from..byte].chars().count()
+        self.offsets.char_of(self.text, byte)
     }
 
     fn slice_eq(&self, at: usize, s: &[char]) -> bool {
@@ -142,7 +110,7 @@ impl<'t> Anchorer<'t> {
         let m = sel.exact.chars().count();
         self.text
             .match_indices(sel.exact)
-            .take(10_000)
+            .take(MAX_OCCURRENCES)
             .map(|(byte, _)| {
                 let start = self.char_offset(byte);
                 TextRange {
@@ -209,14 +177,14 @@ impl<'t> Anchorer<'t> {
         if self.slice_eq(sel.range.start, &exact) {
             let r = sel.range;
             let score = self.context_score(r, &prefix, &suffix);
-            if score == full_context || score >= 8.min(full_context) {
+            if score == full_context || score >= SAME_PLACE_CONTEXT.min(full_context) {
                 return Placement::Unchanged(r);
             }
         }
 
         // 2. The exact quote elsewhere with its context on both sides.
         let mut candidates: Vec<(usize, usize, TextRange)> = Vec::new(); // (before, after, range)
-        for (byte, _) in self.text.match_indices(sel.exact).take(10_000) {
+        for (byte, _) in self.text.match_indices(sel.exact).take(MAX_OCCURRENCES) {
             let start = self.char_offset(byte);
             let r = TextRange {
                 start,
@@ -295,10 +263,10 @@ impl<'t> Anchorer<'t> {
         reach: Reach,
     ) -> Option<(Placement, usize)> {
         let m = exact.len();
-        if m < 12 {
+        if m < MIN_FUZZY_CHARS {
             return None;
         }
-        let k = (m / 10).max(1);
+        let k = (m / MAX_EDIT_FRACTION).max(1);
         let pieces = k + 1;
         let piece_len = m / pieces;
         let piece_bounds = |p: usize| {
@@ -333,7 +301,11 @@ impl<'t> Anchorer<'t> {
         for p in 0..pieces {
             let (from, to) = piece_bounds(p);
             let piece: String = exact[from..to].iter().collect();
-            for (byte, _) in self.text.match_indices(piece.as_str()).take(200) {
+            for (byte, _) in self
+                .text
+                .match_indices(piece.as_str())
+                .take(MAX_PIECE_OCCURRENCES)
+            {
                 windows.push(window_at(self.char_offset(byte).saturating_sub(from)));
             }
         }
@@ -394,6 +366,19 @@ enum Reach {
 
 /// How far (code points) around the old place a close match is looked for first.
 const NEAR: usize = 4000;
+
+/// Occurrences of a quote looked at, at most (a very common phrase in a long text).
+const MAX_OCCURRENCES: usize = 10_000;
+/// Occurrences of each piece of a quote looked at when searching the whole text for a close
+/// match.
+const MAX_PIECE_OCCURRENCES: usize = 200;
+/// Context code points that must agree for a quote at its old offsets to count as unchanged
+/// (all of it when less is stored).
+const SAME_PLACE_CONTEXT: usize = 8;
+/// Quotes shorter than this are never matched approximately: too little to be sure.
+const MIN_FUZZY_CHARS: usize = 12;
+/// A close match may differ by at most one edit per this many code points of the quote.
+const MAX_EDIT_FRACTION: usize = 10;
 
 /// Context code points that must agree on a side for a match to count as "in context".
 const STRONG: usize = 16;
@@ -479,19 +464,19 @@ mod tests {
     use super::*;
 
     fn place(old: &str, new: &str, quote: &str) -> Placement {
-        let old_chars: Vec<char> = old.chars().collect();
         let byte = old.find(quote).unwrap();
         let start = old[..byte].chars().count();
         let range = TextRange {
             start,
             end: start + quote.chars().count(),
         };
-        let (prefix, suffix) = context_of(&old_chars, range);
+        let (prefix, _, suffix) =
+            OffsetIndex::new(old).quote_and_context(old, range, CONTEXT_CHARS);
         Anchorer::new(new).place(QuoteSelector {
             range,
             exact: quote,
-            prefix: &prefix,
-            suffix: &suffix,
+            prefix,
+            suffix,
         })
     }
 
@@ -564,13 +549,13 @@ mod tests {
             start,
             end: start + 14,
         };
-        let old_chars: Vec<char> = old.chars().collect();
-        let (prefix, suffix) = context_of(&old_chars, range);
+        let (prefix, _, suffix) =
+            OffsetIndex::new(old).quote_and_context(old, range, CONTEXT_CHARS);
         let p = Anchorer::new(new).place(QuoteSelector {
             range,
             exact: "the law passed",
-            prefix: &prefix,
-            suffix: &suffix,
+            prefix,
+            suffix,
         });
         let nb = new.rfind("the law passed").unwrap();
         let ns = new[..nb].chars().count();

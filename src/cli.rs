@@ -1,12 +1,16 @@
 //! The command line: `stancemark [PROJECT]` opens the app; subcommands work on project files
-//! without a window, on the same core.
+//! without a window, through the same session and core functions as the window.
+//!
+//! Every problem is printed once, as one `error: …` line, with a non-zero exit code; a closed
+//! output pipe (`stancemark export … | head`) is a normal end, not an error.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 
 use crate::export::{Export, ExportFormat, Stats};
+use crate::session::{Session, SessionOptions};
 use crate::store;
 
 /// Annotate articles by stance; export the annotations as JSON or RON.
@@ -52,115 +56,92 @@ pub enum Command {
         #[arg(long, short)]
         output: PathBuf,
     },
-    /// Test aid for the crash test: saves two different versions of the project alternately,
-    /// forever (or `count` times), printing `ready` after the first save.
-    #[command(hide = true)]
-    SaveLoop {
-        /// Project file, overwritten again and again.
-        project: PathBuf,
-        /// Number of saves (0 = until killed).
-        #[arg(long, default_value_t = 0)]
-        count: u64,
-    },
 }
 
-/// The two states `save-loop` alternates between: the project as loaded, and a version with
-/// every note and the name changed (so a mix of the two is detectable).
-pub fn save_loop_states(project: &crate::model::Project) -> [crate::model::Project; 2] {
-    let mut b = project.clone();
-    b.name = format!("{} (state B)", b.name);
-    for ann in &mut b.annotations {
-        let ann = std::sync::Arc::make_mut(ann);
-        ann.note = format!("B: {}", ann.note);
+/// Why a subcommand stopped.
+enum Stop {
+    /// A problem to report.
+    Error(String),
+    /// The reader of our output went away: a normal end.
+    ClosedPipe,
+}
+
+impl<E: std::fmt::Display> From<E> for Stop {
+    fn from(e: E) -> Self {
+        Stop::Error(e.to_string())
     }
-    [project.clone(), b]
 }
 
 /// Runs a subcommand, writing results to `out`. Returns the process exit code; problems are
 /// written to `err` as one clear line each.
 pub fn run(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     match execute(command, out) {
-        Ok(()) => 0,
-        Err(message) => {
+        Ok(()) | Err(Stop::ClosedPipe) => 0,
+        Err(Stop::Error(message)) => {
+            // If even the error cannot be written there is nobody left to tell.
             let _ = writeln!(err, "error: {message}");
             1
         }
     }
 }
 
-fn execute(command: Command, out: &mut dyn Write) -> Result<(), String> {
-    let write = |out: &mut dyn Write, text: &str| {
-        out.write_all(text.as_bytes())
-            .map_err(|e| format!("cannot write output: {e}"))
-    };
+/// Writes `text` to `out`; a closed pipe ends the command quietly.
+fn write(out: &mut dyn Write, text: &str) -> Result<(), Stop> {
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::BrokenPipe => Stop::ClosedPipe,
+            _ => Stop::Error(format!("cannot write output: {e}")),
+        })
+}
+
+fn open(project: &Path) -> Result<Session, Stop> {
+    Ok(Session::open_blocking(project, SessionOptions::inline())?)
+}
+
+fn execute(command: Command, out: &mut dyn Write) -> Result<(), Stop> {
     match command {
         Command::Export {
             project,
             format,
             output,
         } => {
-            let p = store::load_project(&project).map_err(|e| e.to_string())?;
-            let text = Export::from_project(&p)
-                .to_string(format)
-                .map_err(|e| e.to_string())?;
+            let session = open(&project)?;
+            let p = session.project();
             match output {
                 Some(path) => {
-                    store::write_atomically(&path, text.as_bytes()).map_err(|e| e.to_string())?;
+                    let count = crate::export::write_export(p, format, &path)?;
                     write(
                         out,
-                        &format!(
-                            "exported {} annotations to {}\n",
-                            p.annotations.len(),
-                            path.display()
-                        ),
+                        &format!("exported {count} annotations to {}\n", path.display()),
                     )
                 }
-                None => write(out, &text),
+                None => write(out, &Export::from_project(p).to_string(format)?),
             }
         }
         Command::Stats { project } => {
-            let p = store::load_project(&project).map_err(|e| e.to_string())?;
-            write(out, &Stats::of(&p).to_table())
+            let session = open(&project)?;
+            write(out, &Stats::of(session.project()).to_table())
         }
         Command::ImportJson { export, output } => {
             if output.exists() {
-                return Err(format!(
+                return Err(Stop::Error(format!(
                     "{} exists; choose a new file name",
                     output.display()
-                ));
+                )));
             }
-            let json = store::read_text_file(&export, u64::MAX).map_err(|e| e.to_string())?;
-            let p = crate::export::project_from_json_export(&export, &json)
-                .map_err(|e| e.to_string())?;
-            store::save_project(&p, &output).map_err(|e| e.to_string())?;
+            let json = store::read_text_file(&export, store::MAX_PROJECT_BYTES, "an export")?;
+            let p = crate::export::project_from_json_export(&export, &json)?;
+            let count = p.annotations.len();
+            store::save_project(&p, &output)?;
             write(
                 out,
-                &format!(
-                    "wrote {} with {} annotations\n",
-                    output.display(),
-                    p.annotations.len()
-                ),
+                &format!("wrote {} with {count} annotations\n", output.display()),
             )
         }
-        Command::SaveLoop { project, count } => {
-            let p = store::load_project(&project).map_err(|e| e.to_string())?;
-            let states = save_loop_states(&p);
-            let mut i: u64 = 0;
-            loop {
-                store::save_project(&states[(i % 2) as usize], &project)
-                    .map_err(|e| e.to_string())?;
-                if i == 0 {
-                    write(out, "ready\n")?;
-                    out.flush().map_err(|e| e.to_string())?;
-                }
-                i += 1;
-                if count != 0 && i >= count {
-                    return Ok(());
-                }
-            }
-        }
         Command::Validate { project } => {
-            let p = store::load_project(&project).map_err(|e| e.to_string())?;
+            let session = open(&project)?;
+            let p = session.project();
             write(
                 out,
                 &format!(

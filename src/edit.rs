@@ -47,6 +47,15 @@ pub enum EditError {
     /// The edit would break an invariant of the project.
     #[error("{0}")]
     Invalid(String),
+    /// A batch failed and undoing its first steps failed too: the project may be left partly
+    /// changed. Cannot happen unless the history is corrupted; reported, never hidden.
+    #[error("{cause}; undoing the partial change failed too ({rollback})")]
+    RollbackFailed {
+        /// Why the batch failed.
+        cause: Box<EditError>,
+        /// Why undoing its applied part failed.
+        rollback: Box<EditError>,
+    },
 }
 
 /// One annotation before and after an edit (`None`: absent), so views can update what they
@@ -209,7 +218,12 @@ impl Edit {
                         Err(e) => {
                             // Roll back what was applied so the project is unchanged.
                             for inverse in inverses.into_iter().rev() {
-                                let _ = inverse.apply(project);
+                                if let Err(rollback) = inverse.apply(project) {
+                                    return Err(EditError::RollbackFailed {
+                                        cause: Box::new(e),
+                                        rollback: Box::new(rollback),
+                                    });
+                                }
                             }
                             return Err(e);
                         }

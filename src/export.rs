@@ -5,18 +5,43 @@
 //! are code points, half-open, so `text[start:end] == quote` holds in Python.
 //! The JSON shape is described by `schema/export.schema.json`.
 
+use std::path::{Path, PathBuf};
+
 use serde::{Deserialize, Serialize};
+use thiserror::Error;
 
 use crate::model::Project;
-use crate::store::StoreError;
+use crate::store::{self, LoadError};
 
 /// Identifies the kind of document, for tools that receive many kinds of JSON.
 pub const EXPORT_FORMAT: &str = "stancemark-export";
 /// Version of the export shape; bumped on any incompatible change.
 pub const EXPORT_VERSION: u32 = 1;
 
+/// Why an export could not be written. An existing file at the target is left as it was.
+#[derive(Debug, Error)]
+pub enum ExportError {
+    /// The OS refused (permissions, full disk, missing folder…).
+    #[error("{path}: {source}")]
+    Io {
+        /// The target file.
+        path: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// The serialiser failed (cannot happen for a valid project; reported, not hidden).
+    #[error("could not encode the export as {format}: {message}")]
+    Encode {
+        /// The format.
+        format: &'static str,
+        /// The serialiser's message.
+        message: String,
+    },
+}
+
 /// Output format of an export.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum ExportFormat {
     /// Pretty-printed JSON.
     Json,
@@ -182,33 +207,54 @@ impl Export {
     }
 
     /// Serialises in the given format (pretty, newline-terminated).
-    pub fn to_string(&self, format: ExportFormat) -> Result<String, StoreError> {
+    pub fn to_string(&self, format: ExportFormat) -> Result<String, ExportError> {
+        let encode = |message: String| ExportError::Encode {
+            format: format.extension(),
+            message,
+        };
         let mut out = match format {
             ExportFormat::Json => {
-                serde_json::to_string_pretty(self).map_err(|e| StoreError::Encode(e.to_string()))?
+                serde_json::to_string_pretty(self).map_err(|e| encode(e.to_string()))?
             }
             ExportFormat::Ron => ron::ser::to_string_pretty(
                 self,
                 ron::ser::PrettyConfig::new().indentor("  ".to_owned()),
             )
-            .map_err(|e| StoreError::Encode(e.to_string()))?,
+            .map_err(|e| encode(e.to_string()))?,
         };
         out.push('\n');
         Ok(out)
     }
 }
 
+/// Writes the export of `project` to `path` atomically (no backup of a file it replaces);
+/// returns how many annotations it holds.
+pub fn write_export(
+    project: &Project,
+    format: ExportFormat,
+    path: &Path,
+) -> Result<usize, ExportError> {
+    let text = Export::from_project(project).to_string(format)?;
+    store::write_atomically(path, text.as_bytes(), store::Backup::None).map_err(|source| {
+        ExportError::Io {
+            path: path.to_owned(),
+            source,
+        }
+    })?;
+    Ok(project.annotations.len())
+}
+
 /// Rebuilds a project from a JSON export (e.g. one edited in another tool): ids, texts,
 /// stances and annotations are taken as they are and validated like a project file.
-pub fn project_from_json_export(path: &std::path::Path, json: &str) -> Result<Project, StoreError> {
+pub fn project_from_json_export(path: &Path, json: &str) -> Result<Project, LoadError> {
     use crate::model::{
         Annotation, Article, ArticleMeta, Rgb, Stance, StanceId, StanceScheme, TextRange,
     };
-    let bad = |message: String| StoreError::Invalid {
+    let bad = |message: String| LoadError::Invalid {
         path: path.to_owned(),
         problems: vec![message],
     };
-    let export: Export = serde_json::from_str(json).map_err(|e| StoreError::Parse {
+    let export: Export = serde_json::from_str(json).map_err(|e| LoadError::Parse {
         path: path.to_owned(),
         line: e.line(),
         column: e.column(),
@@ -239,7 +285,7 @@ pub fn project_from_json_export(path: &std::path::Path, json: &str) -> Result<Pr
                 hotkey: s.hotkey,
             })
         })
-        .collect::<Result<Vec<_>, StoreError>>()?;
+        .collect::<Result<Vec<_>, LoadError>>()?;
     let articles = export
         .articles
         .iter()
@@ -257,7 +303,7 @@ pub fn project_from_json_export(path: &std::path::Path, json: &str) -> Result<Pr
                 text: a.text.clone(),
             })
         })
-        .collect::<Result<Vec<_>, StoreError>>()?;
+        .collect::<Result<Vec<_>, LoadError>>()?;
     let mut annotations = Vec::with_capacity(export.annotations.len());
     for r in &export.annotations {
         let range = TextRange {
@@ -289,9 +335,9 @@ pub fn project_from_json_export(path: &std::path::Path, json: &str) -> Result<Pr
     };
     let problems = project.validate();
     if !problems.is_empty() {
-        return Err(StoreError::Invalid {
+        return Err(LoadError::Invalid {
             path: path.to_owned(),
-            problems: problems.into_iter().map(|p| p.message).collect(),
+            problems: store::problem_messages(json, &problems),
         });
     }
     Ok(project)

@@ -1,4 +1,5 @@
-//! `stancemark [PROJECT]` opens the app; `stancemark export|stats|validate` run without a window.
+//! `stancemark [PROJECT]` opens the app; `stancemark export|stats|validate|…` run without a
+//! window. Nothing else lives here: the app is in the library, so tests can build it.
 
 use std::process::ExitCode;
 
@@ -12,12 +13,25 @@ fn main() -> ExitCode {
             let code = cli::run(command, &mut std::io::stdout(), &mut std::io::stderr());
             ExitCode::from(u8::try_from(code).unwrap_or(1))
         }
-        None => match stancemark::ui::run_native(args.project) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("error: could not open the window: {e}");
-                ExitCode::FAILURE
-            }
-        },
+        None => open_window(args.project),
     }
+}
+
+#[cfg(feature = "gui")]
+fn open_window(project: Option<std::path::PathBuf>) -> ExitCode {
+    match stancemark::ui::run_native(project) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: could not open the window: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(not(feature = "gui"))]
+fn open_window(_project: Option<std::path::PathBuf>) -> ExitCode {
+    eprintln!(
+        "error: this stancemark was built without its window (the `gui` feature); use a subcommand, see --help"
+    );
+    ExitCode::FAILURE
 }

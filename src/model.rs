@@ -84,6 +84,7 @@ impl<'de> Deserialize<'de> for Rgb {
 
 /// One category of the coding scheme, e.g. `regulation`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(expecting = "a stance (an object with id, label and color)")]
 pub struct Stance {
     /// Stable slug; never shown as the label.
     pub id: StanceId,
@@ -195,6 +196,7 @@ pub struct ArticleMeta {
 
 /// A text under analysis. The full text is embedded so a project file is self-contained.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(expecting = "an article (an object with id, title and text)")]
 pub struct Article {
     /// Stable id.
     pub id: ArticleId,
@@ -230,6 +232,7 @@ impl Article {
 
 /// A half-open range `[start, end)` of code-point offsets into an article's text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(expecting = "a range (an object with start and end)")]
 pub struct TextRange {
     /// First code point included.
     pub start: usize,
@@ -264,6 +267,7 @@ impl TextRange {
 
 /// A highlighted passage tagged with a stance.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(expecting = "an annotation (an object with id, article, range, quote and stance)")]
 pub struct Annotation {
     /// Stable id.
     pub id: AnnotationId,
@@ -301,6 +305,7 @@ pub struct Annotation {
 
 /// Everything an analyst works on: articles, a stance scheme, annotations.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(expecting = "the project (name, stances, articles and annotations)")]
 pub struct Project {
     /// Display name.
     pub name: String,
@@ -329,6 +334,27 @@ pub struct Problem {
     pub message: String,
     /// The broken annotation, when the problem is one annotation's (it can be set aside).
     pub annotation: Option<AnnotationId>,
+}
+
+impl Problem {
+    /// A stored quote that is not the article's text at the annotation's range.
+    pub fn quote_mismatch(
+        annotation: AnnotationId,
+        stored: &str,
+        actual: &str,
+        range: TextRange,
+    ) -> Self {
+        Self {
+            message: format!(
+                "annotation {annotation} quotes {:?} but the article has {:?} at {}..{}",
+                text::snippet(stored, 40),
+                text::snippet(actual, 40),
+                range.start,
+                range.end
+            ),
+            annotation: Some(annotation),
+        }
+    }
 }
 
 impl std::fmt::Display for Problem {
@@ -407,17 +433,16 @@ impl Project {
                 stance_ids.push(&s.id);
             }
         }
-        // Per article: its length and a paragraph index, so checking a quote costs one paragraph,
-        // not a scan from the start of the text.
-        let mut articles: HashMap<ArticleId, (&Article, usize, text::ParagraphIndex)> =
-            HashMap::new();
+        // Per article: its length and an offset index, so checking a quote costs a few code
+        // points, not a scan from the start of the text.
+        let mut articles: HashMap<ArticleId, (&Article, usize, text::OffsetIndex)> = HashMap::new();
         for a in &self.articles {
             let (index, len) = if check_quotes {
-                let index = text::ParagraphIndex::new(&a.text);
+                let index = text::OffsetIndex::new(&a.text);
                 let len = index.char_len();
                 (index, len)
             } else {
-                (text::ParagraphIndex::default(), a.text.chars().count())
+                (text::OffsetIndex::default(), a.text.chars().count())
             };
             if articles.insert(a.id, (a, len, index)).is_some() {
                 report(
@@ -467,7 +492,27 @@ impl Project {
             if ann.orphaned {
                 continue;
             }
-            if ann.range.is_empty() || ann.range.end > *len {
+            if ann.range.end < ann.range.start {
+                report(
+                    Some(ann.id),
+                    format!(
+                        "annotation {} has an inverted range {}..{} (its end comes before its start)",
+                        ann.id, ann.range.start, ann.range.end
+                    ),
+                );
+                continue;
+            }
+            if ann.range.is_empty() {
+                report(
+                    Some(ann.id),
+                    format!(
+                        "annotation {} has an empty range {}..{}",
+                        ann.id, ann.range.start, ann.range.end
+                    ),
+                );
+                continue;
+            }
+            if ann.range.end > *len {
                 report(
                     Some(ann.id),
                     format!(
@@ -482,17 +527,8 @@ impl Project {
             }
             let actual = index.slice(&article.text, ann.range);
             if actual != ann.quote {
-                report(
-                    Some(ann.id),
-                    format!(
-                        "annotation {} quotes {:?} but the article has {:?} at {}..{}",
-                        ann.id,
-                        text::snippet(&ann.quote, 40),
-                        text::snippet(actual, 40),
-                        ann.range.start,
-                        ann.range.end
-                    ),
-                );
+                let mismatch = Problem::quote_mismatch(ann.id, &ann.quote, actual, ann.range);
+                report(mismatch.annotation, mismatch.message);
             }
         }
         problems

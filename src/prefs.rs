@@ -8,10 +8,13 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::store::{self, StoreError};
+use crate::store::{self, SaveError};
 
 /// How many recent projects are remembered.
 pub const MAX_RECENT: usize = 10;
+
+/// Largest preferences file read; anything bigger is not ours.
+const MAX_PREFERENCES_BYTES: u64 = 1 << 20;
 
 /// What stancemark remembers between sessions.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -56,25 +59,24 @@ impl Preferences {
             .map(|d| d.config_dir().join("preferences.ron"))
     }
 
-    /// Reads preferences; any problem gives the defaults.
+    /// Reads preferences; any problem gives the defaults (preferences never stop the app).
     pub fn load(path: &Path) -> Self {
-        std::fs::read_to_string(path)
+        store::read_text_file(path, MAX_PREFERENCES_BYTES, "preferences")
             .ok()
             .and_then(|s| ron::from_str(&s).ok())
             .unwrap_or_default()
     }
 
     /// Writes preferences atomically, creating the folder.
-    pub fn save(&self, path: &Path) -> Result<(), StoreError> {
+    pub fn save(&self, path: &Path) -> Result<(), SaveError> {
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
-                path: dir.to_owned(),
-                source,
-            })?;
+            std::fs::create_dir_all(dir).map_err(|e| SaveError::io(dir, e))?;
         }
         let text = ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::new())
-            .map_err(|e| StoreError::Encode(e.to_string()))?;
-        store::write_atomically(path, text.as_bytes())
+            .map_err(|e| SaveError::io(path, std::io::Error::other(e)))?;
+        store::write_atomically(path, text.as_bytes(), store::Backup::None)
+            .map(|_| ())
+            .map_err(|e| SaveError::io(path, e))
     }
 
     /// Records a project as opened: first in the recent list and the one to reopen.

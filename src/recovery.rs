@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::model::Project;
-use crate::store::{self, StoreError};
+use crate::store::{self, SaveError};
 
 /// Extension appended to the project file name.
 pub const AUTOSAVE_SUFFIX: &str = ".autosave";
@@ -41,15 +41,13 @@ pub fn default_unsaved_dir() -> Option<PathBuf> {
         .map(|d| d.data_dir().to_owned())
 }
 
-/// Writes the recovery file (creating its folder for unsaved projects).
-pub fn write_recovery(path: &Path, project: &Project) -> Result<(), StoreError> {
+/// Writes the recovery file (creating its folder for unsaved projects). It is a project file
+/// of the current format, written atomically, without a backup of the previous autosave.
+pub fn write_recovery(path: &Path, project: &Project) -> Result<(), SaveError> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
-            path: dir.to_owned(),
-            source,
-        })?;
+        std::fs::create_dir_all(dir).map_err(|e| SaveError::io(dir, e))?;
     }
-    store::write_project(project, path)
+    store::write_project_file_to(project, path, store::Backup::None).map(|_| ())
 }
 
 /// The recovery file of `project` if it exists and is newer than the project file (or the
@@ -66,21 +64,30 @@ pub fn pending_recovery(project: Option<&Path>, unsaved_dir: Option<&Path>) -> O
     }
 }
 
-/// Removes the recovery file and the `.bak` of `recovery_path`'s previous write, if any.
-pub fn remove_recovery(path: &Path) {
-    let _ = std::fs::remove_file(path);
-    let mut bak = path.as_os_str().to_owned();
-    bak.push(".bak");
-    let _ = std::fs::remove_file(PathBuf::from(bak));
+/// Removes a file; one that is already gone is fine.
+fn remove_if_present(path: &Path) -> std::io::Result<()> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
+}
+
+/// Removes the recovery file (once its work is saved), and the `.bak` older versions left.
+pub fn remove_recovery(path: &Path) -> std::io::Result<()> {
+    remove_if_present(path)?;
+    remove_if_present(&store::atomic::backup_path_for(path))
 }
 
 /// Moves a recovery file aside (`….discarded`) when the analyst chooses the saved version, so
 /// that choice can still be undone by hand.
-pub fn discard_recovery(path: &Path) {
+pub fn discard_recovery(path: &Path) -> std::io::Result<()> {
     let mut aside = path.as_os_str().to_owned();
     aside.push(".discarded");
-    let _ = std::fs::rename(path, PathBuf::from(aside));
-    remove_recovery(path);
+    match std::fs::rename(path, PathBuf::from(aside)) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    remove_recovery(path)
 }
 
 /// How a recovered project differs from the saved one, for the "Show both" view.
@@ -145,7 +152,7 @@ mod tests {
         write_recovery(&rec, &Project::new("changed")).unwrap();
         assert_eq!(pending_recovery(Some(&project), None), Some(rec.clone()));
         assert_eq!(store::load_project(&rec).unwrap().name, "changed");
-        discard_recovery(&rec);
+        discard_recovery(&rec).unwrap();
         assert_eq!(pending_recovery(Some(&project), None), None);
         assert!(dir.path().join("p.stance.json.autosave.discarded").exists());
     }

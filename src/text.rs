@@ -1,7 +1,8 @@
-//! Text helpers: newline normalisation, code-point slicing and the paragraph index.
+//! Text helpers: newline normalisation, code-point offsets, the paragraph index and find.
 //!
-//! All offsets outside this module are code-point (`char`) offsets; byte offsets appear only
-//! inside [`Paragraph`] so slicing stays O(1) once the index is built.
+//! Invariants: every offset outside this module is a code-point (`char`) offset, ranges are
+//! half-open `[start, end)`, and article text has `\n` line ends only. Byte offsets are derived
+//! here, by the one [`OffsetIndex`], so slicing a long article stays cheap.
 
 use crate::model::TextRange;
 
@@ -13,14 +14,15 @@ pub fn normalize_newlines(text: &str) -> String {
     text.replace("\r\n", "\n").replace('\r', "\n")
 }
 
-/// Byte offset of code point `char_offset` (or `text.len()` past the end).
+/// Byte offset of code point `char_offset` (or `text.len()` past the end), by a plain scan:
+/// for short texts; long ones use an [`OffsetIndex`].
 pub fn byte_offset(text: &str, char_offset: usize) -> usize {
     text.char_indices()
         .nth(char_offset)
         .map_or(text.len(), |(b, _)| b)
 }
 
-/// The text of `range` (code points, clamped to the text).
+/// The text of `range` (code points, clamped to the text), by a plain scan from the start.
 pub fn slice_chars(text: &str, range: TextRange) -> &str {
     let start = byte_offset(text, range.start);
     let end = start + byte_offset(&text[start..], range.end.saturating_sub(range.start));
@@ -41,17 +43,124 @@ pub fn snippet(text: &str, max_chars: usize) -> String {
     out
 }
 
-/// Case-insensitive search over one text, prepared once so each query is a single pass.
-///
-/// The folded text maps every char to one char (its first lowercase form), so offsets in it are
-/// the article's code-point offsets.
-pub struct Finder {
-    folded: String,
-    /// Char offset at every 256th byte of `folded`, to turn byte offsets into char offsets fast.
-    char_at_block: Vec<usize>,
+/// Code points between two checkpoints of an [`OffsetIndex`].
+const CHECKPOINT_CHARS: usize = 16;
+
+/// Length in bytes of the UTF-8 sequence a leading byte starts.
+fn utf8_width(lead: u8) -> usize {
+    match lead {
+        0x00..=0x7f => 1,
+        0xc0..=0xdf => 2,
+        0xe0..=0xef => 3,
+        _ => 4,
+    }
 }
 
-const FIND_BLOCK: usize = 256;
+/// Code-point ↔ byte offsets of one text: the byte offset of every [`CHECKPOINT_CHARS`]-th
+/// code point, so either conversion scans at most that many code points (plus a binary search
+/// from bytes to code points). The one offset index of the crate: the reader, find, anchoring
+/// and file loading all use it.
+#[derive(Debug, Clone, Default)]
+pub struct OffsetIndex {
+    /// `checkpoints[k]` is the byte offset of code point `k * CHECKPOINT_CHARS` (the text's end
+    /// when that is exactly its length).
+    checkpoints: Vec<usize>,
+    char_len: usize,
+}
+
+impl OffsetIndex {
+    /// Indexes `text` in one pass over its bytes (16-byte ASCII runs in one step).
+    pub fn new(text: &str) -> Self {
+        let bytes = text.as_bytes();
+        let mut checkpoints = Vec::with_capacity(bytes.len() / CHECKPOINT_CHARS + 2);
+        let (mut at, mut chars) = (0, 0);
+        while at < bytes.len() {
+            if chars % CHECKPOINT_CHARS == 0 {
+                checkpoints.push(at);
+                let run = at + CHECKPOINT_CHARS;
+                if run <= bytes.len() && bytes[at..run].is_ascii() {
+                    at = run;
+                    chars += CHECKPOINT_CHARS;
+                    continue;
+                }
+            }
+            at += utf8_width(bytes[at]);
+            chars += 1;
+        }
+        if chars % CHECKPOINT_CHARS == 0 {
+            checkpoints.push(bytes.len());
+        }
+        Self {
+            checkpoints,
+            char_len: chars,
+        }
+    }
+
+    /// Length of the indexed text in code points.
+    pub fn char_len(&self) -> usize {
+        self.char_len
+    }
+
+    /// Byte offset of code point `offset` in `text` (the text this index was built from);
+    /// `text.len()` past the end.
+    pub fn byte_of(&self, text: &str, offset: usize) -> usize {
+        if offset >= self.char_len {
+            return text.len();
+        }
+        let base = self.checkpoints[offset / CHECKPOINT_CHARS];
+        base + byte_offset(&text[base..], offset % CHECKPOINT_CHARS)
+    }
+
+    /// Code-point offset of byte `byte` of `text` (rounded down to the character it falls in).
+    pub fn char_of(&self, text: &str, byte: usize) -> usize {
+        let mut byte = byte.min(text.len());
+        while !text.is_char_boundary(byte) {
+            byte -= 1;
+        }
+        let k = self
+            .checkpoints
+            .partition_point(|b| *b <= byte)
+            .saturating_sub(1);
+        let base = self.checkpoints.get(k).copied().unwrap_or(0);
+        k * CHECKPOINT_CHARS + text[base..byte].chars().count()
+    }
+
+    /// The text of `range` (clamped to the text).
+    pub fn slice<'a>(&self, text: &'a str, range: TextRange) -> &'a str {
+        let start = self.byte_of(text, range.start);
+        let end = self.byte_of(text, range.end).max(start);
+        &text[start..end]
+    }
+
+    /// The text of `range` with up to `context` code points before and after it (the W3C
+    /// text-quote selector's prefix, exact and suffix), scanning only near the range. The one
+    /// context function of the crate.
+    pub fn quote_and_context<'a>(
+        &self,
+        text: &'a str,
+        range: TextRange,
+        context: usize,
+    ) -> (&'a str, &'a str, &'a str) {
+        let start = self.byte_of(text, range.start);
+        let end = self.byte_of(text, range.end).max(start);
+        let prefix_start = self.byte_of(text, range.start.saturating_sub(context));
+        let suffix_end = self.byte_of(text, range.end.saturating_add(context));
+        (
+            &text[prefix_start.min(start)..start],
+            &text[start..end],
+            &text[end..suffix_end.max(end)],
+        )
+    }
+}
+
+/// Case-insensitive search over one text, prepared once so each query is a single pass.
+///
+/// The folded text maps every char to one char (its first lowercase form), so code-point
+/// offsets in it are the article's.
+pub struct Finder {
+    folded: String,
+    offsets: OffsetIndex,
+}
 
 fn fold(c: char) -> char {
     c.to_lowercase().next().unwrap_or(c)
@@ -78,28 +187,8 @@ impl Finder {
                 rest = chars.as_str();
             }
         }
-        // Characters before each block: the bytes that start a character (not 0b10xxxxxx).
-        let bytes = folded.as_bytes();
-        let mut char_at_block = Vec::with_capacity(bytes.len() / FIND_BLOCK + 1);
-        let mut chars = 0;
-        for block in bytes.chunks(FIND_BLOCK) {
-            char_at_block.push(chars);
-            chars += block.iter().filter(|b| (**b as i8) >= -0x40).count();
-        }
-        Self {
-            folded,
-            char_at_block,
-        }
-    }
-
-    fn char_offset(&self, byte: usize) -> usize {
-        let block = byte / FIND_BLOCK;
-        let base = self.char_at_block.get(block).copied().unwrap_or(0);
-        let mut from = block * FIND_BLOCK;
-        while !self.folded.is_char_boundary(from) {
-            from += 1;
-        }
-        base + self.folded[from.min(byte)..byte].chars().count()
+        let offsets = OffsetIndex::new(&folded);
+        Self { folded, offsets }
     }
 
     /// Every match of `query` (case-insensitive), in text order, as code-point ranges.
@@ -112,7 +201,7 @@ impl Finder {
         self.folded
             .match_indices(q.as_str())
             .map(|(b, _)| {
-                let start = self.char_offset(b);
+                let start = self.offsets.char_of(&self.folded, b);
                 TextRange {
                     start,
                     end: start + len,
@@ -153,51 +242,39 @@ impl Paragraph {
 pub struct ParagraphIndex {
     /// Paragraphs in text order; there is always at least one (possibly empty).
     pub paragraphs: Vec<Paragraph>,
-    /// Byte offset of every [`CHECKPOINT_CHARS`]-th code point (and of the end of the text when
-    /// it falls on one), so a byte offset costs at most that many steps.
-    checkpoints: Vec<usize>,
+    /// Code-point ↔ byte offsets of the whole text.
+    pub offsets: OffsetIndex,
 }
 
-/// Code points between two entries of [`ParagraphIndex`]'s byte-offset checkpoints.
-const CHECKPOINT_CHARS: usize = 16;
-
 impl ParagraphIndex {
-    /// Splits `text` at `\n` in one pass.
+    /// Splits `text` at `\n`: one pass for the offsets, one for the line ends.
     pub fn new(text: &str) -> Self {
+        let offsets = OffsetIndex::new(text);
         let mut paragraphs = Vec::new();
-        let mut checkpoints = Vec::with_capacity(text.len() / CHECKPOINT_CHARS + 2);
-        let mut char_start = 0;
         let mut byte_start = 0;
-        for line in text.split('\n') {
-            let char_len = line.chars().count();
-            // Checkpoints inside this line and at its end (its `\n`, or the end of the text).
-            let next = |cps: &Vec<usize>| cps.len() * CHECKPOINT_CHARS;
-            if line.len() == char_len {
-                while next(&checkpoints) <= char_start + char_len {
-                    checkpoints.push(byte_start + next(&checkpoints) - char_start);
-                }
+        let mut char_start = 0;
+        let line_ends = text
+            .match_indices('\n')
+            .map(|(b, _)| b)
+            .chain(std::iter::once(text.len()));
+        for byte_end in line_ends {
+            let char_end = if byte_end == text.len() {
+                offsets.char_len()
             } else {
-                for (col, (b, _)) in line.char_indices().enumerate() {
-                    if char_start + col == next(&checkpoints) {
-                        checkpoints.push(byte_start + b);
-                    }
-                }
-                if char_start + char_len == next(&checkpoints) {
-                    checkpoints.push(byte_start + line.len());
-                }
-            }
+                offsets.char_of(text, byte_end)
+            };
             paragraphs.push(Paragraph {
                 char_start,
-                char_len,
+                char_len: char_end - char_start,
                 byte_start,
-                byte_end: byte_start + line.len(),
+                byte_end,
             });
-            char_start += char_len + 1;
-            byte_start += line.len() + 1;
+            char_start = char_end + 1;
+            byte_start = byte_end + 1;
         }
         Self {
             paragraphs,
-            checkpoints,
+            offsets,
         }
     }
 
@@ -219,55 +296,9 @@ impl ParagraphIndex {
             .saturating_sub(1)
     }
 
-    /// Byte offset of code point `offset` (`text.len()` past the end), scanning at most
-    /// [`CHECKPOINT_CHARS`] code points.
-    pub fn byte_of(&self, text: &str, offset: usize) -> usize {
-        let Some(&base) = self.checkpoints.get(offset / CHECKPOINT_CHARS) else {
-            return text.len();
-        };
-        base + byte_offset(&text[base..], offset % CHECKPOINT_CHARS)
-    }
-
     /// Length of the indexed text in code points.
     pub fn char_len(&self) -> usize {
-        self.paragraphs.last().map_or(0, |p| p.char_end())
-    }
-
-    /// The text of `range` with up to `context` code points before and after it (the W3C
-    /// text-quote selector's prefix, exact and suffix), scanning only near the range.
-    pub fn quote_and_context<'a>(
-        &self,
-        text: &'a str,
-        range: TextRange,
-        context: usize,
-    ) -> (&'a str, &'a str, &'a str) {
-        let start = self.byte_of(text, range.start);
-        let end = self.byte_of(text, range.end).max(start);
-        let before = &text[..start];
-        let prefix_start = before
-            .char_indices()
-            .rev()
-            .take(context)
-            .last()
-            .map_or(start, |(b, _)| b);
-        let after = &text[end..];
-        let suffix_end = end
-            + after
-                .char_indices()
-                .nth(context)
-                .map_or(after.len(), |(b, _)| b);
-        (
-            &text[prefix_start..start],
-            &text[start..end],
-            &text[end..suffix_end],
-        )
-    }
-
-    /// The text of `range`, scanning only the paragraphs at its ends.
-    pub fn slice<'a>(&self, text: &'a str, range: TextRange) -> &'a str {
-        let start = self.byte_of(text, range.start);
-        let end = self.byte_of(text, range.end).max(start);
-        &text[start..end]
+        self.offsets.char_len()
     }
 
     /// The word (alphanumeric run) around code point `offset`, for double-click selection.
@@ -303,7 +334,7 @@ mod tests {
     use super::*;
 
     /// The context of `range` by a plain scan from the start: the reference the paragraph
-    /// index's [`ParagraphIndex::quote_and_context`] is checked against.
+    /// index's [`OffsetIndex::quote_and_context`] is checked against.
     fn context_around(text: &str, range: TextRange, chars: usize) -> (String, String) {
         let start = byte_offset(text, range.start);
         let end = start + byte_offset(&text[start..], range.end.saturating_sub(range.start));
@@ -347,7 +378,11 @@ mod tests {
         for start in 0..t.chars().count() {
             for end in start..=t.chars().count() {
                 let r = TextRange { start, end };
-                assert_eq!(idx.slice(&t, r), slice_chars(&t, r), "{start}..{end}");
+                assert_eq!(
+                    idx.offsets.slice(&t, r),
+                    slice_chars(&t, r),
+                    "{start}..{end}"
+                );
             }
         }
     }
@@ -373,8 +408,13 @@ mod tests {
             assert_eq!(idx.char_len(), n);
             for offset in 0..=n + 2 {
                 assert_eq!(
-                    idx.byte_of(text, offset),
+                    idx.offsets.byte_of(text, offset),
                     byte_offset(text, offset),
+                    "{offset}"
+                );
+                assert_eq!(
+                    idx.offsets.char_of(text, byte_offset(text, offset)),
+                    offset.min(n),
                     "{offset}"
                 );
             }
@@ -383,7 +423,7 @@ mod tests {
                     start,
                     end: (start + 50).min(n),
                 };
-                let (prefix, quote, suffix) = idx.quote_and_context(text, r, 32);
+                let (prefix, quote, suffix) = idx.offsets.quote_and_context(text, r, 32);
                 let (p, s) = context_around(text, r, 32);
                 assert_eq!(
                     (prefix, quote, suffix),

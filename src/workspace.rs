@@ -1,10 +1,15 @@
 //! The open project and everything an analyst can do to it.
 //!
-//! [`Workspace`] owns the [`Project`], its file path, the undo/redo history and the "unsaved
-//! changes" state. Each public method is one analyst action; it turns into an [`Edit`], applies
-//! it and records the inverse, so every action is undoable and testable without a window.
+//! [`Workspace`] owns the [`Project`], the undo/redo history and the "unsaved changes" state.
+//! Each public method is one analyst action; it turns into an [`Edit`], applies it and records
+//! the inverse, so every action is undoable and testable without a window. It does no file
+//! I/O: the session ([`crate::session`]) reads and writes files and tells the workspace what
+//! was saved.
+//!
+//! Invariants: the project always validates after an action; every action is one history step
+//! (or none, when it changes nothing); the revision changes on every step and is unique across
+//! workspaces.
 
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -16,7 +21,6 @@ use crate::model::{
     Annotation, AnnotationId, Article, ArticleId, ArticleMeta, Project, Rgb, Stance, StanceId,
     TextRange,
 };
-use crate::store::{self, StoreError};
 use crate::text;
 
 /// Source of timestamps, injected so tests and golden files are reproducible.
@@ -62,20 +66,6 @@ impl Clock for SteppingClock {
     }
 }
 
-/// Why an article could not be re-imported from its source file.
-#[derive(Debug, thiserror::Error)]
-pub enum ReimportError {
-    /// The article was not imported from a file.
-    #[error("this article has no source file to re-import from")]
-    NoSource,
-    /// Reading the source failed.
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    /// The change was refused.
-    #[error(transparent)]
-    Action(#[from] ActionError),
-}
-
 /// Why an action was refused. The project is unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ActionError {
@@ -88,6 +78,12 @@ pub enum ActionError {
     /// The edit failed.
     #[error(transparent)]
     Edit(#[from] EditError),
+    /// Undo or redo could not apply its step: the history was dropped so no wrong change is
+    /// made (the project is as it was before the step).
+    #[error(
+        "the undo history could not be applied ({0}) and was cleared; the project is unchanged"
+    )]
+    HistoryBroken(EditError),
 }
 
 #[derive(Debug)]
@@ -102,12 +98,12 @@ struct HistoryEntry {
 /// The project being worked on, with undo history and save state.
 pub struct Workspace {
     project: Project,
-    path: Option<PathBuf>,
     undo: Vec<HistoryEntry>,
     redo: Vec<HistoryEntry>,
     next_seq: u64,
     saved_seq: u64,
-    /// Set when the project came from a recovery file: unsaved until saved, whatever the history.
+    /// Set when the project does not match any file (restored from a recovery file, converted
+    /// from an older format, or never saved): unsaved until saved, whatever the history.
     restored: bool,
     revision: u64,
     /// The latest revision steps: (from, to, the annotations changed, or `None` when anything
@@ -140,7 +136,6 @@ fn fresh_revision() -> u64 {
 impl std::fmt::Debug for Workspace {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Workspace")
-            .field("path", &self.path)
             .field("revision", &self.revision)
             .field("dirty", &self.is_dirty())
             .finish_non_exhaustive()
@@ -148,11 +143,10 @@ impl std::fmt::Debug for Workspace {
 }
 
 impl Workspace {
-    /// Wraps a project (new or loaded) with an empty history, as saved at `path`.
-    pub fn new(project: Project, path: Option<PathBuf>, clock: Box<dyn Clock>) -> Self {
+    /// Wraps a project loaded from a file, with an empty history: saved, until it changes.
+    pub fn new(project: Project, clock: Box<dyn Clock>) -> Self {
         Self {
             project,
-            path,
             undo: Vec::new(),
             redo: Vec::new(),
             next_seq: 1,
@@ -165,25 +159,11 @@ impl Workspace {
         }
     }
 
-    /// Loads a project file; on error nothing is created and the file is untouched.
-    ///
-    /// A file in an older format is converted: the project will be saved in the current format
-    /// at [`store::save_path_for`] (the old file stays as it is) and counts as unsaved until then.
-    pub fn open(path: &Path, clock: Box<dyn Clock>) -> Result<Self, StoreError> {
-        Ok(Self::opened(
-            path,
-            store::load_project_detailed(path)?,
-            clock,
-        ))
-    }
-
-    /// The workspace of a project loaded from `path` (see [`Self::open`]), for a project loaded
-    /// on another thread.
-    pub fn opened(path: &Path, loaded: store::LoadedProject, clock: Box<dyn Clock>) -> Self {
-        let save_path = store::unused_save_path_for(path, loaded.format_version);
-        let converted = save_path != path;
-        let mut ws = Self::new(loaded.project, Some(save_path), clock);
-        ws.restored = converted;
+    /// Wraps a project that matches no file: a new one, one restored from a recovery file or
+    /// converted from an older format. It counts as unsaved until saved.
+    pub fn unsaved(project: Project, clock: Box<dyn Clock>) -> Self {
+        let mut ws = Self::new(project, clock);
+        ws.restored = true;
         ws
     }
 
@@ -192,15 +172,10 @@ impl Workspace {
         &self.project
     }
 
-    /// Where the project was last opened from or saved to.
-    pub fn path(&self) -> Option<&Path> {
-        self.path.as_deref()
-    }
-
-    /// True when the project differs from the file on disk (or was never saved).
+    /// True when the project differs from what was last saved (or matches no file).
     pub fn is_dirty(&self) -> bool {
         let top = self.undo.last().map_or(0, |e| e.seq);
-        self.restored || top != self.saved_seq || (self.path.is_none() && !self.undo.is_empty())
+        self.restored || top != self.saved_seq
     }
 
     /// Changes on every change, undo and redo, and is unique across workspaces; views cache
@@ -237,20 +212,6 @@ impl Workspace {
         }
     }
 
-    /// Saves to the current path (atomically).
-    pub fn save(&mut self) -> Result<(), StoreError> {
-        let path = self.path.clone().ok_or(StoreError::NoPath)?;
-        self.save_as(&path)
-    }
-
-    /// Saves to `path` (atomically) and makes it the current path.
-    pub fn save_as(&mut self, path: &Path) -> Result<(), StoreError> {
-        let snapshot = self.snapshot();
-        store::save_project(&snapshot.project, path)?;
-        self.mark_saved(path, snapshot);
-        Ok(())
-    }
-
     /// The project as it is now, for saving on another thread: cheap, since articles and
     /// annotations are shared, not copied. Pass it back to [`Self::mark_saved`] once written.
     pub fn snapshot(&self) -> Snapshot {
@@ -260,20 +221,16 @@ impl Workspace {
         }
     }
 
-    /// Records that `snapshot` was saved to `path`, which becomes the current path. Changes
-    /// made since the snapshot still count as unsaved.
-    pub fn mark_saved(&mut self, path: &Path, snapshot: Snapshot) {
-        self.path = Some(path.to_owned());
+    /// Records that `snapshot` was saved. Changes made since the snapshot still count as
+    /// unsaved.
+    pub fn mark_saved(&mut self, snapshot: &Snapshot) {
         self.saved_seq = snapshot.seq;
         self.restored = false;
     }
 
-    /// Wraps a project restored from a recovery file: it belongs at `path` but differs from
-    /// what is saved there, so it counts as unsaved until the analyst saves it.
-    pub fn restored(project: Project, path: Option<PathBuf>, clock: Box<dyn Clock>) -> Self {
-        let mut ws = Self::new(project, path, clock);
-        ws.restored = true;
-        ws
+    /// True when `snapshot` is still the current state (nothing changed since it was taken).
+    pub fn is_at(&self, snapshot: &Snapshot) -> bool {
+        self.undo.last().map_or(0, |e| e.seq) == snapshot.seq
     }
 
     /// Label of the change Undo would revert, e.g. "delete annotation".
@@ -286,19 +243,23 @@ impl Workspace {
         self.redo.last().map(|e| e.label.as_str())
     }
 
-    /// Reverts the last change; returns its label.
-    pub fn undo(&mut self) -> Option<String> {
-        let entry = self.undo.pop()?;
-        self.step_history(entry, true)
+    /// Reverts the last change; returns its label (`None`: nothing to undo).
+    pub fn undo(&mut self) -> Result<Option<String>, ActionError> {
+        match self.undo.pop() {
+            Some(entry) => self.step_history(entry, true).map(Some),
+            None => Ok(None),
+        }
     }
 
-    /// Re-applies the last undone change; returns its label.
-    pub fn redo(&mut self) -> Option<String> {
-        let entry = self.redo.pop()?;
-        self.step_history(entry, false)
+    /// Re-applies the last undone change; returns its label (`None`: nothing to redo).
+    pub fn redo(&mut self) -> Result<Option<String>, ActionError> {
+        match self.redo.pop() {
+            Some(entry) => self.step_history(entry, false).map(Some),
+            None => Ok(None),
+        }
     }
 
-    fn step_history(&mut self, entry: HistoryEntry, undoing: bool) -> Option<String> {
+    fn step_history(&mut self, entry: HistoryEntry, undoing: bool) -> Result<String, ActionError> {
         let forward = entry.edit.clone();
         match entry.edit.apply(&mut self.project) {
             Ok(inverse) => {
@@ -314,14 +275,16 @@ impl Workspace {
                 } else {
                     self.undo.push(moved);
                 }
-                Some(label)
+                Ok(label)
             }
             // Inverses are built from the state they undo, so this cannot happen unless the
-            // history is corrupted; drop the history rather than apply a wrong change.
-            Err(_) => {
+            // history is corrupted; drop the history rather than apply a wrong change, and say so.
+            Err(e) => {
                 self.undo.clear();
                 self.redo.clear();
-                None
+                // Whatever was saved no longer matches a history position.
+                self.restored = true;
+                Err(ActionError::HistoryBroken(e))
             }
         }
     }
@@ -339,6 +302,26 @@ impl Workspace {
         });
         self.next_seq += 1;
         Ok(())
+    }
+
+    /// Runs `actions` (several workspace actions) as one undoable step named `label`: one
+    /// Undo reverts them all. Returns what `actions` returns; steps that succeeded before an
+    /// error stay applied (and grouped).
+    pub fn group<T>(&mut self, label: &str, actions: impl FnOnce(&mut Self) -> T) -> T {
+        let depth = self.undo.len();
+        let out = actions(self);
+        if self.undo.len() > depth {
+            let steps: Vec<HistoryEntry> = self.undo.drain(depth..).collect();
+            // Each entry's edit undoes its own step, so the group's undo runs them newest first.
+            let edits = steps.into_iter().rev().map(|e| e.edit).collect();
+            self.undo.push(HistoryEntry {
+                label: label.to_owned(),
+                edit: Edit::Batch(edits),
+                seq: self.next_seq,
+            });
+            self.next_seq += 1;
+        }
+        out
     }
 
     fn article_or_err(&self, id: ArticleId) -> Result<&Article, ActionError> {
@@ -445,6 +428,38 @@ impl Workspace {
         self.modify_annotation(id, "edit note", |a| a.note = note.to_owned())
     }
 
+    /// Adds an annotation as it is, or replaces the one with its id (merging changes made
+    /// elsewhere). Its range must hold its quote in its article, unless it is orphaned.
+    pub fn put_annotation(&mut self, annotation: Annotation) -> Result<(), ActionError> {
+        if self.project.stances.get(&annotation.stance).is_none() {
+            return Err(ActionError::UnknownStance(annotation.stance.to_string()));
+        }
+        let art = self.article_or_err(annotation.article)?;
+        if !annotation.orphaned {
+            let r = annotation.range;
+            if r.is_empty()
+                || r.end > art.char_len()
+                || text::slice_chars(&art.text, r) != annotation.quote
+            {
+                return Err(ActionError::EmptySelection);
+            }
+        }
+        match self.project.annotation(annotation.id) {
+            Some(existing) if *existing == annotation => Ok(()),
+            Some(_) => self.execute(
+                "change annotation",
+                Edit::ReplaceAnnotation(Arc::new(annotation)),
+            ),
+            None => {
+                let end = self.project.annotations.len();
+                self.execute(
+                    "add annotation",
+                    Edit::InsertAnnotation(end, Arc::new(annotation)),
+                )
+            }
+        }
+    }
+
     /// Deletes an annotation.
     pub fn delete_annotation(&mut self, id: AnnotationId) -> Result<(), ActionError> {
         self.execute("delete annotation", Edit::RemoveAnnotation(id))
@@ -500,7 +515,7 @@ impl Workspace {
         }
         let anchorer = Anchorer::new(&new_text);
         let old_anchorer = Anchorer::new(&article.text);
-        let old_index = text::ParagraphIndex::new(&article.text);
+        let old_index = text::OffsetIndex::new(&article.text);
         let now = self.clock.now();
         let mut edits = Vec::new();
         let mut orphaned = 0;
@@ -551,18 +566,6 @@ impl Workspace {
         Ok(orphaned)
     }
 
-    /// Reloads an article from its source file and re-anchors its annotations
-    /// (see [`Self::set_article_text`]). Returns how many were orphaned.
-    pub fn reimport_article(&mut self, id: ArticleId) -> Result<usize, ReimportError> {
-        let source = self
-            .article_or_err(id)?
-            .source_path
-            .clone()
-            .ok_or(ReimportError::NoSource)?;
-        let fresh = store::import_article(Path::new(&source))?;
-        Ok(self.set_article_text(id, &fresh.text)?)
-    }
-
     /// Places an orphaned (or any) annotation on a new passage of its article.
     pub fn reattach_annotation(
         &mut self,
@@ -602,6 +605,24 @@ impl Workspace {
             return Ok(());
         }
         article.meta = meta;
+        self.execute(
+            "edit article details",
+            Edit::ReplaceArticle(Arc::new(article)),
+        )
+    }
+
+    /// Sets an article's title, details and source file from `from` (same id), keeping its
+    /// text (merging changes made elsewhere).
+    pub fn put_article_details(&mut self, from: &Article) -> Result<(), ActionError> {
+        let mut article = self.article_or_err(from.id)?.clone();
+        if (&article.title, &article.meta, &article.source_path)
+            == (&from.title, &from.meta, &from.source_path)
+        {
+            return Ok(());
+        }
+        article.title = from.title.clone();
+        article.meta = from.meta.clone();
+        article.source_path = from.source_path.clone();
         self.execute(
             "edit article details",
             Edit::ReplaceArticle(Arc::new(article)),
@@ -657,6 +678,82 @@ impl Workspace {
         self.execute(label, Edit::ReplaceStance(stance))
     }
 
+    /// Adds a stance as it is, or replaces the one with its id (merging changes made
+    /// elsewhere). A hotkey another stance uses is dropped.
+    pub fn put_stance(&mut self, mut stance: Stance) -> Result<(), ActionError> {
+        if let Some(key) = stance.hotkey
+            && self
+                .project
+                .stances
+                .by_hotkey(key)
+                .is_some_and(|other| other.id != stance.id)
+        {
+            stance.hotkey = None;
+        }
+        match self.project.stances.get(&stance.id) {
+            Some(existing) if *existing == stance => Ok(()),
+            Some(_) => self.execute("change stance", Edit::ReplaceStance(stance)),
+            None => {
+                let end = self.project.stances.0.len();
+                self.execute("add stance", Edit::InsertStance(end, stance))
+            }
+        }
+    }
+
+    /// Binds a stance to digit key `hotkey` (1–9), or unbinds it (`None`). A key another stance
+    /// uses is refused.
+    pub fn set_stance_hotkey(
+        &mut self,
+        id: &StanceId,
+        hotkey: Option<u8>,
+    ) -> Result<(), ActionError> {
+        if let Some(key) = hotkey {
+            if !(1..=9).contains(&key) {
+                return Err(EditError::Invalid(format!("{key} is not a key from 1 to 9")).into());
+            }
+            if let Some(other) = self.project.stances.by_hotkey(key)
+                && &other.id != id
+            {
+                return Err(EditError::Invalid(format!(
+                    "key {key} is already used by “{}”",
+                    other.label
+                ))
+                .into());
+            }
+        }
+        self.modify_stance(id, "change stance key", |s| s.hotkey = hotkey)
+    }
+
+    /// Moves every annotation of stance `from` to stance `into` and removes `from`, as one
+    /// undoable step. Returns how many annotations moved.
+    pub fn merge_stance(&mut self, from: &StanceId, into: &StanceId) -> Result<usize, ActionError> {
+        if from == into {
+            return Err(EditError::Invalid("a stance cannot be merged into itself".into()).into());
+        }
+        for id in [from, into] {
+            if self.project.stances.get(id).is_none() {
+                return Err(ActionError::UnknownStance(id.to_string()));
+            }
+        }
+        let now = self.clock.now();
+        let mut edits: Vec<Edit> = self
+            .project
+            .annotations
+            .iter()
+            .filter(|a| &a.stance == from)
+            .map(|a| {
+                let mut moved = Annotation::clone(a);
+                moved.stance = into.clone();
+                moved.modified = now;
+                Edit::ReplaceAnnotation(Arc::new(moved))
+            })
+            .collect();
+        let moved = edits.len();
+        edits.push(Edit::RemoveStance(from.clone()));
+        self.execute("merge stance", Edit::Batch(edits))?;
+        Ok(moved)
+    }
+
     /// Changes a stance's label (its id, used in exports, stays).
     pub fn rename_stance(&mut self, id: &StanceId, label: &str) -> Result<(), ActionError> {
         let label = label.trim();
@@ -701,7 +798,7 @@ mod tests {
     use super::*;
 
     fn workspace() -> (Workspace, ArticleId) {
-        let mut ws = Workspace::new(Project::new("t"), None, Box::new(SteppingClock::default()));
+        let mut ws = Workspace::new(Project::new("t"), Box::new(SteppingClock::default()));
         ws.annotator = "tester".into();
         let id = ws
             .add_article(Article::new(
@@ -739,11 +836,11 @@ mod tests {
         let end = ws.project().clone();
 
         for _ in 0..4 {
-            ws.undo().unwrap();
+            ws.undo().unwrap().unwrap();
         }
         assert_eq!(ws.project(), &start);
         for _ in 0..4 {
-            ws.redo().unwrap();
+            ws.redo().unwrap().unwrap();
         }
         assert_eq!(ws.project(), &end);
     }
@@ -800,7 +897,7 @@ mod tests {
         assert_eq!(changes[0].before.as_ref().unwrap().note, "");
         assert_eq!(changes[0].after.as_ref().unwrap().note, "n");
         assert_eq!(ws.annotation_changes_since(start).unwrap().len(), 2);
-        ws.undo();
+        ws.undo().unwrap();
         let undone = ws.annotation_changes_since(start).unwrap();
         assert_eq!(undone.len(), 3);
         assert_eq!(undone[2].after.as_ref().unwrap().note, "");
@@ -832,12 +929,12 @@ mod tests {
         ws.remove_stance(&reg).unwrap();
         assert_eq!(ws.project().annotations.len(), 1);
         assert!(ws.project().stances.get(&reg).is_none());
-        ws.undo();
+        ws.undo().unwrap();
         assert_eq!(ws.project(), &before);
         ws.remove_article(art).unwrap();
         assert!(ws.project().articles.is_empty());
         assert!(ws.project().annotations.is_empty());
-        ws.undo();
+        ws.undo().unwrap();
         assert_eq!(ws.project(), &before);
     }
 
@@ -861,19 +958,23 @@ mod tests {
 
     #[test]
     fn dirty_tracks_save_point_through_undo() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("p.stance.json");
         let (mut ws, art) = workspace();
         assert!(ws.is_dirty());
-        ws.save_as(&path).unwrap();
+        ws.mark_saved(&ws.snapshot());
         assert!(!ws.is_dirty());
         ws.rename_article(art, "B").unwrap();
         assert!(ws.is_dirty());
-        ws.undo();
+        ws.undo().unwrap();
         assert!(!ws.is_dirty());
-        ws.redo();
+        ws.redo().unwrap();
         assert!(ws.is_dirty());
-        ws.save().unwrap();
+        let snapshot = ws.snapshot();
+        ws.rename_article(art, "C").unwrap();
+        ws.mark_saved(&snapshot);
+        assert!(ws.is_dirty(), "a change after the snapshot stays unsaved");
+        ws.undo().unwrap();
         assert!(!ws.is_dirty());
+        assert!(ws.is_at(&snapshot));
+        assert!(Workspace::unsaved(Project::new("n"), Box::new(SystemClock)).is_dirty());
     }
 }

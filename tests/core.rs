@@ -4,8 +4,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use stancemark::export::{Export, ExportFormat};
+use stancemark::import;
 use stancemark::model::{Article, Project, StanceId, TextRange};
-use stancemark::store::{self, StoreError};
+use stancemark::session::{Session, SessionOptions};
+use stancemark::store::{self, LoadError, ReadError};
 use stancemark::workspace::{SteppingClock, Workspace};
 
 fn sample_path() -> PathBuf {
@@ -24,7 +26,7 @@ Family: 👩‍👩‍👧 flag: 🇪🇺 — e\u{301}tude.\r\n\
 مرحبا بالعالم and back to English.\n";
 
 fn workspace_with(text: &str) -> (Workspace, stancemark::model::ArticleId) {
-    let mut ws = Workspace::new(Project::new("u"), None, Box::new(SteppingClock::default()));
+    let mut ws = Workspace::new(Project::new("u"), Box::new(SteppingClock::default()));
     ws.annotator = "tester".into();
     let id = ws.add_article(Article::new("multilingual", text)).unwrap();
     (ws, id)
@@ -149,7 +151,7 @@ fn save_then_reopen_gives_the_same_project() {
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("p.stance.json");
-    ws.save_as(&path).unwrap();
+    store::save_project(ws.project(), &path).unwrap();
     let reopened = store::load_project(&path).unwrap();
     assert_eq!(&reopened, ws.project());
 }
@@ -211,7 +213,7 @@ fn export_records_equal_the_project() {
     assert_eq!(ron, export);
 }
 
-fn assert_load_fails_and_file_untouched(bytes: &[u8], check: impl Fn(&StoreError) -> bool) {
+fn assert_load_fails_and_file_untouched(bytes: &[u8], check: impl Fn(&LoadError) -> bool) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("broken.stance.json");
     fs::write(&path, bytes).unwrap();
@@ -219,8 +221,8 @@ fn assert_load_fails_and_file_untouched(bytes: &[u8], check: impl Fn(&StoreError
     assert!(check(&err), "unexpected error: {err}");
     assert!(err.to_string().contains("broken.stance.json"), "{err}");
     assert_eq!(fs::read(&path).unwrap(), bytes, "the file must not change");
-    // A workspace cannot be created from it either.
-    assert!(Workspace::open(&path, Box::new(SteppingClock::default())).is_err());
+    // A session cannot be opened on it either.
+    assert!(Session::open_blocking(&path, SessionOptions::inline()).is_err());
 }
 
 #[test]
@@ -229,31 +231,33 @@ fn truncated_project_gives_a_parse_error_with_line() {
     let cut = &good.as_bytes()[..good.len() * 2 / 3];
     assert_load_fails_and_file_untouched(
         cut,
-        |e| matches!(e, StoreError::Parse { line, .. } if *line > 1),
+        |e| matches!(e, LoadError::Parse { line, .. } if *line > 1),
     );
 }
 
 #[test]
 fn corrupt_project_errors_name_the_problem() {
     assert_load_fails_and_file_untouched(b"this is not a project", |e| {
-        matches!(e, StoreError::Parse { .. })
+        matches!(e, LoadError::Parse { .. })
     });
-    assert_load_fails_and_file_untouched(b"", |e| matches!(e, StoreError::Empty { .. }));
+    assert_load_fails_and_file_untouched(b"", |e| {
+        matches!(e, LoadError::Read(ReadError::Empty { .. }))
+    });
     assert_load_fails_and_file_untouched(
         b"(format_version: 1, project: (name: \"x\", \xff))",
-        |e| matches!(e, StoreError::NotUtf8 { line: 1, .. }),
+        |e| matches!(e, LoadError::Read(ReadError::NotUtf8 { line: 1, .. })),
     );
     let good = fs::read_to_string(sample_path()).unwrap();
     // Wrong type: a string where the list of articles belongs.
     let wrong = good.replacen("\"articles\": [", "\"articles\": \"oops\", \"_x\": [", 1);
     assert_load_fails_and_file_untouched(wrong.as_bytes(), |e| {
-        matches!(e, StoreError::Parse { .. })
+        matches!(e, LoadError::Parse { .. })
     });
     // A range past the end of its article.
     let outside = good.replacen("\"end\": 317", "\"end\": 99999", 1);
     assert_load_fails_and_file_untouched(
         outside.as_bytes(),
-        |e| matches!(e, StoreError::Invalid { problems, .. } if problems.iter().any(|p| p.contains("258..99999"))),
+        |e| matches!(e, LoadError::Invalid { problems, .. } if problems.iter().any(|p| p.contains("258..99999"))),
     );
     // A stored quote (only orphans need one) that does not match its article.
     let tampered = good.replacen(
@@ -263,14 +267,14 @@ fn corrupt_project_errors_name_the_problem() {
     );
     assert_load_fails_and_file_untouched(
         tampered.as_bytes(),
-        |e| matches!(e, StoreError::Invalid { problems, .. } if problems.iter().any(|p| p.contains("Washingtom"))),
+        |e| matches!(e, LoadError::Invalid { problems, .. } if problems.iter().any(|p| p.contains("Washingtom"))),
     );
     // In the older RON format the quote is always stored, and checked.
     let legacy = fs::read_to_string(legacy_path()).unwrap();
     let tampered = legacy.replacen("quote: \"Washington", "quote: \"Washingtom", 1);
     assert_load_fails_and_file_untouched(
         tampered.as_bytes(),
-        |e| matches!(e, StoreError::Invalid { problems, .. } if problems.iter().any(|p| p.contains("Washingtom"))),
+        |e| matches!(e, LoadError::Invalid { problems, .. } if problems.iter().any(|p| p.contains("Washingtom"))),
     );
     // An unknown stance.
     let unknown = good.replacen("\"stance\": \"security\"", "\"stance\": \"economy\"", 1);
@@ -290,7 +294,7 @@ fn future_version_is_refused_and_never_overwritten() {
     assert_load_fails_and_file_untouched(future.as_bytes(), |e| {
         matches!(
             e,
-            StoreError::FutureVersion {
+            LoadError::FutureVersion {
                 found: 99,
                 supported: store::FORMAT_VERSION,
                 ..
@@ -300,11 +304,11 @@ fn future_version_is_refused_and_never_overwritten() {
     // A newer file whose body this version cannot even parse is still named as newer.
     assert_load_fails_and_file_untouched(
         b"{\"format_version\": 4, \"project\": {\"shape\": [\"new\"]}}",
-        |e| matches!(e, StoreError::FutureVersion { found: 4, .. }),
+        |e| matches!(e, LoadError::FutureVersion { found: 4, .. }),
     );
     assert_load_fails_and_file_untouched(
         b"(format_version: 4, project: (shape: [\"new\"]))",
-        |e| matches!(e, StoreError::FutureVersion { found: 4, .. }),
+        |e| matches!(e, LoadError::FutureVersion { found: 4, .. }),
     );
 }
 
@@ -315,16 +319,33 @@ fn failed_save_leaves_the_previous_file_intact() {
     let project = store::load_project(&sample_path()).unwrap();
     store::save_project(&project, &path).unwrap();
     let before = fs::read(&path).unwrap();
-    // Make the folder read-only so the temporary file cannot be created (skipped as root,
-    // who ignores permissions; the missing-folder case below covers root too).
+    // A folder where the temporary file must go: creating it fails, even as root (CI runs
+    // as root, who ignores permissions).
+    let tmp = store::atomic::temp_path_for(&path);
+    fs::create_dir(&tmp).unwrap();
+    fs::write(tmp.join("keep"), b"x").unwrap();
+    assert!(store::save_project(&Project::new("other"), &path).is_err());
+    assert_eq!(fs::read(&path).unwrap(), before);
+    fs::remove_dir_all(&tmp).unwrap();
+    // A non-empty folder where the backup must go: the write is complete but cannot be put
+    // in place; the old file stays, and no temporary is left.
+    let bak = store::atomic::backup_path_for(&path);
+    fs::create_dir(&bak).unwrap();
+    fs::write(bak.join("keep"), b"x").unwrap();
+    assert!(store::save_project(&Project::new("other"), &path).is_err());
+    assert_eq!(fs::read(&path).unwrap(), before);
+    assert!(!tmp.exists(), "the temporary file is removed");
+    fs::remove_dir_all(&bak).unwrap();
+    // And, where permissions apply (not as root), a read-only folder.
     use std::os::unix::fs::PermissionsExt;
     fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o555)).unwrap();
     let probe = dir.path().join("probe");
-    let root_ignores_permissions = fs::write(&probe, b"x").is_ok();
-    let _ = fs::remove_file(&probe);
-    if !root_ignores_permissions {
+    if fs::write(&probe, b"x").is_err() {
         assert!(store::save_project(&Project::new("other"), &path).is_err());
         assert_eq!(fs::read(&path).unwrap(), before);
+    } else {
+        let _ = fs::remove_file(&probe);
+        println!("running as root: the read-only folder case is covered by the two above");
     }
     fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
     let missing = dir.path().join("no/such/dir/p.stance.json");
@@ -336,23 +357,23 @@ fn import_refuses_non_utf8_empty_and_huge_files() {
     let dir = tempfile::tempdir().unwrap();
     let latin1 = dir.path().join("latin1.txt");
     fs::write(&latin1, b"Caf\xe9 au lait\n").unwrap();
-    let err = store::import_article(&latin1).unwrap_err();
+    let err = import::import_article(&latin1).unwrap_err();
     assert!(err.to_string().contains("not UTF-8"), "{err}");
     let empty = dir.path().join("empty.md");
     fs::write(&empty, b"").unwrap();
     assert!(matches!(
-        store::import_article(&empty),
-        Err(StoreError::Empty { .. })
+        import::import_article(&empty),
+        Err(import::ImportError::Read(ReadError::Empty { .. }))
     ));
     let huge = dir.path().join("huge.txt");
     let f = fs::File::create(&huge).unwrap();
     f.set_len(store::MAX_ARTICLE_BYTES + 1).unwrap();
     assert!(matches!(
-        store::import_article(&huge),
-        Err(StoreError::TooLarge { .. })
+        import::import_article(&huge),
+        Err(import::ImportError::Read(ReadError::TooLarge { .. }))
     ));
     assert!(
-        store::import_article(dir.path()).is_err(),
+        import::import_article(dir.path()).is_err(),
         "a folder is not an article"
     );
 }
@@ -360,7 +381,7 @@ fn import_refuses_non_utf8_empty_and_huge_files() {
 #[test]
 fn the_long_regulation_imports_with_consistent_offsets() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/eu-ai-act-2024-1689.md");
-    let article = store::import_article(&path).unwrap();
+    let article = import::import_article(&path).unwrap();
     assert!(article.text.len() > 600_000);
     let idx = stancemark::text::ParagraphIndex::new(&article.text);
     assert!(idx.len() > 5_000);
@@ -371,7 +392,7 @@ fn the_long_regulation_imports_with_consistent_offsets() {
 #[test]
 fn editing_the_article_text_re_anchors_annotations_and_orphans_the_lost_ones() {
     let project = store::load_project(&sample_path()).unwrap();
-    let mut ws = Workspace::new(project, None, Box::new(SteppingClock::default()));
+    let mut ws = Workspace::new(project, Box::new(SteppingClock::default()));
     let article = ws.project().articles[0].clone();
     let before = ws.project().clone();
     // Insert a paragraph at the top, fix a typo-like change inside one passage, delete another.
@@ -424,8 +445,8 @@ fn editing_the_article_text_re_anchors_annotations_and_orphans_the_lost_ones() {
     assert_eq!(ann.quote, "according to the authors");
 
     // Undo twice gives back the original text and annotations exactly.
-    ws.undo();
-    ws.undo();
+    ws.undo().unwrap().unwrap();
+    ws.undo().unwrap().unwrap();
     assert_eq!(ws.project(), &before);
 }
 
@@ -440,7 +461,7 @@ fn check_broken_annotations_are_set_aside(good: &str, file_name: &str, breaks: [
     fs::write(&path, &tampered).unwrap();
 
     let err = store::load_project(&path).unwrap_err();
-    let StoreError::Invalid { problems, .. } = &err else {
+    let LoadError::Invalid { problems, .. } = &err else {
         panic!("{err}")
     };
     assert_eq!(problems.len(), 2, "{problems:?}");

@@ -1,16 +1,53 @@
 //! A crash mid-save never leaves a broken project: a child process saving two different
 //! versions of a project in a loop is killed (SIGKILL) at random moments, 200 times; after each
 //! kill the file must parse and equal one of the two versions exactly.
+//!
+//! The child is this test binary itself, run with `SAVE_LOOP_PROJECT` set: the save loop is a
+//! test aid and has no place in the user's `stancemark` binary.
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use stancemark::cli::save_loop_states;
+use stancemark::model::Project;
 use stancemark::store;
 
 const KILLS: usize = 200;
+
+/// The environment variable that makes [`save_loop_child`] save in a loop.
+const CHILD_ENV: &str = "SAVE_LOOP_PROJECT";
+
+/// The two states the child alternates between: the project as loaded, and a version with
+/// every note and the name changed (so a mix of the two is detectable).
+fn save_loop_states(project: &Project) -> [Project; 2] {
+    let mut b = project.clone();
+    b.name = format!("{} (state B)", b.name);
+    for ann in &mut b.annotations {
+        let ann = std::sync::Arc::make_mut(ann);
+        ann.note = format!("B: {}", ann.note);
+    }
+    [project.clone(), b]
+}
+
+/// The child: saves the two states of the project alternately, forever, printing `ready`
+/// after the first save. Does nothing in a normal test run.
+#[test]
+fn save_loop_child() {
+    let Some(path) = std::env::var_os(CHILD_ENV) else {
+        return;
+    };
+    let path = std::path::PathBuf::from(path);
+    let states = save_loop_states(&store::load_project(&path).unwrap());
+    for i in 0u64.. {
+        store::save_project(&states[(i % 2) as usize], &path).unwrap();
+        if i == 0 {
+            let mut out = std::io::stdout();
+            writeln!(out, "ready").unwrap();
+            out.flush().unwrap();
+        }
+    }
+}
 
 #[test]
 fn killing_a_saving_process_never_leaves_a_broken_or_mixed_file() {
@@ -33,22 +70,26 @@ fn killing_a_saving_process_never_leaves_a_broken_or_mixed_file() {
     };
     let mut seen = [0usize; 2];
     for round in 0..KILLS {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_stancemark"))
-            .arg("save-loop")
-            .arg(&path)
+        let mut child = Command::new(std::env::current_exe().unwrap())
+            .args([
+                "save_loop_child",
+                "--exact",
+                "--nocapture",
+                "--test-threads=1",
+            ])
+            .env(CHILD_ENV, &path)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
+        // The test harness prints its own lines first; wait for the child's.
+        let mut reader = BufReader::new(child.stdout.take().unwrap());
         let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        assert_eq!(
-            line.trim(),
-            "ready",
-            "round {round}: the child failed to start saving"
-        );
+        while !line.trim_end().ends_with("ready") {
+            line.clear();
+            let n = reader.read_line(&mut line).unwrap();
+            assert!(n > 0, "round {round}: the child failed to start saving");
+        }
         std::thread::sleep(Duration::from_micros(next()));
         child.kill().unwrap();
         child.wait().unwrap();

@@ -2,8 +2,8 @@
 
 use std::path::Path;
 
+use stancemark::session::{Session, SessionOptions};
 use stancemark::store::{self, FORMAT_VERSION};
-use stancemark::workspace::{SteppingClock, Workspace};
 
 fn fixtures() -> Vec<std::path::PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
@@ -78,11 +78,11 @@ fn an_older_file_opens_unsaved_and_saves_beside_itself() {
     )
     .unwrap();
     let before = std::fs::read(&old).unwrap();
-    let mut ws = Workspace::open(&old, Box::new(SteppingClock::default())).unwrap();
+    let mut ws = Session::open_blocking(&old, SessionOptions::inline()).unwrap();
     let new = dir.path().join("study.stance.json");
     assert_eq!(ws.path(), Some(new.as_path()));
     assert!(ws.is_dirty(), "a converted project is unsaved until saved");
-    ws.save().unwrap();
+    ws.save_blocking().unwrap();
     assert!(!ws.is_dirty());
     assert_eq!(
         std::fs::read(&old).unwrap(),
@@ -91,11 +91,11 @@ fn an_older_file_opens_unsaved_and_saves_beside_itself() {
     );
     assert_eq!(&store::load_project(&new).unwrap(), ws.project());
     // Opening the new file keeps it as the project file.
-    let reopened = Workspace::open(&new, Box::new(SteppingClock::default())).unwrap();
+    let reopened = Session::open_blocking(&new, SessionOptions::inline()).unwrap();
     assert_eq!(reopened.path(), Some(new.as_path()));
     assert!(!reopened.is_dirty());
     // Opening the old file again never aims at the converted one, which may have newer work.
-    let again = Workspace::open(&old, Box::new(SteppingClock::default())).unwrap();
+    let again = Session::open_blocking(&old, SessionOptions::inline()).unwrap();
     assert_eq!(
         again.path(),
         Some(dir.path().join("study-2.stance.json").as_path())
@@ -105,7 +105,8 @@ fn an_older_file_opens_unsaved_and_saves_beside_itself() {
 #[test]
 fn orphans_keep_their_quote_and_context_in_the_file() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data/open-source-ai.stance.json");
-    let mut ws = Workspace::open(&path, Box::new(SteppingClock::default())).unwrap();
+    let mut session = Session::open_blocking(&path, SessionOptions::inline()).unwrap();
+    let ws = session.workspace_mut();
     let article = ws.project().articles[0].clone();
     let victim = ws.project().annotations[0].clone();
     // Remove the annotated passage from the text: the annotation becomes an orphan.
@@ -120,7 +121,8 @@ fn orphans_keep_their_quote_and_context_in_the_file() {
     );
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("o.stance.json");
-    ws.save_as(&out).unwrap();
+    session.save_to_blocking(&out).unwrap();
+    let ws = session.workspace();
     let text = std::fs::read_to_string(&out).unwrap();
     assert_eq!(
         text.matches("\"quote\"").count(),
@@ -141,7 +143,7 @@ fn saving_over_a_newer_file_is_refused() {
     let project = stancemark::model::Project::new("x");
     assert!(matches!(
         store::save_project(&project, &path),
-        Err(store::StoreError::FutureVersion { found: 99, .. })
+        Err(store::SaveError::FutureVersion { found: 99, .. })
     ));
     assert_eq!(std::fs::read(&path).unwrap(), newer);
 }

@@ -152,7 +152,7 @@ proptest! {
     #[test]
     fn n_commands_then_n_undos_restore_the_start_and_redo_restores_the_end(ops in prop::collection::vec(op(), 1..40)) {
         let start = store::load_project(&Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data/open-source-ai.stance.json")).unwrap();
-        let mut ws = Workspace::new(start.clone(), None, Box::new(SteppingClock::default()));
+        let mut ws = Workspace::new(start.clone(), Box::new(SteppingClock::default()));
         let mut steps = 0;
         for op in &ops {
             if apply(&mut ws, op) {
@@ -162,19 +162,19 @@ proptest! {
         }
         let end = ws.project().clone();
         for _ in 0..steps {
-            prop_assert!(ws.undo().is_some());
+            prop_assert!(ws.undo().unwrap().is_some());
         }
-        prop_assert!(ws.undo().is_none());
+        prop_assert!(ws.undo().unwrap().is_none());
         prop_assert_eq!(ws.project(), &start);
         for _ in 0..steps {
-            prop_assert!(ws.redo().is_some());
+            prop_assert!(ws.redo().unwrap().is_some());
         }
         prop_assert_eq!(ws.project(), &end);
     }
 
     #[test]
     fn project_loader_never_panics_on_random_bytes(bytes in prop::collection::vec(any::<u8>(), 0..2000)) {
-        let _ = store::decode_text(Path::new("x"), bytes.clone()).and_then(|s| store::parse_project(Path::new("x"), &s));
+        let _ = store::decode_utf8(Path::new("x"), bytes.clone()).map_err(store::LoadError::from).and_then(|s| store::parse_project(Path::new("x"), &s));
     }
 
     #[test]
@@ -184,7 +184,7 @@ proptest! {
     ) {
         let original = if legacy { legacy_sample_bytes() } else { sample_bytes() };
         let bytes = mutate(original, edits);
-        if let Ok(text) = store::decode_text(Path::new("x"), bytes)
+        if let Ok(text) = store::decode_utf8(Path::new("x"), bytes)
             && let Ok(p) = store::parse_project(Path::new("x"), &text)
         {
             // Whatever loads is sound.
@@ -214,7 +214,7 @@ proptest! {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a.txt");
         std::fs::write(&path, &bytes).unwrap();
-        if let Ok(article) = store::import_article(&path) {
+        if let Ok(article) = stancemark::import::import_article(&path) {
             prop_assert!(!article.text.contains('\r'));
         }
     }

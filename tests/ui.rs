@@ -377,7 +377,7 @@ fn autosave_writes_a_recovery_file_and_restart_offers_to_restore_it() {
     harness.get_by_label("Annotations only in the saved file (1)");
     harness.get_by_label("Restore").click();
     harness.run_steps(2);
-    let ws = harness.state().workspace();
+    let ws = harness.state().session();
     assert_eq!(ws.project().annotations.len(), 11);
     assert!(ws.is_dirty(), "restored work is unsaved until saved");
     assert_eq!(ws.path(), Some(path.as_path()));
@@ -517,17 +517,52 @@ fn large_projects_open_and_save_on_a_worker_thread_while_the_window_stays_live()
     assert_eq!(export["annotations"].as_array().unwrap().len(), 12);
 }
 
+/// A project large enough that opening it takes a while in a test build (the EU AI Act with
+/// 20,000 annotations, about 4 MB).
+fn large_project(dir: &Path) -> PathBuf {
+    use stancemark::model::{Annotation, Article, Project, StanceId};
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/eu-ai-act-2024-1689.md"),
+    )
+    .unwrap();
+    let article = Article::new("EU AI Act", &text);
+    let chars: Vec<char> = article.text.chars().collect();
+    let mut project = Project::new("large");
+    for i in 0..20_000usize {
+        let start = (i * 7919) % (chars.len() - 100);
+        let range = TextRange {
+            start,
+            end: start + 60,
+        };
+        project.annotations.push(
+            Annotation {
+                id: uuid::Uuid::from_u64_pair(7, i as u64),
+                article: article.id,
+                range,
+                quote: chars[range.start..range.end].iter().collect(),
+                prefix: String::new(),
+                suffix: String::new(),
+                orphaned: false,
+                stance: StanceId::new("regulation"),
+                note: String::new(),
+                annotator: "t".into(),
+                created: Default::default(),
+                modified: Default::default(),
+            }
+            .into(),
+        );
+    }
+    project.articles.push(article.into());
+    let path = dir.join("large.stance.json");
+    store::save_project(&project, &path).unwrap();
+    path
+}
+
 #[test]
 fn cancelling_a_slow_open_keeps_the_current_project() {
-    // A named pipe stands in for a slow disk: reading it waits until something is written.
     let dir = tempfile::tempdir().unwrap();
-    let pipe = dir.path().join("slow.stance.json");
-    let made = std::process::Command::new("mkfifo")
-        .arg(&pipe)
-        .status()
-        .unwrap();
-    assert!(made.success());
-    let mut harness = harness_for(app_with_worker_io(pipe.clone()));
+    let large = large_project(dir.path());
+    let mut harness = harness_for(app_with_worker_io(large));
     harness.run_steps(3);
     assert!(harness.state().is_busy());
     harness.get_by_label("Opening project");
@@ -537,10 +572,28 @@ fn cancelling_a_slow_open_keeps_the_current_project() {
     assert!(!harness.state().is_busy());
     assert!(harness.query_by_label("Opening project").is_none());
     assert!(harness.state().workspace().project().articles.is_empty());
-    // Let the reading thread finish; its result goes nowhere.
-    std::fs::write(&pipe, b"not a project").unwrap();
+    // The reading thread finishes in the background; its result goes nowhere.
+    std::thread::sleep(std::time::Duration::from_millis(500));
     harness.run_steps(2);
     assert!(harness.state().error_message().is_none());
+    assert!(harness.state().workspace().project().articles.is_empty());
+}
+
+#[test]
+fn a_pipe_or_device_is_refused_with_a_clear_message_instead_of_hanging() {
+    let dir = tempfile::tempdir().unwrap();
+    let pipe = dir.path().join("slow.stance.json");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&pipe)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    for path in [pipe, PathBuf::from("/dev/zero")] {
+        let harness = harness_on(Some(path.clone()));
+        let (title, message) = harness.state().error_message().expect("an error window");
+        assert_eq!(title, "Could not open project");
+        assert!(message.contains("not a regular file"), "{message}");
+    }
 }
 
 #[test]

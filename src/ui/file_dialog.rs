@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use eframe::egui;
 
+use crate::command::Command;
 use crate::export::ExportFormat;
 
 /// A native dialog answering `None` sooner than this is taken as "no dialog backend".
@@ -46,6 +47,16 @@ impl FilePurpose {
             FilePurpose::SaveProjectAs => "Save",
             FilePurpose::AddArticle => "Add",
             FilePurpose::Export(_) => "Export",
+        }
+    }
+
+    /// The command that does what the dialog was for with the chosen `path`.
+    pub fn command_for(self, path: PathBuf, then: Option<Box<Command>>) -> Command {
+        match self {
+            FilePurpose::OpenProject => Command::OpenPath(path),
+            FilePurpose::SaveProjectAs => Command::SaveTo { path, then },
+            FilePurpose::AddArticle => Command::AddArticleFrom(path),
+            FilePurpose::Export(format) => Command::ExportTo { format, path },
         }
     }
 
@@ -85,6 +96,8 @@ pub struct FileDialog {
     pub purpose: FilePurpose,
     /// The path being typed.
     pub path_text: String,
+    /// What waits for this choice (a save before quitting), run after it.
+    pub then: Option<Box<Command>>,
     native: Option<(Receiver<Option<PathBuf>>, Instant)>,
     note: Option<String>,
     focused_once: bool,
@@ -120,6 +133,7 @@ impl FileDialog {
         Self {
             purpose,
             path_text: initial.display().to_string(),
+            then: None,
             native,
             note: None,
             focused_once: false,

@@ -1,8 +1,9 @@
 //! Re-anchoring benchmark: random edits of real texts, with the ground truth of where each
 //! annotation's passage went, compared with where [`Anchorer`] puts it.
 
-use stancemark::anchor::{Anchorer, QuoteSelector, context_of};
+use stancemark::anchor::{Anchorer, CONTEXT_CHARS, QuoteSelector};
 use stancemark::model::TextRange;
+use stancemark::text::OffsetIndex;
 
 use super::Rng;
 
@@ -289,22 +290,23 @@ pub fn run(
             let new_text: String = new_chars.iter().collect();
             let anchorer = Anchorer::new(&new_text);
             let old_anchorer = Anchorer::new(text);
+            let old_offsets = OffsetIndex::new(text);
             for (r, truth) in anns.iter().zip(&truths) {
-                let quote: String = chars[r.start..r.end].iter().collect();
-                let (prefix, suffix) = context_of(&chars, *r);
+                let (prefix, quote, suffix) =
+                    old_offsets.quote_and_context(text, *r, CONTEXT_CHARS);
                 let placement = anchorer.place_from(
                     &old_anchorer,
                     QuoteSelector {
                         range: *r,
-                        exact: &quote,
-                        prefix: &prefix,
-                        suffix: &suffix,
+                        exact: quote,
+                        prefix,
+                        suffix,
                     },
                 );
                 placed_total += 1;
                 let t = &mut tallies[k];
                 t.annotations += 1;
-                let exists = new_text.contains(quote.as_str());
+                let exists = new_text.contains(quote);
                 if exists {
                     t.quote_exists += 1;
                 }

@@ -429,7 +429,6 @@ pub fn run_one(name: &str) {
     // The core command alone, without the UI.
     let mut ws = stancemark::Workspace::new(
         project.clone(),
-        None,
         Box::new(stancemark::workspace::SteppingClock::default()),
     );
     let article_id = project.articles[0].id;

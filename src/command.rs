@@ -1,0 +1,517 @@
+//! Every user action, as one value: menus, toolbars, context menus, the keyboard and the
+//! command palette all produce [`Command`]s, and the app applies them in one place
+//! ([`crate::ui`]'s `execute`), after drawing the frame.
+//!
+//! Where to look: a command is *defined* here (its label, tooltip and default shortcut), its
+//! keys are *bound* in [`crate::ui::keymap`], and it is *executed* in `src/ui/execute.rs`.
+
+use std::path::PathBuf;
+
+use eframe::egui::{Key, KeyboardShortcut, Modifiers};
+
+use crate::export::ExportFormat;
+use crate::model::{AnnotationId, ArticleId, ArticleMeta, Rgb, StanceId, TextRange};
+use crate::prefs::Preferences;
+
+/// One user action with its arguments.
+#[must_use = "a command does nothing until the app executes it"]
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    // ----- project files -----
+    /// Start an empty project (asks about unsaved changes).
+    NewProject,
+    /// Choose a project file to open (asks about unsaved changes).
+    OpenProject,
+    /// Open this project file (asks about unsaved changes).
+    OpenRecent(PathBuf),
+    /// Open this project file now (a path was chosen).
+    OpenPath(PathBuf),
+    /// Open a project another stancemark has open, after the warning.
+    OpenAnyway(PathBuf),
+    /// Open the sound part of a project with broken annotations.
+    OpenSalvaged(PathBuf),
+    /// Save to the project's file.
+    Save,
+    /// Choose a file to save to.
+    SaveAs,
+    /// Save to this file, then run `then` (what waited for the save, e.g. Quit).
+    SaveTo {
+        /// The file.
+        path: PathBuf,
+        /// What to do once saved.
+        then: Option<Box<Command>>,
+    },
+    /// After a save found the file changed by someone else: reload it with this window's
+    /// changes on top.
+    ReloadFromDisk,
+    /// After a save found the file changed by someone else: write this window's version anyway.
+    OverwriteOnDisk,
+    /// Replace the project with its autosave.
+    RestoreRecovery(PathBuf),
+    /// Keep the saved project; move the autosave aside.
+    DiscardRecovery(PathBuf),
+    /// Stop the running open or reload (the current project stays).
+    CancelJob,
+    /// Choose an article file to add.
+    AddArticle,
+    /// Add this file as an article.
+    AddArticleFrom(PathBuf),
+    /// Choose a file to export to.
+    Export(ExportFormat),
+    /// Export to this file.
+    ExportTo {
+        /// The format.
+        format: ExportFormat,
+        /// The file.
+        path: PathBuf,
+    },
+    /// Show the preferences window.
+    Preferences,
+    /// Store changed preferences.
+    SetPreferences(Box<Preferences>),
+    /// Close the window (asks about unsaved changes).
+    Quit,
+    /// After the unsaved-changes question: save, then run the command (without asking again).
+    SaveThen(Box<Command>),
+    /// After the unsaved-changes question: drop the changes (the autosave is moved aside),
+    /// then run the command.
+    DiscardThen(Box<Command>),
+
+    // ----- edit -----
+    /// Undo the last change.
+    Undo,
+    /// Redo the last undone change.
+    Redo,
+    /// Find in the article.
+    Find,
+    /// Copy the selected text.
+    CopySelection,
+    /// Drop the text and annotation selection.
+    ClearSelection,
+    /// Delete the selected annotation.
+    DeleteSelectedAnnotation,
+    /// A stance key (1–9): tag the selection, or change the selected annotation's stance.
+    StanceKey(u8),
+
+    // ----- annotations -----
+    /// Tag a passage with a stance.
+    Tag {
+        /// The article.
+        article: ArticleId,
+        /// The passage.
+        range: TextRange,
+        /// The stance.
+        stance: StanceId,
+    },
+    /// Select an annotation (and scroll to it when `reveal`).
+    SelectAnnotation {
+        /// The annotation.
+        id: AnnotationId,
+        /// Scroll to its passage and flash it.
+        reveal: bool,
+    },
+    /// Change an annotation's stance.
+    SetStance {
+        /// The annotation.
+        annotation: AnnotationId,
+        /// Its new stance.
+        stance: StanceId,
+    },
+    /// Replace an annotation's note.
+    SetNote {
+        /// The annotation.
+        annotation: AnnotationId,
+        /// The note.
+        note: String,
+    },
+    /// Delete an annotation.
+    DeleteAnnotation(AnnotationId),
+    /// Place an (orphaned) annotation on another passage.
+    Reattach {
+        /// The annotation.
+        annotation: AnnotationId,
+        /// Its new passage.
+        range: TextRange,
+    },
+
+    // ----- articles -----
+    /// Show an article in the reader.
+    SelectArticle(ArticleId),
+    /// Rename an article.
+    RenameArticle {
+        /// The article.
+        article: ArticleId,
+        /// Its new title.
+        title: String,
+    },
+    /// Ask, then remove an article with its annotations.
+    RemoveArticle(ArticleId),
+    /// Remove an article with its annotations (after the question).
+    ConfirmRemoveArticle(ArticleId),
+    /// Open the text editor for an article.
+    EditArticleText(ArticleId),
+    /// Replace an article's text, re-anchoring its annotations.
+    SetArticleText {
+        /// The article.
+        article: ArticleId,
+        /// The new text.
+        text: String,
+    },
+    /// Read an article's source file again, re-anchoring its annotations.
+    ReimportArticle(ArticleId),
+    /// Replace an article's author, outlet, date and URL.
+    SetArticleMeta {
+        /// The article.
+        article: ArticleId,
+        /// The details.
+        meta: ArticleMeta,
+    },
+
+    // ----- stances -----
+    /// Show the stance editor.
+    ManageStances,
+    /// Add a stance.
+    AddStance {
+        /// Its name.
+        label: String,
+        /// Its colour.
+        color: Rgb,
+    },
+    /// Rename a stance.
+    RenameStance {
+        /// The stance.
+        stance: StanceId,
+        /// Its new name.
+        label: String,
+    },
+    /// Recolour a stance.
+    RecolorStance {
+        /// The stance.
+        stance: StanceId,
+        /// Its new colour.
+        color: Rgb,
+    },
+    /// Describe a stance.
+    DescribeStance {
+        /// The stance.
+        stance: StanceId,
+        /// What it means.
+        description: String,
+    },
+    /// Bind a stance to a digit key, or unbind it.
+    SetStanceHotkey {
+        /// The stance.
+        stance: StanceId,
+        /// The key (1–9), or none.
+        hotkey: Option<u8>,
+    },
+    /// Remove a stance (asks first when annotations use it).
+    RemoveStance(StanceId),
+    /// Remove a stance and its annotations (after the question).
+    ConfirmRemoveStance(StanceId),
+    /// Move a stance's annotations to another stance and remove it.
+    MergeStance {
+        /// The stance that goes.
+        from: StanceId,
+        /// The stance that gets its annotations.
+        into: StanceId,
+    },
+    /// Show or hide a stance's annotations.
+    ToggleStanceFilter(StanceId),
+
+    // ----- view -----
+    /// The command palette.
+    CommandPalette,
+    /// The log of recent messages.
+    ShowNotices,
+    /// Hide the message in the status bar.
+    DismissNotice,
+    /// Show or hide the articles panel.
+    ToggleArticlesPanel,
+    /// Show or hide the annotations panel.
+    ToggleAnnotationsPanel,
+}
+
+/// The commands that take no arguments, in menu order: what the command palette lists and
+/// the keymap binds.
+pub const PLAIN_COMMANDS: [Command; 21] = [
+    Command::NewProject,
+    Command::OpenProject,
+    Command::Save,
+    Command::SaveAs,
+    Command::AddArticle,
+    Command::Export(ExportFormat::Json),
+    Command::Export(ExportFormat::Ron),
+    Command::Preferences,
+    Command::Quit,
+    Command::Undo,
+    Command::Redo,
+    Command::Find,
+    Command::CopySelection,
+    Command::ClearSelection,
+    Command::DeleteSelectedAnnotation,
+    Command::ManageStances,
+    Command::CommandPalette,
+    Command::ShowNotices,
+    Command::DismissNotice,
+    Command::ToggleArticlesPanel,
+    Command::ToggleAnnotationsPanel,
+];
+
+impl Command {
+    /// The menu and palette text.
+    pub fn label(&self) -> String {
+        let fixed = match self {
+            Command::NewProject => "New project",
+            Command::OpenProject => "Open project…",
+            Command::OpenRecent(_) | Command::OpenPath(_) => "Open project",
+            Command::OpenAnyway(_) => "Open anyway",
+            Command::OpenSalvaged(_) => "Open without the broken annotations",
+            Command::Save => "Save",
+            Command::SaveAs => "Save as…",
+            Command::SaveTo { .. } => "Save to file",
+            Command::ReloadFromDisk => "Reload from disk, keeping my changes",
+            Command::OverwriteOnDisk => "Overwrite the file on disk",
+            Command::RestoreRecovery(_) => "Restore",
+            Command::DiscardRecovery(_) => "Open the saved version",
+            Command::CancelJob => "Cancel",
+            Command::AddArticle => "Add article…",
+            Command::AddArticleFrom(_) => "Add article from file",
+            Command::Export(ExportFormat::Json) => "Export as JSON…",
+            Command::Export(ExportFormat::Ron) => "Export as RON…",
+            Command::ExportTo { .. } => "Export to file",
+            Command::Preferences => "Preferences…",
+            Command::SetPreferences(_) => "Change preferences",
+            Command::Quit => "Quit",
+            Command::SaveThen(_) => "Save",
+            Command::DiscardThen(_) => "Discard",
+            Command::Undo => "Undo",
+            Command::Redo => "Redo",
+            Command::Find => "Find in article…",
+            Command::CopySelection => "Copy",
+            Command::ClearSelection => "Clear selection",
+            Command::DeleteSelectedAnnotation => "Delete annotation",
+            Command::StanceKey(d) => return format!("Stance key {d}"),
+            Command::Tag { .. } => "Tag passage",
+            Command::SelectAnnotation { .. } => "Select annotation",
+            Command::SetStance { .. } => "Change stance",
+            Command::SetNote { .. } => "Edit note",
+            Command::DeleteAnnotation(_) => "Delete annotation",
+            Command::Reattach { .. } => "Re-attach to selection",
+            Command::SelectArticle(_) => "Show article",
+            Command::RenameArticle { .. } => "Rename article",
+            Command::RemoveArticle(_) | Command::ConfirmRemoveArticle(_) => "Remove article",
+            Command::EditArticleText(_) => "Edit text…",
+            Command::SetArticleText { .. } => "Apply text",
+            Command::ReimportArticle(_) => "Re-import",
+            Command::SetArticleMeta { .. } => "Edit article details",
+            Command::ManageStances => "Manage stances…",
+            Command::AddStance { .. } => "Add stance",
+            Command::RenameStance { .. } => "Rename stance",
+            Command::RecolorStance { .. } => "Recolour stance",
+            Command::DescribeStance { .. } => "Describe stance",
+            Command::SetStanceHotkey { .. } => "Change stance key",
+            Command::RemoveStance(_) | Command::ConfirmRemoveStance(_) => "Remove stance",
+            Command::MergeStance { .. } => "Merge stance",
+            Command::ToggleStanceFilter(_) => "Show or hide stance",
+            Command::CommandPalette => "Command palette…",
+            Command::ShowNotices => "Recent messages…",
+            Command::DismissNotice => "Dismiss message",
+            Command::ToggleArticlesPanel => "Articles panel",
+            Command::ToggleAnnotationsPanel => "Annotations panel",
+        };
+        fixed.to_owned()
+    }
+
+    /// What the command does, for tooltips and the palette.
+    pub fn tooltip(&self) -> &'static str {
+        match self {
+            Command::NewProject => "Start an empty project",
+            Command::OpenProject | Command::OpenRecent(_) | Command::OpenPath(_) => {
+                "Open a stancemark project file (.stance.json, or an older .stance.ron)"
+            }
+            Command::OpenAnyway(_) => "Open it here too; saves still check the file on disk",
+            Command::OpenSalvaged(_) => {
+                "Broken annotations are written to a .set-aside.ron report next to the project, not dropped"
+            }
+            Command::Save | Command::SaveTo { .. } => {
+                "Write the project file (the previous version is kept as .bak)"
+            }
+            Command::SaveAs => "Write the project to a new file, which becomes the project's file",
+            Command::ReloadFromDisk => {
+                "Read the file as it is now and apply this window's unsaved changes on top (one Undo gives the file's version)"
+            }
+            Command::OverwriteOnDisk => {
+                "Replace the file with this window's version, dropping the other changes"
+            }
+            Command::RestoreRecovery(_) => "Open the autosaved work (unsaved until you save it)",
+            Command::DiscardRecovery(_) => {
+                "Keep the saved file; the autosave is moved aside as .discarded"
+            }
+            Command::CancelJob => "Stop; the current project stays as it is",
+            Command::AddArticle | Command::AddArticleFrom(_) => {
+                "Import a .txt or .md file as an article"
+            }
+            Command::Export(_) | Command::ExportTo { .. } => {
+                "Write every annotation with its article and stance, for Python, R or a spreadsheet"
+            }
+            Command::Preferences | Command::SetPreferences(_) => "Annotator name and text size",
+            Command::Quit => "Close stancemark (asks about unsaved changes)",
+            Command::SaveThen(_) => "Save the changes first",
+            Command::DiscardThen(_) => "Drop the unsaved changes (the autosave is moved aside)",
+            Command::Undo => "Revert the last change",
+            Command::Redo => "Re-apply the last undone change",
+            Command::Find => "Find a word or phrase in the article",
+            Command::CopySelection => "Copy the selected text",
+            Command::ClearSelection => "Drop the text and annotation selection",
+            Command::DeleteSelectedAnnotation | Command::DeleteAnnotation(_) => {
+                "Delete the annotation (Undo brings it back)"
+            }
+            Command::StanceKey(_) => {
+                "Tag the selection with the stance on this key, or change the selected annotation's stance"
+            }
+            Command::Tag { .. } => "Tag the selected passage with a stance",
+            Command::SelectAnnotation { .. } => "Select the annotation and show its passage",
+            Command::SetStance { .. } => "Change the annotation's stance",
+            Command::SetNote { .. } => "Replace the annotation's note",
+            Command::Reattach { .. } => "Place the annotation on the selected passage",
+            Command::SelectArticle(_) => "Show the article in the reader",
+            Command::RenameArticle { .. } => "Rename the article",
+            Command::RemoveArticle(_) | Command::ConfirmRemoveArticle(_) => {
+                "Remove the article and its annotations (Undo brings them back)"
+            }
+            Command::EditArticleText(_) | Command::SetArticleText { .. } => {
+                "Correct the article text; annotations follow their passages"
+            }
+            Command::ReimportArticle(_) => {
+                "Reload the text from its source file; annotations follow their passages"
+            }
+            Command::SetArticleMeta { .. } => "Author, outlet, date and URL",
+            Command::ManageStances => "Add, rename, recolour, describe, merge and remove stances",
+            Command::AddStance { .. } => "Add a stance to the scheme",
+            Command::RenameStance { .. } => "Rename the stance (its id in exports stays)",
+            Command::RecolorStance { .. } => "Change the stance's colour",
+            Command::DescribeStance { .. } => "Say what the stance means, for consistent coding",
+            Command::SetStanceHotkey { .. } => "Choose the digit key that applies the stance",
+            Command::RemoveStance(_) | Command::ConfirmRemoveStance(_) => {
+                "Remove the stance and its annotations (Undo brings them back)"
+            }
+            Command::MergeStance { .. } => {
+                "Give the stance's annotations to another stance and remove it"
+            }
+            Command::ToggleStanceFilter(_) => "Show or hide this stance's annotations",
+            Command::CommandPalette => "Find any command by name",
+            Command::ShowNotices => "The messages of this session",
+            Command::DismissNotice => "Hide the message in the status bar",
+            Command::ToggleArticlesPanel => "Show or hide the list of articles",
+            Command::ToggleAnnotationsPanel => "Show or hide the list of annotations",
+        }
+    }
+
+    /// The default shortcut (the keymap may add others).
+    pub fn shortcut(&self) -> Option<KeyboardShortcut> {
+        let cmd = |key| Some(KeyboardShortcut::new(Modifiers::COMMAND, key));
+        let cmd_shift = |key| {
+            Some(KeyboardShortcut::new(
+                Modifiers::COMMAND | Modifiers::SHIFT,
+                key,
+            ))
+        };
+        let plain = |key| Some(KeyboardShortcut::new(Modifiers::NONE, key));
+        match self {
+            Command::NewProject => cmd(Key::N),
+            Command::OpenProject => cmd(Key::O),
+            Command::Save => cmd(Key::S),
+            Command::SaveAs => cmd_shift(Key::S),
+            Command::AddArticle => cmd(Key::I),
+            Command::Export(ExportFormat::Json) => cmd(Key::E),
+            Command::Preferences => cmd(Key::Comma),
+            Command::Quit => cmd(Key::Q),
+            Command::Undo => cmd(Key::Z),
+            Command::Redo => cmd_shift(Key::Z),
+            Command::Find => cmd(Key::F),
+            Command::CopySelection => cmd(Key::C),
+            Command::ClearSelection => plain(Key::Escape),
+            Command::DeleteSelectedAnnotation => plain(Key::Delete),
+            Command::CommandPalette => cmd_shift(Key::P),
+            Command::ToggleArticlesPanel => cmd(Key::Num1).map(|s| KeyboardShortcut {
+                modifiers: s.modifiers | Modifiers::ALT,
+                ..s
+            }),
+            Command::ToggleAnnotationsPanel => cmd(Key::Num2).map(|s| KeyboardShortcut {
+                modifiers: s.modifiers | Modifiers::ALT,
+                ..s
+            }),
+            Command::StanceKey(d) => digit_key(*d).and_then(plain),
+            _ => None,
+        }
+    }
+
+    /// True for commands that change the project (they are refused while a project opens).
+    pub fn changes_project(&self) -> bool {
+        matches!(
+            self,
+            Command::Undo
+                | Command::Redo
+                | Command::DeleteSelectedAnnotation
+                | Command::StanceKey(_)
+                | Command::Tag { .. }
+                | Command::SetStance { .. }
+                | Command::SetNote { .. }
+                | Command::DeleteAnnotation(_)
+                | Command::Reattach { .. }
+                | Command::RenameArticle { .. }
+                | Command::ConfirmRemoveArticle(_)
+                | Command::SetArticleText { .. }
+                | Command::ReimportArticle(_)
+                | Command::SetArticleMeta { .. }
+                | Command::AddStance { .. }
+                | Command::RenameStance { .. }
+                | Command::RecolorStance { .. }
+                | Command::DescribeStance { .. }
+                | Command::SetStanceHotkey { .. }
+                | Command::ConfirmRemoveStance(_)
+                | Command::MergeStance { .. }
+                | Command::AddArticleFrom(_)
+        )
+    }
+}
+
+/// The key of digit `d` (1–9).
+pub fn digit_key(d: u8) -> Option<Key> {
+    Some(match d {
+        1 => Key::Num1,
+        2 => Key::Num2,
+        3 => Key::Num3,
+        4 => Key::Num4,
+        5 => Key::Num5,
+        6 => Key::Num6,
+        7 => Key::Num7,
+        8 => Key::Num8,
+        9 => Key::Num9,
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_plain_command_has_a_label_and_tooltip_and_no_two_share_a_shortcut() {
+        let mut seen = std::collections::HashSet::new();
+        for c in PLAIN_COMMANDS
+            .iter()
+            .chain(&(1..=9).map(Command::StanceKey).collect::<Vec<_>>())
+        {
+            assert!(!c.label().is_empty() && !c.tooltip().is_empty(), "{c:?}");
+            if let Some(s) = c.shortcut() {
+                assert!(seen.insert(s), "{c:?} reuses {s:?}");
+            }
+        }
+        assert_eq!(
+            Command::StanceKey(3).shortcut(),
+            Some(KeyboardShortcut::new(Modifiers::NONE, Key::Num3))
+        );
+    }
+}

@@ -1,0 +1,865 @@
+//! The session: the open project, the file it belongs to, and every background job on it
+//! (open, save, export, autosave, reload). No egui: the window and the command line both work
+//! through it.
+//!
+//! Invariants:
+//! - there is one save path ([`Session::save`] and friends); it refuses to overwrite a file that
+//!   someone else changed since this session read or wrote it ([`SaveError::ChangedOnDisk`]),
+//!   unless the user chose to overwrite;
+//! - a project is replaced only by a finished open/reload/restore job, and replacing it always
+//!   resets autosave and releases the old lock;
+//! - work on more than [`SessionOptions::background_io_bytes`] runs on a worker thread; the
+//!   project is never blocked by it (a save writes a snapshot; edits meanwhile stay unsaved);
+//! - every outcome is reported once, as a [`SessionEvent`] from [`Session::poll`].
+
+use std::path::{Path, PathBuf};
+
+use crate::derived::Derived;
+use crate::export::{self, ExportError, ExportFormat};
+use crate::jobs::{Job, JobKind, Polled, Progress};
+use crate::merge::{self, MergeReport};
+use crate::model::Project;
+use crate::recovery;
+use crate::store::{self, DiskStamp, DiskState, LoadError, SaveError, lock};
+use crate::workspace::{Clock, Snapshot, SteppingClock, SystemClock, Workspace};
+
+/// How a session behaves; the desktop app, tests and benchmarks differ only here.
+#[derive(Debug, Clone)]
+pub struct SessionOptions {
+    /// Timestamps from a stepping clock instead of the wall clock (tests, golden files).
+    pub fixed_clock: bool,
+    /// Where the recovery file of a never-saved project goes; `None` autosaves saved projects only.
+    pub unsaved_recovery_dir: Option<PathBuf>,
+    /// Seconds between the first unsaved change and its autosave (infinite: never).
+    pub autosave_delay: f64,
+    /// Work on at least this many bytes runs on a worker thread (smaller takes less than a frame).
+    pub background_io_bytes: u64,
+    /// Whether an open project is marked with a lock file, so another stancemark opening it
+    /// warns (the window: yes; the command line and tests: no).
+    pub locks: bool,
+}
+
+impl SessionOptions {
+    /// The desktop app: autosave after two seconds, files over 2 MB on a worker thread.
+    pub fn desktop() -> Self {
+        Self {
+            fixed_clock: false,
+            unsaved_recovery_dir: recovery::default_unsaved_dir(),
+            autosave_delay: 2.0,
+            background_io_bytes: 2 << 20,
+            locks: true,
+        }
+    }
+
+    /// The command line and tests: everything inline, a fixed clock, no unsaved-project autosave.
+    pub fn inline() -> Self {
+        Self {
+            fixed_clock: true,
+            unsaved_recovery_dir: None,
+            autosave_delay: 2.0,
+            background_io_bytes: u64::MAX,
+            locks: false,
+        }
+    }
+
+    fn clock(&self) -> Box<dyn Clock> {
+        if self.fixed_clock {
+            Box::new(SteppingClock::default())
+        } else {
+            Box::new(SystemClock)
+        }
+    }
+}
+
+/// Which kind of job failed, for the message title.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failure {
+    /// Opening a project (or restoring an autosave).
+    Open,
+    /// Saving.
+    Save,
+    /// Exporting.
+    Export,
+    /// Writing the recovery file.
+    Autosave,
+    /// Reloading the file from disk.
+    Reload,
+}
+
+impl Failure {
+    /// The title of the error ("Could not save").
+    pub fn title(self) -> &'static str {
+        match self {
+            Failure::Open => "Could not open project",
+            Failure::Save => "Could not save",
+            Failure::Export => "Could not export",
+            Failure::Autosave => "Autosave failed",
+            Failure::Reload => "Could not reload",
+        }
+    }
+}
+
+/// What happened, reported once by [`Session::poll`] or by the call that started it.
+#[derive(Debug)]
+pub enum SessionEvent {
+    /// A project was opened (or restored) and replaced the previous one.
+    Opened {
+        /// The file read.
+        path: PathBuf,
+        /// Where Save will write it (another file when the format was older).
+        save_path: Option<PathBuf>,
+        /// How it was opened.
+        how: Opened,
+    },
+    /// The project was saved.
+    Saved {
+        /// The file written.
+        path: PathBuf,
+    },
+    /// The project was exported.
+    Exported {
+        /// The file written.
+        path: PathBuf,
+        /// How many annotations it holds.
+        count: usize,
+    },
+    /// The file on disk was reloaded with this window's changes on top.
+    Reloaded {
+        /// The file.
+        path: PathBuf,
+        /// What happened to this window's changes.
+        report: MergeReport,
+    },
+    /// Something failed; nothing in memory or on disk was lost.
+    Failed {
+        /// What failed.
+        what: Failure,
+        /// Why, in words.
+        message: String,
+        /// For a project whose only problems are broken annotations: it can be opened without
+        /// them ([`Session::open_salvaged`]).
+        salvageable: Option<PathBuf>,
+    },
+    /// Save stopped because someone else changed the file: ask to reload, save under another
+    /// name, or overwrite.
+    ChangedOnDisk {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The project is open in another stancemark: ask before opening it here too.
+    OpenElsewhere {
+        /// The project.
+        path: PathBuf,
+        /// Who has it open.
+        holder: lock::Holder,
+    },
+    /// An autosave newer than the project was found: offer to restore it.
+    RecoveryAvailable {
+        /// The recovery file.
+        file: PathBuf,
+    },
+    /// Save was asked for a project with no file yet: ask for a name.
+    NeedsPath,
+    /// A background job stopped without a result (it crashed or was cancelled).
+    Lost {
+        /// What it was doing.
+        kind: JobKind,
+    },
+}
+
+/// How a project came to be open.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Opened {
+    /// Read from its file.
+    File,
+    /// Read from a file in an older format; it is saved to another file.
+    Converted,
+    /// Restored from an autosave (unsaved until saved).
+    Restored,
+    /// Opened without its broken annotations, which went to `report`.
+    Salvaged {
+        /// How many were set aside.
+        set_aside: usize,
+        /// Where they were written.
+        report: PathBuf,
+    },
+}
+
+/// A finished open, restore or reload, ready to become the session's project.
+struct Loaded {
+    workspace: Workspace,
+    save_path: Option<PathBuf>,
+    stamp: Option<DiskStamp>,
+    base: Project,
+    derived: Derived,
+    how: Opened,
+}
+
+/// What a job hands back.
+enum JobResult {
+    Opened {
+        path: PathBuf,
+        result: Result<Box<Loaded>, LoadError>,
+    },
+    Saved {
+        path: PathBuf,
+        snapshot: Snapshot,
+        result: Result<DiskStamp, SaveError>,
+    },
+    Exported {
+        path: PathBuf,
+        result: Result<usize, ExportError>,
+    },
+    Autosaved {
+        result: Result<(), SaveError>,
+    },
+    Reloaded {
+        path: PathBuf,
+        result: Result<(Box<Loaded>, MergeReport), LoadError>,
+    },
+}
+
+/// A running job as the window shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JobStatus {
+    /// What it does.
+    pub kind: JobKind,
+    /// What it works on (a file name).
+    pub subject: String,
+    /// Seconds since it started.
+    pub seconds: f32,
+    /// Finished fraction, when known.
+    pub fraction: Option<f32>,
+}
+
+impl JobStatus {
+    fn of<T>(job: &Job<T>) -> Self {
+        Self {
+            kind: job.kind(),
+            subject: job.subject().to_owned(),
+            seconds: job.elapsed().as_secs_f32(),
+            fraction: job.progress().fraction(),
+        }
+    }
+}
+
+/// Whether a save may replace the file on disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overwrite {
+    /// Only if nobody else changed it since this session read or wrote it.
+    IfUnchanged,
+    /// Whatever is there (the user chose to overwrite).
+    Always,
+}
+
+/// Autosave bookkeeping: the revision last written and when the first unwritten change was seen.
+#[derive(Debug, Default)]
+struct Autosave {
+    written_revision: u64,
+    first_unwritten_at: Option<f64>,
+}
+
+/// The open project and the jobs on it.
+pub struct Session {
+    workspace: Workspace,
+    path: Option<PathBuf>,
+    /// The file as this session last read or wrote it (`None`: no expectation, e.g. not saved).
+    stamp: Option<DiskStamp>,
+    /// The project as last read or written, to merge this window's changes into a reload.
+    base: Project,
+    lock: Option<lock::ProjectLock>,
+    jobs: Vec<Job<JobResult>>,
+    autosave: Autosave,
+    options: SessionOptions,
+    annotator: String,
+    derived: Option<Derived>,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("path", &self.path)
+            .field("dirty", &self.workspace.is_dirty())
+            .field("jobs", &self.jobs.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Rough size of a project file, to decide whether writing it takes longer than a frame.
+fn project_bytes(project: &Project) -> u64 {
+    let text: usize = project.articles.iter().map(|a| a.text.len()).sum();
+    (text + 200 * project.annotations.len()) as u64
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .unwrap_or(path.as_os_str())
+        .to_string_lossy()
+        .into_owned()
+}
+
+impl Session {
+    /// A session on a new, empty project.
+    pub fn new(options: SessionOptions) -> Self {
+        let workspace = Workspace::unsaved(Project::new("Untitled project"), options.clock());
+        Self {
+            base: workspace.project().clone(),
+            workspace,
+            path: None,
+            stamp: None,
+            lock: None,
+            jobs: Vec::new(),
+            autosave: Autosave::default(),
+            options,
+            annotator: String::new(),
+            derived: None,
+        }
+    }
+
+    /// Opens `path` now, on this thread (the command line). The file is never changed.
+    pub fn open_blocking(path: &Path, options: SessionOptions) -> Result<Self, LoadError> {
+        let mut session = Self::new(options.clone());
+        let loaded = load(path, &options)?;
+        session.replace(*loaded);
+        Ok(session)
+    }
+
+    // ----- state -------------------------------------------------------------------------
+
+    /// The workspace (project and history), read-only.
+    pub fn workspace(&self) -> &Workspace {
+        &self.workspace
+    }
+
+    /// The workspace, to act on the project.
+    pub fn workspace_mut(&mut self) -> &mut Workspace {
+        &mut self.workspace
+    }
+
+    /// The project.
+    pub fn project(&self) -> &Project {
+        self.workspace.project()
+    }
+
+    /// Where Save writes (`None` before the first Save as).
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// True when there are changes not written to the project file.
+    pub fn is_dirty(&self) -> bool {
+        self.workspace.is_dirty()
+    }
+
+    /// The name recorded on new annotations.
+    pub fn set_annotator(&mut self, name: &str) {
+        self.annotator = name.trim().to_owned();
+        self.workspace.annotator = self.annotator.clone();
+    }
+
+    /// The options it runs with.
+    pub fn options(&self) -> &SessionOptions {
+        &self.options
+    }
+
+    /// What was derived from the project when it opened (taken once, by the window).
+    pub fn take_derived(&mut self) -> Option<Derived> {
+        self.derived.take()
+    }
+
+    /// The jobs running now, as the window shows them.
+    pub fn jobs(&self) -> Vec<JobStatus> {
+        self.jobs.iter().map(JobStatus::of).collect()
+    }
+
+    /// The running job that must finish before the project may change (open, reload).
+    pub fn blocking_job(&self) -> Option<JobStatus> {
+        self.jobs
+            .iter()
+            .find(|j| j.kind().is_blocking())
+            .map(JobStatus::of)
+    }
+
+    /// True while any job other than autosave runs.
+    pub fn is_busy(&self) -> bool {
+        self.jobs.iter().any(|j| j.kind() != JobKind::Autosave)
+    }
+
+    /// Cancels the blocking job (open or reload): the current project stays.
+    pub fn cancel_blocking_job(&mut self) -> bool {
+        let before = self.jobs.len();
+        self.jobs.retain(|job| {
+            if job.kind().is_blocking() {
+                job.cancel();
+                false
+            } else {
+                true
+            }
+        });
+        before != self.jobs.len()
+    }
+
+    fn recovery_file(&self) -> Option<PathBuf> {
+        recovery::recovery_path(
+            self.path.as_deref(),
+            self.options.unsaved_recovery_dir.as_deref(),
+        )
+    }
+
+    fn start(
+        &mut self,
+        bytes: u64,
+        kind: JobKind,
+        subject: String,
+        work: impl FnOnce(&Progress) -> JobResult + Send + 'static,
+    ) {
+        let inline = bytes < self.options.background_io_bytes;
+        self.jobs.push(Job::start(inline, kind, subject, work));
+    }
+
+    /// Makes a loaded project the session's: lock, stamp, base, autosave all start afresh.
+    fn replace(&mut self, loaded: Loaded) {
+        let mut workspace = loaded.workspace;
+        workspace.annotator = self.annotator.clone();
+        self.workspace = workspace;
+        self.lock = None;
+        if let Some(path) = loaded.save_path.as_ref().filter(|_| self.options.locks) {
+            // Without a lock file (a read-only folder) the project still opens; saves still
+            // check the file on disk.
+            self.lock = lock::ProjectLock::acquire(path).ok();
+        }
+        self.path = loaded.save_path;
+        self.stamp = loaded.stamp;
+        self.base = loaded.base;
+        self.derived = Some(loaded.derived);
+        self.autosave = Autosave::default();
+    }
+
+    // ----- open --------------------------------------------------------------------------
+
+    /// Starts a new, empty project (callers ask about unsaved changes first).
+    pub fn new_project(&mut self) {
+        let fresh = Session::new(self.options.clone());
+        let workspace = fresh.workspace;
+        self.replace(Loaded {
+            derived: Derived::build(&workspace),
+            base: workspace.project().clone(),
+            workspace,
+            save_path: None,
+            stamp: None,
+            how: Opened::File,
+        });
+    }
+
+    /// Opens a project file, replacing the current project once read (callers ask about
+    /// unsaved changes first). When another stancemark has it open, reports
+    /// [`SessionEvent::OpenElsewhere`] instead; [`Self::open_anyway`] then opens it.
+    pub fn open(&mut self, path: &Path) -> Vec<SessionEvent> {
+        if !self.options.locks {
+            return self.open_anyway(path);
+        }
+        match lock::holder(path) {
+            lock::Holder::Free => self.open_anyway(path),
+            holder => vec![SessionEvent::OpenElsewhere {
+                path: path.to_owned(),
+                holder,
+            }],
+        }
+    }
+
+    /// Opens a project file even if another stancemark has it open.
+    pub fn open_anyway(&mut self, path: &Path) -> Vec<SessionEvent> {
+        self.cancel_blocking_job();
+        let bytes = std::fs::metadata(path).map_or(0, |m| m.len());
+        let (file, options) = (path.to_owned(), self.options.clone());
+        self.start(bytes, JobKind::Open, file_name(path), move |_| {
+            JobResult::Opened {
+                result: load(&file, &options),
+                path: file,
+            }
+        });
+        self.poll_now()
+    }
+
+    /// Replaces the project with an autosave (unsaved until saved).
+    pub fn restore_recovery(&mut self, file: &Path) -> Vec<SessionEvent> {
+        let bytes = std::fs::metadata(file).map_or(0, |m| m.len());
+        let (file, options, save_path) = (file.to_owned(), self.options.clone(), self.path.clone());
+        let stamp = self.stamp;
+        self.start(bytes, JobKind::Open, file_name(&file), move |_| {
+            let result = store::load_project(&file).map(|project| {
+                let workspace = Workspace::unsaved(project, options.clock());
+                Box::new(Loaded {
+                    derived: Derived::build(&workspace),
+                    base: workspace.project().clone(),
+                    workspace,
+                    save_path,
+                    stamp,
+                    how: Opened::Restored,
+                })
+            });
+            JobResult::Opened { path: file, result }
+        });
+        self.poll_now()
+    }
+
+    /// Keeps the saved version: the autosave is moved aside (`….discarded`).
+    pub fn discard_recovery(&mut self, file: &Path) -> std::io::Result<()> {
+        recovery::discard_recovery(file)
+    }
+
+    /// Drops the autosave of the current project (after Discard on quit).
+    pub fn discard_own_recovery(&mut self) -> std::io::Result<()> {
+        self.wait_for(JobKind::Autosave);
+        match self.recovery_file() {
+            Some(file) => recovery::discard_recovery(&file),
+            None => Ok(()),
+        }
+    }
+
+    /// Opens the sound part of a project whose only problems are broken annotations, which go
+    /// to a `.set-aside.ron` report beside it (the file itself is unchanged until saved).
+    pub fn open_salvaged(&mut self, path: &Path) -> Vec<SessionEvent> {
+        let (file, options) = (path.to_owned(), self.options.clone());
+        let bytes = std::fs::metadata(path).map_or(0, |m| m.len());
+        self.start(bytes, JobKind::Open, file_name(path), move |_| {
+            let result = store::load_project_salvaging(&file).and_then(|salvaged| {
+                let report = store::write_set_aside(&file, &salvaged).map_err(|e| {
+                    LoadError::Read(store::ReadError::io(&file, std::io::Error::other(e)))
+                })?;
+                let workspace = Workspace::unsaved(salvaged.project, options.clock());
+                Ok(Box::new(Loaded {
+                    derived: Derived::build(&workspace),
+                    base: workspace.project().clone(),
+                    workspace,
+                    save_path: Some(store::unused_save_path_for(&file, salvaged.format_version)),
+                    stamp: None,
+                    how: Opened::Salvaged {
+                        set_aside: salvaged.set_aside.len(),
+                        report,
+                    },
+                }))
+            });
+            JobResult::Opened { path: file, result }
+        });
+        self.poll_now()
+    }
+
+    /// An autosave newer than the current project, if there is one.
+    pub fn pending_recovery(&self) -> Option<PathBuf> {
+        recovery::pending_recovery(
+            self.path.as_deref(),
+            self.options.unsaved_recovery_dir.as_deref(),
+        )
+    }
+
+    // ----- save --------------------------------------------------------------------------
+
+    /// Saves to the project's file (or reports [`SessionEvent::NeedsPath`]), refusing to
+    /// overwrite changes someone else made to it.
+    pub fn save(&mut self) -> Vec<SessionEvent> {
+        match self.path.clone() {
+            Some(path) => self.save_to(&path, Overwrite::IfUnchanged),
+            None => vec![SessionEvent::NeedsPath],
+        }
+    }
+
+    /// Saves to `path` (adding `.stance.json` when it has no `.json` extension), which becomes
+    /// the project's file. `Overwrite::IfUnchanged` only checks a file this session read or
+    /// wrote; any other file at `path` was chosen by the user and is replaced.
+    pub fn save_to(&mut self, path: &Path, overwrite: Overwrite) -> Vec<SessionEvent> {
+        // One write at a time to the project file; the newest snapshot wins.
+        self.wait_for(JobKind::Save);
+        let path = store::with_project_extension(path);
+        let snapshot = self.workspace.snapshot();
+        let expected = match overwrite {
+            Overwrite::IfUnchanged if self.path.as_deref() == Some(&*path) => self.stamp,
+            _ => None,
+        };
+        let project = snapshot.project.clone();
+        let bytes = project_bytes(&project);
+        let file = path.clone();
+        self.start(bytes, JobKind::Save, file_name(&path), move |_| {
+            let result = save_checked(&project, &file, expected);
+            JobResult::Saved {
+                path: file,
+                snapshot,
+                result,
+            }
+        });
+        self.poll_now()
+    }
+
+    /// Saves now, on this thread (the command line; the path-field dialog in tests).
+    pub fn save_blocking(&mut self) -> Result<(), SaveError> {
+        let path = self.path.clone().ok_or(SaveError::NoPath)?;
+        self.save_to_blocking(&path)
+    }
+
+    /// Saves to `path` now, on this thread, like [`Self::save_to`] with
+    /// [`Overwrite::IfUnchanged`].
+    pub fn save_to_blocking(&mut self, path: &Path) -> Result<(), SaveError> {
+        self.wait_for(JobKind::Save);
+        let path = store::with_project_extension(path);
+        let snapshot = self.workspace.snapshot();
+        let expected = self.stamp.filter(|_| self.path.as_deref() == Some(&*path));
+        let stamp = save_checked(&snapshot.project, &path, expected)?;
+        let mut events = Vec::new();
+        self.finish(
+            JobResult::Saved {
+                path,
+                snapshot,
+                result: Ok(stamp),
+            },
+            &mut events,
+        );
+        Ok(())
+    }
+
+    /// Reads the project file again and applies this window's unsaved changes on top (after
+    /// [`SessionEvent::ChangedOnDisk`]). One Undo gives the file's version.
+    pub fn reload(&mut self) -> Vec<SessionEvent> {
+        let Some(path) = self.path.clone() else {
+            return vec![SessionEvent::NeedsPath];
+        };
+        let bytes = std::fs::metadata(&path).map_or(0, |m| m.len());
+        let (base, ours) = (self.base.clone(), self.workspace.project().clone());
+        let options = self.options.clone();
+        let file = path.clone();
+        self.start(bytes, JobKind::Reload, file_name(&path), move |_| {
+            let result = load(&file, &options).map(|mut loaded| {
+                let report = merge::apply_unsaved_changes(&mut loaded.workspace, &base, &ours);
+                loaded.derived = Derived::build(&loaded.workspace);
+                (loaded, report)
+            });
+            JobResult::Reloaded { path: file, result }
+        });
+        self.poll_now()
+    }
+
+    // ----- export ------------------------------------------------------------------------
+
+    /// Exports the project to `path` (on a worker thread when it is large).
+    pub fn export(&mut self, format: ExportFormat, path: &Path) -> Vec<SessionEvent> {
+        let project = self.workspace.snapshot().project;
+        let bytes = project_bytes(&project);
+        let file = path.to_owned();
+        self.start(bytes, JobKind::Export, file_name(path), move |_| {
+            JobResult::Exported {
+                result: export::write_export(&project, format, &file),
+                path: file,
+            }
+        });
+        self.poll_now()
+    }
+
+    // ----- autosave ----------------------------------------------------------------------
+
+    /// Writes the recovery file `autosave_delay` seconds after the first unsaved change, on a
+    /// worker thread. Call every frame with the current time; returns how long until it is
+    /// due (for a repaint), if it is pending.
+    pub fn autosave_tick(&mut self, now: f64) -> Option<f64> {
+        if !self.options.autosave_delay.is_finite()
+            || self.jobs.iter().any(|j| j.kind() == JobKind::Autosave)
+        {
+            return None;
+        }
+        let revision = self.workspace.revision();
+        if !self.workspace.is_dirty() || revision == self.autosave.written_revision {
+            self.autosave.first_unwritten_at = None;
+            return None;
+        }
+        let since = *self.autosave.first_unwritten_at.get_or_insert(now);
+        let wait = self.options.autosave_delay - (now - since);
+        if wait > 0.0 {
+            return Some(wait);
+        }
+        let file = self.recovery_file()?;
+        let project = self.workspace.project().clone();
+        self.autosave = Autosave {
+            written_revision: revision,
+            first_unwritten_at: None,
+        };
+        self.jobs
+            .push(Job::spawn(JobKind::Autosave, file_name(&file), move |_| {
+                JobResult::Autosaved {
+                    result: recovery::write_recovery(&file, &project),
+                }
+            }));
+        None
+    }
+
+    // ----- jobs --------------------------------------------------------------------------
+
+    /// Finishes the jobs that are done; returns what happened.
+    pub fn poll(&mut self) -> Vec<SessionEvent> {
+        let mut events = Vec::new();
+        let mut i = 0;
+        while i < self.jobs.len() {
+            match self.jobs[i].poll() {
+                Polled::Running => i += 1,
+                Polled::Finished(result) => {
+                    let job = self.jobs.remove(i);
+                    drop(job);
+                    self.finish(result, &mut events);
+                }
+                Polled::Lost => {
+                    let job = self.jobs.remove(i);
+                    events.push(SessionEvent::Lost { kind: job.kind() });
+                }
+            }
+        }
+        events
+    }
+
+    /// Finishes inline jobs right away (what a call that starts one returns).
+    fn poll_now(&mut self) -> Vec<SessionEvent> {
+        self.poll()
+    }
+
+    /// Waits for every job of `kind` and finishes it (its events are dropped: used before a
+    /// new job of the same kind, whose outcome supersedes it).
+    fn wait_for(&mut self, kind: JobKind) {
+        while let Some(at) = self.jobs.iter().position(|j| j.kind() == kind) {
+            let job = self.jobs.remove(at);
+            if let Some(result) = job.wait() {
+                let mut ignored = Vec::new();
+                self.finish(result, &mut ignored);
+            }
+        }
+    }
+
+    /// Waits for every job and finishes them all (tests, and before quitting).
+    pub fn wait_all(&mut self) -> Vec<SessionEvent> {
+        let mut events = Vec::new();
+        while !self.jobs.is_empty() {
+            let job = self.jobs.remove(0);
+            let kind = job.kind();
+            match job.wait() {
+                Some(result) => self.finish(result, &mut events),
+                None => events.push(SessionEvent::Lost { kind }),
+            }
+        }
+        events
+    }
+
+    fn finish(&mut self, result: JobResult, events: &mut Vec<SessionEvent>) {
+        let failed = |what: Failure, message: String| SessionEvent::Failed {
+            what,
+            message,
+            salvageable: None,
+        };
+        match result {
+            JobResult::Opened { path, result } => match result {
+                Ok(loaded) => {
+                    let how = loaded.how.clone();
+                    let save_path = loaded.save_path.clone();
+                    self.replace(*loaded);
+                    events.push(SessionEvent::Opened {
+                        path,
+                        save_path,
+                        how: how.clone(),
+                    });
+                    if how != Opened::Restored
+                        && let Some(file) = self.pending_recovery()
+                    {
+                        events.push(SessionEvent::RecoveryAvailable { file });
+                    }
+                }
+                Err(e) => events.push(SessionEvent::Failed {
+                    what: Failure::Open,
+                    salvageable: e.is_salvageable().then(|| path.clone()),
+                    message: e.to_string(),
+                }),
+            },
+            JobResult::Saved {
+                path,
+                snapshot,
+                result,
+            } => match result {
+                Ok(stamp) => {
+                    let recovery_before = self.recovery_file();
+                    self.workspace.mark_saved(&snapshot);
+                    if self.options.locks && self.path.as_deref() != Some(&*path) {
+                        self.lock = lock::ProjectLock::acquire(&path).ok();
+                    }
+                    self.path = Some(path.clone());
+                    self.stamp = Some(stamp);
+                    self.base = snapshot.project;
+                    self.wait_for(JobKind::Autosave);
+                    if !self.workspace.is_dirty()
+                        && let Some(file) = recovery_before
+                        && let Err(e) = recovery::remove_recovery(&file)
+                    {
+                        events.push(failed(
+                            Failure::Autosave,
+                            format!("{}: could not remove the autosave: {e}", file.display()),
+                        ));
+                    }
+                    events.push(SessionEvent::Saved { path });
+                }
+                Err(SaveError::ChangedOnDisk { path }) => {
+                    events.push(SessionEvent::ChangedOnDisk { path })
+                }
+                Err(e) => events.push(failed(Failure::Save, e.to_string())),
+            },
+            JobResult::Exported { path, result } => match result {
+                Ok(count) => events.push(SessionEvent::Exported { path, count }),
+                Err(e) => events.push(failed(Failure::Export, e.to_string())),
+            },
+            JobResult::Autosaved { result } => {
+                if let Err(e) = result {
+                    events.push(failed(Failure::Autosave, e.to_string()));
+                }
+            }
+            JobResult::Reloaded { path, result } => match result {
+                Ok((loaded, report)) => {
+                    self.replace(*loaded);
+                    events.push(SessionEvent::Reloaded { path, report });
+                }
+                Err(e) => events.push(failed(Failure::Reload, e.to_string())),
+            },
+        }
+    }
+}
+
+/// Reads a project file into a finished load (on any thread).
+fn load(path: &Path, options: &SessionOptions) -> Result<Box<Loaded>, LoadError> {
+    let loaded = store::load_project_detailed(path)?;
+    let save_path = store::unused_save_path_for(path, loaded.format_version);
+    let converted = save_path != path;
+    let base = loaded.project.clone();
+    let workspace = if converted {
+        Workspace::unsaved(loaded.project, options.clock())
+    } else {
+        Workspace::new(loaded.project, options.clock())
+    };
+    Ok(Box::new(Loaded {
+        derived: Derived::build(&workspace),
+        workspace,
+        stamp: (!converted).then_some(loaded.stamp),
+        base,
+        save_path: Some(save_path),
+        how: if converted {
+            Opened::Converted
+        } else {
+            Opened::File
+        },
+    }))
+}
+
+/// Writes `project` to `path` unless the file there is no longer what `expected` says.
+fn save_checked(
+    project: &Project,
+    path: &Path,
+    expected: Option<DiskStamp>,
+) -> Result<DiskStamp, SaveError> {
+    if let Some(stamp) = expected
+        && stamp.compare(path).map_err(|e| SaveError::io(path, e))? == DiskState::Changed
+    {
+        return Err(SaveError::ChangedOnDisk {
+            path: path.to_owned(),
+        });
+    }
+    store::save_project(project, path)
+}

@@ -1,0 +1,439 @@
+//! The application: one frame is drawn in a fixed order (session events, keys, menu bar,
+//! status bar, side panels, reader, tool windows, modal), every part returning commands, which
+//! are executed once the frame is drawn (`execute.rs`).
+
+use std::path::PathBuf;
+
+use eframe::egui::{self, Ui};
+
+use super::annotations_panel::{self, annotations_panel_ui};
+use super::articles_panel::{self, articles_panel_ui};
+use super::keymap::Keymap;
+use super::menu_bar::menu_bar_ui;
+use super::modals::{Modal, modal_ui};
+use super::reader::ArticleView;
+use super::state::{UiState, View};
+use super::status_bar::status_bar_ui;
+use super::windows::{progress_ui, windows_ui};
+use crate::command::Command;
+use crate::model::{AnnotationId, ArticleId};
+use crate::notice::{Notices, Severity};
+use crate::prefs::Preferences;
+use crate::session::{Session, SessionOptions};
+use crate::workspace::Workspace;
+
+/// Share of the window the side panels start at, and the most they may take.
+const ARTICLES_SHARE: f32 = 0.2;
+const ANNOTATIONS_SHARE: f32 = 0.26;
+const PANEL_MAX_SHARE: f32 = 0.4;
+/// Narrowest a side panel can be dragged, in points.
+const PANEL_MIN_WIDTH: f32 = 150.0;
+/// How often the window redraws while a job runs, for its progress.
+const JOB_REPAINT: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// How the app is started; tests use a fixed clock, no native dialogs and no preferences file.
+#[derive(Debug, Clone)]
+pub struct AppOptions {
+    /// Where preferences are read and written; `None` keeps them in memory only.
+    pub prefs_path: Option<PathBuf>,
+    /// Whether to open native (rfd) file dialogs beside the path field.
+    pub native_dialogs: bool,
+    /// Timestamps from a stepping clock instead of the wall clock (tests, golden files).
+    pub fixed_clock: bool,
+    /// Where the recovery file of a never-saved project goes; `None` autosaves saved projects only.
+    pub unsaved_recovery_dir: Option<PathBuf>,
+    /// Seconds between the first unsaved change and its autosave (infinite: never).
+    pub autosave_delay: f64,
+    /// Project files at least this large are opened and saved on a worker thread, with a
+    /// progress indicator, so the window never freezes (smaller ones take less than a frame).
+    pub background_io_bytes: u64,
+    /// Whether open projects get a lock file (see [`SessionOptions::locks`]).
+    pub locks: bool,
+}
+
+impl AppOptions {
+    /// Options for the real app: preferences in the config folder, native dialogs unless
+    /// `STANCEMARK_NO_NATIVE_DIALOGS` is set.
+    pub fn desktop() -> Self {
+        let session = SessionOptions::desktop();
+        Self {
+            prefs_path: Preferences::default_path(),
+            native_dialogs: std::env::var_os("STANCEMARK_NO_NATIVE_DIALOGS").is_none(),
+            fixed_clock: session.fixed_clock,
+            unsaved_recovery_dir: session.unsaved_recovery_dir,
+            autosave_delay: session.autosave_delay,
+            background_io_bytes: session.background_io_bytes,
+            locks: session.locks,
+        }
+    }
+
+    /// Options for headless tests.
+    pub fn headless() -> Self {
+        let session = SessionOptions::inline();
+        Self {
+            prefs_path: None,
+            native_dialogs: false,
+            fixed_clock: session.fixed_clock,
+            unsaved_recovery_dir: session.unsaved_recovery_dir,
+            autosave_delay: session.autosave_delay,
+            background_io_bytes: session.background_io_bytes,
+            locks: session.locks,
+        }
+    }
+
+    fn session_options(&self) -> SessionOptions {
+        SessionOptions {
+            fixed_clock: self.fixed_clock,
+            unsaved_recovery_dir: self.unsaved_recovery_dir.clone(),
+            autosave_delay: self.autosave_delay,
+            background_io_bytes: self.background_io_bytes,
+            locks: self.locks,
+        }
+    }
+}
+
+/// The stancemark application.
+pub struct StancemarkApp {
+    pub(super) session: Session,
+    pub(super) options: AppOptions,
+    pub(super) prefs: Preferences,
+    pub(super) keymap: Keymap,
+    pub(super) ui: UiState,
+    pub(super) notices: Notices,
+    /// What waits for the save in progress (quit, open another project…).
+    pub(super) after_save: Option<Box<Command>>,
+    pub(super) allow_close: bool,
+    /// Text to put on the clipboard at the end of the frame.
+    pub(super) copied: Option<String>,
+    pub(super) quit_requested: bool,
+    window_title: String,
+    fonts_installed: bool,
+    /// The current frame's time, in seconds.
+    pub(super) now: f64,
+}
+
+impl StancemarkApp {
+    /// Starts on `project` (or the last project, or an empty one). Problems opening it are
+    /// shown in the window; the app always starts.
+    pub fn new(project: Option<PathBuf>, options: AppOptions) -> Self {
+        let prefs = options
+            .prefs_path
+            .as_deref()
+            .map(Preferences::load)
+            .unwrap_or_default();
+        let mut session = Session::new(options.session_options());
+        session.set_annotator(&prefs.annotator);
+        let mut app = Self {
+            session,
+            options,
+            prefs,
+            keymap: Keymap::default(),
+            ui: UiState::default(),
+            notices: Notices::default(),
+            after_save: None,
+            allow_close: false,
+            copied: None,
+            quit_requested: false,
+            window_title: String::new(),
+            fonts_installed: false,
+            now: 0.0,
+        };
+        let start = project.or_else(|| app.prefs.last_project.clone().filter(|p| p.exists()));
+        match start {
+            Some(path) => app.execute(Command::OpenPath(path)),
+            None => {
+                if let Some(file) = app.session.pending_recovery() {
+                    app.ui.modal = Some(Modal::Recovery { file, both: None });
+                }
+            }
+        }
+        app
+    }
+
+    // ----- accessors (tests, benchmarks, embedding) ----------------------------------------
+
+    /// The workspace (project and history).
+    pub fn workspace(&self) -> &Workspace {
+        self.session.workspace()
+    }
+
+    /// The session (project, file, jobs).
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
+    /// The article shown in the reader.
+    pub fn current_article(&self) -> Option<ArticleId> {
+        self.ui.focus.article
+    }
+
+    /// The annotation selected for editing.
+    pub fn selected_annotation(&self) -> Option<AnnotationId> {
+        self.ui.focus.annotation
+    }
+
+    /// The reader (selection, layout).
+    pub fn article_view(&self) -> &ArticleView {
+        &self.ui.reader
+    }
+
+    /// The title being typed while an article is renamed in place.
+    pub fn article_being_renamed(&self) -> Option<&str> {
+        self.ui.articles.renaming()
+    }
+
+    /// The message in the status bar and whether it is an error.
+    pub fn status(&self) -> Option<(String, bool)> {
+        self.notices
+            .current(self.now)
+            .map(|n| (n.text(), n.severity == Severity::Error))
+    }
+
+    /// The notices of this session.
+    pub fn notices(&self) -> &Notices {
+        &self.notices
+    }
+
+    /// The title and text of the error window, if one is open.
+    pub fn error_message(&self) -> Option<(&str, &str)> {
+        match &self.ui.modal {
+            Some(Modal::Error { title, message, .. }) => Some((title, message)),
+            _ => None,
+        }
+    }
+
+    /// True once the app has agreed to close (after Save or Discard).
+    pub fn quit_requested(&self) -> bool {
+        self.quit_requested
+    }
+
+    /// True while a project is opened, saved or exported on a worker thread.
+    pub fn is_busy(&self) -> bool {
+        self.session.is_busy()
+    }
+
+    /// Waits for the work on worker threads and finishes it.
+    pub fn wait_for_io(&mut self) {
+        let events = self.session.wait_all();
+        self.handle_events(events);
+    }
+
+    /// Waits for an autosave in progress (tests, and before quitting).
+    pub fn wait_for_autosave(&mut self) {
+        self.wait_for_io();
+    }
+
+    /// Saves under `path` now, waiting for the write (tests).
+    pub fn save_as(&mut self, path: &std::path::Path) -> bool {
+        self.execute(Command::SaveTo {
+            path: path.to_owned(),
+            then: None,
+        });
+        self.wait_for_io();
+        !self.session.is_dirty()
+    }
+
+    /// Exports the project to `path` (on a worker thread when it is large).
+    pub fn export_to(&mut self, format: crate::export::ExportFormat, path: &std::path::Path) {
+        self.execute(Command::ExportTo {
+            format,
+            path: path.to_owned(),
+        });
+    }
+
+    /// Imports an article file and shows it.
+    pub fn add_article_from(&mut self, path: &std::path::Path) {
+        self.execute(Command::AddArticleFrom(path.to_owned()));
+    }
+
+    // ----- frame -------------------------------------------------------------------------
+
+    /// Installs the bundled emoji font (op-eds quote posts: every emoji must show a glyph).
+    fn install_fonts(&mut self, ctx: &egui::Context) {
+        if std::mem::replace(&mut self.fonts_installed, true) {
+            return;
+        }
+        let font =
+            egui::FontData::from_static(include_bytes!("../../assets/fonts/NotoEmoji-Regular.ttf"));
+        let families = [egui::FontFamily::Proportional, egui::FontFamily::Monospace]
+            .into_iter()
+            .map(|family| egui::epaint::text::InsertFontFamily {
+                family,
+                priority: egui::epaint::text::FontPriority::Lowest,
+            })
+            .collect();
+        ctx.add_font(egui::epaint::text::FontInsert::new(
+            "NotoEmoji-Regular-full",
+            font,
+            families,
+        ));
+    }
+
+    /// Draws one frame into `ui` (the whole window). Used by eframe and by the UI tests.
+    pub fn show(&mut self, ui: &mut Ui) {
+        let ctx = ui.ctx().clone();
+        self.now = ui.input(|i| i.time);
+        self.install_fonts(&ctx);
+        let events = self.session.poll();
+        self.handle_events(events);
+        let commands = self.draw(ui);
+        if !commands.is_empty() {
+            // Draw again at once (this pass is not shown), so what a command changed is on
+            // screen in this very frame; the second pass gets no input, so nothing runs twice.
+            ctx.request_discard("a command changed the state");
+        }
+        for command in commands {
+            self.execute(command);
+        }
+        if let Some(text) = self.copied.take() {
+            ctx.copy_text(text);
+        }
+        if let Some(wait) = self.session.autosave_tick(self.now) {
+            ctx.request_repaint_after(std::time::Duration::from_secs_f64(wait));
+        }
+        if !self.session.jobs().is_empty() {
+            ctx.request_repaint_after(JOB_REPAINT);
+        }
+    }
+
+    /// Draws every part of the window; returns what they asked for, in drawing order.
+    fn draw(&mut self, ui: &mut Ui) -> Vec<Command> {
+        let ctx = ui.ctx().clone();
+        let blocking = self.session.blocking_job();
+        let mut commands = Vec::new();
+        if self.ui.modal.is_none() && blocking.is_none() {
+            commands.extend(self.keymap.commands(&ctx));
+        }
+        let view = View {
+            session: &self.session,
+            prefs: &self.prefs,
+            focus: &self.ui.focus,
+            selection: self.ui.reader.selection(),
+            now: self.now,
+        };
+        let width = ui.available_width();
+        egui::Panel::top("menu_bar").show(ui, |ui| {
+            commands.extend(menu_bar_ui(ui, &view, self.ui.panels));
+        });
+        egui::Panel::bottom("status_bar").show(ui, |ui| {
+            commands.extend(status_bar_ui(ui, &view, &self.notices));
+        });
+        egui::Panel::left("articles")
+            .resizable(true)
+            .default_size(
+                (width * ARTICLES_SHARE).clamp(PANEL_MIN_WIDTH, articles_panel::DEFAULT_WIDTH),
+            )
+            .size_range(PANEL_MIN_WIDTH..=(width * PANEL_MAX_SHARE).max(PANEL_MIN_WIDTH))
+            .show_collapsible(ui, &mut self.ui.panels.articles, |ui| {
+                commands.extend(articles_panel_ui(ui, &view, &mut self.ui.articles));
+            });
+        egui::Panel::right("annotations")
+            .resizable(true)
+            .default_size(
+                (width * ANNOTATIONS_SHARE)
+                    .clamp(PANEL_MIN_WIDTH, annotations_panel::DEFAULT_WIDTH),
+            )
+            .size_range(PANEL_MIN_WIDTH..=(width * PANEL_MAX_SHARE).max(PANEL_MIN_WIDTH))
+            .show_collapsible(ui, &mut self.ui.panels.annotations, |ui| {
+                commands.extend(annotations_panel_ui(ui, &view, &mut self.ui.annotations));
+            });
+        egui::CentralPanel::default().show(ui, |ui| {
+            let article = view
+                .focus
+                .article
+                .and_then(|id| view.project().articles.iter().find(|a| a.id == id));
+            match article {
+                Some(article) => {
+                    commands.extend(self.ui.reader.reader_ui(ui, &view, article));
+                }
+                None => commands.extend(empty_reader_ui(ui)),
+            }
+        });
+        commands.extend(windows_ui(
+            &ctx,
+            &view,
+            &mut self.ui.windows,
+            &self.notices,
+            &self.keymap,
+        ));
+        commands.extend(modal_ui(&ctx, &view, &mut self.ui.modal));
+        if let Some(job) = &blocking {
+            commands.extend(progress_ui(&ctx, job));
+        }
+        commands
+    }
+
+    fn update_title(&mut self, ctx: &egui::Context) {
+        let name = self.session.path().and_then(|p| p.file_name()).map_or_else(
+            || self.session.project().name.clone(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        let title = format!(
+            "{}{} — stancemark",
+            if self.session.is_dirty() { "● " } else { "" },
+            name
+        );
+        if title != self.window_title {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.window_title = title;
+        }
+    }
+
+    /// Records a notice.
+    pub(super) fn notify(&mut self, severity: Severity, title: impl Into<String>) {
+        self.notices.post(severity, title, self.now);
+    }
+
+    /// Writes the preferences file; a failure is a notice, never a stop.
+    pub(super) fn save_prefs(&mut self) {
+        if let Some(path) = &self.options.prefs_path
+            && let Err(e) = self.prefs.save(path)
+        {
+            let message = format!("Could not save preferences: {e}");
+            self.notify(Severity::Warning, message);
+        }
+    }
+
+    /// Drops the autosave of this project (after Discard).
+    pub(super) fn discard_autosave(&mut self) {
+        if let Err(e) = self.session.discard_own_recovery() {
+            self.notify(
+                Severity::Warning,
+                format!("Could not move the autosave aside: {e}"),
+            );
+        }
+    }
+}
+
+/// The reader when no article is open.
+fn empty_reader_ui(ui: &mut Ui) -> Vec<Command> {
+    let mut commands = Vec::new();
+    ui.vertical_centered(|ui| {
+        ui.add_space(80.0);
+        ui.heading("No article open");
+        ui.label("Add an article (File > Add article…) or open a project.");
+        ui.add_space(8.0);
+        for c in [Command::AddArticle, Command::OpenProject] {
+            if ui.button(c.label()).on_hover_text(c.tooltip()).clicked() {
+                commands.push(c);
+            }
+        }
+    });
+    commands
+}
+
+impl eframe::App for StancemarkApp {
+    fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
+        let ctx = ui.ctx().clone();
+        if ctx.input(|i| i.viewport().close_requested()) && !self.allow_close {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            self.execute(Command::Quit);
+        }
+        self.show(ui);
+        self.update_title(&ctx);
+        if self.quit_requested {
+            self.quit_requested = false;
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
+    }
+}

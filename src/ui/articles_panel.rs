@@ -1,0 +1,228 @@
+//! The articles panel (left): the articles with their annotation counts, renaming, removing,
+//! editing and re-importing the current one, and its details.
+
+use eframe::egui::{self, Ui};
+
+use super::state::View;
+use crate::command::Command;
+use crate::derived::ArticleCounts;
+use crate::model::{ArticleId, ArticleMeta};
+use crate::text::snippet;
+
+/// Code points of a title shown in the list.
+const TITLE_CHARS: usize = 60;
+/// Share of the panel's height the list may take (the rest is for the current article).
+const LIST_SHARE: f32 = 0.55;
+/// Default width of the panel, in points.
+pub const DEFAULT_WIDTH: f32 = 230.0;
+
+/// A title being edited in place.
+struct Renaming {
+    article: ArticleId,
+    text: String,
+    /// The field took the keyboard once; from then on it keeps it only until Enter, Tab, Esc
+    /// or a click elsewhere.
+    focused: bool,
+}
+
+/// The panel's own state between frames.
+#[derive(Default)]
+pub struct ArticlesPanelState {
+    counts: ArticleCounts,
+    counts_revision: Option<u64>,
+    renaming: Option<Renaming>,
+    meta_draft: Option<(ArticleId, ArticleMeta)>,
+}
+
+impl ArticlesPanelState {
+    /// Takes the counts a worker thread derived when the project opened.
+    pub fn adopt(&mut self, counts: ArticleCounts, revision: u64) {
+        self.counts = counts;
+        self.counts_revision = Some(revision);
+    }
+
+    /// Starts renaming an article in place.
+    pub fn start_rename(&mut self, article: ArticleId, title: &str) {
+        self.renaming = Some(Renaming {
+            article,
+            text: title.to_owned(),
+            focused: false,
+        });
+    }
+
+    /// The title being typed, if an article is being renamed (tests).
+    pub fn renaming(&self) -> Option<&str> {
+        self.renaming.as_ref().map(|r| r.text.as_str())
+    }
+
+    fn update_counts(&mut self, view: &View<'_>) {
+        let ws = view.session.workspace();
+        let revision = ws.revision();
+        if let Some(changes) = self
+            .counts_revision
+            .and_then(|r| ws.annotation_changes_since(r))
+        {
+            self.counts.apply(&changes);
+        } else if self.counts_revision != Some(revision) {
+            self.counts = ArticleCounts::build(ws.project());
+        }
+        self.counts_revision = Some(revision);
+    }
+}
+
+/// Draws the panel's contents.
+#[must_use]
+pub fn articles_panel_ui(
+    ui: &mut Ui,
+    view: &View<'_>,
+    state: &mut ArticlesPanelState,
+) -> Vec<Command> {
+    let mut commands = Vec::new();
+    ui.add_space(4.0);
+    ui.heading("Articles");
+    ui.add_space(4.0);
+    if ui
+        .button("+ Add article…")
+        .on_hover_text(Command::AddArticle.tooltip())
+        .clicked()
+    {
+        commands.push(Command::AddArticle);
+    }
+    ui.separator();
+    state.update_counts(view);
+    let counts = state.counts.0.clone();
+    egui::ScrollArea::vertical()
+        .id_salt("article_list")
+        .max_height(ui.available_height() * LIST_SHARE)
+        .show(ui, |ui| {
+            for (id, title, count) in counts.iter() {
+                if state.renaming.as_ref().is_some_and(|r| r.article == *id) {
+                    commands.extend(rename_field_ui(ui, state));
+                    continue;
+                }
+                let selected = view.focus.article == Some(*id);
+                let r = ui
+                    .selectable_label(
+                        selected,
+                        format!("{}  ({count})", snippet(title, TITLE_CHARS)),
+                    )
+                    .on_hover_text("Double-click to rename");
+                if r.double_clicked() {
+                    state.start_rename(*id, title);
+                } else if r.clicked() {
+                    commands.push(Command::SelectArticle(*id));
+                }
+            }
+        });
+    if let Some(id) = view.focus.article
+        && let Some(article) = view.project().article(id)
+    {
+        ui.separator();
+        ui.horizontal(|ui| {
+            if ui.button("Rename").clicked() {
+                state.start_rename(id, &article.title);
+            }
+            if ui
+                .button("Remove…")
+                .on_hover_text(Command::RemoveArticle(id).tooltip())
+                .clicked()
+            {
+                commands.push(Command::RemoveArticle(id));
+            }
+        });
+        ui.horizontal(|ui| {
+            let edit = Command::EditArticleText(id);
+            if ui
+                .button(edit.label())
+                .on_hover_text(edit.tooltip())
+                .clicked()
+            {
+                commands.push(edit);
+            }
+            let reimport = Command::ReimportArticle(id);
+            if ui
+                .add_enabled(
+                    article.source_path.is_some(),
+                    egui::Button::new(reimport.label()),
+                )
+                .on_hover_text(reimport.tooltip())
+                .clicked()
+            {
+                commands.push(reimport);
+            }
+        });
+        commands.extend(details_ui(ui, view, state, id));
+    }
+    commands
+}
+
+/// The in-place title editor: Enter, Tab or a click elsewhere keep the new title, Esc keeps
+/// the old one.
+fn rename_field_ui(ui: &mut Ui, state: &mut ArticlesPanelState) -> Option<Command> {
+    let renaming = state.renaming.as_mut()?;
+    let r = ui.add(egui::TextEdit::singleline(&mut renaming.text).desired_width(f32::INFINITY));
+    if !renaming.focused {
+        r.request_focus();
+        renaming.focused = true;
+        return None;
+    }
+    if r.has_focus() {
+        return None;
+    }
+    // The field lost the keyboard (or never kept it): the edit is over.
+    let cancelled = ui.input(|i| i.key_pressed(egui::Key::Escape));
+    let done = state.renaming.take()?;
+    let title = done.text.trim();
+    (!cancelled && !title.is_empty()).then(|| Command::RenameArticle {
+        article: done.article,
+        title: title.to_owned(),
+    })
+}
+
+/// Author, outlet, date and URL of the current article, kept when a field loses focus.
+fn details_ui(
+    ui: &mut Ui,
+    view: &View<'_>,
+    state: &mut ArticlesPanelState,
+    id: ArticleId,
+) -> Option<Command> {
+    let article = view.project().article(id)?;
+    if state.meta_draft.as_ref().is_none_or(|(d, _)| *d != id) {
+        state.meta_draft = Some((id, article.meta.clone()));
+    }
+    let mut commit = false;
+    egui::CollapsingHeader::new("Details")
+        .default_open(false)
+        .show(ui, |ui| {
+            let Some((_, meta)) = &mut state.meta_draft else {
+                return;
+            };
+            egui::Grid::new("article_meta")
+                .num_columns(2)
+                .show(ui, |ui| {
+                    for (label, field) in [
+                        ("Author", &mut meta.author),
+                        ("Outlet", &mut meta.outlet),
+                        ("Date", &mut meta.date),
+                        ("URL", &mut meta.url),
+                    ] {
+                        let l = ui.label(label);
+                        let mut text = field.clone().unwrap_or_default();
+                        let r = ui
+                            .add(egui::TextEdit::singleline(&mut text).desired_width(f32::INFINITY))
+                            .labelled_by(l.id);
+                        if r.changed() {
+                            *field = Some(text).filter(|t| !t.trim().is_empty());
+                        }
+                        commit |= r.lost_focus();
+                        ui.end_row();
+                    }
+                });
+            ui.weak(format!("{} characters", article.char_len()));
+            if let Some(src) = &article.source_path {
+                ui.weak(format!("from {src}"));
+            }
+        });
+    let (_, meta) = state.meta_draft.clone()?;
+    (commit && meta != article.meta).then_some(Command::SetArticleMeta { article: id, meta })
+}

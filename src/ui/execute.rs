@@ -1,0 +1,673 @@
+//! Where every [`Command`] takes effect: one `match`, run after the frame is drawn, and the
+//! session events that come back (a finished save, a failed open…) turned into notices and
+//! questions.
+
+use std::path::{Path, PathBuf};
+
+use super::app::StancemarkApp;
+use super::file_dialog::{FileDialog, FilePurpose};
+use super::modals::Modal;
+use super::reader::ArticleView;
+use super::windows::{PaletteState, PreferencesDraft, StancesState};
+use crate::command::Command;
+use crate::import;
+use crate::model::{AnnotationId, ArticleId, StanceId};
+use crate::notice::{Notice, Severity};
+use crate::session::{Failure, Opened, Overwrite, SessionEvent};
+use crate::store;
+use crate::workspace::ActionError;
+
+impl StancemarkApp {
+    /// Applies one command.
+    pub fn execute(&mut self, command: Command) {
+        if command.changes_project() && self.session.blocking_job().is_some() {
+            return; // the project is about to be replaced; the progress window says so
+        }
+        match command {
+            Command::NewProject | Command::OpenProject | Command::OpenRecent(_) | Command::Quit => {
+                self.guard_unsaved(command)
+            }
+            Command::OpenPath(path) => {
+                let events = self.session.open(&path);
+                self.handle_events(events);
+            }
+            Command::OpenAnyway(path) => {
+                let events = self.session.open_anyway(&path);
+                self.handle_events(events);
+            }
+            Command::OpenSalvaged(path) => {
+                let events = self.session.open_salvaged(&path);
+                self.handle_events(events);
+            }
+            Command::Save => {
+                self.commit_note();
+                let events = self.session.save();
+                self.handle_events(events);
+            }
+            Command::SaveAs => self.open_file_dialog(FilePurpose::SaveProjectAs, None),
+            Command::SaveTo { path, then } => {
+                self.commit_note();
+                self.after_save = then;
+                let events = self.session.save_to(&path, Overwrite::IfUnchanged);
+                self.handle_events(events);
+            }
+            Command::SaveThen(then) => {
+                self.after_save = Some(then);
+                self.execute(Command::Save);
+            }
+            Command::DiscardThen(then) => {
+                self.discard_autosave();
+                self.proceed(*then);
+            }
+            Command::ReloadFromDisk => {
+                self.commit_note();
+                let events = self.session.reload();
+                self.handle_events(events);
+            }
+            Command::OverwriteOnDisk => {
+                let Some(path) = self.session.path().map(Path::to_path_buf) else {
+                    return;
+                };
+                let events = self.session.save_to(&path, Overwrite::Always);
+                self.handle_events(events);
+            }
+            Command::RestoreRecovery(file) => {
+                let events = self.session.restore_recovery(&file);
+                self.handle_events(events);
+            }
+            Command::DiscardRecovery(file) => match self.session.discard_recovery(&file) {
+                Ok(()) => self.notify(
+                    Severity::Info,
+                    "Kept the saved version (the autosave was moved aside as .discarded)",
+                ),
+                Err(e) => self.notify(
+                    Severity::Warning,
+                    format!("Could not move the autosave aside: {e}"),
+                ),
+            },
+            Command::CancelJob => {
+                if self.session.cancel_blocking_job() {
+                    self.notify(
+                        Severity::Info,
+                        "Cancelled; the current project is unchanged",
+                    );
+                }
+            }
+            Command::AddArticle => self.open_file_dialog(FilePurpose::AddArticle, None),
+            Command::AddArticleFrom(path) => self.add_article(&path),
+            Command::Export(format) => self.open_file_dialog(FilePurpose::Export(format), None),
+            Command::ExportTo { format, path } => {
+                let events = self.session.export(format, &path);
+                self.handle_events(events);
+            }
+            Command::Preferences => {
+                self.ui.windows.preferences = Some(PreferencesDraft(self.prefs.clone()));
+            }
+            Command::SetPreferences(prefs) => {
+                self.prefs = *prefs;
+                self.session.set_annotator(&self.prefs.annotator);
+                self.save_prefs();
+            }
+            Command::Undo | Command::Redo => self.step_history(command == Command::Undo),
+            Command::Find => {
+                if self.ui.focus.article.is_some() {
+                    self.ui.reader.open_find();
+                }
+            }
+            Command::CopySelection => self.copy_selection(),
+            Command::ClearSelection => {
+                self.ui.reader.set_selection(None);
+                self.select_annotation(None);
+            }
+            Command::DeleteSelectedAnnotation => {
+                if let Some(id) = self.ui.focus.annotation {
+                    self.execute(Command::DeleteAnnotation(id));
+                }
+            }
+            Command::StanceKey(digit) => self.stance_key(digit),
+            Command::Tag {
+                article,
+                range,
+                stance,
+            } => self.tag(article, range, &stance),
+            Command::SelectAnnotation { id, reveal } => {
+                self.select_annotation(Some(id));
+                if reveal && let Some(a) = self.session.project().annotation(id) {
+                    let start = a.range.start;
+                    self.ui.reader.reveal(start, Some(id), self.now);
+                }
+            }
+            Command::SetStance { annotation, stance } => {
+                self.commit_note();
+                let r = self
+                    .session
+                    .workspace_mut()
+                    .set_annotation_stance(annotation, &stance);
+                self.report(r);
+            }
+            Command::SetNote { annotation, note } => {
+                let r = self
+                    .session
+                    .workspace_mut()
+                    .set_annotation_note(annotation, &note);
+                self.report(r);
+            }
+            Command::DeleteAnnotation(id) => {
+                let r = self.session.workspace_mut().delete_annotation(id);
+                if r.is_ok() {
+                    self.notify(Severity::Info, "Deleted annotation (Ctrl+Z to undo)");
+                }
+                self.report(r);
+            }
+            Command::Reattach { annotation, range } => {
+                let r = self
+                    .session
+                    .workspace_mut()
+                    .reattach_annotation(annotation, range);
+                if r.is_ok() {
+                    self.ui.reader.set_selection(None);
+                    self.notify(Severity::Info, "Annotation re-attached");
+                }
+                self.report(r);
+            }
+            Command::SelectArticle(id) => self.select_article(id),
+            Command::RenameArticle { article, title } => {
+                let r = self.session.workspace_mut().rename_article(article, &title);
+                self.report(r);
+            }
+            Command::RemoveArticle(id) => self.ui.modal = Some(Modal::RemoveArticle(id)),
+            Command::ConfirmRemoveArticle(id) => {
+                let r = self.session.workspace_mut().remove_article(id);
+                self.report(r);
+            }
+            Command::EditArticleText(id) => {
+                if let Some(a) = self.session.project().article(id) {
+                    self.ui.windows.edit_text = Some((id, a.text.clone()));
+                }
+            }
+            Command::SetArticleText { article, text } => {
+                let r = self
+                    .session
+                    .workspace_mut()
+                    .set_article_text(article, &text);
+                self.report_reanchoring(r);
+            }
+            Command::ReimportArticle(id) => self.reimport(id),
+            Command::SetArticleMeta { article, meta } => {
+                let r = self.session.workspace_mut().set_article_meta(article, meta);
+                self.report(r);
+            }
+            Command::ManageStances => {
+                self.ui
+                    .windows
+                    .stances
+                    .get_or_insert_with(StancesState::default);
+            }
+            Command::AddStance { label, color } => {
+                let r = self.session.workspace_mut().add_stance(&label, color);
+                self.report(r.map(|_| ()));
+            }
+            Command::RenameStance { stance, label } => {
+                let r = self.session.workspace_mut().rename_stance(&stance, &label);
+                self.report(r);
+            }
+            Command::RecolorStance { stance, color } => {
+                let r = self.session.workspace_mut().recolor_stance(&stance, color);
+                self.report(r);
+            }
+            Command::DescribeStance {
+                stance,
+                description,
+            } => {
+                let r = self
+                    .session
+                    .workspace_mut()
+                    .describe_stance(&stance, &description);
+                self.report(r);
+            }
+            Command::SetStanceHotkey { stance, hotkey } => {
+                let r = self
+                    .session
+                    .workspace_mut()
+                    .set_stance_hotkey(&stance, hotkey);
+                self.report(r);
+            }
+            Command::RemoveStance(id) => {
+                if self.session.project().stance_usage(&id) == 0 {
+                    self.execute(Command::ConfirmRemoveStance(id));
+                } else {
+                    self.ui.modal = Some(Modal::RemoveStance(id));
+                }
+            }
+            Command::ConfirmRemoveStance(id) => {
+                let r = self.session.workspace_mut().remove_stance(&id);
+                self.ui.focus.hidden.remove(&id);
+                self.report(r);
+            }
+            Command::MergeStance { from, into } => {
+                let r = self.session.workspace_mut().merge_stance(&from, &into);
+                if let Ok(n) = &r {
+                    let message = format!("Merged: {n} annotation(s) moved");
+                    self.notify(Severity::Info, message);
+                }
+                self.ui.focus.hidden.remove(&from);
+                self.report(r.map(|_| ()));
+            }
+            Command::ToggleStanceFilter(id) => self.toggle_filter(id),
+            Command::CommandPalette => {
+                self.ui.windows.palette = Some(PaletteState::default());
+            }
+            Command::ShowNotices => self.ui.windows.notices = true,
+            Command::DismissNotice => self.notices.dismiss(),
+            Command::ToggleArticlesPanel => {
+                self.ui.panels.articles = !self.ui.panels.articles;
+            }
+            Command::ToggleAnnotationsPanel => {
+                self.ui.panels.annotations = !self.ui.panels.annotations;
+            }
+        }
+        self.keep_focus_valid();
+    }
+
+    /// Runs `command` now, or asks about unsaved changes first.
+    fn guard_unsaved(&mut self, command: Command) {
+        self.commit_note();
+        if self.session.is_dirty() {
+            self.ui.modal = Some(Modal::Unsaved(Box::new(command)));
+        } else {
+            self.proceed(command);
+        }
+    }
+
+    /// Runs a command that waited for the unsaved-changes question.
+    fn proceed(&mut self, command: Command) {
+        match command {
+            Command::NewProject => {
+                self.session.new_project();
+                self.reset_view();
+                self.notify(Severity::Info, "New project");
+            }
+            Command::OpenProject => self.open_file_dialog(FilePurpose::OpenProject, None),
+            Command::OpenRecent(path) => self.execute(Command::OpenPath(path)),
+            Command::Quit => {
+                self.allow_close = true;
+                self.quit_requested = true;
+            }
+            other => self.execute(other),
+        }
+    }
+
+    /// Reports a refused action as a notice.
+    fn report(&mut self, result: Result<(), ActionError>) {
+        if let Err(e) = result {
+            let severity = match e {
+                ActionError::HistoryBroken(_) => Severity::Error,
+                _ => Severity::Warning,
+            };
+            self.notify(severity, e.to_string());
+        }
+    }
+
+    fn report_reanchoring(&mut self, result: Result<usize, ActionError>) {
+        match result {
+            Ok(0) => self.notify(
+                Severity::Info,
+                "Text updated; every annotation found its passage",
+            ),
+            Ok(orphans) => self.notify(
+                Severity::Warning,
+                format!(
+                    "Text updated; {orphans} annotation(s) could not be placed and are listed as orphaned"
+                ),
+            ),
+            Err(e) => self.show_error("Could not change the text", e.to_string(), None),
+        }
+    }
+
+    /// Shows an error in a window and keeps it in the log.
+    fn show_error(&mut self, title: &str, message: String, salvage: Option<PathBuf>) {
+        self.notices.push(Notice {
+            severity: Severity::Error,
+            title: title.to_owned(),
+            detail: Some(message.clone()),
+            at: self.now,
+        });
+        self.ui.modal = Some(Modal::Error {
+            title: title.to_owned(),
+            message,
+            salvage,
+        });
+    }
+
+    /// Stores the note being typed as one undoable change.
+    pub(super) fn commit_note(&mut self) {
+        let project = self.session.project();
+        let command = self
+            .ui
+            .annotations
+            .note_to_commit(|id| project.annotation(id).map(|a| a.note.clone()));
+        if let Some(Command::SetNote { annotation, note }) = command {
+            let r = self
+                .session
+                .workspace_mut()
+                .set_annotation_note(annotation, &note);
+            self.report(r);
+        }
+    }
+
+    fn step_history(&mut self, undo: bool) {
+        // A note being typed is kept first, so neither Undo nor Redo throws it away.
+        self.commit_note();
+        let ws = self.session.workspace_mut();
+        let (result, done, nothing) = if undo {
+            (ws.undo(), "Undid", "Nothing to undo")
+        } else {
+            (ws.redo(), "Redid", "Nothing to redo")
+        };
+        match result {
+            Ok(Some(label)) => self.notify(Severity::Info, format!("{done} {label}")),
+            Ok(None) => self.notify(Severity::Info, nothing),
+            Err(e) => self.report(Err(e)),
+        }
+        self.ui.annotations.note_draft = None;
+    }
+
+    /// After any change: the article and annotation looked at still exist.
+    fn keep_focus_valid(&mut self) {
+        let p = self.session.project();
+        if self
+            .ui
+            .focus
+            .article
+            .is_none_or(|id| p.article(id).is_none())
+        {
+            let first = p.articles.first().map(|a| a.id);
+            if first != self.ui.focus.article {
+                self.ui.focus.article = first;
+                self.ui.reader = ArticleView::default();
+            }
+        }
+        if self
+            .ui
+            .focus
+            .annotation
+            .is_some_and(|id| p.annotation(id).is_none())
+        {
+            self.ui.focus.annotation = None;
+        }
+        if self
+            .ui
+            .annotations
+            .note_draft
+            .as_ref()
+            .is_some_and(|(id, _)| Some(*id) != self.ui.focus.annotation)
+        {
+            self.ui.annotations.note_draft = None;
+        }
+    }
+
+    fn reset_view(&mut self) {
+        self.ui.focus.article = self.session.project().articles.first().map(|a| a.id);
+        self.ui.focus.annotation = None;
+        self.ui.focus.hidden.clear();
+        self.ui.reader = ArticleView::default();
+        self.ui.annotations.note_draft = None;
+        if let Some(derived) = self.session.take_derived() {
+            self.ui.articles.adopt(derived.counts, derived.revision);
+            if let Some(first) = derived.first_article
+                && Some(first.article.id) == self.ui.focus.article
+            {
+                self.ui.annotations.adopt(&first, derived.revision);
+                self.ui.reader.adopt(first, derived.revision);
+            }
+        }
+    }
+
+    /// Shows an article in the reader.
+    pub fn select_article(&mut self, id: ArticleId) {
+        self.commit_note();
+        if self.ui.focus.article != Some(id) {
+            self.ui.focus.article = Some(id);
+            self.ui.focus.annotation = None;
+            self.ui.reader = ArticleView::default();
+        }
+    }
+
+    fn select_annotation(&mut self, id: Option<AnnotationId>) {
+        self.commit_note();
+        self.ui.annotations.note_draft = None;
+        if let Some(id) = id
+            && let Some(article) = self.session.project().annotation(id).map(|a| a.article)
+        {
+            self.select_article(article);
+        }
+        self.ui.focus.annotation = id;
+    }
+
+    fn tag(&mut self, article: ArticleId, range: crate::model::TextRange, stance: &StanceId) {
+        let r = self
+            .session
+            .workspace_mut()
+            .add_annotation(article, range, stance, "");
+        match r {
+            Ok(id) => {
+                self.ui.reader.set_selection(None);
+                self.select_annotation(Some(id));
+                let label = super::widgets::stance_style(self.session.project(), stance).0;
+                self.notify(Severity::Info, format!("Tagged passage as {label}"));
+            }
+            Err(e) => self.report(Err(e)),
+        }
+    }
+
+    /// A stance key: tags the selection, or changes the selected annotation's stance.
+    fn stance_key(&mut self, digit: u8) {
+        let Some(stance) = self
+            .session
+            .project()
+            .stances
+            .by_hotkey(digit)
+            .map(|s| s.id.clone())
+        else {
+            self.notify(Severity::Info, format!("No stance uses key {digit}"));
+            return;
+        };
+        match (
+            self.ui.focus.article,
+            self.ui.reader.selection(),
+            self.ui.focus.annotation,
+        ) {
+            (Some(article), Some(range), _) => self.tag(article, range, &stance),
+            (_, None, Some(annotation)) => self.execute(Command::SetStance { annotation, stance }),
+            _ => self.notify(
+                Severity::Info,
+                "Select a passage first, then press a stance key",
+            ),
+        }
+    }
+
+    fn toggle_filter(&mut self, id: StanceId) {
+        if !self.ui.focus.hidden.remove(&id) {
+            self.ui.focus.hidden.insert(id);
+        }
+    }
+
+    fn copy_selection(&mut self) {
+        let (Some(range), Some(article)) = (
+            self.ui.reader.selection(),
+            self.ui
+                .focus
+                .article
+                .and_then(|id| self.session.project().article(id)),
+        ) else {
+            return;
+        };
+        let text = crate::text::slice_chars(&article.text, range).to_owned();
+        self.copied = Some(text);
+    }
+
+    fn add_article(&mut self, path: &Path) {
+        let result = import::import_article(path)
+            .map_err(|e| e.to_string())
+            .and_then(|article| {
+                self.session
+                    .workspace_mut()
+                    .add_article(article)
+                    .map_err(|e| e.to_string())
+            });
+        match result {
+            Ok(id) => {
+                self.select_article(id);
+                self.notify(Severity::Info, format!("Added {}", path.display()));
+            }
+            Err(e) => self.show_error("Could not add article", e, None),
+        }
+    }
+
+    fn reimport(&mut self, id: ArticleId) {
+        let Some(article) = self.session.project().article(id).cloned() else {
+            return;
+        };
+        match import::reimported_text(&article, None) {
+            Ok(text) => {
+                let r = self.session.workspace_mut().set_article_text(id, &text);
+                self.report_reanchoring(r);
+            }
+            Err(e) => self.show_error("Could not re-import", e.to_string(), None),
+        }
+    }
+
+    fn default_path_for(&self, purpose: FilePurpose) -> PathBuf {
+        let project_path = self.session.path().map(Path::to_path_buf);
+        let dir = project_path
+            .as_ref()
+            .and_then(|p| p.parent().map(Path::to_path_buf))
+            .or_else(|| std::env::current_dir().ok())
+            .unwrap_or_default();
+        let stem = project_path
+            .as_ref()
+            .and_then(|p| p.file_name())
+            .map(|n| {
+                n.to_string_lossy()
+                    .trim_end_matches(&format!(".{}", store::PROJECT_EXTENSION))
+                    .trim_end_matches(&format!(".{}", store::LEGACY_PROJECT_EXTENSION))
+                    .to_owned()
+            })
+            .unwrap_or_else(|| "project".to_owned());
+        match purpose {
+            FilePurpose::OpenProject | FilePurpose::AddArticle => {
+                let mut d = dir.into_os_string();
+                d.push(std::path::MAIN_SEPARATOR_STR);
+                PathBuf::from(d)
+            }
+            FilePurpose::SaveProjectAs => dir.join(format!("{stem}.{}", store::PROJECT_EXTENSION)),
+            FilePurpose::Export(f) => dir.join(format!("{stem}.{}", f.extension())),
+        }
+    }
+
+    fn open_file_dialog(&mut self, purpose: FilePurpose, then: Option<Box<Command>>) {
+        let initial = self.default_path_for(purpose);
+        let mut dialog = FileDialog::new(purpose, initial, self.options.native_dialogs);
+        dialog.then = then;
+        self.ui.modal = Some(Modal::File(dialog));
+    }
+
+    /// Turns what the session reports into notices, questions and view updates.
+    pub(super) fn handle_events(&mut self, events: Vec<SessionEvent>) {
+        for event in events {
+            self.handle_event(event);
+        }
+    }
+
+    fn handle_event(&mut self, event: SessionEvent) {
+        match event {
+            SessionEvent::Opened {
+                path,
+                save_path,
+                how,
+            } => {
+                self.reset_view();
+                let message = match &how {
+                    Opened::File => format!("Opened {}", path.display()),
+                    Opened::Converted => format!(
+                        "Opened {} (an older file format); saving writes {} and leaves the old file as it is",
+                        path.display(),
+                        save_path.as_deref().unwrap_or(&path).display()
+                    ),
+                    Opened::Restored => "Restored unsaved work; save to keep it".to_owned(),
+                    Opened::Salvaged { set_aside, report } => format!(
+                        "Opened with {set_aside} broken annotation(s) set aside in {}; the file is unchanged until you save",
+                        report.display()
+                    ),
+                };
+                let severity = match how {
+                    Opened::Salvaged { .. } => Severity::Warning,
+                    _ => Severity::Info,
+                };
+                if matches!(how, Opened::File | Opened::Converted) {
+                    self.prefs.note_opened(&path);
+                    self.save_prefs();
+                }
+                self.notify(severity, message);
+            }
+            SessionEvent::Saved { path } => {
+                self.prefs.note_opened(&path);
+                self.save_prefs();
+                self.notify(Severity::Info, format!("Saved {}", path.display()));
+                if let Some(then) = self.after_save.take() {
+                    self.proceed(*then);
+                }
+            }
+            SessionEvent::Exported { path, count } => self.notify(
+                Severity::Info,
+                format!("Exported {count} annotations to {}", path.display()),
+            ),
+            SessionEvent::Reloaded { path, report } => {
+                let severity = if report.kept.is_empty() && report.dropped.is_empty() {
+                    Severity::Info
+                } else {
+                    Severity::Warning
+                };
+                self.reset_view();
+                self.notify(
+                    severity,
+                    format!("Reloaded {}: {}", path.display(), report.summary()),
+                );
+            }
+            SessionEvent::Failed {
+                what,
+                message,
+                salvageable,
+            } => {
+                if what == Failure::Save {
+                    self.after_save = None;
+                }
+                if what == Failure::Autosave {
+                    self.notify(Severity::Warning, format!("{}: {message}", what.title()));
+                } else {
+                    self.show_error(what.title(), message, salvageable);
+                }
+            }
+            SessionEvent::ChangedOnDisk { path } => {
+                self.after_save = None;
+                self.ui.modal = Some(Modal::ChangedOnDisk { path });
+            }
+            SessionEvent::OpenElsewhere { path, holder } => {
+                self.ui.modal = Some(Modal::OpenElsewhere { path, holder });
+            }
+            SessionEvent::RecoveryAvailable { file } => {
+                self.ui.modal = Some(Modal::Recovery { file, both: None });
+            }
+            SessionEvent::NeedsPath => {
+                let then = self.after_save.take();
+                self.open_file_dialog(FilePurpose::SaveProjectAs, then);
+            }
+            SessionEvent::Lost { kind } => self.show_error(
+                &format!("{} stopped unexpectedly", kind.verb()),
+                "The work on the worker thread ended without a result; nothing was changed."
+                    .to_owned(),
+                None,
+            ),
+        }
+    }
+}

@@ -1,0 +1,93 @@
+//! The menu bar: every item is a [`Command`] with its shortcut and tooltip.
+
+use eframe::egui::{self, Ui};
+
+use super::state::{PanelsShown, View};
+use super::widgets::command_item;
+use crate::command::Command;
+use crate::export::ExportFormat;
+
+/// Adds a menu item for `c`; records the command when clicked.
+fn item(commands: &mut Vec<Command>, ui: &mut Ui, c: Command, enabled: bool) {
+    commands.extend(command_item(ui, c, None, enabled));
+}
+
+/// Draws the menu bar.
+#[must_use]
+pub fn menu_bar_ui(ui: &mut Ui, view: &View<'_>, panels: PanelsShown) -> Vec<Command> {
+    let mut out = Vec::new();
+    egui::MenuBar::new().ui(ui, |ui| {
+        ui.menu_button("File", |ui| file_menu_ui(ui, view, &mut out));
+        ui.menu_button("Edit", |ui| {
+            let ws = view.session.workspace();
+            for (c, label) in [
+                (Command::Undo, ws.undo_label().map(|l| format!("Undo {l}"))),
+                (Command::Redo, ws.redo_label().map(|l| format!("Redo {l}"))),
+            ] {
+                let enabled = label.is_some();
+                out.extend(command_item(ui, c, label.as_deref(), enabled));
+            }
+            ui.separator();
+            item(&mut out, ui, Command::Find, view.focus.article.is_some());
+            item(
+                &mut out,
+                ui,
+                Command::DeleteSelectedAnnotation,
+                view.focus.annotation.is_some(),
+            );
+            ui.separator();
+            item(&mut out, ui, Command::CommandPalette, true);
+        });
+        ui.menu_button("View", |ui| {
+            for (c, on) in [
+                (Command::ToggleArticlesPanel, panels.articles),
+                (Command::ToggleAnnotationsPanel, panels.annotations),
+            ] {
+                let label = format!("{} {}", if on { "✔" } else { "   " }, c.label());
+                out.extend(command_item(ui, c, Some(&label), true));
+            }
+            ui.separator();
+            item(&mut out, ui, Command::ShowNotices, true);
+        });
+        ui.menu_button("Stances", |ui| {
+            item(&mut out, ui, Command::ManageStances, true);
+        });
+    });
+    out
+}
+
+fn file_menu_ui(ui: &mut Ui, view: &View<'_>, out: &mut Vec<Command>) {
+    item(out, ui, Command::NewProject, true);
+    item(out, ui, Command::OpenProject, true);
+    ui.menu_button("Open recent", |ui| {
+        if view.prefs.recent.is_empty() {
+            ui.weak("No recent projects");
+        }
+        for path in &view.prefs.recent {
+            let name = path.file_name().map_or_else(
+                || path.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            );
+            if ui
+                .button(name)
+                .on_hover_text(path.display().to_string())
+                .clicked()
+            {
+                out.push(Command::OpenRecent(path.clone()));
+            }
+        }
+    });
+    ui.separator();
+    item(out, ui, Command::Save, true);
+    item(out, ui, Command::SaveAs, true);
+    ui.separator();
+    item(out, ui, Command::AddArticle, true);
+    ui.menu_button("Export", |ui| {
+        item(out, ui, Command::Export(ExportFormat::Json), true);
+        item(out, ui, Command::Export(ExportFormat::Ron), true);
+    });
+    ui.separator();
+    item(out, ui, Command::Preferences, true);
+    ui.separator();
+    item(out, ui, Command::Quit, true);
+}

@@ -1,0 +1,391 @@
+//! Modal windows: one at a time, each a question whose answer is a [`Command`] (or nothing
+//! while it is open). A modal never changes the project itself.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use eframe::egui::{self, Key, Ui};
+
+use super::file_dialog::{DialogOutcome, FileDialog};
+use super::state::View;
+use crate::command::Command;
+use crate::model::{ArticleId, StanceId};
+use crate::recovery::RecoveryDiff;
+use crate::store::lock::Holder;
+
+/// Width of question windows, in points.
+const QUESTION_WIDTH: f32 = 420.0;
+/// Width of windows with longer text (errors, recovery), in points.
+const WIDE_WIDTH: f32 = 560.0;
+/// Height of scrolled text in a modal, in points.
+const TEXT_HEIGHT: f32 = 300.0;
+
+/// The one modal window shown at a time.
+pub enum Modal {
+    /// Choosing a file.
+    File(FileDialog),
+    /// Unsaved changes: save, discard or cancel before `then`.
+    Unsaved(Box<Command>),
+    /// Remove an article with its annotations?
+    RemoveArticle(ArticleId),
+    /// Remove a stance with its annotations?
+    RemoveStance(StanceId),
+    /// Something failed.
+    Error {
+        /// One line.
+        title: String,
+        /// The explanation.
+        message: String,
+        /// A project file whose broken annotations can be set aside to open the rest.
+        salvage: Option<PathBuf>,
+    },
+    /// An autosave newer than the project was found.
+    Recovery {
+        /// The autosave.
+        file: PathBuf,
+        /// The differences, once "Show both" was clicked (read once, not every frame).
+        both: Option<Arc<Result<RecoveryDiff, String>>>,
+    },
+    /// Save found the file changed by someone else.
+    ChangedOnDisk {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The project is open in another stancemark.
+    OpenElsewhere {
+        /// The project.
+        path: PathBuf,
+        /// Who has it open.
+        holder: Holder,
+    },
+}
+
+/// What a modal decided this frame.
+enum Outcome {
+    /// Still open.
+    Open,
+    /// Closed without an action.
+    Close,
+    /// Closed with this action.
+    Run(Command),
+}
+
+/// A row of buttons; returns the index of the one clicked.
+fn buttons(ui: &mut Ui, labels: &[(&str, &str)]) -> Option<usize> {
+    let mut clicked = None;
+    ui.horizontal(|ui| {
+        for (i, (label, tip)) in labels.iter().enumerate() {
+            let b = ui.button(*label);
+            let b = if tip.is_empty() {
+                b
+            } else {
+                b.on_hover_text(*tip)
+            };
+            if b.clicked() {
+                clicked = Some(i);
+            }
+        }
+    });
+    clicked
+}
+
+fn escape(ui: &Ui) -> bool {
+    ui.input(|i| i.key_pressed(Key::Escape))
+}
+
+/// Draws the modal, if any; returns the command it chose.
+#[must_use]
+pub fn modal_ui(ctx: &egui::Context, view: &View<'_>, slot: &mut Option<Modal>) -> Vec<Command> {
+    let Some(modal) = slot.as_mut() else {
+        return Vec::new();
+    };
+    let id = egui::Id::unique("app_modal");
+    let outcome = match modal {
+        Modal::File(dialog) => match dialog.show(ctx) {
+            DialogOutcome::Pending => Outcome::Open,
+            DialogOutcome::Cancelled => Outcome::Close,
+            DialogOutcome::Chosen(path) => {
+                Outcome::Run(dialog.purpose.command_for(path, dialog.then.take()))
+            }
+        },
+        Modal::Unsaved(then) => show(ctx, id, QUESTION_WIDTH, |ui| {
+            ui.heading("Save changes?");
+            ui.label(format!(
+                "“{}” has unsaved changes. Save them before continuing?",
+                view.project().name
+            ));
+            ui.add_space(8.0);
+            match buttons(
+                ui,
+                &[
+                    ("Save", ""),
+                    ("Discard", "The autosave is moved aside, not deleted"),
+                    ("Cancel", ""),
+                ],
+            ) {
+                Some(0) => Outcome::Run(Command::SaveThen(then.clone())),
+                Some(1) => Outcome::Run(Command::DiscardThen(then.clone())),
+                Some(_) => Outcome::Close,
+                None if escape(ui) => Outcome::Close,
+                None => Outcome::Open,
+            }
+        }),
+        Modal::RemoveArticle(article) => {
+            let article = *article;
+            let project = view.project();
+            let title = project
+                .article(article)
+                .map(|a| a.title.clone())
+                .unwrap_or_default();
+            let count = project
+                .annotations
+                .iter()
+                .filter(|a| a.article == article)
+                .count();
+            show(ctx, id, QUESTION_WIDTH, |ui| {
+                ui.heading("Remove article?");
+                ui.label(format!(
+                    "Remove “{title}” and its {count} annotation(s)? You can undo this."
+                ));
+                match buttons(ui, &[("Remove", ""), ("Cancel", "")]) {
+                    Some(0) => Outcome::Run(Command::ConfirmRemoveArticle(article)),
+                    Some(_) => Outcome::Close,
+                    None if escape(ui) => Outcome::Close,
+                    None => Outcome::Open,
+                }
+            })
+        }
+        Modal::RemoveStance(stance) => {
+            let stance = stance.clone();
+            let project = view.project();
+            // The current name: the stance may have been renamed since the question was asked.
+            let label = project
+                .stances
+                .get(&stance)
+                .map_or_else(|| stance.to_string(), |s| s.label.clone());
+            let count = project.stance_usage(&stance);
+            show(ctx, id, QUESTION_WIDTH, |ui| {
+                ui.heading("Remove stance?");
+                ui.label(format!(
+                    "“{label}” is used by {count} annotation(s). Removing it removes them too. You can undo this."
+                ));
+                match buttons(ui, &[("Remove stance and annotations", ""), ("Cancel", "")]) {
+                    Some(0) => Outcome::Run(Command::ConfirmRemoveStance(stance.clone())),
+                    Some(_) => Outcome::Close,
+                    None if escape(ui) => Outcome::Close,
+                    None => Outcome::Open,
+                }
+            })
+        }
+        Modal::Error {
+            title,
+            message,
+            salvage,
+        } => show(ctx, id, WIDE_WIDTH, |ui| {
+            ui.heading(title.as_str());
+            egui::ScrollArea::vertical()
+                .max_height(TEXT_HEIGHT)
+                .show(ui, |ui| {
+                    ui.label(message.as_str());
+                });
+            ui.add_space(8.0);
+            let mut labels = vec![("OK", "")];
+            if salvage.is_some() {
+                labels.push((
+                    "Open without the broken annotations",
+                    Command::OpenSalvaged(PathBuf::new()).tooltip(),
+                ));
+            }
+            match buttons(ui, &labels) {
+                Some(1) => Outcome::Run(Command::OpenSalvaged(salvage.clone().unwrap_or_default())),
+                Some(_) => Outcome::Close,
+                None if ui.input(|i| i.key_pressed(Key::Enter)) || escape(ui) => Outcome::Close,
+                None => Outcome::Open,
+            }
+        }),
+        Modal::Recovery { file, both } => recovery_ui(ctx, id, view, file, both),
+        Modal::ChangedOnDisk { path } => show(ctx, id, WIDE_WIDTH, |ui| {
+            ui.heading("The file changed on disk");
+            ui.label(format!(
+                "{} was changed by someone else (another window, a synced folder, a version-control pull) since this window opened or saved it. Saving now would replace those changes.",
+                path.display()
+            ));
+            ui.add_space(8.0);
+            match buttons(
+                ui,
+                &[
+                    (
+                        "Reload, keeping my changes",
+                        Command::ReloadFromDisk.tooltip(),
+                    ),
+                    (
+                        "Save as…",
+                        "Keep both: write this window's version to another file",
+                    ),
+                    ("Overwrite", Command::OverwriteOnDisk.tooltip()),
+                    ("Cancel", ""),
+                ],
+            ) {
+                Some(0) => Outcome::Run(Command::ReloadFromDisk),
+                Some(1) => Outcome::Run(Command::SaveAs),
+                Some(2) => Outcome::Run(Command::OverwriteOnDisk),
+                Some(_) => Outcome::Close,
+                None if escape(ui) => Outcome::Close,
+                None => Outcome::Open,
+            }
+        }),
+        Modal::OpenElsewhere { path, holder } => {
+            let (who, advice) = match holder {
+                Holder::ThisMachine(info) => (
+                    info.describe(),
+                    "Changes made in both windows are not merged while you work; the window that saves second is asked what to do.",
+                ),
+                Holder::OtherMachine(info) => (
+                    info.describe(),
+                    "It may still be open there (a shared or synced folder), or that stancemark may have stopped without closing it.",
+                ),
+                Holder::Free => (String::from("another stancemark"), ""),
+            };
+            show(ctx, id, WIDE_WIDTH, |ui| {
+                ui.heading("This project is open elsewhere");
+                ui.label(format!(
+                    "{} is open in stancemark by {who}.",
+                    path.display()
+                ));
+                ui.weak(advice);
+                ui.add_space(8.0);
+                match buttons(
+                    ui,
+                    &[
+                        ("Open anyway", Command::OpenAnyway(PathBuf::new()).tooltip()),
+                        ("Cancel", ""),
+                    ],
+                ) {
+                    Some(0) => Outcome::Run(Command::OpenAnyway(path.clone())),
+                    Some(_) => Outcome::Close,
+                    None if escape(ui) => Outcome::Close,
+                    None => Outcome::Open,
+                }
+            })
+        }
+    };
+    match outcome {
+        Outcome::Open => Vec::new(),
+        Outcome::Close => {
+            *slot = None;
+            Vec::new()
+        }
+        Outcome::Run(command) => {
+            *slot = None;
+            vec![command]
+        }
+    }
+}
+
+/// Shows a modal window of `width` whose contents decide the outcome.
+fn show(
+    ctx: &egui::Context,
+    id: egui::Id,
+    width: f32,
+    contents: impl FnOnce(&mut Ui) -> Outcome,
+) -> Outcome {
+    egui::Modal::new(id)
+        .show(ctx, |ui| {
+            ui.set_max_width(width);
+            contents(ui)
+        })
+        .inner
+}
+
+fn recovery_ui(
+    ctx: &egui::Context,
+    id: egui::Id,
+    view: &View<'_>,
+    file: &std::path::Path,
+    both: &mut Option<Arc<Result<RecoveryDiff, String>>>,
+) -> Outcome {
+    let mut show_both = false;
+    let outcome = show(ctx, id, WIDE_WIDTH, |ui| {
+        ui.heading("Unsaved work found");
+        ui.label(format!(
+            "stancemark stopped before “{}” was saved. The autosave ({}) is newer than the saved file.",
+            view.project().name,
+            file.display()
+        ));
+        if let Some(diff) = both.as_deref() {
+            ui.separator();
+            match diff {
+                Ok(d) => recovery_diff_ui(ui, d),
+                Err(e) => {
+                    ui.colored_label(ui.visuals().error_fg_color, e.as_str());
+                }
+            }
+        }
+        ui.add_space(8.0);
+        let mut labels = vec![
+            (
+                "Restore",
+                Command::RestoreRecovery(PathBuf::new()).tooltip(),
+            ),
+            (
+                "Open the saved version",
+                Command::DiscardRecovery(PathBuf::new()).tooltip(),
+            ),
+        ];
+        if both.is_none() {
+            labels.push((
+                "Show both",
+                "List what differs between the autosave and the saved file",
+            ));
+        }
+        match buttons(ui, &labels) {
+            Some(0) => Outcome::Run(Command::RestoreRecovery(file.to_owned())),
+            Some(1) => Outcome::Run(Command::DiscardRecovery(file.to_owned())),
+            Some(_) => {
+                show_both = true;
+                Outcome::Open
+            }
+            None => Outcome::Open,
+        }
+    });
+    if show_both {
+        // Read once, when asked, not every frame.
+        *both = Some(Arc::new(
+            crate::store::load_project(file)
+                .map(|r| RecoveryDiff::between(view.project(), &r))
+                .map_err(|e| e.to_string()),
+        ));
+    }
+    outcome
+}
+
+/// The differences between the saved and the recovered project.
+fn recovery_diff_ui(ui: &mut Ui, d: &RecoveryDiff) {
+    let sections = [
+        ("Articles only in the autosave", &d.articles_added),
+        ("Articles only in the saved file", &d.articles_removed),
+        ("Annotations only in the autosave", &d.added),
+        ("Annotations only in the saved file", &d.removed),
+        ("Annotations changed in the autosave", &d.changed),
+    ];
+    egui::ScrollArea::vertical()
+        .max_height(TEXT_HEIGHT)
+        .show(ui, |ui| {
+            let mut any = false;
+            for (title, items) in sections {
+                if items.is_empty() {
+                    continue;
+                }
+                any = true;
+                ui.strong(format!("{title} ({})", items.len()));
+                for item in items.iter() {
+                    ui.label(format!("  “{item}”"));
+                }
+            }
+            if !any {
+                ui.label(
+                    "The autosave holds the same articles and annotations (other details differ).",
+                );
+            }
+        });
+}

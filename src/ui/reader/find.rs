@@ -1,0 +1,129 @@
+//! The find bar (Ctrl+F): matches update as you type and are painted in the text; Enter and
+//! Shift+Enter step through them.
+
+use eframe::egui::{self, Ui};
+
+use crate::model::TextRange;
+use crate::text::Finder;
+
+/// Width of the find field, in points.
+const FIELD_WIDTH: f32 = 260.0;
+
+/// The find bar's query, its matches in text order and the current one.
+#[derive(Default)]
+pub struct FindState {
+    /// What is searched for.
+    pub query: String,
+    /// Every match, in text order.
+    pub matches: Vec<TextRange>,
+    /// Index of the current match.
+    pub current: usize,
+    focus_field: bool,
+}
+
+/// What the bar asks the reader to do.
+pub enum FindAction {
+    /// Nothing.
+    None,
+    /// Close the bar.
+    Close,
+    /// The query changed to this.
+    Query(String),
+    /// Move to the next (`true`) or previous match.
+    Step(bool),
+}
+
+impl FindState {
+    /// A bar with its field focused.
+    pub fn focused() -> Self {
+        Self {
+            focus_field: true,
+            ..Self::default()
+        }
+    }
+
+    /// Asks for the field to take the keyboard.
+    pub fn focus(&mut self) {
+        self.focus_field = true;
+    }
+
+    /// Runs the query over `finder`.
+    pub fn search(&mut self, finder: &Finder, query: &str) {
+        self.query = query.to_owned();
+        self.matches = finder.find_all(query);
+        self.current = 0;
+    }
+
+    /// Moves to the next or previous match; returns it.
+    pub fn step(&mut self, forward: bool) -> Option<TextRange> {
+        let n = self.matches.len();
+        if n == 0 {
+            return None;
+        }
+        self.current = if forward {
+            (self.current + 1) % n
+        } else {
+            (self.current + n - 1) % n
+        };
+        Some(self.matches[self.current])
+    }
+
+    /// The current match.
+    pub fn current_match(&self) -> Option<TextRange> {
+        self.matches.get(self.current).copied()
+    }
+
+    /// Draws the bar.
+    pub fn bar_ui(&mut self, ui: &mut Ui) -> FindAction {
+        let mut query = self.query.clone();
+        let mut action = FindAction::None;
+        ui.horizontal(|ui| {
+            let label = ui.label("Find");
+            let r = ui
+                .add(
+                    egui::TextEdit::singleline(&mut query)
+                        .desired_width(FIELD_WIDTH)
+                        .hint_text("word or phrase"),
+                )
+                .labelled_by(label.id);
+            if self.focus_field {
+                r.request_focus();
+                self.focus_field = false;
+            }
+            if r.has_focus() || r.lost_focus() {
+                ui.input(|i| {
+                    if i.key_pressed(egui::Key::Enter) {
+                        action = FindAction::Step(!i.modifiers.shift);
+                    }
+                    if i.key_pressed(egui::Key::Escape) {
+                        action = FindAction::Close;
+                    }
+                });
+                if matches!(action, FindAction::Step(_)) {
+                    r.request_focus();
+                }
+            }
+            let count = if self.query.is_empty() {
+                String::new()
+            } else if self.matches.is_empty() {
+                "no matches".to_owned()
+            } else {
+                format!("{} of {}", self.current + 1, self.matches.len())
+            };
+            ui.weak(count);
+            if ui.button("Previous").clicked() {
+                action = FindAction::Step(false);
+            }
+            if ui.button("Next").clicked() {
+                action = FindAction::Step(true);
+            }
+            if ui.button("Close").clicked() {
+                action = FindAction::Close;
+            }
+        });
+        if query != self.query && !matches!(action, FindAction::Close) {
+            action = FindAction::Query(query);
+        }
+        action
+    }
+}

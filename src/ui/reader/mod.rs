@@ -1,0 +1,264 @@
+//! The article reader: paragraph-by-paragraph layout of only what is in view, mouse selection,
+//! highlights in stance colours, find, and the stance toolbar under a selection.
+//!
+//! Invariants:
+//! - the selection and every offset here are global code-point offsets into the article text;
+//! - the layout, find index and highlights belong to the article text they were built from:
+//!   any change of the text (even one that keeps its length) rebuilds them;
+//! - highlights follow the project through the workspace's change journal, so adding an
+//!   annotation never lays out text again.
+
+mod find;
+mod layout;
+mod paint;
+mod pointer;
+mod toolbar;
+
+use std::sync::Arc;
+
+use eframe::egui::{self, Pos2, Rect, Sense, Ui, Vec2};
+
+use crate::command::Command;
+use crate::derived::{ArticleDerived, SpanIndex};
+use crate::model::{AnnotationId, Article, TextRange};
+use crate::text::{Finder, ParagraphIndex};
+use crate::ui::state::View;
+use crate::workspace::Workspace;
+use find::{FindAction, FindState};
+use layout::Layout;
+pub use paint::{FIND_CURRENT_FILL, FIND_FILL, FLASH_SECONDS};
+
+/// Widest text column, in points: long lines are hard to read.
+const MAX_COLUMN_WIDTH: f32 = 760.0;
+/// Horizontal room the column leaves for the scroll bar and margins, in points.
+const COLUMN_MARGINS: f32 = 48.0;
+/// Narrowest text column, in points.
+const MIN_COLUMN_WIDTH: f32 = 120.0;
+/// Space above the first paragraph, in points.
+const TOP_PADDING: f32 = 12.0;
+/// Space below the last paragraph, in points.
+const BOTTOM_PADDING: f32 = 40.0;
+/// Paragraphs this far (points) above and below the view are laid out too, so a small scroll
+/// lays out nothing new.
+const LAYOUT_MARGIN: f32 = 200.0;
+/// A revealed passage lands this far (points) below the top of the view.
+const REVEAL_OFFSET: f32 = 120.0;
+
+/// Reader state for one article; reset when another article is shown.
+#[derive(Default)]
+pub struct ArticleView {
+    article: Option<Arc<Article>>,
+    layout: Layout,
+    spans: SpanIndex,
+    spans_revision: Option<u64>,
+    /// The current text selection as (anchor, head), code points.
+    selection: Option<(usize, usize)>,
+    dragging: bool,
+    pending_scroll: Option<usize>,
+    flash: Option<(AnnotationId, f64)>,
+    /// Screen position of the content origin (column left edge) in the last frame.
+    last_origin: Pos2,
+    finder: Option<Finder>,
+    find: Option<FindState>,
+    last_visible: (usize, usize),
+}
+
+impl ArticleView {
+    /// The selected passage, if any and non-empty.
+    pub fn selection(&self) -> Option<TextRange> {
+        self.selection
+            .map(|(a, h)| TextRange::ordered(a, h))
+            .filter(|r| !r.is_empty())
+    }
+
+    /// Replaces the selection (e.g. after tagging it, to clear it).
+    pub fn set_selection(&mut self, range: Option<TextRange>) {
+        self.selection = range.map(|r| (r.start, r.end));
+    }
+
+    /// First and last paragraph drawn in the last frame, and the number of paragraphs
+    /// (benchmarks scroll until the last one is in view).
+    pub fn visible_paragraphs(&self) -> (usize, usize, usize) {
+        (
+            self.last_visible.0,
+            self.last_visible.1,
+            self.layout.paragraphs.len(),
+        )
+    }
+
+    /// Paragraphs laid out during the last frame (tests and benchmarks).
+    pub fn laid_out_last_frame(&self) -> usize {
+        self.layout.laid_out_last_frame
+    }
+
+    /// Opens the find bar (Ctrl+F) with its field focused.
+    pub fn open_find(&mut self) {
+        match &mut self.find {
+            Some(find) => find.focus(),
+            None => self.find = Some(FindState::focused()),
+        }
+    }
+
+    /// Current find matches (for tests): the ranges and the index of the current one.
+    pub fn find_matches(&self) -> Option<(&[TextRange], usize)> {
+        self.find
+            .as_ref()
+            .map(|f| (f.matches.as_slice(), f.current))
+    }
+
+    /// Scrolls the passage starting at `offset` into view and flashes `annotation`.
+    pub fn reveal(&mut self, offset: usize, annotation: Option<AnnotationId>, now: f64) {
+        self.pending_scroll = Some(offset);
+        self.flash = annotation.map(|id| (id, now));
+    }
+
+    /// Screen position of the boundary before code point `offset`, as laid out in the last
+    /// frame (`None` when that paragraph was not on screen). Used by tests to drive the mouse.
+    pub fn screen_pos_of(&self, offset: usize) -> Option<Pos2> {
+        self.layout.pos_of(self.last_origin, offset)
+    }
+
+    /// Takes what a worker thread derived for this article when the project opened.
+    pub fn adopt(&mut self, derived: ArticleDerived, revision: u64) {
+        *self = ArticleView {
+            layout: Layout::new(derived.paragraphs),
+            article: Some(derived.article),
+            spans: derived.spans,
+            spans_revision: Some(revision),
+            ..ArticleView::default()
+        };
+    }
+
+    /// Brings layout, find and highlights up to date with `article` as the project now has it.
+    fn prepare(&mut self, article: &Arc<Article>, ws: &Workspace) {
+        let same_text = match &self.article {
+            Some(shown) if shown.id == article.id => {
+                Arc::ptr_eq(shown, article) || shown.text == article.text
+            }
+            Some(_) => {
+                *self = ArticleView::default();
+                false
+            }
+            None => false,
+        };
+        if !same_text {
+            self.layout = Layout::new(Arc::new(ParagraphIndex::new(&article.text)));
+            self.finder = None;
+            self.spans_revision = None;
+            let len = self.layout.paragraphs.char_len();
+            self.selection = self.selection.map(|(a, h)| (a.min(len), h.min(len)));
+            if let Some(find) = &mut self.find {
+                let query = std::mem::take(&mut find.query);
+                let finder = self.finder.insert(Finder::new(&article.text));
+                find.search(finder, &query);
+            }
+        }
+        self.article = Some(article.clone());
+        let revision = ws.revision();
+        if self.spans_revision != Some(revision) {
+            // Only the annotations that changed, when that is all that changed.
+            match self
+                .spans_revision
+                .and_then(|r| ws.annotation_changes_since(r))
+            {
+                Some(changes) => self.spans.apply(article.id, &changes),
+                None => self.spans = SpanIndex::build(ws.project(), article.id),
+            }
+            self.spans_revision = Some(revision);
+        }
+    }
+
+    fn find_bar_ui(&mut self, ui: &mut Ui, text: &str, now: f64) {
+        let Some(find) = &mut self.find else { return };
+        let target = match find.bar_ui(ui) {
+            FindAction::None => None,
+            FindAction::Close => {
+                self.find = None;
+                return;
+            }
+            FindAction::Query(query) => {
+                let finder = self.finder.get_or_insert_with(|| Finder::new(text));
+                find.search(finder, &query);
+                find.current_match()
+            }
+            FindAction::Step(forward) => find.step(forward),
+        };
+        if let Some(m) = target {
+            self.reveal(m.start, None, now);
+        }
+    }
+
+    /// Draws the article and handles the mouse; returns what the app should do.
+    #[must_use]
+    pub fn reader_ui(
+        &mut self,
+        ui: &mut Ui,
+        view: &View<'_>,
+        article: &Arc<Article>,
+    ) -> Vec<Command> {
+        self.prepare(article, view.session.workspace());
+        self.layout.laid_out_last_frame = 0;
+        let now = view.now;
+        let text = &article.text;
+        let avail = ui.available_width();
+        let wrap_width = (avail - COLUMN_MARGINS)
+            .clamp(MIN_COLUMN_WIDTH, MAX_COLUMN_WIDTH)
+            .round();
+        let left_pad = ((avail - wrap_width) / 2.0).max(8.0).round();
+        self.layout
+            .relayout_if_needed(wrap_width, view.prefs.text_size);
+        self.find_bar_ui(ui, text, now);
+
+        let mut scroll = egui::ScrollArea::vertical()
+            .id_salt(("article", article.id))
+            .auto_shrink(false);
+        if let Some(offset) = self.pending_scroll.take() {
+            let i = self.layout.paragraphs.paragraph_at(offset);
+            scroll = scroll.vertical_scroll_offset((self.layout.top(i) - REVEAL_OFFSET).max(0.0));
+        }
+        let mut commands = Vec::new();
+        let mut reader_rect = ui.max_rect();
+        scroll.show_viewport(ui, |ui, viewport| {
+            let origin = ui.max_rect().min + Vec2::new(left_pad, TOP_PADDING);
+            self.last_origin = origin;
+            let total = self.layout.height() + BOTTOM_PADDING;
+            let content = Rect::from_min_size(ui.max_rect().min, Vec2::new(avail, total));
+            let visible =
+                Rect::from_min_size(ui.max_rect().min + viewport.min.to_vec2(), viewport.size());
+            reader_rect = visible;
+            ui.allocate_rect(content, Sense::hover());
+            let response =
+                ui.interact(visible, ui.scope_id().with("text"), Sense::click_and_drag());
+            let top = viewport.min.y - TOP_PADDING - LAYOUT_MARGIN;
+            let bottom = viewport.max.y + LAYOUT_MARGIN;
+            let (first, last, heights_changed) = self.layout.lay_out_range(ui, text, top, bottom);
+            if heights_changed {
+                ui.ctx().request_repaint();
+            }
+            self.last_visible = (first, last);
+            commands.extend(self.pointer_ui(ui, &response, view, article));
+            let input = paint::PaintInput {
+                project: view.project(),
+                layout: &self.layout,
+                spans: &self.spans,
+                hidden: &view.focus.hidden,
+                selected: view.focus.annotation,
+                flash: self.flash,
+                selection: self.selection(),
+                find: self.find_matches(),
+                origin,
+                now,
+            };
+            paint::paint_paragraphs(ui, &input, first..=last);
+        });
+        if let Some((_, started)) = self.flash {
+            if now - started < FLASH_SECONDS {
+                ui.ctx().request_repaint();
+            } else {
+                self.flash = None;
+            }
+        }
+        commands.extend(self.toolbar_ui(ui, view, article.id, reader_rect));
+        commands
+    }
+}

@@ -1,0 +1,180 @@
+//! Painting the visible paragraphs: highlights in stance colours (filled and underlined,
+//! overlapping ones stacking their underlines), find matches (the current one distinct), the
+//! text selection, and the flash of a passage picked in the list.
+
+use std::collections::BTreeSet;
+
+use eframe::egui::{
+    Color32, Galley, Pos2, Rect, Stroke, StrokeKind, Ui, Vec2, epaint::text::CharIndex,
+};
+
+use super::layout::Layout;
+use crate::derived::SpanIndex;
+use crate::model::{AnnotationId, Project, StanceId, TextRange};
+use crate::ui::widgets::stance_style;
+
+/// Opacity of a highlight's fill, and of the selected annotation's.
+const HIGHLIGHT_ALPHA: u8 = 56;
+const SELECTED_ALPHA: u8 = 120;
+/// Underline thickness, and the step between stacked underlines.
+const UNDERLINE_WIDTH: f32 = 2.0;
+const UNDERLINE_STEP: f32 = 3.0;
+/// How long a passage flashes after being picked in the list, in seconds.
+pub const FLASH_SECONDS: f64 = 1.6;
+/// Find matches: all of them, and the current one.
+pub const FIND_FILL: Color32 = Color32::from_rgba_premultiplied(120, 110, 0, 110);
+/// The current find match's fill.
+pub const FIND_CURRENT_FILL: Color32 = Color32::from_rgba_premultiplied(230, 120, 0, 200);
+/// The current find match's outline.
+pub const FIND_CURRENT_STROKE: Color32 = Color32::from_rgb(230, 120, 0);
+
+/// Everything the painter needs for one frame.
+pub struct PaintInput<'a> {
+    /// The project (stance colours).
+    pub project: &'a Project,
+    /// The laid-out paragraphs.
+    pub layout: &'a Layout,
+    /// The highlights.
+    pub spans: &'a SpanIndex,
+    /// Stances hidden by the filter.
+    pub hidden: &'a BTreeSet<StanceId>,
+    /// The annotation being edited (drawn emphasised).
+    pub selected: Option<AnnotationId>,
+    /// The annotation flashing, and since when.
+    pub flash: Option<(AnnotationId, f64)>,
+    /// The text selection.
+    pub selection: Option<TextRange>,
+    /// Find matches and the index of the current one.
+    pub find: Option<(&'a [TextRange], usize)>,
+    /// Screen position of the content's top-left corner.
+    pub origin: Pos2,
+    /// The frame time.
+    pub now: f64,
+}
+
+/// Rectangles (galley coordinates) covering chars `[a, b)` of a single-paragraph galley.
+pub fn range_rects(galley: &Galley, a: usize, b: usize) -> Vec<Rect> {
+    let mut rects = Vec::new();
+    if b <= a {
+        return rects;
+    }
+    let mut row_start = 0;
+    for row in &galley.rows {
+        let n = row.char_count_excluding_newline().0;
+        let row_end = row_start + n;
+        let s = a.max(row_start);
+        let e = b.min(row_end);
+        if s < e {
+            let x0 = row.pos.x + row.x_offset(CharIndex(s - row_start));
+            let x1 = row.pos.x + row.x_offset(CharIndex(e - row_start));
+            let rr = row.rect();
+            rects.push(Rect::from_min_max(
+                Pos2::new(x0, rr.top()),
+                Pos2::new(x1, rr.bottom()),
+            ));
+        }
+        row_start = row_end + usize::from(row.ends_with_newline);
+    }
+    rects
+}
+
+/// The part of `range` inside the paragraph `[ps, pe)`, in paragraph columns.
+fn columns(range: TextRange, ps: usize, pe: usize) -> Option<(usize, usize)> {
+    (range.start < pe.max(ps + 1) && range.end > ps)
+        .then(|| (range.start.max(ps) - ps, range.end.min(pe) - ps))
+}
+
+/// Paints paragraphs `visible` (inclusive range).
+pub fn paint_paragraphs(ui: &Ui, input: &PaintInput<'_>, visible: std::ops::RangeInclusive<usize>) {
+    let painter = ui.painter();
+    let sel_color = ui.visuals().selection.bg_fill;
+    for i in visible {
+        let Some(galley) = input.layout.galley(i) else {
+            continue;
+        };
+        let p = input.layout.paragraphs.paragraphs[i];
+        let para_origin = (input.origin + Vec2::new(0.0, input.layout.top(i))).to_vec2();
+        let (ps, pe) = (p.char_start, p.char_end());
+        let mut underlines = Vec::new();
+        for span in input.spans.overlapping(ps, pe.max(ps + 1)) {
+            if input.hidden.contains(&span.stance) {
+                continue;
+            }
+            let (_, color) = stance_style(input.project, &span.stance);
+            let is_selected = input.selected == Some(span.id);
+            let alpha = if is_selected {
+                SELECTED_ALPHA
+            } else {
+                HIGHLIGHT_ALPHA
+            };
+            let fill = Color32::from_rgba_unmultiplied(color.r(), color.g(), color.b(), alpha);
+            let Some((a, b)) = columns(span.range, ps, pe) else {
+                continue;
+            };
+            for r in range_rects(galley, a, b) {
+                let r = r.translate(para_origin);
+                painter.rect_filled(r, 2.0, fill);
+                underlines.push((r, color, span.level));
+                if is_selected {
+                    painter.rect_stroke(r, 2.0, Stroke::new(1.5, color), StrokeKind::Outside);
+                }
+                if let Some((id, started)) = input.flash
+                    && id == span.id
+                {
+                    let t = ((input.now - started) / FLASH_SECONDS).clamp(0.0, 1.0) as f32;
+                    let pulse = (1.0 - t) * (0.5 + 0.5 * (t * 18.0).cos());
+                    painter.rect_stroke(
+                        r.expand(2.0),
+                        3.0,
+                        Stroke::new(3.0, color.gamma_multiply(pulse)),
+                        StrokeKind::Outside,
+                    );
+                }
+            }
+        }
+        if let Some((matches, current)) = input.find {
+            let first = matches.partition_point(|m| m.end <= ps);
+            for (k, m) in matches.iter().enumerate().skip(first) {
+                if m.start > pe {
+                    break;
+                }
+                let Some((a, b)) = columns(*m, ps, pe) else {
+                    continue;
+                };
+                for r in range_rects(galley, a, b) {
+                    let r = r.translate(para_origin);
+                    if k == current {
+                        painter.rect_filled(r, 2.0, FIND_CURRENT_FILL);
+                        painter.rect_stroke(
+                            r,
+                            2.0,
+                            Stroke::new(2.0, FIND_CURRENT_STROKE),
+                            StrokeKind::Outside,
+                        );
+                    } else {
+                        painter.rect_filled(r, 2.0, FIND_FILL);
+                    }
+                }
+            }
+        }
+        if let Some(sel) = input.selection
+            && let Some((a, b)) = columns(sel, ps, pe)
+        {
+            for r in range_rects(galley, a, b) {
+                painter.rect_filled(r.translate(para_origin), 0.0, sel_color);
+            }
+        }
+        painter.galley(
+            para_origin.to_pos2(),
+            galley.clone(),
+            ui.visuals().text_color(),
+        );
+        for (r, color, level) in underlines {
+            let y = r.bottom() - 1.0 + level as f32 * UNDERLINE_STEP;
+            painter.line_segment(
+                [Pos2::new(r.left(), y), Pos2::new(r.right(), y)],
+                Stroke::new(UNDERLINE_WIDTH, color),
+            );
+        }
+    }
+}

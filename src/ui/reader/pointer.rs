@@ -1,0 +1,184 @@
+//! The mouse in the reader: drag to select (scrolling at the edges), double-click for a word,
+//! shift-click to extend, click a highlight to select its annotation, hover for its card.
+
+use eframe::egui::{self, Pos2, Response, Ui, Vec2};
+
+use super::ArticleView;
+use super::paint::range_rects;
+use crate::command::Command;
+use crate::model::{AnnotationId, Article};
+use crate::ui::state::View;
+use crate::ui::widgets::{stance_chip, stance_style};
+
+/// Distance from the reader's top or bottom edge (points) within which a drag scrolls.
+const EDGE_SCROLL_ZONE: f32 = 20.0;
+/// Fastest scroll per frame while dragging past an edge, in points.
+const EDGE_SCROLL_MAX: f32 = 40.0;
+/// How far (points) outside a glyph the pointer may be and still be "on" it.
+const GLYPH_SLACK: f32 = 1.0;
+/// Longest note shown in a highlight's hover card, in code points.
+const HOVER_NOTE_CHARS: usize = 200;
+
+impl ArticleView {
+    /// Code point whose boundary is nearest a screen position (for selecting: a drag past the
+    /// end of a line selects to its end).
+    pub(super) fn hit(&self, pos: Pos2) -> usize {
+        let local = pos - self.last_origin;
+        let i = self.layout.paragraph_at_y(local.y);
+        let p = self.layout.paragraphs.paragraphs[i];
+        let top = self.layout.top(i);
+        match self.layout.galley(i) {
+            Some(g) => {
+                let c = g.cursor_from_pos(Vec2::new(local.x, local.y - top));
+                p.char_start + c.index.0.min(p.char_len)
+            }
+            None if local.y < top + (self.layout.top(i + 1) - top) / 2.0 => p.char_start,
+            None => p.char_end(),
+        }
+    }
+
+    /// The code point drawn under a screen position, if the pointer is on a glyph (not in the
+    /// margin, past a line's end or between paragraphs).
+    pub(super) fn char_under(&self, pos: Pos2) -> Option<usize> {
+        let local = pos - self.last_origin;
+        let i = self.layout.paragraph_at_y(local.y);
+        let p = self.layout.paragraphs.paragraphs[i];
+        let galley = self.layout.galley(i)?;
+        let in_galley = Vec2::new(local.x, local.y - self.layout.top(i));
+        let col = galley.cursor_from_pos(in_galley).index.0.min(p.char_len);
+        // The cursor is a boundary: the glyph under the pointer is the one before or after it.
+        [col.checked_sub(1), Some(col)]
+            .into_iter()
+            .flatten()
+            .filter(|c| *c < p.char_len)
+            .find(|c| {
+                range_rects(galley, *c, c + 1)
+                    .iter()
+                    .any(|r| r.expand(GLYPH_SLACK).contains(in_galley.to_pos2()))
+            })
+            .map(|c| p.char_start + c)
+    }
+
+    /// The shortest visible annotation drawn under code point `at`.
+    fn innermost_at(&self, at: usize, view: &View<'_>) -> Option<AnnotationId> {
+        self.spans
+            .overlapping(at, at + 1)
+            .filter(|s| !view.focus.hidden.contains(&s.stance))
+            .min_by_key(|s| s.range.len())
+            .map(|s| s.id)
+    }
+
+    /// Handles the pointer over the text; returns what the app should do.
+    pub(super) fn pointer_ui(
+        &mut self,
+        ui: &Ui,
+        response: &Response,
+        view: &View<'_>,
+        article: &Article,
+    ) -> Vec<Command> {
+        let mut commands = Vec::new();
+        let shift = ui.input(|i| i.modifiers.shift);
+        if response.drag_started() {
+            // Where the button went down, not where the pointer is once the drag is recognised.
+            let origin = ui.input(|i| i.pointer.press_origin());
+            if let Some(pos) = origin.or(response.interact_pointer_pos()) {
+                let at = self.hit(pos);
+                match (shift, self.selection) {
+                    (true, Some((anchor, _))) => self.selection = Some((anchor, at)),
+                    _ => self.selection = Some((at, at)),
+                }
+                self.dragging = true;
+            }
+        }
+        if self.dragging
+            && response.dragged()
+            && let Some(pos) = ui.input(|i| i.pointer.interact_pos())
+        {
+            let at = self.hit(pos);
+            if let Some((anchor, _)) = self.selection {
+                self.selection = Some((anchor, at));
+            }
+            edge_scroll(ui, response, pos);
+        }
+        if response.drag_stopped() {
+            self.dragging = false;
+        }
+        if response.double_clicked() {
+            if let Some(pos) = response.interact_pointer_pos() {
+                let word = self.layout.paragraphs.word_at(&article.text, self.hit(pos));
+                self.selection = Some((word.start, word.end));
+            }
+        } else if response.clicked()
+            && let Some(pos) = response.interact_pointer_pos()
+        {
+            if shift && let Some((anchor, _)) = self.selection {
+                self.selection = Some((anchor, self.hit(pos)));
+                return commands;
+            }
+            self.selection = None;
+            match self
+                .char_under(pos)
+                .and_then(|at| self.innermost_at(at, view))
+            {
+                Some(id) => commands.push(Command::SelectAnnotation { id, reveal: false }),
+                None => commands.push(Command::ClearSelection),
+            }
+        }
+        if let Some(pos) = response.hover_pos()
+            && !self.dragging
+        {
+            self.hover_card(ui, response, view, pos);
+        }
+        commands
+    }
+
+    /// The stance and note of the highlights under the pointer, and the pointer's shape.
+    fn hover_card(&self, ui: &Ui, response: &Response, view: &View<'_>, pos: Pos2) {
+        let under: Vec<AnnotationId> = self
+            .char_under(pos)
+            .map(|at| {
+                self.spans
+                    .overlapping(at, at + 1)
+                    .filter(|s| !view.focus.hidden.contains(&s.stance))
+                    .map(|s| s.id)
+                    .collect()
+            })
+            .unwrap_or_default();
+        if under.is_empty() {
+            ui.ctx().set_cursor_icon(egui::CursorIcon::Text);
+            return;
+        }
+        ui.ctx().set_cursor_icon(egui::CursorIcon::PointingHand);
+        let project = view.project();
+        egui::Tooltip::for_widget(response).at_pointer().show(|ui| {
+            for id in under {
+                if let Some(a) = project.annotation(id) {
+                    let (label, color) = stance_style(project, &a.stance);
+                    ui.horizontal(|ui| {
+                        stance_chip(ui, &label, color);
+                        if a.note.is_empty() {
+                            ui.weak("(no note)");
+                        } else {
+                            ui.label(crate::text::snippet(&a.note, HOVER_NOTE_CHARS));
+                        }
+                    });
+                }
+            }
+        });
+    }
+}
+
+/// Scrolls when a drag goes past the top or bottom edge of the reader.
+fn edge_scroll(ui: &Ui, response: &Response, pos: Pos2) {
+    let rect = response.rect;
+    let dy = if pos.y < rect.top() + EDGE_SCROLL_ZONE {
+        (rect.top() + EDGE_SCROLL_ZONE - pos.y).min(EDGE_SCROLL_MAX)
+    } else if pos.y > rect.bottom() - EDGE_SCROLL_ZONE {
+        -(pos.y - rect.bottom() + EDGE_SCROLL_ZONE).min(EDGE_SCROLL_MAX)
+    } else {
+        0.0
+    };
+    if dy != 0.0 {
+        ui.scroll_with_delta(Vec2::new(0.0, dy));
+    }
+}

@@ -1,0 +1,77 @@
+//! The small toolbar under a finished selection: one button per stance, wrapping to more rows
+//! as the scheme grows, always inside the reader.
+
+use eframe::egui::{self, Rect, Ui, Vec2};
+
+use super::ArticleView;
+use crate::command::Command;
+use crate::model::ArticleId;
+use crate::ui::state::View;
+use crate::ui::widgets::{stance_button, to_color};
+
+/// Horizontal offset of the toolbar from the end of the selection, in points.
+const TOOLBAR_OFFSET_X: f32 = -40.0;
+/// Widest the toolbar grows before it wraps, in points.
+const TOOLBAR_MAX_WIDTH: f32 = 520.0;
+/// Margin kept between the toolbar and the reader's edges, in points.
+const TOOLBAR_MARGIN: f32 = 8.0;
+
+impl ArticleView {
+    /// Draws the toolbar when a selection is finished; returns the tag chosen.
+    pub(super) fn toolbar_ui(
+        &self,
+        ui: &Ui,
+        view: &View<'_>,
+        article: ArticleId,
+        reader: Rect,
+    ) -> Option<Command> {
+        if self.dragging {
+            return None;
+        }
+        let range = self.selection()?;
+        let anchor = self.screen_pos_of(range.end)?;
+        if !reader.contains(anchor) {
+            return None;
+        }
+        let text_size = view.prefs.text_size;
+        let max_width = (reader.width() - 2.0 * TOOLBAR_MARGIN).clamp(120.0, TOOLBAR_MAX_WIDTH);
+        let mut pos = anchor + Vec2::new(TOOLBAR_OFFSET_X, text_size * 0.9);
+        pos.x = pos
+            .x
+            .clamp(
+                reader.left() + TOOLBAR_MARGIN,
+                reader.right() - max_width - TOOLBAR_MARGIN,
+            )
+            .max(reader.left() + TOOLBAR_MARGIN);
+        let mut chosen = None;
+        egui::Area::new(egui::Id::unique("selection_toolbar"))
+            .order(egui::Order::Foreground)
+            .fixed_pos(pos)
+            .constrain_to(reader.shrink(TOOLBAR_MARGIN))
+            .show(ui.ctx(), |ui| {
+                egui::Frame::popup(ui.style()).show(ui, |ui| {
+                    ui.set_max_width(max_width);
+                    ui.horizontal_wrapped(|ui| {
+                        ui.weak("Tag:");
+                        for s in &view.project().stances.0 {
+                            let text = match s.hotkey {
+                                Some(k) => format!("{k} {}", s.label),
+                                None => s.label.clone(),
+                            };
+                            if stance_button(ui, &text, to_color(s.color), true)
+                                .on_hover_text(&s.description)
+                                .clicked()
+                            {
+                                chosen = Some(Command::Tag {
+                                    article,
+                                    range,
+                                    stance: s.id.clone(),
+                                });
+                            }
+                        }
+                    });
+                });
+            });
+        chosen
+    }
+}

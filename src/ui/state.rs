@@ -1,0 +1,86 @@
+//! Runtime state of the window, grouped by what it belongs to, and the read-only [`View`]
+//! every panel draws from. Nothing here is persisted: what outlives the window is in
+//! [`crate::prefs::Preferences`] and the project file.
+
+use std::collections::BTreeSet;
+
+use crate::model::{AnnotationId, ArticleId, Project, StanceId, TextRange};
+use crate::prefs::Preferences;
+use crate::session::Session;
+
+use super::annotations_panel::AnnotationsPanelState;
+use super::articles_panel::ArticlesPanelState;
+use super::modals::Modal;
+use super::reader::ArticleView;
+use super::windows::Windows;
+
+/// What the analyst is looking at: the article in the reader, the selected annotation and the
+/// stances hidden by the filter.
+#[derive(Debug, Default)]
+pub struct Focus {
+    /// The article in the reader.
+    pub article: Option<ArticleId>,
+    /// The annotation selected for editing.
+    pub annotation: Option<AnnotationId>,
+    /// Stances whose annotations are hidden (in the list and the text).
+    pub hidden: BTreeSet<StanceId>,
+}
+
+/// Which side panels are shown.
+#[derive(Debug, Clone, Copy)]
+pub struct PanelsShown {
+    /// The articles panel (left).
+    pub articles: bool,
+    /// The annotations panel (right).
+    pub annotations: bool,
+}
+
+impl Default for PanelsShown {
+    fn default() -> Self {
+        Self {
+            articles: true,
+            annotations: true,
+        }
+    }
+}
+
+/// All runtime UI state.
+#[derive(Default)]
+pub struct UiState {
+    /// What is looked at.
+    pub focus: Focus,
+    /// The reader.
+    pub reader: ArticleView,
+    /// The articles panel.
+    pub articles: ArticlesPanelState,
+    /// The annotations panel (and the note being typed).
+    pub annotations: AnnotationsPanelState,
+    /// Tool windows.
+    pub windows: Windows,
+    /// The one modal window shown at a time.
+    pub modal: Option<Modal>,
+    /// Which side panels are shown.
+    pub panels: PanelsShown,
+}
+
+/// What panels and windows draw from: read-only, so they can only ask for changes by returning
+/// commands.
+pub struct View<'a> {
+    /// The session (project, file, jobs).
+    pub session: &'a Session,
+    /// Preferences (text size…).
+    pub prefs: &'a Preferences,
+    /// What is looked at.
+    pub focus: &'a Focus,
+    /// The reader's text selection.
+    pub selection: Option<TextRange>,
+    /// The frame's time in seconds.
+    pub now: f64,
+}
+
+impl View<'_> {
+    /// The project.
+    pub fn project(&self) -> &Project {
+        self.session.project()
+    }
+}

@@ -1,0 +1,72 @@
+//! The status bar: saved or not, the project file, background jobs, and the current notice
+//! (dismissable; the log keeps it).
+
+use eframe::egui::{self, Color32, RichText, Ui};
+
+use super::state::View;
+use crate::command::Command;
+use crate::jobs::JobKind;
+use crate::notice::{Notices, Severity};
+
+/// Colour of "Unsaved changes".
+const UNSAVED_COLOR: Color32 = Color32::from_rgb(220, 140, 0);
+
+/// Draws the status bar.
+#[must_use]
+pub fn status_bar_ui(ui: &mut Ui, view: &View<'_>, notices: &Notices) -> Vec<Command> {
+    let mut commands = Vec::new();
+    ui.horizontal(|ui| {
+        if view.session.is_dirty() {
+            ui.colored_label(UNSAVED_COLOR, "Unsaved changes");
+        } else {
+            ui.weak("Saved");
+        }
+        ui.separator();
+        let path = view
+            .session
+            .path()
+            .map_or_else(|| "not saved yet".to_owned(), |p| p.display().to_string());
+        ui.weak(path);
+        for job in view.session.jobs() {
+            if job.kind.is_blocking() || job.kind == JobKind::Autosave {
+                continue;
+            }
+            ui.separator();
+            ui.spinner();
+            ui.label(format!(
+                "{} {} ({:.1} s)",
+                job.kind.verb(),
+                job.subject,
+                job.seconds
+            ));
+        }
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui
+                .small_button("Messages")
+                .on_hover_text(Command::ShowNotices.tooltip())
+                .clicked()
+            {
+                commands.push(Command::ShowNotices);
+            }
+            if let Some(notice) = notices.current(view.now) {
+                if ui
+                    .small_button("×")
+                    .on_hover_text(Command::DismissNotice.tooltip())
+                    .clicked()
+                {
+                    commands.push(Command::DismissNotice);
+                }
+                let color = match notice.severity {
+                    Severity::Info => ui.visuals().text_color(),
+                    Severity::Warning => ui.visuals().warn_fg_color,
+                    Severity::Error => ui.visuals().error_fg_color,
+                };
+                // Long messages are cut to the bar's width; the whole text is in the tooltip
+                // and the log.
+                ui.add(egui::Label::new(RichText::new(notice.text()).color(color)).truncate())
+                    .on_hover_text(notice.text());
+            }
+        });
+    });
+    commands
+}

@@ -1,0 +1,82 @@
+//! Tool windows: preferences, the stance editor, the article text editor, the command palette,
+//! the message log and the progress of a blocking job. Each draws from the [`View`] and its own
+//! state and returns commands.
+
+mod edit_text;
+mod notices;
+mod palette;
+mod preferences;
+mod progress;
+mod stances;
+
+use eframe::egui;
+
+use super::state::View;
+use crate::command::Command;
+use crate::model::ArticleId;
+use crate::notice::Notices;
+
+pub use palette::PaletteState;
+pub use preferences::PreferencesDraft;
+pub use progress::progress_ui;
+pub use stances::StancesState;
+
+/// Which tool windows are open, and their state.
+#[derive(Default)]
+pub struct Windows {
+    /// Preferences being edited.
+    pub preferences: Option<PreferencesDraft>,
+    /// The stance editor.
+    pub stances: Option<StancesState>,
+    /// An article's text being edited.
+    pub edit_text: Option<(ArticleId, String)>,
+    /// The command palette.
+    pub palette: Option<PaletteState>,
+    /// The message log.
+    pub notices: bool,
+}
+
+/// Draws the open tool windows.
+#[must_use]
+pub fn windows_ui(
+    ctx: &egui::Context,
+    view: &View<'_>,
+    windows: &mut Windows,
+    notices: &Notices,
+    keymap: &super::keymap::Keymap,
+) -> Vec<Command> {
+    let mut commands = Vec::new();
+    if let Some(draft) = &mut windows.preferences {
+        let (open, changed) = preferences::preferences_ui(ctx, draft);
+        commands.extend(changed);
+        if !open {
+            windows.preferences = None;
+        }
+    }
+    if let Some(state) = &mut windows.stances {
+        let (open, out) = stances::stances_ui(ctx, view, state);
+        commands.extend(out);
+        if !open {
+            windows.stances = None;
+        }
+    }
+    if let Some((article, draft)) = &mut windows.edit_text {
+        let (open, out) = edit_text::edit_text_ui(ctx, view, *article, draft);
+        let applied = out.is_some();
+        commands.extend(out);
+        if !open || applied {
+            windows.edit_text = None;
+        }
+    }
+    if let Some(state) = &mut windows.palette {
+        let (open, out) = palette::palette_ui(ctx, state, keymap);
+        commands.extend(out);
+        if !open {
+            windows.palette = None;
+        }
+    }
+    if windows.notices {
+        windows.notices = notices::notices_ui(ctx, notices, view.now);
+    }
+    commands
+}
