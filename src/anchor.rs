@@ -183,19 +183,7 @@ impl<'t> Anchorer<'t> {
         }
 
         // 2. The exact quote elsewhere with its context on both sides.
-        let mut candidates: Vec<(usize, usize, TextRange)> = Vec::new(); // (before, after, range)
-        for (byte, _) in self.text.match_indices(sel.exact).take(MAX_OCCURRENCES) {
-            let start = self.char_offset(byte);
-            let r = TextRange {
-                start,
-                end: start + m,
-            };
-            candidates.push((
-                self.prefix_agreement(r.start, &prefix),
-                self.suffix_agreement(r.end, &suffix),
-                r,
-            ));
-        }
+        let candidates = self.occurrences(sel.exact, m, &prefix, &suffix);
         let strong = |before: usize, after: usize| {
             before >= STRONG.min(prefix.len()) && after >= STRONG.min(suffix.len())
         };
@@ -206,26 +194,7 @@ impl<'t> Anchorer<'t> {
                 .map(|(b, a, r)| (b + a, *r)),
         );
         if let Some(Some(r)) = in_context {
-            let quality = self.context_score(r, &prefix, &suffix);
-            if quality == full_context {
-                // A verbatim repeat far away (legal boilerplate) must not win over the passage
-                // edited in place: look for that first.
-                if r.start.abs_diff(sel.range.start) > NEAR
-                    && let Some((p @ Placement::Fuzzy(..), q)) =
-                        self.fuzzy(&exact, &prefix, &suffix, sel.range, Reach::Near)
-                    && q == full_context
-                {
-                    return p;
-                }
-                return Placement::Moved(r);
-            }
-            // Context only partly agrees: the passage itself may have been edited where it was
-            // (a repeated phrase elsewhere then looks similar). A close match with better context
-            // wins; otherwise take the exact quote.
-            return match self.fuzzy(&exact, &prefix, &suffix, sel.range, Reach::Anywhere) {
-                Some((p @ Placement::Fuzzy(..), q)) if q > quality => p,
-                _ => Placement::Moved(r),
-            };
+            return self.moved_or_edited(r, &exact, &prefix, &suffix, sel.range);
         }
         if in_context == Some(None) {
             return Placement::Orphaned;
@@ -248,6 +217,67 @@ impl<'t> Anchorer<'t> {
         match one_sided.as_slice() {
             [r] => Placement::Moved(*r),
             _ => Placement::Orphaned,
+        }
+    }
+
+    /// Every occurrence of the quote (`m` code points), with how many code points of context
+    /// agree before and after it.
+    fn occurrences(
+        &self,
+        exact: &str,
+        m: usize,
+        prefix: &[char],
+        suffix: &[char],
+    ) -> Vec<(usize, usize, TextRange)> {
+        self.text
+            .match_indices(exact)
+            .take(MAX_OCCURRENCES)
+            .map(|(byte, _)| {
+                let start = self.char_offset(byte);
+                let r = TextRange {
+                    start,
+                    end: start + m,
+                };
+                (
+                    self.prefix_agreement(r.start, prefix),
+                    self.suffix_agreement(r.end, suffix),
+                    r,
+                )
+            })
+            .collect()
+    }
+
+    /// Step 2 of [`Self::place`] once the quote was found at `r` in context: moved there, unless
+    /// the passage was edited where it was (a close match near the old place with context at
+    /// least as good).
+    fn moved_or_edited(
+        &self,
+        r: TextRange,
+        exact: &[char],
+        prefix: &[char],
+        suffix: &[char],
+        old: TextRange,
+    ) -> Placement {
+        let full_context = prefix.len() + suffix.len();
+        let quality = self.context_score(r, prefix, suffix);
+        if quality == full_context {
+            // A verbatim repeat far away (legal boilerplate) must not win over the passage
+            // edited in place: look for that first.
+            if r.start.abs_diff(old.start) > NEAR
+                && let Some((p @ Placement::Fuzzy(..), q)) =
+                    self.fuzzy(exact, prefix, suffix, old, Reach::Near)
+                && q == full_context
+            {
+                return p;
+            }
+            return Placement::Moved(r);
+        }
+        // Context only partly agrees: the passage itself may have been edited where it was (a
+        // repeated phrase elsewhere then looks similar). A close match with better context wins;
+        // otherwise take the exact quote.
+        match self.fuzzy(exact, prefix, suffix, old, Reach::Anywhere) {
+            Some((p @ Placement::Fuzzy(..), q)) if q > quality => p,
+            _ => Placement::Moved(r),
         }
     }
 

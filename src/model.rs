@@ -336,7 +336,60 @@ pub struct Problem {
     pub annotation: Option<AnnotationId>,
 }
 
+/// An article as validation needs it: its length and offsets.
+struct ArticleCheck<'a> {
+    article: &'a Article,
+    len: usize,
+    offsets: text::OffsetIndex,
+}
+
+impl ArticleCheck<'_> {
+    /// What is wrong with `ann`'s range (and quote, when `check_quote`) in this article.
+    fn check(&self, ann: &Annotation, check_quote: bool) -> Option<Problem> {
+        if ann.orphaned {
+            return None;
+        }
+        let (start, end) = (ann.range.start, ann.range.end);
+        let message = if end < start {
+            format!(
+                "annotation {} has an inverted range {start}..{end} (its end comes before its start)",
+                ann.id
+            )
+        } else if ann.range.is_empty() {
+            format!("annotation {} has an empty range {start}..{end}", ann.id)
+        } else if end > self.len {
+            format!(
+                "annotation {} has range {start}..{end} outside article \"{}\" ({} characters)",
+                ann.id, self.article.title, self.len
+            )
+        } else if check_quote {
+            let actual = self.offsets.slice(&self.article.text, ann.range);
+            return (actual != ann.quote)
+                .then(|| Problem::quote_mismatch(ann.id, &ann.quote, actual, ann.range));
+        } else {
+            return None;
+        };
+        Some(Problem::of(ann.id, message))
+    }
+}
+
 impl Problem {
+    /// A problem with one annotation (which can be set aside).
+    pub fn of(annotation: AnnotationId, message: String) -> Self {
+        Self {
+            message,
+            annotation: Some(annotation),
+        }
+    }
+
+    /// A problem with the project as a whole (stances, articles).
+    pub fn of_project(message: String) -> Self {
+        Self {
+            message,
+            annotation: None,
+        }
+    }
+
     /// A stored quote that is not the article's text at the annotation's range.
     pub fn quote_mismatch(
         annotation: AnnotationId,
@@ -415,123 +468,93 @@ impl Project {
     /// [`Self::validate`], optionally without comparing quotes with the text: for a project
     /// whose quotes were just taken from its texts, where that check cannot fail.
     pub(crate) fn validate_checking_quotes(&self, check_quotes: bool) -> Vec<Problem> {
-        use std::collections::{HashMap, HashSet};
         let mut problems = Vec::new();
-        let mut report = |annotation: Option<AnnotationId>, message: String| {
-            problems.push(Problem {
-                message,
-                annotation,
-            })
-        };
-
         // A scheme has a handful of stances: a list is faster to search than a hash set.
         let mut stance_ids: Vec<&StanceId> = Vec::with_capacity(self.stances.0.len());
         for s in &self.stances.0 {
             if stance_ids.contains(&&s.id) {
-                report(None, format!("duplicate stance id `{}`", s.id));
+                problems.push(Problem::of_project(format!(
+                    "duplicate stance id `{}`",
+                    s.id
+                )));
             } else {
                 stance_ids.push(&s.id);
             }
         }
-        // Per article: its length and an offset index, so checking a quote costs a few code
-        // points, not a scan from the start of the text.
-        let mut articles: HashMap<ArticleId, (&Article, usize, text::OffsetIndex)> = HashMap::new();
-        for a in &self.articles {
-            let (index, len) = if check_quotes {
-                let index = text::OffsetIndex::new(&a.text);
-                let len = index.char_len();
-                (index, len)
-            } else {
-                (text::OffsetIndex::default(), a.text.chars().count())
-            };
-            if articles.insert(a.id, (a, len, index)).is_some() {
-                report(
-                    None,
-                    format!("duplicate article id {} (\"{}\")", a.id, a.title),
-                );
-            }
-            if a.text.contains('\r') {
-                report(
-                    None,
-                    format!(
-                        "article \"{}\" contains carriage returns; line endings must be \\n",
-                        a.title
-                    ),
-                );
-            }
-        }
+        let articles = self.index_articles(check_quotes, &mut problems);
         // Duplicate ids by sorting (faster than hashing 100,000 ids).
         let mut ids: Vec<AnnotationId> = self.annotations.iter().map(|a| a.id).collect();
         ids.sort_unstable();
-        let duplicated: HashSet<AnnotationId> = ids
+        let duplicated: std::collections::HashSet<AnnotationId> = ids
             .windows(2)
             .filter(|w| w[0] == w[1])
             .map(|w| w[0])
             .collect();
-        let mut seen = HashSet::new();
+        let mut seen = std::collections::HashSet::new();
         for ann in &self.annotations {
             if duplicated.contains(&ann.id) && !seen.insert(ann.id) {
-                report(Some(ann.id), format!("duplicate annotation id {}", ann.id));
+                problems.push(Problem::of(
+                    ann.id,
+                    format!("duplicate annotation id {}", ann.id),
+                ));
             }
             if !stance_ids.contains(&&ann.stance) {
-                report(
-                    Some(ann.id),
+                problems.push(Problem::of(
+                    ann.id,
                     format!("annotation {} uses unknown stance `{}`", ann.id, ann.stance),
-                );
+                ));
             }
-            let Some((article, len, index)) = articles.get(&ann.article) else {
-                report(
-                    Some(ann.id),
+            match articles.get(&ann.article) {
+                Some(article) => problems.extend(article.check(ann, check_quotes)),
+                None => problems.push(Problem::of(
+                    ann.id,
                     format!(
                         "annotation {} belongs to unknown article {}",
                         ann.id, ann.article
                     ),
-                );
-                continue;
-            };
-            if ann.orphaned {
-                continue;
-            }
-            if ann.range.end < ann.range.start {
-                report(
-                    Some(ann.id),
-                    format!(
-                        "annotation {} has an inverted range {}..{} (its end comes before its start)",
-                        ann.id, ann.range.start, ann.range.end
-                    ),
-                );
-                continue;
-            }
-            if ann.range.is_empty() {
-                report(
-                    Some(ann.id),
-                    format!(
-                        "annotation {} has an empty range {}..{}",
-                        ann.id, ann.range.start, ann.range.end
-                    ),
-                );
-                continue;
-            }
-            if ann.range.end > *len {
-                report(
-                    Some(ann.id),
-                    format!(
-                        "annotation {} has range {}..{} outside article \"{}\" ({} characters)",
-                        ann.id, ann.range.start, ann.range.end, article.title, len
-                    ),
-                );
-                continue;
-            }
-            if !check_quotes {
-                continue;
-            }
-            let actual = index.slice(&article.text, ann.range);
-            if actual != ann.quote {
-                let mismatch = Problem::quote_mismatch(ann.id, &ann.quote, actual, ann.range);
-                report(mismatch.annotation, mismatch.message);
+                )),
             }
         }
         problems
+    }
+
+    /// Every article by id with what checking its annotations needs; reports duplicate ids
+    /// and carriage returns.
+    fn index_articles(
+        &self,
+        check_quotes: bool,
+        problems: &mut Vec<Problem>,
+    ) -> std::collections::HashMap<ArticleId, ArticleCheck<'_>> {
+        let mut articles = std::collections::HashMap::new();
+        for a in &self.articles {
+            // An offset index makes checking a quote cost a few code points, not a scan from
+            // the start of the text; without quotes to check, the length is enough.
+            let (offsets, len) = if check_quotes {
+                let offsets = text::OffsetIndex::new(&a.text);
+                let len = offsets.char_len();
+                (offsets, len)
+            } else {
+                (text::OffsetIndex::default(), a.text.chars().count())
+            };
+            let check = ArticleCheck {
+                article: a,
+                len,
+                offsets,
+            };
+            if articles.insert(a.id, check).is_some() {
+                problems.push(Problem::of_project(format!(
+                    "duplicate article id {} (\"{}\")",
+                    a.id, a.title
+                )));
+            }
+            if a.text.contains('\r') {
+                problems.push(Problem::of_project(format!(
+                    "article \"{}\" contains carriage returns; line endings must be \\n",
+                    a.title
+                )));
+            }
+        }
+        articles
     }
 }
 

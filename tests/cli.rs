@@ -130,3 +130,91 @@ fn stats_counts_per_stance_per_article() {
     // TOTAL pro-open-source regulation security total
     assert_eq!(total, ["TOTAL", "6", "3", "3", "12"]);
 }
+
+#[test]
+fn messages_speak_of_the_file_not_of_internal_types() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        (
+            "wrong.stance.json",
+            "{\"format_version\": 3, \"project\": [1, 2]}",
+        ),
+        ("list.stance.json", "[1, 2, 3]"),
+        ("old.stance.ron", "Project(name: 1)"),
+        ("older.stance.ron", "(format_version: 2, project: [])"),
+    ];
+    for (name, content) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, content).unwrap();
+        let out = stancemark(&["validate", path.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(1));
+        let err = String::from_utf8_lossy(&out.stderr);
+        for internal in ["JsonProjectIn", "JsonFileIn", "RonFileIn", "struct `"] {
+            assert!(!err.contains(internal), "{name}: {err}");
+        }
+        assert!(err.starts_with("error: ") && err.contains(name), "{err}");
+    }
+}
+
+#[test]
+fn an_inverted_range_is_called_inverted_not_outside_the_article() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("inverted.stance.json");
+    let good = std::fs::read_to_string(sample()).unwrap();
+    std::fs::write(&path, good.replacen("\"end\": 317", "\"end\": 100", 1)).unwrap();
+    let out = stancemark(&["validate", path.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("inverted range 258..100"), "{err}");
+    assert!(!err.contains("outside"), "{err}");
+}
+
+#[test]
+fn validate_refuses_what_is_not_a_file_at_once() {
+    let out = stancemark(&["validate", "/dev/zero"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("not a regular file"), "{err}");
+}
+
+#[test]
+fn export_over_an_existing_file_leaves_no_backup_beside_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("out.json");
+    for _ in 0..2 {
+        let out = stancemark(&["export", &sample(), "-o", target.to_str().unwrap()]);
+        assert!(out.status.success());
+    }
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["out.json"]);
+}
+
+#[test]
+fn a_closed_pipe_ends_an_export_quietly() {
+    use std::io::Read;
+    // A project whose export is far larger than a pipe's buffer.
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.stance.json");
+    let mut project = stancemark::store::load_project(Path::new(&sample())).unwrap();
+    let article = project.articles[0].clone();
+    for i in 0..60u64 {
+        let mut copy = (*article).clone();
+        copy.id = uuid::Uuid::from_u64_pair(9, i);
+        project.articles.push(copy.into());
+    }
+    stancemark::store::save_project(&project, &big).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_stancemark"))
+        .args(["export", big.to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read a little, as `head` does, then close the pipe.
+    let mut head = [0u8; 100];
+    child.stdout.take().unwrap().read_exact(&mut head).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}

@@ -1,80 +1,15 @@
 //! The real app, driven headlessly the way an analyst uses it: mouse drags, keys, clicks.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
-use egui_kittest::Harness;
+use common::*;
 use egui_kittest::kittest::{By, Queryable};
 use stancemark::model::TextRange;
 use stancemark::store;
-use stancemark::ui::{AppOptions, StancemarkApp};
 
-use eframe::egui::{self, Key, Modifiers, Pos2, Vec2};
-
-const WINDOW: Vec2 = Vec2::new(1280.0, 800.0);
-
-/// A copy of the sample project in a fresh folder, so tests can save over it.
-fn sample_copy() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("sample.stance.json");
-    std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data/open-source-ai.stance.json"),
-        &path,
-    )
-    .unwrap();
-    (dir, path)
-}
-
-fn harness_on(path: Option<PathBuf>) -> Harness<'static, StancemarkApp> {
-    let mut harness = harness_for(StancemarkApp::new(path, AppOptions::headless()));
-    harness.run();
-    harness
-}
-
-/// A window of the test size around `app`.
-fn harness_for(app: StancemarkApp) -> Harness<'static, StancemarkApp> {
-    Harness::builder()
-        .with_size(WINDOW)
-        .with_max_steps(20)
-        .with_step_dt(1.0 / 30.0)
-        .build_ui_state(|ui, app: &mut StancemarkApp| app.show(ui), app)
-}
-
-/// An app that opens and saves every file on its worker thread (as it does files over 2 MB).
-fn app_with_worker_io(path: PathBuf) -> StancemarkApp {
-    let options = AppOptions {
-        background_io_bytes: 0,
-        ..AppOptions::headless()
-    };
-    StancemarkApp::new(Some(path), options)
-}
-
-fn char_range_of(text: &str, needle: &str) -> TextRange {
-    let byte = text.find(needle).expect("passage in article");
-    let start = text[..byte].chars().count();
-    TextRange {
-        start,
-        end: start + needle.chars().count(),
-    }
-}
-
-/// Presses the mouse at the start of `range`, drags to its end and releases, like a user.
-fn drag_select(harness: &mut Harness<'_, StancemarkApp>, range: TextRange) {
-    let view = harness.state().article_view();
-    let from = view.screen_pos_of(range.start).expect("start on screen") + Vec2::new(1.0, 0.0);
-    let to = view.screen_pos_of(range.end).expect("end on screen") + Vec2::new(-1.0, 0.0);
-    harness.hover_at(from);
-    harness.step();
-    harness.drag_at(from);
-    harness.step();
-    let mid = Pos2::new((from.x + to.x) / 2.0, (from.y + to.y) / 2.0);
-    harness.hover_at(mid);
-    harness.step();
-    harness.hover_at(to);
-    harness.step();
-    harness.drop_at(to);
-    harness.step();
-    harness.step();
-}
+use eframe::egui::{self, Key, Modifiers};
 
 #[test]
 fn drag_over_a_passage_and_press_2_tags_it_as_regulation() {
@@ -458,18 +393,6 @@ fn ctrl_f_finds_and_steps_through_matches_as_you_type() {
     harness.get_by_label("Close").click();
     harness.run_steps(2);
     assert!(harness.state().article_view().find_matches().is_none());
-}
-
-/// Frames until the app has no open or save running on a worker thread.
-fn run_until_idle(harness: &mut Harness<'static, StancemarkApp>) {
-    for _ in 0..500 {
-        if !harness.state().is_busy() {
-            return;
-        }
-        harness.step();
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
-    panic!("the worker thread did not finish");
 }
 
 #[test]

@@ -4,7 +4,7 @@
 use eframe::egui::{self, RichText, Ui};
 
 use super::state::View;
-use super::widgets::{stance_button, stance_chip, stance_style, to_color};
+use super::widgets::{command_item, stance_button, stance_chip, stance_style, to_color};
 use crate::command::Command;
 use crate::derived::{AnnotationList, ArticleDerived};
 use crate::model::{Annotation, AnnotationId, ArticleId, StanceId};
@@ -243,12 +243,43 @@ fn list_ui(ui: &mut Ui, view: &View<'_>, state: &AnnotationsPanelState) -> Optio
         .show_rows(ui, row_height, list.len(), |ui, visible| {
             for row in &list[visible] {
                 let ann = &row.annotation;
-                if card_ui(ui, view, ann, inner_height).clicked() {
-                    clicked = Some(ann.id);
+                let card = card_ui(ui, view, ann, inner_height);
+                if card.clicked() {
+                    clicked = Some(Command::SelectAnnotation {
+                        id: ann.id,
+                        reveal: true,
+                    });
                 }
+                card.context_menu(|ui| {
+                    if let Some(c) = card_menu_ui(ui, view, ann) {
+                        clicked = Some(c);
+                    }
+                });
             }
         });
-    clicked.map(|id| Command::SelectAnnotation { id, reveal: true })
+    clicked
+}
+
+/// The right-click menu of an annotation card.
+fn card_menu_ui(ui: &mut Ui, view: &View<'_>, ann: &Annotation) -> Option<Command> {
+    let mut chosen = None;
+    ui.menu_button("Change stance to", |ui| {
+        for s in view
+            .project()
+            .stances
+            .0
+            .iter()
+            .filter(|s| s.id != ann.stance)
+        {
+            if ui.button(&s.label).clicked() {
+                chosen = Some(Command::SetStance {
+                    annotation: ann.id,
+                    stance: s.id.clone(),
+                });
+            }
+        }
+    });
+    chosen.or_else(|| command_item(ui, Command::DeleteAnnotation(ann.id), None, true))
 }
 
 /// One annotation card; the whole card is one click target.

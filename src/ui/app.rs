@@ -22,10 +22,12 @@ use crate::prefs::Preferences;
 use crate::session::{Session, SessionOptions};
 use crate::workspace::Workspace;
 
-/// Share of the window the side panels start at, and the most they may take.
+/// Share of the window the side panels start at.
 const ARTICLES_SHARE: f32 = 0.2;
 const ANNOTATIONS_SHARE: f32 = 0.26;
-const PANEL_MAX_SHARE: f32 = 0.4;
+/// Width the reader keeps however wide the panels are dragged, in points; the panels share
+/// the rest (two parts left, three right), so a small window still reads comfortably.
+const MIN_READER_WIDTH: f32 = 440.0;
 /// Narrowest a side panel can be dragged, in points.
 const PANEL_MIN_WIDTH: f32 = 150.0;
 /// How often the window redraws while a job runs, for its progress.
@@ -108,6 +110,8 @@ pub struct StancemarkApp {
     pub(super) quit_requested: bool,
     window_title: String,
     fonts_installed: bool,
+    /// Whether a widget had the keyboard at the end of the last frame.
+    focused_last_frame: bool,
     /// The current frame's time, in seconds.
     pub(super) now: f64,
 }
@@ -136,6 +140,7 @@ impl StancemarkApp {
             quit_requested: false,
             window_title: String::new(),
             fonts_installed: false,
+            focused_last_frame: false,
             now: 0.0,
         };
         let start = project.or_else(|| app.prefs.last_project.clone().filter(|p| p.exists()));
@@ -288,6 +293,7 @@ impl StancemarkApp {
         if let Some(text) = self.copied.take() {
             ctx.copy_text(text);
         }
+        self.focused_last_frame = ctx.memory(|m| m.focused().is_some());
         if let Some(wait) = self.session.autosave_tick(self.now) {
             ctx.request_repaint_after(std::time::Duration::from_secs_f64(wait));
         }
@@ -302,7 +308,7 @@ impl StancemarkApp {
         let blocking = self.session.blocking_job();
         let mut commands = Vec::new();
         if self.ui.modal.is_none() && blocking.is_none() {
-            commands.extend(self.keymap.commands(&ctx));
+            commands.extend(self.keymap.commands(&ctx, self.focused_last_frame));
         }
         let view = View {
             session: &self.session,
@@ -323,7 +329,7 @@ impl StancemarkApp {
             .default_size(
                 (width * ARTICLES_SHARE).clamp(PANEL_MIN_WIDTH, articles_panel::DEFAULT_WIDTH),
             )
-            .size_range(PANEL_MIN_WIDTH..=(width * PANEL_MAX_SHARE).max(PANEL_MIN_WIDTH))
+            .size_range(PANEL_MIN_WIDTH..=panel_max(width, 0.4))
             .show_collapsible(ui, &mut self.ui.panels.articles, |ui| {
                 commands.extend(articles_panel_ui(ui, &view, &mut self.ui.articles));
             });
@@ -333,7 +339,7 @@ impl StancemarkApp {
                 (width * ANNOTATIONS_SHARE)
                     .clamp(PANEL_MIN_WIDTH, annotations_panel::DEFAULT_WIDTH),
             )
-            .size_range(PANEL_MIN_WIDTH..=(width * PANEL_MAX_SHARE).max(PANEL_MIN_WIDTH))
+            .size_range(PANEL_MIN_WIDTH..=panel_max(width, 0.6))
             .show_collapsible(ui, &mut self.ui.panels.annotations, |ui| {
                 commands.extend(annotations_panel_ui(ui, &view, &mut self.ui.annotations));
             });
@@ -403,6 +409,12 @@ impl StancemarkApp {
             );
         }
     }
+}
+
+/// The widest a side panel may be in a window `width` wide, given its `share` of the room
+/// the reader leaves.
+fn panel_max(width: f32, share: f32) -> f32 {
+    ((width - MIN_READER_WIDTH) * share).max(PANEL_MIN_WIDTH)
 }
 
 /// The reader when no article is open.

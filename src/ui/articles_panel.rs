@@ -4,6 +4,7 @@
 use eframe::egui::{self, Ui};
 
 use super::state::View;
+use super::widgets::command_item;
 use crate::command::Command;
 use crate::derived::ArticleCounts;
 use crate::model::{ArticleId, ArticleMeta};
@@ -90,30 +91,7 @@ pub fn articles_panel_ui(
     }
     ui.separator();
     state.update_counts(view);
-    let counts = state.counts.0.clone();
-    egui::ScrollArea::vertical()
-        .id_salt("article_list")
-        .max_height(ui.available_height() * LIST_SHARE)
-        .show(ui, |ui| {
-            for (id, title, count) in counts.iter() {
-                if state.renaming.as_ref().is_some_and(|r| r.article == *id) {
-                    commands.extend(rename_field_ui(ui, state));
-                    continue;
-                }
-                let selected = view.focus.article == Some(*id);
-                let r = ui
-                    .selectable_label(
-                        selected,
-                        format!("{}  ({count})", snippet(title, TITLE_CHARS)),
-                    )
-                    .on_hover_text("Double-click to rename");
-                if r.double_clicked() {
-                    state.start_rename(*id, title);
-                } else if r.clicked() {
-                    commands.push(Command::SelectArticle(*id));
-                }
-            }
-        });
+    commands.extend(article_list_ui(ui, view, state));
     if let Some(id) = view.focus.article
         && let Some(article) = view.project().article(id)
     {
@@ -153,6 +131,53 @@ pub fn articles_panel_ui(
         });
         commands.extend(details_ui(ui, view, state, id));
     }
+    commands
+}
+
+/// The articles with their annotation counts; click to show, double-click to rename, right
+/// click for the article's actions.
+fn article_list_ui(ui: &mut Ui, view: &View<'_>, state: &mut ArticlesPanelState) -> Vec<Command> {
+    let mut commands = Vec::new();
+    let counts = state.counts.0.clone();
+    egui::ScrollArea::vertical()
+        .id_salt("article_list")
+        .max_height(ui.available_height() * LIST_SHARE)
+        .show(ui, |ui| {
+            for (id, title, count) in counts.iter() {
+                if state.renaming.as_ref().is_some_and(|r| r.article == *id) {
+                    commands.extend(rename_field_ui(ui, state));
+                    continue;
+                }
+                let selected = view.focus.article == Some(*id);
+                let r = ui
+                    .selectable_label(
+                        selected,
+                        format!("{}  ({count})", snippet(title, TITLE_CHARS)),
+                    )
+                    .on_hover_text("Double-click to rename");
+                if r.double_clicked() {
+                    state.start_rename(*id, title);
+                } else if r.clicked() {
+                    commands.push(Command::SelectArticle(*id));
+                }
+                r.context_menu(|ui| {
+                    if ui.button("Rename").clicked() {
+                        state.start_rename(*id, title);
+                    }
+                    let has_source = view
+                        .project()
+                        .article(*id)
+                        .is_some_and(|a| a.source_path.is_some());
+                    for (c, enabled) in [
+                        (Command::EditArticleText(*id), true),
+                        (Command::ReimportArticle(*id), has_source),
+                        (Command::RemoveArticle(*id), true),
+                    ] {
+                        commands.extend(command_item(ui, c, None, enabled));
+                    }
+                });
+            }
+        });
     commands
 }
 

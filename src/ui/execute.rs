@@ -13,7 +13,7 @@ use crate::command::Command;
 use crate::import;
 use crate::model::{AnnotationId, ArticleId, StanceId};
 use crate::notice::{Notice, Severity};
-use crate::session::{Failure, Opened, Overwrite, SessionEvent};
+use crate::session::Overwrite;
 use crate::store;
 use crate::workspace::ActionError;
 
@@ -280,7 +280,7 @@ impl StancemarkApp {
     }
 
     /// Runs a command that waited for the unsaved-changes question.
-    fn proceed(&mut self, command: Command) {
+    pub(super) fn proceed(&mut self, command: Command) {
         match command {
             Command::NewProject => {
                 self.session.new_project();
@@ -325,7 +325,7 @@ impl StancemarkApp {
     }
 
     /// Shows an error in a window and keeps it in the log.
-    fn show_error(&mut self, title: &str, message: String, salvage: Option<PathBuf>) {
+    pub(super) fn show_error(&mut self, title: &str, message: String, salvage: Option<PathBuf>) {
         self.notices.push(Notice {
             severity: Severity::Error,
             title: title.to_owned(),
@@ -406,7 +406,7 @@ impl StancemarkApp {
         }
     }
 
-    fn reset_view(&mut self) {
+    pub(super) fn reset_view(&mut self) {
         self.ui.focus.article = self.session.project().articles.first().map(|a| a.id);
         self.ui.focus.annotation = None;
         self.ui.focus.hidden.clear();
@@ -565,109 +565,10 @@ impl StancemarkApp {
         }
     }
 
-    fn open_file_dialog(&mut self, purpose: FilePurpose, then: Option<Box<Command>>) {
+    pub(super) fn open_file_dialog(&mut self, purpose: FilePurpose, then: Option<Box<Command>>) {
         let initial = self.default_path_for(purpose);
         let mut dialog = FileDialog::new(purpose, initial, self.options.native_dialogs);
         dialog.then = then;
         self.ui.modal = Some(Modal::File(dialog));
-    }
-
-    /// Turns what the session reports into notices, questions and view updates.
-    pub(super) fn handle_events(&mut self, events: Vec<SessionEvent>) {
-        for event in events {
-            self.handle_event(event);
-        }
-    }
-
-    fn handle_event(&mut self, event: SessionEvent) {
-        match event {
-            SessionEvent::Opened {
-                path,
-                save_path,
-                how,
-            } => {
-                self.reset_view();
-                let message = match &how {
-                    Opened::File => format!("Opened {}", path.display()),
-                    Opened::Converted => format!(
-                        "Opened {} (an older file format); saving writes {} and leaves the old file as it is",
-                        path.display(),
-                        save_path.as_deref().unwrap_or(&path).display()
-                    ),
-                    Opened::Restored => "Restored unsaved work; save to keep it".to_owned(),
-                    Opened::Salvaged { set_aside, report } => format!(
-                        "Opened with {set_aside} broken annotation(s) set aside in {}; the file is unchanged until you save",
-                        report.display()
-                    ),
-                };
-                let severity = match how {
-                    Opened::Salvaged { .. } => Severity::Warning,
-                    _ => Severity::Info,
-                };
-                if matches!(how, Opened::File | Opened::Converted) {
-                    self.prefs.note_opened(&path);
-                    self.save_prefs();
-                }
-                self.notify(severity, message);
-            }
-            SessionEvent::Saved { path } => {
-                self.prefs.note_opened(&path);
-                self.save_prefs();
-                self.notify(Severity::Info, format!("Saved {}", path.display()));
-                if let Some(then) = self.after_save.take() {
-                    self.proceed(*then);
-                }
-            }
-            SessionEvent::Exported { path, count } => self.notify(
-                Severity::Info,
-                format!("Exported {count} annotations to {}", path.display()),
-            ),
-            SessionEvent::Reloaded { path, report } => {
-                let severity = if report.kept.is_empty() && report.dropped.is_empty() {
-                    Severity::Info
-                } else {
-                    Severity::Warning
-                };
-                self.reset_view();
-                self.notify(
-                    severity,
-                    format!("Reloaded {}: {}", path.display(), report.summary()),
-                );
-            }
-            SessionEvent::Failed {
-                what,
-                message,
-                salvageable,
-            } => {
-                if what == Failure::Save {
-                    self.after_save = None;
-                }
-                if what == Failure::Autosave {
-                    self.notify(Severity::Warning, format!("{}: {message}", what.title()));
-                } else {
-                    self.show_error(what.title(), message, salvageable);
-                }
-            }
-            SessionEvent::ChangedOnDisk { path } => {
-                self.after_save = None;
-                self.ui.modal = Some(Modal::ChangedOnDisk { path });
-            }
-            SessionEvent::OpenElsewhere { path, holder } => {
-                self.ui.modal = Some(Modal::OpenElsewhere { path, holder });
-            }
-            SessionEvent::RecoveryAvailable { file } => {
-                self.ui.modal = Some(Modal::Recovery { file, both: None });
-            }
-            SessionEvent::NeedsPath => {
-                let then = self.after_save.take();
-                self.open_file_dialog(FilePurpose::SaveProjectAs, then);
-            }
-            SessionEvent::Lost { kind } => self.show_error(
-                &format!("{} stopped unexpectedly", kind.verb()),
-                "The work on the worker thread ended without a result; nothing was changed."
-                    .to_owned(),
-                None,
-            ),
-        }
     }
 }

@@ -98,11 +98,12 @@ impl Keymap {
             .map(|b| b.shortcut)
     }
 
-    /// Takes this frame's key presses that are bound and returns their commands.
-    /// `reader_keys` is false while a text field has the keyboard.
+    /// Takes this frame's key presses that are bound and returns their commands. Reader keys
+    /// are left alone while a widget has the keyboard, or had it at the end of the last frame
+    /// (Escape takes the keyboard from a field before the frame runs: it belongs to the field).
     #[must_use]
-    pub fn commands(&self, ctx: &Context) -> Vec<Command> {
-        let typing = ctx.memory(|m| m.focused().is_some());
+    pub fn commands(&self, ctx: &Context, focused_last_frame: bool) -> Vec<Command> {
+        let typing = focused_last_frame || ctx.memory(|m| m.focused().is_some());
         let menu_open = egui::Popup::is_any_open(ctx);
         let mut commands = Vec::new();
         ctx.input_mut(|input| {

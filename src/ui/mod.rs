@@ -1,7 +1,7 @@
 //! The egui shell: draws the session's state and turns input into [`Command`]s.
 //!
 //! Layout of the code, one unit per file: [`app`] (the `eframe::App`: frame order),
-//! `execute.rs` (where commands take effect), [`keymap`] (keys to commands), [`menu_bar`],
+//! `execute.rs` (where commands take effect), `events.rs` (what the session reports), [`keymap`] (keys to commands), [`menu_bar`],
 //! [`status_bar`], [`modals`], [`articles_panel`], [`annotations_panel`], [`reader`], [`windows`]
 //! (each tool window), [`widgets`] (shared pieces), [`file_dialog`], and [`state`] (runtime UI
 //! state and the read-only [`state::View`] every part draws from). Drawing functions take the
@@ -12,6 +12,7 @@
 pub mod annotations_panel;
 mod app;
 pub mod articles_panel;
+mod events;
 mod execute;
 pub mod file_dialog;
 pub mod keymap;

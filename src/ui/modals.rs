@@ -108,166 +108,27 @@ pub fn modal_ui(ctx: &egui::Context, view: &View<'_>, slot: &mut Option<Modal>) 
                 Outcome::Run(dialog.purpose.command_for(path, dialog.then.take()))
             }
         },
-        Modal::Unsaved(then) => show(ctx, id, QUESTION_WIDTH, |ui| {
-            ui.heading("Save changes?");
-            ui.label(format!(
-                "“{}” has unsaved changes. Save them before continuing?",
-                view.project().name
-            ));
-            ui.add_space(8.0);
-            match buttons(
-                ui,
-                &[
-                    ("Save", ""),
-                    ("Discard", "The autosave is moved aside, not deleted"),
-                    ("Cancel", ""),
-                ],
-            ) {
-                Some(0) => Outcome::Run(Command::SaveThen(then.clone())),
-                Some(1) => Outcome::Run(Command::DiscardThen(then.clone())),
-                Some(_) => Outcome::Close,
-                None if escape(ui) => Outcome::Close,
-                None => Outcome::Open,
-            }
+        Modal::Unsaved(then) => show(ctx, id, QUESTION_WIDTH, |ui| unsaved_ui(ui, view, then)),
+        Modal::RemoveArticle(article) => show(ctx, id, QUESTION_WIDTH, |ui| {
+            remove_article_ui(ui, view, *article)
         }),
-        Modal::RemoveArticle(article) => {
-            let article = *article;
-            let project = view.project();
-            let title = project
-                .article(article)
-                .map(|a| a.title.clone())
-                .unwrap_or_default();
-            let count = project
-                .annotations
-                .iter()
-                .filter(|a| a.article == article)
-                .count();
-            show(ctx, id, QUESTION_WIDTH, |ui| {
-                ui.heading("Remove article?");
-                ui.label(format!(
-                    "Remove “{title}” and its {count} annotation(s)? You can undo this."
-                ));
-                match buttons(ui, &[("Remove", ""), ("Cancel", "")]) {
-                    Some(0) => Outcome::Run(Command::ConfirmRemoveArticle(article)),
-                    Some(_) => Outcome::Close,
-                    None if escape(ui) => Outcome::Close,
-                    None => Outcome::Open,
-                }
-            })
-        }
-        Modal::RemoveStance(stance) => {
-            let stance = stance.clone();
-            let project = view.project();
-            // The current name: the stance may have been renamed since the question was asked.
-            let label = project
-                .stances
-                .get(&stance)
-                .map_or_else(|| stance.to_string(), |s| s.label.clone());
-            let count = project.stance_usage(&stance);
-            show(ctx, id, QUESTION_WIDTH, |ui| {
-                ui.heading("Remove stance?");
-                ui.label(format!(
-                    "“{label}” is used by {count} annotation(s). Removing it removes them too. You can undo this."
-                ));
-                match buttons(ui, &[("Remove stance and annotations", ""), ("Cancel", "")]) {
-                    Some(0) => Outcome::Run(Command::ConfirmRemoveStance(stance.clone())),
-                    Some(_) => Outcome::Close,
-                    None if escape(ui) => Outcome::Close,
-                    None => Outcome::Open,
-                }
-            })
-        }
+        Modal::RemoveStance(stance) => show(ctx, id, QUESTION_WIDTH, |ui| {
+            remove_stance_ui(ui, view, stance)
+        }),
         Modal::Error {
             title,
             message,
             salvage,
         } => show(ctx, id, WIDE_WIDTH, |ui| {
-            ui.heading(title.as_str());
-            egui::ScrollArea::vertical()
-                .max_height(TEXT_HEIGHT)
-                .show(ui, |ui| {
-                    ui.label(message.as_str());
-                });
-            ui.add_space(8.0);
-            let mut labels = vec![("OK", "")];
-            if salvage.is_some() {
-                labels.push((
-                    "Open without the broken annotations",
-                    Command::OpenSalvaged(PathBuf::new()).tooltip(),
-                ));
-            }
-            match buttons(ui, &labels) {
-                Some(1) => Outcome::Run(Command::OpenSalvaged(salvage.clone().unwrap_or_default())),
-                Some(_) => Outcome::Close,
-                None if ui.input(|i| i.key_pressed(Key::Enter)) || escape(ui) => Outcome::Close,
-                None => Outcome::Open,
-            }
+            error_ui(ui, title, message, salvage)
         }),
         Modal::Recovery { file, both } => recovery_ui(ctx, id, view, file, both),
-        Modal::ChangedOnDisk { path } => show(ctx, id, WIDE_WIDTH, |ui| {
-            ui.heading("The file changed on disk");
-            ui.label(format!(
-                "{} was changed by someone else (another window, a synced folder, a version-control pull) since this window opened or saved it. Saving now would replace those changes.",
-                path.display()
-            ));
-            ui.add_space(8.0);
-            match buttons(
-                ui,
-                &[
-                    (
-                        "Reload, keeping my changes",
-                        Command::ReloadFromDisk.tooltip(),
-                    ),
-                    (
-                        "Save as…",
-                        "Keep both: write this window's version to another file",
-                    ),
-                    ("Overwrite", Command::OverwriteOnDisk.tooltip()),
-                    ("Cancel", ""),
-                ],
-            ) {
-                Some(0) => Outcome::Run(Command::ReloadFromDisk),
-                Some(1) => Outcome::Run(Command::SaveAs),
-                Some(2) => Outcome::Run(Command::OverwriteOnDisk),
-                Some(_) => Outcome::Close,
-                None if escape(ui) => Outcome::Close,
-                None => Outcome::Open,
-            }
-        }),
-        Modal::OpenElsewhere { path, holder } => {
-            let (who, advice) = match holder {
-                Holder::ThisMachine(info) => (
-                    info.describe(),
-                    "Changes made in both windows are not merged while you work; the window that saves second is asked what to do.",
-                ),
-                Holder::OtherMachine(info) => (
-                    info.describe(),
-                    "It may still be open there (a shared or synced folder), or that stancemark may have stopped without closing it.",
-                ),
-                Holder::Free => (String::from("another stancemark"), ""),
-            };
-            show(ctx, id, WIDE_WIDTH, |ui| {
-                ui.heading("This project is open elsewhere");
-                ui.label(format!(
-                    "{} is open in stancemark by {who}.",
-                    path.display()
-                ));
-                ui.weak(advice);
-                ui.add_space(8.0);
-                match buttons(
-                    ui,
-                    &[
-                        ("Open anyway", Command::OpenAnyway(PathBuf::new()).tooltip()),
-                        ("Cancel", ""),
-                    ],
-                ) {
-                    Some(0) => Outcome::Run(Command::OpenAnyway(path.clone())),
-                    Some(_) => Outcome::Close,
-                    None if escape(ui) => Outcome::Close,
-                    None => Outcome::Open,
-                }
-            })
+        Modal::ChangedOnDisk { path } => {
+            show(ctx, id, WIDE_WIDTH, |ui| changed_on_disk_ui(ui, path))
         }
+        Modal::OpenElsewhere { path, holder } => show(ctx, id, WIDE_WIDTH, |ui| {
+            open_elsewhere_ui(ui, path, holder)
+        }),
     };
     match outcome {
         Outcome::Open => Vec::new(),
@@ -280,6 +141,157 @@ pub fn modal_ui(ctx: &egui::Context, view: &View<'_>, slot: &mut Option<Modal>) 
             vec![command]
         }
     }
+}
+
+/// The outcome of a row of answers: the command of the button clicked, closing on any other
+/// (Cancel) or on Escape.
+fn answer(ui: &Ui, clicked: Option<usize>, commands: Vec<Command>) -> Outcome {
+    match clicked {
+        Some(i) => commands
+            .into_iter()
+            .nth(i)
+            .map_or(Outcome::Close, Outcome::Run),
+        None if escape(ui) => Outcome::Close,
+        None => Outcome::Open,
+    }
+}
+
+fn unsaved_ui(ui: &mut Ui, view: &View<'_>, then: &Command) -> Outcome {
+    ui.heading("Save changes?");
+    ui.label(format!(
+        "“{}” has unsaved changes. Save them before continuing?",
+        view.project().name
+    ));
+    ui.add_space(8.0);
+    let clicked = buttons(
+        ui,
+        &[
+            ("Save", ""),
+            ("Discard", "The autosave is moved aside, not deleted"),
+            ("Cancel", ""),
+        ],
+    );
+    let then = Box::new(then.clone());
+    answer(
+        ui,
+        clicked,
+        vec![Command::SaveThen(then.clone()), Command::DiscardThen(then)],
+    )
+}
+
+fn remove_article_ui(ui: &mut Ui, view: &View<'_>, article: ArticleId) -> Outcome {
+    let project = view.project();
+    let title = project
+        .article(article)
+        .map(|a| a.title.as_str())
+        .unwrap_or_default();
+    let count = project
+        .annotations
+        .iter()
+        .filter(|a| a.article == article)
+        .count();
+    ui.heading("Remove article?");
+    ui.label(format!(
+        "Remove “{title}” and its {count} annotation(s)? You can undo this."
+    ));
+    let clicked = buttons(ui, &[("Remove", ""), ("Cancel", "")]);
+    answer(ui, clicked, vec![Command::ConfirmRemoveArticle(article)])
+}
+
+fn remove_stance_ui(ui: &mut Ui, view: &View<'_>, stance: &StanceId) -> Outcome {
+    let project = view.project();
+    // The current name: the stance may have been renamed since the question was asked.
+    let label = project
+        .stances
+        .get(stance)
+        .map_or_else(|| stance.to_string(), |s| s.label.clone());
+    let count = project.stance_usage(stance);
+    ui.heading("Remove stance?");
+    ui.label(format!(
+        "“{label}” is used by {count} annotation(s). Removing it removes them too. You can undo this."
+    ));
+    let clicked = buttons(ui, &[("Remove stance and annotations", ""), ("Cancel", "")]);
+    answer(
+        ui,
+        clicked,
+        vec![Command::ConfirmRemoveStance(stance.clone())],
+    )
+}
+
+fn error_ui(ui: &mut Ui, title: &str, message: &str, salvage: &Option<PathBuf>) -> Outcome {
+    ui.heading(title);
+    egui::ScrollArea::vertical()
+        .max_height(TEXT_HEIGHT)
+        .show(ui, |ui| ui.label(message));
+    ui.add_space(8.0);
+    let salvage_tip = Command::OpenSalvaged(PathBuf::new()).tooltip();
+    let mut labels = vec![("OK", "")];
+    if salvage.is_some() {
+        labels.push(("Open without the broken annotations", salvage_tip));
+    }
+    match buttons(ui, &labels) {
+        Some(1) => Outcome::Run(Command::OpenSalvaged(salvage.clone().unwrap_or_default())),
+        Some(_) => Outcome::Close,
+        None if ui.input(|i| i.key_pressed(Key::Enter)) || escape(ui) => Outcome::Close,
+        None => Outcome::Open,
+    }
+}
+
+fn changed_on_disk_ui(ui: &mut Ui, path: &std::path::Path) -> Outcome {
+    ui.heading("The file changed on disk");
+    ui.label(format!(
+        "{} was changed by someone else (another window, a synced folder, a version-control pull) since this window opened or saved it. Saving now would replace those changes.",
+        path.display()
+    ));
+    ui.add_space(8.0);
+    let clicked = buttons(
+        ui,
+        &[
+            (
+                "Reload, keeping my changes",
+                Command::ReloadFromDisk.tooltip(),
+            ),
+            (
+                "Save as…",
+                "Keep both: write this window's version to another file",
+            ),
+            ("Overwrite", Command::OverwriteOnDisk.tooltip()),
+            ("Cancel", ""),
+        ],
+    );
+    answer(
+        ui,
+        clicked,
+        vec![
+            Command::ReloadFromDisk,
+            Command::SaveAs,
+            Command::OverwriteOnDisk,
+        ],
+    )
+}
+
+fn open_elsewhere_ui(ui: &mut Ui, path: &std::path::Path, holder: &Holder) -> Outcome {
+    let (who, advice) = match holder {
+        Holder::ThisMachine(info) => (
+            info.describe(),
+            "Changes made in both windows are not merged while you work; the window that saves second is asked what to do.",
+        ),
+        Holder::OtherMachine(info) => (
+            info.describe(),
+            "It may still be open there (a shared or synced folder), or that stancemark may have stopped without closing it.",
+        ),
+        Holder::Free => (String::from("another stancemark"), ""),
+    };
+    ui.heading("This project is open elsewhere");
+    ui.label(format!(
+        "{} is open in stancemark by {who}.",
+        path.display()
+    ));
+    ui.weak(advice);
+    ui.add_space(8.0);
+    let anyway = Command::OpenAnyway(path.to_owned());
+    let clicked = buttons(ui, &[("Open anyway", anyway.tooltip()), ("Cancel", "")]);
+    answer(ui, clicked, vec![anyway])
 }
 
 /// Shows a modal window of `width` whose contents decide the outcome.

@@ -53,6 +53,8 @@ pub struct ArticleView {
     spans_revision: Option<u64>,
     /// The current text selection as (anchor, head), code points.
     selection: Option<(usize, usize)>,
+    /// The annotation under the pointer when the context menu was opened.
+    context_annotation: Option<AnnotationId>,
     dragging: bool,
     pending_scroll: Option<usize>,
     flash: Option<(AnnotationId, f64)>,
@@ -61,6 +63,8 @@ pub struct ArticleView {
     finder: Option<Finder>,
     find: Option<FindState>,
     last_visible: (usize, usize),
+    /// The visible part of the reader in the last frame, in screen coordinates.
+    last_rect: Option<Rect>,
 }
 
 impl ArticleView {
@@ -84,6 +88,11 @@ impl ArticleView {
             self.last_visible.1,
             self.layout.paragraphs.len(),
         )
+    }
+
+    /// The visible part of the reader in the last frame (tests: what must stay inside it).
+    pub fn reader_rect(&self) -> Rect {
+        self.last_rect.unwrap_or(Rect::NOTHING)
     }
 
     /// Paragraphs laid out during the last frame (tests and benchmarks).
@@ -258,6 +267,7 @@ impl ArticleView {
                 self.flash = None;
             }
         }
+        self.last_rect = Some(reader_rect);
         commands.extend(self.toolbar_ui(ui, view, article.id, reader_rect));
         commands
     }

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use eframe::egui::{
-    Color32, Galley, Pos2, Rect, Stroke, StrokeKind, Ui, Vec2, epaint::text::CharIndex,
+    self, Color32, Galley, Pos2, Rect, Stroke, StrokeKind, Ui, Vec2, epaint::text::CharIndex,
 };
 
 use super::layout::Layout;
@@ -84,6 +84,40 @@ fn columns(range: TextRange, ps: usize, pe: usize) -> Option<(usize, usize)> {
         .then(|| (range.start.max(ps) - ps, range.end.min(pe) - ps))
 }
 
+/// Paints the find matches that fall in the paragraph `[ps, pe)`, the current one distinctly.
+fn paint_find_matches(
+    painter: &egui::Painter,
+    galley: &Galley,
+    para_origin: Vec2,
+    (ps, pe): (usize, usize),
+    matches: &[TextRange],
+    current: usize,
+) {
+    let first = matches.partition_point(|m| m.end <= ps);
+    for (k, m) in matches.iter().enumerate().skip(first) {
+        if m.start > pe {
+            break;
+        }
+        let Some((a, b)) = columns(*m, ps, pe) else {
+            continue;
+        };
+        for r in range_rects(galley, a, b) {
+            let r = r.translate(para_origin);
+            if k == current {
+                painter.rect_filled(r, 2.0, FIND_CURRENT_FILL);
+                painter.rect_stroke(
+                    r,
+                    2.0,
+                    Stroke::new(2.0, FIND_CURRENT_STROKE),
+                    StrokeKind::Outside,
+                );
+            } else {
+                painter.rect_filled(r, 2.0, FIND_FILL);
+            }
+        }
+    }
+}
+
 /// Paints paragraphs `visible` (inclusive range).
 pub fn paint_paragraphs(ui: &Ui, input: &PaintInput<'_>, visible: std::ops::RangeInclusive<usize>) {
     let painter = ui.painter();
@@ -133,29 +167,7 @@ pub fn paint_paragraphs(ui: &Ui, input: &PaintInput<'_>, visible: std::ops::Rang
             }
         }
         if let Some((matches, current)) = input.find {
-            let first = matches.partition_point(|m| m.end <= ps);
-            for (k, m) in matches.iter().enumerate().skip(first) {
-                if m.start > pe {
-                    break;
-                }
-                let Some((a, b)) = columns(*m, ps, pe) else {
-                    continue;
-                };
-                for r in range_rects(galley, a, b) {
-                    let r = r.translate(para_origin);
-                    if k == current {
-                        painter.rect_filled(r, 2.0, FIND_CURRENT_FILL);
-                        painter.rect_stroke(
-                            r,
-                            2.0,
-                            Stroke::new(2.0, FIND_CURRENT_STROKE),
-                            StrokeKind::Outside,
-                        );
-                    } else {
-                        painter.rect_filled(r, 2.0, FIND_FILL);
-                    }
-                }
-            }
+            paint_find_matches(painter, galley, para_origin, (ps, pe), matches, current);
         }
         if let Some(sel) = input.selection
             && let Some((a, b)) = columns(sel, ps, pe)

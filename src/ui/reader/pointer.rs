@@ -8,7 +8,7 @@ use super::paint::range_rects;
 use crate::command::Command;
 use crate::model::{AnnotationId, Article};
 use crate::ui::state::View;
-use crate::ui::widgets::{stance_chip, stance_style};
+use crate::ui::widgets::{command_item, stance_chip, stance_style};
 
 /// Distance from the reader's top or bottom edge (points) within which a drag scrolls.
 const EDGE_SCROLL_ZONE: f32 = 20.0;
@@ -124,10 +124,69 @@ impl ArticleView {
                 None => commands.push(Command::ClearSelection),
             }
         }
+        if response.secondary_clicked()
+            && let Some(pos) = response.interact_pointer_pos()
+        {
+            self.context_annotation = self
+                .char_under(pos)
+                .and_then(|at| self.innermost_at(at, view));
+        }
+        response.context_menu(|ui| commands.extend(self.context_menu_ui(ui, view, article)));
         if let Some(pos) = response.hover_pos()
             && !self.dragging
+            && !response.context_menu_opened()
         {
             self.hover_card(ui, response, view, pos);
+        }
+        commands
+    }
+
+    /// The right-click menu: tag or copy the selection, or act on the highlight clicked.
+    fn context_menu_ui(&self, ui: &mut Ui, view: &View<'_>, article: &Article) -> Vec<Command> {
+        let mut commands = Vec::new();
+        let project = view.project();
+        if let Some(range) = self.selection() {
+            ui.menu_button("Tag selection as", |ui| {
+                for s in &project.stances.0 {
+                    if ui.button(&s.label).on_hover_text(&s.description).clicked() {
+                        commands.push(Command::Tag {
+                            article: article.id,
+                            range,
+                            stance: s.id.clone(),
+                        });
+                    }
+                }
+            });
+            commands.extend(command_item(ui, Command::CopySelection, None, true));
+        }
+        if let Some(id) = self.context_annotation
+            && let Some(a) = project.annotation(id)
+        {
+            if self.selection().is_some() {
+                ui.separator();
+            }
+            let select = Command::SelectAnnotation { id, reveal: false };
+            if ui
+                .button("Select annotation")
+                .on_hover_text(select.tooltip())
+                .clicked()
+            {
+                commands.push(select);
+            }
+            ui.menu_button("Change stance to", |ui| {
+                for s in project.stances.0.iter().filter(|s| s.id != a.stance) {
+                    if ui.button(&s.label).clicked() {
+                        commands.push(Command::SetStance {
+                            annotation: id,
+                            stance: s.id.clone(),
+                        });
+                    }
+                }
+            });
+            commands.extend(command_item(ui, Command::DeleteAnnotation(id), None, true));
+        }
+        if commands.is_empty() && self.selection().is_none() && self.context_annotation.is_none() {
+            ui.weak("Select a passage or right-click a highlight");
         }
         commands
     }

@@ -90,8 +90,9 @@ fn stance_row_ui(
                 .desired_width(NAME_WIDTH)
                 .hint_text("name"),
         );
-        name.widget_info(|| {
-            egui::WidgetInfo::text_edit(true, format!("Name of {}", s.label), "", "")
+        name.widget_info(|| egui::WidgetInfo {
+            label: Some(format!("Name of {}", s.label)),
+            ..egui::WidgetInfo::text_edit(true, &draft.0, &draft.0, "name")
         });
         if name.lost_focus() && draft.0.trim() != s.label {
             if draft.0.trim().is_empty() {
@@ -115,31 +116,38 @@ fn stance_row_ui(
                 description: draft.1.clone(),
             });
         }
-        let used = view.project().stance_usage(&s.id);
-        if used > 0 {
-            ui.menu_button("Merge into…", |ui| {
-                for other in all.iter().filter(|o| o.id != s.id) {
-                    if ui.button(&other.label).clicked() {
-                        commands.push(Command::MergeStance {
-                            from: s.id.clone(),
-                            into: other.id.clone(),
-                        });
-                    }
-                }
-            })
-            .response
-            .on_hover_text(format!(
-                "Give its {used} annotation(s) to another stance and remove it"
-            ));
-        }
-        if ui
-            .button("Remove…")
-            .on_hover_text(Command::RemoveStance(s.id.clone()).tooltip())
-            .clicked()
-        {
-            commands.push(Command::RemoveStance(s.id.clone()));
-        }
+        commands.extend(stance_actions_ui(ui, view, s, all));
     });
+    commands
+}
+
+/// Merge into another stance (when in use) and remove.
+fn stance_actions_ui(ui: &mut Ui, view: &View<'_>, s: &Stance, all: &[Stance]) -> Vec<Command> {
+    let mut commands = Vec::new();
+    let used = view.project().stance_usage(&s.id);
+    if used > 0 {
+        ui.menu_button("Merge into…", |ui| {
+            for other in all.iter().filter(|o| o.id != s.id) {
+                if ui.button(&other.label).clicked() {
+                    commands.push(Command::MergeStance {
+                        from: s.id.clone(),
+                        into: other.id.clone(),
+                    });
+                }
+            }
+        })
+        .response
+        .on_hover_text(format!(
+            "Give its {used} annotation(s) to another stance and remove it"
+        ));
+    }
+    if ui
+        .button("Remove…")
+        .on_hover_text(Command::RemoveStance(s.id.clone()).tooltip())
+        .clicked()
+    {
+        commands.push(Command::RemoveStance(s.id.clone()));
+    }
     commands
 }
 

@@ -1,0 +1,109 @@
+//! What the session reports (a finished save, a failed open, a file changed on disk…),
+//! turned into notices, questions and view updates.
+
+use super::app::StancemarkApp;
+use super::file_dialog::FilePurpose;
+use super::modals::Modal;
+use crate::notice::Severity;
+use crate::session::{Failure, Opened, SessionEvent};
+
+impl StancemarkApp {
+    /// Turns what the session reports into notices, questions and view updates.
+    pub(super) fn handle_events(&mut self, events: Vec<SessionEvent>) {
+        for event in events {
+            self.handle_event(event);
+        }
+    }
+
+    fn handle_event(&mut self, event: SessionEvent) {
+        match event {
+            SessionEvent::Opened {
+                path,
+                save_path,
+                how,
+            } => {
+                self.reset_view();
+                let message = match &how {
+                    Opened::File => format!("Opened {}", path.display()),
+                    Opened::Converted => format!(
+                        "Opened {} (an older file format); saving writes {} and leaves the old file as it is",
+                        path.display(),
+                        save_path.as_deref().unwrap_or(&path).display()
+                    ),
+                    Opened::Restored => "Restored unsaved work; save to keep it".to_owned(),
+                    Opened::Salvaged { set_aside, report } => format!(
+                        "Opened with {set_aside} broken annotation(s) set aside in {}; the file is unchanged until you save",
+                        report.display()
+                    ),
+                };
+                let severity = match how {
+                    Opened::Salvaged { .. } => Severity::Warning,
+                    _ => Severity::Info,
+                };
+                if matches!(how, Opened::File | Opened::Converted) {
+                    self.prefs.note_opened(&path);
+                    self.save_prefs();
+                }
+                self.notify(severity, message);
+            }
+            SessionEvent::Saved { path } => {
+                self.prefs.note_opened(&path);
+                self.save_prefs();
+                self.notify(Severity::Info, format!("Saved {}", path.display()));
+                if let Some(then) = self.after_save.take() {
+                    self.proceed(*then);
+                }
+            }
+            SessionEvent::Exported { path, count } => self.notify(
+                Severity::Info,
+                format!("Exported {count} annotations to {}", path.display()),
+            ),
+            SessionEvent::Reloaded { path, report } => {
+                let severity = if report.kept.is_empty() && report.dropped.is_empty() {
+                    Severity::Info
+                } else {
+                    Severity::Warning
+                };
+                self.reset_view();
+                self.notify(
+                    severity,
+                    format!("Reloaded {}: {}", path.display(), report.summary()),
+                );
+            }
+            SessionEvent::Failed {
+                what,
+                message,
+                salvageable,
+            } => {
+                if what == Failure::Save {
+                    self.after_save = None;
+                }
+                if what == Failure::Autosave {
+                    self.notify(Severity::Warning, format!("{}: {message}", what.title()));
+                } else {
+                    self.show_error(what.title(), message, salvageable);
+                }
+            }
+            SessionEvent::ChangedOnDisk { path } => {
+                self.after_save = None;
+                self.ui.modal = Some(Modal::ChangedOnDisk { path });
+            }
+            SessionEvent::OpenElsewhere { path, holder } => {
+                self.ui.modal = Some(Modal::OpenElsewhere { path, holder });
+            }
+            SessionEvent::RecoveryAvailable { file } => {
+                self.ui.modal = Some(Modal::Recovery { file, both: None });
+            }
+            SessionEvent::NeedsPath => {
+                let then = self.after_save.take();
+                self.open_file_dialog(FilePurpose::SaveProjectAs, then);
+            }
+            SessionEvent::Lost { kind } => self.show_error(
+                &format!("{} stopped unexpectedly", kind.verb()),
+                "The work on the worker thread ended without a result; nothing was changed."
+                    .to_owned(),
+                None,
+            ),
+        }
+    }
+}

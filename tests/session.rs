@@ -1,0 +1,249 @@
+//! The session without a window: two windows on one project, lock files, what is refused
+//! from disk, autosave after switching projects.
+
+use std::path::{Path, PathBuf};
+
+use stancemark::model::{StanceId, TextRange};
+use stancemark::session::{Overwrite, Session, SessionEvent, SessionOptions};
+use stancemark::store::{self, lock};
+
+fn sample_copy(dir: &Path) -> PathBuf {
+    let path = dir.join("shared.stance.json");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data/open-source-ai.stance.json"),
+        &path,
+    )
+    .unwrap();
+    path
+}
+
+/// Options of the desktop app, but everything inline and no autosave.
+fn window_options() -> SessionOptions {
+    SessionOptions {
+        locks: true,
+        autosave_delay: f64::INFINITY,
+        ..SessionOptions::inline()
+    }
+}
+
+fn range_of(session: &Session, needle: &str) -> TextRange {
+    let text = &session.project().articles[0].text;
+    let start = text[..text.find(needle).unwrap()].chars().count();
+    TextRange {
+        start,
+        end: start + needle.chars().count(),
+    }
+}
+
+fn tag(session: &mut Session, needle: &str, stance: &str) -> stancemark::model::AnnotationId {
+    let range = range_of(session, needle);
+    let article = session.project().articles[0].id;
+    session
+        .workspace_mut()
+        .add_annotation(article, range, &StanceId::new(stance), "")
+        .unwrap()
+}
+
+#[test]
+fn a_second_window_saving_never_silently_drops_the_first_windows_saved_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = sample_copy(dir.path());
+    let mut first = Session::open_blocking(&path, SessionOptions::inline()).unwrap();
+    let mut second = Session::open_blocking(&path, SessionOptions::inline()).unwrap();
+
+    // The first window tags a passage and saves.
+    let theirs = tag(&mut first, "A Warning Against Overreach", "security");
+    first.save_blocking().unwrap();
+
+    // The second, with nothing changed, saves too: refused, the file keeps the first's work.
+    let events = second.save();
+    assert!(
+        matches!(events.as_slice(), [SessionEvent::ChangedOnDisk { .. }]),
+        "{events:?}"
+    );
+    assert!(
+        store::load_project(&path)
+            .unwrap()
+            .annotation(theirs)
+            .is_some()
+    );
+    assert!(matches!(
+        second.save_blocking(),
+        Err(store::SaveError::ChangedOnDisk { .. })
+    ));
+
+    // It tags its own passage, then reloads: both windows' work is there, its own unsaved.
+    let ours = tag(&mut second, "Why it matters", "regulation");
+    let events = second.reload();
+    let [SessionEvent::Reloaded { report, .. }] = events.as_slice() else {
+        panic!("{events:?}")
+    };
+    assert!(
+        report.kept.is_empty() && report.dropped.is_empty(),
+        "{report:?}"
+    );
+    assert!(second.project().annotation(theirs).is_some());
+    assert!(second.project().annotation(ours).is_some());
+    assert!(second.is_dirty());
+    assert_eq!(second.project().annotations.len(), 14);
+    // One Undo gives the file's version exactly; Redo puts this window's change back.
+    second.workspace_mut().undo().unwrap().unwrap();
+    assert_eq!(second.project(), &store::load_project(&path).unwrap());
+    assert!(!second.is_dirty());
+    second.workspace_mut().redo().unwrap().unwrap();
+    // Now it may save, and the file holds both.
+    second.save_blocking().unwrap();
+    let on_disk = store::load_project(&path).unwrap();
+    assert!(on_disk.annotation(theirs).is_some() && on_disk.annotation(ours).is_some());
+}
+
+#[test]
+fn an_annotation_edited_here_but_deleted_in_the_file_is_kept_on_reload_and_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = sample_copy(dir.path());
+    let mut first = Session::open_blocking(&path, SessionOptions::inline()).unwrap();
+    let mut second = Session::open_blocking(&path, SessionOptions::inline()).unwrap();
+    let victim = first.project().annotations[0].id;
+    first.workspace_mut().delete_annotation(victim).unwrap();
+    first.save_blocking().unwrap();
+
+    second
+        .workspace_mut()
+        .set_annotation_note(victim, "my reasoning")
+        .unwrap();
+    let events = second.reload();
+    let [SessionEvent::Reloaded { report, .. }] = events.as_slice() else {
+        panic!("{events:?}")
+    };
+    assert_eq!(report.kept.len(), 1, "{report:?}");
+    assert!(
+        report.summary().contains("were kept"),
+        "{}",
+        report.summary()
+    );
+    assert_eq!(
+        second.project().annotation(victim).unwrap().note,
+        "my reasoning"
+    );
+}
+
+#[test]
+fn overwrite_replaces_the_changed_file_when_the_user_chooses_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = sample_copy(dir.path());
+    let mut first = Session::open_blocking(&path, SessionOptions::inline()).unwrap();
+    let mut second = Session::open_blocking(&path, SessionOptions::inline()).unwrap();
+    tag(&mut first, "A Warning Against Overreach", "security");
+    first.save_blocking().unwrap();
+    let events = second.save_to(&path, Overwrite::Always);
+    assert!(
+        matches!(events.as_slice(), [SessionEvent::Saved { .. }]),
+        "{events:?}"
+    );
+    assert_eq!(store::load_project(&path).unwrap().annotations.len(), 12);
+    // A file only touched (same content) is not a conflict.
+    let mut third = Session::open_blocking(&path, SessionOptions::inline()).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::write(&path, std::fs::read(&path).unwrap()).unwrap();
+    tag(&mut third, "Why it matters", "regulation");
+    third.save_blocking().unwrap();
+}
+
+#[test]
+fn opening_a_project_open_in_another_stancemark_warns_and_a_stale_lock_is_taken_over() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = sample_copy(dir.path());
+    let lock_file = lock::lock_path_for(&path);
+    let write_lock = |pid: u32, host: &str| {
+        let mut info = lock::LockInfo::current();
+        info.pid = pid;
+        info.host = host.to_owned();
+        std::fs::write(&lock_file, serde_json::to_string(&info).unwrap()).unwrap();
+    };
+    // Another process on this machine that runs (pid 1): asked first.
+    write_lock(1, &lock::host_name());
+    let mut session = Session::new(window_options());
+    let events = session.open(&path);
+    let [SessionEvent::OpenElsewhere { holder, .. }] = events.as_slice() else {
+        panic!("{events:?}")
+    };
+    assert!(matches!(holder, lock::Holder::ThisMachine(info) if info.pid == 1));
+    assert!(
+        session.project().articles.is_empty(),
+        "not opened before the answer"
+    );
+    // Another machine: asked too.
+    write_lock(1, "a-laptop-elsewhere");
+    let events = session.open(&path);
+    assert!(matches!(
+        events.as_slice(),
+        [SessionEvent::OpenElsewhere {
+            holder: lock::Holder::OtherMachine(_),
+            ..
+        }]
+    ));
+    // "Open anyway" takes the lock over.
+    let events = session.open_anyway(&path);
+    assert!(
+        matches!(events.as_slice(), [SessionEvent::Opened { .. }]),
+        "{events:?}"
+    );
+    let info: lock::LockInfo =
+        serde_json::from_str(&std::fs::read_to_string(&lock_file).unwrap()).unwrap();
+    assert!(info.is_ours());
+    drop(session);
+    assert!(!lock_file.exists(), "closing releases the lock");
+    // A process that no longer runs: its lock is stale and simply taken over.
+    write_lock(u32::MAX - 3, &lock::host_name());
+    let mut session = Session::new(window_options());
+    let events = session.open(&path);
+    assert!(
+        matches!(events.as_slice(), [SessionEvent::Opened { .. }]),
+        "{events:?}"
+    );
+}
+
+#[test]
+fn what_is_not_a_project_file_is_refused_without_reading_it() {
+    for path in ["/dev/zero", "/dev/null"] {
+        let err = Session::open_blocking(Path::new(path), SessionOptions::inline()).unwrap_err();
+        assert!(
+            err.to_string().contains("not a regular file"),
+            "{path}: {err}"
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let err = Session::open_blocking(dir.path(), SessionOptions::inline()).unwrap_err();
+    assert!(err.to_string().contains("a folder"), "{err}");
+}
+
+#[test]
+fn switching_projects_resets_autosave() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = sample_copy(dir.path());
+    let other = dir.path().join("other.stance.json");
+    std::fs::copy(&path, &other).unwrap();
+    let options = SessionOptions {
+        autosave_delay: 1.0,
+        ..SessionOptions::inline()
+    };
+    let mut session = Session::open_blocking(&path, options).unwrap();
+    tag(&mut session, "Why it matters", "regulation");
+    // The first change is seen at t=0; the autosave would be due at t=1.
+    assert_eq!(session.autosave_tick(0.0), Some(1.0));
+    let events = session.open_anyway(&other);
+    assert!(matches!(events.as_slice(), [SessionEvent::Opened { .. }]));
+    // The new project is unchanged: nothing to autosave, whatever the clock says.
+    assert_eq!(session.autosave_tick(5.0), None);
+    tag(&mut session, "Why it matters", "security");
+    // Its own first change starts a fresh delay.
+    assert_eq!(session.autosave_tick(6.0), Some(1.0));
+    assert_eq!(session.autosave_tick(7.5), None);
+    session.wait_all();
+    let autosave = dir.path().join("other.stance.json.autosave");
+    assert_eq!(
+        store::load_project(&autosave).unwrap().annotations.len(),
+        13
+    );
+    assert!(!dir.path().join("shared.stance.json.autosave").exists());
+}

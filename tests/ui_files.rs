@@ -1,0 +1,96 @@
+//! The project file as the truth: two windows on one project, a project open elsewhere.
+
+mod common;
+
+use common::*;
+use eframe::egui::{Key, Modifiers};
+use egui_kittest::kittest::Queryable;
+use stancemark::store::{self, lock};
+use stancemark::ui::{AppOptions, StancemarkApp};
+
+#[test]
+fn the_second_window_to_save_is_asked_and_reload_keeps_both_windows_work() {
+    let (_dir, path) = sample_copy();
+    let mut first = harness_on(Some(path.clone()));
+    let mut second = harness_on(Some(path.clone()));
+    let text = first.state().workspace().project().articles[0].text.clone();
+
+    drag_select(
+        &mut first,
+        char_range_of(&text, "A Warning Against Overreach"),
+    );
+    first.key_press(Key::Num3);
+    first.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    first.run_steps(2);
+    assert_eq!(store::load_project(&path).unwrap().annotations.len(), 13);
+
+    drag_select(&mut second, char_range_of(&text, "Why it matters"));
+    second.key_press(Key::Num2);
+    second.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    second.run_steps(2);
+    second.get_by_label("The file changed on disk");
+    assert_eq!(
+        store::load_project(&path).unwrap().annotations.len(),
+        13,
+        "nothing overwritten"
+    );
+    second.get_by_label("Reload, keeping my changes").click();
+    second.run_steps(3);
+    let (status, _) = second.state().status().unwrap();
+    assert!(status.starts_with("Reloaded"), "{status}");
+    assert_eq!(second.state().workspace().project().annotations.len(), 14);
+    assert!(second.state().workspace().is_dirty());
+    second.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    second.run_steps(2);
+    let saved = store::load_project(&path).unwrap();
+    assert_eq!(saved.annotations.len(), 14);
+    for quote in ["A Warning Against Overreach", "Why it matters"] {
+        assert!(
+            saved.annotations.iter().any(|a| a.quote == quote),
+            "{quote}"
+        );
+    }
+    // The first window now finds the file changed: it can overwrite, dropping the other work.
+    first.key_press(Key::Escape);
+    drag_select(
+        &mut first,
+        char_range_of(&text, "Technology leaders Kevin Xu"),
+    );
+    first.key_press(Key::Num1);
+    first.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    first.run_steps(2);
+    assert_eq!(first.state().workspace().project().annotations.len(), 14);
+    first.get_by_label("Overwrite").click();
+    first.run_steps(2);
+    assert_eq!(store::load_project(&path).unwrap().annotations.len(), 14);
+    assert!(!first.state().workspace().is_dirty());
+}
+
+#[test]
+fn a_project_open_in_another_stancemark_is_opened_only_after_a_warning() {
+    let (_dir, path) = sample_copy();
+    let mut other = lock::LockInfo::current();
+    other.pid = 1; // a process that runs on this machine, not this one
+    other.user = "colleague".into();
+    std::fs::write(
+        lock::lock_path_for(&path),
+        serde_json::to_string(&other).unwrap(),
+    )
+    .unwrap();
+    let options = AppOptions {
+        locks: true,
+        ..AppOptions::headless()
+    };
+    let mut harness = harness_for(StancemarkApp::new(Some(path.clone()), options));
+    harness.run_steps(2);
+    harness.get_by_label("This project is open elsewhere");
+    harness.get_by_label_contains("colleague on");
+    assert!(harness.state().workspace().project().articles.is_empty());
+    harness.get_by_label("Open anyway").click();
+    harness.run_steps(2);
+    assert_eq!(harness.state().workspace().project().annotations.len(), 12);
+    let lock: lock::LockInfo =
+        serde_json::from_str(&std::fs::read_to_string(lock::lock_path_for(&path)).unwrap())
+            .unwrap();
+    assert!(lock.is_ours(), "the lock is taken over");
+}
