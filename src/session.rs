@@ -421,7 +421,11 @@ impl Session {
     fn replace(&mut self, loaded: Loaded) {
         let mut workspace = loaded.workspace;
         workspace.annotator = self.annotator.clone();
-        self.workspace = workspace;
+        let old = std::mem::replace(&mut self.workspace, workspace);
+        let old_base = std::mem::replace(&mut self.base, Project::new(""));
+        // Freeing a large project (100,000 annotations and their history) takes longer than a
+        // frame: it is done on a worker thread.
+        std::thread::spawn(move || drop((old, old_base)));
         self.lock = None;
         if let Some(path) = loaded.save_path.as_ref().filter(|_| self.options.locks) {
             // Without a lock file (a read-only folder) the project still opens; saves still

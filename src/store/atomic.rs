@@ -53,8 +53,9 @@ impl<W: Write> Write for HashingWriter<W> {
     }
 }
 
-/// The writer handed to the closure of [`write_atomically_with`].
-pub type AtomicWriter = HashingWriter<std::io::BufWriter<fs::File>>;
+/// The writer handed to the closure of [`write_atomically_with`]: buffered, then hashed in
+/// large chunks on their way to the file.
+pub type AtomicWriter = std::io::BufWriter<HashingWriter<fs::File>>;
 
 /// The temporary file a write to `path` goes through.
 pub fn temp_path_for(path: &Path) -> PathBuf {
@@ -98,10 +99,11 @@ pub fn write_atomically_with(
     let tmp = temp_path_for(path);
     let result = (|| {
         let file = fs::File::create(&tmp)?;
-        let mut out = HashingWriter::new(std::io::BufWriter::with_capacity(1 << 20, file));
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, HashingWriter::new(file));
         write(&mut out)?;
-        let (len, hash) = (out.len, out.hasher.finish());
-        let file = out.inner.into_inner().map_err(|e| e.into_error())?;
+        let hashed = out.into_inner().map_err(|e| e.into_error())?;
+        let (len, hash) = (hashed.len, hashed.hasher.finish());
+        let file = hashed.inner;
         file.sync_all()?;
         drop(file);
         if backup == Backup::Keep && path.exists() {

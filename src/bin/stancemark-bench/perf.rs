@@ -149,16 +149,17 @@ struct Driver {
 const SCREEN: Vec2 = Vec2::new(1280.0, 800.0);
 
 impl Driver {
+    /// Everything inline, autosave off (its cost is measured on its own).
     fn new(path: &Path) -> Self {
-        Self::with_background_io(path, u64::MAX)
+        Self::with_options(path, u64::MAX, f64::INFINITY)
     }
 
-    /// A driver whose app opens and saves files of at least `bytes` on a worker thread.
-    fn with_background_io(path: &Path, bytes: u64) -> Self {
+    /// A driver whose app opens and saves files of at least `bytes` on a worker thread and
+    /// autosaves `autosave_delay` seconds after a change.
+    fn with_options(path: &Path, bytes: u64, autosave_delay: f64) -> Self {
         let ctx = egui::Context::default();
-        // Autosave off: its cost (a snapshot on the UI thread) is measured on its own.
         let options = AppOptions {
-            autosave_delay: f64::INFINITY,
+            autosave_delay,
             background_io_bytes: bytes,
             ..AppOptions::headless()
         };
@@ -269,119 +270,199 @@ struct PlainAnnotation {
     modified: chrono::DateTime<chrono::Utc>,
 }
 
+/// Measurements as `key value` lines for the parent process.
+#[derive(Default)]
+struct Report(Vec<(&'static str, String)>);
+
+impl Report {
+    fn put(&mut self, key: &'static str, value: impl std::fmt::Display) {
+        self.0.push((key, value.to_string()));
+    }
+
+    fn ms(&mut self, key: &'static str, d: Duration) {
+        self.put(key, format!("{:.3}", d.as_secs_f64() * 1e3));
+    }
+}
+
 /// Runs every measurement on one workload and prints `key value` lines for the parent.
 pub fn run_one(name: &str) {
     let path = data_dir().join(format!("{name}.stance.json"));
-    let size_mb = std::fs::metadata(&path)
-        .map(|m| m.len() as f64 / 1e6)
-        .unwrap_or(0.0);
+    let mut report = Report::default();
+    let size_mb = std::fs::metadata(&path).map_or(0.0, |m| m.len() as f64 / 1e6);
+    report.put("workload", name);
+    report.put("size_mb", format!("{size_mb:.2}"));
+    let project = store::load_project(&path).unwrap();
+    report.put("articles", project.articles.len());
+    report.put("annotations", project.annotations.len());
+    files(name, &path, &project, &mut report);
+    background_jobs(name, &path, &mut report);
+    if std::env::var_os("BENCH_ADD_LOOP").is_some() {
+        return add_loop(&path);
+    }
+    frames(&path, &mut report);
+    core_add(&project, &mut report);
+    find(&project, &mut report);
+    report.put("peak_rss_mb", format!("{:.0}", peak_rss_mb()));
+    for (key, value) in report.0 {
+        println!("{key} {value}");
+    }
+}
 
-    // Open, save, export.
-    let load = best_of(3, || store::load_project(&path).unwrap());
+/// Open, save and export as core functions, against plain serde_json.
+fn files(name: &str, path: &Path, project: &Project, report: &mut Report) {
+    report.ms("load_ms", best_of(3, || store::load_project(path).unwrap()));
     // Baseline: reading the same file and plain serde_json into the file's own types.
     let plain = best_of(3, || {
-        let source = std::fs::read_to_string(&path).unwrap();
+        let source = std::fs::read_to_string(path).unwrap();
         serde_json::from_str::<PlainFile>(&source).unwrap()
     });
-
-    let project = store::load_project(&path).unwrap();
+    report.ms("plain_json_ms", plain);
     let tmp = data_dir().join(format!("{name}.save-test.stance.json"));
-    let save = best_of(3, || store::save_project(&project, &tmp).unwrap());
-    let export = Export::from_project(&project);
-    let json = export.to_string(ExportFormat::Json).unwrap();
-    let export_json = best_of(3, || {
-        Export::from_project(&project)
-            .to_string(ExportFormat::Json)
-            .unwrap()
-    });
-    let export_ron = best_of(3, || {
-        Export::from_project(&project)
-            .to_string(ExportFormat::Ron)
-            .unwrap()
-    });
-    let json_plain = best_of(3, || serde_json::from_str::<Export>(&json).unwrap());
+    report.ms(
+        "save_ms",
+        best_of(3, || store::save_project(project, &tmp).unwrap()),
+    );
     let _ = std::fs::remove_file(&tmp);
     let _ = std::fs::remove_file(data_dir().join(format!("{name}.save-test.stance.json.bak")));
-    drop(export);
+    for (key, format) in [
+        ("export_json_ms", ExportFormat::Json),
+        ("export_ron_ms", ExportFormat::Ron),
+    ] {
+        let time = best_of(3, || {
+            Export::from_project(project).to_string(format).unwrap()
+        });
+        report.ms(key, time);
+    }
+    let json = Export::from_project(project)
+        .to_string(ExportFormat::Json)
+        .unwrap();
+    report.ms(
+        "plain_json_parse_ms",
+        best_of(3, || serde_json::from_str::<Export>(&json).unwrap()),
+    );
+}
 
-    // Opening and saving on the worker thread (as the desktop app does for files over 2 MB):
-    // the longest frame while the window waits, and how long until it is done.
-    let (open_bg, open_bg_max, save_bg, save_bg_max) = {
-        let started = Instant::now();
-        let mut d = Driver::with_background_io(&path, 0);
-        // The window's very first frame (fonts and the like) is not the project's doing.
-        d.frame(Vec::new());
-        let mut longest = Duration::ZERO;
-        while d.app.is_busy() {
-            longest = longest.max(d.frame(Vec::new()));
-            std::thread::sleep(Duration::from_millis(2));
-        }
-        let open = started.elapsed();
-        let ctrl_s = |pressed| Event::Key {
-            key: egui::Key::S,
+fn key_event(key: egui::Key, modifiers: Modifiers) -> Vec<Event> {
+    [true, false]
+        .into_iter()
+        .map(|pressed| Event::Key {
+            key,
             physical_key: None,
             pressed,
             repeat: false,
-            modifiers: Modifiers::COMMAND,
-        };
-        let started = Instant::now();
-        let mut save_longest = d.frame(vec![ctrl_s(true), ctrl_s(false)]);
-        while d.app.is_busy() {
-            save_longest = save_longest.max(d.frame(Vec::new()));
-            std::thread::sleep(Duration::from_millis(2));
-        }
-        (open, longest, started.elapsed(), save_longest)
-    };
+            modifiers,
+        })
+        .collect()
+}
 
-    // Start-up: app construction (opening the project) and the first frame.
+/// Drags over a passage near the top of the reader and presses `1`: one new annotation.
+fn tag_a_passage(d: &mut Driver) {
+    let from = Pos2::new(300.0, 200.0);
+    let to = Pos2::new(700.0, 230.0);
+    d.frame(vec![Event::PointerMoved(from), button(from, true)]);
+    d.frame(vec![Event::PointerMoved(Pos2::new(500.0, 215.0))]);
+    d.frame(vec![Event::PointerMoved(to), button(to, false)]);
+    d.frame(Vec::new());
+    d.frame(key_event(egui::Key::Num1, Modifiers::NONE));
+}
+
+/// Frames until the app's jobs are done: how long that took and the longest frame meanwhile
+/// (after the one that started them).
+fn until_idle(d: &mut Driver, first: Duration) -> (Duration, Duration) {
+    let started = Instant::now();
+    let mut longest = first;
+    while !d.app.session().jobs().is_empty() {
+        longest = longest.max(d.frame(Vec::new()));
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    (started.elapsed() + first, longest)
+}
+
+/// Every background job as the desktop app runs it (files over 2 MB on a worker thread; here
+/// every file): how long until done, and the longest frame meanwhile.
+fn background_jobs(name: &str, path: &Path, report: &mut Report) {
+    let dir = tempfile_dir(&format!("{name}-jobs"));
+    let copy = dir.join(format!("{name}.stance.json"));
+    std::fs::copy(path, &copy).unwrap();
+    let started = Instant::now();
+    let mut d = Driver::with_options(&copy, 0, f64::INFINITY);
+    // The window's very first frame (fonts and the like) is not the project's doing.
+    d.frame(Vec::new());
+    let (_, open_max) = until_idle(&mut d, Duration::ZERO);
+    report.ms("open_bg_ms", started.elapsed());
+    report.ms("open_bg_max_frame_ms", open_max);
+
+    let first = d.frame(key_event(egui::Key::S, Modifiers::COMMAND));
+    let (save, save_max) = until_idle(&mut d, first);
+    report.ms("save_bg_ms", save);
+    report.ms("save_bg_max_frame_ms", save_max);
+
+    d.app
+        .export_to(ExportFormat::Json, &dir.join("export.json"));
+    let first = d.frame(Vec::new());
+    let (export, export_max) = until_idle(&mut d, first);
+    report.ms("export_bg_ms", export);
+    report.ms("export_bg_max_frame_ms", export_max);
+
+    // Someone else saves the file; this window tags a passage, saves, and reloads.
+    let mut theirs = store::load_project(&copy).unwrap();
+    theirs.name = format!("{} (changed elsewhere)", theirs.name);
+    std::thread::sleep(Duration::from_millis(20));
+    store::save_project(&theirs, &copy).unwrap();
+    tag_a_passage(&mut d);
+    let first = d.frame(key_event(egui::Key::S, Modifiers::COMMAND));
+    until_idle(&mut d, first);
+    d.app.execute(stancemark::command::Command::ReloadFromDisk);
+    let first = d.frame(Vec::new());
+    let (reload, reload_max) = until_idle(&mut d, first);
+    report.ms("reload_bg_ms", reload);
+    report.ms("reload_bg_max_frame_ms", reload_max);
+    drop(d);
+
+    // Autosave: due at once after a change.
+    let mut d = Driver::with_options(&copy, u64::MAX, 0.0);
+    d.frame(Vec::new());
+    tag_a_passage(&mut d);
+    let first = d.frame(Vec::new());
+    let (autosave, autosave_max) = until_idle(&mut d, first);
+    report.ms("autosave_bg_ms", autosave);
+    report.ms("autosave_bg_max_frame_ms", autosave_max);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Start-up, scrolling the whole first article, hovering, selecting and adding an annotation.
+fn frames(path: &Path, report: &mut Report) {
     let (startup, mut driver) = time_it(|| {
-        let mut d = Driver::new(&path);
+        let mut d = Driver::new(path);
         d.frame(Vec::new());
         d
     });
+    report.ms("startup_ms", startup);
     for _ in 0..10 {
         driver.frame(Vec::new());
     }
-
-    // Scrolling through the whole (first, longest-or-equal) article.
+    let (scroll_frames, mut scroll) = scroll_through(&mut driver);
+    report.put("scroll_frames", scroll_frames);
+    put_stats(
+        report,
+        ["scroll_p50", "scroll_p99", "scroll_max"],
+        &mut scroll,
+    );
     let centre = Pos2::new(580.0, 420.0);
-    driver.frame(vec![Event::PointerMoved(centre)]);
-    let mut scroll = Vec::new();
-    for _ in 0..20_000 {
-        scroll.push(driver.frame(vec![Event::PointerMoved(centre), wheel(-240.0)]));
-        let (_, last, total) = driver.app.article_view().visible_paragraphs();
-        if last + 1 >= total {
-            break;
-        }
-    }
-    let scroll_frames = scroll.len();
-    // A short article is scrolled up and down until there are 300 frames, so its percentiles
-    // (the baseline) come from as many frames as the long articles'.
-    let mut down = false;
-    while scroll.len() < 300 {
-        let (first, last, total) = driver.app.article_view().visible_paragraphs();
-        if first == 0 {
-            down = true;
-        } else if last + 1 >= total {
-            down = false;
-        }
-        let dy = if down { -240.0 } else { 240.0 };
-        scroll.push(driver.frame(vec![Event::PointerMoved(centre), wheel(dy)]));
-    }
-    let (s50, s99, smax) = stats(&mut scroll);
-
     // Back to the top, then hovering and selecting text.
     for _ in 0..200 {
         driver.frame(vec![Event::PointerMoved(centre), wheel(100_000.0)]);
     }
-    let mut hover = Vec::new();
-    for i in 0..300 {
-        let p = Pos2::new(
-            300.0 + (i % 60) as f32 * 10.0,
-            120.0 + (i / 60) as f32 * 90.0,
-        );
-        hover.push(driver.frame(vec![Event::PointerMoved(p)]));
-    }
+    let mut hover: Vec<Duration> = (0..300)
+        .map(|i| {
+            let p = Pos2::new(
+                300.0 + (i % 60) as f32 * 10.0,
+                120.0 + (i / 60) as f32 * 90.0,
+            );
+            driver.frame(vec![Event::PointerMoved(p)])
+        })
+        .collect();
+    put_stats(report, ["hover_p50", "hover_p99", "hover_max"], &mut hover);
     let mut select = Vec::new();
     for round in 0..20 {
         let y = 150.0 + (round % 10) as f32 * 40.0;
@@ -394,10 +475,52 @@ pub fn run_one(name: &str) {
         let to = Pos2::new(800.0, y + 40.0);
         select.push(driver.frame(vec![Event::PointerMoved(to), button(to, false)]));
     }
-    let (h50, h99, hmax) = stats(&mut hover);
-    let (l50, l99, lmax) = stats(&mut select);
+    put_stats(
+        report,
+        ["select_p50", "select_p99", "select_max"],
+        &mut select,
+    );
+    add_frames(&mut driver, report);
+}
 
-    // Adding an annotation: select a passage, press 1, time that frame and the next.
+fn put_stats(report: &mut Report, keys: [&'static str; 3], times: &mut [Duration]) {
+    let (p50, p99, max) = stats(times);
+    for (key, value) in keys.into_iter().zip([p50, p99, max]) {
+        report.put(key, format!("{value:.3}"));
+    }
+}
+
+/// Scrolls the whole first article with the wheel; a short article is scrolled up and down
+/// until there are 300 frames, so its percentiles (the baseline) come from as many frames as
+/// the long articles'. Returns the frames to the end and every frame's time.
+fn scroll_through(driver: &mut Driver) -> (usize, Vec<Duration>) {
+    let centre = Pos2::new(580.0, 420.0);
+    driver.frame(vec![Event::PointerMoved(centre)]);
+    let mut scroll = Vec::new();
+    for _ in 0..20_000 {
+        scroll.push(driver.frame(vec![Event::PointerMoved(centre), wheel(-240.0)]));
+        let (_, last, total) = driver.app.article_view().visible_paragraphs();
+        if last + 1 >= total {
+            break;
+        }
+    }
+    let frames = scroll.len();
+    let mut down = false;
+    while scroll.len() < 300 {
+        let (first, last, total) = driver.app.article_view().visible_paragraphs();
+        if first == 0 {
+            down = true;
+        } else if last + 1 >= total {
+            down = false;
+        }
+        let dy = if down { -240.0 } else { 240.0 };
+        scroll.push(driver.frame(vec![Event::PointerMoved(centre), wheel(dy)]));
+    }
+    (frames, scroll)
+}
+
+/// Adding an annotation: select a passage, press 1, time that frame and the next.
+fn add_frames(driver: &mut Driver, report: &mut Report) {
     let from = Pos2::new(300.0, 200.0);
     let to = Pos2::new(700.0, 230.0);
     driver.frame(vec![Event::PointerMoved(from), button(from, true)]);
@@ -405,48 +528,52 @@ pub fn run_one(name: &str) {
     driver.frame(vec![Event::PointerMoved(to), button(to, false)]);
     driver.frame(Vec::new());
     let before = driver.app.workspace().project().annotations.len();
-    let key = |pressed| Event::Key {
-        key: egui::Key::Num1,
-        physical_key: None,
-        pressed,
-        repeat: false,
-        modifiers: Modifiers::NONE,
-    };
-    if std::env::var_os("BENCH_ADD_LOOP").is_some() {
-        for _ in 0..60 {
-            driver.frame(vec![Event::PointerMoved(from), button(from, true)]);
-            driver.frame(vec![Event::PointerMoved(Pos2::new(500.0, 215.0))]);
-            driver.frame(vec![Event::PointerMoved(to), button(to, false)]);
-            driver.frame(vec![key(true), key(false)]);
-        }
-        return;
-    }
-    let add_frame = driver.frame(vec![key(true), key(false)]);
+    let add_frame = driver.frame(key_event(egui::Key::Num1, Modifiers::NONE));
     let next_frame = driver.frame(Vec::new());
     let added = driver.app.workspace().project().annotations.len() == before + 1;
     let mut ordinary: Vec<Duration> = (0..60).map(|_| driver.frame(Vec::new())).collect();
-    let autosave_snapshot = best_of(3, || project.clone());
-    // The core command alone, without the UI.
+    let (o50, _, _) = stats(&mut ordinary);
+    report.ms("add_frame_ms", add_frame);
+    report.ms("add_next_frame_ms", next_frame);
+    report.put("ordinary_frame_ms", format!("{o50:.3}"));
+    report.put("add_ok", added);
+}
+
+/// Profiling aid: select and tag in a loop (`BENCH_ADD_LOOP=1 … perf-one NAME`).
+fn add_loop(path: &Path) {
+    let mut driver = Driver::new(path);
+    driver.frame(Vec::new());
+    for _ in 0..60 {
+        tag_a_passage(&mut driver);
+    }
+}
+
+/// The core command alone, without the UI, and a snapshot for autosave.
+fn core_add(project: &Project, report: &mut Report) {
+    report.ms("autosave_snapshot_ms", best_of(3, || project.clone()));
     let mut ws = stancemark::Workspace::new(
         project.clone(),
         Box::new(stancemark::workspace::SteppingClock::default()),
     );
     let article_id = project.articles[0].id;
+    let len = project.articles[0].text.len();
     let core_add = best_of(3, || {
         ws.add_annotation(
             article_id,
             TextRange {
-                start: 300_000.min(project.articles[0].text.len() / 3),
-                end: 300_050.min(project.articles[0].text.len() / 3 + 50),
+                start: 300_000.min(len / 3),
+                end: 300_050.min(len / 3 + 50),
             },
             &StanceId::new("regulation"),
             "",
         )
         .unwrap()
     });
-    let (o50, _, _) = stats(&mut ordinary);
+    report.ms("core_add_ms", core_add);
+}
 
-    // Find: the first article, and the whole project's text as one 6.5 MB string.
+/// Find: the first article, and the whole project's text as one 6.5 MB string.
+fn find(project: &Project, report: &mut Report) {
     let first_text = project.articles[0].text.clone();
     let all_text: String = project
         .articles
@@ -455,50 +582,19 @@ pub fn run_one(name: &str) {
         .collect::<Vec<_>>()
         .join("\n");
     let (find_build, finder) = time_it(|| stancemark::text::Finder::new(&first_text));
-    let find_query = best_of(5, || finder.find_all("risk").len());
-    let hits = finder.find_all("risk").len();
+    report.ms("find_build_ms", find_build);
+    report.ms(
+        "find_query_ms",
+        best_of(5, || finder.find_all("risk").len()),
+    );
+    report.put("find_hits", finder.find_all("risk").len());
     let (find_all_build, all_finder) = time_it(|| stancemark::text::Finder::new(&all_text));
-    let find_all_query = best_of(5, || all_finder.find_all("risk").len());
-
-    let ms = |d: Duration| d.as_secs_f64() * 1e3;
-    println!("workload {name}");
-    println!("size_mb {size_mb:.2}");
-    println!("articles {}", project.articles.len());
-    println!("annotations {}", project.annotations.len());
-    println!("load_ms {:.3}", ms(load));
-    println!("plain_json_ms {:.3}", ms(plain));
-    println!("save_ms {:.1}", ms(save));
-    println!("export_json_ms {:.1}", ms(export_json));
-    println!("export_ron_ms {:.1}", ms(export_ron));
-    println!("plain_json_parse_ms {:.1}", ms(json_plain));
-    println!("startup_ms {:.1}", ms(startup));
-    println!("open_bg_ms {:.1}", ms(open_bg));
-    println!("open_bg_max_frame_ms {:.2}", ms(open_bg_max));
-    println!("save_bg_ms {:.1}", ms(save_bg));
-    println!("save_bg_max_frame_ms {:.2}", ms(save_bg_max));
-    println!("scroll_frames {scroll_frames}");
-    println!("scroll_p50 {s50:.3}");
-    println!("scroll_p99 {s99:.3}");
-    println!("scroll_max {smax:.3}");
-    println!("hover_p50 {h50:.3}");
-    println!("hover_p99 {h99:.3}");
-    println!("hover_max {hmax:.3}");
-    println!("select_p50 {l50:.3}");
-    println!("select_p99 {l99:.3}");
-    println!("select_max {lmax:.3}");
-    println!("add_frame_ms {:.3}", ms(add_frame));
-    println!("add_next_frame_ms {:.3}", ms(next_frame));
-    println!("ordinary_frame_ms {o50:.3}");
-    println!("add_ok {added}");
-    println!("core_add_ms {:.3}", ms(core_add));
-    println!("autosave_snapshot_ms {:.2}", ms(autosave_snapshot));
-    println!("find_build_ms {:.2}", ms(find_build));
-    println!("find_query_ms {:.2}", ms(find_query));
-    println!("find_hits {hits}");
-    println!("find_all_mb {:.1}", all_text.len() as f64 / 1e6);
-    println!("find_all_build_ms {:.2}", ms(find_all_build));
-    println!("find_all_query_ms {:.2}", ms(find_all_query));
-    println!("peak_rss_mb {:.0}", peak_rss_mb());
+    report.put("find_all_mb", format!("{:.1}", all_text.len() as f64 / 1e6));
+    report.ms("find_all_build_ms", find_all_build);
+    report.ms(
+        "find_all_query_ms",
+        best_of(5, || all_finder.find_all("risk").len()),
+    );
 }
 
 /// The app alone in this process, as an analyst uses it: open the project, scroll, tag a
@@ -562,52 +658,66 @@ fn tempfile_dir(name: &str) -> PathBuf {
     dir
 }
 
-/// Generates the workloads, runs each in a child process and prints the table.
-pub fn run_all() {
-    let started = Instant::now();
-    generate();
+/// One workload's measurements, by key.
+type Results = std::collections::HashMap<String, String>;
+
+/// Runs `perf-one` and `perf-memory` on a workload in child processes (each its own peak RSS).
+fn measure(name: &str) -> Results {
     let exe = std::env::current_exe().unwrap();
-    let mut results: Vec<std::collections::HashMap<String, String>> = Vec::new();
-    for name in WORKLOADS {
+    let mut results = Results::new();
+    for mode in ["perf-one", "perf-memory"] {
         let out = std::process::Command::new(&exe)
-            .args(["perf-one", name])
+            .args([mode, name])
             .output()
             .unwrap();
         if !out.status.success() {
             eprintln!("{name} failed: {}", String::from_utf8_lossy(&out.stderr));
             std::process::exit(1);
         }
-        let memory = std::process::Command::new(&exe)
-            .args(["perf-memory", name])
-            .output()
-            .unwrap();
-        if !memory.status.success() {
-            eprintln!("{name} failed: {}", String::from_utf8_lossy(&memory.stderr));
-            std::process::exit(1);
-        }
-        results.push(
+        results.extend(
             String::from_utf8_lossy(&out.stdout)
                 .lines()
-                .chain(String::from_utf8_lossy(&memory.stdout).lines())
                 .filter_map(|l| l.split_once(' '))
-                .map(|(k, v)| (k.to_owned(), v.to_owned()))
-                .collect(),
+                .map(|(k, v)| (k.to_owned(), v.to_owned())),
         );
     }
-    let get = |r: &std::collections::HashMap<String, String>, k: &str| -> f64 {
-        r.get(k).and_then(|v| v.parse().ok()).unwrap_or(f64::NAN)
-    };
-    let base = &results[0];
+    results
+}
+
+/// How one cell of a row is made from a workload's results.
+type Cell<'a> = &'a dyn Fn(&Results) -> String;
+/// Prints one row of the table.
+type Row<'a> = &'a dyn Fn(&str, Cell<'_>);
+
+fn get(r: &Results, k: &str) -> f64 {
+    r.get(k).and_then(|v| v.parse().ok()).unwrap_or(f64::NAN)
+}
+
+/// The background jobs of the table: (label, key prefix).
+const JOB_ROWS: [(&str, &str); 5] = [
+    ("open", "open_bg"),
+    ("save", "save_bg"),
+    ("export JSON", "export_bg"),
+    ("reload after a change on disk", "reload_bg"),
+    ("autosave", "autosave_bg"),
+];
+
+/// Generates the workloads, runs each in a child process and prints the table.
+pub fn run_all() {
+    let started = Instant::now();
+    generate();
+    let results: Vec<Results> = WORKLOADS.iter().map(|name| measure(name)).collect();
     println!(
         "stancemark-bench perf — frame = egui run_ui + tessellation on the CPU, 1280×800, release build"
     );
     println!();
     println!("| measure | {} |", WORKLOADS.join(" | "));
     println!("| --- |{}", " ---: |".repeat(WORKLOADS.len()));
-    let row = |label: &str, f: &dyn Fn(&std::collections::HashMap<String, String>) -> String| {
+    let row = |label: &str, f: Cell<'_>| {
         let cells: Vec<String> = results.iter().map(f).collect();
         println!("| {label} | {} |", cells.join(" | "));
     };
+    let base = &results[0];
     row("project file (MB) / articles / annotations", &|r| {
         format!(
             "{:.2} / {} / {}",
@@ -621,22 +731,68 @@ pub fn run_all() {
         ("hover frame p50 / p99 / max (ms)", "hover"),
         ("select (drag) frame p50 / p99 / max (ms)", "select"),
     ] {
+        let at = |r: &Results, q: &str| get(r, &format!("{key}_{q}"));
         row(label, &|r| {
             format!(
                 "{:.2} / {:.2} / {:.2}",
-                get(r, &format!("{key}_p50")),
-                get(r, &format!("{key}_p99")),
-                get(r, &format!("{key}_max"))
+                at(r, "p50"),
+                at(r, "p99"),
+                at(r, "max")
             )
         });
         row("… p50 and p99 vs the sample", &|r| {
             format!(
                 "{:.2}× / {:.2}×",
-                get(r, &format!("{key}_p50")) / get(base, &format!("{key}_p50")),
-                get(r, &format!("{key}_p99")) / get(base, &format!("{key}_p99"))
+                at(r, "p50") / at(base, "p50"),
+                at(r, "p99") / at(base, "p99")
             )
         });
     }
+    file_rows(&row);
+    row("add annotation: that frame / next / ordinary (ms)", &|r| {
+        let failed = r.get("add_ok").map(String::as_str) != Some("true");
+        format!(
+            "{:.2} / {:.2} / {:.2}{}",
+            get(r, "add_frame_ms"),
+            get(r, "add_next_frame_ms"),
+            get(r, "ordinary_frame_ms"),
+            if failed { " (not added!)" } else { "" }
+        )
+    });
+    find_rows(&row);
+    row("start-up: open + first frame (ms)", &|r| {
+        format!("{:.1}", get(r, "startup_ms"))
+    });
+    for (job, key) in JOB_ROWS {
+        let label = format!("{job} on the worker thread: done (ms) / longest frame meanwhile (ms)");
+        row(&label, &|r| {
+            format!(
+                "{:.0} / {:.2}",
+                get(r, &format!("{key}_ms")),
+                get(r, &format!("{key}_max_frame_ms"))
+            )
+        });
+    }
+    row(
+        "peak RSS, the app alone: open, scroll, tag, save, export (MB)",
+        &|r| {
+            let ok = get(r, "app_saved_annotations") == get(r, "annotations") + 1.0;
+            format!(
+                "{:.0}{}",
+                get(r, "app_peak_rss_mb"),
+                if ok { "" } else { " (tag or save failed!)" }
+            )
+        },
+    );
+    row("peak RSS, this benchmark process (MB)", &|r| {
+        format!("{:.0}", get(r, "peak_rss_mb"))
+    });
+    println!();
+    println!("({:.0} s in all)", started.elapsed().as_secs_f64());
+}
+
+/// The rows of the core file functions.
+fn file_rows(row: Row<'_>) {
     row("frames to scroll the first article", &|r| {
         format!("{}", get(r, "scroll_frames"))
     });
@@ -660,19 +816,10 @@ pub fn run_all() {
     row("plain serde_json::from_str of the export (ms)", &|r| {
         format!("{:.1}", get(r, "plain_json_parse_ms"))
     });
-    row("add annotation: that frame / next / ordinary (ms)", &|r| {
-        format!(
-            "{:.2} / {:.2} / {:.2}{}",
-            get(r, "add_frame_ms"),
-            get(r, "add_next_frame_ms"),
-            get(r, "ordinary_frame_ms"),
-            if r.get("add_ok").map(String::as_str) == Some("true") {
-                ""
-            } else {
-                " (not added!)"
-            }
-        )
-    });
+}
+
+/// The rows of find.
+fn find_rows(row: Row<'_>) {
     row(
         "find \"risk\" in the first article: index / query (ms)",
         &|r| {
@@ -695,46 +842,4 @@ pub fn run_all() {
             )
         },
     );
-    row("start-up: open + first frame (ms)", &|r| {
-        format!("{:.1}", get(r, "startup_ms"))
-    });
-    row(
-        "open on the worker thread: done (ms) / longest frame after the first (ms)",
-        &|r| {
-            format!(
-                "{:.0} / {:.2}",
-                get(r, "open_bg_ms"),
-                get(r, "open_bg_max_frame_ms")
-            )
-        },
-    );
-    row(
-        "save on the worker thread: done (ms) / longest frame meanwhile (ms)",
-        &|r| {
-            format!(
-                "{:.0} / {:.2}",
-                get(r, "save_bg_ms"),
-                get(r, "save_bg_max_frame_ms")
-            )
-        },
-    );
-    row(
-        "peak RSS, the app alone: open, scroll, tag, save, export (MB)",
-        &|r| {
-            format!(
-                "{:.0}{}",
-                get(r, "app_peak_rss_mb"),
-                if get(r, "app_saved_annotations") == get(r, "annotations") + 1.0 {
-                    ""
-                } else {
-                    " (tag or save failed!)"
-                }
-            )
-        },
-    );
-    row("peak RSS, this benchmark process (MB)", &|r| {
-        format!("{:.0}", get(r, "peak_rss_mb"))
-    });
-    println!();
-    println!("({:.0} s in all)", started.elapsed().as_secs_f64());
 }
