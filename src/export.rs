@@ -244,15 +244,78 @@ pub fn write_export(
     Ok(project.annotations.len())
 }
 
+/// Why a record of a JSON export cannot be turned back into the model.
+type Bad = String;
+
+fn parse_uuid(s: &str) -> Result<uuid::Uuid, Bad> {
+    uuid::Uuid::parse_str(s).map_err(|e| format!("bad id {s:?}: {e}"))
+}
+
+fn parse_time(s: &str) -> Result<chrono::DateTime<chrono::Utc>, Bad> {
+    chrono::DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .map_err(|e| format!("bad time {s:?}: {e}"))
+}
+
+impl ExportStance {
+    fn to_stance(&self) -> Result<crate::model::Stance, Bad> {
+        Ok(crate::model::Stance {
+            id: crate::model::StanceId::new(&self.id),
+            label: self.label.clone(),
+            color: crate::model::Rgb::from_hex(&self.color)
+                .ok_or_else(|| format!("bad colour {:?}", self.color))?,
+            description: self.description.clone(),
+            hotkey: self.hotkey,
+        })
+    }
+}
+
+impl ExportArticle {
+    fn to_article(&self) -> Result<crate::model::Article, Bad> {
+        Ok(crate::model::Article {
+            id: parse_uuid(&self.id)?,
+            title: self.title.clone(),
+            source_path: self.source_path.clone(),
+            meta: crate::model::ArticleMeta {
+                author: self.author.clone(),
+                outlet: self.outlet.clone(),
+                date: self.date.clone(),
+                url: self.url.clone(),
+            },
+            text: self.text.clone(),
+        })
+    }
+}
+
+impl ExportAnnotation {
+    fn to_annotation(&self) -> Result<crate::model::Annotation, Bad> {
+        Ok(crate::model::Annotation {
+            id: parse_uuid(&self.id)?,
+            article: parse_uuid(&self.article_id)?,
+            range: crate::model::TextRange {
+                start: self.start,
+                end: self.end,
+            },
+            quote: self.quote.clone(),
+            // Anchored: the context is the article text around the range.
+            prefix: String::new(),
+            suffix: String::new(),
+            orphaned: false,
+            stance: crate::model::StanceId::new(&self.stance_id),
+            note: self.note.clone(),
+            annotator: self.annotator.clone(),
+            created: parse_time(&self.created)?,
+            modified: parse_time(&self.modified)?,
+        })
+    }
+}
+
 /// Rebuilds a project from a JSON export (e.g. one edited in another tool): ids, texts,
 /// stances and annotations are taken as they are and validated like a project file.
 pub fn project_from_json_export(path: &Path, json: &str) -> Result<Project, LoadError> {
-    use crate::model::{
-        Annotation, Article, ArticleMeta, Rgb, Stance, StanceId, StanceScheme, TextRange,
-    };
-    let bad = |message: String| LoadError::Invalid {
+    let invalid = |problems: Vec<String>| LoadError::Invalid {
         path: path.to_owned(),
-        problems: vec![message],
+        problems,
     };
     let export: Export = serde_json::from_str(json).map_err(|e| LoadError::Parse {
         path: path.to_owned(),
@@ -261,84 +324,37 @@ pub fn project_from_json_export(path: &Path, json: &str) -> Result<Project, Load
         message: e.to_string(),
     })?;
     if export.format != EXPORT_FORMAT || export.format_version > EXPORT_VERSION {
-        return Err(bad(format!(
+        return Err(invalid(vec![format!(
             "not a stancemark export this version reads (format {:?}, version {})",
             export.format, export.format_version
-        )));
+        )]));
     }
-    let uuid = |s: &str| uuid::Uuid::parse_str(s).map_err(|e| bad(format!("bad id {s:?}: {e}")));
-    let time = |s: &str| {
-        chrono::DateTime::parse_from_rfc3339(s)
-            .map(|t| t.with_timezone(&chrono::Utc))
-            .map_err(|e| bad(format!("bad time {s:?}: {e}")))
-    };
-    let stances = export
-        .stances
-        .iter()
-        .map(|s| {
-            Ok(Stance {
-                id: StanceId::new(&s.id),
-                label: s.label.clone(),
-                color: Rgb::from_hex(&s.color)
-                    .ok_or_else(|| bad(format!("bad colour {:?}", s.color)))?,
-                description: s.description.clone(),
-                hotkey: s.hotkey,
-            })
+    let convert = || -> Result<Project, Bad> {
+        Ok(Project {
+            name: export.project.clone(),
+            stances: crate::model::StanceScheme(
+                export
+                    .stances
+                    .iter()
+                    .map(ExportStance::to_stance)
+                    .collect::<Result<_, _>>()?,
+            ),
+            articles: export
+                .articles
+                .iter()
+                .map(|a| a.to_article().map(std::sync::Arc::new))
+                .collect::<Result<_, _>>()?,
+            annotations: export
+                .annotations
+                .iter()
+                .map(|a| a.to_annotation().map(std::sync::Arc::new))
+                .collect::<Result<_, _>>()?,
         })
-        .collect::<Result<Vec<_>, LoadError>>()?;
-    let articles = export
-        .articles
-        .iter()
-        .map(|a| {
-            Ok(Article {
-                id: uuid(&a.id)?,
-                title: a.title.clone(),
-                source_path: a.source_path.clone(),
-                meta: ArticleMeta {
-                    author: a.author.clone(),
-                    outlet: a.outlet.clone(),
-                    date: a.date.clone(),
-                    url: a.url.clone(),
-                },
-                text: a.text.clone(),
-            })
-        })
-        .collect::<Result<Vec<_>, LoadError>>()?;
-    let mut annotations = Vec::with_capacity(export.annotations.len());
-    for r in &export.annotations {
-        let range = TextRange {
-            start: r.start,
-            end: r.end,
-        };
-        let article_id = uuid(&r.article_id)?;
-        annotations.push(Annotation {
-            id: uuid(&r.id)?,
-            article: article_id,
-            range,
-            quote: r.quote.clone(),
-            // Anchored: the context is the article text around the range.
-            prefix: String::new(),
-            suffix: String::new(),
-            orphaned: false,
-            stance: StanceId::new(&r.stance_id),
-            note: r.note.clone(),
-            annotator: r.annotator.clone(),
-            created: time(&r.created)?,
-            modified: time(&r.modified)?,
-        });
-    }
-    let project = Project {
-        name: export.project,
-        stances: StanceScheme(stances),
-        articles: articles.into_iter().map(std::sync::Arc::new).collect(),
-        annotations: annotations.into_iter().map(std::sync::Arc::new).collect(),
     };
+    let project = convert().map_err(|bad| invalid(vec![bad]))?;
     let problems = project.validate();
     if !problems.is_empty() {
-        return Err(LoadError::Invalid {
-            path: path.to_owned(),
-            problems: store::problem_messages(json, &problems),
-        });
+        return Err(invalid(store::problem_messages(json, &problems)));
     }
     Ok(project)
 }

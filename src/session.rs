@@ -299,9 +299,9 @@ fn file_name(path: &Path) -> String {
 }
 
 impl Session {
-    /// A session on a new, empty project.
+    /// A session on a new, empty project (unsaved once it has changes).
     pub fn new(options: SessionOptions) -> Self {
-        let workspace = Workspace::unsaved(Project::new("Untitled project"), options.clock());
+        let workspace = Workspace::new(Project::new("Untitled project"), options.clock());
         Self {
             base: workspace.project().clone(),
             workspace,
@@ -443,8 +443,7 @@ impl Session {
 
     /// Starts a new, empty project (callers ask about unsaved changes first).
     pub fn new_project(&mut self) {
-        let fresh = Session::new(self.options.clone());
-        let workspace = fresh.workspace;
+        let workspace = Workspace::new(Project::new("Untitled project"), self.options.clock());
         self.replace(Loaded {
             derived: Derived::build(&workspace),
             base: workspace.project().clone(),

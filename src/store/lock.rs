@@ -80,13 +80,22 @@ pub fn host_name() -> String {
         .unwrap_or_else(|| "this machine".to_owned())
 }
 
-/// Whether process `pid` runs on this machine. Where that cannot be told (no `/proc`), it is
-/// assumed to run, so a lock is never wrongly called stale.
+/// Whether process `pid` runs on this machine (a process that has exited but not yet been
+/// reaped, a zombie, does not). Where that cannot be told (no `/proc`), it is assumed to run,
+/// so a lock is never wrongly called stale.
 fn process_runs(pid: u32) -> bool {
     if !Path::new("/proc/self").exists() {
         return true;
     }
-    Path::new(&format!("/proc/{pid}")).exists()
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return false;
+    };
+    // `PID (NAME) STATE …`: the name may hold spaces and parentheses, the state follows the
+    // last `)`.
+    let state = stat
+        .rsplit_once(')')
+        .and_then(|(_, rest)| rest.trim_start().chars().next());
+    !matches!(state, Some('Z' | 'X' | 'x'))
 }
 
 /// Who else holds `project` open, from its lock file.
@@ -186,6 +195,14 @@ mod tests {
         // Taking over replaces it; dropping ours removes it.
         drop(ProjectLock::acquire(&project).unwrap());
         assert_eq!(holder(&project), Holder::Free);
+        // A process that has exited but was not reaped yet (a zombie) no longer holds it.
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        other.host = host_name();
+        other.pid = child.id();
+        write_lock(&project, &other);
+        assert_eq!(holder(&project), Holder::Free);
+        child.wait().unwrap();
         // A garbled lock protects nothing.
         std::fs::write(lock_path_for(&project), "{not json").unwrap();
         assert_eq!(holder(&project), Holder::Free);

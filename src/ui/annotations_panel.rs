@@ -16,8 +16,6 @@ const CARD_QUOTE_CHARS: usize = 90;
 const CARD_NOTE_CHARS: usize = 120;
 /// Code points of the quote shown in the editor.
 const EDITOR_QUOTE_CHARS: usize = 200;
-/// Stance filter chips per row.
-const CHIPS_PER_ROW: usize = 3;
 /// Default width of the panel, in points.
 pub const DEFAULT_WIDTH: f32 = 330.0;
 
@@ -91,21 +89,16 @@ pub fn annotations_panel_ui(
         ui.heading(format!("Annotations ({shown} of {total})"));
     }
     ui.weak("Show stances (click to hide):");
-    let stances: Vec<_> = view.project().stances.0.iter().collect();
-    // Explicit rows rather than a wrapping layout, whose second line egui hit-tests against
-    // the widgets below it.
-    for chunk in stances.chunks(CHIPS_PER_ROW) {
-        ui.horizontal(|ui| {
-            for s in chunk {
-                let shown = !view.focus.hidden.contains(&s.id);
-                let r = stance_button(ui, &s.label, to_color(s.color), shown)
-                    .on_hover_text(Command::ToggleStanceFilter(s.id.clone()).tooltip());
-                if r.clicked() {
-                    commands.push(Command::ToggleStanceFilter(s.id.clone()));
-                }
+    ui.horizontal_wrapped(|ui| {
+        for s in &view.project().stances.0 {
+            let shown = !view.focus.hidden.contains(&s.id);
+            let r = stance_button(ui, &s.label, to_color(s.color), shown)
+                .on_hover_text(Command::ToggleStanceFilter(s.id.clone()).tooltip());
+            if r.clicked() {
+                commands.push(Command::ToggleStanceFilter(s.id.clone()));
             }
-        });
-    }
+        }
+    });
     ui.separator();
     commands.extend(orphans_ui(ui, view, state));
     commands.extend(editor_ui(ui, view, state));

@@ -126,6 +126,8 @@ impl FileDialog {
                 } else {
                     dialog.pick_file()
                 };
+                // The window may have been closed (path typed, or Cancel) before the system
+                // chooser answered: then nobody waits for its answer.
                 let _ = tx.send(picked);
             });
             (rx, Instant::now())

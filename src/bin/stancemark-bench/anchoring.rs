@@ -258,7 +258,6 @@ pub fn run(
     let mut rng = Rng(seed);
     let mut tallies = [Tally::default(); 5];
     let started = std::time::Instant::now();
-    let mut placed_total = 0usize;
     for (k, kind) in KINDS.iter().enumerate() {
         for trial in 0..trials_per_kind {
             let (_, text) = &texts[trial % texts.len()];
@@ -272,84 +271,90 @@ pub fn run(
             if anns.is_empty() {
                 continue;
             }
-            let (new_chars, mut truths) = apply_edit(&mut rng, *kind, &chars, &anns);
-            // An edit at a passage's edge that leaves the very same characters in place (e.g.
-            // deleting "x. y" after a passage ending in "." where the text goes on with ".")
-            // leaves the passage intact.
-            for (r, t) in anns.iter().zip(truths.iter_mut()) {
-                if let Truth::Damaged(d) = *t {
-                    let end = d.start + r.len();
-                    if end <= new_chars.len() && new_chars[d.start..end] == chars[r.start..r.end] {
-                        *t = Truth::Intact(TextRange {
-                            start: d.start,
-                            end,
-                        });
-                    }
-                }
-            }
-            let new_text: String = new_chars.iter().collect();
-            let anchorer = Anchorer::new(&new_text);
-            let old_anchorer = Anchorer::new(text);
-            let old_offsets = OffsetIndex::new(text);
-            for (r, truth) in anns.iter().zip(&truths) {
-                let (prefix, quote, suffix) =
-                    old_offsets.quote_and_context(text, *r, CONTEXT_CHARS);
-                let placement = anchorer.place_from(
-                    &old_anchorer,
-                    QuoteSelector {
-                        range: *r,
-                        exact: quote,
-                        prefix,
-                        suffix,
-                    },
-                );
-                placed_total += 1;
-                let t = &mut tallies[k];
-                t.annotations += 1;
-                let exists = new_text.contains(quote);
-                if exists {
-                    t.quote_exists += 1;
-                }
-                let verdict = match (truth, placement.range()) {
-                    (_, None) => {
-                        t.orphaned += 1;
-                        continue;
-                    }
-                    (Truth::Intact(want) | Truth::Edited(want), Some(got)) => got == *want,
-                    (Truth::Damaged(_), Some(_)) => false,
-                    (Truth::Deleted, Some(_)) => false,
-                };
-                if verdict {
-                    t.correct += 1;
-                    if exists {
-                        t.correct_of_existing += 1;
-                    }
-                } else {
-                    t.wrong += 1;
-                    if std::env::var_os("BENCH_VERBOSE").is_some() {
-                        let got = placement.range().unwrap_or(TextRange { start: 0, end: 0 });
-                        let before = prefix
-                            .chars()
-                            .rev()
-                            .zip(new_chars[..got.start].iter().rev())
-                            .take_while(|(a, b)| a == *b)
-                            .count();
-                        let after = suffix
-                            .chars()
-                            .zip(new_chars[got.end..].iter())
-                            .take_while(|(a, b)| a == *b)
-                            .count();
-                        eprintln!(
-                            "WRONG {kind:?} truth={truth:?} placement={placement:?} before={before}/{} after={after}/{} quote={quote:?}",
-                            prefix.chars().count(),
-                            suffix.chars().count()
-                        );
-                    }
-                }
+            let (new_chars, truths) = apply_edit(&mut rng, *kind, &chars, &anns);
+            let truths = undamaged(&chars, &new_chars, &anns, truths);
+            place_all(*kind, text, &new_chars, &anns, &truths, &mut tallies[k]);
+        }
+    }
+    print_table(texts, trials_per_kind, seed, &tallies, started.elapsed());
+}
+
+/// An edit at a passage's edge that leaves the very same characters in place (e.g. deleting
+/// "x. y" after a passage ending in "." where the text goes on with ".") leaves it intact.
+fn undamaged(
+    chars: &[char],
+    new_chars: &[char],
+    anns: &[TextRange],
+    mut truths: Vec<Truth>,
+) -> Vec<Truth> {
+    for (r, t) in anns.iter().zip(truths.iter_mut()) {
+        if let Truth::Damaged(d) = *t {
+            let end = d.start + r.len();
+            if end <= new_chars.len() && new_chars[d.start..end] == chars[r.start..r.end] {
+                *t = Truth::Intact(TextRange {
+                    start: d.start,
+                    end,
+                });
             }
         }
     }
-    let elapsed = started.elapsed();
+    truths
+}
+
+/// Places every annotation of one edited text and counts the outcomes.
+fn place_all(
+    kind: EditKind,
+    text: &str,
+    new_chars: &[char],
+    anns: &[TextRange],
+    truths: &[Truth],
+    t: &mut Tally,
+) {
+    let new_text: String = new_chars.iter().collect();
+    let anchorer = Anchorer::new(&new_text);
+    let old_anchorer = Anchorer::new(text);
+    let old_offsets = OffsetIndex::new(text);
+    for (r, truth) in anns.iter().zip(truths) {
+        let (prefix, quote, suffix) = old_offsets.quote_and_context(text, *r, CONTEXT_CHARS);
+        let selector = QuoteSelector {
+            range: *r,
+            exact: quote,
+            prefix,
+            suffix,
+        };
+        let placement = anchorer.place_from(&old_anchorer, selector);
+        t.annotations += 1;
+        let exists = new_text.contains(quote);
+        t.quote_exists += usize::from(exists);
+        let right = match (truth, placement.range()) {
+            (_, None) => {
+                t.orphaned += 1;
+                continue;
+            }
+            (Truth::Intact(want) | Truth::Edited(want), Some(got)) => got == *want,
+            (Truth::Damaged(_) | Truth::Deleted, Some(_)) => false,
+        };
+        if right {
+            t.correct += 1;
+            t.correct_of_existing += usize::from(exists);
+        } else {
+            t.wrong += 1;
+            if std::env::var_os("BENCH_VERBOSE").is_some() {
+                eprintln!(
+                    "WRONG {kind:?} truth={truth:?} placement={placement:?} selector={selector:?}"
+                );
+            }
+        }
+    }
+}
+
+fn print_table(
+    texts: &[(&str, String)],
+    trials_per_kind: usize,
+    seed: u64,
+    tallies: &[Tally; 5],
+    elapsed: std::time::Duration,
+) {
     println!(
         "Re-anchoring benchmark (seed {seed}, {trials_per_kind} edits per kind; texts: {})",
         texts.iter().map(|t| t.0).collect::<Vec<_>>().join(", ")
@@ -371,10 +376,11 @@ pub fn run(
     }
     print_row("**all**", &total);
     println!();
+    let placed = total.annotations;
     println!(
-        "{placed_total} placements in {:.2} s ({:.1} µs each)",
+        "{placed} placements in {:.2} s ({:.1} µs each)",
         elapsed.as_secs_f64(),
-        elapsed.as_secs_f64() * 1e6 / placed_total.max(1) as f64
+        elapsed.as_secs_f64() * 1e6 / placed.max(1) as f64
     );
 }
 
