@@ -75,7 +75,8 @@ const ANNOTATIONS: &[(&str, &str, &str)] = &[
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data");
-    let mut article = stancemark::import::import_article(&dir.join("open-source-ai-oped.txt"))?;
+    let mut article =
+        stancemark::import::import_article(&dir.join("open-source-ai-oped.txt"))?.article;
     article.source_path = Some("sample_data/open-source-ai-oped.txt".to_owned());
     article.meta = ArticleMeta {
         author: Some("Omega editorial team (summarising Kevin Xu and a co-author)".to_owned()),

@@ -130,10 +130,17 @@ impl<'t> Anchorer<'t> {
     /// A passage repeated verbatim with its context (legal boilerplate) cannot be told apart
     /// from its copies by content: it keeps its rank among the copies when their number is
     /// unchanged, and is orphaned when a copy appeared or disappeared.
+    ///
+    /// A quote found once in the old text and once in the new, long enough not to recur by
+    /// chance and with some of its context still around it, is the same passage even when too
+    /// little context survived for [`Self::place`] (a short text, a passage at its end).
     pub fn place_from(&self, old: &Anchorer<'_>, sel: QuoteSelector<'_>) -> Placement {
         let old_copies = old.copies_in_full_context(&sel);
         if old_copies.len() < 2 {
-            return self.place(sel);
+            return match self.place(sel) {
+                Placement::Orphaned => self.unique_in_both(old, &sel),
+                placed => placed,
+            };
         }
         let Some(rank) = old_copies.iter().position(|r| *r == sel.range) else {
             return self.place(sel);
@@ -155,6 +162,35 @@ impl<'t> Anchorer<'t> {
             return Placement::Orphaned;
         }
         let r = new_copies[rank];
+        if r == sel.range {
+            Placement::Unchanged(r)
+        } else {
+            Placement::Moved(r)
+        }
+    }
+
+    /// The quote's only occurrence in the new text, when it also occurs only once in the old
+    /// text, is at least [`UNIQUE_MIN_CHARS`] long and keeps [`SAME_PLACE_CONTEXT`] code points
+    /// of its context.
+    fn unique_in_both(&self, old: &Anchorer<'_>, sel: &QuoteSelector<'_>) -> Placement {
+        let m = sel.exact.chars().count();
+        if m < UNIQUE_MIN_CHARS || old.text.matches(sel.exact).nth(1).is_some() {
+            return Placement::Orphaned;
+        }
+        let mut found = self.text.match_indices(sel.exact);
+        let (Some((byte, _)), None) = (found.next(), found.next()) else {
+            return Placement::Orphaned;
+        };
+        let start = self.char_offset(byte);
+        let r = TextRange {
+            start,
+            end: start + m,
+        };
+        let prefix: Vec<char> = sel.prefix.chars().collect();
+        let suffix: Vec<char> = sel.suffix.chars().collect();
+        if self.context_score(r, &prefix, &suffix) < SAME_PLACE_CONTEXT {
+            return Placement::Orphaned;
+        }
         if r == sel.range {
             Placement::Unchanged(r)
         } else {
@@ -405,6 +441,9 @@ const MAX_PIECE_OCCURRENCES: usize = 200;
 /// Context code points that must agree for a quote at its old offsets to count as unchanged
 /// (all of it when less is stored).
 const SAME_PLACE_CONTEXT: usize = 8;
+/// A quote found once in the old and once in the new text must be at least this long to be
+/// taken as the same passage on little context.
+const UNIQUE_MIN_CHARS: usize = 20;
 /// Quotes shorter than this are never matched approximately: too little to be sure.
 const MIN_FUZZY_CHARS: usize = 12;
 /// A close match may differ by at most one edit per this many code points of the quote.
@@ -508,6 +547,40 @@ mod tests {
             prefix,
             suffix,
         })
+    }
+
+    fn place_knowing_old(old: &str, new: &str, quote: &str) -> Placement {
+        let range = at(old, quote);
+        let (prefix, _, suffix) =
+            OffsetIndex::new(old).quote_and_context(old, range, CONTEXT_CHARS);
+        Anchorer::new(new).place_from(
+            &Anchorer::new(old),
+            QuoteSelector {
+                range,
+                exact: quote,
+                prefix,
+                suffix,
+            },
+        )
+    }
+
+    #[test]
+    fn a_passage_unique_in_both_texts_moves_even_with_little_context_left() {
+        let old = "Section 1. Open models may be published.\nSection 2. Providers keep records.\n";
+        let new = "Section 1. Open models may be published.\nSection 1a. Audits are yearly.\nSection 2. Providers keep records.\n";
+        let quote = "Providers keep records";
+        assert_eq!(
+            place(old, new, quote),
+            Placement::Orphaned,
+            "too little context alone"
+        );
+        assert_eq!(
+            place_knowing_old(old, new, quote),
+            Placement::Moved(at(new, quote))
+        );
+        // Not when it is repeated now.
+        let twice = format!("{new}Providers keep records, again.\n");
+        assert_eq!(place_knowing_old(old, &twice, quote), Placement::Orphaned);
     }
 
     fn at(new: &str, quote: &str) -> TextRange {

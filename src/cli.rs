@@ -1,19 +1,22 @@
 //! The command line: `stancemark [PROJECT]` opens the app; subcommands work on project files
 //! without a window, through the same session and core functions as the window.
 //!
-//! Every problem is printed once, as one `error: …` line, with a non-zero exit code; a closed
-//! output pipe (`stancemark export … | head`) is a normal end, not an error.
+//! Every problem is printed once, as one `error: …` line, with a non-zero exit code; things to
+//! know are `warning: …` lines on standard error; a closed output pipe (`stancemark export … |
+//! head`) is a normal end, not an error. No subcommand overwrites a file it did not open.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 
-use crate::export::{Export, ExportFormat, Stats};
-use crate::session::{Session, SessionOptions};
+use crate::exchange;
+use crate::export::{ExportFormat, Stats};
+use crate::model::{ArticleId, Project};
+use crate::session::{Session, SessionEvent, SessionOptions};
 use crate::store;
 
-/// Annotate articles by stance; export the annotations as JSON or RON.
+/// Annotate articles by stance; import articles and annotations, export them for other tools.
 #[derive(Debug, Parser)]
 #[command(name = "stancemark", version, args_conflicts_with_subcommands = true)]
 pub struct Cli {
@@ -27,7 +30,24 @@ pub struct Cli {
 /// Subcommands that run without a window.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Write the project's annotations, articles and stances as JSON or RON.
+    /// Add articles (text, Markdown, web pages, PDF, Word .docx, OpenDocument .odt) to a project, creating it if needed.
+    Add {
+        /// Project file (created when it does not exist).
+        project: PathBuf,
+        /// Files to add as articles.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Read an article's source again (or a new version of it) and re-anchor its annotations.
+    Reimport {
+        /// Project file.
+        project: PathBuf,
+        /// The article: its id, its title, or a unique part of its title.
+        article: String,
+        /// The new version of the source (default: the file it was imported from).
+        from: Option<PathBuf>,
+    },
+    /// Write the project's annotations in one of the export formats.
     Export {
         /// Project file.
         project: PathBuf,
@@ -37,6 +57,20 @@ pub enum Command {
         /// Output file (written atomically); standard output when absent.
         #[arg(long, short)]
         output: Option<PathBuf>,
+        /// Only this article (id, title, or a unique part of its title).
+        #[arg(long)]
+        article: Option<String>,
+    },
+    /// Import annotations: a .qdpx or JSON export becomes a new project (`-o`); a CSV or W3C file goes into a project that has its articles (`--into`).
+    Import {
+        /// The annotation file (.qdpx, stancemark .json export, .csv, W3C .jsonld/.json).
+        file: PathBuf,
+        /// The new project file to create from a .qdpx or JSON export (never overwritten).
+        #[arg(long, short, conflicts_with = "into", required_unless_present = "into")]
+        output: Option<PathBuf>,
+        /// The project to bring CSV or W3C annotations into (saved afterwards).
+        #[arg(long)]
+        into: Option<PathBuf>,
     },
     /// Print annotation counts per stance per article.
     Stats {
@@ -48,7 +82,7 @@ pub enum Command {
         /// Project file.
         project: PathBuf,
     },
-    /// Turn a JSON export back into a project file (validated; never overwrites an existing file).
+    /// Turn a JSON export back into a project file (the same as `import FILE -o PROJECT`).
     ImportJson {
         /// The JSON export.
         export: PathBuf,
@@ -72,86 +106,333 @@ impl<E: std::fmt::Display> From<E> for Stop {
     }
 }
 
+/// Where a subcommand writes: results to `out`, warnings to `err`.
+struct Output<'a> {
+    out: &'a mut dyn Write,
+    err: &'a mut dyn Write,
+}
+
+impl Output<'_> {
+    /// Writes `text` to standard output; a closed pipe ends the command quietly.
+    fn write(&mut self, text: &str) -> Result<(), Stop> {
+        self.out
+            .write_all(text.as_bytes())
+            .and_then(|()| self.out.flush())
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::BrokenPipe => Stop::ClosedPipe,
+                _ => Stop::Error(format!("cannot write output: {e}")),
+            })
+    }
+
+    /// One `warning: …` line on standard error (nobody to tell if that fails).
+    fn warn(&mut self, message: &str) {
+        let _ = writeln!(self.err, "warning: {message}");
+    }
+}
+
 /// Runs a subcommand, writing results to `out`. Returns the process exit code; problems are
 /// written to `err` as one clear line each.
 pub fn run(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
-    match execute(command, out) {
+    let mut output = Output { out, err };
+    match execute(command, &mut output) {
         Ok(()) | Err(Stop::ClosedPipe) => 0,
         Err(Stop::Error(message)) => {
             // If even the error cannot be written there is nobody left to tell.
-            let _ = writeln!(err, "error: {message}");
+            let _ = writeln!(output.err, "error: {message}");
             1
         }
     }
 }
 
-/// Writes `text` to `out`; a closed pipe ends the command quietly.
-fn write(out: &mut dyn Write, text: &str) -> Result<(), Stop> {
-    out.write_all(text.as_bytes())
-        .and_then(|()| out.flush())
-        .map_err(|e| match e.kind() {
-            std::io::ErrorKind::BrokenPipe => Stop::ClosedPipe,
-            _ => Stop::Error(format!("cannot write output: {e}")),
-        })
-}
-
 fn open(project: &Path) -> Result<Session, Stop> {
-    Ok(Session::open_blocking(project, SessionOptions::inline())?)
+    Ok(Session::open_blocking(
+        project,
+        SessionOptions::command_line(),
+    )?)
 }
 
-fn execute(command: Command, out: &mut dyn Write) -> Result<(), Stop> {
+/// The article `spec` names: its id, its exact title, or the one title containing it.
+pub fn find_article(project: &Project, spec: &str) -> Result<ArticleId, String> {
+    let spec = spec.trim();
+    if let Some(a) = project
+        .articles
+        .iter()
+        .find(|a| a.id.to_string() == spec || a.title == spec)
+    {
+        return Ok(a.id);
+    }
+    let needle = spec.to_lowercase();
+    let matching: Vec<_> = project
+        .articles
+        .iter()
+        .filter(|a| a.title.to_lowercase().contains(&needle))
+        .collect();
+    match matching.as_slice() {
+        [one] => Ok(one.id),
+        [] => Err(format!(
+            "no article matches “{spec}”; the project has: {}",
+            titles(project.articles.iter().map(|a| a.title.as_str()))
+        )),
+        many => Err(format!(
+            "“{spec}” matches {} articles ({}); give more of the title or the id",
+            many.len(),
+            titles(many.iter().map(|a| a.title.as_str()))
+        )),
+    }
+}
+
+/// Titles quoted and joined, for messages.
+fn titles<'a>(titles: impl Iterator<Item = &'a str>) -> String {
+    let all: Vec<String> = titles.map(|t| format!("“{t}”")).collect();
+    if all.is_empty() {
+        "no articles".to_owned()
+    } else {
+        all.join(", ")
+    }
+}
+
+/// Refuses to create `path` when something is there already.
+fn refuse_existing(path: &Path) -> Result<(), Stop> {
+    if path.exists() {
+        return Err(Stop::Error(format!(
+            "{} exists; choose a new file name",
+            path.display()
+        )));
+    }
+    Ok(())
+}
+
+/// The message of the first failure among `events`, if any.
+fn failure(events: &[SessionEvent]) -> Option<String> {
+    events.iter().find_map(|e| match e {
+        SessionEvent::Failed { what, message, .. } => Some(format!("{}: {message}", what.title())),
+        SessionEvent::Lost { kind } => Some(format!("{} stopped unexpectedly", kind.verb())),
+        _ => None,
+    })
+}
+
+fn execute(command: Command, output: &mut Output<'_>) -> Result<(), Stop> {
     match command {
+        Command::Add { project, files } => add(&project, files, output),
+        Command::Reimport {
+            project,
+            article,
+            from,
+        } => reimport(&project, &article, from, output),
         Command::Export {
             project,
             format,
+            output: file,
+            article,
+        } => export(
+            &project,
+            format,
+            file.as_deref(),
+            article.as_deref(),
             output,
-        } => {
-            let session = open(&project)?;
-            let p = session.project();
-            match output {
-                Some(path) => {
-                    let count = crate::export::write_export(p, format, &path)?;
-                    write(
-                        out,
-                        &format!("exported {count} annotations to {}\n", path.display()),
-                    )
-                }
-                None => write(out, &Export::from_project(p).to_string(format)?),
-            }
-        }
+        ),
+        Command::Import {
+            file,
+            output: new,
+            into,
+        } => match (new, into) {
+            (Some(new), _) => import_new(&file, &new, output),
+            (None, Some(into)) => import_into(&file, &into, output),
+            (None, None) => Err(Stop::Error(
+                "say -o NEW_PROJECT or --into PROJECT".to_owned(),
+            )),
+        },
+        Command::ImportJson {
+            export,
+            output: new,
+        } => import_new(&export, &new, output),
         Command::Stats { project } => {
             let session = open(&project)?;
-            write(out, &Stats::of(session.project()).to_table())
-        }
-        Command::ImportJson { export, output } => {
-            if output.exists() {
-                return Err(Stop::Error(format!(
-                    "{} exists; choose a new file name",
-                    output.display()
-                )));
-            }
-            let json = store::read_text_file(&export, store::MAX_PROJECT_BYTES, "an export")?;
-            let p = crate::export::project_from_json_export(&export, &json)?;
-            let count = p.annotations.len();
-            store::save_project(&p, &output)?;
-            write(
-                out,
-                &format!("wrote {} with {count} annotations\n", output.display()),
-            )
+            output.write(&Stats::of(session.project()).to_table())
         }
         Command::Validate { project } => {
             let session = open(&project)?;
             let p = session.project();
-            write(
-                out,
-                &format!(
-                    "{}: valid — {} article(s), {} stance(s), {} annotation(s)\n",
-                    project.display(),
-                    p.articles.len(),
-                    p.stances.0.len(),
-                    p.annotations.len()
-                ),
-            )
+            output.write(&format!(
+                "{}: valid — {} article(s), {} stance(s), {} annotation(s)\n",
+                project.display(),
+                p.articles.len(),
+                p.stances.0.len(),
+                p.annotations.len()
+            ))
         }
     }
+}
+
+/// `add`: imports files as articles; saves when at least one came in; fails when any failed.
+fn add(project: &Path, files: Vec<PathBuf>, output: &mut Output<'_>) -> Result<(), Stop> {
+    let creating = !project.exists();
+    let mut session = if creating {
+        let mut session = Session::new(SessionOptions::command_line());
+        let name = project
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .map(|n| {
+                n.trim_end_matches(".stance.json")
+                    .trim_end_matches(".json")
+                    .to_owned()
+            })
+            .unwrap_or_else(|| "Untitled project".to_owned());
+        session.workspace_mut().rename_project(&name)?;
+        session
+    } else {
+        open(project)?
+    };
+    let mut events = session.add_articles(files);
+    events.extend(session.wait_all());
+    let (mut added, mut failed) = (0, Vec::new());
+    for event in events {
+        match event {
+            SessionEvent::ArticlesAdded {
+                added: lines,
+                failed: failures,
+                warnings,
+            } => {
+                for (_, line) in &lines {
+                    output.write(&format!("added {line}\n"))?;
+                }
+                for w in &warnings {
+                    output.warn(w);
+                }
+                added += lines.len();
+                failed.extend(failures);
+            }
+            other => failed.extend(failure(&[other])),
+        }
+    }
+    if added > 0 {
+        if creating {
+            session.save_to_blocking(project)?;
+        } else {
+            session.save_blocking()?;
+        }
+        output.write(&format!(
+            "saved {} ({} article(s))\n",
+            session.path().unwrap_or(project).display(),
+            session.project().articles.len()
+        ))?;
+    }
+    match failed.as_slice() {
+        [] => Ok(()),
+        [one] => Err(Stop::Error(one.clone())),
+        many => Err(Stop::Error(format!(
+            "{} file(s) could not be added:\n  {}",
+            many.len(),
+            many.join("\n  ")
+        ))),
+    }
+}
+
+/// `reimport`: reads an article's source again and reports what its annotations did.
+fn reimport(
+    project: &Path,
+    article: &str,
+    from: Option<PathBuf>,
+    output: &mut Output<'_>,
+) -> Result<(), Stop> {
+    let mut session = open(project)?;
+    let id = find_article(session.project(), article)?;
+    let mut events = session.reimport_article(id, from);
+    events.extend(session.wait_all());
+    if let Some(message) = failure(&events) {
+        return Err(Stop::Error(message));
+    }
+    for event in &events {
+        if let SessionEvent::Reimported { title, counts } = event {
+            output.write(&format!("re-imported “{title}”: {}\n", counts.summary()))?;
+            if counts.orphaned > 0 {
+                output.warn(&format!(
+                    "{} annotation(s) lost their passage; they are kept as orphans (see the Orphaned list in the app)",
+                    counts.orphaned
+                ));
+            }
+        }
+    }
+    session.save_blocking()?;
+    Ok(())
+}
+
+/// `export`: writes one format to a file or standard output.
+fn export(
+    project: &Path,
+    format: ExportFormat,
+    file: Option<&Path>,
+    article: Option<&str>,
+    output: &mut Output<'_>,
+) -> Result<(), Stop> {
+    let session = open(project)?;
+    let p = session.project();
+    let only = article.map(|a| find_article(p, a)).transpose()?;
+    let bytes = crate::export::export_bytes(p, format, only)?;
+    match file {
+        Some(path) => {
+            store::write_atomically(path, &bytes, store::Backup::None)
+                .map_err(|e| format!("{}: {e}", path.display()))?;
+            let count = p
+                .annotations
+                .iter()
+                .filter(|a| only.is_none_or(|id| a.article == id))
+                .count();
+            output.write(&format!(
+                "exported {count} annotations to {}\n",
+                path.display()
+            ))
+        }
+        None => {
+            if matches!(format, ExportFormat::Qdpx) {
+                return Err(Stop::Error(
+                    "a .qdpx is a zip archive; give a file with -o".to_owned(),
+                ));
+            }
+            output.write(&String::from_utf8_lossy(&bytes))
+        }
+    }
+}
+
+/// `import FILE -o NEW`: a file that carries its texts becomes a new project file.
+fn import_new(file: &Path, new: &Path, output: &mut Output<'_>) -> Result<(), Stop> {
+    let new = store::with_project_extension(new);
+    refuse_existing(&new)?;
+    let read = exchange::read_new_project(file)?;
+    for skipped in &read.skipped {
+        output.warn(&format!("left out: {skipped}"));
+    }
+    let count = read.project.annotations.len();
+    store::save_project(&read.project, &new)?;
+    output.write(&format!(
+        "wrote {} with {} article(s) and {count} annotations\n",
+        new.display(),
+        read.project.articles.len()
+    ))
+}
+
+/// `import FILE --into PROJECT`: CSV or W3C annotations come into a project and it is saved.
+fn import_into(file: &Path, into: &Path, output: &mut Output<'_>) -> Result<(), Stop> {
+    let mut session = open(into)?;
+    let records = exchange::read_incoming(file)?;
+    let report = exchange::import_into(session.workspace_mut(), &records);
+    output.write(&format!("{}\n", report.summary()))?;
+    for refused in &report.refused {
+        output.warn(&format!("left out: {refused}"));
+    }
+    for moved in &report.reanchored {
+        output.warn(&format!("re-anchored: {moved}"));
+    }
+    if session.is_dirty() {
+        session.save_blocking()?;
+        output.write(&format!("saved {}\n", into.display()))?;
+    }
+    if report.added + report.reanchored.len() + report.orphans == 0 && !report.refused.is_empty() {
+        return Err(Stop::Error(format!(
+            "none of the {} annotation(s) in {} could be placed",
+            report.refused.len(),
+            file.display()
+        )));
+    }
+    Ok(())
 }

@@ -52,10 +52,18 @@ pub enum Command {
     DiscardRecovery(PathBuf),
     /// Stop the running open or reload (the current project stays).
     CancelJob,
-    /// Choose an article file to add.
+    /// Choose article files to add.
     AddArticle,
-    /// Add this file as an article.
-    AddArticleFrom(PathBuf),
+    /// Add these files as articles (one undoable step).
+    AddArticlesFrom(Vec<PathBuf>),
+    /// Choose an annotation file to import.
+    ImportAnnotations,
+    /// Import this annotation file: a `.qdpx` or JSON export as a new project (asks about
+    /// unsaved changes), a CSV or W3C file into this project.
+    ImportAnnotationsFrom(PathBuf),
+    /// Files dropped on the window: projects open, annotation files import, the rest are
+    /// added as articles.
+    DropFiles(Vec<PathBuf>),
     /// Choose a file to export to.
     Export(ExportFormat),
     /// Export to this file.
@@ -159,6 +167,15 @@ pub enum Command {
     },
     /// Read an article's source file again, re-anchoring its annotations.
     ReimportArticle(ArticleId),
+    /// Choose a file as the new version of an article's source.
+    ReimportArticleChoose(ArticleId),
+    /// Read this file as the new version of an article's source.
+    ReimportArticleFrom {
+        /// The article.
+        article: ArticleId,
+        /// Its new source.
+        path: PathBuf,
+    },
     /// Replace an article's author, outlet, date and URL.
     SetArticleMeta {
         /// The article.
@@ -234,14 +251,20 @@ pub enum Command {
 
 /// The commands that take no arguments, in menu order: what the command palette lists and
 /// the keymap binds.
-pub const PLAIN_COMMANDS: [Command; 21] = [
+pub const PLAIN_COMMANDS: [Command; 27] = [
     Command::NewProject,
     Command::OpenProject,
     Command::Save,
     Command::SaveAs,
     Command::AddArticle,
+    Command::ImportAnnotations,
     Command::Export(ExportFormat::Json),
     Command::Export(ExportFormat::Ron),
+    Command::Export(ExportFormat::Csv),
+    Command::Export(ExportFormat::W3c),
+    Command::Export(ExportFormat::Qdpx),
+    Command::Export(ExportFormat::Qdc),
+    Command::Export(ExportFormat::Html),
     Command::Preferences,
     Command::Quit,
     Command::Undo,
@@ -275,10 +298,12 @@ impl Command {
             Command::RestoreRecovery(_) => "Restore",
             Command::DiscardRecovery(_) => "Open the saved version",
             Command::CancelJob => "Cancel",
-            Command::AddArticle => "Add article…",
-            Command::AddArticleFrom(_) => "Add article from file",
-            Command::Export(ExportFormat::Json) => "Export as JSON…",
-            Command::Export(ExportFormat::Ron) => "Export as RON…",
+            Command::AddArticle => "Add articles…",
+            Command::AddArticlesFrom(_) => "Add articles from files",
+            Command::ImportAnnotations => "Import annotations…",
+            Command::ImportAnnotationsFrom(_) => "Import annotations from file",
+            Command::DropFiles(_) => "Open or add dropped files",
+            Command::Export(format) => return format!("Export as {}…", format.name()),
             Command::ExportTo { .. } => "Export to file",
             Command::Preferences => "Preferences…",
             Command::SetPreferences(_) => "Change preferences",
@@ -304,6 +329,9 @@ impl Command {
             Command::EditArticleText(_) => "Edit text…",
             Command::SetArticleText { .. } => "Apply text",
             Command::ReimportArticle(_) => "Re-import",
+            Command::ReimportArticleChoose(_) | Command::ReimportArticleFrom { .. } => {
+                "Re-import from file…"
+            }
             Command::SetArticleMeta { .. } => "Edit article details",
             Command::ManageStances => "Manage stances…",
             Command::AddStance { .. } => "Add stance",
@@ -349,12 +377,13 @@ impl Command {
                 "Keep the saved file; the autosave is moved aside as .discarded"
             }
             Command::CancelJob => "Stop; the current project stays as it is",
-            Command::AddArticle | Command::AddArticleFrom(_) => {
-                "Import a .txt or .md file as an article"
+            Command::AddArticle | Command::AddArticlesFrom(_) | Command::DropFiles(_) => {
+                "Import files as articles: text in any encoding, Markdown, web pages, PDF, Word, OpenDocument"
             }
-            Command::Export(_) | Command::ExportTo { .. } => {
-                "Write every annotation with its article and stance, for Python, R or a spreadsheet"
+            Command::ImportAnnotations | Command::ImportAnnotationsFrom(_) => {
+                "A .qdpx or stancemark JSON export opens as a new project; a CSV or W3C file comes into this project"
             }
+            Command::Export(format) | Command::ExportTo { format, .. } => format.purpose(),
             Command::Preferences | Command::SetPreferences(_) => "Annotator name and text size",
             Command::Quit => "Close stancemark (asks about unsaved changes)",
             Command::SaveThen(_) => "Save the changes first",
@@ -385,6 +414,9 @@ impl Command {
             }
             Command::ReimportArticle(_) => {
                 "Reload the text from its source file; annotations follow their passages"
+            }
+            Command::ReimportArticleChoose(_) | Command::ReimportArticleFrom { .. } => {
+                "Read a new version of the source (e.g. an amended bill); annotations follow their passages"
             }
             Command::SetArticleMeta { .. } => "Author, outlet, date and URL",
             Command::ManageStances => "Add, rename, recolour, describe, merge and remove stances",
@@ -472,7 +504,10 @@ impl Command {
                 | Command::SetStanceHotkey { .. }
                 | Command::ConfirmRemoveStance(_)
                 | Command::MergeStance { .. }
-                | Command::AddArticleFrom(_)
+                | Command::AddArticlesFrom(_)
+                | Command::ImportAnnotationsFrom(_)
+                | Command::ReimportArticleFrom { .. }
+                | Command::DropFiles(_)
         )
     }
 }

@@ -1,22 +1,19 @@
-//! Export of a project for analysis elsewhere (Python, R, spreadsheets), as JSON or RON.
-//!
-//! Both formats carry the same [`Export`] value: the stance scheme, every article with its full
-//! text (so the export alone is enough to work with) and one flat record per annotation. Offsets
-//! are code points, half-open, so `text[start:end] == quote` holds in Python.
-//! The JSON shape is described by `schema/export.schema.json`.
+//! Exporting a project in every format annotations travel in (see [`crate::formats`]):
+//! stancemark's JSON or RON, CSV, W3C Web Annotation, REFI-QDA project (`.qdpx`) or codebook
+//! (`.qdc`), and an HTML report. Files are written atomically; an existing file at the target
+//! is replaced only once the new one is complete, and no `.bak` is left beside an export.
 
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::model::Project;
-use crate::store::{self, LoadError};
+use crate::model::{ArticleId, Project};
+use crate::store;
 
-/// Identifies the kind of document, for tools that receive many kinds of JSON.
-pub const EXPORT_FORMAT: &str = "stancemark-export";
-/// Version of the export shape; bumped on any incompatible change.
-pub const EXPORT_VERSION: u32 = 1;
+pub use crate::formats::json::{
+    EXPORT_FORMAT, EXPORT_VERSION, Export, ExportAnnotation, ExportArticle, ExportStance,
+    project_from_json_export,
+};
 
 /// Why an export could not be written. An existing file at the target is left as it was.
 #[derive(Debug, Error)]
@@ -37,17 +34,41 @@ pub enum ExportError {
         /// The serialiser's message.
         message: String,
     },
+    /// The article asked for is not in the project.
+    #[error("no article {0} in the project")]
+    NoSuchArticle(String),
 }
 
 /// Output format of an export.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum ExportFormat {
-    /// Pretty-printed JSON.
+    /// stancemark's export as pretty-printed JSON.
     Json,
-    /// Pretty-printed RON.
+    /// stancemark's export as pretty-printed RON.
     Ron,
+    /// One row per annotation (UTF-8 with BOM), for pandas, R and spreadsheets.
+    Csv,
+    /// W3C Web Annotation (JSON-LD `AnnotationCollection`).
+    W3c,
+    /// REFI-QDA project (MAXQDA, NVivo, ATLAS.ti, QualCoder).
+    Qdpx,
+    /// REFI-QDA codebook: the stance scheme alone.
+    Qdc,
+    /// A self-contained HTML report for people.
+    Html,
 }
+
+/// Every export format, in menu order.
+pub const EXPORT_FORMATS: [ExportFormat; 7] = [
+    ExportFormat::Json,
+    ExportFormat::Ron,
+    ExportFormat::Csv,
+    ExportFormat::W3c,
+    ExportFormat::Qdpx,
+    ExportFormat::Qdc,
+    ExportFormat::Html,
+];
 
 impl ExportFormat {
     /// File name extension.
@@ -55,176 +76,93 @@ impl ExportFormat {
         match self {
             ExportFormat::Json => "json",
             ExportFormat::Ron => "ron",
+            ExportFormat::Csv => "csv",
+            ExportFormat::W3c => "jsonld",
+            ExportFormat::Qdpx => "qdpx",
+            ExportFormat::Qdc => "qdc",
+            ExportFormat::Html => "html",
         }
     }
-}
 
-/// One stance of the scheme.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ExportStance {
-    /// Stable slug.
-    pub id: String,
-    /// Display label.
-    pub label: String,
-    /// `#rrggbb`.
-    pub color: String,
-    /// Meaning of the stance.
-    pub description: String,
-    /// Digit hotkey, if any.
-    pub hotkey: Option<u8>,
-}
+    /// The name in menus.
+    pub fn name(self) -> &'static str {
+        match self {
+            ExportFormat::Json => "JSON",
+            ExportFormat::Ron => "RON",
+            ExportFormat::Csv => "CSV",
+            ExportFormat::W3c => "W3C Web Annotation",
+            ExportFormat::Qdpx => "REFI-QDA project",
+            ExportFormat::Qdc => "REFI-QDA codebook",
+            ExportFormat::Html => "HTML report",
+        }
+    }
 
-/// One article with its full text.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ExportArticle {
-    /// Article id (UUID).
-    pub id: String,
-    /// Title.
-    pub title: String,
-    /// File it was imported from.
-    pub source_path: Option<String>,
-    /// Author.
-    pub author: Option<String>,
-    /// Outlet.
-    pub outlet: Option<String>,
-    /// Publication date.
-    pub date: Option<String>,
-    /// URL.
-    pub url: Option<String>,
-    /// Length of `text` in code points.
-    pub char_count: usize,
-    /// Full text, `\n` line endings.
-    pub text: String,
-}
-
-/// One annotation, flattened for tables.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ExportAnnotation {
-    /// Annotation id (UUID).
-    pub id: String,
-    /// Article id.
-    pub article_id: String,
-    /// Article title.
-    pub article_title: String,
-    /// Stance slug.
-    pub stance_id: String,
-    /// Stance label.
-    pub stance_label: String,
-    /// First code point (inclusive).
-    pub start: usize,
-    /// Code point after the last (exclusive).
-    pub end: usize,
-    /// `text[start:end]`.
-    pub quote: String,
-    /// Analyst's note.
-    pub note: String,
-    /// Who made it.
-    pub annotator: String,
-    /// RFC 3339 creation time.
-    pub created: String,
-    /// RFC 3339 last modification time.
-    pub modified: String,
-}
-
-/// The whole export document.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Export {
-    /// Always [`EXPORT_FORMAT`].
-    pub format: String,
-    /// Always [`EXPORT_VERSION`].
-    pub format_version: u32,
-    /// Project name.
-    pub project: String,
-    /// The scheme.
-    pub stances: Vec<ExportStance>,
-    /// All articles in project order.
-    pub articles: Vec<ExportArticle>,
-    /// All annotations, by article (project order) then start offset.
-    pub annotations: Vec<ExportAnnotation>,
+    /// What the format is for.
+    pub fn purpose(self) -> &'static str {
+        match self {
+            ExportFormat::Json | ExportFormat::Ron => {
+                "Stances, articles with their text and every annotation, for Python or R"
+            }
+            ExportFormat::Csv => "One row per annotation, for pandas, R and spreadsheets",
+            ExportFormat::W3c => "W3C Web Annotation JSON-LD, for annotation tools",
+            ExportFormat::Qdpx => "The whole project for MAXQDA, NVivo, ATLAS.ti or QualCoder",
+            ExportFormat::Qdc => "The stance scheme as a codebook, for a team to share",
+            ExportFormat::Html => "A report to read or print: highlights, legend, notes, counts",
+        }
+    }
 }
 
 impl Export {
-    /// Builds the export of a project.
-    pub fn from_project(project: &Project) -> Self {
-        let stances = project
-            .stances
-            .0
-            .iter()
-            .map(|s| ExportStance {
-                id: s.id.to_string(),
-                label: s.label.clone(),
-                color: s.color.to_hex(),
-                description: s.description.clone(),
-                hotkey: s.hotkey,
-            })
-            .collect();
-        let articles = project
-            .articles
-            .iter()
-            .map(|a| ExportArticle {
-                id: a.id.to_string(),
-                title: a.title.clone(),
-                source_path: a.source_path.clone(),
-                author: a.meta.author.clone(),
-                outlet: a.meta.outlet.clone(),
-                date: a.meta.date.clone(),
-                url: a.meta.url.clone(),
-                char_count: a.char_len(),
-                text: a.text.clone(),
-            })
-            .collect();
-        let mut annotations = Vec::with_capacity(project.annotations.len());
-        for article in &project.articles {
-            for ann in project.annotations_of(article.id) {
-                let stance_label = project
-                    .stances
-                    .get(&ann.stance)
-                    .map_or_else(|| ann.stance.to_string(), |s| s.label.clone());
-                annotations.push(ExportAnnotation {
-                    id: ann.id.to_string(),
-                    article_id: article.id.to_string(),
-                    article_title: article.title.clone(),
-                    stance_id: ann.stance.to_string(),
-                    stance_label,
-                    start: ann.range.start,
-                    end: ann.range.end,
-                    quote: ann.quote.clone(),
-                    note: ann.note.clone(),
-                    annotator: ann.annotator.clone(),
-                    created: ann.created.to_rfc3339(),
-                    modified: ann.modified.to_rfc3339(),
-                });
-            }
-        }
-        Export {
-            format: EXPORT_FORMAT.to_owned(),
-            format_version: EXPORT_VERSION,
-            project: project.name.clone(),
-            stances,
-            articles,
-            annotations,
-        }
-    }
-
-    /// Serialises in the given format (pretty, newline-terminated).
+    /// Serialises in JSON or RON (pretty, newline-terminated).
     pub fn to_string(&self, format: ExportFormat) -> Result<String, ExportError> {
         let encode = |message: String| ExportError::Encode {
             format: format.extension(),
             message,
         };
         let mut out = match format {
-            ExportFormat::Json => {
-                serde_json::to_string_pretty(self).map_err(|e| encode(e.to_string()))?
-            }
             ExportFormat::Ron => ron::ser::to_string_pretty(
                 self,
                 ron::ser::PrettyConfig::new().indentor("  ".to_owned()),
             )
             .map_err(|e| encode(e.to_string()))?,
+            _ => serde_json::to_string_pretty(self).map_err(|e| encode(e.to_string()))?,
         };
         out.push('\n');
         Ok(out)
     }
+}
+
+/// The export of `project` (or of one article of it) as bytes.
+pub fn export_bytes(
+    project: &Project,
+    format: ExportFormat,
+    article: Option<ArticleId>,
+) -> Result<Vec<u8>, ExportError> {
+    let project = match article {
+        Some(id) => &only_article(project, id)?,
+        None => project,
+    };
+    Ok(match format {
+        ExportFormat::Json | ExportFormat::Ron => Export::from_project(project)
+            .to_string(format)?
+            .into_bytes(),
+        ExportFormat::Csv => crate::formats::csv::write(project)?,
+        ExportFormat::W3c => crate::formats::w3c::write(project)?,
+        ExportFormat::Qdpx => crate::formats::refi::write_qdpx(project)?,
+        ExportFormat::Qdc => crate::formats::refi::write_qdc(project).into_bytes(),
+        ExportFormat::Html => crate::formats::report::write(project).into_bytes(),
+    })
+}
+
+/// The project reduced to one article and its annotations.
+fn only_article(project: &Project, id: ArticleId) -> Result<Project, ExportError> {
+    if project.article(id).is_none() {
+        return Err(ExportError::NoSuchArticle(id.to_string()));
+    }
+    let mut one = project.clone();
+    one.articles.retain(|a| a.id == id);
+    one.annotations.retain(|a| a.article == id);
+    Ok(one)
 }
 
 /// Writes the export of `project` to `path` atomically (no backup of a file it replaces);
@@ -234,129 +172,14 @@ pub fn write_export(
     format: ExportFormat,
     path: &Path,
 ) -> Result<usize, ExportError> {
-    let text = Export::from_project(project).to_string(format)?;
-    store::write_atomically(path, text.as_bytes(), store::Backup::None).map_err(|source| {
+    let bytes = export_bytes(project, format, None)?;
+    store::write_atomically(path, &bytes, store::Backup::None).map_err(|source| {
         ExportError::Io {
             path: path.to_owned(),
             source,
         }
     })?;
     Ok(project.annotations.len())
-}
-
-/// Why a record of a JSON export cannot be turned back into the model.
-type Bad = String;
-
-fn parse_uuid(s: &str) -> Result<uuid::Uuid, Bad> {
-    uuid::Uuid::parse_str(s).map_err(|e| format!("bad id {s:?}: {e}"))
-}
-
-fn parse_time(s: &str) -> Result<chrono::DateTime<chrono::Utc>, Bad> {
-    chrono::DateTime::parse_from_rfc3339(s)
-        .map(|t| t.with_timezone(&chrono::Utc))
-        .map_err(|e| format!("bad time {s:?}: {e}"))
-}
-
-impl ExportStance {
-    fn to_stance(&self) -> Result<crate::model::Stance, Bad> {
-        Ok(crate::model::Stance {
-            id: crate::model::StanceId::new(&self.id),
-            label: self.label.clone(),
-            color: crate::model::Rgb::from_hex(&self.color)
-                .ok_or_else(|| format!("bad colour {:?}", self.color))?,
-            description: self.description.clone(),
-            hotkey: self.hotkey,
-        })
-    }
-}
-
-impl ExportArticle {
-    fn to_article(&self) -> Result<crate::model::Article, Bad> {
-        Ok(crate::model::Article {
-            id: parse_uuid(&self.id)?,
-            title: self.title.clone(),
-            source_path: self.source_path.clone(),
-            meta: crate::model::ArticleMeta {
-                author: self.author.clone(),
-                outlet: self.outlet.clone(),
-                date: self.date.clone(),
-                url: self.url.clone(),
-            },
-            text: self.text.clone(),
-        })
-    }
-}
-
-impl ExportAnnotation {
-    fn to_annotation(&self) -> Result<crate::model::Annotation, Bad> {
-        Ok(crate::model::Annotation {
-            id: parse_uuid(&self.id)?,
-            article: parse_uuid(&self.article_id)?,
-            range: crate::model::TextRange {
-                start: self.start,
-                end: self.end,
-            },
-            quote: self.quote.clone(),
-            // Anchored: the context is the article text around the range.
-            prefix: String::new(),
-            suffix: String::new(),
-            orphaned: false,
-            stance: crate::model::StanceId::new(&self.stance_id),
-            note: self.note.clone(),
-            annotator: self.annotator.clone(),
-            created: parse_time(&self.created)?,
-            modified: parse_time(&self.modified)?,
-        })
-    }
-}
-
-/// Rebuilds a project from a JSON export (e.g. one edited in another tool): ids, texts,
-/// stances and annotations are taken as they are and validated like a project file.
-pub fn project_from_json_export(path: &Path, json: &str) -> Result<Project, LoadError> {
-    let invalid = |problems: Vec<String>| LoadError::Invalid {
-        path: path.to_owned(),
-        problems,
-    };
-    let export: Export = serde_json::from_str(json).map_err(|e| LoadError::Parse {
-        path: path.to_owned(),
-        line: e.line(),
-        column: e.column(),
-        message: e.to_string(),
-    })?;
-    if export.format != EXPORT_FORMAT || export.format_version > EXPORT_VERSION {
-        return Err(invalid(vec![format!(
-            "not a stancemark export this version reads (format {:?}, version {})",
-            export.format, export.format_version
-        )]));
-    }
-    let convert = || -> Result<Project, Bad> {
-        Ok(Project {
-            name: export.project.clone(),
-            stances: crate::model::StanceScheme(
-                export
-                    .stances
-                    .iter()
-                    .map(ExportStance::to_stance)
-                    .collect::<Result<_, _>>()?,
-            ),
-            articles: export
-                .articles
-                .iter()
-                .map(|a| a.to_article().map(std::sync::Arc::new))
-                .collect::<Result<_, _>>()?,
-            annotations: export
-                .annotations
-                .iter()
-                .map(|a| a.to_annotation().map(std::sync::Arc::new))
-                .collect::<Result<_, _>>()?,
-        })
-    };
-    let project = convert().map_err(|bad| invalid(vec![bad]))?;
-    let problems = project.validate();
-    if !problems.is_empty() {
-        return Err(invalid(store::problem_messages(json, &problems)));
-    }
-    Ok(project)
 }
 
 /// Annotation counts per stance per article, as `stancemark stats` prints them.

@@ -98,6 +98,9 @@ pub struct Stance {
     /// Digit key `1`–`9` that applies this stance to the current selection.
     #[serde(default)]
     pub hotkey: Option<u8>,
+    /// The stance this one refines (`security › supply chain`), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<StanceId>,
 }
 
 /// The stances of a project, in display order.
@@ -114,6 +117,7 @@ impl Default for StanceScheme {
             color: Rgb(color),
             description: description.to_owned(),
             hotkey: Some(hotkey),
+            parent: None,
         };
         Self(vec![
             stance(
@@ -147,6 +151,38 @@ impl StanceScheme {
     /// The stance bound to a digit hotkey.
     pub fn by_hotkey(&self, digit: u8) -> Option<&Stance> {
         self.0.iter().find(|s| s.hotkey == Some(digit))
+    }
+
+    /// The stance and its ancestors, nearest first (stops at a missing parent or a cycle).
+    pub fn lineage(&self, id: &StanceId) -> Vec<&Stance> {
+        let mut out: Vec<&Stance> = Vec::new();
+        let mut next = self.get(id);
+        while let Some(s) = next {
+            if out.iter().any(|seen| seen.id == s.id) {
+                break;
+            }
+            out.push(s);
+            next = s.parent.as_ref().and_then(|p| self.get(p));
+        }
+        out
+    }
+
+    /// The label with its parents, outermost first: `security › supply chain`.
+    pub fn path_label(&self, id: &StanceId) -> String {
+        let mut labels: Vec<&str> = self.lineage(id).iter().map(|s| s.label.as_str()).collect();
+        if labels.is_empty() {
+            return id.to_string();
+        }
+        labels.reverse();
+        labels.join(" › ")
+    }
+
+    /// The stances whose parent is `parent` (`None`: the top level), in scheme order.
+    pub fn children<'a>(
+        &'a self,
+        parent: Option<&'a StanceId>,
+    ) -> impl Iterator<Item = &'a Stance> {
+        self.0.iter().filter(move |s| s.parent.as_ref() == parent)
     }
 
     /// The lowest digit 1–9 not yet bound, for a newly added stance.
@@ -208,8 +244,58 @@ pub struct Article {
     /// Author, outlet, date, URL.
     #[serde(default)]
     pub meta: ArticleMeta,
+    /// How the text was made from the source file, so re-importing a new version makes it the
+    /// same way. `None` for articles imported before this was recorded: their text is the
+    /// source's UTF-8 as it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub import: Option<ImportSettings>,
     /// Full text, UTF-8, `\n` line endings.
     pub text: String,
+}
+
+/// The kind of file an article's text came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceFormat {
+    /// Plain text, kept as it is (line ends normalised).
+    Text,
+    /// Markdown rendered to readable text (headings, lists, tables as lines; no markup).
+    Markdown,
+    /// A web page: the article body and its metadata.
+    Html,
+    /// A PDF's text layer in reading order.
+    Pdf,
+    /// A Word document (`.docx`).
+    Docx,
+    /// An OpenDocument text (`.odt`).
+    Odt,
+}
+
+impl SourceFormat {
+    /// The name shown to the user ("Markdown", "PDF"…).
+    pub fn name(self) -> &'static str {
+        match self {
+            SourceFormat::Text => "text",
+            SourceFormat::Markdown => "Markdown",
+            SourceFormat::Html => "web page",
+            SourceFormat::Pdf => "PDF",
+            SourceFormat::Docx => "Word",
+            SourceFormat::Odt => "OpenDocument",
+        }
+    }
+}
+
+/// How an article's text was made from its source file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportSettings {
+    /// The source's kind.
+    pub format: SourceFormat,
+    /// The character encoding the source was read in (text and Markdown), e.g. `UTF-8`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
+    /// Whether hard-wrapped lines were joined into paragraphs.
+    #[serde(default)]
+    pub reflowed: bool,
 }
 
 impl Article {
@@ -220,6 +306,7 @@ impl Article {
             title: title.into(),
             source_path: None,
             meta: ArticleMeta::default(),
+            import: None,
             text: text::normalize_newlines(text),
         }
     }
@@ -479,6 +566,28 @@ impl Project {
                 )));
             } else {
                 stance_ids.push(&s.id);
+            }
+        }
+        for s in &self.stances.0 {
+            match &s.parent {
+                Some(p) if !stance_ids.contains(&p) => problems.push(Problem::of_project(format!(
+                    "stance `{}` has an unknown parent `{p}`",
+                    s.id
+                ))),
+                Some(_)
+                    if self
+                        .stances
+                        .lineage(&s.id)
+                        .last()
+                        .and_then(|top| top.parent.as_ref())
+                        .is_some_and(|p| self.stances.get(p).is_some()) =>
+                {
+                    problems.push(Problem::of_project(format!(
+                        "stance `{}` is its own ancestor (its parents form a cycle)",
+                        s.id
+                    )))
+                }
+                _ => {}
             }
         }
         let articles = self.index_articles(check_quotes, &mut problems);

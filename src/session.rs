@@ -15,12 +15,16 @@
 use std::path::{Path, PathBuf};
 
 use crate::derived::Derived;
+use crate::exchange::{self, ExchangeError, Incoming, IntoReport};
 use crate::export::{self, ExportError, ExportFormat};
+use crate::import::{self, ImportError, Imported};
 use crate::jobs::{Job, JobKind, Polled, Progress};
 use crate::merge::{self, MergeReport};
+use crate::model::ArticleId;
 use crate::model::Project;
 use crate::recovery;
 use crate::store::{self, DiskStamp, DiskState, LoadError, SaveError, lock};
+use crate::workspace::Reanchored;
 use crate::workspace::{Clock, Snapshot, SteppingClock, SystemClock, Workspace};
 
 /// How a session behaves; the desktop app, tests and benchmarks differ only here.
@@ -62,6 +66,15 @@ impl SessionOptions {
         }
     }
 
+    /// The command line: everything inline, no locks, the wall clock (annotations it brings in
+    /// get real times).
+    pub fn command_line() -> Self {
+        Self {
+            fixed_clock: false,
+            ..Self::inline()
+        }
+    }
+
     fn clock(&self) -> Box<dyn Clock> {
         if self.fixed_clock {
             Box::new(SteppingClock::default())
@@ -84,6 +97,10 @@ pub enum Failure {
     Autosave,
     /// Reloading the file from disk.
     Reload,
+    /// Importing articles or annotations.
+    Import,
+    /// Re-importing an article's source.
+    Reimport,
 }
 
 impl Failure {
@@ -95,6 +112,8 @@ impl Failure {
             Failure::Export => "Could not export",
             Failure::Autosave => "Autosave failed",
             Failure::Reload => "Could not reload",
+            Failure::Import => "Could not import",
+            Failure::Reimport => "Could not re-import",
         }
     }
 }
@@ -160,6 +179,29 @@ pub enum SessionEvent {
     },
     /// Save was asked for a project with no file yet: ask for a name.
     NeedsPath,
+    /// Articles were added (one undoable step); some files may have failed.
+    ArticlesAdded {
+        /// Each article added and a line about it (title, size, format, encoding).
+        added: Vec<(ArticleId, String)>,
+        /// One line per file that could not be imported.
+        failed: Vec<String>,
+        /// Things to know about the files that were imported.
+        warnings: Vec<String>,
+    },
+    /// An article's source was read again and its annotations re-anchored.
+    Reimported {
+        /// The article's title.
+        title: String,
+        /// What happened to its annotations.
+        counts: Reanchored,
+    },
+    /// Annotations from a CSV or W3C file came into the project (one undoable step).
+    AnnotationsImported {
+        /// The file.
+        path: PathBuf,
+        /// What came in, what was re-anchored, what was refused.
+        report: IntoReport,
+    },
     /// A background job stopped without a result (it crashed or was cancelled).
     Lost {
         /// What it was doing.
@@ -176,6 +218,12 @@ pub enum Opened {
     Converted,
     /// Restored from an autosave (unsaved until saved).
     Restored,
+    /// Made from an annotation file that carries its texts (a `.qdpx`, a JSON export); a new,
+    /// unsaved project.
+    Imported {
+        /// What was left out of the file, with why.
+        skipped: Vec<String>,
+    },
     /// Opened without its broken annotations, which went to `report`.
     Salvaged {
         /// How many were set aside.
@@ -216,6 +264,22 @@ enum JobResult {
     Reloaded {
         path: PathBuf,
         result: Result<(Box<Loaded>, MergeReport), LoadError>,
+    },
+    ArticlesRead {
+        results: Vec<(PathBuf, Result<Imported, ImportError>)>,
+    },
+    Reimported {
+        article: ArticleId,
+        source: Option<PathBuf>,
+        result: Result<String, ImportError>,
+    },
+    AnnotationsRead {
+        path: PathBuf,
+        result: Result<Vec<Incoming>, ExchangeError>,
+    },
+    ProjectImported {
+        path: PathBuf,
+        result: Result<exchange::NewProject, ExchangeError>,
     },
 }
 
@@ -656,6 +720,91 @@ impl Session {
         self.poll_now()
     }
 
+    // ----- import ------------------------------------------------------------------------
+
+    /// Imports files as articles (on a worker thread when they are large), with progress per
+    /// file; those that can be read are added as one undoable step, the others reported.
+    pub fn add_articles(&mut self, paths: Vec<PathBuf>) -> Vec<SessionEvent> {
+        let bytes: u64 = paths
+            .iter()
+            .map(|p| std::fs::metadata(p).map_or(0, |m| m.len()))
+            .sum();
+        let subject = match paths.as_slice() {
+            [one] => file_name(one),
+            many => format!("{} files", many.len()),
+        };
+        self.start(bytes, JobKind::Import, subject, move |progress| {
+            progress.set_total(paths.len() as u64);
+            let mut results = Vec::with_capacity(paths.len());
+            for (n, path) in paths.into_iter().enumerate() {
+                let cancelled = || progress.is_cancelled();
+                let result = import::import_article_with(&path, None, &cancelled);
+                results.push((path, result));
+                progress.set_done(n as u64 + 1);
+                if progress.is_cancelled() {
+                    break;
+                }
+            }
+            JobResult::ArticlesRead { results }
+        });
+        self.poll_now()
+    }
+
+    /// Reads an article's source again (or `from`, a file the analyst chose as its new
+    /// version) the way it was first read, and re-anchors its annotations.
+    pub fn reimport_article(&mut self, id: ArticleId, from: Option<PathBuf>) -> Vec<SessionEvent> {
+        let Some(article) = self.project().article(id).cloned() else {
+            return Vec::new();
+        };
+        let path = from
+            .clone()
+            .or_else(|| article.source_path.as_ref().map(PathBuf::from));
+        let bytes = path
+            .as_ref()
+            .and_then(|p| std::fs::metadata(p).ok())
+            .map_or(0, |m| m.len());
+        self.start(bytes, JobKind::Import, article.title.clone(), move |_| {
+            JobResult::Reimported {
+                article: id,
+                result: import::reimported_text(&article, from.as_deref()),
+                source: from,
+            }
+        });
+        self.poll_now()
+    }
+
+    /// Imports an annotation file: a `.qdpx` or a stancemark JSON export becomes a new, unsaved
+    /// project (callers ask about unsaved changes first); a CSV or W3C file comes into this
+    /// project as one undoable step.
+    pub fn import_annotations(&mut self, path: &Path) -> Vec<SessionEvent> {
+        let head = std::fs::File::open(path)
+            .and_then(|f| {
+                use std::io::Read;
+                let mut head = Vec::new();
+                f.take(4096).read_to_end(&mut head).map(|_| head)
+            })
+            .unwrap_or_default();
+        let bytes = std::fs::metadata(path).map_or(0, |m| m.len());
+        let file = path.to_owned();
+        let carries_texts = exchange::detect(path, &head).is_some_and(|k| k.carries_texts());
+        if carries_texts {
+            self.start(bytes, JobKind::Open, file_name(path), move |_| {
+                JobResult::ProjectImported {
+                    result: exchange::read_new_project(&file),
+                    path: file,
+                }
+            });
+        } else {
+            self.start(bytes, JobKind::Import, file_name(path), move |_| {
+                JobResult::AnnotationsRead {
+                    result: exchange::read_incoming(&file),
+                    path: file,
+                }
+            });
+        }
+        self.poll_now()
+    }
+
     // ----- autosave ----------------------------------------------------------------------
 
     /// Writes the recovery file `autosave_delay` seconds after the first unsaved change, on a
@@ -822,6 +971,89 @@ impl Session {
                 }
                 Err(e) => events.push(failed(Failure::Reload, e.to_string())),
             },
+            JobResult::ArticlesRead { results } => events.push(self.add_read_articles(results)),
+            JobResult::Reimported {
+                article,
+                source,
+                result,
+            } => events.push(match result {
+                Ok(text) => {
+                    let title = self
+                        .project()
+                        .article(article)
+                        .map(|a| a.title.clone())
+                        .unwrap_or_default();
+                    let source = source.map(|p| p.display().to_string());
+                    match self.workspace.replace_article_text(article, &text, source) {
+                        Ok(counts) => SessionEvent::Reimported { title, counts },
+                        Err(e) => failed(Failure::Reimport, e.to_string()),
+                    }
+                }
+                Err(e) => failed(Failure::Reimport, e.to_string()),
+            }),
+            JobResult::AnnotationsRead { path, result } => events.push(match result {
+                Ok(records) => SessionEvent::AnnotationsImported {
+                    report: exchange::import_into(&mut self.workspace, &records),
+                    path,
+                },
+                Err(e) => failed(Failure::Import, e.to_string()),
+            }),
+            JobResult::ProjectImported { path, result } => match result {
+                Ok(new) => {
+                    let workspace = Workspace::unsaved(new.project, self.options.clock());
+                    self.replace(Loaded {
+                        derived: Derived::build(&workspace),
+                        base: workspace.project().clone(),
+                        workspace,
+                        save_path: None,
+                        stamp: None,
+                        how: Opened::Imported {
+                            skipped: new.skipped.clone(),
+                        },
+                    });
+                    events.push(SessionEvent::Opened {
+                        path,
+                        save_path: None,
+                        how: Opened::Imported {
+                            skipped: new.skipped,
+                        },
+                    });
+                }
+                Err(e) => events.push(failed(Failure::Import, e.to_string())),
+            },
+        }
+    }
+
+    /// Adds the articles that were read, as one undoable step.
+    fn add_read_articles(
+        &mut self,
+        results: Vec<(PathBuf, Result<Imported, ImportError>)>,
+    ) -> SessionEvent {
+        let (mut added, mut failed, mut warnings) = (Vec::new(), Vec::new(), Vec::new());
+        let label = if results.len() == 1 {
+            "add article"
+        } else {
+            "add articles"
+        };
+        self.workspace.group(label, |ws| {
+            for (_, result) in results {
+                match result {
+                    Ok(imported) => {
+                        let line = imported.summary();
+                        warnings.extend(imported.warnings);
+                        match ws.add_article(imported.article) {
+                            Ok(id) => added.push((id, line)),
+                            Err(e) => failed.push(e.to_string()),
+                        }
+                    }
+                    Err(e) => failed.push(e.to_string()),
+                }
+            }
+        });
+        SessionEvent::ArticlesAdded {
+            added,
+            failed,
+            warnings,
         }
     }
 }

@@ -66,6 +66,27 @@ impl Clock for SteppingClock {
     }
 }
 
+/// What re-anchoring did to an article's annotations when its text changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Reanchored {
+    /// Still at the same offsets.
+    pub unchanged: usize,
+    /// Found elsewhere (their passage moved, or was edited slightly).
+    pub moved: usize,
+    /// Not found with confidence: kept, listed as orphaned.
+    pub orphaned: usize,
+}
+
+impl Reanchored {
+    /// "12 stayed, 3 moved, 1 orphaned".
+    pub fn summary(&self) -> String {
+        format!(
+            "{} stayed, {} moved, {} orphaned",
+            self.unchanged, self.moved, self.orphaned
+        )
+    }
+}
+
 /// Why an action was refused. The project is unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ActionError {
@@ -500,25 +521,44 @@ impl Workspace {
     }
 
     /// Replaces an article's text (edited by the analyst or re-imported from its changed source)
-    /// and re-anchors every annotation of it; those that cannot be placed with confidence are
-    /// marked orphaned, never moved to a guessed passage or dropped. One undoable step.
-    /// Returns how many annotations were orphaned.
+    /// and re-anchors every annotation of it (see [`Self::replace_article_text`]). Returns how
+    /// many annotations were orphaned.
     pub fn set_article_text(
         &mut self,
         id: ArticleId,
         new_text: &str,
     ) -> Result<usize, ActionError> {
+        self.replace_article_text(id, new_text, None)
+            .map(|r| r.orphaned)
+    }
+
+    /// Replaces an article's text and re-anchors every annotation of it; those that cannot be
+    /// placed with confidence are marked orphaned, never moved to a guessed passage or dropped.
+    /// `source`, when given, becomes the article's source file (a re-import from a file the
+    /// analyst chose). One undoable step.
+    pub fn replace_article_text(
+        &mut self,
+        id: ArticleId,
+        new_text: &str,
+        source: Option<String>,
+    ) -> Result<Reanchored, ActionError> {
         let mut article = self.article_or_err(id)?.clone();
         let new_text = text::normalize_newlines(new_text);
-        if article.text == new_text {
-            return Ok(0);
+        let mut counts = Reanchored::default();
+        if article.text == new_text && (source.is_none() || source == article.source_path) {
+            counts.unchanged = self
+                .project
+                .annotations
+                .iter()
+                .filter(|a| a.article == id)
+                .count();
+            return Ok(counts);
         }
         let anchorer = Anchorer::new(&new_text);
         let old_anchorer = Anchorer::new(&article.text);
         let old_index = text::OffsetIndex::new(&article.text);
         let now = self.clock.now();
         let mut edits = Vec::new();
-        let mut orphaned = 0;
         for ann in self.project.annotations.iter().filter(|a| a.article == id) {
             // An anchored annotation's context is the text around it; an orphan keeps its own.
             let (prefix, suffix) = if ann.orphaned {
@@ -538,6 +578,11 @@ impl Workspace {
                 },
             );
             let mut moved = Annotation::clone(ann);
+            match placement {
+                Placement::Unchanged(_) => counts.unchanged += 1,
+                Placement::Moved(_) | Placement::Fuzzy(..) => counts.moved += 1,
+                Placement::Orphaned => counts.orphaned += 1,
+            }
             match placement.range() {
                 Some(range) => {
                     moved.range = range;
@@ -550,7 +595,6 @@ impl Workspace {
                     moved.prefix = prefix.to_owned();
                     moved.suffix = suffix.to_owned();
                     moved.orphaned = true;
-                    orphaned += 1;
                 }
             }
             if matches!(placement, Placement::Fuzzy(..)) {
@@ -561,9 +605,12 @@ impl Workspace {
             }
         }
         article.text = new_text;
+        if source.is_some() {
+            article.source_path = source;
+        }
         edits.insert(0, Edit::ReplaceArticle(Arc::new(article)));
         self.execute("edit article text", Edit::Batch(edits))?;
-        Ok(orphaned)
+        Ok(counts)
     }
 
     /// Places an orphaned (or any) annotation on a new passage of its article.
@@ -651,6 +698,7 @@ impl Workspace {
             color,
             description: String::new(),
             hotkey: self.project.stances.free_hotkey(),
+            parent: None,
         };
         let id = stance.id.clone();
         let end = self.project.stances.0.len();

@@ -218,3 +218,280 @@ fn a_closed_pipe_ends_an_export_quietly() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
 }
+
+fn fixture(rel: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(rel)
+        .display()
+        .to_string()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn add_creates_the_project_reports_each_file_and_fails_for_the_unreadable_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("study.stance.json");
+    let sheet = dir.path().join("numbers.xlsx");
+    std::fs::write(&sheet, b"PK\x03\x04\x14\x00binary").unwrap();
+    let tiny = dir.path().join("tiny.html");
+    std::fs::write(&tiny, "<html><body><p>Only a line.</p></body></html>").unwrap();
+    let out = stancemark(&[
+        "add",
+        project.to_str().unwrap(),
+        &fixture("import/brief.docx"),
+        &fixture("import/two-column.pdf"),
+        &fixture("import/latin1.txt"),
+        sheet.to_str().unwrap(),
+        tiny.to_str().unwrap(),
+    ]);
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert!(
+        !out.status.success(),
+        "a file could not be read: {stdout}{stderr}"
+    );
+    // One line per article, with title, size and how it was read.
+    assert!(
+        stdout.contains("added “Open models and the state” — "),
+        "{stdout}"
+    );
+    assert!(stdout.contains("Word"), "{stdout}");
+    assert!(stdout.contains("PDF"), "{stdout}");
+    assert!(stdout.contains("windows-1252"), "{stdout}");
+    assert!(stdout.contains("saved"), "{stdout}");
+    assert!(
+        stderr.contains("numbers.xlsx") && stderr.contains("not a format"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("warning:") && stderr.contains("almost no text"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("warning:") && stderr.contains("not UTF-8"),
+        "{stderr}"
+    );
+    let saved = stancemark::store::load_project(&project).unwrap();
+    assert_eq!(saved.articles.len(), 4, "the readable files were added");
+    // Adding to the existing project keeps what it has.
+    let again = stancemark(&[
+        "add",
+        project.to_str().unwrap(),
+        &fixture("import/brief.odt"),
+    ]);
+    assert!(again.status.success(), "{}", text(&again.stderr));
+    assert_eq!(
+        stancemark::store::load_project(&project)
+            .unwrap()
+            .articles
+            .len(),
+        5
+    );
+}
+
+#[test]
+fn reimport_reports_what_stayed_moved_and_was_orphaned() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("bill.txt");
+    let v1 = "Article 1. Providers shall keep technical documentation.\nArticle 2. Deployers shall inform users.\nArticle 3. Penalties apply.\n";
+    std::fs::write(&source, v1).unwrap();
+    let project = dir.path().join("bill.stance.json");
+    assert!(
+        stancemark(&["add", project.to_str().unwrap(), source.to_str().unwrap()])
+            .status
+            .success()
+    );
+    // Three annotations, placed by the library as the window places them.
+    let mut p = stancemark::store::load_project(&project).unwrap();
+    let article = p.articles[0].id;
+    let mut ws = stancemark::workspace::Workspace::new(
+        p.clone(),
+        Box::new(stancemark::workspace::SteppingClock::default()),
+    );
+    for quote in [
+        "Providers shall keep technical documentation",
+        "Deployers shall inform users",
+        "Penalties apply",
+    ] {
+        let start = v1[..v1.find(quote).unwrap()].chars().count();
+        let range = stancemark::model::TextRange {
+            start,
+            end: start + quote.chars().count(),
+        };
+        ws.add_annotation(
+            article,
+            range,
+            &stancemark::model::StanceId::new("regulation"),
+            "",
+        )
+        .unwrap();
+    }
+    p = ws.project().clone();
+    stancemark::store::save_project(&p, &project).unwrap();
+    // Version 2: a new article 1a, article 3 rewritten.
+    let v2 = "Article 1. Providers shall keep technical documentation.\nArticle 1a. Audits happen yearly.\nArticle 2. Deployers shall inform users.\nArticle 3. Fines are set by each member state.\n";
+    let v2_path = dir.path().join("bill-v2.txt");
+    std::fs::write(&v2_path, v2).unwrap();
+    let out = stancemark(&[
+        "reimport",
+        project.to_str().unwrap(),
+        "Article 1",
+        v2_path.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("1 stayed, 1 moved, 1 orphaned"), "{stdout}");
+    assert!(
+        text(&out.stderr).contains("orphans"),
+        "{}",
+        text(&out.stderr)
+    );
+    let after = stancemark::store::load_project(&project).unwrap();
+    assert_eq!(after.articles[0].text, v2);
+    assert_eq!(after.annotations.iter().filter(|a| a.orphaned).count(), 1);
+    // An unknown article is a clear error that lists the articles.
+    let out = stancemark(&[
+        "reimport",
+        project.to_str().unwrap(),
+        "Nope",
+        v2_path.to_str().unwrap(),
+    ]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("no article matches “Nope”"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn export_writes_every_format_and_one_article_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    for (format, check) in [
+        ("csv", "article_id,article_title"),
+        ("w3c", "AnnotationCollection"),
+        ("qdc", "urn:QDA-XML:codebook:1.0"),
+        ("html", "<!DOCTYPE html>"),
+        ("ron", "format_version"),
+    ] {
+        let out = stancemark(&["export", &sample(), "--format", format]);
+        assert!(out.status.success(), "{format}: {}", text(&out.stderr));
+        assert!(text(&out.stdout).contains(check), "{format}");
+    }
+    // A .qdpx is an archive: to a file only.
+    let out = stancemark(&["export", &sample(), "--format", "qdpx"]);
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("-o"), "{}", text(&out.stderr));
+    let qdpx = dir.path().join("sample.qdpx");
+    let out = stancemark(&[
+        "export",
+        &sample(),
+        "-f",
+        "qdpx",
+        "-o",
+        qdpx.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(std::fs::read(&qdpx).unwrap().starts_with(b"PK"));
+    let out = stancemark(&["export", &sample(), "-f", "html", "--article", "Stifling"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("Open Source AI Regulation Risks Stifling Innovation"));
+}
+
+#[test]
+fn import_makes_a_new_project_or_brings_annotations_into_one_and_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let new = dir.path().join("field.stance.json");
+    let out = stancemark(&[
+        "import",
+        &fixture("exchange/other-tools.qdpx"),
+        "-o",
+        new.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("2 article(s)"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(text(&out.stderr).contains("left out") && text(&out.stderr).contains("photo"));
+    let before = std::fs::read(&new).unwrap();
+    let out = stancemark(&[
+        "import",
+        &fixture("exchange/other-tools.qdpx"),
+        "-o",
+        new.to_str().unwrap(),
+    ]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("exists"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(std::fs::read(&new).unwrap(), before);
+    // A CSV into a project that has its articles, but none of its annotations yet.
+    let csv = dir.path().join("coding.csv");
+    assert!(
+        stancemark(&[
+            "export",
+            &sample(),
+            "-f",
+            "csv",
+            "-o",
+            csv.to_str().unwrap()
+        ])
+        .status
+        .success()
+    );
+    let mut bare = stancemark::store::load_project(Path::new(&sample())).unwrap();
+    bare.annotations.clear();
+    let target = dir.path().join("bare.stance.json");
+    stancemark::store::save_project(&bare, &target).unwrap();
+    let out = stancemark(&[
+        "import",
+        csv.to_str().unwrap(),
+        "--into",
+        target.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("12 annotation(s) came in"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert_eq!(
+        stancemark::store::load_project(&target)
+            .unwrap()
+            .annotations
+            .len(),
+        12
+    );
+    // A CSV is not a project by itself, and a .qdpx does not go into one.
+    let out = stancemark(&[
+        "import",
+        csv.to_str().unwrap(),
+        "-o",
+        dir.path().join("x.stance.json").to_str().unwrap(),
+    ]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("carries no article texts"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = stancemark(&[
+        "import",
+        &fixture("exchange/other-tools.qdpx"),
+        "--into",
+        target.to_str().unwrap(),
+    ]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("open it as a new project"),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -103,6 +103,62 @@ fn an_older_file_opens_unsaved_and_saves_beside_itself() {
 }
 
 #[test]
+fn a_format_3_file_opens_as_itself_and_is_upgraded_in_place_when_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    let v3 = dir.path().join("study.stance.json");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/v3-sample.stance.json"),
+        &v3,
+    )
+    .unwrap();
+    let mut session = Session::open_blocking(&v3, SessionOptions::inline()).unwrap();
+    assert_eq!(session.path(), Some(v3.as_path()));
+    assert!(!session.is_dirty());
+    assert!(
+        session
+            .project()
+            .stances
+            .0
+            .iter()
+            .all(|s| s.parent.is_none())
+    );
+    assert!(
+        session
+            .project()
+            .articles
+            .iter()
+            .all(|a| a.import.is_none())
+    );
+    let before = session.project().clone();
+    session.save_blocking().unwrap();
+    let text = std::fs::read_to_string(&v3).unwrap();
+    assert!(text.contains(&format!("\"format_version\": {FORMAT_VERSION}")));
+    assert_eq!(store::load_project(&v3).unwrap(), before);
+}
+
+#[test]
+fn format_4_keeps_stance_parents_and_how_articles_were_imported() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/v4-sample.stance.json");
+    let project = store::load_project(&path).unwrap();
+    let child = project
+        .stances
+        .get(&stancemark::model::StanceId::new("supply-chain"))
+        .unwrap();
+    assert_eq!(child.parent.as_ref().map(|p| p.as_str()), Some("security"));
+    assert_eq!(
+        project.stances.path_label(&child.id),
+        "security › supply chain"
+    );
+    let import = project.articles[0].import.as_ref().unwrap();
+    assert_eq!(import.format, stancemark::model::SourceFormat::Text);
+    assert_eq!(import.encoding.as_deref(), Some("UTF-8"));
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("again.stance.json");
+    store::save_project(&project, &out).unwrap();
+    assert_eq!(store::load_project(&out).unwrap(), project);
+}
+
+#[test]
 fn orphans_keep_their_quote_and_context_in_the_file() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data/open-source-ai.stance.json");
     let mut session = Session::open_blocking(&path, SessionOptions::inline()).unwrap();

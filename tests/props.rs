@@ -214,8 +214,8 @@ proptest! {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a.txt");
         std::fs::write(&path, &bytes).unwrap();
-        if let Ok(article) = stancemark::import::import_article(&path) {
-            prop_assert!(!article.text.contains('\r'));
+        if let Ok(imported) = stancemark::import::import_article(&path) {
+            prop_assert!(!imported.article.text.contains('\r'));
         }
     }
 }
@@ -231,4 +231,79 @@ fn json_export_round_trips_to_the_same_project() {
         .unwrap();
     let back = project_from_json_export(Path::new("x.json"), &json).unwrap();
     assert_eq!(back, project);
+}
+
+fn fixture_bytes(rel: &str) -> Vec<u8> {
+    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)).unwrap()
+}
+
+/// Imports `bytes` as a file named `name`: an article or an error naming the file, never a
+/// panic; an imported text has LF line ends only.
+fn import_mutated(name: &str, bytes: &[u8]) -> Result<(), TestCaseError> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, bytes).unwrap();
+    match stancemark::import::import_article(&path) {
+        Ok(imported) => {
+            prop_assert!(!imported.article.text.contains('\r'));
+            prop_assert!(!imported.article.text.trim().is_empty());
+        }
+        Err(e) => prop_assert!(e.to_string().contains(name), "{e}"),
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn mutated_documents_of_every_format_import_or_fail_cleanly(
+        which in 0usize..5,
+        edits in prop::collection::vec((any::<usize>(), any::<u8>(), 0u8..4), 1..6),
+    ) {
+        let (name, rel) = [
+            ("a.pdf", "tests/fixtures/import/two-column.pdf"),
+            ("a.docx", "tests/fixtures/import/brief.docx"),
+            ("a.odt", "tests/fixtures/import/brief.odt"),
+            ("a.html", "tests/fixtures/web-pages/lwn-1/source.html"),
+            ("a.md", "tests/data/eu-ai-act-2024-1689.md"),
+        ][which];
+        let bytes = mutate(fixture_bytes(rel), edits);
+        import_mutated(name, &bytes)?;
+    }
+
+    #[test]
+    fn mutated_annotation_files_are_read_or_refused_cleanly(
+        which in 0usize..3,
+        edits in prop::collection::vec((any::<usize>(), any::<u8>(), 0u8..4), 1..6),
+    ) {
+        let project = store::load_project(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data/open-source-ai.stance.json"),
+        )
+        .unwrap();
+        let format = [ExportFormat::Qdpx, ExportFormat::W3c, ExportFormat::Csv][which];
+        let bytes = stancemark::export::export_bytes(&project, format, None).unwrap();
+        let bytes = mutate(bytes, edits);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(format!("in.{}", format.extension()));
+        std::fs::write(&path, &bytes).unwrap();
+        if format == ExportFormat::Qdpx {
+            if let Ok(read) = stancemark::exchange::read_new_project(&path) {
+                prop_assert!(read.project.validate().is_empty(), "{:?}", read.project.validate());
+            }
+        } else if let Ok(records) = stancemark::exchange::read_incoming(&path) {
+            let mut ws = Workspace::new(project.clone(), Box::new(SteppingClock::default()));
+            ws.group("clear", |ws| {
+                for id in ws.project().annotations.iter().map(|a| a.id).collect::<Vec<_>>() {
+                    ws.delete_annotation(id).unwrap();
+                }
+            });
+            stancemark::exchange::import_into(&mut ws, &records);
+            prop_assert!(ws.project().validate().is_empty());
+            for a in ws.project().annotations.iter().filter(|a| !a.orphaned) {
+                let text = &ws.project().article(a.article).unwrap().text;
+                prop_assert_eq!(stancemark::text::slice_chars(text, a.range), a.quote.as_str());
+            }
+        }
+    }
 }

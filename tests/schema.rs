@@ -51,3 +51,28 @@ fn the_schema_rejects_a_record_missing_its_quote_or_with_a_bad_colour() {
     export["stances"][0]["color"] = "green".into();
     assert!(!v.is_valid(&export));
 }
+
+#[test]
+fn an_orphan_validates_with_null_offsets_and_not_with_numbers() {
+    let v = validator();
+    let mut export = sample_export();
+    let record = &mut export["annotations"][0];
+    record["start"] = serde_json::Value::Null;
+    record["end"] = serde_json::Value::Null;
+    record["orphaned"] = true.into();
+    record["prefix"] = "before ".into();
+    record["suffix"] = " after".into();
+    let errors: Vec<String> = v.iter_errors(&export).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    // An orphan with offsets, or an anchored record without them, is refused.
+    let mut with_offsets = export.clone();
+    with_offsets["annotations"][0]["start"] = 3.into();
+    assert!(!v.is_valid(&with_offsets));
+    let mut anchored_without = sample_export();
+    anchored_without["annotations"][0]["start"] = serde_json::Value::Null;
+    assert!(!v.is_valid(&anchored_without));
+    // Stances carry their parent.
+    let mut child = sample_export();
+    child["stances"][0]["parent"] = "regulation".into();
+    assert!(v.is_valid(&child));
+}

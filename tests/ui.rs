@@ -192,8 +192,8 @@ fn add_article_through_the_typed_path_field() {
     )
     .unwrap();
     let mut harness = harness_on(None);
-    // The empty window offers the same command as File → Add article….
-    harness.get_by_label("Add article…").click();
+    // The empty window offers the same command as File → Add articles….
+    harness.get_by_label("Add articles…").click();
     harness.run_steps(2);
     let field = harness.get_by_label("File path");
     field.focus();

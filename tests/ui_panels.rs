@@ -274,7 +274,7 @@ fn messages_expire_a_newer_one_replaces_an_old_error_and_the_log_keeps_them() {
     let missing = std::path::PathBuf::from("/no/such/folder/brief.txt");
     harness
         .state_mut()
-        .execute(Command::AddArticleFrom(missing));
+        .execute(Command::AddArticlesFrom(vec![missing]));
     harness.run_steps(2);
     let (status, is_error) = harness.state().status().unwrap();
     assert!(

@@ -28,8 +28,14 @@ use crate::text;
 ///
 /// History: 1 — first format (RON); 2 — annotations carry `prefix`/`suffix` context and
 /// `orphaned` (RON); 3 — JSON, quote and context stored only for orphans (four times faster to
-/// read and half the size for long articles). Older files are migrated on load.
-pub const FORMAT_VERSION: u32 = 3;
+/// read and half the size for long articles); 4 — stances may have a `parent` (a code tree),
+/// articles record how they were imported (`import`: format, encoding, reflowed) so a
+/// re-import makes their text the same way. Older files are migrated on load.
+pub const FORMAT_VERSION: u32 = 4;
+
+/// The first JSON format: files from here on are upgraded in place when saved (the new fields
+/// only add to the old ones), older RON files are saved beside themselves.
+const FIRST_JSON_VERSION: u32 = 3;
 
 /// The file name extension of project files.
 pub const PROJECT_EXTENSION: &str = "stance.json";
@@ -219,7 +225,8 @@ struct RonFileIn {
     project: Project,
 }
 
-/// Brings a project read from an older file format up to [`FORMAT_VERSION`].
+/// Brings a project read from an older file format up to [`FORMAT_VERSION`]. Format 4 only
+/// added fields whose absence means what older files meant (no parent, import unrecorded).
 fn migrate(mut project: Project, _from: u32) -> Project {
     // Formats 1 and 2 stored the context of every annotation (format 1 none at all); now only
     // orphans keep one, the others' context being the text around them.
@@ -506,10 +513,10 @@ pub fn write_set_aside(path: &Path, salvaged: &Salvaged) -> Result<PathBuf, Save
     Ok(out)
 }
 
-/// Where a project read from `path` is saved: itself for a current-format file, else
-/// `NAME.stance.json` beside the old `NAME.stance.ron` (which is left as it is).
+/// Where a project read from `path` is saved: itself for a JSON project file (formats 3 and
+/// up), else `NAME.stance.json` beside the old `NAME.stance.ron` (which is left as it is).
 pub fn save_path_for(path: &Path, format_version: u32) -> PathBuf {
-    if format_version >= FORMAT_VERSION {
+    if format_version >= FIRST_JSON_VERSION {
         return path.to_owned();
     }
     let name = path.file_name().unwrap_or_default().to_string_lossy();

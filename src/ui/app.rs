@@ -107,6 +107,8 @@ pub struct StancemarkApp {
     pub(super) allow_close: bool,
     /// Text to put on the clipboard at the end of the frame.
     pub(super) copied: Option<String>,
+    /// The unsaved-changes question before an import that replaces the project was answered.
+    pub(super) importing_confirmed: bool,
     pub(super) quit_requested: bool,
     window_title: String,
     fonts_installed: bool,
@@ -137,6 +139,7 @@ impl StancemarkApp {
             after_save: None,
             allow_close: false,
             copied: None,
+            importing_confirmed: false,
             quit_requested: false,
             window_title: String::new(),
             fonts_installed: false,
@@ -248,7 +251,7 @@ impl StancemarkApp {
 
     /// Imports an article file and shows it.
     pub fn add_article_from(&mut self, path: &std::path::Path) {
-        self.execute(Command::AddArticleFrom(path.to_owned()));
+        self.execute(Command::AddArticlesFrom(vec![path.to_owned()]));
     }
 
     // ----- frame -------------------------------------------------------------------------
@@ -281,7 +284,8 @@ impl StancemarkApp {
         self.install_fonts(&ctx);
         let events = self.session.poll();
         self.handle_events(events);
-        let commands = self.draw(ui);
+        let mut commands = self.draw(ui);
+        commands.extend(dropped_files(&ctx));
         if !commands.is_empty() {
             // Draw again at once (this pass is not shown), so what a command changed is on
             // screen in this very frame; the second pass gets no input, so nothing runs twice.
@@ -411,6 +415,34 @@ impl StancemarkApp {
     }
 }
 
+/// Files dropped on the window this frame, as one command; while files are dragged over the
+/// window, a hint says what dropping them does.
+fn dropped_files(ctx: &egui::Context) -> Option<Command> {
+    let (hovering, dropped) = ctx.input(|i| {
+        let dropped: Vec<PathBuf> = i
+            .raw
+            .dropped_files
+            .iter()
+            .map(|f| f.path().to_path_buf())
+            .filter(|p| !p.as_os_str().is_empty())
+            .collect();
+        (!i.raw.hovered_files.is_empty(), dropped)
+    });
+    if hovering {
+        let screen = ctx.content_rect();
+        egui::Area::new(egui::Id::unique("drop_hint"))
+            .order(egui::Order::Foreground)
+            .fixed_pos(screen.center() - egui::vec2(190.0, 30.0))
+            .show(ctx, |ui| {
+                egui::Frame::popup(ui.style()).show(ui, |ui| {
+                    ui.heading("Drop to add");
+                    ui.label("Articles are added; a project opens; annotation files are imported.");
+                });
+            });
+    }
+    (!dropped.is_empty()).then_some(Command::DropFiles(dropped))
+}
+
 /// The widest a side panel may be in a window `width` wide, given its `share` of the room
 /// the reader leaves.
 fn panel_max(width: f32, share: f32) -> f32 {
@@ -423,9 +455,16 @@ fn empty_reader_ui(ui: &mut Ui) -> Vec<Command> {
     ui.vertical_centered(|ui| {
         ui.add_space(80.0);
         ui.heading("No article open");
-        ui.label("Add an article (File > Add article…) or open a project.");
+        ui.label(
+            "Add articles (web pages, PDF, Word, OpenDocument, text, Markdown), drop files here, \
+             import annotations from another tool, or open a project.",
+        );
         ui.add_space(8.0);
-        for c in [Command::AddArticle, Command::OpenProject] {
+        for c in [
+            Command::AddArticle,
+            Command::ImportAnnotations,
+            Command::OpenProject,
+        ] {
             if ui.button(c.label()).on_hover_text(c.tooltip()).clicked() {
                 commands.push(c);
             }

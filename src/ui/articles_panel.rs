@@ -83,7 +83,7 @@ pub fn articles_panel_ui(
     ui.heading("Articles");
     ui.add_space(4.0);
     if ui
-        .button("+ Add article…")
+        .button("+ Add articles…")
         .on_hover_text(Command::AddArticle.tooltip())
         .clicked()
     {
@@ -171,6 +171,7 @@ fn article_list_ui(ui: &mut Ui, view: &View<'_>, state: &mut ArticlesPanelState)
                     for (c, enabled) in [
                         (Command::EditArticleText(*id), true),
                         (Command::ReimportArticle(*id), has_source),
+                        (Command::ReimportArticleChoose(*id), true),
                         (Command::RemoveArticle(*id), true),
                     ] {
                         commands.extend(command_item(ui, c, None, enabled));

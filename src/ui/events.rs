@@ -31,13 +31,23 @@ impl StancemarkApp {
                         save_path.as_deref().unwrap_or(&path).display()
                     ),
                     Opened::Restored => "Restored unsaved work; save to keep it".to_owned(),
+                    Opened::Imported { skipped } if skipped.is_empty() => format!(
+                        "Imported {} as a new project; save it to keep it",
+                        path.display()
+                    ),
+                    Opened::Imported { skipped } => format!(
+                        "Imported {} as a new project; left out: {}",
+                        path.display(),
+                        skipped.join("; ")
+                    ),
                     Opened::Salvaged { set_aside, report } => format!(
                         "Opened with {set_aside} broken annotation(s) set aside in {}; the file is unchanged until you save",
                         report.display()
                     ),
                 };
-                let severity = match how {
+                let severity = match &how {
                     Opened::Salvaged { .. } => Severity::Warning,
+                    Opened::Imported { skipped } if !skipped.is_empty() => Severity::Warning,
                     _ => Severity::Info,
                 };
                 if matches!(how, Opened::File | Opened::Converted) {
@@ -98,12 +108,68 @@ impl StancemarkApp {
                 let then = self.after_save.take();
                 self.open_file_dialog(FilePurpose::SaveProjectAs, then);
             }
+            SessionEvent::ArticlesAdded {
+                added,
+                failed,
+                warnings,
+            } => self.articles_added(added, failed, warnings),
+            SessionEvent::Reimported { title, counts } => {
+                let severity = if counts.orphaned > 0 {
+                    Severity::Warning
+                } else {
+                    Severity::Info
+                };
+                self.notify(
+                    severity,
+                    format!("Re-imported “{title}”: {}", counts.summary()),
+                );
+            }
+            SessionEvent::AnnotationsImported { path, report } => {
+                let severity = if report.refused.is_empty() {
+                    Severity::Info
+                } else {
+                    Severity::Warning
+                };
+                self.notices.push(crate::notice::Notice {
+                    severity,
+                    title: format!("Imported {}: {}", path.display(), report.summary()),
+                    detail: (!report.refused.is_empty()).then(|| report.refused.join("\n")),
+                    at: self.now,
+                });
+            }
             SessionEvent::Lost { kind } => self.show_error(
                 &format!("{} stopped unexpectedly", kind.verb()),
                 "The work on the worker thread ended without a result; nothing was changed."
                     .to_owned(),
                 None,
             ),
+        }
+    }
+
+    fn articles_added(
+        &mut self,
+        added: Vec<(crate::model::ArticleId, String)>,
+        failed: Vec<String>,
+        warnings: Vec<String>,
+    ) {
+        if let Some((first, _)) = added.first() {
+            self.select_article(*first);
+        }
+        match added.as_slice() {
+            [] => {}
+            [(_, line)] => self.notify(Severity::Info, format!("Added {line}")),
+            many => self.notify(Severity::Info, format!("Added {} articles", many.len())),
+        }
+        for w in warnings {
+            self.notify(Severity::Warning, w);
+        }
+        if !failed.is_empty() {
+            let title = if added.is_empty() {
+                "Could not add article"
+            } else {
+                "Some files could not be added"
+            };
+            self.show_error(title, failed.join("\n"), None);
         }
     }
 }

@@ -10,7 +10,6 @@ use super::modals::Modal;
 use super::reader::ArticleView;
 use super::windows::{PaletteState, PreferencesDraft, StancesState};
 use crate::command::Command;
-use crate::import;
 use crate::model::{AnnotationId, ArticleId, StanceId};
 use crate::notice::{Notice, Severity};
 use crate::session::Overwrite;
@@ -94,7 +93,15 @@ impl StancemarkApp {
                 }
             }
             Command::AddArticle => self.open_file_dialog(FilePurpose::AddArticle, None),
-            Command::AddArticleFrom(path) => self.add_article(&path),
+            Command::AddArticlesFrom(paths) => {
+                let events = self.session.add_articles(paths);
+                self.handle_events(events);
+            }
+            Command::ImportAnnotations => {
+                self.open_file_dialog(FilePurpose::ImportAnnotations, None)
+            }
+            Command::ImportAnnotationsFrom(path) => self.import_annotations(path),
+            Command::DropFiles(paths) => self.drop_files(paths),
             Command::Export(format) => self.open_file_dialog(FilePurpose::Export(format), None),
             Command::ExportTo { format, path } => {
                 let events = self.session.export(format, &path);
@@ -192,7 +199,17 @@ impl StancemarkApp {
                     .set_article_text(article, &text);
                 self.report_reanchoring(r);
             }
-            Command::ReimportArticle(id) => self.reimport(id),
+            Command::ReimportArticle(id) => {
+                let events = self.session.reimport_article(id, None);
+                self.handle_events(events);
+            }
+            Command::ReimportArticleChoose(id) => {
+                self.open_file_dialog(FilePurpose::ReimportArticle(id), None)
+            }
+            Command::ReimportArticleFrom { article, path } => {
+                let events = self.session.reimport_article(article, Some(path));
+                self.handle_events(events);
+            }
             Command::SetArticleMeta { article, meta } => {
                 let r = self.session.workspace_mut().set_article_meta(article, meta);
                 self.report(r);
@@ -289,6 +306,11 @@ impl StancemarkApp {
             }
             Command::OpenProject => self.open_file_dialog(FilePurpose::OpenProject, None),
             Command::OpenRecent(path) => self.execute(Command::OpenPath(path)),
+            Command::ImportAnnotationsFrom(path) => {
+                // The unsaved-changes question was answered.
+                self.importing_confirmed = true;
+                self.execute(Command::ImportAnnotationsFrom(path));
+            }
             Command::Quit => {
                 self.allow_close = true;
                 self.quit_requested = true;
@@ -506,35 +528,47 @@ impl StancemarkApp {
         self.copied = Some(text);
     }
 
-    fn add_article(&mut self, path: &Path) {
-        let result = import::import_article(path)
-            .map_err(|e| e.to_string())
-            .and_then(|article| {
-                self.session
-                    .workspace_mut()
-                    .add_article(article)
-                    .map_err(|e| e.to_string())
-            });
-        match result {
-            Ok(id) => {
-                self.select_article(id);
-                self.notify(Severity::Info, format!("Added {}", path.display()));
-            }
-            Err(e) => self.show_error("Could not add article", e, None),
+    /// Files dropped on the window: a project opens (asking about unsaved changes), annotation
+    /// files import, everything else is added as articles.
+    fn drop_files(&mut self, paths: Vec<PathBuf>) {
+        let is_project = |p: &Path| {
+            let name = p
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .to_lowercase();
+            name.ends_with(&format!(".{}", store::PROJECT_EXTENSION))
+                || name.ends_with(&format!(".{}", store::LEGACY_PROJECT_EXTENSION))
+        };
+        let (projects, rest): (Vec<PathBuf>, Vec<PathBuf>) =
+            paths.into_iter().partition(|p| is_project(p));
+        let (annotations, articles): (Vec<PathBuf>, Vec<PathBuf>) = rest
+            .into_iter()
+            .partition(|p| crate::exchange::kind_of(p).is_some());
+        if !articles.is_empty() {
+            self.execute(Command::AddArticlesFrom(articles));
+        }
+        for path in annotations {
+            self.execute(Command::ImportAnnotationsFrom(path));
+        }
+        if let Some(project) = projects.into_iter().next() {
+            self.execute(Command::OpenRecent(project));
         }
     }
 
-    fn reimport(&mut self, id: ArticleId) {
-        let Some(article) = self.session.project().article(id).cloned() else {
+    /// Imports an annotation file: one that carries its texts replaces the project (after the
+    /// unsaved-changes question); CSV and W3C come into this project.
+    fn import_annotations(&mut self, path: PathBuf) {
+        let new_project = crate::exchange::kind_of(&path).is_some_and(|k| k.carries_texts());
+        if new_project && self.session.is_dirty() && !self.importing_confirmed {
+            self.ui.modal = Some(Modal::Unsaved(Box::new(Command::ImportAnnotationsFrom(
+                path,
+            ))));
             return;
-        };
-        match import::reimported_text(&article, None) {
-            Ok(text) => {
-                let r = self.session.workspace_mut().set_article_text(id, &text);
-                self.report_reanchoring(r);
-            }
-            Err(e) => self.show_error("Could not re-import", e.to_string(), None),
         }
+        self.importing_confirmed = false;
+        let events = self.session.import_annotations(&path);
+        self.handle_events(events);
     }
 
     fn default_path_for(&self, purpose: FilePurpose) -> PathBuf {
@@ -555,7 +589,10 @@ impl StancemarkApp {
             })
             .unwrap_or_else(|| "project".to_owned());
         match purpose {
-            FilePurpose::OpenProject | FilePurpose::AddArticle => {
+            FilePurpose::OpenProject
+            | FilePurpose::AddArticle
+            | FilePurpose::ImportAnnotations
+            | FilePurpose::ReimportArticle(_) => {
                 let mut d = dir.into_os_string();
                 d.push(std::path::MAIN_SEPARATOR_STR);
                 PathBuf::from(d)

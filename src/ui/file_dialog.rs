@@ -24,20 +24,34 @@ pub enum FilePurpose {
     OpenProject,
     /// Save the project under a new name.
     SaveProjectAs,
-    /// Import a `.txt`/`.md` article.
+    /// Import articles (several paths at once).
     AddArticle,
+    /// Import an annotation file.
+    ImportAnnotations,
+    /// Choose the new version of an article's source.
+    ReimportArticle(crate::model::ArticleId),
     /// Export annotations.
     Export(ExportFormat),
 }
 
+/// Article files the chooser offers (by extension).
+const ARTICLE_EXTENSIONS: [&str; 9] = [
+    "txt", "md", "markdown", "html", "htm", "pdf", "docx", "odt", "text",
+];
+
 impl FilePurpose {
-    fn title(self) -> &'static str {
+    fn title(self) -> String {
         match self {
-            FilePurpose::OpenProject => "Open project",
-            FilePurpose::SaveProjectAs => "Save project as",
-            FilePurpose::AddArticle => "Add article",
-            FilePurpose::Export(ExportFormat::Json) => "Export annotations as JSON",
-            FilePurpose::Export(ExportFormat::Ron) => "Export annotations as RON",
+            FilePurpose::OpenProject => "Open project".to_owned(),
+            FilePurpose::SaveProjectAs => "Save project as".to_owned(),
+            FilePurpose::AddArticle => {
+                "Add articles (several paths: separate them with ;)".to_owned()
+            }
+            FilePurpose::ImportAnnotations => "Import annotations".to_owned(),
+            FilePurpose::ReimportArticle(_) => {
+                "Re-import from a new version of the source".to_owned()
+            }
+            FilePurpose::Export(format) => format!("Export as {}", format.name()),
         }
     }
 
@@ -46,18 +60,31 @@ impl FilePurpose {
             FilePurpose::OpenProject => "Open",
             FilePurpose::SaveProjectAs => "Save",
             FilePurpose::AddArticle => "Add",
+            FilePurpose::ImportAnnotations => "Import",
+            FilePurpose::ReimportArticle(_) => "Re-import",
             FilePurpose::Export(_) => "Export",
         }
     }
 
-    /// The command that does what the dialog was for with the chosen `path`.
-    pub fn command_for(self, path: PathBuf, then: Option<Box<Command>>) -> Command {
-        match self {
+    /// The command that does what the dialog was for with the chosen paths (one, except
+    /// when adding articles).
+    pub fn command_for(
+        self,
+        mut paths: Vec<PathBuf>,
+        then: Option<Box<Command>>,
+    ) -> Option<Command> {
+        if self == FilePurpose::AddArticle {
+            return (!paths.is_empty()).then_some(Command::AddArticlesFrom(paths));
+        }
+        let path = paths.drain(..).next()?;
+        Some(match self {
             FilePurpose::OpenProject => Command::OpenPath(path),
             FilePurpose::SaveProjectAs => Command::SaveTo { path, then },
-            FilePurpose::AddArticle => Command::AddArticleFrom(path),
+            FilePurpose::AddArticle => unreachable!("handled above"),
+            FilePurpose::ImportAnnotations => Command::ImportAnnotationsFrom(path),
+            FilePurpose::ReimportArticle(article) => Command::ReimportArticleFrom { article, path },
             FilePurpose::Export(format) => Command::ExportTo { format, path },
-        }
+        })
     }
 
     fn is_save(self) -> bool {
@@ -65,7 +92,7 @@ impl FilePurpose {
     }
 
     fn native_dialog(self, start: &std::path::Path) -> rfd::FileDialog {
-        let mut d = rfd::FileDialog::new().set_title(self.title());
+        let mut d = rfd::FileDialog::new().set_title(self.title().as_str());
         let dir = if start.is_dir() {
             Some(start.to_owned())
         } else {
@@ -82,10 +109,13 @@ impl FilePurpose {
                 .add_filter("stancemark project", &["json", "ron"])
                 .add_filter("All files", &["*"]),
             FilePurpose::SaveProjectAs => d.add_filter("stancemark project", &["json"]),
-            FilePurpose::AddArticle => d
-                .add_filter("Text and Markdown", &["txt", "md", "markdown"])
+            FilePurpose::AddArticle | FilePurpose::ReimportArticle(_) => d
+                .add_filter("Articles", &ARTICLE_EXTENSIONS)
                 .add_filter("All files", &["*"]),
-            FilePurpose::Export(f) => d.add_filter(f.extension(), &[f.extension()]),
+            FilePurpose::ImportAnnotations => d
+                .add_filter("Annotations", &["qdpx", "json", "jsonld", "csv"])
+                .add_filter("All files", &["*"]),
+            FilePurpose::Export(f) => d.add_filter(f.name(), &[f.extension()]),
         }
     }
 }
@@ -98,7 +128,7 @@ pub struct FileDialog {
     pub path_text: String,
     /// What waits for this choice (a save before quitting), run after it.
     pub then: Option<Box<Command>>,
-    native: Option<(Receiver<Option<PathBuf>>, Instant)>,
+    native: Option<(Receiver<Option<Vec<PathBuf>>>, Instant)>,
     note: Option<String>,
     focused_once: bool,
 }
@@ -109,8 +139,8 @@ pub enum DialogOutcome {
     Pending,
     /// Closed without a choice.
     Cancelled,
-    /// A path was chosen.
-    Chosen(PathBuf),
+    /// Paths were chosen (one, except when adding articles).
+    Chosen(Vec<PathBuf>),
 }
 
 impl FileDialog {
@@ -122,9 +152,11 @@ impl FileDialog {
             let dialog = purpose.native_dialog(&initial);
             std::thread::spawn(move || {
                 let picked = if purpose.is_save() {
-                    dialog.save_file()
+                    dialog.save_file().map(|p| vec![p])
+                } else if purpose == FilePurpose::AddArticle {
+                    dialog.pick_files()
                 } else {
-                    dialog.pick_file()
+                    dialog.pick_file().map(|p| vec![p])
                 };
                 // The window may have been closed (path typed, or Cancel) before the system
                 // chooser answered: then nobody waits for its answer.
@@ -146,7 +178,7 @@ impl FileDialog {
     pub fn show(&mut self, ctx: &egui::Context) -> DialogOutcome {
         if let Some((rx, started)) = &self.native {
             match rx.try_recv() {
-                Ok(Some(path)) => return DialogOutcome::Chosen(path),
+                Ok(Some(paths)) => return DialogOutcome::Chosen(paths),
                 Ok(None) if started.elapsed() >= NO_BACKEND_THRESHOLD => {
                     return DialogOutcome::Cancelled;
                 }
@@ -189,11 +221,27 @@ impl FileDialog {
                     outcome = DialogOutcome::Cancelled;
                 }
                 if (ok || entered) && !self.path_text.trim().is_empty() {
-                    outcome = DialogOutcome::Chosen(expand_tilde(self.path_text.trim()));
+                    outcome = DialogOutcome::Chosen(self.typed_paths());
                 }
             });
         });
         outcome
+    }
+}
+
+impl FileDialog {
+    /// The typed path, or, when adding articles, the paths separated by `;`.
+    fn typed_paths(&self) -> Vec<PathBuf> {
+        let text = self.path_text.trim();
+        if self.purpose == FilePurpose::AddArticle {
+            text.split(';')
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .map(expand_tilde)
+                .collect()
+        } else {
+            vec![expand_tilde(text)]
+        }
     }
 }
 

@@ -5,7 +5,7 @@ use eframe::egui::{self, Ui};
 use super::state::{PanelsShown, View};
 use super::widgets::command_item;
 use crate::command::Command;
-use crate::export::ExportFormat;
+use crate::export::EXPORT_FORMATS;
 
 /// Adds a menu item for `c`; records the command when clicked.
 fn item(commands: &mut Vec<Command>, ui: &mut Ui, c: Command, enabled: bool) {
@@ -82,9 +82,11 @@ fn file_menu_ui(ui: &mut Ui, view: &View<'_>, out: &mut Vec<Command>) {
     item(out, ui, Command::SaveAs, true);
     ui.separator();
     item(out, ui, Command::AddArticle, true);
+    item(out, ui, Command::ImportAnnotations, true);
     ui.menu_button("Export", |ui| {
-        item(out, ui, Command::Export(ExportFormat::Json), true);
-        item(out, ui, Command::Export(ExportFormat::Ron), true);
+        for format in EXPORT_FORMATS {
+            item(out, ui, Command::Export(format), true);
+        }
     });
     ui.separator();
     item(out, ui, Command::Preferences, true);

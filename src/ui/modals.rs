@@ -104,8 +104,11 @@ pub fn modal_ui(ctx: &egui::Context, view: &View<'_>, slot: &mut Option<Modal>) 
         Modal::File(dialog) => match dialog.show(ctx) {
             DialogOutcome::Pending => Outcome::Open,
             DialogOutcome::Cancelled => Outcome::Close,
-            DialogOutcome::Chosen(path) => {
-                Outcome::Run(dialog.purpose.command_for(path, dialog.then.take()))
+            DialogOutcome::Chosen(paths) => {
+                match dialog.purpose.command_for(paths, dialog.then.take()) {
+                    Some(command) => Outcome::Run(command),
+                    None => Outcome::Close,
+                }
             }
         },
         Modal::Unsaved(then) => show(ctx, id, QUESTION_WIDTH, |ui| unsaved_ui(ui, view, then)),

@@ -2,11 +2,13 @@
 //!
 //! - `stancemark-bench perf`: frame time, open/save/export, add, find, memory (one table).
 //! - `stancemark-bench anchoring [--trials N] [--seed S]`: re-anchoring after random edits.
+//! - `stancemark-bench html [DIR]`: web-page import against expected articles (F1).
 //!
 //! Texts come from `tests/data/` and `sample_data/`, so a clone has everything it needs.
 //! Run in release mode: `cargo run --release --bin stancemark-bench -- anchoring`.
 
 mod anchoring;
+mod html;
 mod perf;
 
 use std::path::Path;
@@ -70,6 +72,10 @@ fn main() {
             );
         }
         Some("perf") => perf::run_all(),
+        Some("html") => html::run(&args.get(1).map_or_else(
+            || Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/web-pages"),
+            std::path::PathBuf::from,
+        )),
         Some("perf-one") => perf::run_one(args.get(1).map_or("sample", String::as_str)),
         Some("perf-memory") => perf::run_app_memory(args.get(1).map_or("sample", String::as_str)),
         Some("gen") => {
@@ -79,7 +85,7 @@ fn main() {
         }
         _ => {
             eprintln!(
-                "usage: stancemark-bench perf | gen | anchoring [--trials N] [--annotations N] [--seed S]"
+                "usage: stancemark-bench perf | gen | html [DIR] | anchoring [--trials N] [--annotations N] [--seed S]"
             );
             std::process::exit(2);
         }

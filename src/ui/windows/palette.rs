@@ -127,7 +127,7 @@ mod tests {
         assert!(filtered("").len() > 15);
         assert!(filtered("redo").contains(&Command::Redo));
         assert!(
-            filtered("spreadsheet").contains(&Command::Export(crate::export::ExportFormat::Json))
+            filtered("spreadsheet").contains(&Command::Export(crate::export::ExportFormat::Csv))
         );
         assert!(filtered("no such thing").is_empty());
     }

@@ -1,0 +1,469 @@
+//! Bringing annotations in from the formats others write: a `.qdpx` or a stancemark JSON
+//! export carries its texts and becomes a new project; CSV and W3C files carry no text and go
+//! into an existing project whose articles they name.
+//!
+//! Each incoming record is checked against the text: its quote at its offsets, else found
+//! again by its quote and context (re-anchored), else refused and reported — never placed on
+//! the wrong characters. Everything that comes in is one undoable step.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use thiserror::Error;
+use uuid::Uuid;
+
+use crate::anchor::{Anchorer, QuoteSelector};
+use crate::model::{Annotation, ArticleId, Project, Rgb, StanceId, TextRange};
+use crate::store::{self, LoadError, ReadError};
+use crate::workspace::Workspace;
+
+/// An annotation as another file describes it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Incoming {
+    /// Its row or item number in the file, for messages.
+    pub line: usize,
+    /// Its id, when the format has one.
+    pub id: Option<Uuid>,
+    /// The article, by id…
+    pub article_id: Option<Uuid>,
+    /// …or by title.
+    pub article_title: Option<String>,
+    /// The stance, by id…
+    pub stance_id: Option<String>,
+    /// …or by label.
+    pub stance_label: Option<String>,
+    /// First code point, when given.
+    pub start: Option<usize>,
+    /// Code point after the last, when given.
+    pub end: Option<usize>,
+    /// The passage.
+    pub quote: String,
+    /// Text before the passage, when given.
+    pub prefix: Option<String>,
+    /// Text after the passage, when given.
+    pub suffix: Option<String>,
+    /// The note.
+    pub note: String,
+    /// Who made it.
+    pub annotator: String,
+    /// When it was made.
+    pub created: Option<DateTime<Utc>>,
+    /// When it last changed.
+    pub modified: Option<DateTime<Utc>>,
+    /// It was an orphan where it came from (its passage was already gone).
+    pub orphaned: bool,
+}
+
+/// The kinds of annotation file stancemark reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnnotationFile {
+    /// stancemark's JSON export (a new project).
+    StancemarkJson,
+    /// A REFI-QDA project (a new project).
+    Qdpx,
+    /// CSV (into a project).
+    Csv,
+    /// W3C Web Annotation (into a project).
+    W3c,
+}
+
+impl AnnotationFile {
+    /// True when the file carries its texts (and becomes a new project).
+    pub fn carries_texts(self) -> bool {
+        matches!(self, AnnotationFile::StancemarkJson | AnnotationFile::Qdpx)
+    }
+
+    /// Its name for messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            AnnotationFile::StancemarkJson => "stancemark JSON export",
+            AnnotationFile::Qdpx => "REFI-QDA project",
+            AnnotationFile::Csv => "CSV file",
+            AnnotationFile::W3c => "W3C Web Annotation file",
+        }
+    }
+}
+
+/// Why an annotation file could not be read.
+#[derive(Debug, Error)]
+pub enum ExchangeError {
+    /// The file could not be read.
+    #[error(transparent)]
+    Read(#[from] ReadError),
+    /// A JSON export that is not a valid project.
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    /// Not a format stancemark reads annotations from.
+    #[error(
+        "{path}: not an annotation file stancemark reads (a .qdpx, a stancemark JSON export, a CSV or W3C Web Annotation file)"
+    )]
+    UnknownFormat {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The file is broken.
+    #[error("{path}: {message}")]
+    Broken {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+    /// A file without texts where a new project was asked for, or the other way round.
+    #[error("{path}: a {format} {advice}")]
+    WrongUse {
+        /// The file.
+        path: PathBuf,
+        /// Its kind.
+        format: &'static str,
+        /// What to do instead.
+        advice: &'static str,
+    },
+}
+
+/// Largest annotation file read.
+const MAX_EXCHANGE_BYTES: u64 = store::MAX_PROJECT_BYTES;
+
+/// The kind of an annotation file, by its name and content.
+pub fn detect(path: &Path, bytes: &[u8]) -> Option<AnnotationFile> {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    let zipped_qde = bytes.starts_with(b"PK\x03\x04")
+        && bytes.windows(4).any(|w| w.eq_ignore_ascii_case(b".qde"));
+    if ext == "qdpx" || zipped_qde {
+        return Some(AnnotationFile::Qdpx);
+    }
+    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]);
+    let trimmed = text.trim_start_matches('\u{feff}').trim_start();
+    if trimmed.starts_with('{') || trimmed.starts_with('[') {
+        if crate::formats::json::is_export(trimmed) {
+            return Some(AnnotationFile::StancemarkJson);
+        }
+        if crate::formats::w3c::looks_like(trimmed) || ext == "jsonld" {
+            return Some(AnnotationFile::W3c);
+        }
+    }
+    if ext == "csv" || crate::formats::csv::looks_like(trimmed) {
+        return Some(AnnotationFile::Csv);
+    }
+    None
+}
+
+/// The kind of the annotation file at `path` (by its name and first 4 KB), if it is one.
+pub fn kind_of(path: &Path) -> Option<AnnotationFile> {
+    use std::io::Read;
+    let mut head = Vec::new();
+    std::fs::File::open(path)
+        .ok()?
+        .take(4096)
+        .read_to_end(&mut head)
+        .ok()?;
+    detect(path, &head)
+}
+
+/// A project read from a file that carries its texts, and what was left out of it.
+#[derive(Debug)]
+pub struct NewProject {
+    /// The project.
+    pub project: Project,
+    /// What was left out, with why.
+    pub skipped: Vec<String>,
+}
+
+fn broken(path: &Path) -> impl Fn(String) -> ExchangeError + '_ {
+    move |message| ExchangeError::Broken {
+        path: path.to_owned(),
+        message,
+    }
+}
+
+/// Reads a `.qdpx` or a stancemark JSON export as a new project.
+pub fn read_new_project(path: &Path) -> Result<NewProject, ExchangeError> {
+    let bytes = store::read_file(path, MAX_EXCHANGE_BYTES, "an annotation file")?;
+    match detect(path, &bytes) {
+        Some(AnnotationFile::Qdpx) => {
+            let read = crate::formats::refi::read_qdpx(bytes).map_err(broken(path))?;
+            Ok(NewProject {
+                project: read.project,
+                skipped: read.skipped,
+            })
+        }
+        Some(AnnotationFile::StancemarkJson) => {
+            let json = store::decode_utf8(path, bytes)?;
+            let project = crate::formats::json::project_from_json_export(path, &json)?;
+            Ok(NewProject {
+                project,
+                skipped: Vec::new(),
+            })
+        }
+        Some(other) => Err(ExchangeError::WrongUse {
+            path: path.to_owned(),
+            format: other.name(),
+            advice: "carries no article texts: import it into a project that has its articles",
+        }),
+        None => Err(ExchangeError::UnknownFormat {
+            path: path.to_owned(),
+        }),
+    }
+}
+
+/// Reads the annotations of a CSV or W3C file (to bring into a project).
+pub fn read_incoming(path: &Path) -> Result<Vec<Incoming>, ExchangeError> {
+    let bytes = store::read_file(path, MAX_EXCHANGE_BYTES, "an annotation file")?;
+    let kind = detect(path, &bytes);
+    let text = || store::decode_utf8(path, bytes.clone());
+    match kind {
+        Some(AnnotationFile::Csv) => crate::formats::csv::read(&text()?).map_err(broken(path)),
+        Some(AnnotationFile::W3c) => crate::formats::w3c::read(&text()?).map_err(broken(path)),
+        Some(other) => Err(ExchangeError::WrongUse {
+            path: path.to_owned(),
+            format: other.name(),
+            advice: "carries its texts: open it as a new project instead",
+        }),
+        None => Err(ExchangeError::UnknownFormat {
+            path: path.to_owned(),
+        }),
+    }
+}
+
+/// What bringing annotations into a project did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct IntoReport {
+    /// Annotations added where the file placed them.
+    pub added: usize,
+    /// Annotations whose offsets did not hold their quote, found again by their quote.
+    pub reanchored: Vec<String>,
+    /// Annotations left out, with why.
+    pub refused: Vec<String>,
+    /// Annotations the project already had.
+    pub already_there: usize,
+    /// Stances created because the file named unknown ones.
+    pub stances_created: Vec<String>,
+    /// Annotations added as orphans (they were orphans in the file and are still not found).
+    pub orphans: usize,
+}
+
+impl IntoReport {
+    /// One line for a notice.
+    pub fn summary(&self) -> String {
+        let mut parts = vec![format!(
+            "{} annotation(s) came in",
+            self.added + self.reanchored.len() + self.orphans
+        )];
+        if !self.reanchored.is_empty() {
+            parts.push(format!(
+                "{} re-anchored by their quote",
+                self.reanchored.len()
+            ));
+        }
+        if self.orphans > 0 {
+            parts.push(format!("{} as orphans", self.orphans));
+        }
+        if self.already_there > 0 {
+            parts.push(format!("{} were already there", self.already_there));
+        }
+        if !self.stances_created.is_empty() {
+            parts.push(format!("new stances: {}", self.stances_created.join(", ")));
+        }
+        if !self.refused.is_empty() {
+            parts.push(format!("{} refused", self.refused.len()));
+        }
+        parts.join("; ")
+    }
+}
+
+/// The article a record names: by id, else by title, else (ids differ between projects that
+/// imported the same article) the one article holding its quote. A title that no article has
+/// is refused.
+fn find_article(project: &Project, rec: &Incoming) -> Result<ArticleId, String> {
+    if let Some(a) = rec.article_id.and_then(|id| project.article(id)) {
+        return Ok(a.id);
+    }
+    if let Some(title) = &rec.article_title {
+        let same: Vec<_> = project
+            .articles
+            .iter()
+            .filter(|a| &a.title == title)
+            .collect();
+        match same.as_slice() {
+            [one] => return Ok(one.id),
+            // A title the project does not have names another article: never guess.
+            [] => return Err(format!("its article “{title}” is not in the project")),
+            _ => {}
+        }
+    }
+    let holding: Vec<_> = project
+        .articles
+        .iter()
+        .filter(|a| !rec.quote.is_empty() && a.text.contains(&rec.quote))
+        .collect();
+    match holding.as_slice() {
+        [one] => Ok(one.id),
+        _ => Err(format!(
+            "its article ({}) is not in the project",
+            rec.article_title
+                .clone()
+                .or(rec.article_id.map(|id| id.to_string()))
+                .unwrap_or_else(|| "unnamed".to_owned())
+        )),
+    }
+}
+
+/// Colours given to stances a file brings in.
+const NEW_STANCE_COLORS: [[u8; 3]; 4] = [
+    [155, 89, 182],
+    [231, 76, 60],
+    [22, 160, 133],
+    [241, 196, 15],
+];
+
+/// The stance a record names, created when the project has none of that id or label.
+fn find_or_create_stance(
+    ws: &mut Workspace,
+    rec: &Incoming,
+    report: &mut IntoReport,
+) -> Result<StanceId, String> {
+    let scheme = &ws.project().stances;
+    if let Some(s) = rec
+        .stance_id
+        .as_ref()
+        .and_then(|id| scheme.get(&StanceId::new(id)))
+    {
+        return Ok(s.id.clone());
+    }
+    if let Some(label) = &rec.stance_label
+        && let Some(s) = scheme
+            .0
+            .iter()
+            .find(|s| s.label.eq_ignore_ascii_case(label))
+    {
+        return Ok(s.id.clone());
+    }
+    let label = rec
+        .stance_label
+        .clone()
+        .or(rec.stance_id.clone())
+        .ok_or("it names no stance")?;
+    let color = Rgb(NEW_STANCE_COLORS[report.stances_created.len() % NEW_STANCE_COLORS.len()]);
+    let id = ws.add_stance(&label, color).map_err(|e| e.to_string())?;
+    report.stances_created.push(label);
+    Ok(id)
+}
+
+/// Where a record goes in its article's text: its offsets if they hold its quote, else where
+/// its quote and context are found; `None` when it cannot be placed.
+fn place(text: &str, rec: &Incoming) -> Option<(TextRange, bool)> {
+    if let (Some(start), Some(end)) = (rec.start, rec.end) {
+        let range = TextRange { start, end };
+        if end > start && crate::text::slice_chars(text, range) == rec.quote {
+            return Some((range, false));
+        }
+    }
+    if rec.quote.is_empty() {
+        return None;
+    }
+    let selector = QuoteSelector {
+        range: TextRange {
+            start: rec.start.unwrap_or(0),
+            end: rec.end.unwrap_or(0),
+        },
+        exact: &rec.quote,
+        prefix: rec.prefix.as_deref().unwrap_or(""),
+        suffix: rec.suffix.as_deref().unwrap_or(""),
+    };
+    Anchorer::new(text)
+        .place(selector)
+        .range()
+        .map(|r| (r, true))
+}
+
+/// Brings `records` into the project as one undoable step named "import annotations".
+pub fn import_into(ws: &mut Workspace, records: &[Incoming]) -> IntoReport {
+    ws.group("import annotations", |ws| {
+        let mut report = IntoReport::default();
+        for rec in records {
+            if let Err(why) = import_one(ws, rec, &mut report) {
+                report.refused.push(format!(
+                    "record {}: “{}”: {why}",
+                    rec.line,
+                    crate::text::snippet(&rec.quote, 50)
+                ));
+            }
+        }
+        report
+    })
+}
+
+fn import_one(ws: &mut Workspace, rec: &Incoming, report: &mut IntoReport) -> Result<(), String> {
+    let article = find_article(ws.project(), rec)?;
+    let stance = find_or_create_stance(ws, rec, report)?;
+    let text = ws
+        .project()
+        .article(article)
+        .map(|a| a.text.clone())
+        .unwrap_or_default();
+    let placed = place(&text, rec);
+    if placed.is_none() && !rec.orphaned {
+        return Err("its passage is not in the article".to_owned());
+    }
+    let duplicate = ws.project().annotations.iter().any(|a| {
+        rec.id == Some(a.id)
+            || (a.article == article
+                && a.stance == stance
+                && placed.is_some_and(|(r, _)| a.range == r && !a.orphaned))
+    });
+    if duplicate {
+        report.already_there += 1;
+        return Ok(());
+    }
+    let now = Utc::now();
+    let (range, orphaned) = match placed {
+        Some((r, _)) => (r, false),
+        None => (TextRange { start: 0, end: 0 }, true),
+    };
+    let annotation = Annotation {
+        id: rec.id.unwrap_or_else(Uuid::new_v4),
+        article,
+        range,
+        quote: if orphaned {
+            rec.quote.clone()
+        } else {
+            crate::text::slice_chars(&text, range).to_owned()
+        },
+        prefix: if orphaned {
+            rec.prefix.clone().unwrap_or_default()
+        } else {
+            String::new()
+        },
+        suffix: if orphaned {
+            rec.suffix.clone().unwrap_or_default()
+        } else {
+            String::new()
+        },
+        orphaned,
+        stance,
+        note: rec.note.clone(),
+        annotator: if rec.annotator.is_empty() {
+            ws.annotator.clone()
+        } else {
+            rec.annotator.clone()
+        },
+        created: rec.created.unwrap_or(now),
+        modified: rec.modified.or(rec.created).unwrap_or(now),
+    };
+    ws.put_annotation(annotation).map_err(|e| e.to_string())?;
+    match placed {
+        Some((r, true)) => report.reanchored.push(format!(
+            "record {}: “{}” found at {}..{}",
+            rec.line,
+            crate::text::snippet(&rec.quote, 50),
+            r.start,
+            r.end
+        )),
+        Some(_) => report.added += 1,
+        None => report.orphans += 1,
+    }
+    Ok(())
+}

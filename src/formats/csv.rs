@@ -1,0 +1,134 @@
+//! CSV: one row per annotation, RFC 4180, UTF-8 with a byte-order mark so spreadsheets read
+//! accents. Values are written verbatim (a quote may begin with `-`, `=` or `@`): this is data
+//! for pandas and R, which read it back to the same values; the HTML report is the form for
+//! people.
+
+use crate::exchange::Incoming;
+use crate::export::ExportError;
+use crate::model::Project;
+
+/// The columns, in order.
+pub const COLUMNS: [&str; 12] = [
+    "article_id",
+    "article_title",
+    "stance_id",
+    "stance_label",
+    "start",
+    "end",
+    "quote",
+    "note",
+    "annotator",
+    "created",
+    "modified",
+    "orphaned",
+];
+
+/// The UTF-8 byte-order mark.
+const BOM: &[u8] = b"\xef\xbb\xbf";
+
+fn encode(e: impl std::fmt::Display) -> ExportError {
+    ExportError::Encode {
+        format: "csv",
+        message: e.to_string(),
+    }
+}
+
+/// The CSV of every annotation of the project.
+pub fn write(project: &Project) -> Result<Vec<u8>, ExportError> {
+    let mut out = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(BOM.to_vec());
+    out.write_record(COLUMNS).map_err(encode)?;
+    for row in super::rows(project, None) {
+        let a = row.annotation;
+        let (start, end) = row.range.map_or((String::new(), String::new()), |(s, e)| {
+            (s.to_string(), e.to_string())
+        });
+        out.write_record([
+            row.article.id.to_string(),
+            row.article.title.clone(),
+            a.stance.to_string(),
+            row.stance_label(),
+            start,
+            end,
+            a.quote.clone(),
+            a.note.clone(),
+            a.annotator.clone(),
+            a.created.to_rfc3339(),
+            a.modified.to_rfc3339(),
+            a.orphaned.to_string(),
+        ])
+        .map_err(encode)?;
+    }
+    out.into_inner().map_err(encode)
+}
+
+/// True when `text` starts like a stancemark CSV (its header row).
+pub fn looks_like(text: &str) -> bool {
+    let first = text
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .next()
+        .unwrap_or("");
+    first.contains("quote") && (first.contains("article_id") || first.contains("article_title"))
+}
+
+/// The annotations of a CSV file with (at least) a quote column and an article and stance
+/// column; other columns are optional, in any order, named as stancemark writes them.
+pub fn read(text: &str) -> Result<Vec<Incoming>, String> {
+    let text = text.trim_start_matches('\u{feff}');
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| e.to_string())?
+        .iter()
+        .map(|h| h.trim().to_lowercase())
+        .collect();
+    let column = |name: &str| headers.iter().position(|h| h == name);
+    if column("quote").is_none() {
+        return Err("the CSV has no `quote` column".to_owned());
+    }
+    let mut out = Vec::new();
+    for (n, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| format!("row {}: {e}", n + 2))?;
+        let get = |name: &str| {
+            column(name)
+                .and_then(|i| record.get(i))
+                .map(str::to_owned)
+                .filter(|v| !v.is_empty())
+        };
+        let number = |name: &str| -> Result<Option<usize>, String> {
+            get(name)
+                .map(|v| {
+                    v.trim()
+                        .parse()
+                        .map_err(|_| format!("row {}: {name} {v:?} is not a number", n + 2))
+                })
+                .transpose()
+        };
+        let time = |name: &str| get(name).and_then(|v| super::json::parse_time(&v).ok());
+        let orphaned = get("orphaned")
+            .is_some_and(|v| matches!(v.trim().to_lowercase().as_str(), "true" | "1" | "yes"));
+        out.push(Incoming {
+            line: n + 2,
+            id: None,
+            article_id: get("article_id").and_then(|v| super::json::parse_uuid(&v).ok()),
+            article_title: get("article_title"),
+            stance_id: get("stance_id"),
+            stance_label: get("stance_label"),
+            start: number("start")?,
+            end: number("end")?,
+            quote: get("quote").unwrap_or_default(),
+            prefix: None,
+            suffix: None,
+            note: get("note").unwrap_or_default(),
+            annotator: get("annotator").unwrap_or_default(),
+            created: time("created"),
+            modified: time("modified"),
+            orphaned,
+        });
+    }
+    Ok(out)
+}

@@ -1,0 +1,323 @@
+//! stancemark's own export, as JSON or RON (the same [`Export`] value): the stance scheme,
+//! every article with its full text (so the export alone is enough to work with) and one flat
+//! record per annotation. Offsets are code points, half-open, so `text[start:end] == quote`
+//! holds in Python for every anchored record; an orphan has `"orphaned": true`, its quote and
+//! null offsets. The JSON shape is described by `schema/export.schema.json`.
+//!
+//! History: 1 — first version; 2 — orphans exported with null offsets and `orphaned`, stances
+//! with their `parent`. Version-1 exports still import (they have no orphans or parents).
+
+use std::path::Path;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{
+    Annotation, Article, ArticleMeta, Project, Rgb, Stance, StanceId, StanceScheme, TextRange,
+};
+use crate::store::{self, LoadError};
+
+/// Identifies the kind of document, for tools that receive many kinds of JSON.
+pub const EXPORT_FORMAT: &str = "stancemark-export";
+/// Version of the export shape; bumped on any incompatible change.
+pub const EXPORT_VERSION: u32 = 2;
+
+/// One stance of the scheme.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportStance {
+    /// Stable slug.
+    pub id: String,
+    /// Display label.
+    pub label: String,
+    /// `#rrggbb`.
+    pub color: String,
+    /// Meaning of the stance.
+    pub description: String,
+    /// Digit hotkey, if any.
+    pub hotkey: Option<u8>,
+    /// The id of the stance this one refines, if any.
+    #[serde(default)]
+    pub parent: Option<String>,
+}
+
+/// One article with its full text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportArticle {
+    /// Article id (UUID).
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// File it was imported from.
+    pub source_path: Option<String>,
+    /// Author.
+    pub author: Option<String>,
+    /// Outlet.
+    pub outlet: Option<String>,
+    /// Publication date.
+    pub date: Option<String>,
+    /// URL.
+    pub url: Option<String>,
+    /// How the text was made from its source (format, encoding, reflowed), so a project made
+    /// from this export re-imports its sources the same way; absent when not recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub import: Option<crate::model::ImportSettings>,
+    /// Length of `text` in code points.
+    pub char_count: usize,
+    /// Full text, `\n` line endings.
+    pub text: String,
+}
+
+/// One annotation, flattened for tables.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportAnnotation {
+    /// Annotation id (UUID).
+    pub id: String,
+    /// Article id.
+    pub article_id: String,
+    /// Article title.
+    pub article_title: String,
+    /// Stance slug.
+    pub stance_id: String,
+    /// Stance label.
+    pub stance_label: String,
+    /// First code point (inclusive); null for an orphan.
+    pub start: Option<usize>,
+    /// Code point after the last (exclusive); null for an orphan.
+    pub end: Option<usize>,
+    /// `text[start:end]`; for an orphan, the passage it had.
+    pub quote: String,
+    /// Analyst's note.
+    pub note: String,
+    /// Who made it.
+    pub annotator: String,
+    /// RFC 3339 creation time.
+    pub created: String,
+    /// RFC 3339 last modification time.
+    pub modified: String,
+    /// True when the passage is gone from the text (then `start` and `end` are null).
+    #[serde(default)]
+    pub orphaned: bool,
+    /// For an orphan: the text that came before its passage, to find it again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefix: Option<String>,
+    /// For an orphan: the text that came after its passage.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suffix: Option<String>,
+}
+
+/// The whole export document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Export {
+    /// Always [`EXPORT_FORMAT`].
+    pub format: String,
+    /// [`EXPORT_VERSION`] when written.
+    pub format_version: u32,
+    /// Project name.
+    pub project: String,
+    /// The scheme.
+    pub stances: Vec<ExportStance>,
+    /// All articles in project order.
+    pub articles: Vec<ExportArticle>,
+    /// All annotations, by article (project order) then start offset; orphans last.
+    pub annotations: Vec<ExportAnnotation>,
+}
+
+impl Export {
+    /// Builds the export of a project.
+    pub fn from_project(project: &Project) -> Self {
+        let stances = project
+            .stances
+            .0
+            .iter()
+            .map(|s| ExportStance {
+                id: s.id.to_string(),
+                label: s.label.clone(),
+                color: s.color.to_hex(),
+                description: s.description.clone(),
+                hotkey: s.hotkey,
+                parent: s.parent.as_ref().map(ToString::to_string),
+            })
+            .collect();
+        let articles = project
+            .articles
+            .iter()
+            .map(|a| ExportArticle {
+                id: a.id.to_string(),
+                title: a.title.clone(),
+                source_path: a.source_path.clone(),
+                author: a.meta.author.clone(),
+                outlet: a.meta.outlet.clone(),
+                date: a.meta.date.clone(),
+                url: a.meta.url.clone(),
+                import: a.import.clone(),
+                char_count: a.char_len(),
+                text: a.text.clone(),
+            })
+            .collect();
+        let annotations = super::rows(project, None)
+            .into_iter()
+            .map(|row| {
+                let ann = row.annotation;
+                ExportAnnotation {
+                    id: ann.id.to_string(),
+                    article_id: row.article.id.to_string(),
+                    article_title: row.article.title.clone(),
+                    stance_id: ann.stance.to_string(),
+                    stance_label: row.stance_label(),
+                    start: row.range.map(|r| r.0),
+                    end: row.range.map(|r| r.1),
+                    quote: ann.quote.clone(),
+                    note: ann.note.clone(),
+                    annotator: ann.annotator.clone(),
+                    created: ann.created.to_rfc3339(),
+                    modified: ann.modified.to_rfc3339(),
+                    orphaned: ann.orphaned,
+                    prefix: ann.orphaned.then(|| row.prefix.clone()),
+                    suffix: ann.orphaned.then(|| row.suffix.clone()),
+                }
+            })
+            .collect();
+        Export {
+            format: EXPORT_FORMAT.to_owned(),
+            format_version: EXPORT_VERSION,
+            project: project.name.clone(),
+            stances,
+            articles,
+            annotations,
+        }
+    }
+}
+
+/// Why a record of a JSON export cannot be turned back into the model.
+type Bad = String;
+
+/// A UUID in a record.
+pub fn parse_uuid(s: &str) -> Result<uuid::Uuid, Bad> {
+    uuid::Uuid::parse_str(s.trim_start_matches("urn:uuid:"))
+        .map_err(|e| format!("bad id {s:?}: {e}"))
+}
+
+/// An RFC 3339 time in a record.
+pub fn parse_time(s: &str) -> Result<chrono::DateTime<chrono::Utc>, Bad> {
+    chrono::DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .map_err(|e| format!("bad time {s:?}: {e}"))
+}
+
+impl ExportStance {
+    fn to_stance(&self) -> Result<Stance, Bad> {
+        Ok(Stance {
+            id: StanceId::new(&self.id),
+            label: self.label.clone(),
+            color: Rgb::from_hex(&self.color)
+                .ok_or_else(|| format!("bad colour {:?}", self.color))?,
+            description: self.description.clone(),
+            hotkey: self.hotkey,
+            parent: self.parent.as_deref().map(StanceId::new),
+        })
+    }
+}
+
+impl ExportArticle {
+    fn to_article(&self) -> Result<Article, Bad> {
+        Ok(Article {
+            id: parse_uuid(&self.id)?,
+            title: self.title.clone(),
+            source_path: self.source_path.clone(),
+            meta: ArticleMeta {
+                author: self.author.clone(),
+                outlet: self.outlet.clone(),
+                date: self.date.clone(),
+                url: self.url.clone(),
+            },
+            import: self.import.clone(),
+            text: self.text.clone(),
+        })
+    }
+}
+
+impl ExportAnnotation {
+    fn to_annotation(&self) -> Result<Annotation, Bad> {
+        let range = match (self.start, self.end, self.orphaned) {
+            (Some(start), Some(end), false) => TextRange { start, end },
+            (_, _, true) => TextRange { start: 0, end: 0 },
+            _ => {
+                return Err(format!(
+                    "annotation {} has no offsets but is not orphaned",
+                    self.id
+                ));
+            }
+        };
+        Ok(Annotation {
+            id: parse_uuid(&self.id)?,
+            article: parse_uuid(&self.article_id)?,
+            range,
+            quote: self.quote.clone(),
+            // Anchored: the context is the article text around the range.
+            prefix: self.prefix.clone().unwrap_or_default(),
+            suffix: self.suffix.clone().unwrap_or_default(),
+            orphaned: self.orphaned,
+            stance: StanceId::new(&self.stance_id),
+            note: self.note.clone(),
+            annotator: self.annotator.clone(),
+            created: parse_time(&self.created)?,
+            modified: parse_time(&self.modified)?,
+        })
+    }
+}
+
+/// True when `json` looks like a stancemark export (for telling formats apart).
+pub fn is_export(json: &str) -> bool {
+    let head: String = json.chars().take(400).collect();
+    head.contains(EXPORT_FORMAT)
+}
+
+/// Rebuilds a project from a JSON export (e.g. one edited in another tool): ids, texts,
+/// stances and annotations are taken as they are and validated like a project file. Exports of
+/// version 1 and 2 are read.
+pub fn project_from_json_export(path: &Path, json: &str) -> Result<Project, LoadError> {
+    let invalid = |problems: Vec<String>| LoadError::Invalid {
+        path: path.to_owned(),
+        problems,
+    };
+    let export: Export = serde_json::from_str(json).map_err(|e| LoadError::Parse {
+        path: path.to_owned(),
+        line: e.line(),
+        column: e.column(),
+        message: e.to_string(),
+    })?;
+    if export.format != EXPORT_FORMAT || export.format_version > EXPORT_VERSION {
+        return Err(invalid(vec![format!(
+            "not a stancemark export this version reads (format {:?}, version {})",
+            export.format, export.format_version
+        )]));
+    }
+    let convert = || -> Result<Project, Bad> {
+        Ok(Project {
+            name: export.project.clone(),
+            stances: StanceScheme(
+                export
+                    .stances
+                    .iter()
+                    .map(ExportStance::to_stance)
+                    .collect::<Result<_, _>>()?,
+            ),
+            articles: export
+                .articles
+                .iter()
+                .map(|a| a.to_article().map(Arc::new))
+                .collect::<Result<_, _>>()?,
+            annotations: export
+                .annotations
+                .iter()
+                .map(|a| a.to_annotation().map(Arc::new))
+                .collect::<Result<_, _>>()?,
+        })
+    };
+    let project = convert().map_err(|bad| invalid(vec![bad]))?;
+    let problems = project.validate();
+    if !problems.is_empty() {
+        return Err(invalid(store::problem_messages(json, &problems)));
+    }
+    Ok(project)
+}

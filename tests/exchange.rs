@@ -1,0 +1,611 @@
+//! Every export format written from a project with the hard cases (an orphan, a child stance,
+//! a note with markup, text beyond the Basic Multilingual Plane), read back where stancemark
+//! reads it, and checked by the tools the analysts' colleagues use: the W3C test-suite schemas,
+//! the REFI-QDA XSDs (xmllint), pandas, and a browser for the report.
+//!
+//! A test that needs a system tool runs it when `CI` is set (`.ci/run` installs it) and fails
+//! there if it is missing; elsewhere it skips with a message.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use stancemark::exchange::{self, AnnotationFile};
+use stancemark::export::{ExportFormat, export_bytes};
+use stancemark::model::{Project, Rgb, Stance, StanceId};
+use stancemark::store;
+use stancemark::workspace::{SteppingClock, Workspace};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn sample() -> Project {
+    store::load_project(&root().join("sample_data/open-source-ai.stance.json")).unwrap()
+}
+
+const HOSTILE_NOTE: &str = "<script>alert('x')</script> & \"quoted\" ]]> 🦀 note";
+
+/// The sample with an orphan, a child stance used by an annotation, a note full of markup and
+/// a second article whose text has emoji (code points beyond U+FFFF).
+fn hard_project() -> Project {
+    let mut ws = Workspace::new(sample(), Box::new(SteppingClock::default()));
+    let article = ws.project().articles[0].id;
+    let first = ws.project().annotations[0].clone();
+    ws.set_annotation_note(first.id, HOSTILE_NOTE).unwrap();
+    // A child of `security`.
+    ws.put_stance(Stance {
+        id: StanceId::new("supply-chain"),
+        label: "supply chain".to_owned(),
+        color: Rgb([180, 83, 13]),
+        description: "Security of the software supply chain.".to_owned(),
+        hotkey: None,
+        parent: Some(StanceId::new("security")),
+    })
+    .unwrap();
+    let second = ws.project().annotations[1].id;
+    ws.set_annotation_stance(second, &StanceId::new("supply-chain"))
+        .unwrap();
+    // Orphan the last annotation: its passage is replaced by unrelated words.
+    let last = ws.project().annotations.last().unwrap().clone();
+    let text = ws.project().article(article).unwrap().text.clone();
+    let changed = text.replace(&last.quote, "Completely different words now stand here.");
+    let counts = ws.replace_article_text(article, &changed, None).unwrap();
+    assert!(counts.orphaned >= 1, "{counts:?}");
+    // An article with emoji and accents before its passage.
+    let mut emoji = stancemark::model::Article::new(
+        "Emoji 🦀 brief",
+        "Crabs 🦀🦀 and café: open weights matter for research.\nSecond line ✓.\n",
+    );
+    emoji.meta.author = Some("Zoë".to_owned());
+    let emoji_id = ws.add_article(emoji).unwrap();
+    let text = ws.project().article(emoji_id).unwrap().text.clone();
+    let start = text.chars().position(|c| c == 'o').unwrap();
+    let end = start + "open weights matter".chars().count();
+    ws.add_annotation(
+        emoji_id,
+        stancemark::model::TextRange { start, end },
+        &StanceId::new("pro-open-source"),
+        "after emoji",
+    )
+    .unwrap();
+    ws.project().clone()
+}
+
+/// Runs a system tool; `None` (with a message) when it is missing outside CI.
+fn tool(program: &str, args: &[&str]) -> Option<std::process::Output> {
+    match Command::new(program).args(args).output() {
+        Ok(out) => Some(out),
+        Err(e) => {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "{program} is needed under CI (.ci/run installs it): {e}"
+            );
+            eprintln!("skipped: {program} is not installed ({e})");
+            None
+        }
+    }
+}
+
+/// True when python3 can import every module (else skipped outside CI, failed under CI).
+fn python_has(modules: &[&str]) -> bool {
+    let Some(out) = tool(
+        "python3",
+        &["-c", &format!("import {}", modules.join(", "))],
+    ) else {
+        return false;
+    };
+    if out.status.success() {
+        return true;
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "python3 needs {modules:?} under CI: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    eprintln!("skipped: python3 lacks {modules:?}");
+    false
+}
+
+fn write_export(dir: &Path, project: &Project, format: ExportFormat) -> PathBuf {
+    let path = dir.join(format!("export.{}", format.extension()));
+    std::fs::write(&path, export_bytes(project, format, None).unwrap()).unwrap();
+    path
+}
+
+/// The project without its annotations (what a colleague has before importing a CSV or W3C).
+fn without_annotations(project: &Project) -> Workspace {
+    let mut bare = project.clone();
+    bare.annotations.clear();
+    Workspace::new(bare, Box::new(SteppingClock::default()))
+}
+
+/// (article, stance, range or orphan quote, note) of every annotation, sorted.
+fn essentials(project: &Project) -> Vec<(String, String, String, String)> {
+    let mut all: Vec<_> = project
+        .annotations
+        .iter()
+        .map(|a| {
+            let place = if a.orphaned {
+                format!("orphan {}", a.quote)
+            } else {
+                format!("{}..{}", a.range.start, a.range.end)
+            };
+            (
+                a.article.to_string(),
+                a.stance.to_string(),
+                place,
+                a.note.clone(),
+            )
+        })
+        .collect();
+    all.sort();
+    all
+}
+
+#[test]
+fn the_json_export_round_trips_orphans_parents_and_notes() {
+    let project = hard_project();
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_export(dir.path(), &project, ExportFormat::Json);
+    assert_eq!(
+        exchange::kind_of(&path),
+        Some(AnnotationFile::StancemarkJson)
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(json["format_version"], 2);
+    let orphan = json["annotations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["orphaned"] == true)
+        .unwrap();
+    assert!(orphan["start"].is_null() && orphan["end"].is_null());
+    assert!(orphan["prefix"].is_string());
+    let back = exchange::read_new_project(&path).unwrap().project;
+    assert_eq!(essentials(&back), essentials(&project));
+    assert_eq!(back.stances, project.stances);
+    assert_eq!(back.articles.len(), project.articles.len());
+    for (a, b) in back.articles.iter().zip(&project.articles) {
+        assert_eq!((&a.text, &a.title, &a.meta), (&b.text, &b.title, &b.meta));
+    }
+}
+
+#[test]
+fn a_version_1_json_export_still_imports() {
+    let path = root().join("tests/fixtures/export-v1.json");
+    let back = exchange::read_new_project(&path).unwrap().project;
+    assert_eq!(back.annotations.len(), 12);
+    assert!(back.stances.0.iter().all(|s| s.parent.is_none()));
+    for a in &back.annotations {
+        let text = &back.article(a.article).unwrap().text;
+        assert_eq!(stancemark::text::slice_chars(text, a.range), a.quote);
+    }
+}
+
+#[test]
+fn the_csv_export_reads_back_into_a_project_that_has_the_articles() {
+    let project = hard_project();
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_export(dir.path(), &project, ExportFormat::Csv);
+    let bytes = std::fs::read(&path).unwrap();
+    assert!(bytes.starts_with(b"\xef\xbb\xbf"), "a BOM for spreadsheets");
+    let mut reader = csv::Reader::from_reader(&bytes[3..]);
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(
+        header[..7],
+        [
+            "article_id",
+            "article_title",
+            "stance_id",
+            "stance_label",
+            "start",
+            "end",
+            "quote"
+        ]
+    );
+    for record in reader.records() {
+        let record = record.unwrap();
+        let article = project
+            .articles
+            .iter()
+            .find(|a| a.id.to_string() == record[0])
+            .unwrap();
+        if &record[11] == "true" {
+            assert!(
+                record[4].is_empty() && record[5].is_empty(),
+                "an orphan has no offsets"
+            );
+        } else {
+            let (start, end): (usize, usize) =
+                (record[4].parse().unwrap(), record[5].parse().unwrap());
+            let slice: String = article.text.chars().skip(start).take(end - start).collect();
+            assert_eq!(slice, &record[6]);
+        }
+    }
+    let records = exchange::read_incoming(&path).unwrap();
+    let mut ws = without_annotations(&project);
+    let report = exchange::import_into(&mut ws, &records);
+    assert!(report.refused.is_empty(), "{report:?}");
+    assert_eq!(report.added, project.annotations.len() - 1);
+    assert_eq!(report.orphans, 1);
+    assert_eq!(essentials(ws.project()), essentials(&project));
+    // One undo takes the whole import back; importing twice adds nothing.
+    let again = exchange::import_into(&mut ws, &records);
+    assert_eq!(again.already_there, records.len() - 1, "{again:?}");
+    ws.undo().unwrap();
+    ws.undo().unwrap();
+    assert!(ws.project().annotations.is_empty());
+}
+
+#[test]
+fn the_w3c_export_reads_back_and_passes_the_test_suite_musts() {
+    let project = hard_project();
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_export(dir.path(), &project, ExportFormat::W3c);
+    assert_eq!(exchange::kind_of(&path), Some(AnnotationFile::W3c));
+    let records = exchange::read_incoming(&path).unwrap();
+    let mut ws = without_annotations(&project);
+    let report = exchange::import_into(&mut ws, &records);
+    assert!(report.refused.is_empty(), "{report:?}");
+    assert_eq!(essentials(ws.project()), essentials(&project));
+    if !python_has(&["jsonschema", "rfc3987", "rfc3339_validator"]) {
+        return;
+    }
+    let validator = root().join("tests/standards/validate_w3c.py");
+    let out = tool(
+        "python3",
+        &[validator.to_str().unwrap(), path.to_str().unwrap()],
+    )
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn the_refi_qda_project_reads_back_and_validates_against_the_xsd() {
+    let project = hard_project();
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_export(dir.path(), &project, ExportFormat::Qdpx);
+    assert_eq!(exchange::kind_of(&path), Some(AnnotationFile::Qdpx));
+    let read = exchange::read_new_project(&path).unwrap();
+    let back = read.project;
+    // Anchored annotations come back where they were, with stance (by label), parent and note;
+    // the orphan travels as a note on its source and is not a selection.
+    let anchored = |p: &Project| {
+        let mut v: Vec<_> = p
+            .annotations
+            .iter()
+            .filter(|a| !a.orphaned)
+            .map(|a| {
+                let stance = p.stances.get(&a.stance).unwrap();
+                (a.id, a.range, stance.label.clone(), a.note.clone())
+            })
+            .collect();
+        v.sort_by_key(|x| x.0);
+        v
+    };
+    assert_eq!(anchored(&back), anchored(&project));
+    let child = back
+        .stances
+        .0
+        .iter()
+        .find(|s| s.label == "supply chain")
+        .unwrap();
+    let parent = back.stances.get(child.parent.as_ref().unwrap()).unwrap();
+    assert_eq!(parent.label, "security");
+    for (a, b) in back.articles.iter().zip(&project.articles) {
+        assert_eq!(a.text, b.text);
+    }
+    // The XSD, with xmllint.
+    let unzip = zip::ZipArchive::new(std::fs::File::open(&path).unwrap());
+    let mut archive = unzip.unwrap();
+    let mut qde = String::new();
+    std::io::Read::read_to_string(&mut archive.by_name("project.qde").unwrap(), &mut qde).unwrap();
+    assert!(qde.contains("Orphaned annotation"));
+    assert!(!qde.contains("<script>"), "markup in notes is escaped");
+    let qde_path = dir.path().join("project.qde");
+    std::fs::write(&qde_path, &qde).unwrap();
+    xmllint_valid(&qde_path, "Project.xsd");
+    let qdc = write_export(dir.path(), &project, ExportFormat::Qdc);
+    xmllint_valid(&qdc, "Codebook.repaired.xsd");
+}
+
+fn xmllint_valid(file: &Path, xsd: &str) {
+    let schema = root().join("tests/standards/refi-qda").join(xsd);
+    let Some(out) = tool(
+        "xmllint",
+        &[
+            "--noout",
+            "--schema",
+            schema.to_str().unwrap(),
+            file.to_str().unwrap(),
+        ],
+    ) else {
+        return;
+    };
+    assert!(
+        out.status.success(),
+        "{} against {xsd}: {}",
+        file.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn a_qdpx_written_the_way_maxqda_and_qualcoder_write_it_opens_with_the_right_offsets() {
+    let path = root().join("tests/fixtures/exchange/other-tools.qdpx");
+    let read = exchange::read_new_project(&path).unwrap();
+    let p = &read.project;
+    assert_eq!(p.articles.len(), 2, "{:?}", read.skipped);
+    let interview = p
+        .articles
+        .iter()
+        .find(|a| a.title == "Interview 1")
+        .unwrap();
+    assert!(!interview.text.contains('\r') && !interview.text.starts_with('\u{feff}'));
+    // Every selection lands on the words the other tool selected.
+    let quotes: Vec<String> = p
+        .annotations
+        .iter()
+        .filter(|a| a.article == interview.id)
+        .map(|a| stancemark::text::slice_chars(&interview.text, a.range).to_owned())
+        .collect();
+    for expected in ["open weights", "regulators should", "supply chain"] {
+        assert!(
+            quotes.iter().any(|q| q == expected),
+            "{expected} not in {quotes:?}"
+        );
+    }
+    // Nested codes keep their parent; a code without a colour gets one.
+    let child = p
+        .stances
+        .0
+        .iter()
+        .find(|s| s.label == "Supply chain")
+        .unwrap();
+    assert_eq!(
+        p.stances.get(child.parent.as_ref().unwrap()).unwrap().label,
+        "Security"
+    );
+    // A selection with two codings is two annotations; its note comes along.
+    let twice: Vec<_> = p
+        .annotations
+        .iter()
+        .filter(|a| stancemark::text::slice_chars(&interview.text, a.range) == "regulators should")
+        .collect();
+    assert_eq!(twice.len(), 2);
+    assert!(twice.iter().all(|a| a.note == "Both codes apply."));
+    // The picture source is skipped with a reason.
+    assert!(
+        read.skipped.iter().any(|s| s.contains("photo")),
+        "{:?}",
+        read.skipped
+    );
+    assert!(p.validate().is_empty(), "{:?}", p.validate());
+}
+
+#[test]
+fn csv_and_json_load_in_pandas_with_offsets_that_slice_to_the_quote() {
+    if !python_has(&["pandas"]) {
+        return;
+    }
+    let project = hard_project();
+    let dir = tempfile::tempdir().unwrap();
+    let csv_path = write_export(dir.path(), &project, ExportFormat::Csv);
+    let json_path = write_export(dir.path(), &project, ExportFormat::Json);
+    let script = r#"
+import json, sys
+import pandas as pd
+csv_path, json_path = sys.argv[1], sys.argv[2]
+export = json.load(open(json_path, encoding="utf-8"))
+texts = {a["id"]: a["text"] for a in export["articles"]}
+rows = pd.read_csv(csv_path, encoding="utf-8-sig", keep_default_na=False)
+assert len(rows) == len(export["annotations"]), (len(rows), len(export["annotations"]))
+checked = 0
+for _, r in rows.iterrows():
+    if r["orphaned"] in (True, "true", "True"):
+        assert r["start"] == "" and r["end"] == "", r
+        continue
+    assert texts[r["article_id"]][int(r["start"]):int(r["end"])] == r["quote"], r["quote"]
+    checked += 1
+for a in export["annotations"]:
+    if not a["orphaned"]:
+        assert texts[a["article_id"]][a["start"]:a["end"]] == a["quote"]
+frame = pd.json_normalize(export["annotations"])
+assert set(frame["stance_id"]) >= {"pro-open-source", "supply-chain"}
+print(checked)
+"#;
+    let out = tool(
+        "python3",
+        &[
+            "-c",
+            script,
+            csv_path.to_str().unwrap(),
+            json_path.to_str().unwrap(),
+        ],
+    )
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let checked: usize = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap();
+    assert_eq!(checked, project.annotations.len() - 1);
+}
+
+#[test]
+fn the_html_report_shows_every_passage_escapes_notes_and_renders_in_a_browser() {
+    let project = hard_project();
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_export(dir.path(), &project, ExportFormat::Html);
+    let html = std::fs::read_to_string(&path).unwrap();
+    assert!(!html.contains("<script>alert"), "notes are escaped");
+    assert!(html.contains("&lt;script&gt;alert"));
+    assert!(
+        !html.contains("http://") && !html.contains("https://"),
+        "self-contained"
+    );
+    for stance in &project.stances.0 {
+        assert!(html.contains(&stance.label), "legend has {}", stance.label);
+        assert!(html.contains(&stance.color.to_hex()));
+    }
+    // Note numbers (`<sup>n</sup>`) sit inside an enclosing passage; read the text without them.
+    let mut without_numbers = String::new();
+    let mut rest = html.as_str();
+    while let Some(at) = rest.find("<sup>") {
+        without_numbers.push_str(&rest[..at]);
+        let close = rest[at..].find("</sup>").unwrap();
+        rest = &rest[at + close + "</sup>".len()..];
+    }
+    without_numbers.push_str(rest);
+    let shown = stancemark::import::score::html_text(&without_numbers);
+    for a in project.annotations.iter().filter(|a| !a.orphaned) {
+        assert!(shown.contains(&a.quote), "{}", a.quote);
+    }
+    assert!(shown.contains(HOSTILE_NOTE), "the note reads as written");
+    let chromium = ["chromium", "chromium-browser"]
+        .into_iter()
+        .find(|c| Command::new(c).arg("--version").output().is_ok());
+    let Some(chromium) = chromium else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "chromium is needed under CI"
+        );
+        eprintln!("skipped: chromium is not installed");
+        return;
+    };
+    let shot = dir.path().join("report.png");
+    let out = Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+            "--window-size=1000,1400",
+            &format!("--screenshot={}", shot.display()),
+            &format!("file://{}", path.display()),
+        ])
+        .output()
+        .unwrap();
+    assert!(shot.is_file(), "{}", String::from_utf8_lossy(&out.stderr));
+    // The page is painted: the screenshot is a real PNG with more than a blank page's bytes.
+    let png = std::fs::read(&shot).unwrap();
+    assert!(png.starts_with(b"\x89PNG"));
+    assert!(png.len() > 20_000, "{} bytes", png.len());
+}
+
+#[test]
+fn exporting_one_article_holds_only_its_annotations() {
+    let project = hard_project();
+    let emoji = project
+        .articles
+        .iter()
+        .find(|a| a.title.starts_with("Emoji"))
+        .unwrap();
+    let bytes = export_bytes(&project, ExportFormat::Json, Some(emoji.id)).unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(json["articles"].as_array().unwrap().len(), 1);
+    let anns = json["annotations"].as_array().unwrap();
+    assert_eq!(anns.len(), 1);
+    assert_eq!(anns[0]["quote"], "open weights matter");
+    // "Crabs 🦀🦀 and café: " is 19 code points (UTF-16 would count 21, UTF-8 bytes 27).
+    assert_eq!(anns[0]["start"], 19);
+}
+
+#[test]
+fn incoming_records_with_stale_offsets_are_found_by_their_quote_or_refused() {
+    let project = sample();
+    let text = project.articles[0].text.clone();
+    let passage = "A Warning Against Overreach";
+    let start = text
+        .find(passage)
+        .map(|b| text[..b].chars().count())
+        .unwrap();
+    let title = project.articles[0].title.as_str();
+    let (wrong, end) = (start + 7, start + passage.chars().count());
+    let rows: [[String; 6]; 5] = [
+        [
+            "article_title",
+            "stance_label",
+            "start",
+            "end",
+            "quote",
+            "note",
+        ]
+        .map(str::to_owned),
+        [
+            title,
+            "regulation",
+            &wrong.to_string(),
+            &(wrong + 27).to_string(),
+            passage,
+            "moved",
+        ]
+        .map(str::to_owned),
+        [
+            title,
+            "brand new stance",
+            &start.to_string(),
+            &end.to_string(),
+            passage,
+            "new",
+        ]
+        .map(str::to_owned),
+        [
+            title,
+            "regulation",
+            "0",
+            "5",
+            "Words that are nowhere in the text",
+            "gone",
+        ]
+        .map(str::to_owned),
+        [
+            "Unknown article",
+            "regulation",
+            "0",
+            "5",
+            passage,
+            "no article",
+        ]
+        .map(str::to_owned),
+    ];
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    for row in rows {
+        writer.write_record(row).unwrap();
+    }
+    let csv = String::from_utf8(writer.into_inner().unwrap()).unwrap();
+    let records = stancemark::formats::csv::read(&csv).unwrap();
+    let mut ws = without_annotations(&project);
+    let report = exchange::import_into(&mut ws, &records);
+    assert_eq!(report.reanchored.len(), 1, "{report:?}");
+    assert_eq!(report.added, 1);
+    assert_eq!(report.stances_created, ["brand new stance"]);
+    assert_eq!(report.refused.len(), 2, "{report:?}");
+    assert!(
+        report
+            .refused
+            .iter()
+            .any(|r| r.contains("not in the article"))
+    );
+    assert!(
+        report
+            .refused
+            .iter()
+            .any(|r| r.contains("not in the project"))
+    );
+    for a in &ws.project().annotations {
+        assert_eq!(stancemark::text::slice_chars(&text, a.range), passage);
+    }
+}
