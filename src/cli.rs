@@ -368,16 +368,9 @@ fn export(
     let session = open(project)?;
     let p = session.project();
     let only = article.map(|a| find_article(p, a)).transpose()?;
-    let bytes = crate::export::export_bytes(p, format, only)?;
     match file {
         Some(path) => {
-            store::write_atomically(path, &bytes, store::Backup::None)
-                .map_err(|e| format!("{}: {e}", path.display()))?;
-            let count = p
-                .annotations
-                .iter()
-                .filter(|a| only.is_none_or(|id| a.article == id))
-                .count();
+            let count = crate::export::write_export(p, format, path, only)?;
             output.write(&format!(
                 "exported {count} annotations to {}\n",
                 path.display()
@@ -389,6 +382,7 @@ fn export(
                     "a .qdpx is a zip archive; give a file with -o".to_owned(),
                 ));
             }
+            let bytes = crate::export::export_bytes(p, format, only)?;
             output.write(&String::from_utf8_lossy(&bytes))
         }
     }

@@ -72,6 +72,8 @@ pub enum Command {
         format: ExportFormat,
         /// The file.
         path: PathBuf,
+        /// Only this article and its annotations (the whole project when `None`).
+        article: Option<crate::model::ArticleId>,
     },
     /// Show the preferences window.
     Preferences,

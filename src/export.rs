@@ -165,21 +165,26 @@ fn only_article(project: &Project, id: ArticleId) -> Result<Project, ExportError
     Ok(one)
 }
 
-/// Writes the export of `project` to `path` atomically (no backup of a file it replaces);
-/// returns how many annotations it holds.
+/// Writes the export of `project` (or of one article of it) to `path` atomically (no backup
+/// of a file it replaces); returns how many annotations it holds.
 pub fn write_export(
     project: &Project,
     format: ExportFormat,
     path: &Path,
+    article: Option<ArticleId>,
 ) -> Result<usize, ExportError> {
-    let bytes = export_bytes(project, format, None)?;
+    let bytes = export_bytes(project, format, article)?;
     store::write_atomically(path, &bytes, store::Backup::None).map_err(|source| {
         ExportError::Io {
             path: path.to_owned(),
             source,
         }
     })?;
-    Ok(project.annotations.len())
+    Ok(project
+        .annotations
+        .iter()
+        .filter(|a| article.is_none_or(|id| a.article == id))
+        .count())
 }
 
 /// Annotation counts per stance per article, as `stancemark stats` prints them.

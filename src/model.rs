@@ -298,6 +298,20 @@ pub struct ImportSettings {
     pub reflowed: bool,
 }
 
+impl ImportSettings {
+    /// "read as PDF", "read as text, windows-1252, lines joined into paragraphs".
+    pub fn describe(&self) -> String {
+        let mut how = format!("read as {}", self.format.name());
+        if let Some(e) = &self.encoding {
+            how = format!("{how}, {e}");
+        }
+        if self.reflowed {
+            how.push_str(", lines joined into paragraphs");
+        }
+        how
+    }
+}
+
 impl Article {
     /// A new article with a fresh id; the text's line endings are normalised.
     pub fn new(title: impl Into<String>, text: &str) -> Self {

@@ -706,14 +706,20 @@ impl Session {
 
     // ----- export ------------------------------------------------------------------------
 
-    /// Exports the project to `path` (on a worker thread when it is large).
-    pub fn export(&mut self, format: ExportFormat, path: &Path) -> Vec<SessionEvent> {
+    /// Exports the project (or one article of it) to `path` (on a worker thread when it is
+    /// large).
+    pub fn export(
+        &mut self,
+        format: ExportFormat,
+        path: &Path,
+        article: Option<ArticleId>,
+    ) -> Vec<SessionEvent> {
         let project = self.workspace.snapshot().project;
         let bytes = project_bytes(&project);
         let file = path.to_owned();
         self.start(bytes, JobKind::Export, file_name(path), move |_| {
             JobResult::Exported {
-                result: export::write_export(&project, format, &file),
+                result: export::write_export(&project, format, &file, article),
                 path: file,
             }
         });

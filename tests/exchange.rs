@@ -366,16 +366,24 @@ fn a_qdpx_written_the_way_maxqda_and_qualcoder_write_it_opens_with_the_right_off
             "{expected} not in {quotes:?}"
         );
     }
-    // Nested codes keep their parent; a code without a colour gets one.
+    // Nested codes keep their parent; a code without a colour gets one no other code has.
     let child = p
         .stances
         .0
         .iter()
         .find(|s| s.label == "Supply chain")
         .unwrap();
-    assert_eq!(
-        p.stances.get(child.parent.as_ref().unwrap()).unwrap().label,
-        "Security"
+    let security = p.stances.get(child.parent.as_ref().unwrap()).unwrap();
+    assert_eq!(security.label, "Security");
+    assert!(
+        p.stances
+            .0
+            .iter()
+            .filter(|s| s.color == security.color)
+            .count()
+            == 1,
+        "{:?}",
+        p.stances
     );
     // A selection with two codings is two annotations; its note comes along.
     let twice: Vec<_> = p

@@ -160,6 +160,31 @@ fn export_from_the_file_menu_writes_the_chosen_format() {
 }
 
 #[test]
+fn the_export_window_offers_to_export_only_the_article_shown() {
+    let (dir, path) = sample_copy();
+    let mut harness = harness_on(Some(path));
+    drop_files(&mut harness, &[fixture("import/brief.docx")]);
+    harness.get_by_label("File").click();
+    harness.run_steps(2);
+    harness.get_by_label("Export").hover();
+    harness.run_steps(3);
+    harness.get_by_label("Export as HTML report…").click();
+    harness.run_steps(2);
+    harness
+        .get_by_label("Only “Open models and the state”")
+        .click();
+    let out = dir.path().join("brief-report.html");
+    choose_path(&mut harness, &out, "Export");
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(html.contains("Open models and the state"));
+    assert!(
+        !html.contains("Stifling Innovation"),
+        "only the article shown"
+    );
+    assert!(html.contains("1 article(s), 0 annotation(s)"));
+}
+
+#[test]
 fn a_csv_imported_into_the_project_comes_in_as_one_step_and_a_qdpx_becomes_a_new_project() {
     let (dir, path) = sample_copy();
     // A colleague's CSV: the sample's annotations, written by the export.

@@ -505,12 +505,19 @@ fn stances_of(codes: &[(String, Code)]) -> (StanceScheme, HashMap<String, Stance
         let id = scheme.unique_id_for(&code.name);
         ids.insert(g.clone(), id.clone());
         let hotkey = scheme.free_hotkey();
+        let color = code.color.unwrap_or_else(|| {
+            // A colour no other code has, while the palette lasts.
+            let taken = |c: &[u8; 3]| {
+                codes.iter().any(|(_, other)| other.color == Some(Rgb(*c)))
+                    || scheme.0.iter().any(|s| s.color == Rgb(*c))
+            };
+            let free = CODE_COLORS.iter().find(|c| !taken(c));
+            Rgb(*free.unwrap_or(&CODE_COLORS[n % CODE_COLORS.len()]))
+        });
         scheme.0.push(Stance {
             id,
             label: code.name.clone(),
-            color: code
-                .color
-                .unwrap_or(Rgb(CODE_COLORS[n % CODE_COLORS.len()])),
+            color,
             description: code.description.trim().to_owned(),
             hotkey,
             parent: code.parent.as_ref().and_then(|p| ids.get(p).cloned()),

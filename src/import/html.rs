@@ -51,6 +51,15 @@ pub fn decode_page(bytes: &[u8]) -> (String, &'static str) {
     (decoded.text, decoded.encoding)
 }
 
+/// A byline without its leading "By " ("By Ana Analyst" → "Ana Analyst").
+fn strip_by(byline: &str) -> String {
+    let trimmed = byline.trim();
+    match trimmed.get(..3) {
+        Some(by) if by.eq_ignore_ascii_case("by ") => trimmed[3..].trim_start().to_owned(),
+        _ => trimmed.to_owned(),
+    }
+}
+
 /// Readability keeping paragraphs and list items on their own lines.
 fn config() -> dom_smoothie::Config {
     dom_smoothie::Config {
@@ -101,7 +110,7 @@ pub fn html(bytes: &[u8]) -> Result<Extracted, ImportFault> {
     let title =
         clean(Some(article.title.clone())).map(|t| t.chars().take(MAX_TITLE_CHARS).collect());
     let meta = ArticleMeta {
-        author: clean(article.byline),
+        author: clean(article.byline).map(|b| strip_by(&b)),
         outlet: clean(article.site_name),
         date: clean(article.published_time),
         url: clean(article.url)

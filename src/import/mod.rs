@@ -181,16 +181,10 @@ impl Imported {
     /// One line: title, size, format and encoding.
     pub fn summary(&self) -> String {
         let a = &self.article;
-        let how = a.import.as_ref().map_or_else(String::new, |s| {
-            let mut how = s.format.name().to_owned();
-            if let Some(e) = &s.encoding {
-                how = format!("{how}, {e}");
-            }
-            if s.reflowed {
-                how.push_str(", lines joined into paragraphs");
-            }
-            how
-        });
+        let how = a
+            .import
+            .as_ref()
+            .map_or_else(String::new, ImportSettings::describe);
         format!("“{}” — {} characters, {how}", a.title, a.char_len())
     }
 }

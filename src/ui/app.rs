@@ -246,6 +246,7 @@ impl StancemarkApp {
         self.execute(Command::ExportTo {
             format,
             path: path.to_owned(),
+            article: None,
         });
     }
 

@@ -248,6 +248,9 @@ fn details_ui(
             if let Some(src) = &article.source_path {
                 ui.weak(format!("from {src}"));
             }
+            if let Some(how) = &article.import {
+                ui.weak(how.describe());
+            }
         });
     let (_, meta) = state.meta_draft.clone()?;
     (commit && meta != article.meta).then_some(Command::SetArticleMeta { article: id, meta })

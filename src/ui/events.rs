@@ -158,7 +158,17 @@ impl StancemarkApp {
         match added.as_slice() {
             [] => {}
             [(_, line)] => self.notify(Severity::Info, format!("Added {line}")),
-            many => self.notify(Severity::Info, format!("Added {} articles", many.len())),
+            many => self.notices.push(crate::notice::Notice {
+                severity: Severity::Info,
+                title: format!("Added {} articles", many.len()),
+                detail: Some(
+                    many.iter()
+                        .map(|(_, line)| line.as_str())
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                ),
+                at: self.now,
+            }),
         }
         for w in warnings {
             self.notify(Severity::Warning, w);

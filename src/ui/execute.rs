@@ -103,8 +103,12 @@ impl StancemarkApp {
             Command::ImportAnnotationsFrom(path) => self.import_annotations(path),
             Command::DropFiles(paths) => self.drop_files(paths),
             Command::Export(format) => self.open_file_dialog(FilePurpose::Export(format), None),
-            Command::ExportTo { format, path } => {
-                let events = self.session.export(format, &path);
+            Command::ExportTo {
+                format,
+                path,
+                article,
+            } => {
+                let events = self.session.export(format, &path, article);
                 self.handle_events(events);
             }
             Command::Preferences => {
@@ -606,6 +610,13 @@ impl StancemarkApp {
         let initial = self.default_path_for(purpose);
         let mut dialog = FileDialog::new(purpose, initial, self.options.native_dialogs);
         dialog.then = then;
+        if let FilePurpose::Export(_) = purpose
+            && self.session.project().articles.len() > 1
+            && let Some(article) = self.current_article()
+            && let Some(a) = self.session.project().article(article)
+        {
+            dialog.only_article = Some((article, a.title.clone(), false));
+        }
         self.ui.modal = Some(Modal::File(dialog));
     }
 }

@@ -72,6 +72,7 @@ impl FilePurpose {
         self,
         mut paths: Vec<PathBuf>,
         then: Option<Box<Command>>,
+        article: Option<crate::model::ArticleId>,
     ) -> Option<Command> {
         if self == FilePurpose::AddArticle {
             return (!paths.is_empty()).then_some(Command::AddArticlesFrom(paths));
@@ -83,7 +84,11 @@ impl FilePurpose {
             FilePurpose::AddArticle => unreachable!("handled above"),
             FilePurpose::ImportAnnotations => Command::ImportAnnotationsFrom(path),
             FilePurpose::ReimportArticle(article) => Command::ReimportArticleFrom { article, path },
-            FilePurpose::Export(format) => Command::ExportTo { format, path },
+            FilePurpose::Export(format) => Command::ExportTo {
+                format,
+                path,
+                article,
+            },
         })
     }
 
@@ -128,6 +133,9 @@ pub struct FileDialog {
     pub path_text: String,
     /// What waits for this choice (a save before quitting), run after it.
     pub then: Option<Box<Command>>,
+    /// For an export while an article is shown: that article, its title, and whether to
+    /// export only it.
+    pub only_article: Option<(crate::model::ArticleId, String, bool)>,
     native: Option<(Receiver<Option<Vec<PathBuf>>>, Instant)>,
     note: Option<String>,
     focused_once: bool,
@@ -168,6 +176,7 @@ impl FileDialog {
             purpose,
             path_text: initial.display().to_string(),
             then: None,
+            only_article: None,
             native,
             note: None,
             focused_once: false,
@@ -214,6 +223,12 @@ impl FileDialog {
                 self.focused_once = true;
             }
             let entered = ui.input(|i| i.key_pressed(egui::Key::Enter));
+            if let Some((_, title, only)) = &mut self.only_article {
+                ui.checkbox(only, format!("Only “{}”", crate::text::snippet(title, 60)))
+                    .on_hover_text(
+                        "Export this article and its annotations, not the whole project",
+                    );
+            }
             ui.add_space(6.0);
             ui.horizontal(|ui| {
                 let ok = ui.button(self.purpose.confirm_label()).clicked();
@@ -230,6 +245,14 @@ impl FileDialog {
 }
 
 impl FileDialog {
+    /// The article to export alone, when the analyst asked for that.
+    pub fn chosen_article(&self) -> Option<crate::model::ArticleId> {
+        self.only_article
+            .as_ref()
+            .filter(|(_, _, only)| *only)
+            .map(|(id, _, _)| *id)
+    }
+
     /// The typed path, or, when adding articles, the paths separated by `;`.
     fn typed_paths(&self) -> Vec<PathBuf> {
         let text = self.path_text.trim();

@@ -105,7 +105,11 @@ pub fn modal_ui(ctx: &egui::Context, view: &View<'_>, slot: &mut Option<Modal>) 
             DialogOutcome::Pending => Outcome::Open,
             DialogOutcome::Cancelled => Outcome::Close,
             DialogOutcome::Chosen(paths) => {
-                match dialog.purpose.command_for(paths, dialog.then.take()) {
+                let article = dialog.chosen_article();
+                match dialog
+                    .purpose
+                    .command_for(paths, dialog.then.take(), article)
+                {
                     Some(command) => Outcome::Run(command),
                     None => Outcome::Close,
                 }
