@@ -6,8 +6,9 @@ use std::path::Path;
 use stancemark::anchor::{Anchorer, CONTEXT_CHARS, QuoteSelector};
 use stancemark::export::{Export, ExportFormat};
 use stancemark::model::TextRange;
+use stancemark::search::{MAX_MATCHES, Pattern, SearchOptions};
 use stancemark::store;
-use stancemark::text::{Finder, OffsetIndex, ParagraphIndex};
+use stancemark::text::{OffsetIndex, ParagraphIndex};
 
 fn main() {
     divan::main();
@@ -49,8 +50,33 @@ fn paragraph_index_of_the_act(bencher: divan::Bencher) {
 
 #[divan::bench]
 fn find_a_word_in_the_act(bencher: divan::Bencher) {
-    let finder = Finder::new(&act());
-    bencher.bench(|| finder.find_all("risk").len());
+    let text = act();
+    let index = OffsetIndex::new(&text);
+    let pattern = Pattern::new("risk", SearchOptions::default())
+        .unwrap()
+        .unwrap();
+    bencher.bench(|| pattern.find_all(&text, &index, MAX_MATCHES).0.len());
+}
+
+#[divan::bench]
+fn find_a_regex_in_the_act(bencher: divan::Bencher) {
+    let text = act();
+    let index = OffsetIndex::new(&text);
+    let options = SearchOptions {
+        regex: true,
+        ..SearchOptions::default()
+    };
+    let pattern = Pattern::new(r"Article \d+", options).unwrap().unwrap();
+    bencher.bench(|| pattern.find_all(&text, &index, MAX_MATCHES).0.len());
+}
+
+#[divan::bench]
+fn statistics_of_the_sample(bencher: divan::Bencher) {
+    let project = store::load_project(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data/open-source-ai.stance.json"),
+    )
+    .unwrap();
+    bencher.bench(|| stancemark::stats::Stats::of(&project).project.len());
 }
 
 #[divan::bench]

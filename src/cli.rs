@@ -11,9 +11,10 @@ use std::path::{Path, PathBuf};
 use clap::{Parser, Subcommand};
 
 use crate::exchange;
-use crate::export::{ExportFormat, Stats};
+use crate::export::ExportFormat;
 use crate::model::{ArticleId, Project};
 use crate::session::{Session, SessionEvent, SessionOptions};
+use crate::stats::Stats;
 use crate::store;
 
 /// Annotate articles by stance; import articles and annotations, export them for other tools.
@@ -25,6 +26,17 @@ pub struct Cli {
     /// A subcommand to run instead of opening the app.
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// How `stancemark stats` prints its figures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum StatsFormat {
+    /// Aligned tables for people.
+    Table,
+    /// Long CSV for pandas, R and spreadsheets.
+    Csv,
+    /// JSON records.
+    Json,
 }
 
 /// Subcommands that run without a window.
@@ -72,10 +84,16 @@ pub enum Command {
         #[arg(long)]
         into: Option<PathBuf>,
     },
-    /// Print annotation counts per stance per article.
+    /// Print annotations and annotated code points per article and stance (sub-stances rolled up into their parents).
     Stats {
         /// Project file.
         project: PathBuf,
+        /// `table` for people; `csv`: one row per article × stance, then the whole project; `json`: the same records and the co-occurrence pairs.
+        #[arg(long, short, value_enum, default_value = "table")]
+        format: StatsFormat,
+        /// Also the pairs of overlapping annotations per pair of stances (with `csv`: that table instead).
+        #[arg(long)]
+        cooccurrence: bool,
     },
     /// Check a project file; exits non-zero with the problem when it is broken.
     Validate {
@@ -246,9 +264,22 @@ fn execute(command: Command, output: &mut Output<'_>) -> Result<(), Stop> {
             export,
             output: new,
         } => import_new(&export, &new, output),
-        Command::Stats { project } => {
+        Command::Stats {
+            project,
+            format,
+            cooccurrence,
+        } => {
             let session = open(&project)?;
-            output.write(&Stats::of(session.project()).to_table())
+            let stats = Stats::of(session.project());
+            let text = match format {
+                StatsFormat::Table => stats.to_table(cooccurrence) + "\n",
+                StatsFormat::Json => stats.to_json(),
+                StatsFormat::Csv if cooccurrence => stats
+                    .cooccurrence_csv()
+                    .map_err(|e| Stop::Error(e.to_string()))?,
+                StatsFormat::Csv => stats.to_csv().map_err(|e| Stop::Error(e.to_string()))?,
+            };
+            output.write(&text)
         }
         Command::Validate { project } => {
             let session = open(&project)?;

@@ -94,6 +94,15 @@ pub enum Command {
     Redo,
     /// Find in the article.
     Find,
+    /// Search the text and notes of every article.
+    SearchProject,
+    /// Show this passage in the reader, selected.
+    RevealPassage {
+        /// The article.
+        article: ArticleId,
+        /// The passage.
+        range: TextRange,
+    },
     /// Copy the selected text.
     CopySelection,
     /// Drop the text and annotation selection.
@@ -239,6 +248,12 @@ pub enum Command {
     ToggleStanceFilter(StanceId),
 
     // ----- view -----
+    /// The statistics window.
+    Statistics,
+    /// Choose a file to save the statistics chart shown to, as PNG.
+    SaveChart,
+    /// Save the statistics chart shown to this PNG file.
+    SaveChartTo(PathBuf),
     /// The command palette.
     CommandPalette,
     /// The log of recent messages.
@@ -253,7 +268,7 @@ pub enum Command {
 
 /// The commands that take no arguments, in menu order: what the command palette lists and
 /// the keymap binds.
-pub const PLAIN_COMMANDS: [Command; 27] = [
+pub const PLAIN_COMMANDS: [Command; 31] = [
     Command::NewProject,
     Command::OpenProject,
     Command::Save,
@@ -267,15 +282,19 @@ pub const PLAIN_COMMANDS: [Command; 27] = [
     Command::Export(ExportFormat::Qdpx),
     Command::Export(ExportFormat::Qdc),
     Command::Export(ExportFormat::Html),
+    Command::Export(ExportFormat::Stats),
+    Command::Export(ExportFormat::Cooccurrence),
     Command::Preferences,
     Command::Quit,
     Command::Undo,
     Command::Redo,
     Command::Find,
+    Command::SearchProject,
     Command::CopySelection,
     Command::ClearSelection,
     Command::DeleteSelectedAnnotation,
     Command::ManageStances,
+    Command::Statistics,
     Command::CommandPalette,
     Command::ShowNotices,
     Command::DismissNotice,
@@ -315,6 +334,10 @@ impl Command {
             Command::Undo => "Undo",
             Command::Redo => "Redo",
             Command::Find => "Find in article…",
+            Command::SearchProject => "Search project…",
+            Command::RevealPassage { .. } => "Show passage",
+            Command::Statistics => "Statistics…",
+            Command::SaveChart | Command::SaveChartTo(_) => "Save chart as PNG…",
             Command::CopySelection => "Copy",
             Command::ClearSelection => "Clear selection",
             Command::DeleteSelectedAnnotation => "Delete annotation",
@@ -392,7 +415,19 @@ impl Command {
             Command::DiscardThen(_) => "Drop the unsaved changes (the autosave is moved aside)",
             Command::Undo => "Revert the last change",
             Command::Redo => "Re-apply the last undone change",
-            Command::Find => "Find a word or phrase in the article",
+            Command::Find => {
+                "Find a word, phrase or regular expression in the article; matches are highlighted"
+            }
+            Command::SearchProject => {
+                "Search the text and notes of every article; click a result to show it"
+            }
+            Command::RevealPassage { .. } => "Show the passage in the reader, selected",
+            Command::Statistics => {
+                "Annotations and annotated text per stance, co-occurrence, and where stances fall along the text"
+            }
+            Command::SaveChart | Command::SaveChartTo(_) => {
+                "Save the chart shown in the statistics window as a PNG image"
+            }
             Command::CopySelection => "Copy the selected text",
             Command::ClearSelection => "Drop the text and annotation selection",
             Command::DeleteSelectedAnnotation | Command::DeleteAnnotation(_) => {
@@ -464,6 +499,7 @@ impl Command {
             Command::Undo => cmd(Key::Z),
             Command::Redo => cmd_shift(Key::Z),
             Command::Find => cmd(Key::F),
+            Command::SearchProject => cmd_shift(Key::F),
             Command::CopySelection => cmd(Key::C),
             Command::ClearSelection => plain(Key::Escape),
             Command::DeleteSelectedAnnotation => plain(Key::Delete),

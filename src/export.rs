@@ -57,10 +57,14 @@ pub enum ExportFormat {
     Qdc,
     /// A self-contained HTML report for people.
     Html,
+    /// Figures per article and stance (annotations, annotated code points), long CSV.
+    Stats,
+    /// Pairs of overlapping annotations per pair of stances, CSV.
+    Cooccurrence,
 }
 
 /// Every export format, in menu order.
-pub const EXPORT_FORMATS: [ExportFormat; 7] = [
+pub const EXPORT_FORMATS: [ExportFormat; 9] = [
     ExportFormat::Json,
     ExportFormat::Ron,
     ExportFormat::Csv,
@@ -68,6 +72,8 @@ pub const EXPORT_FORMATS: [ExportFormat; 7] = [
     ExportFormat::Qdpx,
     ExportFormat::Qdc,
     ExportFormat::Html,
+    ExportFormat::Stats,
+    ExportFormat::Cooccurrence,
 ];
 
 impl ExportFormat {
@@ -81,6 +87,17 @@ impl ExportFormat {
             ExportFormat::Qdpx => "qdpx",
             ExportFormat::Qdc => "qdc",
             ExportFormat::Html => "html",
+            ExportFormat::Stats | ExportFormat::Cooccurrence => "csv",
+        }
+    }
+
+    /// What goes between the project's name and the extension in a suggested file name
+    /// (`project-statistics.csv` beside `project.csv`).
+    pub fn file_suffix(self) -> &'static str {
+        match self {
+            ExportFormat::Stats => "-statistics",
+            ExportFormat::Cooccurrence => "-cooccurrence",
+            _ => "",
         }
     }
 
@@ -94,6 +111,8 @@ impl ExportFormat {
             ExportFormat::Qdpx => "REFI-QDA project",
             ExportFormat::Qdc => "REFI-QDA codebook",
             ExportFormat::Html => "HTML report",
+            ExportFormat::Stats => "statistics CSV",
+            ExportFormat::Cooccurrence => "co-occurrence CSV",
         }
     }
 
@@ -108,6 +127,12 @@ impl ExportFormat {
             ExportFormat::Qdpx => "The whole project for MAXQDA, NVivo, ATLAS.ti or QualCoder",
             ExportFormat::Qdc => "The stance scheme as a codebook, for a team to share",
             ExportFormat::Html => "A report to read or print: highlights, legend, notes, counts",
+            ExportFormat::Stats => {
+                "Annotations and annotated code points per article and stance (sub-stances rolled up), long CSV"
+            }
+            ExportFormat::Cooccurrence => {
+                "Pairs of overlapping annotations for each pair of stances, CSV"
+            }
         }
     }
 }
@@ -151,7 +176,22 @@ pub fn export_bytes(
         ExportFormat::Qdpx => crate::formats::refi::write_qdpx(project)?,
         ExportFormat::Qdc => crate::formats::refi::write_qdc(project).into_bytes(),
         ExportFormat::Html => crate::formats::report::write(project).into_bytes(),
+        ExportFormat::Stats => crate::stats::Stats::of(project)
+            .to_csv()
+            .map_err(|e| csv_error(format, e))?
+            .into_bytes(),
+        ExportFormat::Cooccurrence => crate::stats::Stats::of(project)
+            .cooccurrence_csv()
+            .map_err(|e| csv_error(format, e))?
+            .into_bytes(),
     })
+}
+
+fn csv_error(format: ExportFormat, e: csv::Error) -> ExportError {
+    ExportError::Encode {
+        format: format.name(),
+        message: e.to_string(),
+    }
 }
 
 /// The project reduced to one article and its annotations.
@@ -185,90 +225,4 @@ pub fn write_export(
         .iter()
         .filter(|a| article.is_none_or(|id| a.article == id))
         .count())
-}
-
-/// Annotation counts per stance per article, as `stancemark stats` prints them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Stats {
-    /// Stance labels, the table's columns.
-    pub stances: Vec<String>,
-    /// One row per article: its title and one count per stance.
-    pub rows: Vec<(String, Vec<usize>)>,
-}
-
-impl Stats {
-    /// Counts the annotations of a project.
-    pub fn of(project: &Project) -> Self {
-        let stances: Vec<_> = project.stances.0.iter().collect();
-        let rows = project
-            .articles
-            .iter()
-            .map(|article| {
-                let counts = stances
-                    .iter()
-                    .map(|s| {
-                        project
-                            .annotations
-                            .iter()
-                            .filter(|a| a.article == article.id && a.stance == s.id)
-                            .count()
-                    })
-                    .collect();
-                (article.title.clone(), counts)
-            })
-            .collect();
-        Stats {
-            stances: stances.iter().map(|s| s.label.clone()).collect(),
-            rows,
-        }
-    }
-
-    /// A plain-text table with a total row, columns aligned.
-    pub fn to_table(&self) -> String {
-        let mut header = vec!["article".to_owned()];
-        header.extend(self.stances.iter().cloned());
-        header.push("total".to_owned());
-        let mut body: Vec<Vec<String>> = Vec::new();
-        let mut totals = vec![0; self.stances.len()];
-        for (title, counts) in &self.rows {
-            let mut row = vec![crate::text::snippet(title, 50)];
-            for (i, c) in counts.iter().enumerate() {
-                totals[i] += c;
-                row.push(c.to_string());
-            }
-            row.push(counts.iter().sum::<usize>().to_string());
-            body.push(row);
-        }
-        let mut total_row = vec!["TOTAL".to_owned()];
-        total_row.extend(totals.iter().map(|c| c.to_string()));
-        total_row.push(totals.iter().sum::<usize>().to_string());
-        body.push(total_row);
-
-        let widths: Vec<usize> = (0..header.len())
-            .map(|i| {
-                std::iter::once(&header)
-                    .chain(&body)
-                    .map(|r| r[i].chars().count())
-                    .max()
-                    .unwrap_or(0)
-            })
-            .collect();
-        let mut out = String::new();
-        for row in std::iter::once(&header).chain(&body) {
-            let cells: Vec<String> = row
-                .iter()
-                .enumerate()
-                .map(|(i, cell)| {
-                    if i == 0 {
-                        format!("{cell:<w$}", w = widths[i])
-                    } else {
-                        format!("{cell:>w$}", w = widths[i])
-                    }
-                })
-                .collect();
-            out.push_str(cells.join("  ").trim_end());
-            out.push('\n');
-        }
-        out
-    }
 }

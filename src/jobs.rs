@@ -64,6 +64,10 @@ pub enum JobKind {
     Import,
     /// Reading the project file again and merging this window's changes into it.
     Reload,
+    /// Searching the project's text and notes.
+    Search,
+    /// Computing the project's figures.
+    Statistics,
 }
 
 impl JobKind {
@@ -76,6 +80,8 @@ impl JobKind {
             JobKind::Autosave => "Autosaving",
             JobKind::Import => "Importing",
             JobKind::Reload => "Reloading",
+            JobKind::Search => "Searching",
+            JobKind::Statistics => "Counting",
         }
     }
 

@@ -3,7 +3,8 @@
 //! Layers, from the bottom (each knows only those below it):
 //! - **core** (no egui, no clap): the model ([`model`]), text offsets ([`text`]), invertible
 //!   edits ([`edit`]), re-anchoring ([`anchor`]), analyst actions with undo ([`workspace`]),
-//!   data derived for display ([`derived`]), project files ([`store`]), article import
+//!   data derived for display ([`derived`]), search ([`search`]), figures ([`stats`]),
+//!   project files ([`store`]), article import
 //!   ([`import`]), export ([`export`]), crash recovery ([`recovery`]), merging a reload
 //!   ([`merge`]), preferences ([`prefs`]), notices ([`notice`]) and background jobs ([`jobs`]);
 //! - **session** ([`session`]): the open project, its file and its jobs — what the window and
@@ -30,7 +31,9 @@ pub mod model;
 pub mod notice;
 pub mod prefs;
 pub mod recovery;
+pub mod search;
 pub mod session;
+pub mod stats;
 pub mod store;
 pub mod text;
 #[cfg(feature = "gui")]

@@ -153,64 +153,6 @@ impl OffsetIndex {
     }
 }
 
-/// Case-insensitive search over one text, prepared once so each query is a single pass.
-///
-/// The folded text maps every char to one char (its first lowercase form), so code-point
-/// offsets in it are the article's.
-pub struct Finder {
-    folded: String,
-    offsets: OffsetIndex,
-}
-
-fn fold(c: char) -> char {
-    c.to_lowercase().next().unwrap_or(c)
-}
-
-impl Finder {
-    /// Prepares `text` for searching: ASCII runs are lowercased in bulk, other characters one
-    /// by one (about 10 ms for 6.5 MB).
-    pub fn new(text: &str) -> Self {
-        let mut folded = String::with_capacity(text.len());
-        let mut rest = text;
-        while !rest.is_empty() {
-            let ascii = rest
-                .bytes()
-                .position(|b| !b.is_ascii())
-                .unwrap_or(rest.len());
-            let start = folded.len();
-            folded.push_str(&rest[..ascii]);
-            folded[start..].make_ascii_lowercase();
-            rest = &rest[ascii..];
-            let mut chars = rest.chars();
-            if let Some(c) = chars.next() {
-                folded.push(fold(c));
-                rest = chars.as_str();
-            }
-        }
-        let offsets = OffsetIndex::new(&folded);
-        Self { folded, offsets }
-    }
-
-    /// Every match of `query` (case-insensitive), in text order, as code-point ranges.
-    pub fn find_all(&self, query: &str) -> Vec<TextRange> {
-        if query.is_empty() {
-            return Vec::new();
-        }
-        let q: String = query.chars().map(fold).collect();
-        let len = q.chars().count();
-        self.folded
-            .match_indices(q.as_str())
-            .map(|(b, _)| {
-                let start = self.offsets.char_of(&self.folded, b);
-                TextRange {
-                    start,
-                    end: start + len,
-                }
-            })
-            .collect()
-    }
-}
-
 /// One line of an article (text between `\n`s), which the viewer lays out as a paragraph.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Paragraph {
@@ -452,38 +394,6 @@ mod tests {
         assert_eq!((p.as_str(), s.as_str()), ("b🙂c", "京ef"));
         let (p, s) = context_around(t, TextRange { start: 0, end: 1 }, 3);
         assert_eq!((p.as_str(), s.as_str()), ("", "b🙂c"));
-    }
-
-    #[test]
-    fn finder_is_case_insensitive_and_counts_code_points() {
-        let t = "Open source. OPEN models 🙂 open—Öffnung öffnung ÉTÉ été";
-        let f = Finder::new(t);
-        let hits = f.find_all("open");
-        assert_eq!(hits.len(), 3);
-        for h in &hits {
-            assert_eq!(slice_chars(t, *h).to_lowercase(), "open");
-        }
-        assert_eq!(f.find_all("öffnung").len(), 2);
-        assert_eq!(f.find_all("été").len(), 2);
-        assert_eq!(slice_chars(t, f.find_all("🙂 o")[0]), "🙂 o");
-        assert!(f.find_all("").is_empty());
-        assert!(f.find_all("absent").is_empty());
-        // Many blocks of mixed-width characters: every hit still maps to the right offsets.
-        let mixed = "aé北🙂 Öffnung ".repeat(300);
-        let hits = Finder::new(&mixed).find_all("öffnung");
-        assert_eq!(hits.len(), 300);
-        for (n, h) in hits.iter().enumerate() {
-            assert_eq!(h.start, n * 13 + 5);
-            assert_eq!(slice_chars(&mixed, *h), "Öffnung");
-        }
-        let long = "x".repeat(1000) + "Needle";
-        assert_eq!(
-            Finder::new(&long).find_all("needle"),
-            vec![TextRange {
-                start: 1000,
-                end: 1006
-            }]
-        );
     }
 
     #[test]

@@ -125,10 +125,72 @@ fn stats_counts_per_stance_per_article() {
     assert!(out.status.success());
     let table = String::from_utf8_lossy(&out.stdout);
     let lines: Vec<&str> = table.lines().collect();
-    assert!(lines[0].contains("pro-open-source") && lines[0].contains("regulation"));
-    let total: Vec<&str> = lines.last().unwrap().split_whitespace().collect();
-    // TOTAL pro-open-source regulation security total
-    assert_eq!(total, ["TOTAL", "6", "3", "3", "12"]);
+    assert_eq!(lines[0], "Annotations");
+    assert!(lines[1].contains("pro-open-source") && lines[1].contains("regulation"));
+    let totals: Vec<Vec<&str>> = lines
+        .iter()
+        .filter(|l| l.starts_with("TOTAL"))
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    // TOTAL pro-open-source regulation security: annotations, then annotated code points.
+    assert_eq!(totals[0], ["TOTAL", "6", "3", "3"]);
+    assert_eq!(totals.len(), 2);
+    assert!(lines.contains(&"Annotated code points"));
+    assert!(!table.contains("Co-occurrence"));
+    let with_pairs = stancemark(&["stats", &sample(), "--cooccurrence"]);
+    assert!(String::from_utf8_lossy(&with_pairs.stdout).contains("Co-occurrence"));
+}
+
+#[test]
+fn stats_as_long_csv_and_json_hold_the_same_records() {
+    let csv_out = stancemark(&["stats", &sample(), "--format", "csv"]);
+    assert!(csv_out.status.success());
+    let mut reader = csv::Reader::from_reader(csv_out.stdout.as_slice());
+    assert_eq!(
+        reader.headers().unwrap().iter().collect::<Vec<_>>(),
+        [
+            "article_id",
+            "article_title",
+            "stance_id",
+            "stance_label",
+            "annotations",
+            "annotated_code_points"
+        ]
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    // One article × 3 stances, then 3 project rows.
+    assert_eq!(rows.len(), 6);
+    let project_security = rows
+        .iter()
+        .find(|r| r[0].is_empty() && &r[2] == "security")
+        .unwrap();
+    assert_eq!(&project_security[4], "3");
+    let covered: usize = project_security[5].parse().unwrap();
+    assert!(covered > 0);
+
+    let json_out = stancemark(&["stats", &sample(), "--format", "json"]);
+    assert!(json_out.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&json_out.stdout).unwrap();
+    assert_eq!(json["format_version"], 1);
+    let records = json["records"].as_array().unwrap();
+    assert_eq!(records.len(), rows.len());
+    let same = records
+        .iter()
+        .find(|r| r["article_id"].is_null() && r["stance_id"] == "security")
+        .unwrap();
+    assert_eq!(same["annotated_code_points"], covered);
+    // Three stances: 3 + 2 + 1 unordered pairs.
+    assert_eq!(json["cooccurrence"].as_array().unwrap().len(), 6);
+
+    let pairs = stancemark(&["stats", &sample(), "--format", "csv", "--cooccurrence"]);
+    let text = String::from_utf8_lossy(&pairs.stdout);
+    assert!(
+        text.starts_with("stance_a_id,stance_a_label,stance_b_id,stance_b_label,overlapping_pairs")
+    );
+    assert_eq!(text.lines().count(), 7);
+    // The same figures through `export`.
+    let export = stancemark(&["export", &sample(), "--format", "stats"]);
+    assert_eq!(export.stdout, csv_out.stdout);
 }
 
 #[test]

@@ -116,6 +116,11 @@ pub struct StancemarkApp {
     focused_last_frame: bool,
     /// The current frame's time, in seconds.
     pub(super) now: f64,
+    /// Where the statistics chart goes once the screenshot asked for it arrives, and whether
+    /// it was asked for.
+    pub(super) chart_to_save: Option<(PathBuf, bool)>,
+    /// The saved chart's file, or the file and why it could not be written.
+    chart_saved: Option<std::sync::mpsc::Receiver<Result<PathBuf, (PathBuf, String)>>>,
 }
 
 impl StancemarkApp {
@@ -145,6 +150,8 @@ impl StancemarkApp {
             fonts_installed: false,
             focused_last_frame: false,
             now: 0.0,
+            chart_to_save: None,
+            chart_saved: None,
         };
         let start = project.or_else(|| app.prefs.last_project.clone().filter(|p| p.exists()));
         match start {
@@ -250,6 +257,16 @@ impl StancemarkApp {
         });
     }
 
+    /// The project search window, when open (tests).
+    pub fn project_search(&mut self) -> Option<&mut super::windows::ProjectSearchState> {
+        self.ui.windows.search.as_mut()
+    }
+
+    /// The statistics window, when open (tests).
+    pub fn statistics(&mut self) -> Option<&mut super::windows::StatsState> {
+        self.ui.windows.statistics.as_mut()
+    }
+
     /// Imports an article file and shows it.
     pub fn add_article_from(&mut self, path: &std::path::Path) {
         self.execute(Command::AddArticlesFrom(vec![path.to_owned()]));
@@ -298,6 +315,7 @@ impl StancemarkApp {
         if let Some(text) = self.copied.take() {
             ctx.copy_text(text);
         }
+        self.save_chart_from_screenshot(&ctx);
         self.focused_last_frame = ctx.memory(|m| m.focused().is_some());
         if let Some(wait) = self.session.autosave_tick(self.now) {
             ctx.request_repaint_after(std::time::Duration::from_secs_f64(wait));
@@ -387,6 +405,67 @@ impl StancemarkApp {
         if title != self.window_title {
             ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
             self.window_title = title;
+        }
+    }
+
+    /// Saves the statistics chart to the file chosen for it: asks for a screenshot of the
+    /// window, crops it to the chart and writes the PNG on a worker thread, then reports.
+    fn save_chart_from_screenshot(&mut self, ctx: &egui::Context) {
+        if let Some((path, asked)) = &mut self.chart_to_save
+            && !*asked
+        {
+            *asked = true;
+            let rect = self
+                .ui
+                .windows
+                .statistics
+                .as_ref()
+                .and_then(|s| s.chart_rect);
+            let Some(rect) = rect else {
+                self.chart_to_save = None;
+                self.notify(
+                    Severity::Warning,
+                    "Open the statistics window to save its chart",
+                );
+                return;
+            };
+            let (tx, rx) = std::sync::mpsc::channel();
+            self.chart_saved = Some(rx);
+            let path = path.clone();
+            let ppp = ctx.pixels_per_point();
+            let repaint = ctx.clone();
+            ctx.request_screenshot(move |image| {
+                std::thread::spawn(move || {
+                    let written = super::windows::png_of(&image, rect, ppp)
+                        .map_err(|e| e.to_string())
+                        .and_then(|bytes| {
+                            crate::store::write_atomically(
+                                &path,
+                                &bytes,
+                                crate::store::Backup::None,
+                            )
+                            .map_err(|e| e.to_string())
+                        })
+                        .map(|_| path.clone())
+                        .map_err(|e| (path, e));
+                    let _ = tx.send(written);
+                    repaint.request_repaint();
+                });
+            });
+        }
+        let Some(rx) = &self.chart_saved else { return };
+        let Ok(written) = rx.try_recv() else { return };
+        self.chart_saved = None;
+        self.chart_to_save = None;
+        match written {
+            Ok(path) => self.notify(
+                Severity::Info,
+                format!("Saved the chart to {}", path.display()),
+            ),
+            Err((path, e)) => self.notify(
+                Severity::Error,
+                format!("Could not save the chart to {}: {e}", path.display()),
+            ),
         }
     }
 

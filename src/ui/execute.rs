@@ -8,7 +8,9 @@ use super::app::StancemarkApp;
 use super::file_dialog::{FileDialog, FilePurpose};
 use super::modals::Modal;
 use super::reader::ArticleView;
-use super::windows::{PaletteState, PreferencesDraft, StancesState};
+use super::windows::{
+    PaletteState, PreferencesDraft, ProjectSearchState, StancesState, StatsState,
+};
 use crate::command::Command;
 use crate::model::{AnnotationId, ArticleId, StanceId};
 use crate::notice::{Notice, Severity};
@@ -123,6 +125,18 @@ impl StancemarkApp {
             Command::Find => {
                 if self.ui.focus.article.is_some() {
                     self.ui.reader.open_find();
+                }
+            }
+            Command::SearchProject => match &mut self.ui.windows.search {
+                Some(search) => search.focus(),
+                None => self.ui.windows.search = Some(ProjectSearchState::focused()),
+            },
+            Command::RevealPassage { article, range } => {
+                if self.session.project().article(article).is_some() {
+                    self.select_article(article);
+                    self.select_annotation(None);
+                    self.ui.reader.set_selection(Some(range));
+                    self.ui.reader.reveal(range.start, None, self.now);
                 }
             }
             Command::CopySelection => self.copy_selection(),
@@ -275,6 +289,13 @@ impl StancemarkApp {
                 self.report(r.map(|_| ()));
             }
             Command::ToggleStanceFilter(id) => self.toggle_filter(id),
+            Command::Statistics => {
+                if self.ui.windows.statistics.is_none() {
+                    self.ui.windows.statistics = Some(StatsState::default());
+                }
+            }
+            Command::SaveChart => self.open_file_dialog(FilePurpose::SaveChart, None),
+            Command::SaveChartTo(path) => self.chart_to_save = Some((path, false)),
             Command::CommandPalette => {
                 self.ui.windows.palette = Some(PaletteState::default());
             }
@@ -602,7 +623,10 @@ impl StancemarkApp {
                 PathBuf::from(d)
             }
             FilePurpose::SaveProjectAs => dir.join(format!("{stem}.{}", store::PROJECT_EXTENSION)),
-            FilePurpose::Export(f) => dir.join(format!("{stem}.{}", f.extension())),
+            FilePurpose::Export(f) => {
+                dir.join(format!("{stem}{}.{}", f.file_suffix(), f.extension()))
+            }
+            FilePurpose::SaveChart => dir.join(format!("{stem}-chart.png")),
         }
     }
 

@@ -32,6 +32,8 @@ pub enum FilePurpose {
     ReimportArticle(crate::model::ArticleId),
     /// Export annotations.
     Export(ExportFormat),
+    /// Save the statistics chart as PNG.
+    SaveChart,
 }
 
 /// Article files the chooser offers (by extension).
@@ -52,6 +54,7 @@ impl FilePurpose {
                 "Re-import from a new version of the source".to_owned()
             }
             FilePurpose::Export(format) => format!("Export as {}", format.name()),
+            FilePurpose::SaveChart => "Save chart as PNG".to_owned(),
         }
     }
 
@@ -63,6 +66,7 @@ impl FilePurpose {
             FilePurpose::ImportAnnotations => "Import",
             FilePurpose::ReimportArticle(_) => "Re-import",
             FilePurpose::Export(_) => "Export",
+            FilePurpose::SaveChart => "Save",
         }
     }
 
@@ -89,11 +93,15 @@ impl FilePurpose {
                 path,
                 article,
             },
+            FilePurpose::SaveChart => Command::SaveChartTo(path),
         })
     }
 
     fn is_save(self) -> bool {
-        matches!(self, FilePurpose::SaveProjectAs | FilePurpose::Export(_))
+        matches!(
+            self,
+            FilePurpose::SaveProjectAs | FilePurpose::Export(_) | FilePurpose::SaveChart
+        )
     }
 
     fn native_dialog(self, start: &std::path::Path) -> rfd::FileDialog {
@@ -121,6 +129,7 @@ impl FilePurpose {
                 .add_filter("Annotations", &["qdpx", "json", "jsonld", "csv"])
                 .add_filter("All files", &["*"]),
             FilePurpose::Export(f) => d.add_filter(f.name(), &[f.extension()]),
+            FilePurpose::SaveChart => d.add_filter("PNG image", &["png"]),
         }
     }
 }

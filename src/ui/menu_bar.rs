@@ -29,6 +29,7 @@ pub fn menu_bar_ui(ui: &mut Ui, view: &View<'_>, panels: PanelsShown) -> Vec<Com
             }
             ui.separator();
             item(&mut out, ui, Command::Find, view.focus.article.is_some());
+            item(&mut out, ui, Command::SearchProject, true);
             item(
                 &mut out,
                 ui,
@@ -47,6 +48,7 @@ pub fn menu_bar_ui(ui: &mut Ui, view: &View<'_>, panels: PanelsShown) -> Vec<Com
                 out.extend(command_item(ui, c, Some(&label), true));
             }
             ui.separator();
+            item(&mut out, ui, Command::Statistics, true);
             item(&mut out, ui, Command::ShowNotices, true);
         });
         ui.menu_button("Stances", |ui| {
@@ -85,6 +87,9 @@ fn file_menu_ui(ui: &mut Ui, view: &View<'_>, out: &mut Vec<Command>) {
     item(out, ui, Command::ImportAnnotations, true);
     ui.menu_button("Export", |ui| {
         for format in EXPORT_FORMATS {
+            if format == crate::export::ExportFormat::Stats {
+                ui.separator();
+            }
             item(out, ui, Command::Export(format), true);
         }
     });

@@ -1,10 +1,12 @@
 //! The find bar (Ctrl+F): matches update as you type and are painted in the text; Enter and
-//! Shift+Enter step through them.
+//! Shift+Enter step through them. Toggles make the search case-sensitive, whole-word or a
+//! regular expression; an invalid pattern is said so beside the field.
 
 use eframe::egui::{self, Ui};
 
 use crate::model::TextRange;
-use crate::text::Finder;
+use crate::search::{MAX_MATCHES, Pattern, SearchOptions};
+use crate::text::OffsetIndex;
 
 /// Width of the find field, in points.
 const FIELD_WIDTH: f32 = 260.0;
@@ -18,6 +20,12 @@ pub struct FindState {
     pub matches: Vec<TextRange>,
     /// Index of the current match.
     pub current: usize,
+    /// Case, whole-word and regular-expression toggles.
+    pub options: SearchOptions,
+    /// Why the query cannot be searched for (an invalid regular expression).
+    pub error: Option<String>,
+    /// True when there were more than [`MAX_MATCHES`] matches (only those are kept).
+    pub truncated: bool,
     focus_field: bool,
 }
 
@@ -47,11 +55,24 @@ impl FindState {
         self.focus_field = true;
     }
 
-    /// Runs the query over `finder`.
-    pub fn search(&mut self, finder: &Finder, query: &str) {
+    /// Runs the query over `text` (indexed by `index`) with the bar's options.
+    pub fn search(&mut self, text: &str, index: &OffsetIndex, query: &str) {
         self.query = query.to_owned();
-        self.matches = finder.find_all(query);
         self.current = 0;
+        self.error = None;
+        self.truncated = false;
+        self.matches = match Pattern::new(query, self.options) {
+            Ok(Some(pattern)) => {
+                let (matches, truncated) = pattern.find_all(text, index, MAX_MATCHES);
+                self.truncated = truncated;
+                matches
+            }
+            Ok(None) => Vec::new(),
+            Err(e) => {
+                self.error = Some(e.to_string());
+                Vec::new()
+            }
+        };
     }
 
     /// Moves to the next or previous match; returns it.
@@ -83,7 +104,11 @@ impl FindState {
                 .add(
                     egui::TextEdit::singleline(&mut query)
                         .desired_width(FIELD_WIDTH)
-                        .hint_text("word or phrase"),
+                        .hint_text(if self.options.regex {
+                            "regular expression"
+                        } else {
+                            "word or phrase"
+                        }),
                 )
                 .labelled_by(label.id);
             if self.focus_field {
@@ -103,14 +128,27 @@ impl FindState {
                     r.request_focus();
                 }
             }
-            let count = if self.query.is_empty() {
-                String::new()
-            } else if self.matches.is_empty() {
-                "no matches".to_owned()
+            if options_ui(ui, &mut self.options) {
+                action = FindAction::Query(query.clone());
+                r.request_focus();
+            }
+            if let Some(error) = &self.error {
+                ui.colored_label(ui.visuals().error_fg_color, error);
             } else {
-                format!("{} of {}", self.current + 1, self.matches.len())
-            };
-            ui.weak(count);
+                let count = if self.query.is_empty() {
+                    String::new()
+                } else if self.matches.is_empty() {
+                    "no matches".to_owned()
+                } else {
+                    format!(
+                        "{} of {}{}",
+                        self.current + 1,
+                        self.matches.len(),
+                        if self.truncated { "+" } else { "" }
+                    )
+                };
+                ui.weak(count);
+            }
             if ui.button("Previous").clicked() {
                 action = FindAction::Step(false);
             }
@@ -126,4 +164,28 @@ impl FindState {
         }
         action
     }
+}
+
+/// The match-case, whole-word and regular-expression toggles; true when one changed.
+pub fn options_ui(ui: &mut Ui, options: &mut SearchOptions) -> bool {
+    let mut changed = false;
+    for (on, text, tip) in [
+        (&mut options.match_case, "Aa", "Match case"),
+        (&mut options.whole_word, "W", "Whole words only"),
+        (&mut options.regex, ".*", "Regular expression"),
+    ] {
+        let r = ui
+            .add(egui::Button::selectable(
+                *on,
+                egui::RichText::new(text).monospace(),
+            ))
+            .on_hover_text(tip);
+        // The tooltip names the toggle for screen readers and tests.
+        r.widget_info(|| egui::WidgetInfo::selected(egui::Role::CheckBox, true, *on, tip));
+        if r.clicked() {
+            *on = !*on;
+            changed = true;
+        }
+    }
+    changed
 }

@@ -21,9 +21,10 @@ use eframe::egui::{self, Pos2, Rect, Sense, Ui, Vec2};
 use crate::command::Command;
 use crate::derived::{ArticleDerived, SpanIndex};
 use crate::model::{AnnotationId, Article, TextRange};
-use crate::text::{Finder, ParagraphIndex};
+use crate::text::{OffsetIndex, ParagraphIndex};
 use crate::ui::state::View;
 use crate::workspace::Workspace;
+pub use find::options_ui;
 use find::{FindAction, FindState};
 use layout::Layout;
 pub use paint::{FIND_CURRENT_FILL, FIND_FILL, FLASH_SECONDS};
@@ -60,7 +61,8 @@ pub struct ArticleView {
     flash: Option<(AnnotationId, f64)>,
     /// Screen position of the content origin (column left edge) in the last frame.
     last_origin: Pos2,
-    finder: Option<Finder>,
+    /// Offsets of the article text for find (built when the find bar first searches).
+    finder: Option<OffsetIndex>,
     find: Option<FindState>,
     last_visible: (usize, usize),
     /// The visible part of the reader in the last frame, in screen coordinates.
@@ -158,8 +160,8 @@ impl ArticleView {
             self.selection = self.selection.map(|(a, h)| (a.min(len), h.min(len)));
             if let Some(find) = &mut self.find {
                 let query = std::mem::take(&mut find.query);
-                let finder = self.finder.insert(Finder::new(&article.text));
-                find.search(finder, &query);
+                let index = self.finder.insert(OffsetIndex::new(&article.text));
+                find.search(&article.text, index, &query);
             }
         }
         self.article = Some(article.clone());
@@ -186,8 +188,8 @@ impl ArticleView {
                 return;
             }
             FindAction::Query(query) => {
-                let finder = self.finder.get_or_insert_with(|| Finder::new(text));
-                find.search(finder, &query);
+                let index = self.finder.get_or_insert_with(|| OffsetIndex::new(text));
+                find.search(text, index, &query);
                 find.current_match()
             }
             FindAction::Step(forward) => find.step(forward),

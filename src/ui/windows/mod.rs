@@ -1,5 +1,5 @@
 //! Tool windows: preferences, the stance editor, the article text editor, the command palette,
-//! the message log and the progress of a blocking job. Each draws from the [`View`] and its own
+//! project search, statistics, the message log and the progress of a blocking job. Each draws from the [`View`] and its own
 //! state and returns commands.
 
 mod edit_text;
@@ -7,7 +7,9 @@ mod notices;
 mod palette;
 mod preferences;
 mod progress;
+mod search;
 mod stances;
+mod statistics;
 
 use eframe::egui;
 
@@ -19,7 +21,9 @@ use crate::notice::Notices;
 pub use palette::PaletteState;
 pub use preferences::PreferencesDraft;
 pub use progress::progress_ui;
+pub use search::ProjectSearchState;
 pub use stances::StancesState;
+pub use statistics::{StatsState, StatsTab, png_of};
 
 /// Which tool windows are open, and their state.
 #[derive(Default)]
@@ -34,6 +38,10 @@ pub struct Windows {
     pub palette: Option<PaletteState>,
     /// The message log.
     pub notices: bool,
+    /// Project search.
+    pub search: Option<ProjectSearchState>,
+    /// The statistics window.
+    pub statistics: Option<StatsState>,
 }
 
 /// Draws the open tool windows.
@@ -73,6 +81,20 @@ pub fn windows_ui(
         commands.extend(out);
         if !open {
             windows.palette = None;
+        }
+    }
+    if let Some(state) = &mut windows.search {
+        let (open, out) = search::project_search_ui(ctx, view, state);
+        commands.extend(out);
+        if !open {
+            windows.search = None;
+        }
+    }
+    if let Some(state) = &mut windows.statistics {
+        let (open, out) = statistics::statistics_ui(ctx, view, state);
+        commands.extend(out);
+        if !open {
+            windows.statistics = None;
         }
     }
     if windows.notices {

@@ -1,0 +1,611 @@
+//! Counting a project's coding: per article and stance, and for the whole project, the number
+//! of annotations and the number of annotated code points; and how often stances overlap.
+//!
+//! Rules (the same in the window, `stancemark stats` and the CSV/JSON they write):
+//! - orphaned annotations are not counted (they have no place in the text);
+//! - a stance's figures include those of its sub-stances, at any depth;
+//! - annotated code points are the size of the union of the ranges, so text covered twice by
+//!   one stance (or by a stance and its sub-stance) counts once; the project's figure is the sum
+//!   over articles;
+//! - co-occurrence counts, for each pair of stances (a stance with itself included), the pairs
+//!   of distinct annotations tagged with them whose ranges share at least one code point; it uses
+//!   each annotation's own stance, not its parents.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::model::{Annotation, ArticleId, Project, StanceId, TextRange};
+
+/// Version of the `stats` JSON output; bumped when its shape changes.
+pub const STATS_FORMAT_VERSION: u32 = 1;
+/// How many equal parts of an article [`Stats::along`] divides it into.
+pub const ALONG_BINS: usize = 20;
+
+/// Annotations and annotated code points, for one stance in one article or in the project.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    /// Annotations tagged with the stance or one of its sub-stances.
+    pub annotations: usize,
+    /// Code points covered by them (their union).
+    pub code_points: usize,
+}
+
+/// A stance as the figures name it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StanceColumn {
+    /// Its id.
+    pub id: StanceId,
+    /// Its label, with its parents' (`security › supply chain`).
+    pub label: String,
+    /// How deep it is in the tree (0 for a top-level stance).
+    pub depth: usize,
+}
+
+/// One article's figures.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ArticleRow {
+    /// The article.
+    pub id: ArticleId,
+    /// Its title.
+    pub title: String,
+    /// Its length in code points.
+    pub length: usize,
+    /// One entry per stance, in [`Stats::stances`] order.
+    pub counts: Vec<Counts>,
+}
+
+/// A project's figures.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stats {
+    /// The stances, in tree order (each parent before its sub-stances).
+    pub stances: Vec<StanceColumn>,
+    /// One row per article, in project order.
+    pub articles: Vec<ArticleRow>,
+    /// The whole project, per stance.
+    pub project: Vec<Counts>,
+    /// `cooccurrence[i][j]`: pairs of overlapping annotations with stances `i` and `j`
+    /// (symmetric).
+    pub cooccurrence: Vec<Vec<usize>>,
+    /// `along[i][k]`: annotations of stance `i` (sub-stances included) starting in the `k`-th
+    /// of [`ALONG_BINS`] equal parts of their article, summed over articles.
+    pub along: Vec<[usize; ALONG_BINS]>,
+}
+
+impl Stats {
+    /// Counts `project`.
+    pub fn of(project: &Project) -> Self {
+        let stances = tree_order(project);
+        let column: HashMap<&StanceId, usize> = stances
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (&s.id, i))
+            .collect();
+        // For each stance, the columns it counts towards: its own and its ancestors'.
+        let towards: Vec<Vec<usize>> = stances
+            .iter()
+            .map(|s| {
+                project
+                    .stances
+                    .lineage(&s.id)
+                    .iter()
+                    .filter_map(|l| column.get(&l.id).copied())
+                    .collect()
+            })
+            .collect();
+        let mut by_article: HashMap<ArticleId, Vec<&Annotation>> = HashMap::new();
+        for a in project.annotations.iter().filter(|a| !a.orphaned) {
+            by_article.entry(a.article).or_default().push(a);
+        }
+        let n = stances.len();
+        let mut cooccurrence = vec![vec![0; n]; n];
+        let mut along = vec![[0; ALONG_BINS]; n];
+        let mut project_counts = vec![Counts::default(); n];
+        let mut articles = Vec::with_capacity(project.articles.len());
+        for article in &project.articles {
+            let length = article.text.chars().count();
+            let anns = by_article.remove(&article.id).unwrap_or_default();
+            let mut ranges: Vec<Vec<TextRange>> = vec![Vec::new(); n];
+            for a in &anns {
+                let Some(&own) = column.get(&a.stance) else {
+                    continue;
+                };
+                let bin = (a.range.start * ALONG_BINS / length.max(1)).min(ALONG_BINS - 1);
+                for &i in &towards[own] {
+                    ranges[i].push(a.range);
+                    along[i][bin] += 1;
+                }
+            }
+            let counts: Vec<Counts> = ranges
+                .iter_mut()
+                .map(|r| Counts {
+                    annotations: r.len(),
+                    code_points: union_len(r),
+                })
+                .collect();
+            for (total, c) in project_counts.iter_mut().zip(&counts) {
+                total.annotations += c.annotations;
+                total.code_points += c.code_points;
+            }
+            count_overlaps(&anns, &column, &mut cooccurrence);
+            articles.push(ArticleRow {
+                id: article.id,
+                title: article.title.clone(),
+                length,
+                counts,
+            });
+        }
+        Self {
+            stances,
+            articles,
+            project: project_counts,
+            cooccurrence,
+            along,
+        }
+    }
+
+    /// The long CSV: one row per article × stance (zeros included), then one per stance for the
+    /// whole project (empty article id, title `(all articles)`).
+    pub fn to_csv(&self) -> Result<String, csv::Error> {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record([
+            "article_id",
+            "article_title",
+            "stance_id",
+            "stance_label",
+            "annotations",
+            "annotated_code_points",
+        ])?;
+        for record in self.records() {
+            w.write_record([
+                record
+                    .article_id
+                    .map(|id| id.to_string())
+                    .unwrap_or_default(),
+                record.article_title.to_owned(),
+                record.stance_id.to_string(),
+                record.stance_label.to_owned(),
+                record.annotations.to_string(),
+                record.annotated_code_points.to_string(),
+            ])?;
+        }
+        into_string(w)
+    }
+
+    /// The co-occurrence table as CSV: one row per unordered pair of stances (a stance with
+    /// itself included), zeros included.
+    pub fn cooccurrence_csv(&self) -> Result<String, csv::Error> {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record([
+            "stance_a_id",
+            "stance_a_label",
+            "stance_b_id",
+            "stance_b_label",
+            "overlapping_pairs",
+        ])?;
+        for pair in self.pairs() {
+            w.write_record([
+                pair.stance_a_id.as_str(),
+                pair.stance_a_label,
+                pair.stance_b_id.as_str(),
+                pair.stance_b_label,
+                &pair.overlapping_pairs.to_string(),
+            ])?;
+        }
+        into_string(w)
+    }
+
+    /// The same records as JSON, with the co-occurrence pairs and a format version.
+    pub fn to_json(&self) -> String {
+        #[derive(Serialize)]
+        struct Out<'a> {
+            format_version: u32,
+            records: Vec<Record<'a>>,
+            cooccurrence: Vec<Pair<'a>>,
+        }
+        let out = Out {
+            format_version: STATS_FORMAT_VERSION,
+            records: self.records().collect(),
+            cooccurrence: self.pairs().collect(),
+        };
+        serde_json::to_string_pretty(&out).expect("plain records serialise") + "\n"
+    }
+
+    /// Aligned plain-text tables for people: annotations per article and stance with a TOTAL
+    /// row, then annotated code points the same way; with `cooccurrence`, the overlap matrix.
+    pub fn to_table(&self, cooccurrence: bool) -> String {
+        let labels: Vec<String> = self.stances.iter().map(|s| s.label.clone()).collect();
+        let mut out = String::new();
+        for (title, pick) in [
+            (
+                "Annotations",
+                (|c: &Counts| c.annotations) as fn(&Counts) -> usize,
+            ),
+            ("Annotated code points", |c: &Counts| c.code_points),
+        ] {
+            let mut header = vec!["article".to_owned()];
+            header.extend(labels.iter().cloned());
+            let mut rows: Vec<Vec<String>> = self
+                .articles
+                .iter()
+                .map(|a| {
+                    let mut row = vec![crate::text::snippet(&a.title, 50)];
+                    row.extend(a.counts.iter().map(|c| pick(c).to_string()));
+                    row
+                })
+                .collect();
+            let mut total = vec!["TOTAL".to_owned()];
+            total.extend(self.project.iter().map(|c| pick(c).to_string()));
+            rows.push(total);
+            out.push_str(title);
+            out.push('\n');
+            out.push_str(&aligned(&header, &rows));
+            out.push('\n');
+        }
+        if cooccurrence {
+            let mut header = vec!["overlapping pairs".to_owned()];
+            header.extend(labels.iter().cloned());
+            let rows: Vec<Vec<String>> = labels
+                .iter()
+                .zip(&self.cooccurrence)
+                .map(|(label, row)| {
+                    let mut cells = vec![label.clone()];
+                    cells.extend(row.iter().map(|n| n.to_string()));
+                    cells
+                })
+                .collect();
+            out.push_str("Co-occurrence\n");
+            out.push_str(&aligned(&header, &rows));
+            out.push('\n');
+        }
+        out.pop();
+        out
+    }
+
+    fn records(&self) -> impl Iterator<Item = Record<'_>> {
+        let per_article = self.articles.iter().flat_map(move |a| {
+            self.stances
+                .iter()
+                .zip(&a.counts)
+                .map(move |(s, c)| Record::new(Some(a.id), &a.title, s, c))
+        });
+        let project = self
+            .stances
+            .iter()
+            .zip(&self.project)
+            .map(|(s, c)| Record::new(None, "(all articles)", s, c));
+        per_article.chain(project)
+    }
+
+    fn pairs(&self) -> impl Iterator<Item = Pair<'_>> {
+        let n = self.stances.len();
+        (0..n).flat_map(move |i| {
+            (i..n).map(move |j| Pair {
+                stance_a_id: &self.stances[i].id,
+                stance_a_label: &self.stances[i].label,
+                stance_b_id: &self.stances[j].id,
+                stance_b_label: &self.stances[j].label,
+                overlapping_pairs: self.cooccurrence[i][j],
+            })
+        })
+    }
+}
+
+/// One row of the long CSV and JSON.
+#[derive(Debug, Serialize)]
+struct Record<'a> {
+    article_id: Option<ArticleId>,
+    article_title: &'a str,
+    stance_id: &'a StanceId,
+    stance_label: &'a str,
+    annotations: usize,
+    annotated_code_points: usize,
+}
+
+impl<'a> Record<'a> {
+    fn new(
+        article_id: Option<ArticleId>,
+        article_title: &'a str,
+        stance: &'a StanceColumn,
+        counts: &Counts,
+    ) -> Self {
+        Self {
+            article_id,
+            article_title,
+            stance_id: &stance.id,
+            stance_label: &stance.label,
+            annotations: counts.annotations,
+            annotated_code_points: counts.code_points,
+        }
+    }
+}
+
+/// One row of the co-occurrence table.
+#[derive(Debug, Serialize)]
+struct Pair<'a> {
+    stance_a_id: &'a StanceId,
+    stance_a_label: &'a str,
+    stance_b_id: &'a StanceId,
+    stance_b_label: &'a str,
+    overlapping_pairs: usize,
+}
+
+fn into_string(w: csv::Writer<Vec<u8>>) -> Result<String, csv::Error> {
+    let bytes = w
+        .into_inner()
+        .map_err(|e| csv::Error::from(e.into_error()))?;
+    Ok(String::from_utf8(bytes).expect("the writer was given strings"))
+}
+
+fn aligned(header: &[String], rows: &[Vec<String>]) -> String {
+    let widths: Vec<usize> = (0..header.len())
+        .map(|i| {
+            std::iter::once(header)
+                .chain(rows.iter().map(Vec::as_slice))
+                .map(|r| r[i].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for row in std::iter::once(header).chain(rows.iter().map(Vec::as_slice)) {
+        let cells: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .enumerate()
+            .map(|(i, (cell, w))| {
+                if i == 0 {
+                    format!("{cell:<w$}")
+                } else {
+                    format!("{cell:>w$}")
+                }
+            })
+            .collect();
+        out.push_str(cells.join("  ").trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// The scheme's stances with each parent before its sub-stances (siblings in scheme order);
+/// a stance whose parent is missing, or that sits in a parent cycle, is shown at the top level.
+fn tree_order(project: &Project) -> Vec<StanceColumn> {
+    let scheme = &project.stances;
+    let mut out: Vec<StanceColumn> = Vec::with_capacity(scheme.0.len());
+    let mut stack: Vec<(&StanceId, usize)> = scheme
+        .0
+        .iter()
+        .filter(|s| s.parent.as_ref().is_none_or(|p| scheme.get(p).is_none()))
+        .rev()
+        .map(|s| (&s.id, 0))
+        .collect();
+    let mut rest = scheme.0.iter();
+    // Stances only reachable through a cycle start a tree of their own.
+    while let Some((id, depth)) = stack.pop().or_else(|| {
+        rest.by_ref()
+            .find(|s| !out.iter().any(|c| c.id == s.id))
+            .map(|s| (&s.id, 0))
+    }) {
+        if out.iter().any(|c| &c.id == id) {
+            continue;
+        }
+        out.push(StanceColumn {
+            id: id.clone(),
+            label: scheme.path_label(id),
+            depth,
+        });
+        let children: Vec<_> = scheme.children(Some(id)).collect();
+        stack.extend(children.into_iter().rev().map(|c| (&c.id, depth + 1)));
+    }
+    out
+}
+
+/// Size of the union of `ranges` (sorted in place).
+fn union_len(ranges: &mut [TextRange]) -> usize {
+    ranges.sort_unstable_by_key(|r| (r.start, r.end));
+    let mut total = 0;
+    let mut covered_to = 0;
+    for r in ranges.iter() {
+        let start = r.start.max(covered_to);
+        if r.end > start {
+            total += r.end - start;
+            covered_to = r.end;
+        }
+    }
+    total
+}
+
+/// Adds to `matrix` the pairs of overlapping annotations among `anns` (one article's), by a
+/// sweep over their starts: each annotation meets only those still open where it starts.
+fn count_overlaps(
+    anns: &[&Annotation],
+    column: &HashMap<&StanceId, usize>,
+    matrix: &mut [Vec<usize>],
+) {
+    let mut sorted: Vec<(TextRange, usize)> = anns
+        .iter()
+        .filter_map(|a| column.get(&a.stance).map(|&c| (a.range, c)))
+        .collect();
+    sorted.sort_unstable_by_key(|(r, _)| (r.start, r.end));
+    let mut open: Vec<(TextRange, usize)> = Vec::new();
+    for (range, stance) in sorted {
+        open.retain(|(r, _)| r.end > range.start);
+        for &(_, other) in &open {
+            matrix[stance][other] += 1;
+            if other != stance {
+                matrix[other][stance] += 1;
+            }
+        }
+        open.push((range, stance));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Article, Stance};
+    use std::sync::Arc;
+
+    fn annotate(project: &mut Project, article: usize, (start, end): (usize, usize), stance: &str) {
+        let art = project.articles[article].clone();
+        project.annotations.push(Arc::new(Annotation {
+            id: uuid::Uuid::new_v4(),
+            article: art.id,
+            range: TextRange { start, end },
+            quote: crate::text::slice_chars(&art.text, TextRange { start, end }).to_owned(),
+            prefix: String::new(),
+            suffix: String::new(),
+            orphaned: false,
+            stance: StanceId::new(stance),
+            note: String::new(),
+            annotator: String::new(),
+            created: Default::default(),
+            modified: Default::default(),
+        }));
+    }
+
+    fn project() -> Project {
+        let mut p = Project::new("t");
+        p.stances.0.push(Stance {
+            id: StanceId::new("supply-chain"),
+            label: "supply chain".to_owned(),
+            color: crate::model::Rgb([1, 2, 3]),
+            description: String::new(),
+            hotkey: None,
+            parent: Some(StanceId::new("security")),
+        });
+        p.articles
+            .push(Arc::new(Article::new("A", &"a".repeat(100))));
+        p.articles
+            .push(Arc::new(Article::new("B", &"b".repeat(50))));
+        p
+    }
+
+    fn col(stats: &Stats, id: &str) -> usize {
+        stats
+            .stances
+            .iter()
+            .position(|s| s.id.as_str() == id)
+            .unwrap()
+    }
+
+    #[test]
+    fn overlaps_within_a_stance_count_once_and_parents_include_sub_stances() {
+        let mut p = project();
+        annotate(&mut p, 0, (0, 10), "security");
+        annotate(&mut p, 0, (5, 15), "security");
+        annotate(&mut p, 0, (12, 30), "supply-chain");
+        annotate(&mut p, 0, (40, 50), "regulation");
+        annotate(&mut p, 1, (0, 5), "regulation");
+        let mut orphan = (*p.annotations[0]).clone();
+        orphan.id = uuid::Uuid::new_v4();
+        orphan.orphaned = true;
+        orphan.range = TextRange { start: 60, end: 90 };
+        p.annotations.push(Arc::new(orphan));
+        let stats = Stats::of(&p);
+        let (sec, sup, reg) = (
+            col(&stats, "security"),
+            col(&stats, "supply-chain"),
+            col(&stats, "regulation"),
+        );
+        assert_eq!(sup, sec + 1, "a sub-stance follows its parent");
+        assert_eq!(stats.stances[sup].label, "security › supply chain");
+        assert_eq!(stats.stances[sup].depth, 1);
+        let a = &stats.articles[0].counts;
+        assert_eq!(
+            a[sec],
+            Counts {
+                annotations: 3,
+                code_points: 30
+            },
+            "0..30, orphan left out"
+        );
+        assert_eq!(
+            a[sup],
+            Counts {
+                annotations: 1,
+                code_points: 18
+            }
+        );
+        assert_eq!(
+            a[reg],
+            Counts {
+                annotations: 1,
+                code_points: 10
+            }
+        );
+        assert_eq!(stats.articles[1].counts[sec], Counts::default());
+        assert_eq!(
+            stats.project[reg],
+            Counts {
+                annotations: 2,
+                code_points: 15
+            }
+        );
+        // Pairs: the two security ones overlap each other, the second overlaps supply chain.
+        assert_eq!(stats.cooccurrence[sec][sec], 1);
+        assert_eq!(stats.cooccurrence[sec][sup], 1);
+        assert_eq!(stats.cooccurrence[sup][sec], 1);
+        assert_eq!(stats.cooccurrence[reg][sec], 0);
+        // Along the length: regulation at 40% of A (bin 8) and at 0% of B.
+        assert_eq!(stats.along[reg][8], 1);
+        assert_eq!(stats.along[reg][0], 1);
+    }
+
+    #[test]
+    fn touching_ranges_do_not_overlap() {
+        let mut p = project();
+        annotate(&mut p, 0, (0, 10), "security");
+        annotate(&mut p, 0, (10, 20), "regulation");
+        let stats = Stats::of(&p);
+        assert!(stats.cooccurrence.iter().flatten().all(|n| *n == 0));
+        assert_eq!(stats.project[col(&stats, "security")].code_points, 10);
+    }
+
+    #[test]
+    fn the_long_csv_has_every_article_and_stance_and_project_rows() {
+        let mut p = project();
+        annotate(&mut p, 0, (0, 10), "security");
+        let csv = Stats::of(&p).to_csv().unwrap();
+        let mut reader = csv::Reader::from_reader(csv.as_bytes());
+        let headers = reader.headers().unwrap().clone();
+        assert_eq!(
+            headers.iter().collect::<Vec<_>>(),
+            [
+                "article_id",
+                "article_title",
+                "stance_id",
+                "stance_label",
+                "annotations",
+                "annotated_code_points"
+            ]
+        );
+        let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        // 2 articles × 4 stances, plus 4 project rows.
+        assert_eq!(rows.len(), 12);
+        let sec_a = rows
+            .iter()
+            .find(|r| &r[1] == "A" && &r[2] == "security")
+            .unwrap();
+        assert_eq!((&sec_a[4], &sec_a[5]), ("1", "10"));
+        let project_rows: Vec<_> = rows.iter().filter(|r| r[0].is_empty()).collect();
+        assert_eq!(project_rows.len(), 4);
+        assert!(project_rows.iter().all(|r| &r[1] == "(all articles)"));
+        let pairs = Stats::of(&p).cooccurrence_csv().unwrap();
+        // 4 stances: 4 + 3 + 2 + 1 unordered pairs and a header.
+        assert_eq!(pairs.lines().count(), 11);
+    }
+
+    #[test]
+    fn a_parent_cycle_does_not_hang_and_every_stance_is_shown_once() {
+        let mut p = project();
+        p.stances.0[0].parent = Some(StanceId::new("supply-chain"));
+        p.stances.0[2].parent = Some(StanceId::new("pro-open-source"));
+        let stats = Stats::of(&p);
+        let mut ids: Vec<&str> = stats.stances.iter().map(|s| s.id.as_str()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), p.stances.0.len());
+        assert_eq!(stats.stances.len(), p.stances.0.len());
+    }
+}

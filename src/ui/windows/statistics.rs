@@ -1,0 +1,345 @@
+//! The statistics window: per stance, for the whole project or the article shown — annotation
+//! counts and annotated code points (a bar chart and a table), stance co-occurrence (a matrix)
+//! and where each stance falls along the articles' length (a line chart). The figures are
+//! computed on a worker thread whenever the project changes; the numbers export as CSV and the
+//! chart shown saves as PNG.
+
+use std::sync::Arc;
+
+use eframe::egui::{self, Color32, RichText};
+use egui_plot::{Bar, BarChart, Legend, Line, Plot, PlotPoints};
+
+use crate::command::Command;
+use crate::export::ExportFormat;
+use crate::jobs::{Job, JobKind, Polled};
+use crate::model::ArticleId;
+use crate::stats::{ALONG_BINS, Counts, Stats};
+use crate::ui::state::View;
+use crate::ui::widgets::stance_style;
+
+/// Height of a chart, in points.
+const CHART_HEIGHT: f32 = 260.0;
+/// Side of a co-occurrence cell, in points.
+const CELL: f32 = 44.0;
+
+/// Which chart the window shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum StatsTab {
+    /// Annotations and annotated code points per stance.
+    #[default]
+    Counts,
+    /// Pairs of overlapping annotations per pair of stances.
+    Cooccurrence,
+    /// Where each stance falls along the articles' length.
+    Along,
+}
+
+/// The window's figures, the job computing them and what is shown.
+#[derive(Default)]
+pub struct StatsState {
+    /// The figures of the project as of `revision`.
+    pub stats: Option<Arc<Stats>>,
+    revision: Option<u64>,
+    job: Option<(u64, Job<Stats>)>,
+    /// The chart shown.
+    pub tab: StatsTab,
+    /// Only the article shown in the reader (else the whole project).
+    pub article_only: bool,
+    /// The screen rectangle of the chart in the last frame (what "Save chart as PNG" saves).
+    pub chart_rect: Option<egui::Rect>,
+}
+
+impl StatsState {
+    /// Starts computing the figures when the project changed since they were computed, and
+    /// takes them when the worker is done.
+    fn refresh(&mut self, view: &View<'_>) {
+        let revision = view.session.workspace().revision();
+        if let Some((for_revision, job)) = &mut self.job {
+            match job.poll() {
+                Polled::Running => {}
+                Polled::Finished(stats) => {
+                    self.revision = Some(*for_revision);
+                    self.stats = Some(Arc::new(stats));
+                    self.job = None;
+                }
+                Polled::Lost => self.job = None,
+            }
+        }
+        let running_for = self.job.as_ref().map(|(r, _)| *r);
+        if self.revision != Some(revision) && running_for != Some(revision) {
+            if let Some((_, old)) = self.job.take() {
+                old.cancel();
+            }
+            let snapshot = Arc::new(view.project().clone());
+            let job = Job::spawn(JobKind::Statistics, "statistics", move |_| {
+                Stats::of(&snapshot)
+            });
+            self.job = Some((revision, job));
+        }
+    }
+
+    /// Waits for the figures being computed (tests).
+    pub fn wait(&mut self) {
+        if let Some((revision, job)) = self.job.take()
+            && let Some(stats) = job.wait()
+        {
+            self.revision = Some(revision);
+            self.stats = Some(Arc::new(stats));
+        }
+    }
+}
+
+/// Draws the window; returns whether it stays open and what to do.
+pub fn statistics_ui(
+    ctx: &egui::Context,
+    view: &View<'_>,
+    state: &mut StatsState,
+) -> (bool, Vec<Command>) {
+    state.refresh(view);
+    let mut open = true;
+    let mut commands = Vec::new();
+    egui::Window::new("Statistics")
+        .open(&mut open)
+        .default_width(620.0)
+        .show(ctx, |ui| {
+            ui.horizontal(|ui| {
+                ui.selectable_value(&mut state.tab, StatsTab::Counts, "Counts");
+                ui.selectable_value(&mut state.tab, StatsTab::Cooccurrence, "Co-occurrence");
+                ui.selectable_value(&mut state.tab, StatsTab::Along, "Along the text");
+                ui.separator();
+                let shown = view.focus.article;
+                ui.add_enabled_ui(shown.is_some(), |ui| {
+                    ui.checkbox(&mut state.article_only, "This article only")
+                        .on_hover_text("Figures for the article in the reader");
+                });
+            });
+            ui.separator();
+            let Some(stats) = state.stats.clone() else {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.label("Counting…");
+                });
+                return;
+            };
+            let article = view.focus.article.filter(|_| state.article_only);
+            let chart = ui.scope(|ui| match state.tab {
+                StatsTab::Counts => counts_ui(ui, view, &stats, article),
+                StatsTab::Cooccurrence => cooccurrence_ui(ui, view, &stats),
+                StatsTab::Along => along_ui(ui, view, &stats),
+            });
+            state.chart_rect = Some(chart.response.rect);
+            ui.separator();
+            ui.horizontal(|ui| {
+                if ui
+                    .button("Export numbers as CSV…")
+                    .on_hover_text(ExportFormat::Stats.purpose())
+                    .clicked()
+                {
+                    commands.push(Command::Export(ExportFormat::Stats));
+                }
+                if ui
+                    .button("Export co-occurrence as CSV…")
+                    .on_hover_text(ExportFormat::Cooccurrence.purpose())
+                    .clicked()
+                {
+                    commands.push(Command::Export(ExportFormat::Cooccurrence));
+                }
+                if ui
+                    .button("Save chart as PNG…")
+                    .on_hover_text("The chart as shown, as a PNG image")
+                    .clicked()
+                {
+                    commands.push(Command::SaveChart);
+                }
+            });
+        });
+    if state.job.is_some() {
+        ctx.request_repaint();
+    }
+    (open, commands)
+}
+
+/// The counts of `article` (or of the whole project).
+fn counts_of(stats: &Stats, article: Option<ArticleId>) -> (&[Counts], usize) {
+    match article.and_then(|id| stats.articles.iter().find(|a| a.id == id)) {
+        Some(row) => (&row.counts, row.length),
+        None => (
+            &stats.project,
+            stats.articles.iter().map(|a| a.length).sum(),
+        ),
+    }
+}
+
+fn counts_ui(ui: &mut egui::Ui, view: &View<'_>, stats: &Stats, article: Option<ArticleId>) {
+    let (counts, length) = counts_of(stats, article);
+    let bars: Vec<Bar> = stats
+        .stances
+        .iter()
+        .zip(counts)
+        .enumerate()
+        .map(|(i, (s, c))| {
+            Bar::new(i as f64, c.annotations as f64)
+                .name(&s.label)
+                .fill(color_of(view, &s.id))
+                .width(0.7)
+        })
+        .collect();
+    let labels: Vec<String> = stats.stances.iter().map(|s| s.label.clone()).collect();
+    Plot::new("stats_counts")
+        .height(CHART_HEIGHT)
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .include_y(0.0)
+        .y_axis_label("annotations")
+        .x_axis_formatter(move |mark, _| {
+            let i = mark.value.round();
+            if (mark.value - i).abs() < 1e-6 && i >= 0.0 {
+                labels.get(i as usize).cloned().unwrap_or_default()
+            } else {
+                String::new()
+            }
+        })
+        .show(ui, |plot| {
+            plot.bar_chart(BarChart::new("annotations", bars))
+        });
+    egui::Grid::new("stats_counts_table")
+        .striped(true)
+        .num_columns(4)
+        .show(ui, |ui| {
+            ui.strong("stance");
+            ui.strong("annotations");
+            ui.strong("annotated code points");
+            ui.strong("share of the text");
+            ui.end_row();
+            for (s, c) in stats.stances.iter().zip(counts) {
+                ui.label(RichText::new(&s.label).color(color_of(view, &s.id)));
+                ui.label(c.annotations.to_string());
+                ui.label(c.code_points.to_string());
+                ui.label(format!(
+                    "{:.1} %",
+                    100.0 * c.code_points as f64 / length.max(1) as f64
+                ));
+                ui.end_row();
+            }
+        });
+}
+
+fn cooccurrence_ui(ui: &mut egui::Ui, view: &View<'_>, stats: &Stats) {
+    let max = stats
+        .cooccurrence
+        .iter()
+        .flatten()
+        .copied()
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    ui.label("Pairs of overlapping annotations, for each pair of stances:");
+    egui::Grid::new("stats_cooccurrence")
+        .spacing([2.0, 2.0])
+        .show(ui, |ui| {
+            ui.label("");
+            for s in &stats.stances {
+                ui.label(RichText::new(&s.label).small().color(color_of(view, &s.id)));
+            }
+            ui.end_row();
+            for (s, row) in stats.stances.iter().zip(&stats.cooccurrence) {
+                ui.label(RichText::new(&s.label).color(color_of(view, &s.id)));
+                for n in row {
+                    let strength = *n as f32 / max as f32;
+                    let (rect, _) =
+                        ui.allocate_exact_size(egui::vec2(CELL, CELL * 0.6), egui::Sense::hover());
+                    let fill =
+                        Color32::from_rgb(52, 120, 246).gamma_multiply(0.15 + 0.85 * strength);
+                    ui.painter().rect_filled(
+                        rect,
+                        3.0,
+                        if *n == 0 { Color32::TRANSPARENT } else { fill },
+                    );
+                    ui.painter().text(
+                        rect.center(),
+                        egui::Align2::CENTER_CENTER,
+                        n.to_string(),
+                        egui::FontId::proportional(13.0),
+                        ui.visuals().strong_text_color(),
+                    );
+                }
+                ui.end_row();
+            }
+        });
+}
+
+fn along_ui(ui: &mut egui::Ui, view: &View<'_>, stats: &Stats) {
+    ui.label("Annotations starting in each twentieth of their article, all articles together:");
+    Plot::new("stats_along")
+        .height(CHART_HEIGHT)
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .include_y(0.0)
+        .include_x(0.0)
+        .include_x(100.0)
+        .x_axis_label("position in the article (%)")
+        .y_axis_label("annotations")
+        .legend(Legend::default())
+        .show(ui, |plot| {
+            for (s, bins) in stats.stances.iter().zip(&stats.along) {
+                let width = 100.0 / ALONG_BINS as f64;
+                let points: Vec<[f64; 2]> = bins
+                    .iter()
+                    .enumerate()
+                    .map(|(k, n)| [(k as f64 + 0.5) * width, *n as f64])
+                    .collect();
+                plot.line(
+                    Line::new(s.label.clone(), PlotPoints::from(points))
+                        .color(color_of(view, &s.id))
+                        .width(2.0),
+                );
+            }
+        });
+}
+
+fn color_of(view: &View<'_>, id: &crate::model::StanceId) -> Color32 {
+    stance_style(view.project(), id).1
+}
+
+/// `image` cropped to `rect` (in points, at `pixels_per_point`), as PNG bytes.
+pub fn png_of(
+    image: &egui::ColorImage,
+    rect: egui::Rect,
+    pixels_per_point: f32,
+) -> Result<Vec<u8>, png::EncodingError> {
+    let region = image.region(&rect, Some(pixels_per_point));
+    let [w, h] = region.size;
+    let mut out = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut out, w as u32, h as u32);
+        encoder.set_color(png::ColorType::Rgba);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut writer = encoder.write_header()?;
+        let bytes: Vec<u8> = region.pixels.iter().flat_map(|c| c.to_array()).collect();
+        writer.write_image_data(&bytes)?;
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_chart_png_is_the_cropped_region() {
+        let mut image = egui::ColorImage::filled([40, 20], Color32::WHITE);
+        image[(10, 5)] = Color32::RED;
+        let rect = egui::Rect::from_min_size(egui::pos2(5.0, 2.5), egui::vec2(10.0, 5.0));
+        // 2 pixels per point: the region is pixels 10..30 × 5..15.
+        let bytes = png_of(&image, rect, 2.0).unwrap();
+        let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+        let mut reader = decoder.read_info().unwrap();
+        let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+        let info = reader.next_frame(&mut buf).unwrap();
+        assert_eq!((info.width, info.height), (20, 10));
+        assert_eq!(&buf[..4], &[255, 0, 0, 255], "the red pixel is the corner");
+        assert_eq!(&buf[4..8], &[255, 255, 255, 255]);
+    }
+}

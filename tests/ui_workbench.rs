@@ -1,0 +1,180 @@
+//! The analyst's workbench, driven as an analyst drives it: find with a regular expression,
+//! project search jumping to a result, and the statistics window.
+
+mod common;
+
+use common::*;
+use eframe::egui::{Key, Modifiers};
+use egui_kittest::kittest::Queryable;
+use stancemark::model::TextRange;
+use stancemark::ui::reader::{FIND_CURRENT_FILL, FIND_FILL};
+
+#[test]
+fn find_with_a_regular_expression_paints_its_matches_and_says_when_a_pattern_is_invalid() {
+    let text = "Article 5 applies. See Article 52 and article 6a.\nNothing in Articles here.";
+    let (_dir, mut harness) = harness_on_text(text);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    harness.run_steps(2);
+    harness.get_by_label("Regular expression").click();
+    harness.run_steps(2);
+    harness.get_by_label("Match case").click();
+    harness.run_steps(2);
+    harness.get_by_label("Find").type_text(r"Article \d+");
+    harness.run_steps(3);
+    let (matches, _) = harness.state().article_view().find_matches().unwrap();
+    let found: Vec<TextRange> = matches.to_vec();
+    assert_eq!(
+        found,
+        vec![
+            TextRange { start: 0, end: 9 },
+            TextRange { start: 23, end: 33 }
+        ],
+        "case-sensitive regex: not `article 6`, not `Articles`"
+    );
+    assert_eq!(rects_filled_with(&harness, FIND_CURRENT_FILL).len(), 1);
+    assert_eq!(rects_filled_with(&harness, FIND_FILL).len(), 1);
+    // An unclosed group: no matches, a message, no panic.
+    harness.get_by_label("Find").type_text("(");
+    harness.run_steps(3);
+    let (matches, _) = harness.state().article_view().find_matches().unwrap();
+    assert!(matches.is_empty());
+    assert!(
+        painted_texts(&harness)
+            .iter()
+            .any(|t| t.starts_with("invalid pattern")),
+        "the error is shown beside the field"
+    );
+    assert!(rects_filled_with(&harness, FIND_FILL).is_empty());
+}
+
+#[test]
+fn whole_words_leave_longer_words_out() {
+    let (_dir, mut harness) = harness_on_text("act actor enact act.");
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    harness.run_steps(2);
+    harness.get_by_label("Find").type_text("act");
+    harness.run_steps(2);
+    assert_eq!(
+        harness
+            .state()
+            .article_view()
+            .find_matches()
+            .unwrap()
+            .0
+            .len(),
+        4
+    );
+    harness.get_by_label("Whole words only").click();
+    harness.run_steps(3);
+    let (matches, _) = harness.state().article_view().find_matches().unwrap();
+    assert_eq!(
+        matches,
+        [
+            TextRange { start: 0, end: 3 },
+            TextRange { start: 16, end: 19 }
+        ]
+    );
+}
+
+#[test]
+fn project_search_finds_every_article_and_enter_shows_a_result_in_the_reader() {
+    let (_dir, path) = sample_copy();
+    let mut harness = harness_on(Some(path));
+    let first = harness.state().current_article().unwrap();
+    let wrapped = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/import/hard-wrapped.txt");
+    harness.state_mut().add_article_from(&wrapped);
+    run_until_idle(&mut harness);
+    harness.run_steps(2);
+    // Back to the first article: the search must take us to the other one.
+    harness
+        .state_mut()
+        .execute(stancemark::command::Command::SelectArticle(first));
+    harness.run_steps(2);
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::F);
+    harness.run_steps(2);
+    harness.get_by_label("Search").type_text("universities");
+    harness.step();
+    harness.state_mut().project_search().unwrap().wait();
+    harness.run_steps(2);
+    let results = harness
+        .state_mut()
+        .project_search()
+        .unwrap()
+        .results
+        .clone()
+        .unwrap();
+    assert_eq!(results.hits.len(), 1, "{results:?}");
+    let hit = results.hits[0].clone();
+    assert_ne!(hit.article, first);
+    assert!(
+        painted_texts(&harness)
+            .iter()
+            .any(|t| t == "1 match in 1 article")
+    );
+    harness.get_by_label("Search").focus();
+    harness.key_press(Key::Enter);
+    harness.run_steps(3);
+    assert_eq!(harness.state().current_article(), Some(hit.article));
+    assert_eq!(harness.state().article_view().selection(), Some(hit.range));
+    let shown = harness
+        .state()
+        .workspace()
+        .project()
+        .article(hit.article)
+        .unwrap();
+    assert_eq!(
+        stancemark::text::slice_chars(&shown.text, hit.range),
+        "universities"
+    );
+}
+
+#[test]
+fn the_statistics_window_opens_from_the_view_menu_with_the_projects_figures() {
+    let (_dir, path) = sample_copy();
+    let mut harness = harness_on(Some(path));
+    harness.get_by_label("View").click();
+    harness.run_steps(2);
+    harness.get_by_label("Statistics…").click();
+    harness.run_steps(2);
+    harness.state_mut().statistics().unwrap().wait();
+    harness.run_steps(3);
+    let stats = harness
+        .state_mut()
+        .statistics()
+        .unwrap()
+        .stats
+        .clone()
+        .expect("figures computed");
+    let counts: Vec<usize> = stats.project.iter().map(|c| c.annotations).collect();
+    assert_eq!(counts, [6, 3, 3], "pro-open-source, regulation, security");
+    let texts = painted_texts(&harness);
+    assert!(texts.iter().any(|t| t == "annotated code points"));
+    harness.get_by_label("Co-occurrence").click();
+    harness.run_steps(3);
+    assert!(
+        painted_texts(&harness)
+            .iter()
+            .any(|t| t.starts_with("Pairs of overlapping annotations"))
+    );
+    // Tagging a passage updates the figures.
+    let article = harness.state().current_article().unwrap();
+    harness
+        .state_mut()
+        .execute(stancemark::command::Command::Tag {
+            article,
+            range: TextRange { start: 0, end: 4 },
+            stance: stancemark::model::StanceId::new("security"),
+        });
+    harness.run_steps(2);
+    harness.state_mut().statistics().unwrap().wait();
+    harness.run_steps(2);
+    let stats = harness
+        .state_mut()
+        .statistics()
+        .unwrap()
+        .stats
+        .clone()
+        .unwrap();
+    assert_eq!(stats.project[2].annotations, 4);
+}
