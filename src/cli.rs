@@ -39,6 +39,15 @@ pub enum StatsFormat {
     Json,
 }
 
+/// How `stancemark suggest` prints its suggestions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SuggestFormat {
+    /// Tab-separated, a header line first (tabs and line ends in quotes as `\t`, `\n`).
+    Tsv,
+    /// A JSON array.
+    Json,
+}
+
 /// Subcommands that run without a window.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -95,6 +104,42 @@ pub enum Command {
         #[arg(long)]
         cooccurrence: bool,
     },
+    /// Suggest passages to tag: matches of terms or a regular expression, or the sentences most like an annotation; prints them (and with --accept, tags them and saves).
+    #[command(group(clap::ArgGroup::new("source").required(true).args(["term", "regex", "similar"])))]
+    Suggest {
+        /// Project file.
+        project: PathBuf,
+        /// A term or phrase (repeat for a phrase list; any of them matches).
+        #[arg(long)]
+        term: Vec<String>,
+        /// A regular expression (Rust regex syntax).
+        #[arg(long, conflicts_with = "term")]
+        regex: Option<String>,
+        /// An annotation id: suggest the sentences most similar to its passage, with its stance.
+        #[arg(long, conflicts_with_all = ["term", "regex", "stance"])]
+        similar: Option<String>,
+        /// The stance to suggest (id or label); required with --term and --regex.
+        #[arg(long, required_unless_present = "similar")]
+        stance: Option<String>,
+        /// Suggest the whole sentence around each match.
+        #[arg(long)]
+        sentence: bool,
+        /// Upper and lower case differ.
+        #[arg(long)]
+        match_case: bool,
+        /// Only whole words.
+        #[arg(long)]
+        whole_word: bool,
+        /// How many similar sentences (with --similar).
+        #[arg(long, default_value_t = crate::suggest::SIMILAR_TOP)]
+        top: usize,
+        /// Tag every suggestion and save the project.
+        #[arg(long)]
+        accept: bool,
+        /// Output format.
+        #[arg(long, short, value_enum, default_value = "tsv")]
+        format: SuggestFormat,
+    },
     /// Check a project file; exits non-zero with the problem when it is broken.
     Validate {
         /// Project file.
@@ -145,6 +190,11 @@ impl Output<'_> {
     /// One `warning: …` line on standard error (nobody to tell if that fails).
     fn warn(&mut self, message: &str) {
         let _ = writeln!(self.err, "warning: {message}");
+    }
+
+    /// One line about what was done, on standard error (standard output holds the data).
+    fn note(&mut self, message: &str) {
+        let _ = writeln!(self.err, "{message}");
     }
 }
 
@@ -280,6 +330,34 @@ fn execute(command: Command, output: &mut Output<'_>) -> Result<(), Stop> {
                 StatsFormat::Csv => stats.to_csv().map_err(|e| Stop::Error(e.to_string()))?,
             };
             output.write(&text)
+        }
+        Command::Suggest {
+            project,
+            term,
+            regex,
+            similar,
+            stance,
+            sentence,
+            match_case,
+            whole_word,
+            top,
+            accept,
+            format,
+        } => {
+            let options = crate::search::SearchOptions {
+                match_case,
+                whole_word,
+                regex: regex.is_some(),
+            };
+            let request = SuggestRequest {
+                query: regex.unwrap_or_else(|| term.join("\n")),
+                options,
+                similar,
+                stance,
+                sentence,
+                top,
+            };
+            suggest(&project, &request, accept, format, output)
         }
         Command::Validate { project } => {
             let session = open(&project)?;
@@ -460,4 +538,108 @@ fn import_into(file: &Path, into: &Path, output: &mut Output<'_>) -> Result<(), 
         )));
     }
     Ok(())
+}
+
+/// What `stancemark suggest` was asked for.
+struct SuggestRequest {
+    query: String,
+    options: crate::search::SearchOptions,
+    similar: Option<String>,
+    stance: Option<String>,
+    sentence: bool,
+    top: usize,
+}
+
+fn suggest(
+    path: &Path,
+    request: &SuggestRequest,
+    accept: bool,
+    format: SuggestFormat,
+    output: &mut Output<'_>,
+) -> Result<(), Stop> {
+    use crate::suggest;
+    let mut session = open(path)?;
+    let project = session.project();
+    let progress = crate::jobs::Progress::default();
+    let found = match &request.similar {
+        Some(id) => {
+            let id = uuid::Uuid::parse_str(id.trim())
+                .ok()
+                .filter(|id| project.annotation(*id).is_some())
+                .ok_or_else(|| Stop::Error(format!("no annotation {id} in the project")))?;
+            suggest::similar(project, id, request.top, &progress)
+        }
+        None => {
+            let spec = request.stance.as_deref().unwrap_or_default();
+            let stance = project
+                .stances
+                .0
+                .iter()
+                .find(|s| s.id.as_str() == spec || s.label == spec)
+                .map(|s| s.id.clone())
+                .ok_or_else(|| Stop::Error(format!("no stance {spec:?} in the project")))?;
+            let pattern = suggest::phrase_pattern(&request.query, request.options)?
+                .ok_or_else(|| Stop::Error("nothing to look for".to_owned()))?;
+            suggest::from_pattern(project, &pattern, &stance, request.sentence, &progress)
+        }
+    }
+    .unwrap_or_default();
+    let text = match format {
+        SuggestFormat::Json => {
+            serde_json::to_string_pretty(&found.items).map_err(|e| Stop::Error(e.to_string()))?
+                + "\n"
+        }
+        SuggestFormat::Tsv => suggestions_tsv(project, &found.items),
+    };
+    output.write(&text)?;
+    if found.already_annotated > 0 {
+        output.note(&format!(
+            "{} match(es) already annotated with the stance, not suggested",
+            found.already_annotated
+        ));
+    }
+    if accept && !found.items.is_empty() {
+        let (added, skipped) = session.workspace_mut().accept_suggestions(&found.items);
+        session.save_blocking()?;
+        output.note(&format!(
+            "accepted {added} suggestion(s){}; saved {}",
+            if skipped > 0 {
+                format!(", {skipped} skipped")
+            } else {
+                String::new()
+            },
+            path.display()
+        ));
+    }
+    Ok(())
+}
+
+/// Suggestions as tab-separated lines under a header.
+fn suggestions_tsv(project: &Project, items: &[crate::suggest::Suggestion]) -> String {
+    let clean = |s: &str| {
+        s.replace('\\', "\\\\")
+            .replace('\t', "\\t")
+            .replace('\n', "\\n")
+    };
+    let mut out =
+        String::from("article_id\tarticle_title\tstart\tend\tquote\tstance\tconfidence\n");
+    for item in items {
+        let title = project
+            .article(item.article)
+            .map(|a| a.title.as_str())
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
+            item.article,
+            clean(title),
+            item.range.start,
+            item.range.end,
+            clean(&item.quote),
+            item.stance,
+            item.confidence
+                .map(|c| format!("{c:.3}"))
+                .unwrap_or_default()
+        ));
+    }
+    out
 }

@@ -153,6 +153,13 @@ pub enum Command {
         range: TextRange,
     },
 
+    /// Open the suggestions window (term, phrase list or regular expression).
+    Suggest,
+    /// Suggest the sentences most similar to this annotation.
+    SuggestSimilar(AnnotationId),
+    /// Tag these suggested passages (one undoable step); each is checked against the text.
+    AcceptSuggestions(Vec<crate::suggest::Suggestion>),
+
     // ----- articles -----
     /// Show an article in the reader.
     SelectArticle(ArticleId),
@@ -268,7 +275,7 @@ pub enum Command {
 
 /// The commands that take no arguments, in menu order: what the command palette lists and
 /// the keymap binds.
-pub const PLAIN_COMMANDS: [Command; 31] = [
+pub const PLAIN_COMMANDS: [Command; 32] = [
     Command::NewProject,
     Command::OpenProject,
     Command::Save,
@@ -294,6 +301,7 @@ pub const PLAIN_COMMANDS: [Command; 31] = [
     Command::ClearSelection,
     Command::DeleteSelectedAnnotation,
     Command::ManageStances,
+    Command::Suggest,
     Command::Statistics,
     Command::CommandPalette,
     Command::ShowNotices,
@@ -348,6 +356,14 @@ impl Command {
             Command::SetNote { .. } => "Edit note",
             Command::DeleteAnnotation(_) => "Delete annotation",
             Command::Reattach { .. } => "Re-attach to selection",
+            Command::Suggest => "Suggest annotations…",
+            Command::SuggestSimilar(_) => "Find similar passages",
+            Command::AcceptSuggestions(items) => {
+                return match items.len() {
+                    1 => "Accept suggestion".to_owned(),
+                    n => format!("Accept {n} suggestions"),
+                };
+            }
             Command::SelectArticle(_) => "Show article",
             Command::RenameArticle { .. } => "Rename article",
             Command::RemoveArticle(_) | Command::ConfirmRemoveArticle(_) => "Remove article",
@@ -441,6 +457,13 @@ impl Command {
             Command::SetStance { .. } => "Change the annotation's stance",
             Command::SetNote { .. } => "Replace the annotation's note",
             Command::Reattach { .. } => "Place the annotation on the selected passage",
+            Command::Suggest => {
+                "Every match of a term, phrase list or regular expression across the articles, to accept or reject one by one"
+            }
+            Command::SuggestSimilar(_) => {
+                "The sentences of every article most like this passage, to accept or reject with its stance"
+            }
+            Command::AcceptSuggestions(_) => "Tag the suggested passages (one Undo removes them)",
             Command::SelectArticle(_) => "Show the article in the reader",
             Command::RenameArticle { .. } => "Rename the article",
             Command::RemoveArticle(_) | Command::ConfirmRemoveArticle(_) => {
@@ -530,6 +553,7 @@ impl Command {
                 | Command::SetNote { .. }
                 | Command::DeleteAnnotation(_)
                 | Command::Reattach { .. }
+                | Command::AcceptSuggestions(_)
                 | Command::RenameArticle { .. }
                 | Command::ConfirmRemoveArticle(_)
                 | Command::SetArticleText { .. }

@@ -3,7 +3,7 @@
 //! Layers, from the bottom (each knows only those below it):
 //! - **core** (no egui, no clap): the model ([`model`]), text offsets ([`text`]), invertible
 //!   edits ([`edit`]), re-anchoring ([`anchor`]), analyst actions with undo ([`workspace`]),
-//!   data derived for display ([`derived`]), search ([`search`]), figures ([`stats`]),
+//!   data derived for display ([`derived`]), search ([`search`]), figures ([`stats`]), suggestions ([`suggest`]),
 //!   project files ([`store`]), article import
 //!   ([`import`]), export ([`export`]), crash recovery ([`recovery`]), merging a reload
 //!   ([`merge`]), preferences ([`prefs`]), notices ([`notice`]) and background jobs ([`jobs`]);
@@ -35,6 +35,7 @@ pub mod search;
 pub mod session;
 pub mod stats;
 pub mod store;
+pub mod suggest;
 pub mod text;
 #[cfg(feature = "gui")]
 pub mod ui;

@@ -530,7 +530,12 @@ impl Project {
 
     /// The article with this id.
     pub fn article(&self, id: ArticleId) -> Option<&Article> {
-        self.articles.iter().find(|a| a.id == id).map(Arc::as_ref)
+        self.article_arc(id).map(Arc::as_ref)
+    }
+
+    /// The article with this id, shared.
+    pub fn article_arc(&self, id: ArticleId) -> Option<&Arc<Article>> {
+        self.articles.iter().find(|a| a.id == id)
     }
 
     /// The annotation with this id.

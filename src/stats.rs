@@ -53,6 +53,9 @@ pub struct ArticleRow {
     pub length: usize,
     /// One entry per stance, in [`Stats::stances`] order.
     pub counts: Vec<Counts>,
+    /// Per stance, annotations starting in each of [`ALONG_BINS`] equal parts of the article.
+    #[serde(skip)]
+    pub along: Vec<[usize; ALONG_BINS]>,
 }
 
 /// A project's figures.
@@ -106,6 +109,7 @@ impl Stats {
             let length = article.text.chars().count();
             let anns = by_article.remove(&article.id).unwrap_or_default();
             let mut ranges: Vec<Vec<TextRange>> = vec![Vec::new(); n];
+            let mut article_along = vec![[0; ALONG_BINS]; n];
             for a in &anns {
                 let Some(&own) = column.get(&a.stance) else {
                     continue;
@@ -114,6 +118,7 @@ impl Stats {
                 for &i in &towards[own] {
                     ranges[i].push(a.range);
                     along[i][bin] += 1;
+                    article_along[i][bin] += 1;
                 }
             }
             let counts: Vec<Counts> = ranges
@@ -133,6 +138,7 @@ impl Stats {
                 title: article.title.clone(),
                 length,
                 counts,
+                along: article_along,
             });
         }
         Self {
@@ -550,6 +556,8 @@ mod tests {
         // Along the length: regulation at 40% of A (bin 8) and at 0% of B.
         assert_eq!(stats.along[reg][8], 1);
         assert_eq!(stats.along[reg][0], 1);
+        assert_eq!(stats.articles[1].along[reg][0], 1, "B's own");
+        assert_eq!(stats.articles[1].along[reg][8], 0);
     }
 
     #[test]

@@ -399,6 +399,61 @@ impl Workspace {
         Ok(id)
     }
 
+    /// Tags every suggested passage whose text is still the suggestion's quote, as one undoable
+    /// step; returns how many were tagged and how many were skipped (their text changed, or
+    /// their article or stance is gone). Each article's offsets are indexed once, so a
+    /// thousand suggestions in a long article cost one pass over it.
+    pub fn accept_suggestions(&mut self, items: &[crate::suggest::Suggestion]) -> (usize, usize) {
+        let label = match items.len() {
+            1 => "accept suggestion".to_owned(),
+            n => format!("accept {n} suggestions"),
+        };
+        let mut indexes: std::collections::HashMap<ArticleId, (Arc<Article>, text::OffsetIndex)> =
+            std::collections::HashMap::new();
+        let now = self.clock.now();
+        self.group(&label, |ws| {
+            let mut added = 0;
+            for item in items {
+                if ws.project.stances.get(&item.stance).is_none() {
+                    continue;
+                }
+                let Some((article, index)) = ws.project.article_arc(item.article).map(|a| {
+                    indexes
+                        .entry(a.id)
+                        .or_insert_with(|| (a.clone(), text::OffsetIndex::new(&a.text)))
+                }) else {
+                    continue;
+                };
+                let fits = item.range.start < item.range.end && item.range.end <= index.char_len();
+                if !fits || index.slice(&article.text, item.range) != item.quote {
+                    continue;
+                }
+                let ann = Annotation {
+                    id: Uuid::new_v4(),
+                    article: item.article,
+                    range: item.range,
+                    quote: item.quote.clone(),
+                    prefix: String::new(),
+                    suffix: String::new(),
+                    orphaned: false,
+                    stance: item.stance.clone(),
+                    note: String::new(),
+                    annotator: ws.annotator.clone(),
+                    created: now,
+                    modified: now,
+                };
+                let end = ws.project.annotations.len();
+                if ws
+                    .execute("add annotation", Edit::InsertAnnotation(end, Arc::new(ann)))
+                    .is_ok()
+                {
+                    added += 1;
+                }
+            }
+            (added, items.len() - added)
+        })
+    }
+
     /// Tags the passage with the stance bound to digit `hotkey`.
     pub fn add_annotation_by_hotkey(
         &mut self,

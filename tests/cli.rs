@@ -557,3 +557,85 @@ fn import_makes_a_new_project_or_brings_annotations_into_one_and_never_overwrite
         text(&out.stderr)
     );
 }
+
+#[test]
+fn suggest_prints_matches_as_tsv_or_json_and_accept_tags_and_saves_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("p.stance.json");
+    std::fs::copy(sample(), &project).unwrap();
+    let p = project.to_str().unwrap();
+    let out = stancemark(&["suggest", p, "--term", "decades", "--stance", "security"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let tsv = text(&out.stdout);
+    let lines: Vec<&str> = tsv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "article_id\tarticle_title\tstart\tend\tquote\tstance\tconfidence"
+    );
+    assert!(lines.len() >= 3);
+    let saved = stancemark::store::load_project(&project).unwrap();
+    let article = &saved.articles[0];
+    for line in &lines[1..] {
+        let cells: Vec<&str> = line.split('\t').collect();
+        let (start, end): (usize, usize) = (cells[2].parse().unwrap(), cells[3].parse().unwrap());
+        let range = stancemark::model::TextRange { start, end };
+        assert_eq!(
+            stancemark::text::slice_chars(&article.text, range),
+            cells[4]
+        );
+        assert_eq!(cells[4].to_lowercase(), "decades");
+        assert_eq!(cells[5], "security");
+    }
+    let json = stancemark(&[
+        "suggest", p, "--term", "decades", "--stance", "security", "--format", "json",
+    ]);
+    let items: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(items.as_array().unwrap().len(), lines.len() - 1);
+    let before = saved.annotations.len();
+    let accepted = stancemark(&[
+        "suggest", p, "--term", "decades", "--stance", "security", "--accept",
+    ]);
+    assert!(accepted.status.success());
+    assert!(
+        text(&accepted.stderr).contains(&format!("accepted {} suggestion(s)", lines.len() - 1))
+    );
+    let after = stancemark::store::load_project(&project).unwrap();
+    assert_eq!(after.annotations.len(), before + lines.len() - 1);
+    // Tagged now: the same request suggests nothing and says why.
+    let again = stancemark(&["suggest", p, "--term", "decades", "--stance", "security"]);
+    assert_eq!(text(&again.stdout).lines().count(), 1, "only the header");
+    assert!(text(&again.stderr).contains("already annotated"));
+}
+
+#[test]
+fn suggest_similar_ranks_sentences_and_bad_requests_are_refused() {
+    let saved = stancemark::store::load_project(Path::new(&sample())).unwrap();
+    let source = saved.annotations[0].id.to_string();
+    let out = stancemark(&["suggest", &sample(), "--similar", &source, "--top", "3"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let tsv = text(&out.stdout);
+    let rows: Vec<Vec<&str>> = tsv
+        .lines()
+        .skip(1)
+        .map(|l| l.split('\t').collect())
+        .collect();
+    assert_eq!(rows.len(), 3);
+    let scores: Vec<f32> = rows.iter().map(|r| r[6].parse().unwrap()).collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+    assert!(
+        rows.iter()
+            .all(|r| r[5] == saved.annotations[0].stance.as_str())
+    );
+    let bad = stancemark(&["suggest", &sample(), "--regex", "(", "--stance", "security"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(text(&bad.stderr).contains("invalid pattern"));
+    let no_stance = stancemark(&["suggest", &sample(), "--term", "x", "--stance", "nope"]);
+    assert_eq!(no_stance.status.code(), Some(1));
+    assert!(text(&no_stance.stderr).contains("no stance"));
+    let missing = stancemark(&["suggest", &sample(), "--term", "x"]);
+    assert_eq!(
+        missing.status.code(),
+        Some(2),
+        "--stance is required with --term"
+    );
+}

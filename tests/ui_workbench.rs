@@ -178,3 +178,95 @@ fn the_statistics_window_opens_from_the_view_menu_with_the_projects_figures() {
         .unwrap();
     assert_eq!(stats.project[2].annotations, 4);
 }
+
+#[test]
+fn suggestions_for_a_phrase_are_accepted_all_at_once_and_undone_in_one_step() {
+    let (_dir, path) = sample_copy();
+    let mut harness = harness_on(Some(path));
+    let before = harness.state().workspace().project().annotations.len();
+    harness.get_by_label("Stances").click();
+    harness.run_steps(2);
+    harness.get_by_label("Suggest annotations…").click();
+    harness.run_steps(2);
+    harness
+        .get_by_label("Terms, phrases (one per line) or a regular expression")
+        .type_text("decades");
+    harness.run_steps(2);
+    harness.get_by_label("Whole sentences").click();
+    harness.run_steps(1);
+    harness.get_by_label("Suggest").click();
+    harness.run_steps(2);
+    harness.state_mut().suggestions().unwrap().wait();
+    harness.run_steps(2);
+    let items = harness.state_mut().suggestions().unwrap().items.clone();
+    assert!(items.len() >= 2, "{items:?}");
+    for item in &items {
+        assert_eq!(item.quote.to_lowercase(), "decades");
+        assert_eq!(item.stance.as_str(), "pro-open-source");
+    }
+    let n = items.len();
+    harness
+        .get_by_label(format!("Accept all ({n})").as_str())
+        .click();
+    harness.run_steps(2);
+    let project = harness.state().workspace().project();
+    assert_eq!(project.annotations.len(), before + n);
+    assert!(harness.state_mut().suggestions().unwrap().items.is_empty());
+    // One Undo takes all of them back.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state().workspace().project().annotations.len(),
+        before
+    );
+}
+
+#[test]
+fn the_review_list_takes_a_and_r_and_a_match_already_tagged_is_not_suggested_again() {
+    let (_dir, path) = sample_copy();
+    let mut harness = harness_on(Some(path));
+    let before = harness.state().workspace().project().annotations.len();
+    harness
+        .state_mut()
+        .execute(stancemark::command::Command::Suggest);
+    harness.run_steps(2);
+    harness
+        .get_by_label("Terms, phrases (one per line) or a regular expression")
+        .type_text("open source");
+    harness.get_by_label("Suggest").click();
+    harness.run_steps(2);
+    harness.state_mut().suggestions().unwrap().wait();
+    harness.run_steps(2);
+    let state = harness.state_mut().suggestions().unwrap();
+    let first_count = state.items.len();
+    assert!(
+        state.already_annotated > 0,
+        "the sample tags sentences about open source as pro-open-source"
+    );
+    assert!(first_count >= 3);
+    let second = state.items[1].clone();
+    // Leave the text field, as a click on the list does, then review by key.
+    harness.key_press(Key::Escape);
+    harness.run_steps(1);
+    harness.key_press(Key::R);
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state_mut().suggestions().unwrap().items[0],
+        second,
+        "r rejected the first"
+    );
+    assert_eq!(
+        harness.state().article_view().selection(),
+        Some(second.range),
+        "the next one is shown in the reader"
+    );
+    harness.key_press(Key::A);
+    harness.run_steps(2);
+    let project = harness.state().workspace().project();
+    assert_eq!(project.annotations.len(), before + 1);
+    assert!(project.annotations.iter().any(|a| a.range == second.range));
+    assert_eq!(
+        harness.state_mut().suggestions().unwrap().items.len(),
+        first_count - 2
+    );
+}

@@ -272,7 +272,9 @@ fn card_menu_ui(ui: &mut Ui, view: &View<'_>, ann: &Annotation) -> Option<Comman
             }
         }
     });
-    chosen.or_else(|| command_item(ui, Command::DeleteAnnotation(ann.id), None, true))
+    chosen
+        .or_else(|| command_item(ui, Command::SuggestSimilar(ann.id), None, true))
+        .or_else(|| command_item(ui, Command::DeleteAnnotation(ann.id), None, true))
 }
 
 /// One annotation card; the whole card is one click target.

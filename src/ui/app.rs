@@ -262,6 +262,11 @@ impl StancemarkApp {
         self.ui.windows.search.as_mut()
     }
 
+    /// The suggestions window, when open (tests).
+    pub fn suggestions(&mut self) -> Option<&mut super::windows::SuggestState> {
+        self.ui.windows.suggest.as_mut()
+    }
+
     /// The statistics window, when open (tests).
     pub fn statistics(&mut self) -> Option<&mut super::windows::StatsState> {
         self.ui.windows.statistics.as_mut()

@@ -9,7 +9,7 @@ use super::file_dialog::{FileDialog, FilePurpose};
 use super::modals::Modal;
 use super::reader::ArticleView;
 use super::windows::{
-    PaletteState, PreferencesDraft, ProjectSearchState, StancesState, StatsState,
+    PaletteState, PreferencesDraft, ProjectSearchState, StancesState, StatsState, SuggestState,
 };
 use crate::command::Command;
 use crate::model::{AnnotationId, ArticleId, StanceId};
@@ -289,6 +289,35 @@ impl StancemarkApp {
                 self.report(r.map(|_| ()));
             }
             Command::ToggleStanceFilter(id) => self.toggle_filter(id),
+            Command::Suggest => {
+                if self.ui.windows.suggest.is_none() {
+                    self.ui.windows.suggest = Some(SuggestState::focused());
+                }
+            }
+            Command::SuggestSimilar(id) => {
+                if self.ui.windows.suggest.is_none() {
+                    self.ui.windows.suggest = Some(SuggestState::default());
+                }
+                self.ui.windows.similar_to = Some(id);
+            }
+            Command::AcceptSuggestions(items) => {
+                let (added, skipped) = self.session.workspace_mut().accept_suggestions(&items);
+                let mut text = match added {
+                    1 => "Tagged 1 suggested passage".to_owned(),
+                    n => format!("Tagged {n} suggested passages"),
+                };
+                if skipped > 0 {
+                    text.push_str(&format!(
+                        "; {skipped} skipped (their text or stance changed since)"
+                    ));
+                }
+                let severity = if skipped > 0 {
+                    Severity::Warning
+                } else {
+                    Severity::Info
+                };
+                self.notify(severity, text);
+            }
             Command::Statistics => {
                 if self.ui.windows.statistics.is_none() {
                     self.ui.windows.statistics = Some(StatsState::default());

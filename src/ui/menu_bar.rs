@@ -53,6 +53,7 @@ pub fn menu_bar_ui(ui: &mut Ui, view: &View<'_>, panels: PanelsShown) -> Vec<Com
         });
         ui.menu_button("Stances", |ui| {
             item(&mut out, ui, Command::ManageStances, true);
+            item(&mut out, ui, Command::Suggest, true);
         });
     });
     out

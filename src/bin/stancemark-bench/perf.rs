@@ -845,4 +845,19 @@ fn find_rows(row: Row<'_>) {
             )
         },
     );
+    row(
+        "project search, text and notes: \"risk\" / \"the\" (ms, hits)",
+        &|r| {
+            format!(
+                "{:.1} ({}) / {:.1} ({})",
+                get(r, "search_project_ms"),
+                get(r, "search_project_hits"),
+                get(r, "search_common_ms"),
+                get(r, "search_common_hits")
+            )
+        },
+    );
+    row("statistics of the project (ms)", &|r| {
+        format!("{:.1}", get(r, "stats_ms"))
+    });
 }

@@ -183,6 +183,7 @@ impl ArticleView {
                     }
                 }
             });
+            commands.extend(command_item(ui, Command::SuggestSimilar(id), None, true));
             commands.extend(command_item(ui, Command::DeleteAnnotation(id), None, true));
         }
         if commands.is_empty() && self.selection().is_none() && self.context_annotation.is_none() {

@@ -10,6 +10,7 @@ mod progress;
 mod search;
 mod stances;
 mod statistics;
+mod suggest;
 
 use eframe::egui;
 
@@ -24,6 +25,7 @@ pub use progress::progress_ui;
 pub use search::ProjectSearchState;
 pub use stances::StancesState;
 pub use statistics::{StatsState, StatsTab, png_of};
+pub use suggest::SuggestState;
 
 /// Which tool windows are open, and their state.
 #[derive(Default)]
@@ -42,6 +44,10 @@ pub struct Windows {
     pub search: Option<ProjectSearchState>,
     /// The statistics window.
     pub statistics: Option<StatsState>,
+    /// The suggestions window, and an annotation whose similar passages it should look for.
+    pub suggest: Option<SuggestState>,
+    /// Similar passages asked for, started when the window is next drawn.
+    pub similar_to: Option<crate::model::AnnotationId>,
 }
 
 /// Draws the open tool windows.
@@ -95,6 +101,16 @@ pub fn windows_ui(
         commands.extend(out);
         if !open {
             windows.statistics = None;
+        }
+    }
+    if let Some(state) = &mut windows.suggest {
+        if let Some(id) = windows.similar_to.take() {
+            state.start_similar(view, id);
+        }
+        let (open, out) = suggest::suggest_ui(ctx, view, state);
+        commands.extend(out);
+        if !open {
+            windows.suggest = None;
         }
     }
     if windows.notices {

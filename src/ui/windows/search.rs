@@ -10,7 +10,9 @@ use eframe::egui::{self, Key, RichText, text::LayoutJob};
 use crate::command::Command;
 use crate::jobs::{Job, JobKind, Polled};
 use crate::model::Project;
-use crate::search::{Hit, HitPlace, Pattern, ProjectHits, SearchOptions, search_project};
+use crate::search::{
+    HIT_CONTEXT_CHARS, Hit, HitPlace, Pattern, ProjectHits, SearchOptions, search_project,
+};
 use crate::ui::reader::options_ui;
 use crate::ui::state::View;
 
@@ -138,9 +140,13 @@ pub fn project_search_ui(
     let mut commands = Vec::new();
     state.poll();
     let revision = view.session.workspace().revision();
+    // Bottom right, over the annotations list rather than the text being read.
+    let corner = ctx.content_rect().right_bottom() - egui::vec2(16.0, 40.0);
     egui::Window::new("Search project")
         .open(&mut open)
         .default_width(WIDTH)
+        .pivot(egui::Align2::RIGHT_BOTTOM)
+        .default_pos(corner)
         .show(ctx, |ui| {
             let mut step = None;
             ui.horizontal(|ui| {
@@ -248,6 +254,15 @@ fn results_ui(
     commands
 }
 
+/// "…" where the context was cut short (it did not end at the line's end).
+fn ellipsis(context: &str) -> &'static str {
+    if context.chars().count() >= HIT_CONTEXT_CHARS {
+        "…"
+    } else {
+        ""
+    }
+}
+
 /// The article's title on one line, the match with its context on the next, the match bold.
 fn hit_text(ui: &egui::Ui, place: &str, hit: &Hit) -> LayoutJob {
     let style = ui.style();
@@ -257,13 +272,13 @@ fn hit_text(ui: &egui::Ui, place: &str, hit: &Hit) -> LayoutJob {
     for (text, color, font) in [
         (format!("{place}\n"), weak, egui::TextStyle::Small),
         (
-            format!("…{}", hit.before),
+            format!("{}{}", ellipsis(&hit.before), hit.before),
             ui.visuals().text_color(),
             egui::TextStyle::Body,
         ),
         (hit.matched.clone(), strong, egui::TextStyle::Body),
         (
-            format!("{}…", hit.after),
+            format!("{}{}", hit.after, ellipsis(&hit.after)),
             ui.visuals().text_color(),
             egui::TextStyle::Body,
         ),

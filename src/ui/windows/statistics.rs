@@ -124,8 +124,8 @@ pub fn statistics_ui(
             let article = view.focus.article.filter(|_| state.article_only);
             let chart = ui.scope(|ui| match state.tab {
                 StatsTab::Counts => counts_ui(ui, view, &stats, article),
-                StatsTab::Cooccurrence => cooccurrence_ui(ui, view, &stats),
-                StatsTab::Along => along_ui(ui, view, &stats),
+                StatsTab::Cooccurrence => cooccurrence_ui(ui, view, &stats, article.is_some()),
+                StatsTab::Along => along_ui(ui, view, &stats, article),
             });
             state.chart_rect = Some(chart.response.rect);
             ui.separator();
@@ -225,7 +225,7 @@ fn counts_ui(ui: &mut egui::Ui, view: &View<'_>, stats: &Stats, article: Option<
         });
 }
 
-fn cooccurrence_ui(ui: &mut egui::Ui, view: &View<'_>, stats: &Stats) {
+fn cooccurrence_ui(ui: &mut egui::Ui, view: &View<'_>, stats: &Stats, article_only: bool) {
     let max = stats
         .cooccurrence
         .iter()
@@ -234,7 +234,11 @@ fn cooccurrence_ui(ui: &mut egui::Ui, view: &View<'_>, stats: &Stats) {
         .max()
         .unwrap_or(0)
         .max(1);
-    ui.label("Pairs of overlapping annotations, for each pair of stances:");
+    ui.label(if article_only {
+        "Pairs of overlapping annotations, for each pair of stances (whole project):"
+    } else {
+        "Pairs of overlapping annotations, for each pair of stances:"
+    });
     egui::Grid::new("stats_cooccurrence")
         .spacing([2.0, 2.0])
         .show(ui, |ui| {
@@ -269,8 +273,12 @@ fn cooccurrence_ui(ui: &mut egui::Ui, view: &View<'_>, stats: &Stats) {
         });
 }
 
-fn along_ui(ui: &mut egui::Ui, view: &View<'_>, stats: &Stats) {
-    ui.label("Annotations starting in each twentieth of their article, all articles together:");
+fn along_ui(ui: &mut egui::Ui, view: &View<'_>, stats: &Stats, article: Option<ArticleId>) {
+    let (along, what) = match article.and_then(|id| stats.articles.iter().find(|a| a.id == id)) {
+        Some(row) => (&row.along, "this article"),
+        None => (&stats.along, "their article, all articles together"),
+    };
+    ui.label(format!("Annotations starting in each twentieth of {what}:"));
     Plot::new("stats_along")
         .height(CHART_HEIGHT)
         .allow_drag(false)
@@ -283,7 +291,7 @@ fn along_ui(ui: &mut egui::Ui, view: &View<'_>, stats: &Stats) {
         .y_axis_label("annotations")
         .legend(Legend::default())
         .show(ui, |plot| {
-            for (s, bins) in stats.stances.iter().zip(&stats.along) {
+            for (s, bins) in stats.stances.iter().zip(along) {
                 let width = 100.0 / ALONG_BINS as f64;
                 let points: Vec<[f64; 2]> = bins
                     .iter()

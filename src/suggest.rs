@@ -1,0 +1,507 @@
+//! Suggested annotations: passages the analyst may want to tag, for review one by one.
+//!
+//! Two sources: every match of a term, a phrase list or a regular expression (optionally
+//! widened to its sentence), tagged with a chosen stance; and the sentences most similar to an
+//! annotation (TF-IDF cosine over the corpus's sentences), with that annotation's stance.
+//!
+//! Invariants:
+//! - a suggestion's range is a non-empty code-point range of its article, and its quote is that
+//!   slice of the text;
+//! - no suggestion overlaps an annotation with the same stance (it is counted as already
+//!   annotated instead), and no two suggestions share a range;
+//! - the work checks its [`Progress`] between articles and returns `None` once cancelled.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Serialize;
+
+use crate::jobs::Progress;
+use crate::model::{Annotation, AnnotationId, ArticleId, Project, StanceId, TextRange};
+use crate::search::{MAX_MATCHES, Pattern, SearchError, SearchOptions};
+use crate::text::OffsetIndex;
+
+/// How many similar sentences are offered by default.
+pub const SIMILAR_TOP: usize = 20;
+
+/// One passage offered for tagging.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Suggestion {
+    /// The article.
+    pub article: ArticleId,
+    /// The passage, in code points.
+    pub range: TextRange,
+    /// The passage's text.
+    pub quote: String,
+    /// The stance it would be tagged with.
+    pub stance: StanceId,
+    /// How sure the source is, `0.0..=1.0` (similarity); `None` for pattern matches.
+    pub confidence: Option<f32>,
+}
+
+/// The suggestions of one request.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Suggestions {
+    /// Offered passages, in article order (similar ones: most similar first).
+    pub items: Vec<Suggestion>,
+    /// Matches left out because an annotation with the stance already covers them.
+    pub already_annotated: usize,
+    /// True when the matches were cut at [`MAX_MATCHES`].
+    pub truncated: bool,
+}
+
+/// A pattern for suggestions from `query`: with `regex` off, each non-empty line is a phrase
+/// (a phrase list), any of which matches; `Ok(None)` when there is nothing to look for.
+pub fn phrase_pattern(query: &str, options: SearchOptions) -> Result<Option<Pattern>, SearchError> {
+    if options.regex {
+        return Pattern::new(query.trim(), options);
+    }
+    let phrases: Vec<String> = query
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(regex::escape)
+        .collect();
+    if phrases.is_empty() {
+        return Ok(None);
+    }
+    let word = |escaped: &str, first: bool| {
+        let plain = escaped.replace('\\', "");
+        let c = if first {
+            plain.chars().next()
+        } else {
+            plain.chars().next_back()
+        };
+        c.is_some_and(|c| c.is_alphanumeric() || c == '_')
+    };
+    let alternatives: Vec<String> = phrases
+        .iter()
+        .map(|p| {
+            if options.whole_word {
+                format!(
+                    "{}{p}{}",
+                    if word(p, true) { r"\b" } else { "" },
+                    if word(p, false) { r"\b" } else { "" }
+                )
+            } else {
+                p.clone()
+            }
+        })
+        .collect();
+    let regex_options = SearchOptions {
+        regex: true,
+        whole_word: false,
+        ..options
+    };
+    Pattern::new(&alternatives.join("|"), regex_options)
+}
+
+/// Every match of `pattern` in the project's articles as a suggestion with `stance` (widened
+/// to its sentence when `sentence`).
+pub fn from_pattern(
+    project: &Project,
+    pattern: &Pattern,
+    stance: &StanceId,
+    sentence: bool,
+    progress: &Progress,
+) -> Option<Suggestions> {
+    progress.set_total(project.articles.len() as u64);
+    let mut out = Suggestions::default();
+    let mut seen = HashSet::new();
+    for (n, article) in project.articles.iter().enumerate() {
+        if progress.is_cancelled() {
+            return None;
+        }
+        let index = OffsetIndex::new(&article.text);
+        let left = MAX_MATCHES.saturating_sub(out.items.len());
+        let (ranges, cut) = pattern.find_all(&article.text, &index, left);
+        out.truncated |= cut;
+        let taken = taken_by(project, article.id, stance);
+        for found in ranges {
+            let range = if sentence {
+                sentence_around(&article.text, &index, found)
+            } else {
+                found
+            };
+            if overlaps_any(&taken, range) {
+                out.already_annotated += 1;
+                continue;
+            }
+            if !seen.insert((article.id, range.start, range.end)) {
+                continue;
+            }
+            out.items.push(Suggestion {
+                article: article.id,
+                range,
+                quote: index.slice(&article.text, range).to_owned(),
+                stance: stance.clone(),
+                confidence: None,
+            });
+        }
+        progress.set_done(n as u64 + 1);
+    }
+    Some(out)
+}
+
+/// The `top` sentences of the corpus most similar to annotation `source` (TF-IDF weighted
+/// cosine over lower-cased words), with its stance; `None` when cancelled or the annotation is
+/// not in the project.
+pub fn similar(
+    project: &Project,
+    source: AnnotationId,
+    top: usize,
+    progress: &Progress,
+) -> Option<Suggestions> {
+    let source = project.annotation(source)?;
+    progress.set_total(project.articles.len() as u64 * 2);
+    // Every sentence of the corpus, with its words.
+    let mut sentences: Vec<(ArticleId, TextRange, Vec<String>)> = Vec::new();
+    let mut document_frequency: HashMap<String, usize> = HashMap::new();
+    for (n, article) in project.articles.iter().enumerate() {
+        if progress.is_cancelled() {
+            return None;
+        }
+        for range in sentences_of(&article.text) {
+            let words = words_of(crate::text::slice_chars(&article.text, range));
+            if words.is_empty() {
+                continue;
+            }
+            let distinct: HashSet<&String> = words.iter().collect();
+            for w in distinct {
+                *document_frequency.entry(w.clone()).or_default() += 1;
+            }
+            sentences.push((article.id, range, words));
+        }
+        progress.set_done(n as u64 + 1);
+    }
+    let count = sentences.len().max(1) as f32;
+    let idf = |w: &str| {
+        let df = document_frequency.get(w).copied().unwrap_or(0) as f32;
+        (1.0 + count / (1.0 + df)).ln()
+    };
+    let weigh = |words: &[String]| -> HashMap<String, f32> {
+        let mut v: HashMap<String, f32> = HashMap::new();
+        for w in words {
+            *v.entry(w.clone()).or_default() += 1.0;
+        }
+        for (w, x) in v.iter_mut() {
+            *x *= idf(w);
+        }
+        let norm = v.values().map(|x| x * x).sum::<f32>().sqrt();
+        if norm > 0.0 {
+            v.values_mut().for_each(|x| *x /= norm);
+        }
+        v
+    };
+    let query = weigh(&words_of(&source.quote));
+    let mut taken_cache: HashMap<ArticleId, Vec<TextRange>> = HashMap::new();
+    let mut scored: Vec<(f32, ArticleId, TextRange)> = Vec::new();
+    let mut already = 0;
+    for (article, range, words) in &sentences {
+        if progress.is_cancelled() {
+            return None;
+        }
+        let v = weigh(words);
+        let score: f32 = query
+            .iter()
+            .filter_map(|(w, q)| v.get(w).map(|x| x * q))
+            .sum();
+        if score <= 0.0 {
+            continue;
+        }
+        let taken = taken_cache
+            .entry(*article)
+            .or_insert_with(|| taken_by(project, *article, &source.stance));
+        if overlaps_any(taken, *range) {
+            already += 1;
+            continue;
+        }
+        scored.push((score, *article, *range));
+    }
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    scored.truncate(top);
+    let items = scored
+        .into_iter()
+        .filter_map(|(score, article, range)| {
+            let text = &project.article(article)?.text;
+            Some(Suggestion {
+                article,
+                range,
+                quote: crate::text::slice_chars(text, range).to_owned(),
+                stance: source.stance.clone(),
+                confidence: Some(score.min(1.0)),
+            })
+        })
+        .collect();
+    Some(Suggestions {
+        items,
+        already_annotated: already,
+        truncated: false,
+    })
+}
+
+/// Lower-cased words (letters, digits, `_`) of `text`.
+fn words_of(text: &str) -> Vec<String> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// The ranges of annotations of `article` with `stance` (orphans have no place).
+fn taken_by(project: &Project, article: ArticleId, stance: &StanceId) -> Vec<TextRange> {
+    project
+        .annotations
+        .iter()
+        .filter(|a: &&std::sync::Arc<Annotation>| {
+            a.article == article && &a.stance == stance && !a.orphaned
+        })
+        .map(|a| a.range)
+        .collect()
+}
+
+fn overlaps_any(ranges: &[TextRange], range: TextRange) -> bool {
+    ranges
+        .iter()
+        .any(|r| r.start < range.end && range.start < r.end)
+}
+
+/// True for a character that ends a sentence.
+fn ends_sentence(c: char) -> bool {
+    matches!(c, '.' | '!' | '?' | '…' | '。' | '！' | '？')
+}
+
+/// The sentences of `text` as code-point ranges, without surrounding spaces: a sentence ends
+/// after `.`, `!`, `?` or `…` (and any closing quotes or brackets) followed by a space, or at a
+/// line end.
+pub fn sentences_of(text: &str) -> Vec<TextRange> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    let push = |out: &mut Vec<TextRange>, s: usize, e: usize| {
+        let (mut s, mut e) = (s, e);
+        while s < e && chars[s].is_whitespace() {
+            s += 1;
+        }
+        while e > s && chars[e - 1].is_whitespace() {
+            e -= 1;
+        }
+        if e > s {
+            out.push(TextRange { start: s, end: e });
+        }
+    };
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '\n' {
+            push(&mut out, start, i);
+            start = i + 1;
+        } else if ends_sentence(c) {
+            let mut j = i + 1;
+            while j < chars.len() && matches!(chars[j], '"' | '\'' | '”' | '’' | ')' | ']' | '»')
+            {
+                j += 1;
+            }
+            if j == chars.len() || chars[j].is_whitespace() {
+                push(&mut out, start, j);
+                start = j;
+                i = j;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    push(&mut out, start, chars.len());
+    out
+}
+
+/// The sentence that holds `range` (widened to whole sentences when it spans several).
+pub fn sentence_around(text: &str, index: &OffsetIndex, range: TextRange) -> TextRange {
+    // Only the line holding the range is scanned.
+    let start_byte = index.byte_of(text, range.start);
+    let end_byte = index.byte_of(text, range.end);
+    let line_start = text[..start_byte].rfind('\n').map_or(0, |b| b + 1);
+    let line_end = text[end_byte..]
+        .find('\n')
+        .map_or(text.len(), |b| end_byte + b);
+    let base = index.char_of(text, line_start);
+    let local = sentences_of(&text[line_start..line_end]);
+    let first = local
+        .iter()
+        .find(|s| base + s.end > range.start)
+        .map_or(range.start, |s| base + s.start);
+    let last = local
+        .iter()
+        .rev()
+        .find(|s| base + s.start < range.end)
+        .map_or(range.end, |s| base + s.end);
+    TextRange {
+        start: first.min(range.start),
+        end: last.max(range.end),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Article;
+    use std::sync::Arc;
+
+    fn project(texts: &[&str]) -> Project {
+        let mut p = Project::new("t");
+        for (i, t) in texts.iter().enumerate() {
+            p.articles.push(Arc::new(Article::new(format!("A{i}"), t)));
+        }
+        p
+    }
+
+    fn annotate(p: &mut Project, article: usize, range: TextRange, stance: &str) -> AnnotationId {
+        let art = p.articles[article].clone();
+        let id = uuid::Uuid::new_v4();
+        p.annotations.push(Arc::new(Annotation {
+            id,
+            article: art.id,
+            range,
+            quote: crate::text::slice_chars(&art.text, range).to_owned(),
+            prefix: String::new(),
+            suffix: String::new(),
+            orphaned: false,
+            stance: StanceId::new(stance),
+            note: String::new(),
+            annotator: String::new(),
+            created: Default::default(),
+            modified: Default::default(),
+        }));
+        id
+    }
+
+    #[test]
+    fn sentences_end_at_stops_and_line_ends() {
+        let text = "One two. “Three?” Four\nFive… six. U.S.-made chips";
+        let got: Vec<&str> = sentences_of(text)
+            .into_iter()
+            .map(|r| crate::text::slice_chars(text, r))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "One two.",
+                "“Three?”",
+                "Four",
+                "Five…",
+                "six.",
+                "U.S.-made chips"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_match_widens_to_its_sentence_on_its_line() {
+        let text = "Intro line.\nFirst sentence here. The open source claim is bold! Last.";
+        let index = OffsetIndex::new(text);
+        let byte = text.find("open source").unwrap();
+        let start = text[..byte].chars().count();
+        let range = TextRange {
+            start,
+            end: start + 11,
+        };
+        let s = sentence_around(text, &index, range);
+        assert_eq!(
+            crate::text::slice_chars(text, s),
+            "The open source claim is bold!"
+        );
+    }
+
+    #[test]
+    fn pattern_suggestions_skip_passages_already_tagged_with_the_stance() {
+        let mut p = project(&[
+            "Open source helps. Regulation of open source hurts.",
+            "Nothing about it. OPEN SOURCE again.",
+        ]);
+        // The first "open source" (0..11) is already tagged security; the second is tagged
+        // regulation, which does not count.
+        annotate(&mut p, 0, TextRange { start: 0, end: 11 }, "security");
+        annotate(&mut p, 0, TextRange { start: 33, end: 44 }, "regulation");
+        let pattern = phrase_pattern("open source", SearchOptions::default())
+            .unwrap()
+            .unwrap();
+        let s = from_pattern(
+            &p,
+            &pattern,
+            &StanceId::new("security"),
+            false,
+            &Progress::default(),
+        )
+        .unwrap();
+        assert_eq!(s.already_annotated, 1);
+        let quotes: Vec<&str> = s.items.iter().map(|i| i.quote.as_str()).collect();
+        assert_eq!(quotes, ["open source", "OPEN SOURCE"]);
+        for item in &s.items {
+            let text = &p.article(item.article).unwrap().text;
+            assert_eq!(crate::text::slice_chars(text, item.range), item.quote);
+        }
+        // Widened to sentences, two matches in one sentence give one suggestion.
+        let twice = project(&["Risk and risk again. No."]);
+        let pattern = phrase_pattern("risk", SearchOptions::default())
+            .unwrap()
+            .unwrap();
+        let s = from_pattern(
+            &twice,
+            &pattern,
+            &StanceId::new("security"),
+            true,
+            &Progress::default(),
+        )
+        .unwrap();
+        assert_eq!(s.items.len(), 1);
+        assert_eq!(s.items[0].quote, "Risk and risk again.");
+    }
+
+    #[test]
+    fn a_phrase_list_matches_any_line_and_whole_words_apply_to_each() {
+        let options = SearchOptions {
+            whole_word: true,
+            ..SearchOptions::default()
+        };
+        let pattern = phrase_pattern("export control\n\n  AI Act \n", options)
+            .unwrap()
+            .unwrap();
+        let text = "The AI Act and export controls; an export control regime; the AI Actor.";
+        let (found, _) = pattern.find_all(text, &OffsetIndex::new(text), 10);
+        let got: Vec<&str> = found
+            .iter()
+            .map(|r| crate::text::slice_chars(text, *r))
+            .collect();
+        assert_eq!(got, ["AI Act", "export control"]);
+        assert!(
+            phrase_pattern(" \n ", SearchOptions::default())
+                .unwrap()
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn similar_sentences_rank_shared_rare_words_first_and_skip_tagged_ones() {
+        let mut p = project(&[
+            "Export controls on chips protect national security. The weather is fine today.",
+            "Chip export controls are a security measure. Cats sleep a lot. \
+             Open models help researchers.",
+        ]);
+        let source = annotate(&mut p, 0, TextRange { start: 0, end: 52 }, "security");
+        let s = similar(&p, source, 5, &Progress::default()).unwrap();
+        assert_eq!(s.already_annotated, 1, "the source sentence itself");
+        let first = &s.items[0];
+        assert_eq!(first.quote, "Chip export controls are a security measure.");
+        assert_eq!(first.stance, StanceId::new("security"));
+        let confidence = first.confidence.unwrap();
+        assert!(confidence > 0.2 && confidence <= 1.0, "{confidence}");
+        assert!(
+            s.items.iter().all(|i| i.quote != "Cats sleep a lot."),
+            "no shared word, no suggestion"
+        );
+        let mut last = f32::INFINITY;
+        for item in &s.items {
+            assert!(item.confidence.unwrap() <= last);
+            last = item.confidence.unwrap();
+        }
+    }
+}

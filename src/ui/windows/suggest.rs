@@ -1,0 +1,361 @@
+//! The suggestions window: a review list of passages to tag. From a term, a phrase list (one
+//! phrase per line) or a regular expression with a chosen stance — every match across the
+//! articles, optionally widened to its sentence — or from an annotation's similar sentences.
+//! Accept or reject one by one (`a` / `r`, arrows to move, each shown in the reader) or all at
+//! once; accepted ones become annotations, several at once as one undoable step. The matching
+//! runs on a worker thread.
+
+use std::sync::Arc;
+
+use eframe::egui::{self, Key, RichText};
+
+use crate::command::Command;
+use crate::jobs::{Job, JobKind, Polled};
+use crate::model::{AnnotationId, StanceId};
+use crate::search::SearchOptions;
+use crate::suggest::{self, SIMILAR_TOP, Suggestion, Suggestions};
+use crate::ui::reader::options_ui;
+use crate::ui::state::View;
+use crate::ui::widgets::{stance_chip, stance_style};
+
+/// Height of one row of the review list, in points.
+const ROW_HEIGHT: f32 = 40.0;
+/// Height of the review list, in points.
+const LIST_HEIGHT: f32 = 380.0;
+/// Code points of the suggested passage shown in a row.
+const ROW_QUOTE_CHARS: usize = 120;
+
+/// The window's request, running job and review list.
+#[derive(Default)]
+pub struct SuggestState {
+    /// Term, phrase list (one per line) or regular expression.
+    pub query: String,
+    /// Case, whole-word and regular-expression toggles.
+    pub options: SearchOptions,
+    /// The stance pattern matches are suggested with.
+    pub stance: Option<StanceId>,
+    /// Widen each match to its sentence.
+    pub sentence: bool,
+    job: Option<Job<Option<Suggestions>>>,
+    /// What the list holds ("“risk” as security").
+    pub title: String,
+    /// The suggestions still to review.
+    pub items: Vec<Suggestion>,
+    /// Matches left out because they are already annotated with the stance.
+    pub already_annotated: usize,
+    /// The highlighted row.
+    pub current: usize,
+    /// Why the request could not run.
+    pub error: Option<String>,
+    focus_field: bool,
+}
+
+impl SuggestState {
+    /// A window with its field focused.
+    pub fn focused() -> Self {
+        Self {
+            focus_field: true,
+            sentence: true,
+            ..Self::default()
+        }
+    }
+
+    /// True while suggestions are being computed.
+    pub fn is_working(&self) -> bool {
+        self.job.is_some()
+    }
+
+    /// Starts the sentences most similar to `annotation`.
+    pub fn start_similar(&mut self, view: &View<'_>, annotation: AnnotationId) {
+        let Some(source) = view.project().annotation(annotation) else {
+            return;
+        };
+        self.title = format!("Similar to “{}”", crate::text::snippet(&source.quote, 40));
+        let snapshot = Arc::new(view.project().clone());
+        self.begin(Job::spawn(JobKind::Search, "similar passages", move |p| {
+            suggest::similar(&snapshot, annotation, SIMILAR_TOP, p)
+        }));
+    }
+
+    fn start_pattern(&mut self, view: &View<'_>) {
+        self.error = None;
+        let Some(stance) = self.stance.clone() else {
+            self.error = Some("Choose the stance to suggest".to_owned());
+            return;
+        };
+        let pattern = match suggest::phrase_pattern(&self.query, self.options) {
+            Ok(Some(p)) => p,
+            Ok(None) => {
+                self.error = Some("Type a term, phrases (one per line) or a pattern".to_owned());
+                return;
+            }
+            Err(e) => {
+                self.error = Some(e.to_string());
+                return;
+            }
+        };
+        let label = stance_style(view.project(), &stance).0;
+        self.title = format!(
+            "“{}” as {label}",
+            crate::text::snippet(&self.query.replace('\n', " | "), 40)
+        );
+        let snapshot = Arc::new(view.project().clone());
+        let sentence = self.sentence;
+        self.begin(Job::spawn(JobKind::Search, "suggestions", move |p| {
+            suggest::from_pattern(&snapshot, &pattern, &stance, sentence, p)
+        }));
+    }
+
+    fn begin(&mut self, job: Job<Option<Suggestions>>) {
+        if let Some(old) = self.job.replace(job) {
+            old.cancel();
+        }
+        self.error = None;
+    }
+
+    fn take(&mut self, found: Suggestions) {
+        self.items = found.items;
+        self.already_annotated = found.already_annotated;
+        self.current = 0;
+    }
+
+    fn poll(&mut self) {
+        let Some(job) = &mut self.job else { return };
+        match job.poll() {
+            Polled::Running => {}
+            Polled::Finished(found) => {
+                self.job = None;
+                if let Some(found) = found {
+                    self.take(found);
+                }
+            }
+            Polled::Lost => self.job = None,
+        }
+    }
+
+    /// Waits for the suggestions being computed (tests).
+    pub fn wait(&mut self) {
+        if let Some(job) = self.job.take()
+            && let Some(Some(found)) = job.wait()
+        {
+            self.take(found);
+        }
+    }
+
+    /// Removes row `i` from the list, keeping the highlight in range.
+    fn remove(&mut self, i: usize) -> Suggestion {
+        let item = self.items.remove(i);
+        self.current = self.current.min(self.items.len().saturating_sub(1));
+        item
+    }
+}
+
+/// Draws the window; returns whether it stays open and what to do.
+pub fn suggest_ui(
+    ctx: &egui::Context,
+    view: &View<'_>,
+    state: &mut SuggestState,
+) -> (bool, Vec<Command>) {
+    state.poll();
+    if state.stance.is_none() {
+        state.stance = view.project().stances.0.first().map(|s| s.id.clone());
+    }
+    let mut open = true;
+    let mut commands = Vec::new();
+    egui::Window::new("Suggest annotations")
+        .open(&mut open)
+        .default_width(560.0)
+        .show(ctx, |ui| {
+            request_ui(ui, view, state);
+            ui.separator();
+            commands.extend(review_ui(ui, view, state));
+        });
+    if state.is_working() {
+        ctx.request_repaint();
+    }
+    (open, commands)
+}
+
+fn request_ui(ui: &mut egui::Ui, view: &View<'_>, state: &mut SuggestState) {
+    let label = ui.label("Terms, phrases (one per line) or a regular expression");
+    let field = ui
+        .add(
+            egui::TextEdit::multiline(&mut state.query)
+                .desired_rows(2)
+                .desired_width(f32::INFINITY)
+                .hint_text("export control\nnational security"),
+        )
+        .labelled_by(label.id);
+    if std::mem::take(&mut state.focus_field) {
+        field.request_focus();
+    }
+    ui.horizontal(|ui| {
+        options_ui(ui, &mut state.options);
+        ui.separator();
+        ui.label("as");
+        let shown = state
+            .stance
+            .as_ref()
+            .map(|s| stance_style(view.project(), s).0)
+            .unwrap_or_default();
+        egui::ComboBox::from_id_salt("suggest_stance")
+            .selected_text(shown)
+            .show_ui(ui, |ui| {
+                for s in &view.project().stances.0 {
+                    let label = view.project().stances.path_label(&s.id);
+                    ui.selectable_value(&mut state.stance, Some(s.id.clone()), label);
+                }
+            });
+        ui.checkbox(&mut state.sentence, "Whole sentences")
+            .on_hover_text("Suggest the sentence around each match");
+        if ui.button("Suggest").clicked() {
+            state.start_pattern(view);
+        }
+    });
+    if let Some(e) = &state.error {
+        ui.colored_label(ui.visuals().error_fg_color, e);
+    }
+}
+
+fn review_ui(ui: &mut egui::Ui, view: &View<'_>, state: &mut SuggestState) -> Vec<Command> {
+    let mut commands = Vec::new();
+    if state.is_working() {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label("Looking…");
+        });
+        return commands;
+    }
+    if state.title.is_empty() {
+        ui.weak("Suggestions appear here, to accept (a) or reject (r) one by one.");
+        return commands;
+    }
+    ui.horizontal(|ui| {
+        ui.strong(&state.title);
+        ui.weak(format!(
+            "{} to review{}",
+            state.items.len(),
+            if state.already_annotated > 0 {
+                format!(", {} already annotated", state.already_annotated)
+            } else {
+                String::new()
+            }
+        ));
+    });
+    ui.horizontal(|ui| {
+        let n = state.items.len();
+        if ui
+            .add_enabled(n > 0, egui::Button::new(format!("Accept all ({n})")))
+            .on_hover_text("Tag every suggestion; one Undo removes them all")
+            .clicked()
+        {
+            commands.push(Command::AcceptSuggestions(std::mem::take(&mut state.items)));
+        }
+        if ui
+            .add_enabled(n > 0, egui::Button::new("Reject all"))
+            .clicked()
+        {
+            state.items.clear();
+        }
+        ui.weak("keys: a accept, r reject, up and down arrows move");
+    });
+    commands.extend(keys(ui, state));
+    let mut action = None;
+    egui::ScrollArea::vertical()
+        .max_height(LIST_HEIGHT)
+        .auto_shrink([false, true])
+        .show_rows(ui, ROW_HEIGHT, state.items.len(), |ui, rows| {
+            for i in rows {
+                let item = &state.items[i];
+                ui.horizontal(|ui| {
+                    if ui
+                        .small_button("Accept")
+                        .on_hover_text("Tag this passage (a)")
+                        .clicked()
+                    {
+                        action = Some((i, true));
+                    }
+                    if ui
+                        .small_button("Reject")
+                        .on_hover_text("Drop this suggestion (r)")
+                        .clicked()
+                    {
+                        action = Some((i, false));
+                    }
+                    let (label, color) = stance_style(view.project(), &item.stance);
+                    stance_chip(ui, &label, color);
+                    let title = view
+                        .project()
+                        .article(item.article)
+                        .map(|a| crate::text::snippet(&a.title, 30))
+                        .unwrap_or_default();
+                    let mut text = format!(
+                        "{title}: {}",
+                        crate::text::snippet(&item.quote, ROW_QUOTE_CHARS)
+                    );
+                    if let Some(c) = item.confidence {
+                        text.push_str(&format!("  ({:.0} %)", c * 100.0));
+                    }
+                    let row = ui.add(
+                        egui::Button::selectable(i == state.current, RichText::new(text))
+                            .truncate(),
+                    );
+                    if row.clicked() {
+                        state.current = i;
+                        commands.push(show(item));
+                    }
+                });
+            }
+        });
+    match action {
+        Some((i, true)) => {
+            let item = state.remove(i);
+            commands.push(Command::AcceptSuggestions(vec![item]));
+        }
+        Some((i, false)) => {
+            state.remove(i);
+        }
+        None => {}
+    }
+    commands
+}
+
+/// `a`, `r` and the arrows act on the list while no text field has the keyboard.
+fn keys(ui: &egui::Ui, state: &mut SuggestState) -> Vec<Command> {
+    let typing = ui.ctx().memory(|m| m.focused().is_some());
+    if typing || state.items.is_empty() {
+        return Vec::new();
+    }
+    let (accept, reject, up, down) = ui.input_mut(|i| {
+        (
+            i.consume_key(egui::Modifiers::NONE, Key::A),
+            i.consume_key(egui::Modifiers::NONE, Key::R),
+            i.consume_key(egui::Modifiers::NONE, Key::ArrowUp),
+            i.consume_key(egui::Modifiers::NONE, Key::ArrowDown),
+        )
+    });
+    let mut commands = Vec::new();
+    if accept {
+        let item = state.remove(state.current);
+        commands.push(Command::AcceptSuggestions(vec![item]));
+    } else if reject {
+        state.remove(state.current);
+    } else if down && state.current + 1 < state.items.len() {
+        state.current += 1;
+    } else if up {
+        state.current = state.current.saturating_sub(1);
+    }
+    if (accept || reject || up || down)
+        && let Some(item) = state.items.get(state.current)
+    {
+        commands.push(show(item));
+    }
+    commands
+}
+
+fn show(item: &Suggestion) -> Command {
+    Command::RevealPassage {
+        article: item.article,
+        range: item.range,
+    }
+}
