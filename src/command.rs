@@ -145,6 +145,15 @@ pub enum Command {
     },
     /// Delete an annotation.
     DeleteAnnotation(AnnotationId),
+    /// Give these annotations another stance (one undoable step).
+    SetStanceOf {
+        /// The annotations.
+        annotations: Vec<AnnotationId>,
+        /// Their new stance.
+        stance: StanceId,
+    },
+    /// Delete these annotations (one undoable step).
+    DeleteAnnotations(Vec<AnnotationId>),
     /// Place an (orphaned) annotation on another passage.
     Reattach {
         /// The annotation.
@@ -255,6 +264,8 @@ pub enum Command {
     ToggleStanceFilter(StanceId),
 
     // ----- view -----
+    /// The annotation table.
+    AnnotationTable,
     /// The statistics window.
     Statistics,
     /// Choose a file to save the statistics chart shown to, as PNG.
@@ -275,7 +286,7 @@ pub enum Command {
 
 /// The commands that take no arguments, in menu order: what the command palette lists and
 /// the keymap binds.
-pub const PLAIN_COMMANDS: [Command; 32] = [
+pub const PLAIN_COMMANDS: [Command; 33] = [
     Command::NewProject,
     Command::OpenProject,
     Command::Save,
@@ -302,6 +313,7 @@ pub const PLAIN_COMMANDS: [Command; 32] = [
     Command::DeleteSelectedAnnotation,
     Command::ManageStances,
     Command::Suggest,
+    Command::AnnotationTable,
     Command::Statistics,
     Command::CommandPalette,
     Command::ShowNotices,
@@ -345,6 +357,11 @@ impl Command {
             Command::SearchProject => "Search project…",
             Command::RevealPassage { .. } => "Show passage",
             Command::Statistics => "Statistics…",
+            Command::AnnotationTable => "Annotation table…",
+            Command::SetStanceOf { annotations, .. } => {
+                return format!("Change the stance of {} annotations", annotations.len());
+            }
+            Command::DeleteAnnotations(ids) => return format!("Delete {} annotations", ids.len()),
             Command::SaveChart | Command::SaveChartTo(_) => "Save chart as PNG…",
             Command::CopySelection => "Copy",
             Command::ClearSelection => "Clear selection",
@@ -438,6 +455,13 @@ impl Command {
                 "Search the text and notes of every article; click a result to show it"
             }
             Command::RevealPassage { .. } => "Show the passage in the reader, selected",
+            Command::AnnotationTable => {
+                "Every annotation in a table: sort, filter, select several to change their stance or delete them"
+            }
+            Command::SetStanceOf { .. } => {
+                "Give the selected annotations another stance (one Undo)"
+            }
+            Command::DeleteAnnotations(_) => "Delete the selected annotations (one Undo)",
             Command::Statistics => {
                 "Annotations and annotated text per stance, co-occurrence, and where stances fall along the text"
             }
@@ -523,6 +547,7 @@ impl Command {
             Command::Redo => cmd_shift(Key::Z),
             Command::Find => cmd(Key::F),
             Command::SearchProject => cmd_shift(Key::F),
+            Command::AnnotationTable => cmd(Key::T),
             Command::CopySelection => cmd(Key::C),
             Command::ClearSelection => plain(Key::Escape),
             Command::DeleteSelectedAnnotation => plain(Key::Delete),
@@ -554,6 +579,8 @@ impl Command {
                 | Command::DeleteAnnotation(_)
                 | Command::Reattach { .. }
                 | Command::AcceptSuggestions(_)
+                | Command::SetStanceOf { .. }
+                | Command::DeleteAnnotations(_)
                 | Command::RenameArticle { .. }
                 | Command::ConfirmRemoveArticle(_)
                 | Command::SetArticleText { .. }

@@ -3,7 +3,8 @@
 //! Layers, from the bottom (each knows only those below it):
 //! - **core** (no egui, no clap): the model ([`model`]), text offsets ([`text`]), invertible
 //!   edits ([`edit`]), re-anchoring ([`anchor`]), analyst actions with undo ([`workspace`]),
-//!   data derived for display ([`derived`]), search ([`search`]), figures ([`stats`]), suggestions ([`suggest`]),
+//!   data derived for display ([`derived`]), search ([`search`]), figures ([`stats`]), suggestions ([`suggest`]), the
+//!   annotation table's rows ([`table`]),
 //!   project files ([`store`]), article import
 //!   ([`import`]), export ([`export`]), crash recovery ([`recovery`]), merging a reload
 //!   ([`merge`]), preferences ([`prefs`]), notices ([`notice`]) and background jobs ([`jobs`]);
@@ -36,6 +37,7 @@ pub mod session;
 pub mod stats;
 pub mod store;
 pub mod suggest;
+pub mod table;
 pub mod text;
 #[cfg(feature = "gui")]
 pub mod ui;

@@ -399,6 +399,30 @@ impl Workspace {
         Ok(id)
     }
 
+    /// Gives every annotation in `ids` the stance `stance`, as one undoable step.
+    pub fn set_stance_of(
+        &mut self,
+        ids: &[AnnotationId],
+        stance: &StanceId,
+    ) -> Result<(), ActionError> {
+        if self.project.stances.get(stance).is_none() {
+            return Err(ActionError::UnknownStance(stance.to_string()));
+        }
+        let label = format!("change the stance of {} annotations", ids.len());
+        self.group(&label, |ws| {
+            ids.iter()
+                .try_for_each(|id| ws.set_annotation_stance(*id, stance))
+        })
+    }
+
+    /// Deletes every annotation in `ids`, as one undoable step.
+    pub fn delete_annotations(&mut self, ids: &[AnnotationId]) -> Result<(), ActionError> {
+        let label = format!("delete {} annotations", ids.len());
+        self.group(&label, |ws| {
+            ids.iter().try_for_each(|id| ws.delete_annotation(*id))
+        })
+    }
+
     /// Tags every suggested passage whose text is still the suggestion's quote, as one undoable
     /// step; returns how many were tagged and how many were skipped (their text changed, or
     /// their article or stance is gone). Each article's offsets are indexed once, so a

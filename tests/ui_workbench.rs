@@ -270,3 +270,87 @@ fn the_review_list_takes_a_and_r_and_a_match_already_tagged_is_not_suggested_aga
         first_count - 2
     );
 }
+
+#[test]
+fn the_table_filters_sorts_and_changes_the_stance_of_a_shift_click_range_in_one_undo() {
+    let (_dir, path) = sample_copy();
+    let mut harness = harness_on(Some(path));
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::T);
+    harness.run_steps(2);
+    harness.state_mut().table().unwrap().wait();
+    harness.run_steps(2);
+    assert_eq!(harness.state_mut().table().unwrap().rows.len(), 12);
+    // Free-text filter over quote and note.
+    harness.get_by_label("Filter").focus();
+    harness.step();
+    harness.get_by_label("Filter").type_text("regulat");
+    harness.run_steps(2);
+    harness.state_mut().table().unwrap().wait();
+    harness.run_steps(2);
+    let rows = harness.state_mut().table().unwrap().rows.clone();
+    let query = harness.state_mut().table().unwrap().query.text.clone();
+    assert!(
+        !rows.is_empty() && rows.len() < 12,
+        "{query:?} {}",
+        rows.len()
+    );
+    for r in &rows {
+        let text = format!("{} {}", r.quote, r.note).to_lowercase();
+        assert!(text.contains("regulat"), "{text}");
+    }
+    // Sort by quote, then click the first row and shift-click the third.
+    harness.get_by_label("Quote").click();
+    harness.run_steps(2);
+    harness.state_mut().table().unwrap().wait();
+    harness.run_steps(2);
+    let rows = harness.state_mut().table().unwrap().rows.clone();
+    let mut sorted: Vec<String> = rows.iter().map(|r| r.quote.to_lowercase()).collect();
+    sorted.sort();
+    assert_eq!(
+        rows.iter()
+            .map(|r| r.quote.to_lowercase())
+            .collect::<Vec<_>>(),
+        sorted
+    );
+    assert!(rows.len() >= 3, "{}", rows.len());
+    let cell = |q: &str| stancemark::text::snippet(q, 90);
+    harness.get_by_label(cell(&rows[0].quote).as_str()).click();
+    harness.run_steps(2);
+    harness
+        .get_by_label(cell(&rows[2].quote).as_str())
+        .click_modifiers(Modifiers::SHIFT);
+    harness.run_steps(2);
+    assert_eq!(harness.state_mut().table().unwrap().selected.len(), 3);
+    harness.get_by_label("Change stance to").click();
+    harness.run_steps(2);
+    // The menu's entry: the full-width button under "Change stance to" (the other nodes named
+    // "security" are stance chips in the table and the annotations panel).
+    let menu = harness.get_by_label("Change stance to").rect();
+    harness
+        .get_all_by_label("security")
+        .find(|n| {
+            n.rect().top() >= menu.bottom()
+                && n.rect().width() > 80.0
+                && n.rect().left() < menu.right()
+        })
+        .expect("the menu entry")
+        .click();
+    harness.run_steps(3);
+    let project = harness.state().workspace().project().clone();
+    for r in &rows[..3] {
+        assert_eq!(
+            project.annotation(r.id).unwrap().stance.as_str(),
+            "security"
+        );
+    }
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run_steps(2);
+    let project = harness.state().workspace().project();
+    for r in &rows[..3] {
+        assert_eq!(
+            project.annotation(r.id).unwrap().stance,
+            r.stance,
+            "one Undo for all"
+        );
+    }
+}

@@ -267,6 +267,11 @@ impl StancemarkApp {
         self.ui.windows.suggest.as_mut()
     }
 
+    /// The annotation table, when open (tests).
+    pub fn table(&mut self) -> Option<&mut super::windows::TableState> {
+        self.ui.windows.table.as_mut()
+    }
+
     /// The statistics window, when open (tests).
     pub fn statistics(&mut self) -> Option<&mut super::windows::StatsState> {
         self.ui.windows.statistics.as_mut()

@@ -10,6 +10,7 @@ use super::modals::Modal;
 use super::reader::ArticleView;
 use super::windows::{
     PaletteState, PreferencesDraft, ProjectSearchState, StancesState, StatsState, SuggestState,
+    TableState,
 };
 use crate::command::Command;
 use crate::model::{AnnotationId, ArticleId, StanceId};
@@ -317,6 +318,30 @@ impl StancemarkApp {
                     Severity::Info
                 };
                 self.notify(severity, text);
+            }
+            Command::AnnotationTable => {
+                if self.ui.windows.table.is_none() {
+                    self.ui.windows.table = Some(TableState::default());
+                }
+            }
+            Command::SetStanceOf {
+                annotations,
+                stance,
+            } => {
+                self.commit_note();
+                let r = self
+                    .session
+                    .workspace_mut()
+                    .set_stance_of(&annotations, &stance);
+                self.report(r);
+            }
+            Command::DeleteAnnotations(ids) => {
+                self.commit_note();
+                let r = self.session.workspace_mut().delete_annotations(&ids);
+                if self.ui.focus.annotation.is_some_and(|a| ids.contains(&a)) {
+                    self.ui.focus.annotation = None;
+                }
+                self.report(r);
             }
             Command::Statistics => {
                 if self.ui.windows.statistics.is_none() {

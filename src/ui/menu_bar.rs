@@ -48,6 +48,7 @@ pub fn menu_bar_ui(ui: &mut Ui, view: &View<'_>, panels: PanelsShown) -> Vec<Com
                 out.extend(command_item(ui, c, Some(&label), true));
             }
             ui.separator();
+            item(&mut out, ui, Command::AnnotationTable, true);
             item(&mut out, ui, Command::Statistics, true);
             item(&mut out, ui, Command::ShowNotices, true);
         });

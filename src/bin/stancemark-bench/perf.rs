@@ -857,6 +857,17 @@ fn find_rows(row: Row<'_>) {
             )
         },
     );
+    row(
+        "suggestions: \"data\" as sentences / 20 most similar sentences (ms)",
+        &|r| {
+            format!(
+                "{:.1} ({}) / {:.0}",
+                get(r, "suggest_ms"),
+                get(r, "suggest_items"),
+                get(r, "similar_ms")
+            )
+        },
+    );
     row("statistics of the project (ms)", &|r| {
         format!("{:.1}", get(r, "stats_ms"))
     });

@@ -11,6 +11,7 @@ mod search;
 mod stances;
 mod statistics;
 mod suggest;
+mod table;
 
 use eframe::egui;
 
@@ -26,6 +27,7 @@ pub use search::ProjectSearchState;
 pub use stances::StancesState;
 pub use statistics::{StatsState, StatsTab, png_of};
 pub use suggest::SuggestState;
+pub use table::TableState;
 
 /// Which tool windows are open, and their state.
 #[derive(Default)]
@@ -46,6 +48,8 @@ pub struct Windows {
     pub statistics: Option<StatsState>,
     /// The suggestions window, and an annotation whose similar passages it should look for.
     pub suggest: Option<SuggestState>,
+    /// The annotation table.
+    pub table: Option<TableState>,
     /// Similar passages asked for, started when the window is next drawn.
     pub similar_to: Option<crate::model::AnnotationId>,
 }
@@ -111,6 +115,13 @@ pub fn windows_ui(
         commands.extend(out);
         if !open {
             windows.suggest = None;
+        }
+    }
+    if let Some(state) = &mut windows.table {
+        let (open, out) = table::table_ui(ctx, view, state);
+        commands.extend(out);
+        if !open {
+            windows.table = None;
         }
     }
     if windows.notices {
