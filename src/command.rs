@@ -109,6 +109,10 @@ pub enum Command {
     ClearSelection,
     /// Delete the selected annotation.
     DeleteSelectedAnnotation,
+    /// Select the next annotation in the article (by position) and show it.
+    NextAnnotation,
+    /// Select the previous annotation in the article and show it.
+    PreviousAnnotation,
     /// A stance key (1–9): tag the selection, or change the selected annotation's stance.
     StanceKey(u8),
 
@@ -272,6 +276,14 @@ pub enum Command {
     SaveChart,
     /// Save the statistics chart shown to this PNG file.
     SaveChartTo(PathBuf),
+    /// Larger article text.
+    TextBigger,
+    /// Smaller article text.
+    TextSmaller,
+    /// The article text at its default size.
+    TextReset,
+    /// The sheet of every shortcut.
+    ShortcutSheet,
     /// The command palette.
     CommandPalette,
     /// The log of recent messages.
@@ -286,7 +298,7 @@ pub enum Command {
 
 /// The commands that take no arguments, in menu order: what the command palette lists and
 /// the keymap binds.
-pub const PLAIN_COMMANDS: [Command; 33] = [
+pub const PLAIN_COMMANDS: [Command; 39] = [
     Command::NewProject,
     Command::OpenProject,
     Command::Save,
@@ -311,10 +323,16 @@ pub const PLAIN_COMMANDS: [Command; 33] = [
     Command::CopySelection,
     Command::ClearSelection,
     Command::DeleteSelectedAnnotation,
+    Command::NextAnnotation,
+    Command::PreviousAnnotation,
     Command::ManageStances,
     Command::Suggest,
     Command::AnnotationTable,
     Command::Statistics,
+    Command::TextBigger,
+    Command::TextSmaller,
+    Command::TextReset,
+    Command::ShortcutSheet,
     Command::CommandPalette,
     Command::ShowNotices,
     Command::DismissNotice,
@@ -400,6 +418,12 @@ impl Command {
             Command::RemoveStance(_) | Command::ConfirmRemoveStance(_) => "Remove stance",
             Command::MergeStance { .. } => "Merge stance",
             Command::ToggleStanceFilter(_) => "Show or hide stance",
+            Command::NextAnnotation => "Next annotation",
+            Command::PreviousAnnotation => "Previous annotation",
+            Command::TextBigger => "Larger text",
+            Command::TextSmaller => "Smaller text",
+            Command::TextReset => "Default text size",
+            Command::ShortcutSheet => "Keyboard shortcuts…",
             Command::CommandPalette => "Command palette…",
             Command::ShowNotices => "Recent messages…",
             Command::DismissNotice => "Dismiss message",
@@ -516,6 +540,14 @@ impl Command {
                 "Give the stance's annotations to another stance and remove it"
             }
             Command::ToggleStanceFilter(_) => "Show or hide this stance's annotations",
+            Command::NextAnnotation => "Select the next annotation in the article and scroll to it",
+            Command::PreviousAnnotation => {
+                "Select the previous annotation in the article and scroll to it"
+            }
+            Command::TextBigger => "Make the article text one point larger",
+            Command::TextSmaller => "Make the article text one point smaller",
+            Command::TextReset => "Return the article text to its default size",
+            Command::ShortcutSheet => "Every keyboard shortcut on one sheet",
             Command::CommandPalette => "Find any command by name",
             Command::ShowNotices => "The messages of this session",
             Command::DismissNotice => "Hide the message in the status bar",
@@ -552,6 +584,12 @@ impl Command {
             Command::ClearSelection => plain(Key::Escape),
             Command::DeleteSelectedAnnotation => plain(Key::Delete),
             Command::CommandPalette => cmd_shift(Key::P),
+            Command::TextBigger => cmd(Key::Equals),
+            Command::TextSmaller => cmd(Key::Minus),
+            Command::TextReset => cmd(Key::Num0),
+            Command::ShortcutSheet => plain(Key::F1),
+            Command::NextAnnotation => plain(Key::CloseBracket),
+            Command::PreviousAnnotation => plain(Key::OpenBracket),
             Command::ToggleArticlesPanel => cmd(Key::Num1).map(|s| KeyboardShortcut {
                 modifiers: s.modifiers | Modifiers::ALT,
                 ..s

@@ -28,7 +28,30 @@ pub struct Preferences {
     pub last_project: Option<PathBuf>,
     /// Article text size in points.
     pub text_size: f32,
+    /// Light, dark, or as the system says.
+    pub theme: Theme,
+    /// Widest the reader's text column grows, in points (long lines are hard to read).
+    pub line_width: f32,
 }
+
+/// The window's colours.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Theme {
+    /// As the operating system says (dark when it says nothing).
+    #[default]
+    System,
+    /// Light.
+    Light,
+    /// Dark.
+    Dark,
+}
+
+/// Smallest and largest article text size, in points.
+pub const TEXT_SIZES: std::ops::RangeInclusive<f32> = 12.0..=28.0;
+/// The text size a new user starts with (and Ctrl+0 returns to).
+pub const DEFAULT_TEXT_SIZE: f32 = 17.0;
+/// Narrowest and widest reader column, in points.
+pub const LINE_WIDTHS: std::ops::RangeInclusive<f32> = 400.0..=1400.0;
 
 impl Default for Preferences {
     fn default() -> Self {
@@ -36,7 +59,9 @@ impl Default for Preferences {
             annotator: os_user_name(),
             recent: Vec::new(),
             last_project: None,
-            text_size: 17.0,
+            text_size: DEFAULT_TEXT_SIZE,
+            theme: Theme::System,
+            line_width: 760.0,
         }
     }
 }
@@ -50,6 +75,13 @@ pub fn os_user_name() -> String {
 }
 
 impl Preferences {
+    /// The text size one step larger (`grow`) or smaller, within [`TEXT_SIZES`].
+    pub fn step_text_size(&mut self, grow: bool) {
+        let step = if grow { 1.0 } else { -1.0 };
+        self.text_size =
+            (self.text_size.round() + step).clamp(*TEXT_SIZES.start(), *TEXT_SIZES.end());
+    }
+
     /// Where preferences live: `$STANCEMARK_CONFIG_DIR/preferences.ron`, else the OS config dir.
     pub fn default_path() -> Option<PathBuf> {
         if let Some(dir) = std::env::var_os("STANCEMARK_CONFIG_DIR") {

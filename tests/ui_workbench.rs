@@ -354,3 +354,75 @@ fn the_table_filters_sorts_and_changes_the_stance_of_a_shift_click_range_in_one_
         );
     }
 }
+
+#[test]
+fn brackets_step_through_annotations_by_position_and_text_size_keys_change_the_reader() {
+    let (_dir, path) = sample_copy();
+    let mut harness = harness_on(Some(path));
+    let project = harness.state().workspace().project().clone();
+    let mut by_place: Vec<_> = project.annotations.iter().collect();
+    by_place.sort_by_key(|a| (a.range.start, a.range.end));
+    harness.key_press(Key::CloseBracket);
+    harness.run_steps(2);
+    assert_eq!(harness.state().selected_annotation(), Some(by_place[0].id));
+    harness.key_press(Key::CloseBracket);
+    harness.run_steps(2);
+    assert_eq!(harness.state().selected_annotation(), Some(by_place[1].id));
+    harness.key_press_modifiers(Modifiers::ALT, Key::ArrowDown);
+    harness.run_steps(2);
+    assert_eq!(harness.state().selected_annotation(), Some(by_place[2].id));
+    harness.key_press(Key::OpenBracket);
+    harness.run_steps(2);
+    assert_eq!(harness.state().selected_annotation(), Some(by_place[1].id));
+
+    let size = harness.state().preferences().text_size;
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Equals);
+    harness.run_steps(2);
+    assert_eq!(harness.state().preferences().text_size, size + 1.0);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Minus);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Minus);
+    harness.run_steps(2);
+    assert_eq!(harness.state().preferences().text_size, size - 1.0);
+    assert_eq!(
+        harness.ctx.zoom_factor(),
+        1.0,
+        "egui's own zoom does not take the keys"
+    );
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Num0);
+    harness.run_steps(2);
+    assert_eq!(harness.state().preferences().text_size, size);
+
+    harness.key_press(Key::F1);
+    harness.run_steps(3);
+    let texts = painted_texts(&harness);
+    assert!(texts.iter().any(|t| t == "Keyboard shortcuts"));
+    assert!(
+        texts.iter().any(|t| t == "Search project…"),
+        "rows come from the commands"
+    );
+}
+
+#[test]
+fn the_theme_preference_is_applied_and_kept() {
+    let (_dir, path) = sample_copy();
+    let mut harness = harness_on(Some(path));
+    let mut prefs = harness.state().preferences().clone();
+    prefs.theme = stancemark::prefs::Theme::Light;
+    harness
+        .state_mut()
+        .execute(stancemark::command::Command::SetPreferences(Box::new(
+            prefs,
+        )));
+    harness.run_steps(3);
+    assert_eq!(harness.ctx.theme(), eframe::egui::Theme::Light);
+    assert!(!harness.ctx.global_style().visuals.dark_mode);
+    let mut prefs = harness.state().preferences().clone();
+    prefs.theme = stancemark::prefs::Theme::Dark;
+    harness
+        .state_mut()
+        .execute(stancemark::command::Command::SetPreferences(Box::new(
+            prefs,
+        )));
+    harness.run_steps(3);
+    assert_eq!(harness.ctx.theme(), eframe::egui::Theme::Dark);
+}

@@ -267,6 +267,11 @@ impl StancemarkApp {
         self.ui.windows.suggest.as_mut()
     }
 
+    /// The preferences in use.
+    pub fn preferences(&self) -> &Preferences {
+        &self.prefs
+    }
+
     /// The annotation table, when open (tests).
     pub fn table(&mut self) -> Option<&mut super::windows::TableState> {
         self.ui.windows.table.as_mut()
@@ -283,6 +288,23 @@ impl StancemarkApp {
     }
 
     // ----- frame -------------------------------------------------------------------------
+
+    /// Applies the theme preference, and keeps egui's own keyboard zoom off: Ctrl+= and Ctrl+-
+    /// change the article's text size instead.
+    fn apply_look(&mut self, ctx: &egui::Context) {
+        let wanted = match self.prefs.theme {
+            crate::prefs::Theme::System => egui::ThemePreference::System,
+            crate::prefs::Theme::Light => egui::ThemePreference::Light,
+            crate::prefs::Theme::Dark => egui::ThemePreference::Dark,
+        };
+        let (zoom_keys, current) = ctx.options(|o| (o.zoom_with_keyboard, o.theme_preference));
+        if zoom_keys || current != wanted {
+            ctx.options_mut(|o| {
+                o.zoom_with_keyboard = false;
+                o.theme_preference = wanted;
+            });
+        }
+    }
 
     /// Installs the bundled emoji font (op-eds quote posts: every emoji must show a glyph).
     fn install_fonts(&mut self, ctx: &egui::Context) {
@@ -310,6 +332,7 @@ impl StancemarkApp {
         let ctx = ui.ctx().clone();
         self.now = ui.input(|i| i.time);
         self.install_fonts(&ctx);
+        self.apply_look(&ctx);
         let events = self.session.poll();
         self.handle_events(events);
         let mut commands = self.draw(ui);

@@ -319,6 +319,21 @@ impl StancemarkApp {
                 };
                 self.notify(severity, text);
             }
+            Command::NextAnnotation | Command::PreviousAnnotation => {
+                let forward = command == Command::NextAnnotation;
+                if let Some(id) = self.neighbour_annotation(forward) {
+                    self.execute(Command::SelectAnnotation { id, reveal: true });
+                }
+            }
+            Command::TextBigger | Command::TextSmaller => {
+                self.prefs.step_text_size(command == Command::TextBigger);
+                self.save_prefs();
+            }
+            Command::TextReset => {
+                self.prefs.text_size = crate::prefs::DEFAULT_TEXT_SIZE;
+                self.save_prefs();
+            }
+            Command::ShortcutSheet => self.ui.windows.shortcuts = true,
             Command::AnnotationTable => {
                 if self.ui.windows.table.is_none() {
                     self.ui.windows.table = Some(TableState::default());
@@ -532,6 +547,36 @@ impl StancemarkApp {
             self.ui.focus.annotation = None;
             self.ui.reader = ArticleView::default();
         }
+    }
+
+    /// The annotation after (or before) the selected one in the article shown, by position,
+    /// among those shown (not orphaned, stance not hidden); the first (or last) when none is
+    /// selected.
+    fn neighbour_annotation(&self, forward: bool) -> Option<AnnotationId> {
+        let article = self.ui.focus.article?;
+        let mut shown: Vec<&crate::model::Annotation> = self
+            .session
+            .project()
+            .annotations
+            .iter()
+            .filter(|a| {
+                a.article == article && !a.orphaned && !self.ui.focus.hidden.contains(&a.stance)
+            })
+            .map(|a| a.as_ref())
+            .collect();
+        shown.sort_by_key(|a| (a.range.start, a.range.end));
+        let at = self
+            .ui
+            .focus
+            .annotation
+            .and_then(|id| shown.iter().position(|a| a.id == id));
+        let next = match (at, forward) {
+            (None, true) => shown.first(),
+            (None, false) => shown.last(),
+            (Some(i), true) => shown.get(i + 1),
+            (Some(i), false) => i.checked_sub(1).and_then(|i| shown.get(i)),
+        };
+        next.map(|a| a.id)
     }
 
     fn select_annotation(&mut self, id: Option<AnnotationId>) {

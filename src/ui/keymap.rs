@@ -40,7 +40,9 @@ fn scope_of(command: &Command) -> Scope {
         Command::ClearSelection
         | Command::DeleteSelectedAnnotation
         | Command::CopySelection
-        | Command::StanceKey(_) => Scope::Reader,
+        | Command::StanceKey(_)
+        | Command::NextAnnotation
+        | Command::PreviousAnnotation => Scope::Reader,
         _ => Scope::Global,
     }
 }
@@ -61,6 +63,9 @@ impl Default for Keymap {
             .collect();
         let aliases = [
             (Modifiers::COMMAND, Key::Y, Command::Redo),
+            (Modifiers::COMMAND, Key::Plus, Command::TextBigger),
+            (Modifiers::ALT, Key::ArrowDown, Command::NextAnnotation),
+            (Modifiers::ALT, Key::ArrowUp, Command::PreviousAnnotation),
             (
                 Modifiers::NONE,
                 Key::Backspace,

@@ -36,6 +36,18 @@ pub fn menu_bar_ui(ui: &mut Ui, view: &View<'_>, panels: PanelsShown) -> Vec<Com
                 Command::DeleteSelectedAnnotation,
                 view.focus.annotation.is_some(),
             );
+            item(
+                &mut out,
+                ui,
+                Command::NextAnnotation,
+                view.focus.article.is_some(),
+            );
+            item(
+                &mut out,
+                ui,
+                Command::PreviousAnnotation,
+                view.focus.article.is_some(),
+            );
             ui.separator();
             item(&mut out, ui, Command::CommandPalette, true);
         });
@@ -48,9 +60,14 @@ pub fn menu_bar_ui(ui: &mut Ui, view: &View<'_>, panels: PanelsShown) -> Vec<Com
                 out.extend(command_item(ui, c, Some(&label), true));
             }
             ui.separator();
+            item(&mut out, ui, Command::TextBigger, true);
+            item(&mut out, ui, Command::TextSmaller, true);
+            item(&mut out, ui, Command::TextReset, true);
+            ui.separator();
             item(&mut out, ui, Command::AnnotationTable, true);
             item(&mut out, ui, Command::Statistics, true);
             item(&mut out, ui, Command::ShowNotices, true);
+            item(&mut out, ui, Command::ShortcutSheet, true);
         });
         ui.menu_button("Stances", |ui| {
             item(&mut out, ui, Command::ManageStances, true);

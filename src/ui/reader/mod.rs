@@ -29,8 +29,6 @@ use find::{FindAction, FindState};
 use layout::Layout;
 pub use paint::{FIND_CURRENT_FILL, FIND_FILL, FLASH_SECONDS};
 
-/// Widest text column, in points: long lines are hard to read.
-const MAX_COLUMN_WIDTH: f32 = 760.0;
 /// Horizontal room the column leaves for the scroll bar and margins, in points.
 const COLUMN_MARGINS: f32 = 48.0;
 /// Narrowest text column, in points.
@@ -213,7 +211,10 @@ impl ArticleView {
         let text = &article.text;
         let avail = ui.available_width();
         let wrap_width = (avail - COLUMN_MARGINS)
-            .clamp(MIN_COLUMN_WIDTH, MAX_COLUMN_WIDTH)
+            .clamp(
+                MIN_COLUMN_WIDTH,
+                view.prefs.line_width.max(MIN_COLUMN_WIDTH),
+            )
             .round();
         let left_pad = ((avail - wrap_width) / 2.0).max(8.0).round();
         self.layout

@@ -8,6 +8,7 @@ mod palette;
 mod preferences;
 mod progress;
 mod search;
+mod shortcuts;
 mod stances;
 mod statistics;
 mod suggest;
@@ -50,6 +51,8 @@ pub struct Windows {
     pub suggest: Option<SuggestState>,
     /// The annotation table.
     pub table: Option<TableState>,
+    /// The shortcut sheet.
+    pub shortcuts: bool,
     /// Similar passages asked for, started when the window is next drawn.
     pub similar_to: Option<crate::model::AnnotationId>,
 }
@@ -123,6 +126,9 @@ pub fn windows_ui(
         if !open {
             windows.table = None;
         }
+    }
+    if windows.shortcuts {
+        windows.shortcuts = shortcuts::shortcuts_ui(ctx, keymap);
     }
     if windows.notices {
         windows.notices = notices::notices_ui(ctx, notices, view.now);

@@ -1,12 +1,9 @@
-//! The preferences window: annotator name and text size.
+//! The preferences window: annotator name, text size, line width and theme.
 
 use eframe::egui;
 
 use crate::command::Command;
-use crate::prefs::Preferences;
-
-/// Smallest and largest article text size, in points.
-const TEXT_SIZES: std::ops::RangeInclusive<f32> = 12.0..=28.0;
+use crate::prefs::{LINE_WIDTHS, Preferences, TEXT_SIZES, Theme};
 
 /// Preferences as edited in the window.
 pub struct PreferencesDraft(pub Preferences);
@@ -36,7 +33,27 @@ pub fn preferences_ui(
                     .labelled_by(l.id)
                     .drag_stopped();
                 ui.end_row();
+                let l = ui.label("Line width");
+                changed |= ui
+                    .add(egui::Slider::new(&mut draft.0.line_width, LINE_WIDTHS).suffix(" pt"))
+                    .labelled_by(l.id)
+                    .drag_stopped();
+                ui.end_row();
+                ui.label("Theme");
+                ui.horizontal(|ui| {
+                    for (theme, name) in [
+                        (Theme::System, "Follow the system"),
+                        (Theme::Light, "Light"),
+                        (Theme::Dark, "Dark"),
+                    ] {
+                        changed |= ui
+                            .selectable_value(&mut draft.0.theme, theme, name)
+                            .clicked();
+                    }
+                });
+                ui.end_row();
             });
+            ui.weak("Ctrl+= and Ctrl+- change the text size, Ctrl+0 resets it.");
             ui.weak("The name is recorded on every new annotation.");
         });
     let command = (changed || !open).then(|| Command::SetPreferences(Box::new(draft.0.clone())));
