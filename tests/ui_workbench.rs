@@ -426,3 +426,43 @@ fn the_theme_preference_is_applied_and_kept() {
     harness.run_steps(3);
     assert_eq!(harness.ctx.theme(), eframe::egui::Theme::Dark);
 }
+
+#[test]
+fn a_click_on_the_stance_map_jumps_there_and_find_matches_are_marked_on_it() {
+    let long: String = (0..400)
+        .map(|i| format!("Paragraph {i} about open models and their rules.\n"))
+        .collect();
+    let (_dir, mut harness) = harness_on_text(&long);
+    harness.run_steps(2);
+    let map = harness.state().article_view().map_rect().expect("the map is drawn");
+    let (top, bottom) = harness.state().article_view().view_span();
+    assert!(top <= 1.0, "starts at the top");
+    // Click three quarters of the way down the strip.
+    let target = eframe::egui::pos2(map.center().x, map.top() + map.height() * 0.75);
+    harness.hover_at(target);
+    harness.step();
+    harness.drag_at(target);
+    harness.step();
+    harness.drop_at(target);
+    harness.run_steps(3);
+    let (new_top, new_bottom) = harness.state().article_view().view_span();
+    assert!(new_top > top + 100.0, "the reader scrolled: {new_top}");
+    assert!((new_bottom - new_top - (bottom - top)).abs() < 1.0, "same view height");
+    let (first, last, paragraphs) = harness.state().article_view().visible_paragraphs();
+    let middle = (first + last) / 2;
+    assert!(
+        middle > paragraphs * 2 / 3 && middle < paragraphs * 5 / 6,
+        "the view is about three quarters down: {first}..{last} of {paragraphs}"
+    );
+    // Find matches appear as ticks in the map's mark lane.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    harness.run_steps(2);
+    harness.get_by_label("Find").type_text("Paragraph 399 ");
+    harness.run_steps(3);
+    let ticks: Vec<_> = rects_filled_with(&harness, stancemark::ui::reader::FIND_TICK)
+        .into_iter()
+        .filter(|r| map.contains_rect(*r))
+        .collect();
+    assert_eq!(ticks.len(), 1, "{ticks:?}");
+    assert!(ticks[0].center().y > map.top() + map.height() * 0.9, "at the end");
+}

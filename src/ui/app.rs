@@ -27,7 +27,7 @@ const ARTICLES_SHARE: f32 = 0.2;
 const ANNOTATIONS_SHARE: f32 = 0.26;
 /// Width the reader keeps however wide the panels are dragged, in points; the panels share
 /// the rest (two parts left, three right), so a small window still reads comfortably.
-const MIN_READER_WIDTH: f32 = 440.0;
+const MIN_READER_WIDTH: f32 = 440.0 + super::reader::MAP_WIDTH + 4.0;
 /// Narrowest a side panel can be dragged, in points.
 const PANEL_MIN_WIDTH: f32 = 150.0;
 /// How often the window redraws while a job runs, for its progress.
@@ -372,6 +372,13 @@ impl StancemarkApp {
             focus: &self.ui.focus,
             selection: self.ui.reader.selection(),
             now: self.now,
+            pending: self
+                .ui
+                .windows
+                .suggest
+                .as_mut()
+                .map(|s| s.marks())
+                .unwrap_or_default(),
         };
         let width = ui.available_width();
         egui::Panel::top("menu_bar").show(ui, |ui| {

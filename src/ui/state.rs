@@ -76,6 +76,8 @@ pub struct View<'a> {
     pub selection: Option<TextRange>,
     /// The frame's time in seconds.
     pub now: f64,
+    /// Suggestions waiting for review (article and passage), marked on the stance map.
+    pub pending: std::sync::Arc<Vec<(crate::model::ArticleId, TextRange)>>,
 }
 
 impl View<'_> {

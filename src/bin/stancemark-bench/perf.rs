@@ -481,6 +481,57 @@ fn frames(path: &Path, report: &mut Report) {
         &mut select,
     );
     add_frames(&mut driver, report);
+    table_frames(&mut driver, report);
+}
+
+/// The annotation table open over the whole project: scrolling it with the wheel, then
+/// sorting by quote and filtering (the rows are computed on a worker thread meanwhile).
+fn table_frames(driver: &mut Driver, report: &mut Report) {
+    driver
+        .app
+        .execute(stancemark::command::Command::AnnotationTable);
+    for _ in 0..5 {
+        driver.frame(Vec::new());
+    }
+    if let Some(table) = driver.app.table() {
+        table.wait();
+    }
+    for _ in 0..5 {
+        driver.frame(Vec::new());
+    }
+    let over = Pos2::new(480.0, 300.0);
+    let mut scroll: Vec<Duration> = (0..300)
+        .map(|i| {
+            let delta = if (i / 100) % 2 == 0 { -60.0 } else { 60.0 };
+            driver.frame(vec![Event::PointerMoved(over), wheel(delta)])
+        })
+        .collect();
+    put_stats(
+        report,
+        ["table_scroll_p50", "table_scroll_p99", "table_scroll_max"],
+        &mut scroll,
+    );
+    // Sort and filter through the table's state; frames go on while the worker computes.
+    let mut busy: Vec<Duration> = Vec::new();
+    if let Some(table) = driver.app.table() {
+        table.query.sort = stancemark::table::SortKey::Quote;
+    }
+    for _ in 0..30 {
+        busy.push(driver.frame(vec![Event::PointerMoved(over)]));
+    }
+    if let Some(table) = driver.app.table() {
+        table.query.text = "risk".to_owned();
+    }
+    for _ in 0..30 {
+        busy.push(driver.frame(vec![Event::PointerMoved(over)]));
+    }
+    put_stats(
+        report,
+        ["table_busy_p50", "table_busy_p99", "table_busy_max"],
+        &mut busy,
+    );
+    let shown = driver.app.table().map_or(0, |t| t.rows.len());
+    report.put("table_rows_shown", shown);
 }
 
 fn put_stats(report: &mut Report, keys: [&'static str; 3], times: &mut [Duration]) {
@@ -598,6 +649,65 @@ fn find(project: &Project, report: &mut Report) {
         "find_all_query_ms",
         best_of(5, || hits(&all_text, &all_index)),
     );
+    // Project search as the window runs it (every article and note, context for each hit).
+    let progress = stancemark::jobs::Progress::default();
+    let search = |query: &str| {
+        let pattern = Pattern::new(query, SearchOptions::default())
+            .unwrap()
+            .unwrap();
+        stancemark::search::search_project(project, &pattern, &progress)
+            .unwrap()
+            .hits
+            .len()
+    };
+    report.ms("search_project_ms", best_of(3, || search("risk")));
+    report.put("search_project_hits", search("risk"));
+    report.ms("search_common_ms", best_of(3, || search("the")));
+    report.put("search_common_hits", search("the"));
+    // Suggestions for a common term over the whole corpus, and similar sentences.
+    let security = stancemark::model::StanceId::new("security");
+    let data = stancemark::suggest::phrase_pattern("data", SearchOptions::default())
+        .unwrap()
+        .unwrap();
+    let suggest = || {
+        stancemark::suggest::from_pattern(project, &data, &security, true, &progress)
+            .unwrap()
+            .items
+            .len()
+    };
+    report.ms("suggest_ms", best_of(3, suggest));
+    report.put("suggest_items", suggest());
+    if let Some(first) = project.annotations.first() {
+        let similar = || {
+            stancemark::suggest::similar(project, first.id, 20, &progress)
+                .unwrap()
+                .items
+                .len()
+        };
+        report.ms("similar_ms", best_of(1, similar));
+    }
+    report.ms(
+        "stats_ms",
+        best_of(3, || stancemark::stats::Stats::of(project).project.len()),
+    );
+    // The annotation table's rows: sorted by quote, and filtered by text as well.
+    use stancemark::table::{SortKey, TableQuery};
+    let sorted = TableQuery {
+        sort: SortKey::Quote,
+        ..TableQuery::default()
+    };
+    let filtered = TableQuery {
+        text: "risk".to_owned(),
+        ..sorted.clone()
+    };
+    let rows = |q: &TableQuery| {
+        stancemark::table::rows(project, q, &progress)
+            .unwrap()
+            .len()
+    };
+    report.ms("table_sort_ms", best_of(3, || rows(&sorted)));
+    report.ms("table_filter_ms", best_of(3, || rows(&filtered)));
+    report.put("table_filter_rows", rows(&filtered));
 }
 
 /// The app alone in this process, as an analyst uses it: open the project, scroll, tag a
@@ -865,6 +975,29 @@ fn find_rows(row: Row<'_>) {
                 get(r, "suggest_ms"),
                 get(r, "suggest_items"),
                 get(r, "similar_ms")
+            )
+        },
+    );
+    row(
+        "annotation table rows: sorted by quote / and filtered by text (ms)",
+        &|r| {
+            format!(
+                "{:.1} / {:.1} ({} rows)",
+                get(r, "table_sort_ms"),
+                get(r, "table_filter_ms"),
+                get(r, "table_filter_rows")
+            )
+        },
+    );
+    row(
+        "annotation table: scroll frame p50 / p99 / max; while sorting and filtering p99 (ms)",
+        &|r| {
+            format!(
+                "{:.2} / {:.2} / {:.2}; {:.2}",
+                get(r, "table_scroll_p50"),
+                get(r, "table_scroll_p99"),
+                get(r, "table_scroll_max"),
+                get(r, "table_busy_p99")
             )
         },
     );

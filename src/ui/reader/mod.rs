@@ -10,6 +10,7 @@
 
 mod find;
 mod layout;
+mod map;
 mod paint;
 mod pointer;
 mod toolbar;
@@ -27,6 +28,7 @@ use crate::workspace::Workspace;
 pub use find::options_ui;
 use find::{FindAction, FindState};
 use layout::Layout;
+pub use map::{FIND_TICK, MAP_WIDTH, SUGGESTION_TICK};
 pub use paint::{FIND_CURRENT_FILL, FIND_FILL, FLASH_SECONDS};
 
 /// Horizontal room the column leaves for the scroll bar and margins, in points.
@@ -56,6 +58,12 @@ pub struct ArticleView {
     context_annotation: Option<AnnotationId>,
     dragging: bool,
     pending_scroll: Option<usize>,
+    /// A jump from the stance map: the content y to bring to the middle of the view.
+    pending_scroll_y: Option<f32>,
+    /// The content in view in the last frame (layout y, top and bottom), for the stance map.
+    last_view: (f32, f32),
+    /// The stance map's rectangle in the last frame (tests click in it).
+    last_map: Option<Rect>,
     flash: Option<(AnnotationId, f64)>,
     /// Screen position of the content origin (column left edge) in the last frame.
     last_origin: Pos2,
@@ -209,6 +217,42 @@ impl ArticleView {
         self.layout.laid_out_last_frame = 0;
         let now = view.now;
         let text = &article.text;
+        self.find_bar_ui(ui, text, now);
+        let full = ui.available_rect_before_wrap();
+        let map_rect = Rect::from_min_max(
+            Pos2::new(full.right() - MAP_WIDTH, full.top() + 4.0),
+            Pos2::new(full.right() - 2.0, full.bottom() - 4.0),
+        );
+        let text_rect =
+            Rect::from_min_max(full.min, Pos2::new(map_rect.left() - 4.0, full.bottom()));
+        let mut commands = Vec::new();
+        let mut reader_rect = text_rect;
+        ui.scope_builder(egui::UiBuilder::new().max_rect(text_rect), |ui| {
+            reader_rect = self.text_ui(ui, view, article, &mut commands);
+        });
+        self.last_rect = Some(reader_rect);
+        self.map_ui(ui, view, article, map_rect);
+        if let Some((_, started)) = self.flash {
+            if now - started < FLASH_SECONDS {
+                ui.ctx().request_repaint();
+            } else {
+                self.flash = None;
+            }
+        }
+        commands.extend(self.toolbar_ui(ui, view, article.id, reader_rect));
+        commands
+    }
+
+    /// The scrolled text; returns the visible part of it on screen.
+    fn text_ui(
+        &mut self,
+        ui: &mut Ui,
+        view: &View<'_>,
+        article: &Arc<Article>,
+        commands: &mut Vec<Command>,
+    ) -> Rect {
+        let now = view.now;
+        let text = &article.text;
         let avail = ui.available_width();
         let wrap_width = (avail - COLUMN_MARGINS)
             .clamp(
@@ -219,7 +263,6 @@ impl ArticleView {
         let left_pad = ((avail - wrap_width) / 2.0).max(8.0).round();
         self.layout
             .relayout_if_needed(wrap_width, view.prefs.text_size);
-        self.find_bar_ui(ui, text, now);
 
         let mut scroll = egui::ScrollArea::vertical()
             .id_salt(("article", article.id))
@@ -228,7 +271,10 @@ impl ArticleView {
             let i = self.layout.paragraphs.paragraph_at(offset);
             scroll = scroll.vertical_scroll_offset((self.layout.top(i) - REVEAL_OFFSET).max(0.0));
         }
-        let mut commands = Vec::new();
+        if let Some(y) = self.pending_scroll_y.take() {
+            let half = ui.available_height() / 2.0;
+            scroll = scroll.vertical_scroll_offset((y + TOP_PADDING - half).max(0.0));
+        }
         let mut reader_rect = ui.max_rect();
         scroll.show_viewport(ui, |ui, viewport| {
             let origin = ui.max_rect().min + Vec2::new(left_pad, TOP_PADDING);
@@ -238,6 +284,7 @@ impl ArticleView {
             let visible =
                 Rect::from_min_size(ui.max_rect().min + viewport.min.to_vec2(), viewport.size());
             reader_rect = visible;
+            self.last_view = (viewport.min.y - TOP_PADDING, viewport.max.y - TOP_PADDING);
             ui.allocate_rect(content, Sense::hover());
             let response =
                 ui.interact(visible, ui.scope_id().with("text"), Sense::click_and_drag());
@@ -263,15 +310,42 @@ impl ArticleView {
             };
             paint::paint_paragraphs(ui, &input, first..=last);
         });
-        if let Some((_, started)) = self.flash {
-            if now - started < FLASH_SECONDS {
-                ui.ctx().request_repaint();
-            } else {
-                self.flash = None;
-            }
+        reader_rect
+    }
+
+    /// The stance map beside the text.
+    fn map_ui(&mut self, ui: &mut Ui, view: &View<'_>, article: &Arc<Article>, rect: Rect) {
+        self.last_map = Some(rect);
+        let pending: Vec<TextRange> = view
+            .pending
+            .iter()
+            .filter(|(a, _)| *a == article.id)
+            .map(|(_, r)| *r)
+            .collect();
+        let input = map::MapInput {
+            project: view.project(),
+            layout: &self.layout,
+            spans: self.spans.spans(),
+            hidden: &view.focus.hidden,
+            find: self.find_matches().map_or(&[][..], |(m, _)| m),
+            pending: &pending,
+            view: self.last_view,
+        };
+        let action = map::stance_map_ui(ui, rect, &input);
+        self.last_map = Some(rect);
+        if let Some(map::MapAction::JumpTo(y)) = action {
+            self.pending_scroll_y = Some(y);
+            ui.ctx().request_repaint();
         }
-        self.last_rect = Some(reader_rect);
-        commands.extend(self.toolbar_ui(ui, view, article.id, reader_rect));
-        commands
+    }
+
+    /// The stance map's rectangle in the last frame.
+    pub fn map_rect(&self) -> Option<Rect> {
+        self.last_map
+    }
+
+    /// The content in view in the last frame (layout y of its top and bottom).
+    pub fn view_span(&self) -> (f32, f32) {
+        self.last_view
     }
 }

@@ -11,7 +11,7 @@ use eframe::egui::{self, Key, RichText};
 
 use crate::command::Command;
 use crate::jobs::{Job, JobKind, Polled};
-use crate::model::{AnnotationId, StanceId};
+use crate::model::{AnnotationId, ArticleId, StanceId, TextRange};
 use crate::search::SearchOptions;
 use crate::suggest::{self, SIMILAR_TOP, Suggestion, Suggestions};
 use crate::ui::reader::options_ui;
@@ -24,6 +24,9 @@ const ROW_HEIGHT: f32 = 40.0;
 const LIST_HEIGHT: f32 = 380.0;
 /// Code points of the suggested passage shown in a row.
 const ROW_QUOTE_CHARS: usize = 120;
+
+/// Article and passage of each suggestion, shared with the stance map.
+type Marks = Arc<Vec<(ArticleId, TextRange)>>;
 
 /// The window's request, running job and review list.
 #[derive(Default)]
@@ -48,6 +51,8 @@ pub struct SuggestState {
     /// Why the request could not run.
     pub error: Option<String>,
     focus_field: bool,
+    /// The suggestions' places for the stance map, and the list length they were made for.
+    marks: Option<(usize, Marks)>,
 }
 
 impl SuggestState {
@@ -57,6 +62,18 @@ impl SuggestState {
             focus_field: true,
             sentence: true,
             ..Self::default()
+        }
+    }
+
+    /// Article and passage of every suggestion still to review (rebuilt when the list changed).
+    pub fn marks(&mut self) -> Marks {
+        match &self.marks {
+            Some((len, marks)) if *len == self.items.len() => marks.clone(),
+            _ => {
+                let marks = Arc::new(self.items.iter().map(|s| (s.article, s.range)).collect());
+                self.marks = Some((self.items.len(), Arc::clone(&marks)));
+                marks
+            }
         }
     }
 
@@ -114,6 +131,7 @@ impl SuggestState {
     }
 
     fn take(&mut self, found: Suggestions) {
+        self.marks = None;
         self.items = found.items;
         self.already_annotated = found.already_annotated;
         self.current = 0;

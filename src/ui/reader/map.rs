@@ -1,0 +1,219 @@
+//! The stance map: a strip beside the reader showing the whole article — one lane per stance
+//! with a tick at every annotation, a lane of find matches and pending suggestions, and a box
+//! for the part in view. Click or drag to jump there; hover a tick to read its passage.
+//!
+//! Ticks are placed by paragraph (its top and height in the reader's layout, and the share of
+//! its characters before the offset), so the strip agrees with the scroll bar. Each lane is
+//! gathered into pixel rows first, so a frame costs the same with 10 or 10,000 annotations.
+
+use eframe::egui::{self, Color32, Pos2, Rect, Sense, Stroke, Ui};
+
+use super::layout::Layout;
+use crate::derived::Span;
+use crate::model::{Project, StanceId, TextRange};
+use crate::ui::widgets::stance_style;
+
+/// Width of the strip, in points.
+pub const MAP_WIDTH: f32 = 44.0;
+/// Widest lane, in points.
+const MAX_LANE: f32 = 9.0;
+/// Width of the lane of find matches and suggestions, in points.
+const MARK_LANE: f32 = 5.0;
+/// A tick is at least this tall, in points, so one annotation in a long article shows.
+const MIN_TICK: f32 = 2.0;
+/// Colour of find-match ticks.
+pub const FIND_TICK: Color32 = Color32::from_rgb(255, 170, 40);
+/// Colour of pending-suggestion ticks.
+pub const SUGGESTION_TICK: Color32 = Color32::from_rgb(190, 190, 190);
+
+/// What the map draws.
+pub struct MapInput<'a> {
+    /// The project (stance colours and order).
+    pub project: &'a Project,
+    /// The reader's layout of the article.
+    pub layout: &'a Layout,
+    /// The article's annotations by position.
+    pub spans: &'a [Span],
+    /// Stances hidden by the filter.
+    pub hidden: &'a std::collections::BTreeSet<StanceId>,
+    /// Find matches.
+    pub find: &'a [TextRange],
+    /// Suggestions waiting for review in this article.
+    pub pending: &'a [TextRange],
+    /// The part of the content in view (content y, top and bottom).
+    pub view: (f32, f32),
+}
+
+/// What happened on the map.
+pub enum MapAction {
+    /// Scroll so content y lands in the middle of the view.
+    JumpTo(f32),
+}
+
+/// Content y of code-point `offset`, between its paragraph's top and bottom.
+fn y_of(layout: &Layout, offset: usize) -> f32 {
+    let paragraphs = &layout.paragraphs;
+    if paragraphs.is_empty() {
+        return 0.0;
+    }
+    let i = paragraphs.paragraph_at(offset);
+    let p = paragraphs.paragraphs[i];
+    let top = layout.top(i);
+    let bottom = layout.top(i + 1).max(top);
+    let share = if p.char_len == 0 {
+        0.0
+    } else {
+        (offset.saturating_sub(p.char_start)) as f32 / p.char_len as f32
+    };
+    top + (bottom - top) * share.min(1.0)
+}
+
+/// Marks the pixel rows covered by `ranges` in `rows` (one flag per row).
+fn mark(rows: &mut [bool], layout: &Layout, scale: f32, ranges: impl Iterator<Item = TextRange>) {
+    let n = rows.len();
+    if n == 0 {
+        return;
+    }
+    for r in ranges {
+        let top = (y_of(layout, r.start) * scale).floor().max(0.0) as usize;
+        let bottom = (y_of(layout, r.end) * scale)
+            .ceil()
+            .max(top as f32 + MIN_TICK) as usize;
+        for row in rows.iter_mut().take(bottom.min(n)).skip(top.min(n - 1)) {
+            *row = true;
+        }
+    }
+}
+
+/// Paints runs of marked rows as rectangles in `x0..x1`.
+fn paint_runs(ui: &Ui, rect: Rect, rows: &[bool], x: (f32, f32), color: Color32) {
+    let mut start = None;
+    for (i, on) in rows.iter().chain(std::iter::once(&false)).enumerate() {
+        match (*on, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                let r = Rect::from_min_max(
+                    Pos2::new(x.0, rect.top() + s as f32),
+                    Pos2::new(x.1, rect.top() + i as f32),
+                );
+                ui.painter().rect_filled(r, 0.0, color);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Draws the map in `rect`; returns a jump when it was clicked or dragged.
+pub fn stance_map_ui(ui: &mut Ui, rect: Rect, input: &MapInput<'_>) -> Option<MapAction> {
+    let response = ui.interact(
+        rect,
+        ui.scope_id().with("stance_map"),
+        Sense::click_and_drag(),
+    );
+    let painter = ui.painter();
+    painter.rect_filled(rect, 2.0, ui.visuals().extreme_bg_color);
+    let total = input.layout.height().max(1.0);
+    let scale = rect.height() / total;
+    let height = rect.height().max(0.0) as usize;
+    let lanes: Vec<&StanceId> = input
+        .project
+        .stances
+        .0
+        .iter()
+        .map(|s| &s.id)
+        .filter(|id| !input.hidden.contains(*id))
+        .collect();
+    let lane = ((rect.width() - MARK_LANE - 3.0) / lanes.len().max(1) as f32).min(MAX_LANE);
+    let mut x = rect.left() + 1.0;
+    for stance in &lanes {
+        let mut rows = vec![false; height];
+        mark(
+            &mut rows,
+            input.layout,
+            scale,
+            input
+                .spans
+                .iter()
+                .filter(|s| &s.stance == *stance)
+                .map(|s| s.range),
+        );
+        let color = stance_style(input.project, stance).1;
+        paint_runs(ui, rect, &rows, (x, x + lane - 1.0), color);
+        x += lane;
+    }
+    let marks_x = (rect.right() - MARK_LANE - 1.0, rect.right() - 1.0);
+    let mut pending = vec![false; height];
+    mark(
+        &mut pending,
+        input.layout,
+        scale,
+        input.pending.iter().copied(),
+    );
+    paint_runs(ui, rect, &pending, marks_x, SUGGESTION_TICK);
+    let mut found = vec![false; height];
+    mark(&mut found, input.layout, scale, input.find.iter().copied());
+    paint_runs(ui, rect, &found, marks_x, FIND_TICK);
+    // The part in view.
+    let view = Rect::from_min_max(
+        Pos2::new(rect.left(), rect.top() + input.view.0 * scale),
+        Pos2::new(
+            rect.right(),
+            rect.top() + (input.view.1 * scale).max(input.view.0 * scale + 4.0),
+        ),
+    )
+    .intersect(rect);
+    ui.painter().rect_stroke(
+        view,
+        2.0,
+        Stroke::new(1.5, ui.visuals().strong_text_color().gamma_multiply(0.7)),
+        egui::StrokeKind::Inside,
+    );
+    if let Some(pos) = response.hover_pos() {
+        hover_passage(&response, rect, pos, input, scale);
+    }
+    let pressed = response.is_pointer_button_down_on() || response.clicked() || response.dragged();
+    let pos = response.interact_pointer_pos().filter(|_| pressed)?;
+    Some(MapAction::JumpTo(
+        ((pos.y - rect.top()) / scale).clamp(0.0, total),
+    ))
+}
+
+/// A tooltip with the passages whose ticks are under the pointer.
+fn hover_passage(
+    response: &egui::Response,
+    rect: Rect,
+    pos: Pos2,
+    input: &MapInput<'_>,
+    scale: f32,
+) {
+    let near = |r: TextRange| {
+        let top = rect.top() + y_of(input.layout, r.start) * scale;
+        let bottom = rect.top() + y_of(input.layout, r.end) * scale;
+        pos.y >= top - 3.0 && pos.y <= bottom.max(top + MIN_TICK) + 3.0
+    };
+    let hits: Vec<&Span> = input
+        .spans
+        .iter()
+        .filter(|s| !input.hidden.contains(&s.stance) && near(s.range))
+        .take(3)
+        .collect();
+    if hits.is_empty() {
+        return;
+    }
+    response.clone().on_hover_ui_at_pointer(|ui| {
+        ui.set_max_width(360.0);
+        for s in hits {
+            let (label, color) = stance_style(input.project, &s.stance);
+            let quote = input
+                .project
+                .annotation(s.id)
+                .map(|a| crate::text::snippet(&a.quote, 140))
+                .unwrap_or_default();
+            ui.horizontal_wrapped(|ui| {
+                crate::ui::widgets::stance_chip(ui, &label, color);
+                ui.label(quote);
+            });
+        }
+    });
+}
