@@ -434,7 +434,11 @@ fn a_click_on_the_stance_map_jumps_there_and_find_matches_are_marked_on_it() {
         .collect();
     let (_dir, mut harness) = harness_on_text(&long);
     harness.run_steps(2);
-    let map = harness.state().article_view().map_rect().expect("the map is drawn");
+    let map = harness
+        .state()
+        .article_view()
+        .map_rect()
+        .expect("the map is drawn");
     let (top, bottom) = harness.state().article_view().view_span();
     assert!(top <= 1.0, "starts at the top");
     // Click three quarters of the way down the strip.
@@ -447,7 +451,10 @@ fn a_click_on_the_stance_map_jumps_there_and_find_matches_are_marked_on_it() {
     harness.run_steps(3);
     let (new_top, new_bottom) = harness.state().article_view().view_span();
     assert!(new_top > top + 100.0, "the reader scrolled: {new_top}");
-    assert!((new_bottom - new_top - (bottom - top)).abs() < 1.0, "same view height");
+    assert!(
+        (new_bottom - new_top - (bottom - top)).abs() < 1.0,
+        "same view height"
+    );
     let (first, last, paragraphs) = harness.state().article_view().visible_paragraphs();
     let middle = (first + last) / 2;
     assert!(
@@ -464,5 +471,8 @@ fn a_click_on_the_stance_map_jumps_there_and_find_matches_are_marked_on_it() {
         .filter(|r| map.contains_rect(*r))
         .collect();
     assert_eq!(ticks.len(), 1, "{ticks:?}");
-    assert!(ticks[0].center().y > map.top() + map.height() * 0.9, "at the end");
+    assert!(
+        ticks[0].center().y > map.top() + map.height() * 0.9,
+        "at the end"
+    );
 }

@@ -10,7 +10,7 @@ use eframe::egui::{self, Color32, Pos2, Rect, Sense, Stroke, Ui};
 
 use super::layout::Layout;
 use crate::derived::Span;
-use crate::model::{Project, StanceId, TextRange};
+use crate::model::{ArticleId, Project, StanceId, TextRange};
 use crate::ui::widgets::stance_style;
 
 /// Width of the strip, in points.
@@ -38,8 +38,10 @@ pub struct MapInput<'a> {
     pub hidden: &'a std::collections::BTreeSet<StanceId>,
     /// Find matches.
     pub find: &'a [TextRange],
-    /// Suggestions waiting for review in this article.
-    pub pending: &'a [TextRange],
+    /// The article shown.
+    pub article: ArticleId,
+    /// Suggestions waiting for review (those of this article are marked).
+    pub pending: &'a [(ArticleId, TextRange)],
     /// The part of the content in view (content y, top and bottom).
     pub view: (f32, f32),
 }
@@ -68,92 +70,156 @@ fn y_of(layout: &Layout, offset: usize) -> f32 {
     top + (bottom - top) * share.min(1.0)
 }
 
-/// Marks the pixel rows covered by `ranges` in `rows` (one flag per row).
-fn mark(rows: &mut [bool], layout: &Layout, scale: f32, ranges: impl Iterator<Item = TextRange>) {
-    let n = rows.len();
-    if n == 0 {
-        return;
+/// Runs of pixel rows `[start, end)` covered by `ranges`, at `scale` points per layout point.
+fn runs(
+    height: usize,
+    layout: &Layout,
+    scale: f32,
+    ranges: impl Iterator<Item = TextRange>,
+) -> Vec<(u32, u32)> {
+    let mut rows = vec![false; height];
+    if height == 0 {
+        return Vec::new();
     }
     for r in ranges {
         let top = (y_of(layout, r.start) * scale).floor().max(0.0) as usize;
         let bottom = (y_of(layout, r.end) * scale)
             .ceil()
             .max(top as f32 + MIN_TICK) as usize;
-        for row in rows.iter_mut().take(bottom.min(n)).skip(top.min(n - 1)) {
+        for row in rows
+            .iter_mut()
+            .take(bottom.min(height))
+            .skip(top.min(height - 1))
+        {
             *row = true;
         }
     }
-}
-
-/// Paints runs of marked rows as rectangles in `x0..x1`.
-fn paint_runs(ui: &Ui, rect: Rect, rows: &[bool], x: (f32, f32), color: Color32) {
+    let mut out = Vec::new();
     let mut start = None;
     for (i, on) in rows.iter().chain(std::iter::once(&false)).enumerate() {
         match (*on, start) {
-            (true, None) => start = Some(i),
+            (true, None) => start = Some(i as u32),
             (false, Some(s)) => {
-                let r = Rect::from_min_max(
-                    Pos2::new(x.0, rect.top() + s as f32),
-                    Pos2::new(x.1, rect.top() + i as f32),
-                );
-                ui.painter().rect_filled(r, 0.0, color);
+                out.push((s, i as u32));
                 start = None;
             }
             _ => {}
         }
     }
+    out
 }
 
-/// Draws the map in `rect`; returns a jump when it was clicked or dragged.
-pub fn stance_map_ui(ui: &mut Ui, rect: Rect, input: &MapInput<'_>) -> Option<MapAction> {
+/// What the map's ticks were computed from; a change recomputes them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MapKey {
+    /// The highlights' revision.
+    pub spans_revision: Option<u64>,
+    /// Hidden stances.
+    pub hidden: Vec<StanceId>,
+    /// Find matches (address and count: a new search is a new vector).
+    pub find: (usize, usize),
+    /// Pending suggestions (address and count).
+    pub pending: (usize, usize),
+    /// The strip's height in pixels and the number of paragraphs.
+    pub size: (usize, usize),
+}
+
+/// The map's ticks as runs of pixel rows, kept between frames: most frames only move the box.
+#[derive(Debug, Clone)]
+pub struct MapCache {
+    key: MapKey,
+    /// The content height they were placed for.
+    total: f32,
+    lanes: Vec<(Color32, Vec<(u32, u32)>)>,
+    pending: Vec<(u32, u32)>,
+    find: Vec<(u32, u32)>,
+}
+
+/// A content height this close to the cached one (as a share) keeps the ticks: paragraphs
+/// laid out while scrolling refine the height a little, which moves no tick by a pixel.
+const HEIGHT_TOLERANCE: f32 = 0.004;
+
+fn ticks(input: &MapInput<'_>, key: MapKey, total: f32) -> MapCache {
+    let (height, _) = key.size;
+    let scale = height as f32 / total;
+    let lanes = input
+        .project
+        .stances
+        .0
+        .iter()
+        .filter(|s| !input.hidden.contains(&s.id))
+        .map(|s| {
+            let color = stance_style(input.project, &s.id).1;
+            let ranges = input
+                .spans
+                .iter()
+                .filter(|span| span.stance == s.id)
+                .map(|span| span.range);
+            (color, runs(height, input.layout, scale, ranges))
+        })
+        .collect();
+    MapCache {
+        key,
+        total,
+        lanes,
+        pending: runs(
+            height,
+            input.layout,
+            scale,
+            input
+                .pending
+                .iter()
+                .filter(|(a, _)| *a == input.article)
+                .map(|(_, r)| *r),
+        ),
+        find: runs(height, input.layout, scale, input.find.iter().copied()),
+    }
+}
+
+fn paint_runs(ui: &Ui, rect: Rect, runs: &[(u32, u32)], x: (f32, f32), color: Color32) {
+    for (a, b) in runs {
+        let r = Rect::from_min_max(
+            Pos2::new(x.0, rect.top() + *a as f32),
+            Pos2::new(x.1, rect.top() + *b as f32),
+        );
+        ui.painter().rect_filled(r, 0.0, color);
+    }
+}
+
+/// Draws the map in `rect` (ticks from `cache`, recomputed when `key` or the content height
+/// changed); returns a jump when it was clicked or dragged.
+pub fn stance_map_ui(
+    ui: &mut Ui,
+    rect: Rect,
+    input: &MapInput<'_>,
+    key: MapKey,
+    cache: &mut Option<MapCache>,
+) -> Option<MapAction> {
     let response = ui.interact(
         rect,
         ui.scope_id().with("stance_map"),
         Sense::click_and_drag(),
     );
-    let painter = ui.painter();
-    painter.rect_filled(rect, 2.0, ui.visuals().extreme_bg_color);
+    ui.painter()
+        .rect_filled(rect, 2.0, ui.visuals().extreme_bg_color);
     let total = input.layout.height().max(1.0);
+    let fresh = cache
+        .as_ref()
+        .is_some_and(|c| c.key == key && ((c.total - total).abs() / total) < HEIGHT_TOLERANCE);
+    if !fresh {
+        *cache = Some(ticks(input, key, total));
+    }
+    let ticks = cache.as_ref().expect("computed above");
     let scale = rect.height() / total;
-    let height = rect.height().max(0.0) as usize;
-    let lanes: Vec<&StanceId> = input
-        .project
-        .stances
-        .0
-        .iter()
-        .map(|s| &s.id)
-        .filter(|id| !input.hidden.contains(*id))
-        .collect();
-    let lane = ((rect.width() - MARK_LANE - 3.0) / lanes.len().max(1) as f32).min(MAX_LANE);
+    let lane = ((rect.width() - MARK_LANE - 3.0) / ticks.lanes.len().max(1) as f32).min(MAX_LANE);
     let mut x = rect.left() + 1.0;
-    for stance in &lanes {
-        let mut rows = vec![false; height];
-        mark(
-            &mut rows,
-            input.layout,
-            scale,
-            input
-                .spans
-                .iter()
-                .filter(|s| &s.stance == *stance)
-                .map(|s| s.range),
-        );
-        let color = stance_style(input.project, stance).1;
-        paint_runs(ui, rect, &rows, (x, x + lane - 1.0), color);
+    for (color, runs) in &ticks.lanes {
+        paint_runs(ui, rect, runs, (x, x + lane - 1.0), *color);
         x += lane;
     }
     let marks_x = (rect.right() - MARK_LANE - 1.0, rect.right() - 1.0);
-    let mut pending = vec![false; height];
-    mark(
-        &mut pending,
-        input.layout,
-        scale,
-        input.pending.iter().copied(),
-    );
-    paint_runs(ui, rect, &pending, marks_x, SUGGESTION_TICK);
-    let mut found = vec![false; height];
-    mark(&mut found, input.layout, scale, input.find.iter().copied());
-    paint_runs(ui, rect, &found, marks_x, FIND_TICK);
+    paint_runs(ui, rect, &ticks.pending, marks_x, SUGGESTION_TICK);
+    paint_runs(ui, rect, &ticks.find, marks_x, FIND_TICK);
     // The part in view.
     let view = Rect::from_min_max(
         Pos2::new(rect.left(), rect.top() + input.view.0 * scale),

@@ -64,6 +64,8 @@ pub struct ArticleView {
     last_view: (f32, f32),
     /// The stance map's rectangle in the last frame (tests click in it).
     last_map: Option<Rect>,
+    /// The stance map's ticks, kept between frames.
+    map_cache: Option<map::MapCache>,
     flash: Option<(AnnotationId, f64)>,
     /// Screen position of the content origin (column left edge) in the last frame.
     last_origin: Pos2,
@@ -316,22 +318,28 @@ impl ArticleView {
     /// The stance map beside the text.
     fn map_ui(&mut self, ui: &mut Ui, view: &View<'_>, article: &Arc<Article>, rect: Rect) {
         self.last_map = Some(rect);
-        let pending: Vec<TextRange> = view
-            .pending
-            .iter()
-            .filter(|(a, _)| *a == article.id)
-            .map(|(_, r)| *r)
-            .collect();
+        let find = self.find.as_ref().map_or(&[][..], |f| f.matches.as_slice());
+        let key = map::MapKey {
+            spans_revision: self.spans_revision,
+            hidden: view.focus.hidden.iter().cloned().collect(),
+            find: (find.as_ptr() as usize, find.len()),
+            pending: (Arc::as_ptr(&view.pending) as usize, view.pending.len()),
+            size: (
+                rect.height().max(0.0) as usize,
+                self.layout.paragraphs.len(),
+            ),
+        };
         let input = map::MapInput {
             project: view.project(),
             layout: &self.layout,
             spans: self.spans.spans(),
             hidden: &view.focus.hidden,
-            find: self.find_matches().map_or(&[][..], |(m, _)| m),
-            pending: &pending,
+            find,
+            article: article.id,
+            pending: &view.pending,
             view: self.last_view,
         };
-        let action = map::stance_map_ui(ui, rect, &input);
+        let action = map::stance_map_ui(ui, rect, &input, key, &mut self.map_cache);
         self.last_map = Some(rect);
         if let Some(map::MapAction::JumpTo(y)) = action {
             self.pending_scroll_y = Some(y);
