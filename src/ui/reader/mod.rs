@@ -319,11 +319,20 @@ impl ArticleView {
     fn map_ui(&mut self, ui: &mut Ui, view: &View<'_>, article: &Arc<Article>, rect: Rect) {
         self.last_map = Some(rect);
         let find = self.find.as_ref().map_or(&[][..], |f| f.matches.as_slice());
+        let find_key = if find.is_empty() {
+            (0, 0)
+        } else {
+            (find.as_ptr() as usize, find.len())
+        };
         let key = map::MapKey {
             spans_revision: self.spans_revision,
             hidden: view.focus.hidden.iter().cloned().collect(),
-            find: (find.as_ptr() as usize, find.len()),
-            pending: (Arc::as_ptr(&view.pending) as usize, view.pending.len()),
+            find: find_key,
+            pending: if view.pending.is_empty() {
+                (0, 0)
+            } else {
+                (Arc::as_ptr(&view.pending) as usize, view.pending.len())
+            },
             size: (
                 rect.height().max(0.0) as usize,
                 self.layout.paragraphs.len(),
