@@ -153,61 +153,62 @@ pub fn similar(
 ) -> Option<Suggestions> {
     let source = project.annotation(source)?;
     progress.set_total(project.articles.len() as u64 * 2);
-    // Every sentence of the corpus, with its words.
-    let mut sentences: Vec<(ArticleId, TextRange, Vec<String>)> = Vec::new();
-    let mut document_frequency: HashMap<String, usize> = HashMap::new();
+    // Every sentence of the corpus as sorted (word id, count) pairs; words interned once.
+    let mut vocabulary = Vocabulary::default();
+    let mut sentences: Vec<(ArticleId, TextRange, Vec<(u32, u32)>)> = Vec::new();
+    let mut document_frequency: Vec<u32> = Vec::new();
     for (n, article) in project.articles.iter().enumerate() {
         if progress.is_cancelled() {
             return None;
         }
+        let index = OffsetIndex::new(&article.text);
         for range in sentences_of(&article.text) {
-            let words = words_of(crate::text::slice_chars(&article.text, range));
-            if words.is_empty() {
+            let terms = vocabulary.terms(index.slice(&article.text, range));
+            if terms.is_empty() {
                 continue;
             }
-            let distinct: HashSet<&String> = words.iter().collect();
-            for w in distinct {
-                *document_frequency.entry(w.clone()).or_default() += 1;
+            document_frequency.resize(vocabulary.len(), 0);
+            for (id, _) in &terms {
+                document_frequency[*id as usize] += 1;
             }
-            sentences.push((article.id, range, words));
+            sentences.push((article.id, range, terms));
         }
         progress.set_done(n as u64 + 1);
     }
     let count = sentences.len().max(1) as f32;
-    let idf = |w: &str| {
-        let df = document_frequency.get(w).copied().unwrap_or(0) as f32;
-        (1.0 + count / (1.0 + df)).ln()
+    let idf: Vec<f32> = document_frequency
+        .iter()
+        .map(|df| (1.0 + count / (1.0 + *df as f32)).ln())
+        .collect();
+    let idf_of = |id: u32| idf.get(id as usize).copied().unwrap_or((1.0 + count).ln());
+    let norm = |terms: &[(u32, u32)]| {
+        terms
+            .iter()
+            .map(|(id, tf)| (*tf as f32 * idf_of(*id)).powi(2))
+            .sum::<f32>()
+            .sqrt()
     };
-    let weigh = |words: &[String]| -> HashMap<String, f32> {
-        let mut v: HashMap<String, f32> = HashMap::new();
-        for w in words {
-            *v.entry(w.clone()).or_default() += 1.0;
-        }
-        for (w, x) in v.iter_mut() {
-            *x *= idf(w);
-        }
-        let norm = v.values().map(|x| x * x).sum::<f32>().sqrt();
-        if norm > 0.0 {
-            v.values_mut().for_each(|x| *x /= norm);
-        }
-        v
-    };
-    let query = weigh(&words_of(&source.quote));
+    let query_terms = vocabulary.terms(&source.quote);
+    let query_norm = norm(&query_terms);
+    if query_norm == 0.0 {
+        return Some(Suggestions::default());
+    }
+    let query: HashMap<u32, f32> = query_terms
+        .iter()
+        .map(|(id, tf)| (*id, *tf as f32 * idf_of(*id) / query_norm))
+        .collect();
     let mut taken_cache: HashMap<ArticleId, Vec<TextRange>> = HashMap::new();
     let mut scored: Vec<(f32, ArticleId, TextRange)> = Vec::new();
     let mut already = 0;
-    for (article, range, words) in &sentences {
-        if progress.is_cancelled() {
-            return None;
-        }
-        let v = weigh(words);
-        let score: f32 = query
+    for (article, range, terms) in &sentences {
+        let dot: f32 = terms
             .iter()
-            .filter_map(|(w, q)| v.get(w).map(|x| x * q))
+            .filter_map(|(id, tf)| query.get(id).map(|q| q * *tf as f32 * idf_of(*id)))
             .sum();
-        if score <= 0.0 {
+        if dot <= 0.0 {
             continue;
         }
+        let score = dot / norm(terms);
         let taken = taken_cache
             .entry(*article)
             .or_insert_with(|| taken_by(project, *article, &source.stance));
@@ -216,6 +217,9 @@ pub fn similar(
             continue;
         }
         scored.push((score, *article, *range));
+    }
+    if progress.is_cancelled() {
+        return None;
     }
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));
     scored.truncate(top);
@@ -239,12 +243,51 @@ pub fn similar(
     })
 }
 
-/// Lower-cased words (letters, digits, `_`) of `text`.
-fn words_of(text: &str) -> Vec<String> {
-    text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect()
+/// Lower-cased words mapped to small ids, so sentences are compared as sorted id lists.
+#[derive(Default)]
+struct Vocabulary {
+    ids: HashMap<String, u32>,
+}
+
+impl Vocabulary {
+    fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// The words of `text` (letters, digits, `_`, lower-cased) as sorted (id, count) pairs.
+    fn terms(&mut self, text: &str) -> Vec<(u32, u32)> {
+        let mut ids: Vec<u32> = Vec::new();
+        for word in text
+            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .filter(|w| !w.is_empty())
+        {
+            let lowered;
+            let key = if word.chars().any(char::is_uppercase) {
+                lowered = word.to_lowercase();
+                lowered.as_str()
+            } else {
+                word
+            };
+            let next = self.ids.len() as u32;
+            let id = match self.ids.get(key) {
+                Some(id) => *id,
+                None => {
+                    self.ids.insert(key.to_owned(), next);
+                    next
+                }
+            };
+            ids.push(id);
+        }
+        ids.sort_unstable();
+        let mut out: Vec<(u32, u32)> = Vec::new();
+        for id in ids {
+            match out.last_mut() {
+                Some((last, n)) if *last == id => *n += 1,
+                _ => out.push((id, 1)),
+            }
+        }
+        out
+    }
 }
 
 /// The ranges of annotations of `article` with `stance` (orphans have no place).
