@@ -155,7 +155,7 @@ pub fn similar(
     progress.set_total(project.articles.len() as u64 * 2);
     // Every sentence of the corpus as sorted (word id, count) pairs; words interned once.
     let mut vocabulary = Vocabulary::default();
-    let mut sentences: Vec<(ArticleId, TextRange, Vec<(u32, u32)>)> = Vec::new();
+    let mut sentences: Vec<(ArticleId, TextRange, Terms)> = Vec::new();
     let mut document_frequency: Vec<u32> = Vec::new();
     for (n, article) in project.articles.iter().enumerate() {
         if progress.is_cancelled() {
@@ -243,6 +243,9 @@ pub fn similar(
     })
 }
 
+/// A text's words as sorted (word id, count) pairs.
+type Terms = Vec<(u32, u32)>;
+
 /// Lower-cased words mapped to small ids, so sentences are compared as sorted id lists.
 #[derive(Default)]
 struct Vocabulary {
@@ -255,7 +258,7 @@ impl Vocabulary {
     }
 
     /// The words of `text` (letters, digits, `_`, lower-cased) as sorted (id, count) pairs.
-    fn terms(&mut self, text: &str) -> Vec<(u32, u32)> {
+    fn terms(&mut self, text: &str) -> Terms {
         let mut ids: Vec<u32> = Vec::new();
         for word in text
             .split(|c: char| !(c.is_alphanumeric() || c == '_'))
@@ -279,7 +282,7 @@ impl Vocabulary {
             ids.push(id);
         }
         ids.sort_unstable();
-        let mut out: Vec<(u32, u32)> = Vec::new();
+        let mut out: Terms = Vec::new();
         for id in ids {
             match out.last_mut() {
                 Some((last, n)) if *last == id => *n += 1,
