@@ -218,24 +218,53 @@ impl AnnotationList {
     }
 }
 
-/// Every article with its title and annotation count, in project order.
+/// One article's line in the articles list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArticleRow {
+    /// The article.
+    pub id: ArticleId,
+    /// Its title.
+    pub title: String,
+    /// Its author, outlet and date, for filtering and sorting.
+    pub meta: crate::model::ArticleMeta,
+    /// Its annotations.
+    pub total: usize,
+    /// Its annotations per stance (stances with none are left out).
+    pub by_stance: Vec<(StanceId, usize)>,
+}
+
+/// Every article with its title and annotation counts, in project order.
 #[derive(Debug, Clone, Default)]
-pub struct ArticleCounts(pub Arc<Vec<(ArticleId, String, usize)>>);
+pub struct ArticleCounts(pub Arc<Vec<ArticleRow>>);
 
 impl ArticleCounts {
     /// Counts the annotations of every article.
     pub fn build(project: &Project) -> Self {
-        let mut per_article: HashMap<ArticleId, usize> = HashMap::new();
+        let mut per_article: HashMap<ArticleId, HashMap<&StanceId, usize>> = HashMap::new();
         for a in &project.annotations {
-            *per_article.entry(a.article).or_insert(0) += 1;
+            *per_article
+                .entry(a.article)
+                .or_default()
+                .entry(&a.stance)
+                .or_insert(0) += 1;
         }
         Self(Arc::new(
             project
                 .articles
                 .iter()
                 .map(|a| {
-                    let count = per_article.get(&a.id).copied().unwrap_or(0);
-                    (a.id, a.title.clone(), count)
+                    let mut by_stance: Vec<(StanceId, usize)> = per_article
+                        .get(&a.id)
+                        .map(|m| m.iter().map(|(s, n)| ((*s).clone(), *n)).collect())
+                        .unwrap_or_default();
+                    by_stance.sort();
+                    ArticleRow {
+                        id: a.id,
+                        title: a.title.clone(),
+                        meta: a.meta.clone(),
+                        total: by_stance.iter().map(|(_, n)| n).sum(),
+                        by_stance,
+                    }
                 })
                 .collect(),
         ))
@@ -246,17 +275,102 @@ impl ArticleCounts {
         if changes.is_empty() {
             return;
         }
-        let counts = Arc::make_mut(&mut self.0);
+        let rows = Arc::make_mut(&mut self.0);
         for change in changes {
             for (ann, delta) in [(&change.before, -1isize), (&change.after, 1)] {
-                if let Some(ann) = ann
-                    && let Some(row) = counts.iter_mut().find(|c| c.0 == ann.article)
-                {
-                    row.2 = row.2.saturating_add_signed(delta);
+                let Some(ann) = ann else { continue };
+                let Some(row) = rows.iter_mut().find(|r| r.id == ann.article) else {
+                    continue;
+                };
+                row.total = row.total.saturating_add_signed(delta);
+                match row.by_stance.iter_mut().find(|(s, _)| *s == ann.stance) {
+                    Some((_, n)) => *n = n.saturating_add_signed(delta),
+                    None if delta > 0 => {
+                        row.by_stance.push((ann.stance.clone(), 1));
+                        row.by_stance.sort();
+                    }
+                    None => {}
                 }
+                row.by_stance.retain(|(_, n)| *n > 0);
             }
         }
     }
+}
+
+/// How the articles list is ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ArticleOrder {
+    /// As the analyst arranged them.
+    #[default]
+    Project,
+    /// By title.
+    Title,
+    /// By date (as written), newest first; undated last.
+    Date,
+    /// By outlet.
+    Outlet,
+    /// Most annotations first.
+    MostAnnotated,
+    /// Not yet coded first, then fewest annotations.
+    NotYetCoded,
+}
+
+impl ArticleOrder {
+    /// Every order, for the menu.
+    pub const ALL: [ArticleOrder; 6] = [
+        ArticleOrder::Project,
+        ArticleOrder::Title,
+        ArticleOrder::Date,
+        ArticleOrder::Outlet,
+        ArticleOrder::MostAnnotated,
+        ArticleOrder::NotYetCoded,
+    ];
+
+    /// Its name in the menu.
+    pub fn name(self) -> &'static str {
+        match self {
+            ArticleOrder::Project => "project order",
+            ArticleOrder::Title => "title",
+            ArticleOrder::Date => "date, newest first",
+            ArticleOrder::Outlet => "outlet",
+            ArticleOrder::MostAnnotated => "most annotated",
+            ArticleOrder::NotYetCoded => "not yet coded first",
+        }
+    }
+}
+
+/// The rows to list: those whose title, author or outlet contains `filter` (ignoring case), in
+/// `order` (ties keep project order). Returns indexes into `rows`.
+pub fn list_articles(rows: &[ArticleRow], filter: &str, order: ArticleOrder) -> Vec<usize> {
+    let needle = filter.trim().to_lowercase();
+    let matches = |r: &ArticleRow| {
+        needle.is_empty()
+            || [
+                Some(&r.title),
+                r.meta.author.as_ref(),
+                r.meta.outlet.as_ref(),
+            ]
+            .into_iter()
+            .flatten()
+            .any(|t| t.to_lowercase().contains(&needle))
+    };
+    let mut out: Vec<usize> = (0..rows.len()).filter(|i| matches(&rows[*i])).collect();
+    let lower = |t: &Option<String>| t.as_deref().map(str::to_lowercase);
+    match order {
+        ArticleOrder::Project => {}
+        ArticleOrder::Title => out.sort_by_cached_key(|i| rows[*i].title.to_lowercase()),
+        ArticleOrder::Date => out.sort_by_cached_key(|i| {
+            let date = lower(&rows[*i].meta.date);
+            (date.is_none(), std::cmp::Reverse(date))
+        }),
+        ArticleOrder::Outlet => out.sort_by_cached_key(|i| {
+            let outlet = lower(&rows[*i].meta.outlet);
+            (outlet.is_none(), outlet)
+        }),
+        ArticleOrder::MostAnnotated => out.sort_by_key(|i| std::cmp::Reverse(rows[*i].total)),
+        ArticleOrder::NotYetCoded => out.sort_by_key(|i| rows[*i].total),
+    }
+    out
 }
 
 /// What the reader and the panels derive from one article, built together (on the worker
@@ -414,6 +528,55 @@ mod tests {
         assert_eq!(found(44, 46), vec![(0, 50), (40, 45)]);
         let levels: Vec<_> = idx.spans.iter().map(|s| (s.range.start, s.level)).collect();
         assert_eq!(levels, vec![(0, 0), (10, 1), (15, 2), (40, 1), (60, 0)]);
+    }
+
+    #[test]
+    fn the_articles_list_filters_by_title_author_or_outlet_and_sorts() {
+        let row =
+            |title: &str, outlet: Option<&str>, date: Option<&str>, total: usize| ArticleRow {
+                id: uuid::Uuid::new_v4(),
+                title: title.to_owned(),
+                meta: crate::model::ArticleMeta {
+                    author: Some("Ada Lovelace".to_owned()),
+                    outlet: outlet.map(str::to_owned),
+                    date: date.map(str::to_owned),
+                    url: None,
+                },
+                total,
+                by_stance: Vec::new(),
+            };
+        let rows = vec![
+            row("Beta bill", Some("Times"), Some("2024-05-01"), 3),
+            row("alpha op-ed", None, Some("2025-01-02"), 0),
+            row("Gamma report", Some("Agency"), None, 7),
+        ];
+        assert_eq!(list_articles(&rows, "", ArticleOrder::Project), [0, 1, 2]);
+        assert_eq!(list_articles(&rows, "", ArticleOrder::Title), [1, 0, 2]);
+        assert_eq!(
+            list_articles(&rows, "", ArticleOrder::Date),
+            [1, 0, 2],
+            "undated last"
+        );
+        assert_eq!(list_articles(&rows, "", ArticleOrder::Outlet), [2, 0, 1]);
+        assert_eq!(
+            list_articles(&rows, "", ArticleOrder::MostAnnotated),
+            [2, 0, 1]
+        );
+        assert_eq!(
+            list_articles(&rows, "", ArticleOrder::NotYetCoded),
+            [1, 0, 2]
+        );
+        assert_eq!(list_articles(&rows, "BILL", ArticleOrder::Project), [0]);
+        assert_eq!(
+            list_articles(&rows, "agency", ArticleOrder::Project),
+            [2],
+            "outlet"
+        );
+        assert_eq!(
+            list_articles(&rows, "lovelace", ArticleOrder::Title).len(),
+            3,
+            "author"
+        );
     }
 
     #[test]

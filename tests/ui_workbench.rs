@@ -476,3 +476,56 @@ fn a_click_on_the_stance_map_jumps_there_and_find_matches_are_marked_on_it() {
         "at the end"
     );
 }
+
+#[test]
+fn the_articles_list_filters_as_you_type_and_sorts_with_uncoded_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("many.stance.json");
+    let mut project = stancemark::model::Project::new("many");
+    for (title, outlet) in [
+        ("Chips and export controls", "Times"),
+        ("Open weights debate", "Herald"),
+        ("Budget hearing notes", "Gazette"),
+    ] {
+        let mut a = stancemark::model::Article::new(title, "Some text about the topic.");
+        a.meta.outlet = Some(outlet.to_owned());
+        project.articles.push(a.into());
+    }
+    stancemark::store::save_project(&project, &path).unwrap();
+    let mut harness = harness_on(Some(path));
+    // Tag the first article so the others are "not yet coded".
+    let first = project.articles[0].id;
+    harness.state_mut().execute(stancemark::command::Command::SelectArticle(first));
+    harness.state_mut().execute(stancemark::command::Command::Tag {
+        article: first,
+        range: TextRange { start: 0, end: 4 },
+        stance: stancemark::model::StanceId::new("security"),
+    });
+    harness.run_steps(2);
+    harness.get_by_label("Filter articles").focus();
+    harness.step();
+    harness.get_by_label("Filter articles").type_text("herald");
+    harness.run_steps(2);
+    assert!(harness.query_by_label_contains("Open weights debate").is_some());
+    assert!(harness.query_by_label_contains("Chips and export").is_none());
+    assert!(harness.query_by_label_contains("Budget hearing").is_none());
+    // Clear the filter, order with the uncoded first.
+    harness.get_by_label("Filter articles").focus();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness.key_press(Key::Backspace);
+    harness.run_steps(2);
+    harness.get_by_label("Sort").click();
+    harness.run_steps(2);
+    harness.get_by_label("not yet coded first").click();
+    harness.run_steps(3);
+    let y = |title: &str| harness.get_by_label_contains(title).rect().top();
+    assert!(y("Open weights debate") < y("Chips and export controls"));
+    assert!(y("Budget hearing notes") < y("Chips and export controls"));
+    // The coded article has a bar in its stance's colour under its title.
+    let security = stancemark::ui::widgets::to_color(stancemark::model::Rgb([230, 126, 34]));
+    let bars: Vec<_> = rects_filled_with(&harness, security)
+        .into_iter()
+        .filter(|r| r.height() <= 3.5 && r.left() < 240.0)
+        .collect();
+    assert_eq!(bars.len(), 1, "{bars:?}");
+}

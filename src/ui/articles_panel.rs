@@ -1,12 +1,14 @@
-//! The articles panel (left): the articles with their annotation counts, renaming, removing,
-//! editing and re-importing the current one, and its details.
+//! The articles panel (left): the articles with their annotation counts and a bar of their
+//! stances, a filter field (title, author, outlet) and an order (title, date, outlet, most
+//! annotated, not yet coded first), so one article among a thousand is a keystroke away;
+//! renaming, removing, editing and re-importing the current one, and its details.
 
 use eframe::egui::{self, Ui};
 
 use super::state::View;
 use super::widgets::command_item;
 use crate::command::Command;
-use crate::derived::ArticleCounts;
+use crate::derived::{ArticleCounts, ArticleOrder, list_articles};
 use crate::model::{ArticleId, ArticleMeta};
 use crate::text::snippet;
 
@@ -26,6 +28,9 @@ struct Renaming {
     focused: bool,
 }
 
+/// What the listed rows were chosen for: the counts' revision, the filter and the order.
+type ListKey = (Option<u64>, String, ArticleOrder);
+
 /// The panel's own state between frames.
 #[derive(Default)]
 pub struct ArticlesPanelState {
@@ -33,6 +38,12 @@ pub struct ArticlesPanelState {
     counts_revision: Option<u64>,
     renaming: Option<Renaming>,
     meta_draft: Option<(ArticleId, ArticleMeta)>,
+    /// Only articles whose title, author or outlet contains this.
+    pub filter: String,
+    /// The list's order.
+    pub order: ArticleOrder,
+    /// The rows listed, for (revision, filter, order).
+    listed: Option<(ListKey, Vec<usize>)>,
 }
 
 impl ArticlesPanelState {
@@ -91,6 +102,9 @@ pub fn articles_panel_ui(
     }
     ui.separator();
     state.update_counts(view);
+    if state.counts.0.len() > 1 || !state.filter.is_empty() {
+        filter_ui(ui, state);
+    }
     commands.extend(article_list_ui(ui, view, state));
     if let Some(id) = view.focus.article
         && let Some(article) = view.project().article(id)
@@ -134,16 +148,74 @@ pub fn articles_panel_ui(
     commands
 }
 
+/// The filter field and the order menu.
+fn filter_ui(ui: &mut Ui, state: &mut ArticlesPanelState) {
+    ui.horizontal(|ui| {
+        let r = ui.add(
+            egui::TextEdit::singleline(&mut state.filter)
+                .desired_width(ui.available_width() - 30.0)
+                .hint_text("Filter: title, author, outlet"),
+        );
+        r.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, "Filter articles"));
+        ui.menu_button("Sort", |ui| {
+            ui.weak("Order by");
+            for order in ArticleOrder::ALL {
+                ui.selectable_value(&mut state.order, order, order.name());
+            }
+        })
+        .response
+        .on_hover_text(format!("Order: {}", state.order.name()));
+    });
+}
+
+/// A thin bar under an article's title: one segment per stance, as wide as its share of the
+/// article's annotations.
+fn stance_bar_ui(ui: &mut Ui, view: &View<'_>, by_stance: &[(crate::model::StanceId, usize)]) {
+    let total: usize = by_stance.iter().map(|(_, n)| n).sum();
+    let (rect, _) =
+        ui.allocate_exact_size(egui::vec2(ui.available_width(), 3.0), egui::Sense::hover());
+    if total == 0 {
+        return;
+    }
+    let mut x = rect.left() + 4.0;
+    let width = rect.width() - 8.0;
+    // In scheme order, so the colours line up from one article to the next.
+    for stance in &view.project().stances.0 {
+        let Some((_, n)) = by_stance.iter().find(|(s, _)| *s == stance.id) else {
+            continue;
+        };
+        let w = width * *n as f32 / total as f32;
+        let segment = egui::Rect::from_min_size(egui::pos2(x, rect.top()), egui::vec2(w, 3.0));
+        ui.painter()
+            .rect_filled(segment, 0.0, super::widgets::to_color(stance.color));
+        x += w;
+    }
+}
+
 /// The articles with their annotation counts; click to show, double-click to rename, right
 /// click for the article's actions.
 fn article_list_ui(ui: &mut Ui, view: &View<'_>, state: &mut ArticlesPanelState) -> Vec<Command> {
     let mut commands = Vec::new();
     let counts = state.counts.0.clone();
+    let key = (state.counts_revision, state.filter.clone(), state.order);
+    if state.listed.as_ref().is_none_or(|(k, _)| *k != key) {
+        let rows = list_articles(&counts, &state.filter, state.order);
+        state.listed = Some((key, rows));
+    }
+    let listed = state
+        .listed
+        .as_ref()
+        .map(|(_, r)| r.clone())
+        .unwrap_or_default();
+    if listed.is_empty() && !counts.is_empty() {
+        ui.weak("No article matches the filter.");
+    }
     egui::ScrollArea::vertical()
         .id_salt("article_list")
         .max_height(ui.available_height() * LIST_SHARE)
         .show(ui, |ui| {
-            for (id, title, count) in counts.iter() {
+            for row in listed.iter().map(|i| &counts[*i]) {
+                let (id, title, count) = (&row.id, &row.title, row.total);
                 if state.renaming.as_ref().is_some_and(|r| r.article == *id) {
                     commands.extend(rename_field_ui(ui, state));
                     continue;
@@ -155,6 +227,7 @@ fn article_list_ui(ui: &mut Ui, view: &View<'_>, state: &mut ArticlesPanelState)
                         format!("{}  ({count})", snippet(title, TITLE_CHARS)),
                     )
                     .on_hover_text("Double-click to rename");
+                stance_bar_ui(ui, view, &row.by_stance);
                 if r.double_clicked() {
                     state.start_rename(*id, title);
                 } else if r.clicked() {
