@@ -12,6 +12,7 @@ use eframe::egui::{Key, KeyboardShortcut, Modifiers};
 use crate::export::ExportFormat;
 use crate::model::{AnnotationId, ArticleId, ArticleMeta, Rgb, StanceId, TextRange};
 use crate::prefs::Preferences;
+use crate::text::CaretStep;
 
 /// One user action with its arguments.
 #[must_use = "a command does nothing until the app executes it"]
@@ -109,6 +110,15 @@ pub enum Command {
     ClearSelection,
     /// Delete the selected annotation.
     DeleteSelectedAnnotation,
+    /// Move the reader's caret (with `extend`, the end of the selection) by a step.
+    MoveCaret {
+        /// How far.
+        step: CaretStep,
+        /// Forward (right, down) or back.
+        forward: bool,
+        /// Extend the selection instead of moving the caret.
+        extend: bool,
+    },
     /// Select the next annotation in the article (by position) and show it.
     NextAnnotation,
     /// Select the previous annotation in the article and show it.
@@ -298,7 +308,7 @@ pub enum Command {
 
 /// The commands that take no arguments, in menu order: what the command palette lists and
 /// the keymap binds.
-pub const PLAIN_COMMANDS: [Command; 39] = [
+pub const PLAIN_COMMANDS: [Command; 55] = [
     Command::NewProject,
     Command::OpenProject,
     Command::Save,
@@ -325,6 +335,86 @@ pub const PLAIN_COMMANDS: [Command; 39] = [
     Command::DeleteSelectedAnnotation,
     Command::NextAnnotation,
     Command::PreviousAnnotation,
+    Command::MoveCaret {
+        step: CaretStep::Char,
+        forward: true,
+        extend: false,
+    },
+    Command::MoveCaret {
+        step: CaretStep::Char,
+        forward: false,
+        extend: false,
+    },
+    Command::MoveCaret {
+        step: CaretStep::Char,
+        forward: true,
+        extend: true,
+    },
+    Command::MoveCaret {
+        step: CaretStep::Char,
+        forward: false,
+        extend: true,
+    },
+    Command::MoveCaret {
+        step: CaretStep::Word,
+        forward: true,
+        extend: false,
+    },
+    Command::MoveCaret {
+        step: CaretStep::Word,
+        forward: false,
+        extend: false,
+    },
+    Command::MoveCaret {
+        step: CaretStep::Word,
+        forward: true,
+        extend: true,
+    },
+    Command::MoveCaret {
+        step: CaretStep::Word,
+        forward: false,
+        extend: true,
+    },
+    Command::MoveCaret {
+        step: CaretStep::Sentence,
+        forward: true,
+        extend: false,
+    },
+    Command::MoveCaret {
+        step: CaretStep::Sentence,
+        forward: false,
+        extend: false,
+    },
+    Command::MoveCaret {
+        step: CaretStep::Sentence,
+        forward: true,
+        extend: true,
+    },
+    Command::MoveCaret {
+        step: CaretStep::Sentence,
+        forward: false,
+        extend: true,
+    },
+    Command::MoveCaret {
+        step: CaretStep::Paragraph,
+        forward: true,
+        extend: false,
+    },
+    Command::MoveCaret {
+        step: CaretStep::Paragraph,
+        forward: false,
+        extend: false,
+    },
+    Command::MoveCaret {
+        step: CaretStep::Paragraph,
+        forward: true,
+        extend: true,
+    },
+    Command::MoveCaret {
+        step: CaretStep::Paragraph,
+        forward: false,
+        extend: true,
+    },
     Command::ManageStances,
     Command::Suggest,
     Command::AnnotationTable,
@@ -418,6 +508,24 @@ impl Command {
             Command::RemoveStance(_) | Command::ConfirmRemoveStance(_) => "Remove stance",
             Command::MergeStance { .. } => "Merge stance",
             Command::ToggleStanceFilter(_) => "Show or hide stance",
+            Command::MoveCaret {
+                step,
+                forward,
+                extend,
+            } => {
+                let unit = match step {
+                    CaretStep::Char => "character",
+                    CaretStep::Word => "word",
+                    CaretStep::Sentence => "sentence",
+                    CaretStep::Paragraph => "paragraph",
+                };
+                let way = if *forward { "next" } else { "previous" };
+                return if *extend {
+                    format!("Extend selection to the {way} {unit}")
+                } else {
+                    format!("Caret to the {way} {unit}")
+                };
+            }
             Command::NextAnnotation => "Next annotation",
             Command::PreviousAnnotation => "Previous annotation",
             Command::TextBigger => "Larger text",
@@ -540,6 +648,12 @@ impl Command {
                 "Give the stance's annotations to another stance and remove it"
             }
             Command::ToggleStanceFilter(_) => "Show or hide this stance's annotations",
+            Command::MoveCaret { extend: false, .. } => {
+                "Move the caret in the reader (keyboard-only coding); a stance key tags the selection"
+            }
+            Command::MoveCaret { extend: true, .. } => {
+                "Extend the selection in the reader from the caret; a stance key then tags it"
+            }
             Command::NextAnnotation => "Select the next annotation in the article and scroll to it",
             Command::PreviousAnnotation => {
                 "Select the previous annotation in the article and scroll to it"
@@ -589,6 +703,27 @@ impl Command {
             Command::TextReset => cmd(Key::Num0),
             Command::ShortcutSheet => plain(Key::F1),
             Command::NextAnnotation => plain(Key::CloseBracket),
+            Command::MoveCaret {
+                step,
+                forward,
+                extend,
+            } => {
+                let key = match (step, forward) {
+                    (CaretStep::Paragraph, true) => Key::ArrowDown,
+                    (CaretStep::Paragraph, false) => Key::ArrowUp,
+                    (_, true) => Key::ArrowRight,
+                    (_, false) => Key::ArrowLeft,
+                };
+                let mut modifiers = match step {
+                    CaretStep::Char => Modifiers::NONE,
+                    CaretStep::Word | CaretStep::Paragraph => Modifiers::COMMAND,
+                    CaretStep::Sentence => Modifiers::ALT,
+                };
+                if *extend {
+                    modifiers |= Modifiers::SHIFT;
+                }
+                Some(KeyboardShortcut::new(modifiers, key))
+            }
             Command::PreviousAnnotation => plain(Key::OpenBracket),
             Command::ToggleArticlesPanel => cmd(Key::Num1).map(|s| KeyboardShortcut {
                 modifiers: s.modifiers | Modifiers::ALT,

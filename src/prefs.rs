@@ -32,6 +32,8 @@ pub struct Preferences {
     pub theme: Theme,
     /// Widest the reader's text column grows, in points (long lines are hard to read).
     pub line_width: f32,
+    /// A drag selects whole words (Alt while dragging keeps character precision).
+    pub snap_to_words: bool,
 }
 
 /// The window's colours.
@@ -62,6 +64,7 @@ impl Default for Preferences {
             text_size: DEFAULT_TEXT_SIZE,
             theme: Theme::System,
             line_width: 760.0,
+            snap_to_words: true,
         }
     }
 }

@@ -153,6 +153,19 @@ impl OffsetIndex {
     }
 }
 
+/// How far a caret moves at a time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CaretStep {
+    /// One character.
+    Char,
+    /// To a word's end (forward) or start (back).
+    Word,
+    /// To a sentence's end or start.
+    Sentence,
+    /// To a paragraph's end or start.
+    Paragraph,
+}
+
 /// One line of an article (text between `\n`s), which the viewer lays out as a paragraph.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Paragraph {
@@ -241,6 +254,132 @@ impl ParagraphIndex {
     /// Length of the indexed text in code points.
     pub fn char_len(&self) -> usize {
         self.offsets.char_len()
+    }
+
+    /// Where a caret at `offset` lands after one `step` forward or back: a character; the end
+    /// (forward) or start (back) of a word; of a sentence; or of a paragraph — moving on to the
+    /// next one when already there. Scans only the paragraphs it crosses.
+    pub fn step_caret(&self, text: &str, offset: usize, step: CaretStep, forward: bool) -> usize {
+        let len = self.char_len();
+        let offset = offset.min(len);
+        match step {
+            CaretStep::Char if forward => (offset + 1).min(len),
+            CaretStep::Char => offset.saturating_sub(1),
+            CaretStep::Paragraph => {
+                let i = self.paragraph_at(offset);
+                let p = self.paragraphs[i];
+                if forward {
+                    if offset < p.char_end() {
+                        p.char_end()
+                    } else {
+                        self.paragraphs.get(i + 1).map_or(len, |n| n.char_end())
+                    }
+                } else if offset > p.char_start {
+                    p.char_start
+                } else {
+                    i.checked_sub(1)
+                        .map_or(0, |j| self.paragraphs[j].char_start)
+                }
+            }
+            CaretStep::Word | CaretStep::Sentence => {
+                let mut i = self.paragraph_at(offset);
+                loop {
+                    let bounds = self.stops(text, i, step);
+                    let found = if forward {
+                        bounds.iter().map(|r| r.end).find(|e| *e > offset)
+                    } else {
+                        bounds.iter().rev().map(|r| r.start).find(|s| *s < offset)
+                    };
+                    if let Some(at) = found {
+                        return at;
+                    }
+                    match forward {
+                        true if i + 1 < self.paragraphs.len() => i += 1,
+                        false if i > 0 => i -= 1,
+                        true => return len,
+                        false => return 0,
+                    }
+                }
+            }
+        }
+    }
+
+    /// The words or sentences of paragraph `i`, as global ranges.
+    fn stops(&self, text: &str, i: usize, step: CaretStep) -> Vec<TextRange> {
+        let p = self.paragraphs[i];
+        let chars: Vec<char> = p.text(text).chars().collect();
+        let is_word = |c: char| c.is_alphanumeric() || c == '_' || c == '\'' || c == '’';
+        let mut out = Vec::new();
+        match step {
+            CaretStep::Sentence => {
+                let mut start = 0;
+                let mut k = 0;
+                while k < chars.len() {
+                    if matches!(chars[k], '.' | '!' | '?' | '…') {
+                        let mut j = k + 1;
+                        while j < chars.len()
+                            && matches!(chars[j], '"' | '\'' | '”' | '’' | ')' | ']')
+                        {
+                            j += 1;
+                        }
+                        if j == chars.len() || chars[j].is_whitespace() {
+                            out.push((start, j));
+                            start = j;
+                            k = j;
+                            continue;
+                        }
+                    }
+                    k += 1;
+                }
+                out.push((start, chars.len()));
+            }
+            _ => {
+                let mut k = 0;
+                while k < chars.len() {
+                    if is_word(chars[k]) {
+                        let s = k;
+                        while k < chars.len() && is_word(chars[k]) {
+                            k += 1;
+                        }
+                        out.push((s, k));
+                    } else {
+                        k += 1;
+                    }
+                }
+            }
+        }
+        out.into_iter()
+            .map(|(mut s, e)| {
+                while s < e && chars[s].is_whitespace() {
+                    s += 1;
+                }
+                TextRange {
+                    start: p.char_start + s,
+                    end: p.char_start + e,
+                }
+            })
+            .filter(|r| !r.is_empty())
+            .collect()
+    }
+
+    /// The start of the word holding `offset` (itself when it is not inside a word).
+    pub fn word_start(&self, text: &str, offset: usize) -> usize {
+        let w = self.word_at(text, offset);
+        if w.start < offset && offset < w.end {
+            w.start
+        } else {
+            offset
+        }
+    }
+
+    /// The end of the word holding `offset`, or ending at it (itself when it is between words).
+    pub fn word_end(&self, text: &str, offset: usize) -> usize {
+        let w = self.word_at(text, offset);
+        if w.start < offset && offset < w.end {
+            w.end
+        } else {
+            offset
+        }
     }
 
     /// The word (alphanumeric run) around code point `offset`, for double-click selection.
@@ -400,5 +539,47 @@ mod tests {
     fn snippet_cuts_and_flattens() {
         assert_eq!(snippet("a\nb", 10), "a b");
         assert_eq!(snippet("héllo wörld", 5), "héllo…");
+    }
+
+    #[test]
+    fn the_caret_steps_by_character_word_sentence_and_paragraph() {
+        let text = "One two. Three four!\nSecond para here.\n\nLast.";
+        let idx = ParagraphIndex::new(text);
+        let step = |at: usize, s: CaretStep, f: bool| idx.step_caret(text, at, s, f);
+        assert_eq!(step(0, CaretStep::Char, true), 1);
+        assert_eq!(step(0, CaretStep::Char, false), 0);
+        // Words: forward to a word's end, back to its start, across paragraphs.
+        assert_eq!(step(0, CaretStep::Word, true), 3);
+        assert_eq!(step(3, CaretStep::Word, true), 7);
+        assert_eq!(step(7, CaretStep::Word, false), 4);
+        assert_eq!(
+            step(19, CaretStep::Word, true),
+            27,
+            "into the next paragraph: Second"
+        );
+        assert_eq!(
+            step(21, CaretStep::Word, false),
+            15,
+            "back over the line end: four"
+        );
+        // Sentences.
+        assert_eq!(step(0, CaretStep::Sentence, true), 8);
+        assert_eq!(step(8, CaretStep::Sentence, true), 20);
+        assert_eq!(step(20, CaretStep::Sentence, false), 9);
+        assert_eq!(step(9, CaretStep::Sentence, false), 0);
+        assert_eq!(step(20, CaretStep::Sentence, true), 38, "Second para here.");
+        // Paragraphs.
+        assert_eq!(step(2, CaretStep::Paragraph, true), 20);
+        assert_eq!(step(20, CaretStep::Paragraph, true), 38);
+        assert_eq!(step(25, CaretStep::Paragraph, false), 21);
+        assert_eq!(step(21, CaretStep::Paragraph, false), 0);
+        let end = text.chars().count();
+        assert_eq!(step(end, CaretStep::Word, true), end);
+        assert_eq!(step(end, CaretStep::Sentence, true), end);
+        // Word snapping for drags.
+        assert_eq!(idx.word_start(text, 5), 4, "inside two");
+        assert_eq!(idx.word_start(text, 4), 4);
+        assert_eq!(idx.word_end(text, 5), 7);
+        assert_eq!(idx.word_end(text, 7), 7);
     }
 }

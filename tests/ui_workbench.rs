@@ -495,19 +495,31 @@ fn the_articles_list_filters_as_you_type_and_sorts_with_uncoded_first() {
     let mut harness = harness_on(Some(path));
     // Tag the first article so the others are "not yet coded".
     let first = project.articles[0].id;
-    harness.state_mut().execute(stancemark::command::Command::SelectArticle(first));
-    harness.state_mut().execute(stancemark::command::Command::Tag {
-        article: first,
-        range: TextRange { start: 0, end: 4 },
-        stance: stancemark::model::StanceId::new("security"),
-    });
+    harness
+        .state_mut()
+        .execute(stancemark::command::Command::SelectArticle(first));
+    harness
+        .state_mut()
+        .execute(stancemark::command::Command::Tag {
+            article: first,
+            range: TextRange { start: 0, end: 4 },
+            stance: stancemark::model::StanceId::new("security"),
+        });
     harness.run_steps(2);
     harness.get_by_label("Filter articles").focus();
     harness.step();
     harness.get_by_label("Filter articles").type_text("herald");
     harness.run_steps(2);
-    assert!(harness.query_by_label_contains("Open weights debate").is_some());
-    assert!(harness.query_by_label_contains("Chips and export").is_none());
+    assert!(
+        harness
+            .query_by_label_contains("Open weights debate")
+            .is_some()
+    );
+    assert!(
+        harness
+            .query_by_label_contains("Chips and export")
+            .is_none()
+    );
     assert!(harness.query_by_label_contains("Budget hearing").is_none());
     // Clear the filter, order with the uncoded first.
     harness.get_by_label("Filter articles").focus();
@@ -528,4 +540,136 @@ fn the_articles_list_filters_as_you_type_and_sorts_with_uncoded_first() {
         .filter(|r| r.height() <= 3.5 && r.left() < 240.0)
         .collect();
     assert_eq!(bars.len(), 1, "{bars:?}");
+}
+
+#[test]
+fn a_sentence_is_tagged_with_the_keyboard_alone() {
+    let text = "First sentence here. The second one matters! Third.\nNext paragraph.";
+    let (_dir, mut harness) = harness_on_text(text);
+    harness.run_steps(2);
+    // The caret starts at the first paragraph in view; one sentence to the right, then select
+    // the next sentence with Shift+Alt+Right, and tag it with 2.
+    harness.key_press_modifiers(Modifiers::ALT, Key::ArrowRight);
+    harness.run_steps(1);
+    assert_eq!(harness.state().article_view().caret(), Some(20));
+    harness.key_press_modifiers(Modifiers::ALT | Modifiers::SHIFT, Key::ArrowRight);
+    harness.run_steps(1);
+    let selected = harness.state().article_view().selection().unwrap();
+    assert_eq!(
+        stancemark::text::slice_chars(text, selected),
+        " The second one matters!",
+        "a selection from the caret: the space before is trimmed on tagging"
+    );
+    // Word steps adjust it: back one word, then forward again.
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::ArrowLeft);
+    harness.run_steps(1);
+    let shorter = harness.state().article_view().selection().unwrap();
+    assert_eq!(
+        stancemark::text::slice_chars(text, shorter),
+        " The second one "
+    );
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::ArrowRight);
+    harness.run_steps(1);
+    harness.key_press(Key::Num2);
+    harness.run_steps(2);
+    let project = harness.state().workspace().project();
+    assert_eq!(project.annotations.len(), 1);
+    let a = &project.annotations[0];
+    assert_eq!(a.stance.as_str(), "regulation");
+    assert!(
+        a.quote.trim_start().starts_with("The second one matters"),
+        "{:?}",
+        a.quote
+    );
+    // The caret waits at the passage's end; the caret is painted.
+    assert_eq!(harness.state().article_view().caret(), Some(a.range.end));
+    // Paragraph steps: Ctrl+Down goes to the end of this paragraph, then the next.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::ArrowDown);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::ArrowDown);
+    harness.run_steps(1);
+    assert_eq!(
+        harness.state().article_view().caret(),
+        Some(text.chars().count())
+    );
+}
+
+#[test]
+fn a_drag_snaps_to_whole_words_unless_alt_is_held_and_clicks_cycle_stacked_annotations() {
+    let text = "Governments regulate open models carefully today.";
+    let (_dir, mut harness) = harness_on_text(text);
+    harness.run_steps(2);
+    // From inside "regulate" to inside "models".
+    let from = TextRange { start: 15, end: 16 };
+    let to = TextRange { start: 26, end: 27 };
+    drag_select(
+        &mut harness,
+        TextRange {
+            start: from.start,
+            end: to.end,
+        },
+    );
+    let got = harness.state().article_view().selection().unwrap();
+    assert_eq!(
+        stancemark::text::slice_chars(text, got),
+        "regulate open models"
+    );
+    // With Alt, character precision.
+    harness.key_press(Key::Escape);
+    harness.run_steps(1);
+    harness.event(eframe::egui::Event::ModifiersChanged(Modifiers::ALT));
+    drag_select(
+        &mut harness,
+        TextRange {
+            start: from.start,
+            end: to.end,
+        },
+    );
+    harness.event(eframe::egui::Event::ModifiersChanged(Modifiers::NONE));
+    let exact = harness.state().article_view().selection().unwrap();
+    assert!(exact.start >= 14 && exact.end <= 28, "{exact:?}");
+    assert_ne!(
+        stancemark::text::slice_chars(text, exact),
+        "regulate open models"
+    );
+    // Two annotations over "open": clicks on it alternate between them.
+    let article = harness.state().current_article().unwrap();
+    for (range, stance) in [
+        (TextRange { start: 21, end: 25 }, "security"),
+        (TextRange { start: 12, end: 32 }, "regulation"),
+    ] {
+        harness
+            .state_mut()
+            .execute(stancemark::command::Command::Tag {
+                article,
+                range,
+                stance: stancemark::model::StanceId::new(stance),
+            });
+    }
+    harness.run_steps(2);
+    let ids: Vec<_> = harness
+        .state()
+        .workspace()
+        .project()
+        .annotations
+        .iter()
+        .map(|a| a.id)
+        .collect();
+    let on_open =
+        harness.state().article_view().screen_pos_of(22).unwrap() + eframe::egui::vec2(2.0, 0.0);
+    harness.key_press(Key::Escape);
+    harness.run_steps(2);
+    let mut picked = Vec::new();
+    for _ in 0..3 {
+        harness.hover_at(on_open);
+        harness.step();
+        click_at(&mut harness, on_open);
+        // Longer than a double-click apart.
+        harness.run_steps(15);
+        picked.push(harness.state().selected_annotation().unwrap());
+    }
+    assert_eq!(
+        picked,
+        [ids[0], ids[1], ids[0]],
+        "innermost first, then out, then around"
+    );
 }

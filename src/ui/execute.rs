@@ -319,6 +319,17 @@ impl StancemarkApp {
                 };
                 self.notify(severity, text);
             }
+            Command::MoveCaret {
+                step,
+                forward,
+                extend,
+            } => {
+                if let Some(id) = self.ui.focus.article
+                    && let Some(article) = self.session.project().article_arc(id).cloned()
+                {
+                    self.ui.reader.move_caret(&article, step, forward, extend);
+                }
+            }
             Command::NextAnnotation | Command::PreviousAnnotation => {
                 let forward = command == Command::NextAnnotation;
                 if let Some(id) = self.neighbour_annotation(forward) {
@@ -597,7 +608,12 @@ impl StancemarkApp {
             .add_annotation(article, range, stance, "");
         match r {
             Ok(id) => {
-                self.ui.reader.set_selection(None);
+                // The caret stays at the passage's end, so keyboard coding goes on from there.
+                let caret = crate::model::TextRange {
+                    start: range.end,
+                    end: range.end,
+                };
+                self.ui.reader.set_selection(Some(caret));
                 self.select_annotation(Some(id));
                 let label = super::widgets::stance_style(self.session.project(), stance).0;
                 self.notify(Severity::Info, format!("Tagged passage as {label}"));

@@ -42,7 +42,8 @@ fn scope_of(command: &Command) -> Scope {
         | Command::CopySelection
         | Command::StanceKey(_)
         | Command::NextAnnotation
-        | Command::PreviousAnnotation => Scope::Reader,
+        | Command::PreviousAnnotation
+        | Command::MoveCaret { .. } => Scope::Reader,
         _ => Scope::Global,
     }
 }

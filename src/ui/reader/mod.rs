@@ -22,7 +22,7 @@ use eframe::egui::{self, Pos2, Rect, Sense, Ui, Vec2};
 use crate::command::Command;
 use crate::derived::{ArticleDerived, SpanIndex};
 use crate::model::{AnnotationId, Article, TextRange};
-use crate::text::{OffsetIndex, ParagraphIndex};
+use crate::text::{CaretStep, OffsetIndex, ParagraphIndex};
 use crate::ui::state::View;
 use crate::workspace::Workspace;
 pub use find::options_ui;
@@ -42,6 +42,8 @@ const BOTTOM_PADDING: f32 = 40.0;
 /// Paragraphs this far (points) above and below the view are laid out too, so a small scroll
 /// lays out nothing new.
 const LAYOUT_MARGIN: f32 = 200.0;
+/// Width of the keyboard caret, in points.
+const CARET_WIDTH: f32 = 2.0;
 /// A revealed passage lands this far (points) below the top of the view.
 const REVEAL_OFFSET: f32 = 120.0;
 
@@ -57,6 +59,8 @@ pub struct ArticleView {
     /// The annotation under the pointer when the context menu was opened.
     context_annotation: Option<AnnotationId>,
     dragging: bool,
+    /// Where the drag started (before snapping to words).
+    drag_anchor: usize,
     pending_scroll: Option<usize>,
     /// A jump from the stance map: the content y to bring to the middle of the view.
     pending_scroll_y: Option<f32>,
@@ -108,6 +112,44 @@ impl ArticleView {
     /// Paragraphs laid out during the last frame (tests and benchmarks).
     pub fn laid_out_last_frame(&self) -> usize {
         self.layout.laid_out_last_frame
+    }
+
+    /// Moves the caret (or, with `extend`, the selection's moving end) by `step`. Without a
+    /// caret yet, it starts at the first paragraph in view. The reader scrolls when the caret
+    /// leaves the view.
+    pub fn move_caret(
+        &mut self,
+        article: &Arc<Article>,
+        step: CaretStep,
+        forward: bool,
+        extend: bool,
+    ) {
+        if self.article.as_ref().is_none_or(|a| a.id != article.id) {
+            return;
+        }
+        let paragraphs = self.layout.paragraphs.clone();
+        let (anchor, head) = self.selection.unwrap_or_else(|| {
+            let first = paragraphs
+                .paragraphs
+                .get(self.last_visible.0)
+                .map_or(0, |p| p.char_start);
+            (first, first)
+        });
+        let moved = paragraphs.step_caret(&article.text, head, step, forward);
+        self.selection = Some(if extend {
+            (anchor, moved)
+        } else {
+            (moved, moved)
+        });
+        let i = paragraphs.paragraph_at(moved);
+        if i < self.last_visible.0 || i >= self.last_visible.1 {
+            self.pending_scroll = Some(moved);
+        }
+    }
+
+    /// The caret, when the selection is empty (keyboard coding).
+    pub fn caret(&self) -> Option<usize> {
+        self.selection.filter(|(a, h)| a == h).map(|(_, h)| h)
     }
 
     /// Opens the find bar (Ctrl+F) with its field focused.
@@ -311,6 +353,15 @@ impl ArticleView {
                 now,
             };
             paint::paint_paragraphs(ui, &input, first..=last);
+            if let Some(caret) = self.caret()
+                && let Some(pos) = self.layout.pos_of(origin, caret)
+            {
+                let half = view.prefs.text_size * 0.6;
+                ui.painter().line_segment(
+                    [pos - Vec2::new(0.0, half), pos + Vec2::new(0.0, half)],
+                    egui::Stroke::new(CARET_WIDTH, ui.visuals().strong_text_color()),
+                );
+            }
         });
         reader_rect
     }

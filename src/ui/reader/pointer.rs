@@ -68,6 +68,37 @@ impl ArticleView {
             .map(|s| s.id)
     }
 
+    /// The annotation a click at `at` selects: the innermost one, or — when the selected
+    /// annotation is under the click — the next one out (around again after the outermost),
+    /// so repeated clicks cycle through stacked annotations.
+    fn next_under(&self, at: usize, view: &View<'_>) -> Option<AnnotationId> {
+        let mut under: Vec<_> = self
+            .spans
+            .overlapping(at, at + 1)
+            .filter(|s| !view.focus.hidden.contains(&s.stance))
+            .map(|s| (s.range.len(), s.range.start, s.id))
+            .collect();
+        under.sort();
+        let current = view
+            .focus
+            .annotation
+            .and_then(|id| under.iter().position(|(_, _, u)| *u == id));
+        match current {
+            Some(i) => under.get((i + 1) % under.len()).map(|(_, _, id)| *id),
+            None => self.innermost_at(at, view),
+        }
+    }
+
+    /// A dragged selection from `anchor` to `head`, widened to whole words at both ends.
+    fn snapped(&self, text: &str, anchor: usize, head: usize) -> (usize, usize) {
+        let p = &self.layout.paragraphs;
+        if head >= anchor {
+            (p.word_start(text, anchor), p.word_end(text, head))
+        } else {
+            (p.word_end(text, anchor), p.word_start(text, head))
+        }
+    }
+
     /// Handles the pointer over the text; returns what the app should do.
     pub(super) fn pointer_ui(
         &mut self,
@@ -77,16 +108,19 @@ impl ArticleView {
         article: &Article,
     ) -> Vec<Command> {
         let mut commands = Vec::new();
-        let shift = ui.input(|i| i.modifiers.shift);
+        let (shift, alt) = ui.input(|i| (i.modifiers.shift, i.modifiers.alt));
+        let snap = view.prefs.snap_to_words && !alt;
         if response.drag_started() {
             // Where the button went down, not where the pointer is once the drag is recognised.
             let origin = ui.input(|i| i.pointer.press_origin());
             if let Some(pos) = origin.or(response.interact_pointer_pos()) {
                 let at = self.hit(pos);
-                match (shift, self.selection) {
-                    (true, Some((anchor, _))) => self.selection = Some((anchor, at)),
-                    _ => self.selection = Some((at, at)),
-                }
+                let anchor = match (shift, self.selection) {
+                    (true, Some((anchor, _))) => anchor,
+                    _ => at,
+                };
+                self.drag_anchor = anchor;
+                self.selection = Some((anchor, at));
                 self.dragging = true;
             }
         }
@@ -95,9 +129,11 @@ impl ArticleView {
             && let Some(pos) = ui.input(|i| i.pointer.interact_pos())
         {
             let at = self.hit(pos);
-            if let Some((anchor, _)) = self.selection {
-                self.selection = Some((anchor, at));
-            }
+            self.selection = Some(if snap {
+                self.snapped(&article.text, self.drag_anchor, at)
+            } else {
+                (self.drag_anchor, at)
+            });
             edge_scroll(ui, response, pos);
         }
         if response.drag_stopped() {
@@ -118,7 +154,7 @@ impl ArticleView {
             self.selection = None;
             match self
                 .char_under(pos)
-                .and_then(|at| self.innermost_at(at, view))
+                .and_then(|at| self.next_under(at, view))
             {
                 Some(id) => commands.push(Command::SelectAnnotation { id, reveal: false }),
                 None => commands.push(Command::ClearSelection),

@@ -39,6 +39,12 @@ pub fn preferences_ui(
                     .labelled_by(l.id)
                     .drag_stopped();
                 ui.end_row();
+                ui.label("Selecting");
+                changed |= ui
+                    .checkbox(&mut draft.0.snap_to_words, "A drag selects whole words")
+                    .on_hover_text("Hold Alt while dragging for character precision")
+                    .changed();
+                ui.end_row();
                 ui.label("Theme");
                 ui.horizontal(|ui| {
                     for (theme, name) in [
