@@ -673,3 +673,27 @@ fn a_drag_snaps_to_whole_words_unless_alt_is_held_and_clicks_cycle_stacked_annot
         "innermost first, then out, then around"
     );
 }
+
+#[test]
+fn the_hover_card_sits_below_the_line_being_read_not_on_it() {
+    let (_dir, path) = sample_copy();
+    let mut harness = harness_on(Some(path));
+    let text = harness.state().workspace().project().articles[0].text.clone();
+    let range = char_range_of(&text, "Washington's appetite for AI regulation");
+    let on_text = harness
+        .state()
+        .article_view()
+        .screen_pos_of(range.start + 5)
+        .unwrap();
+    harness.hover_at(on_text);
+    harness.run_steps(3);
+    let card = harness
+        .get_by_label("Sets the scene: regulatory momentum in the US.")
+        .rect();
+    let line_height = harness.state().preferences().text_size * 1.45;
+    let line_bottom = on_text.y + line_height / 2.0;
+    assert!(
+        card.top() >= line_bottom,
+        "the card ({card:?}) starts below the hovered line (bottom {line_bottom})"
+    );
+}

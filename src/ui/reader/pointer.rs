@@ -16,6 +16,8 @@ const EDGE_SCROLL_ZONE: f32 = 20.0;
 const EDGE_SCROLL_MAX: f32 = 40.0;
 /// How far (points) outside a glyph the pointer may be and still be "on" it.
 const GLYPH_SLACK: f32 = 1.0;
+/// Space between the line being read and the hover card, in points.
+const HOVER_CARD_GAP: f32 = 6.0;
 /// Longest note shown in a highlight's hover card, in code points.
 const HOVER_NOTE_CHARS: usize = 200;
 
@@ -57,6 +59,17 @@ impl ArticleView {
                     .any(|r| r.expand(GLYPH_SLACK).contains(in_galley.to_pos2()))
             })
             .map(|c| p.char_start + c)
+    }
+
+    /// The screen rectangle of the glyph under `pos` (its line's height), if any.
+    pub(super) fn glyph_rect_under(&self, pos: Pos2) -> Option<egui::Rect> {
+        let at = self.char_under(pos)?;
+        let i = self.layout.paragraphs.paragraph_at(at);
+        let p = self.layout.paragraphs.paragraphs[i];
+        let galley = self.layout.galley(i)?;
+        let col = at - p.char_start;
+        let rect = *range_rects(galley, col, col + 1).first()?;
+        Some(rect.translate(self.last_origin.to_vec2() + Vec2::new(0.0, self.layout.top(i))))
     }
 
     /// The shortest visible annotation drawn under code point `at`.
@@ -246,7 +259,23 @@ impl ArticleView {
         }
         ui.ctx().set_cursor_icon(egui::CursorIcon::PointingHand);
         let project = view.project();
-        egui::Tooltip::for_widget(response).at_pointer().show(|ui| {
+        // Under the line being read (above it near the bottom of the view), never over it.
+        let line = self
+            .glyph_rect_under(pos)
+            .map_or(egui::Rect::from_center_size(pos, Vec2::splat(2.0)), |glyph| {
+                egui::Rect::from_min_max(
+                    egui::pos2(pos.x - 1.0, glyph.top()),
+                    egui::pos2(pos.x + 1.0, glyph.bottom()),
+                )
+            });
+        egui::Tooltip::always_open(
+            ui.ctx().clone(),
+            response.layer_id,
+            response.id,
+            egui::PopupAnchor::ParentRect(line),
+        )
+        .gap(HOVER_CARD_GAP)
+        .show(|ui| {
             for id in under {
                 if let Some(a) = project.annotation(id) {
                     let (label, color) = stance_style(project, &a.stance);
