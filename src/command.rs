@@ -256,6 +256,13 @@ pub enum Command {
         /// What it means.
         description: String,
     },
+    /// Put a stance under another (or at the top level).
+    SetStanceParent {
+        /// The stance.
+        stance: StanceId,
+        /// Its new parent, or none.
+        parent: Option<StanceId>,
+    },
     /// Bind a stance to a digit key, or unbind it.
     SetStanceHotkey {
         /// The stance.
@@ -505,6 +512,7 @@ impl Command {
             Command::RecolorStance { .. } => "Recolour stance",
             Command::DescribeStance { .. } => "Describe stance",
             Command::SetStanceHotkey { .. } => "Change stance key",
+            Command::SetStanceParent { .. } => "Move stance in the tree",
             Command::RemoveStance(_) | Command::ConfirmRemoveStance(_) => "Remove stance",
             Command::MergeStance { .. } => "Merge stance",
             Command::ToggleStanceFilter(_) => "Show or hide stance",
@@ -641,6 +649,9 @@ impl Command {
             Command::RecolorStance { .. } => "Change the stance's colour",
             Command::DescribeStance { .. } => "Say what the stance means, for consistent coding",
             Command::SetStanceHotkey { .. } => "Choose the digit key that applies the stance",
+            Command::SetStanceParent { .. } => {
+                "Make the stance a sub-stance of another (its figures roll up into the parent's)"
+            }
             Command::RemoveStance(_) | Command::ConfirmRemoveStance(_) => {
                 "Remove the stance and its annotations (Undo brings them back)"
             }
@@ -764,6 +775,7 @@ impl Command {
                 | Command::RecolorStance { .. }
                 | Command::DescribeStance { .. }
                 | Command::SetStanceHotkey { .. }
+                | Command::SetStanceParent { .. }
                 | Command::ConfirmRemoveStance(_)
                 | Command::MergeStance { .. }
                 | Command::AddArticlesFrom(_)

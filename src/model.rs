@@ -177,6 +177,43 @@ impl StanceScheme {
         labels.join(" › ")
     }
 
+    /// The stances as a tree: each parent followed by its sub-stances (siblings in scheme
+    /// order), with their depth; a stance whose parent is missing, or that sits in a parent
+    /// cycle, is at the top level. Every stance appears once.
+    pub fn tree(&self) -> Vec<(&Stance, usize)> {
+        let mut out: Vec<(&Stance, usize)> = Vec::with_capacity(self.0.len());
+        let mut stack: Vec<(&Stance, usize)> = self
+            .0
+            .iter()
+            .filter(|s| s.parent.as_ref().is_none_or(|p| self.get(p).is_none()))
+            .rev()
+            .map(|s| (s, 0))
+            .collect();
+        let mut rest = self.0.iter();
+        // Stances only reachable through a cycle start a tree of their own.
+        while let Some((stance, depth)) = stack.pop().or_else(|| {
+            rest.by_ref()
+                .find(|s| !out.iter().any(|(o, _)| o.id == s.id))
+                .map(|s| (s, 0))
+        }) {
+            if out.iter().any(|(o, _)| o.id == stance.id) {
+                continue;
+            }
+            out.push((stance, depth));
+            let children: Vec<&Stance> = self.children(Some(&stance.id)).collect();
+            stack.extend(children.into_iter().rev().map(|c| (c, depth + 1)));
+        }
+        out
+    }
+
+    /// True when `candidate` may become `stance`'s parent: it exists, is not `stance` and is
+    /// not one of its sub-stances (which would make a cycle).
+    pub fn can_be_parent(&self, stance: &StanceId, candidate: &StanceId) -> bool {
+        candidate != stance
+            && self.get(candidate).is_some()
+            && !self.lineage(candidate).iter().any(|s| &s.id == stance)
+    }
+
     /// The stances whose parent is `parent` (`None`: the top level), in scheme order.
     pub fn children<'a>(
         &'a self,

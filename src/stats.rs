@@ -373,37 +373,19 @@ fn aligned(header: &[String], rows: &[Vec<String>]) -> String {
     out
 }
 
-/// The scheme's stances with each parent before its sub-stances (siblings in scheme order);
-/// a stance whose parent is missing, or that sits in a parent cycle, is shown at the top level.
+/// The scheme's stances with each parent before its sub-stances (see
+/// [`crate::model::StanceScheme::tree`]), labelled with their parents'.
 fn tree_order(project: &Project) -> Vec<StanceColumn> {
-    let scheme = &project.stances;
-    let mut out: Vec<StanceColumn> = Vec::with_capacity(scheme.0.len());
-    let mut stack: Vec<(&StanceId, usize)> = scheme
-        .0
-        .iter()
-        .filter(|s| s.parent.as_ref().is_none_or(|p| scheme.get(p).is_none()))
-        .rev()
-        .map(|s| (&s.id, 0))
-        .collect();
-    let mut rest = scheme.0.iter();
-    // Stances only reachable through a cycle start a tree of their own.
-    while let Some((id, depth)) = stack.pop().or_else(|| {
-        rest.by_ref()
-            .find(|s| !out.iter().any(|c| c.id == s.id))
-            .map(|s| (&s.id, 0))
-    }) {
-        if out.iter().any(|c| &c.id == id) {
-            continue;
-        }
-        out.push(StanceColumn {
-            id: id.clone(),
-            label: scheme.path_label(id),
+    project
+        .stances
+        .tree()
+        .into_iter()
+        .map(|(s, depth)| StanceColumn {
+            id: s.id.clone(),
+            label: project.stances.path_label(&s.id),
             depth,
-        });
-        let children: Vec<_> = scheme.children(Some(id)).collect();
-        stack.extend(children.into_iter().rev().map(|c| (&c.id, depth + 1)));
-    }
-    out
+        })
+        .collect()
 }
 
 /// Size of the union of `ranges` (sorted in place).

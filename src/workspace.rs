@@ -96,6 +96,9 @@ pub enum ActionError {
     /// No stance has this id or hotkey.
     #[error("unknown stance `{0}`")]
     UnknownStance(String),
+    /// The change would break the stance tree (a stance under itself or its sub-stance).
+    #[error("{0}")]
+    StanceLoop(String),
     /// The edit failed.
     #[error(transparent)]
     Edit(#[from] EditError),
@@ -825,6 +828,32 @@ impl Workspace {
                 self.execute("add stance", Edit::InsertStance(end, stance))
             }
         }
+    }
+
+    /// Makes `parent` the stance's parent (`None`: a top-level stance). A parent that is the
+    /// stance itself or one of its sub-stances is refused.
+    pub fn set_stance_parent(
+        &mut self,
+        id: &StanceId,
+        parent: Option<&StanceId>,
+    ) -> Result<(), ActionError> {
+        let mut stance = self
+            .project
+            .stances
+            .get(id)
+            .cloned()
+            .ok_or_else(|| ActionError::UnknownStance(id.to_string()))?;
+        if let Some(p) = parent
+            && !self.project.stances.can_be_parent(id, p)
+        {
+            return Err(ActionError::StanceLoop(format!(
+                "“{}” cannot be under “{}”: that would make a loop",
+                stance.label,
+                self.project.stances.path_label(p)
+            )));
+        }
+        stance.parent = parent.cloned();
+        self.put_stance(stance)
     }
 
     /// Binds a stance to digit key `hotkey` (1–9), or unbinds it (`None`). A key another stance

@@ -678,7 +678,9 @@ fn a_drag_snaps_to_whole_words_unless_alt_is_held_and_clicks_cycle_stacked_annot
 fn the_hover_card_sits_below_the_line_being_read_not_on_it() {
     let (_dir, path) = sample_copy();
     let mut harness = harness_on(Some(path));
-    let text = harness.state().workspace().project().articles[0].text.clone();
+    let text = harness.state().workspace().project().articles[0]
+        .text
+        .clone();
     let range = char_range_of(&text, "Washington's appetite for AI regulation");
     let on_text = harness
         .state()
@@ -695,5 +697,95 @@ fn the_hover_card_sits_below_the_line_being_read_not_on_it() {
     assert!(
         card.top() >= line_bottom,
         "the card ({card:?}) starts below the hovered line (bottom {line_bottom})"
+    );
+}
+
+#[test]
+fn a_stance_is_put_under_another_in_the_editor_and_shown_with_its_parent() {
+    let (_dir, path) = sample_copy();
+    let mut harness = harness_on(Some(path));
+    harness
+        .state_mut()
+        .execute(stancemark::command::Command::ManageStances);
+    harness.run_steps(2);
+    harness.get_by_label("New stance").focus();
+    harness.step();
+    harness.get_by_label("New stance").type_text("supply chain");
+    harness.get_by_label("Add").click();
+    harness.run_steps(2);
+    let new_id = harness
+        .state()
+        .workspace()
+        .project()
+        .stances
+        .0
+        .last()
+        .unwrap()
+        .id
+        .clone();
+    // The parent chooser of the new stance (the last one), then "security".
+    harness
+        .get_all_by_label("Parent of supply chain")
+        .last()
+        .unwrap()
+        .click();
+    harness.run_steps(2);
+    // The popup's entry is drawn last of the nodes named "security" (the others are chips).
+    harness.get_all_by_label("security").last().unwrap().click();
+    harness.run_steps(3);
+    let project = harness.state().workspace().project().clone();
+    let stance = project.stances.get(&new_id).unwrap();
+    assert_eq!(stance.parent.as_ref().map(|p| p.as_str()), Some("security"));
+    assert_eq!(
+        project.stances.path_label(&new_id),
+        "security › supply chain"
+    );
+    // Listed right after its parent, indented, and named with its parent in the panels.
+    let order: Vec<&str> = project
+        .stances
+        .tree()
+        .iter()
+        .map(|(s, _)| s.id.as_str())
+        .collect();
+    assert_eq!(order.last(), Some(&new_id.as_str()));
+    assert!(harness.query_by_label("security › supply chain").is_some());
+    // A parent may not go under its own sub-stance.
+    harness
+        .state_mut()
+        .execute(stancemark::command::Command::SetStanceParent {
+            stance: stancemark::model::StanceId::new("security"),
+            parent: Some(new_id.clone()),
+        });
+    harness.run_steps(2);
+    let project = harness.state().workspace().project();
+    assert!(
+        project
+            .stances
+            .get(&stancemark::model::StanceId::new("security"))
+            .unwrap()
+            .parent
+            .is_none()
+    );
+    assert!(
+        harness
+            .state()
+            .status()
+            .is_some_and(|(t, _)| t.contains("loop")),
+        "{:?}",
+        harness.state().status()
+    );
+    // Undo puts the new stance back at the top level.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run_steps(2);
+    assert!(
+        harness
+            .state()
+            .workspace()
+            .project()
+            .stances
+            .get(&new_id)
+            .unwrap()
+            .parent
+            .is_none()
     );
 }

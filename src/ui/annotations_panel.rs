@@ -90,9 +90,10 @@ pub fn annotations_panel_ui(
     }
     ui.weak("Show stances (click to hide):");
     ui.horizontal_wrapped(|ui| {
-        for s in &view.project().stances.0 {
+        let scheme = &view.project().stances;
+        for (s, _) in scheme.tree() {
             let shown = !view.focus.hidden.contains(&s.id);
-            let r = stance_button(ui, &s.label, to_color(s.color), shown)
+            let r = stance_button(ui, &scheme.path_label(&s.id), to_color(s.color), shown)
                 .on_hover_text(Command::ToggleStanceFilter(s.id.clone()).tooltip());
             if r.clicked() {
                 commands.push(Command::ToggleStanceFilter(s.id.clone()));
@@ -162,9 +163,11 @@ fn editor_ui(ui: &mut Ui, view: &View<'_>, state: &mut AnnotationsPanelState) ->
         ui.strong("Selected annotation");
         ui.label(RichText::new(format!("“{}”", snippet(&ann.quote, EDITOR_QUOTE_CHARS))).italics());
         ui.horizontal_wrapped(|ui| {
-            for s in &view.project().stances.0 {
+            let scheme = &view.project().stances;
+            for (s, _) in scheme.tree() {
                 let on = s.id == ann.stance;
-                if stance_button(ui, &s.label, to_color(s.color), on).clicked() && !on {
+                let label = scheme.path_label(&s.id);
+                if stance_button(ui, &label, to_color(s.color), on).clicked() && !on {
                     commands.push(Command::SetStance {
                         annotation: id,
                         stance: s.id.clone(),

@@ -261,6 +261,13 @@ impl StancemarkApp {
                     .describe_stance(&stance, &description);
                 self.report(r);
             }
+            Command::SetStanceParent { stance, parent } => {
+                let r = self
+                    .session
+                    .workspace_mut()
+                    .set_stance_parent(&stance, parent.as_ref());
+                self.report(r);
+            }
             Command::SetStanceHotkey { stance, hotkey } => {
                 let r = self
                     .session

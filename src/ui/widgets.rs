@@ -13,11 +13,12 @@ pub fn to_color(c: Rgb) -> Color32 {
     Color32::from_rgb(r, g, b)
 }
 
-/// Label and colour of a stance (grey for an unknown one).
+/// Label (with its parents', `security › supply chain`) and colour of a stance (grey for an
+/// unknown one).
 pub fn stance_style(project: &Project, id: &StanceId) -> (String, Color32) {
     project.stances.get(id).map_or_else(
         || (id.to_string(), Color32::GRAY),
-        |s| (s.label.clone(), to_color(s.color)),
+        |s| (project.stances.path_label(&s.id), to_color(s.color)),
     )
 }
 

@@ -260,14 +260,15 @@ impl ArticleView {
         ui.ctx().set_cursor_icon(egui::CursorIcon::PointingHand);
         let project = view.project();
         // Under the line being read (above it near the bottom of the view), never over it.
-        let line = self
-            .glyph_rect_under(pos)
-            .map_or(egui::Rect::from_center_size(pos, Vec2::splat(2.0)), |glyph| {
+        let line = self.glyph_rect_under(pos).map_or(
+            egui::Rect::from_center_size(pos, Vec2::splat(2.0)),
+            |glyph| {
                 egui::Rect::from_min_max(
                     egui::pos2(pos.x - 1.0, glyph.top()),
                     egui::pos2(pos.x + 1.0, glyph.bottom()),
                 )
-            });
+            },
+        );
         egui::Tooltip::always_open(
             ui.ctx().clone(),
             response.layer_id,

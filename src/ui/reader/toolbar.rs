@@ -53,10 +53,12 @@ impl ArticleView {
                     ui.set_max_width(max_width);
                     ui.horizontal_wrapped(|ui| {
                         ui.weak("Tag:");
-                        for s in &view.project().stances.0 {
+                        let scheme = &view.project().stances;
+                        for (s, _) in scheme.tree() {
+                            let label = scheme.path_label(&s.id);
                             let text = match s.hotkey {
-                                Some(k) => format!("{k} {}", s.label),
-                                None => s.label.clone(),
+                                Some(k) => format!("{k} {label}"),
+                                None => label,
                             };
                             if stance_button(ui, &text, to_color(s.color), true)
                                 .on_hover_text(&s.description)

@@ -19,10 +19,12 @@ const NEW_STANCE_COLORS: [[u8; 3]; 6] = [
     [127, 140, 141],
     [211, 84, 0],
 ];
+/// Indentation of a sub-stance under its parent, in points.
+const INDENT: f32 = 18.0;
 /// Width of the name field, in points.
-const NAME_WIDTH: f32 = 180.0;
+const NAME_WIDTH: f32 = 160.0;
 /// Room left right of the description for the buttons, in points.
-const BUTTONS_WIDTH: f32 = 190.0;
+const BUTTONS_WIDTH: f32 = 320.0;
 /// Narrowest description field, in points.
 const MIN_DESCRIPTION_WIDTH: f32 = 160.0;
 
@@ -50,8 +52,11 @@ pub fn stances_ui(
             state.drafts.retain(|id, _| stances.iter().any(|s| &s.id == id));
             ui.weak("Key: the digit that tags a selection. Names and descriptions are kept when you leave the field.");
             ui.separator();
-            for stance in &stances {
-                commands.extend(stance_row_ui(ui, view, state, stance, &stances));
+            for (stance, depth) in view.project().stances.tree() {
+                ui.horizontal(|ui| {
+                    ui.add_space(depth as f32 * INDENT);
+                    commands.extend(stance_row_ui(ui, view, state, stance, &stances));
+                });
             }
             ui.separator();
             commands.extend(new_stance_ui(ui, state, stances.len()));
@@ -116,9 +121,60 @@ fn stance_row_ui(
                 description: draft.1.clone(),
             });
         }
+        commands.extend(parent_ui(ui, view, s));
         commands.extend(stance_actions_ui(ui, view, s, all));
     });
     commands
+}
+
+/// The parent chooser: none (top level) or a stance that is not this one or under it.
+fn parent_ui(ui: &mut Ui, view: &View<'_>, s: &Stance) -> Option<Command> {
+    let scheme = &view.project().stances;
+    let mut chosen = None;
+    let current = s
+        .parent
+        .as_ref()
+        .map_or_else(|| "top level".to_owned(), |p| scheme.path_label(p));
+    let response = egui::ComboBox::from_id_salt(("parent", &s.id))
+        .width(110.0)
+        .selected_text(format!("under: {current}"))
+        .show_ui(ui, |ui| {
+            if ui
+                .selectable_label(s.parent.is_none(), "top level")
+                .clicked()
+                && s.parent.is_some()
+            {
+                chosen = Some(None);
+            }
+            for (other, _) in scheme.tree() {
+                if !scheme.can_be_parent(&s.id, &other.id) {
+                    continue;
+                }
+                let on = s.parent.as_ref() == Some(&other.id);
+                if ui
+                    .selectable_label(on, scheme.path_label(&other.id))
+                    .clicked()
+                    && !on
+                {
+                    chosen = Some(Some(other.id.clone()));
+                }
+            }
+        })
+        .response;
+    response.widget_info(|| {
+        egui::WidgetInfo::labeled(egui::Role::ComboBox, true, format!("Parent of {}", s.label))
+    });
+    response.on_hover_text(
+        Command::SetStanceParent {
+            stance: s.id.clone(),
+            parent: None,
+        }
+        .tooltip(),
+    );
+    chosen.map(|parent| Command::SetStanceParent {
+        stance: s.id.clone(),
+        parent,
+    })
 }
 
 /// Merge into another stance (when in use) and remove.
