@@ -172,8 +172,13 @@ fn the_stance_editor_shows_full_names_chooses_free_keys_and_merges() {
     let combos: Vec<_> = harness
         .get_all_by_role(egui::accesskit::Role::ComboBox)
         .collect();
-    assert_eq!(combos.len(), 4, "one key chooser per stance");
-    let economy_key = combos[3].rect().center();
+    assert_eq!(
+        combos.len(),
+        8,
+        "a key chooser and a parent chooser per stance"
+    );
+    // Row by row: the key chooser comes first.
+    let economy_key = combos[6].rect().center();
     click_at(&mut harness, economy_key);
     // Keys 1–3 are taken: the chooser offers none of them.
     assert!(harness.query_by_label("1").is_none() && harness.query_by_label("3").is_none());
