@@ -517,6 +517,16 @@ fn import_new(file: &Path, new: &Path, output: &mut Output<'_>) -> Result<(), St
 /// `import FILE --into PROJECT`: CSV or W3C annotations come into a project and it is saved.
 fn import_into(file: &Path, into: &Path, output: &mut Output<'_>) -> Result<(), Stop> {
     let mut session = open(into)?;
+    if exchange::kind_of(file).is_some_and(|k| k.is_scheme()) {
+        let scheme = exchange::read_scheme(file)?;
+        let report = exchange::merge_scheme(session.workspace_mut(), &scheme);
+        output.write(&format!("{}\n", report.summary()))?;
+        if session.is_dirty() {
+            session.save_blocking()?;
+            output.write(&format!("saved {}\n", into.display()))?;
+        }
+        return Ok(());
+    }
     let records = exchange::read_incoming(file)?;
     let report = exchange::import_into(session.workspace_mut(), &records);
     output.write(&format!("{}\n", report.summary()))?;

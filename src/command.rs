@@ -315,7 +315,7 @@ pub enum Command {
 
 /// The commands that take no arguments, in menu order: what the command palette lists and
 /// the keymap binds.
-pub const PLAIN_COMMANDS: [Command; 55] = [
+pub const PLAIN_COMMANDS: [Command; 56] = [
     Command::NewProject,
     Command::OpenProject,
     Command::Save,
@@ -328,6 +328,7 @@ pub const PLAIN_COMMANDS: [Command; 55] = [
     Command::Export(ExportFormat::W3c),
     Command::Export(ExportFormat::Qdpx),
     Command::Export(ExportFormat::Qdc),
+    Command::Export(ExportFormat::Scheme),
     Command::Export(ExportFormat::Html),
     Command::Export(ExportFormat::Stats),
     Command::Export(ExportFormat::Cooccurrence),
@@ -579,7 +580,7 @@ impl Command {
                 "Import files as articles: text in any encoding, Markdown, web pages, PDF, Word, OpenDocument"
             }
             Command::ImportAnnotations | Command::ImportAnnotationsFrom(_) => {
-                "A .qdpx or stancemark JSON export opens as a new project; a CSV or W3C file comes into this project"
+                "A .qdpx or stancemark JSON export opens as a new project; a CSV or W3C file comes into this project; a stance scheme or .qdc codebook brings its stances"
             }
             Command::Export(format) | Command::ExportTo { format, .. } => format.purpose(),
             Command::Preferences | Command::SetPreferences(_) => "Annotator name and text size",

@@ -65,6 +65,10 @@ pub enum AnnotationFile {
     Csv,
     /// W3C Web Annotation (into a project).
     W3c,
+    /// A stance scheme on its own (its stances come into a project).
+    Scheme,
+    /// A REFI-QDA codebook (its codes come into a project as stances).
+    Codebook,
 }
 
 impl AnnotationFile {
@@ -80,7 +84,14 @@ impl AnnotationFile {
             AnnotationFile::Qdpx => "REFI-QDA project",
             AnnotationFile::Csv => "CSV file",
             AnnotationFile::W3c => "W3C Web Annotation file",
+            AnnotationFile::Scheme => "stance scheme",
+            AnnotationFile::Codebook => "REFI-QDA codebook",
         }
+    }
+
+    /// True for a coding scheme without annotations.
+    pub fn is_scheme(self) -> bool {
+        matches!(self, AnnotationFile::Scheme | AnnotationFile::Codebook)
     }
 }
 
@@ -137,7 +148,13 @@ pub fn detect(path: &Path, bytes: &[u8]) -> Option<AnnotationFile> {
     }
     let text = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]);
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
+    if ext == "qdc" || (trimmed.starts_with('<') && trimmed.contains("<CodeBook")) {
+        return Some(AnnotationFile::Codebook);
+    }
     if trimmed.starts_with('{') || trimmed.starts_with('[') {
+        if crate::formats::json::is_scheme(trimmed) {
+            return Some(AnnotationFile::Scheme);
+        }
         if crate::formats::json::is_export(trimmed) {
             return Some(AnnotationFile::StancemarkJson);
         }
@@ -226,6 +243,104 @@ pub fn read_incoming(path: &Path) -> Result<Vec<Incoming>, ExchangeError> {
             path: path.to_owned(),
         }),
     }
+}
+
+/// Reads a stance scheme file or a REFI-QDA codebook.
+pub fn read_scheme(path: &Path) -> Result<crate::model::StanceScheme, ExchangeError> {
+    let bytes = store::read_file(path, MAX_EXCHANGE_BYTES, "a stance scheme")?;
+    let kind = detect(path, &bytes);
+    let text = store::decode_utf8(path, bytes)?;
+    let text = text.trim_start_matches('\u{feff}');
+    match kind {
+        Some(AnnotationFile::Scheme) => {
+            crate::formats::json::read_scheme(text).map_err(broken(path))
+        }
+        Some(AnnotationFile::Codebook) => {
+            crate::formats::refi::read_qdc(text).map_err(broken(path))
+        }
+        Some(other) => Err(ExchangeError::WrongUse {
+            path: path.to_owned(),
+            format: other.name(),
+            advice: "is not a stance scheme: import it as annotations instead",
+        }),
+        None => Err(ExchangeError::UnknownFormat {
+            path: path.to_owned(),
+        }),
+    }
+}
+
+/// What bringing a stance scheme into a project did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct SchemeReport {
+    /// Stances the project did not have.
+    pub added: usize,
+    /// Stances it had (same id, else same name) whose name, colour, description or parent
+    /// changed.
+    pub updated: usize,
+}
+
+impl SchemeReport {
+    /// One line for the status bar and the command line.
+    pub fn summary(&self) -> String {
+        format!(
+            "{} stance(s) added, {} updated from the scheme",
+            self.added, self.updated
+        )
+    }
+}
+
+/// Brings the stances of `scheme` into the project, as one undoable step: a stance with the
+/// same id (else the same name, ignoring case) takes the scheme's name, colour, description
+/// and parent; the others are added (keeping their key when it is free). Annotations are not
+/// touched.
+pub fn merge_scheme(ws: &mut Workspace, scheme: &crate::model::StanceScheme) -> SchemeReport {
+    ws.group("import stance scheme", |ws| {
+        let mut report = SchemeReport::default();
+        // Incoming id -> the project's id for it.
+        let mut local: std::collections::HashMap<StanceId, StanceId> = Default::default();
+        for (incoming, _) in scheme.tree() {
+            let project = ws.project();
+            let existing = project.stances.get(&incoming.id).cloned().or_else(|| {
+                project
+                    .stances
+                    .0
+                    .iter()
+                    .find(|s| s.label.to_lowercase() == incoming.label.to_lowercase())
+                    .cloned()
+            });
+            let parent = incoming
+                .parent
+                .as_ref()
+                .map(|p| local.get(p).cloned().unwrap_or_else(|| p.clone()));
+            let mut stance = match &existing {
+                Some(s) => s.clone(),
+                None => {
+                    let mut s = incoming.clone();
+                    if project.stances.get(&s.id).is_some() {
+                        s.id = project.stances.unique_id_for(&s.label);
+                    }
+                    s
+                }
+            };
+            stance.label = incoming.label.clone();
+            stance.color = incoming.color;
+            stance.description = incoming.description.clone();
+            stance.parent = parent.filter(|p| {
+                ws.project().stances.get(p).is_some()
+                    && ws.project().stances.can_be_parent(&stance.id, p)
+            });
+            local.insert(incoming.id.clone(), stance.id.clone());
+            let changed = existing.as_ref() != Some(&stance);
+            if changed && ws.put_stance(stance).is_ok() {
+                if existing.is_some() {
+                    report.updated += 1;
+                } else {
+                    report.added += 1;
+                }
+            }
+        }
+        report
+    })
 }
 
 /// What bringing annotations into a project did.

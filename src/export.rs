@@ -61,16 +61,19 @@ pub enum ExportFormat {
     Stats,
     /// Pairs of overlapping annotations per pair of stances, CSV.
     Cooccurrence,
+    /// The stance scheme on its own, as JSON, for a team to share one codebook.
+    Scheme,
 }
 
 /// Every export format, in menu order.
-pub const EXPORT_FORMATS: [ExportFormat; 9] = [
+pub const EXPORT_FORMATS: [ExportFormat; 10] = [
     ExportFormat::Json,
     ExportFormat::Ron,
     ExportFormat::Csv,
     ExportFormat::W3c,
     ExportFormat::Qdpx,
     ExportFormat::Qdc,
+    ExportFormat::Scheme,
     ExportFormat::Html,
     ExportFormat::Stats,
     ExportFormat::Cooccurrence,
@@ -88,6 +91,7 @@ impl ExportFormat {
             ExportFormat::Qdc => "qdc",
             ExportFormat::Html => "html",
             ExportFormat::Stats | ExportFormat::Cooccurrence => "csv",
+            ExportFormat::Scheme => "json",
         }
     }
 
@@ -97,6 +101,7 @@ impl ExportFormat {
         match self {
             ExportFormat::Stats => "-statistics",
             ExportFormat::Cooccurrence => "-cooccurrence",
+            ExportFormat::Scheme => "-scheme",
             _ => "",
         }
     }
@@ -113,6 +118,7 @@ impl ExportFormat {
             ExportFormat::Html => "HTML report",
             ExportFormat::Stats => "statistics CSV",
             ExportFormat::Cooccurrence => "co-occurrence CSV",
+            ExportFormat::Scheme => "stance scheme",
         }
     }
 
@@ -132,6 +138,9 @@ impl ExportFormat {
             }
             ExportFormat::Cooccurrence => {
                 "Pairs of overlapping annotations for each pair of stances, CSV"
+            }
+            ExportFormat::Scheme => {
+                "The stances alone (names, colours, descriptions, keys, tree) as JSON, for a team to share one codebook"
             }
         }
     }
@@ -175,6 +184,7 @@ pub fn export_bytes(
         ExportFormat::W3c => crate::formats::w3c::write(project)?,
         ExportFormat::Qdpx => crate::formats::refi::write_qdpx(project)?,
         ExportFormat::Qdc => crate::formats::refi::write_qdc(project).into_bytes(),
+        ExportFormat::Scheme => crate::formats::json::write_scheme(project).into_bytes(),
         ExportFormat::Html => crate::formats::report::write(project).into_bytes(),
         ExportFormat::Stats => crate::stats::Stats::of(project)
             .to_csv()

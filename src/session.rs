@@ -202,6 +202,13 @@ pub enum SessionEvent {
         /// What came in, what was re-anchored, what was refused.
         report: IntoReport,
     },
+    /// A stance scheme or codebook came into the project (one undoable step).
+    SchemeImported {
+        /// The file.
+        path: PathBuf,
+        /// How many stances were added and updated.
+        report: exchange::SchemeReport,
+    },
     /// A background job stopped without a result (it crashed or was cancelled).
     Lost {
         /// What it was doing.
@@ -276,6 +283,10 @@ enum JobResult {
     AnnotationsRead {
         path: PathBuf,
         result: Result<Vec<Incoming>, ExchangeError>,
+    },
+    SchemeRead {
+        path: PathBuf,
+        result: Result<crate::model::StanceScheme, ExchangeError>,
     },
     ProjectImported {
         path: PathBuf,
@@ -792,8 +803,16 @@ impl Session {
             .unwrap_or_default();
         let bytes = std::fs::metadata(path).map_or(0, |m| m.len());
         let file = path.to_owned();
-        let carries_texts = exchange::detect(path, &head).is_some_and(|k| k.carries_texts());
-        if carries_texts {
+        let kind = exchange::detect(path, &head);
+        let carries_texts = kind.is_some_and(|k| k.carries_texts());
+        if kind.is_some_and(|k| k.is_scheme()) {
+            self.start(bytes, JobKind::Import, file_name(path), move |_| {
+                JobResult::SchemeRead {
+                    result: exchange::read_scheme(&file),
+                    path: file,
+                }
+            });
+        } else if carries_texts {
             self.start(bytes, JobKind::Open, file_name(path), move |_| {
                 JobResult::ProjectImported {
                     result: exchange::read_new_project(&file),
@@ -1000,6 +1019,13 @@ impl Session {
             JobResult::AnnotationsRead { path, result } => events.push(match result {
                 Ok(records) => SessionEvent::AnnotationsImported {
                     report: exchange::import_into(&mut self.workspace, &records),
+                    path,
+                },
+                Err(e) => failed(Failure::Import, e.to_string()),
+            }),
+            JobResult::SchemeRead { path, result } => events.push(match result {
+                Ok(scheme) => SessionEvent::SchemeImported {
+                    report: exchange::merge_scheme(&mut self.workspace, &scheme),
                     path,
                 },
                 Err(e) => failed(Failure::Import, e.to_string()),

@@ -639,3 +639,46 @@ fn suggest_similar_ranks_sentences_and_bad_requests_are_refused() {
         "--stance is required with --term"
     );
 }
+
+#[test]
+fn a_scheme_exported_from_one_project_comes_into_another() {
+    let dir = tempfile::tempdir().unwrap();
+    let scheme = dir.path().join("team-scheme.json");
+    let out = stancemark(&[
+        "export",
+        &sample(),
+        "--format",
+        "scheme",
+        "-o",
+        scheme.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&scheme).unwrap()).unwrap();
+    assert_eq!(json["format"], "stancemark-scheme");
+    assert_eq!(json["stances"].as_array().unwrap().len(), 3);
+    // Another project, made by `add`, with the default scheme recoloured by the team file.
+    let mut edited = json.clone();
+    edited["stances"][0]["color"] = "#123456".into();
+    std::fs::write(&scheme, serde_json::to_string(&edited).unwrap()).unwrap();
+    let project = dir.path().join("other.stance.json");
+    let article = fixture("import/hard-wrapped.txt");
+    assert!(
+        stancemark(&["add", project.to_str().unwrap(), &article])
+            .status
+            .success()
+    );
+    let out = stancemark(&[
+        "import",
+        scheme.to_str().unwrap(),
+        "--into",
+        project.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("0 stance(s) added, 1 updated"),
+        "{}",
+        text(&out.stdout)
+    );
+    let loaded = stancemark::store::load_project(&project).unwrap();
+    assert_eq!(loaded.stances.0[0].color.to_hex(), "#123456");
+}

@@ -617,3 +617,83 @@ fn incoming_records_with_stale_offsets_are_found_by_their_quote_or_refused() {
         assert_eq!(stancemark::text::slice_chars(&text, a.range), passage);
     }
 }
+
+#[test]
+fn a_stance_scheme_travels_alone_as_json_or_a_qdc_and_merges_into_a_project() {
+    use stancemark::exchange::{AnnotationFile, kind_of, merge_scheme, read_scheme};
+    use stancemark::model::{Rgb, Stance, StanceId};
+    let dir = tempfile::tempdir().unwrap();
+    // The team's scheme: security recoloured and described, with a sub-stance.
+    let mut team = stancemark::model::Project::new("team");
+    team.stances.0[2].color = Rgb([200, 0, 0]);
+    team.stances.0[2].description = "Threats and misuse.".to_owned();
+    team.stances.0.push(Stance {
+        id: StanceId::new("supply-chain"),
+        label: "supply chain".to_owned(),
+        color: Rgb([10, 20, 30]),
+        description: "Chips, export controls.".to_owned(),
+        hotkey: Some(4),
+        parent: Some(StanceId::new("security")),
+    });
+    for format in [ExportFormat::Scheme, ExportFormat::Qdc] {
+        let path = dir.path().join(format!("team.{}", format.extension()));
+        stancemark::export::write_export(&team, format, &path, None).unwrap();
+        let kind = kind_of(&path).unwrap();
+        assert!(kind.is_scheme(), "{format:?}: {kind:?}");
+        assert_eq!(
+            kind,
+            if format == ExportFormat::Scheme {
+                AnnotationFile::Scheme
+            } else {
+                AnnotationFile::Codebook
+            }
+        );
+        let scheme = read_scheme(&path).unwrap();
+        // A colleague's project with the default scheme and one annotation.
+        let mut mine = stancemark::model::Project::new("mine");
+        let article = stancemark::model::Article::new("A", "Some text here.");
+        mine.articles.push(article.into());
+        let mut ws = stancemark::Workspace::new(mine, Box::new(stancemark::workspace::SystemClock));
+        let report = merge_scheme(&mut ws, &scheme);
+        assert_eq!(
+            (report.added, report.updated),
+            (1, 1),
+            "{format:?}: {report:?}"
+        );
+        let stances = &ws.project().stances;
+        let security = stances.get(&StanceId::new("security")).unwrap();
+        assert_eq!(security.color, Rgb([200, 0, 0]));
+        assert_eq!(security.description, "Threats and misuse.");
+        let sub = stances
+            .0
+            .iter()
+            .find(|s| s.label == "supply chain")
+            .expect("the sub-stance came in");
+        assert_eq!(sub.parent, Some(StanceId::new("security")), "{format:?}");
+        assert_eq!(sub.description, "Chips, export controls.");
+        assert_eq!(stances.path_label(&sub.id), "security › supply chain");
+        // One undo takes the whole scheme back.
+        ws.undo().unwrap();
+        assert_eq!(
+            ws.project().stances,
+            stancemark::model::StanceScheme::default()
+        );
+        // Merging the same scheme twice changes nothing the second time.
+        let _ = merge_scheme(&mut ws, &scheme);
+        let again = merge_scheme(&mut ws, &scheme);
+        assert_eq!((again.added, again.updated), (0, 0));
+    }
+    // A file that is not a scheme is refused with a message naming what it is.
+    let csv = dir.path().join("a.csv");
+    std::fs::write(&csv, "article_id,article_title,stance_id\n").unwrap();
+    let err = read_scheme(&csv).unwrap_err().to_string();
+    assert!(err.contains("not a stance scheme"), "{err}");
+    let newer = dir.path().join("newer.json");
+    std::fs::write(
+        &newer,
+        r#"{"format": "stancemark-scheme", "format_version": 9, "stances": []}"#,
+    )
+    .unwrap();
+    let err = read_scheme(&newer).unwrap_err().to_string();
+    assert!(err.contains("newer"), "{err}");
+}

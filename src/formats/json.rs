@@ -122,22 +122,81 @@ pub struct Export {
     pub annotations: Vec<ExportAnnotation>,
 }
 
+/// Identifies a stance scheme exported on its own (a codebook a team shares).
+pub const SCHEME_FORMAT: &str = "stancemark-scheme";
+/// Version of the scheme file's shape.
+pub const SCHEME_VERSION: u32 = 1;
+
+/// A stance scheme on its own: `{"format": "stancemark-scheme", "format_version": 1,
+/// "stances": [...]}`, each stance as in the export.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SchemeFile {
+    /// Always [`SCHEME_FORMAT`].
+    pub format: String,
+    /// [`SCHEME_VERSION`] when written.
+    pub format_version: u32,
+    /// The stances, parents before their sub-stances.
+    pub stances: Vec<ExportStance>,
+}
+
+fn export_stance(s: &Stance) -> ExportStance {
+    ExportStance {
+        id: s.id.to_string(),
+        label: s.label.clone(),
+        color: s.color.to_hex(),
+        description: s.description.clone(),
+        hotkey: s.hotkey,
+        parent: s.parent.as_ref().map(ToString::to_string),
+    }
+}
+
+/// The project's stance scheme as a scheme file (pretty JSON, newline-terminated).
+pub fn write_scheme(project: &Project) -> String {
+    let file = SchemeFile {
+        format: SCHEME_FORMAT.to_owned(),
+        format_version: SCHEME_VERSION,
+        stances: project
+            .stances
+            .tree()
+            .into_iter()
+            .map(|(s, _)| export_stance(s))
+            .collect(),
+    };
+    serde_json::to_string_pretty(&file).expect("plain records serialise") + "\n"
+}
+
+/// True when `json` looks like a scheme file.
+pub fn is_scheme(json: &str) -> bool {
+    json.contains(SCHEME_FORMAT)
+}
+
+/// Reads a scheme file; a newer version or a broken stance is an error.
+pub fn read_scheme(json: &str) -> Result<crate::model::StanceScheme, Bad> {
+    let file: SchemeFile = serde_json::from_str(json).map_err(|e| e.to_string())?;
+    if file.format != SCHEME_FORMAT {
+        return Err(format!("not a stance scheme (format {:?})", file.format));
+    }
+    if file.format_version > SCHEME_VERSION {
+        return Err(format!(
+            "scheme version {} is newer than this stancemark reads ({SCHEME_VERSION})",
+            file.format_version
+        ));
+    }
+    let stances = file
+        .stances
+        .iter()
+        .map(ExportStance::to_stance)
+        .collect::<Result<Vec<_>, _>>()?;
+    if stances.is_empty() {
+        return Err("the scheme has no stances".to_owned());
+    }
+    Ok(crate::model::StanceScheme(stances))
+}
+
 impl Export {
     /// Builds the export of a project.
     pub fn from_project(project: &Project) -> Self {
-        let stances = project
-            .stances
-            .0
-            .iter()
-            .map(|s| ExportStance {
-                id: s.id.to_string(),
-                label: s.label.clone(),
-                color: s.color.to_hex(),
-                description: s.description.clone(),
-                hotkey: s.hotkey,
-                parent: s.parent.as_ref().map(ToString::to_string),
-            })
-            .collect();
+        let stances = project.stances.0.iter().map(export_stance).collect();
         let articles = project
             .articles
             .iter()

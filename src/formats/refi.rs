@@ -526,6 +526,16 @@ fn stances_of(codes: &[(String, Code)]) -> (StanceScheme, HashMap<String, Stance
     (scheme, ids)
 }
 
+/// Reads a REFI-QDA codebook (`.qdc`, or the codes of any `.qde`) as a stance scheme: the
+/// hierarchy kept as parents, colours and descriptions kept.
+pub fn read_qdc(text: &str) -> Result<StanceScheme, String> {
+    let qde = read_qde(text)?;
+    if qde.codes.is_empty() {
+        return Err("the codebook has no codes".to_owned());
+    }
+    Ok(stances_of(&qde.codes).0)
+}
+
 /// Reads a `.qdpx` into a new project.
 pub fn read_qdpx(bytes: Vec<u8>) -> Result<ReadQdpx, String> {
     let mut archive = Archive::open(bytes).map_err(|e| e.to_string())?;

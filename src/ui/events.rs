@@ -137,6 +137,10 @@ impl StancemarkApp {
                     at: self.now,
                 });
             }
+            SessionEvent::SchemeImported { path, report } => self.notify(
+                Severity::Info,
+                format!("Imported {}: {}", path.display(), report.summary()),
+            ),
             SessionEvent::Lost { kind } => self.show_error(
                 &format!("{} stopped unexpectedly", kind.verb()),
                 "The work on the worker thread ended without a result; nothing was changed."

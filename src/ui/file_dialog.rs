@@ -126,7 +126,10 @@ impl FilePurpose {
                 .add_filter("Articles", &ARTICLE_EXTENSIONS)
                 .add_filter("All files", &["*"]),
             FilePurpose::ImportAnnotations => d
-                .add_filter("Annotations", &["qdpx", "json", "jsonld", "csv"])
+                .add_filter(
+                    "Annotations or a scheme",
+                    &["qdpx", "json", "jsonld", "csv", "qdc"],
+                )
                 .add_filter("All files", &["*"]),
             FilePurpose::Export(f) => d.add_filter(f.name(), &[f.extension()]),
             FilePurpose::SaveChart => d.add_filter("PNG image", &["png"]),
