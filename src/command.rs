@@ -217,6 +217,17 @@ pub enum Command {
         /// Its new source.
         path: PathBuf,
     },
+    /// Replace an article's memo.
+    SetArticleMemo {
+        /// The article.
+        article: ArticleId,
+        /// The memo.
+        memo: String,
+    },
+    /// Show the project memo.
+    ProjectMemo,
+    /// Replace the project memo.
+    SetProjectMemo(String),
     /// Replace an article's author, outlet, date and URL.
     SetArticleMeta {
         /// The article.
@@ -315,7 +326,7 @@ pub enum Command {
 
 /// The commands that take no arguments, in menu order: what the command palette lists and
 /// the keymap binds.
-pub const PLAIN_COMMANDS: [Command; 56] = [
+pub const PLAIN_COMMANDS: [Command; 57] = [
     Command::NewProject,
     Command::OpenProject,
     Command::Save,
@@ -425,6 +436,7 @@ pub const PLAIN_COMMANDS: [Command; 56] = [
     },
     Command::ManageStances,
     Command::Suggest,
+    Command::ProjectMemo,
     Command::AnnotationTable,
     Command::Statistics,
     Command::TextBigger,
@@ -507,6 +519,9 @@ impl Command {
                 "Re-import from file…"
             }
             Command::SetArticleMeta { .. } => "Edit article details",
+            Command::SetArticleMemo { .. } => "Edit article memo",
+            Command::ProjectMemo => "Project memo…",
+            Command::SetProjectMemo(_) => "Edit project memo",
             Command::ManageStances => "Manage stances…",
             Command::AddStance { .. } => "Add stance",
             Command::RenameStance { .. } => "Rename stance",
@@ -644,6 +659,10 @@ impl Command {
                 "Read a new version of the source (e.g. an amended bill); annotations follow their passages"
             }
             Command::SetArticleMeta { .. } => "Author, outlet, date and URL",
+            Command::SetArticleMemo { .. } => "Your memo on the whole article",
+            Command::ProjectMemo | Command::SetProjectMemo(_) => {
+                "Your memo on the whole project: research question, decisions, open points"
+            }
             Command::ManageStances => "Add, rename, recolour, describe, merge and remove stances",
             Command::AddStance { .. } => "Add a stance to the scheme",
             Command::RenameStance { .. } => "Rename the stance (its id in exports stays)",
@@ -771,6 +790,8 @@ impl Command {
                 | Command::SetArticleText { .. }
                 | Command::ReimportArticle(_)
                 | Command::SetArticleMeta { .. }
+                | Command::SetArticleMemo { .. }
+                | Command::SetProjectMemo(_)
                 | Command::AddStance { .. }
                 | Command::RenameStance { .. }
                 | Command::RecolorStance { .. }

@@ -34,6 +34,8 @@ pub enum Edit {
     ReplaceStance(Stance),
     /// Rename the project.
     RenameProject(String),
+    /// Replace the project's memo.
+    SetProjectMemo(String),
     /// Several edits applied in order.
     Batch(Vec<Edit>),
 }
@@ -209,6 +211,10 @@ impl Edit {
             Edit::RenameProject(name) => Ok(Edit::RenameProject(std::mem::replace(
                 &mut project.name,
                 name,
+            ))),
+            Edit::SetProjectMemo(memo) => Ok(Edit::SetProjectMemo(std::mem::replace(
+                &mut project.memo,
+                memo,
             ))),
             Edit::Batch(edits) => {
                 let mut inverses = Vec::with_capacity(edits.len());

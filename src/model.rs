@@ -288,6 +288,9 @@ pub struct Article {
     pub import: Option<ImportSettings>,
     /// Full text, UTF-8, `\n` line endings.
     pub text: String,
+    /// The analyst's memo on the article as a whole (may be empty).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub memo: String,
 }
 
 /// The kind of file an article's text came from.
@@ -359,6 +362,7 @@ impl Article {
             meta: ArticleMeta::default(),
             import: None,
             text: text::normalize_newlines(text),
+            memo: String::new(),
         }
     }
 
@@ -457,6 +461,9 @@ pub struct Project {
     /// All annotations of all articles (shared like the articles).
     #[serde(default)]
     pub annotations: Vec<Arc<Annotation>>,
+    /// The analyst's memo on the project as a whole (may be empty).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub memo: String,
 }
 
 impl Default for Project {
@@ -562,6 +569,7 @@ impl Project {
             stances: StanceScheme::default(),
             articles: Vec::new(),
             annotations: Vec::new(),
+            memo: String::new(),
         }
     }
 

@@ -157,13 +157,17 @@ pub enum HitPlace {
     Text,
     /// In the note of this annotation (its range is into the note).
     Note(AnnotationId),
+    /// In the article's memo (the range is into the memo).
+    ArticleMemo,
+    /// In the project's memo (the range is into the memo).
+    ProjectMemo,
 }
 
 /// One match of a project search.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hit {
-    /// The article it is in (for a note: the annotation's article).
-    pub article: ArticleId,
+    /// The article it is in (for a note: the annotation's article); none for the project memo.
+    pub article: Option<ArticleId>,
     /// Text or note.
     pub place: HitPlace,
     /// The match, in code points of the text (or note) it is in.
@@ -191,7 +195,7 @@ impl ProjectHits {
         if self.hits.is_empty() {
             return "no matches".to_owned();
         }
-        let mut articles: Vec<ArticleId> = self.hits.iter().map(|h| h.article).collect();
+        let mut articles: Vec<ArticleId> = self.hits.iter().filter_map(|h| h.article).collect();
         articles.dedup();
         articles.sort_unstable();
         articles.dedup();
@@ -206,8 +210,8 @@ impl ProjectHits {
     }
 }
 
-/// Searches every article's text and every annotation's note; `None` when `progress` was
-/// cancelled. Progress counts articles.
+/// Searches every article's text, every annotation's note and the memos; `None` when
+/// `progress` was cancelled. Progress counts articles.
 pub fn search_project(
     project: &Project,
     pattern: &Pattern,
@@ -222,10 +226,21 @@ pub fn search_project(
         let left = MAX_MATCHES - result.hits.len();
         let index = OffsetIndex::new(&article.text);
         let (ranges, truncated) = pattern.find_all(&article.text, &index, left);
-        result.hits.extend(
-            ranges
-                .into_iter()
-                .map(|range| hit(&article.text, &index, article.id, HitPlace::Text, range)),
+        result.hits.extend(ranges.into_iter().map(|range| {
+            hit(
+                &article.text,
+                &index,
+                Some(article.id),
+                HitPlace::Text,
+                range,
+            )
+        }));
+        memo_hits(
+            &mut result,
+            pattern,
+            &article.memo,
+            Some(article.id),
+            HitPlace::ArticleMemo,
         );
         for annotation in project
             .annotations
@@ -241,7 +256,13 @@ pub fn search_project(
             result.truncated |= cut;
             result.hits.extend(ranges.into_iter().map(|range| {
                 let place = HitPlace::Note(annotation.id);
-                hit(&annotation.note, &note_index, article.id, place, range)
+                hit(
+                    &annotation.note,
+                    &note_index,
+                    Some(article.id),
+                    place,
+                    range,
+                )
             }));
         }
         progress.set_done(n as u64 + 1);
@@ -250,13 +271,42 @@ pub fn search_project(
             break;
         }
     }
+    memo_hits(
+        &mut result,
+        pattern,
+        &project.memo,
+        None,
+        HitPlace::ProjectMemo,
+    );
     Some(result)
+}
+
+/// Adds the matches in a memo (within the limit).
+fn memo_hits(
+    result: &mut ProjectHits,
+    pattern: &Pattern,
+    memo: &str,
+    article: Option<ArticleId>,
+    place: HitPlace,
+) {
+    if memo.is_empty() || !pattern.is_match(memo) {
+        return;
+    }
+    let left = MAX_MATCHES.saturating_sub(result.hits.len());
+    let index = OffsetIndex::new(memo);
+    let (ranges, cut) = pattern.find_all(memo, &index, left);
+    result.truncated |= cut;
+    result.hits.extend(
+        ranges
+            .into_iter()
+            .map(|range| hit(memo, &index, article, place.clone(), range)),
+    );
 }
 
 fn hit(
     text: &str,
     index: &OffsetIndex,
-    article: ArticleId,
+    article: Option<ArticleId>,
     place: HitPlace,
     range: TextRange,
 ) -> Hit {
@@ -453,5 +503,21 @@ mod tests {
         assert_eq!(result.hits[1].matched, "Open");
         assert_eq!(result.summary(), "2 matches in 1 article");
         assert!(!result.truncated);
+        // Memos are searched too: the article's and the project's.
+        Arc::make_mut(&mut project.articles[1]).memo = "An open question.".to_owned();
+        project.memo = "Open points".to_owned();
+        let result = search_project(&project, &pattern, &Progress::default()).unwrap();
+        let places: Vec<&HitPlace> = result.hits.iter().map(|h| &h.place).collect();
+        assert_eq!(
+            places,
+            [
+                &HitPlace::Text,
+                &HitPlace::Note(project.annotations[0].id),
+                &HitPlace::ArticleMemo,
+                &HitPlace::ProjectMemo
+            ]
+        );
+        assert_eq!(result.hits[2].article, Some(project.articles[1].id));
+        assert_eq!(result.hits[3].article, None);
     }
 }

@@ -766,6 +766,25 @@ impl Workspace {
         self.execute("rename project", Edit::RenameProject(name.to_owned()))
     }
 
+    /// Replaces the project's memo.
+    pub fn set_project_memo(&mut self, memo: &str) -> Result<(), ActionError> {
+        if self.project.memo == memo {
+            return Ok(());
+        }
+        self.execute("edit project memo", Edit::SetProjectMemo(memo.to_owned()))
+    }
+
+    /// Replaces an article's memo.
+    pub fn set_article_memo(&mut self, id: ArticleId, memo: &str) -> Result<(), ActionError> {
+        let article = self.article_or_err(id)?;
+        if article.memo == memo {
+            return Ok(());
+        }
+        let mut changed = article.clone();
+        changed.memo = memo.to_owned();
+        self.execute("edit article memo", Edit::ReplaceArticle(Arc::new(changed)))
+    }
+
     // ----- stances -----------------------------------------------------------------------
 
     /// Adds a stance with the next free hotkey; returns its id.

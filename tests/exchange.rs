@@ -153,7 +153,7 @@ fn the_json_export_round_trips_orphans_parents_and_notes() {
     );
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    assert_eq!(json["format_version"], 2);
+    assert_eq!(json["format_version"], 3);
     let orphan = json["annotations"]
         .as_array()
         .unwrap()
@@ -696,4 +696,29 @@ fn a_stance_scheme_travels_alone_as_json_or_a_qdc_and_merges_into_a_project() {
     .unwrap();
     let err = read_scheme(&newer).unwrap_err().to_string();
     assert!(err.contains("newer"), "{err}");
+}
+
+#[test]
+fn a_version_2_json_export_still_imports_and_version_3_carries_the_memos() {
+    let path = root().join("tests/fixtures/export-v2.json");
+    let back = exchange::read_new_project(&path).unwrap().project;
+    assert_eq!(back.annotations.len(), 12);
+    assert!(back.memo.is_empty());
+    let mut project = sample();
+    project.memo = "Project memo".to_owned();
+    std::sync::Arc::make_mut(&mut project.articles[0]).memo = "Article memo".to_owned();
+    let bytes = export_bytes(&project, ExportFormat::Json, None).unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(json["format_version"], 3);
+    assert_eq!(json["memo"], "Project memo");
+    assert_eq!(json["articles"][0]["memo"], "Article memo");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("e.json");
+    std::fs::write(&file, &bytes).unwrap();
+    let again = exchange::read_new_project(&file).unwrap().project;
+    assert_eq!(again.memo, "Project memo");
+    assert_eq!(again.articles[0].memo, "Article memo");
+    let report =
+        String::from_utf8(export_bytes(&project, ExportFormat::Html, None).unwrap()).unwrap();
+    assert!(report.contains("Project memo") && report.contains("Article memo"));
 }

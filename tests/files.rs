@@ -203,3 +203,39 @@ fn saving_over_a_newer_file_is_refused() {
     ));
     assert_eq!(std::fs::read(&path).unwrap(), newer);
 }
+
+#[test]
+fn format_5_keeps_the_project_and_article_memos_and_format_4_files_still_open() {
+    let v4 = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/v4-sample.stance.json");
+    let mut project = store::load_project(&v4).unwrap();
+    assert!(project.memo.is_empty());
+    assert!(project.articles.iter().all(|a| a.memo.is_empty()));
+    project.memo =
+        "Question: how do op-eds frame open models?\nDecision: code claims only.".to_owned();
+    std::sync::Arc::make_mut(&mut project.articles[0]).memo = "Mostly regulation.".to_owned();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("memos.stance.json");
+    store::save_project(&project, &out).unwrap();
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.contains(&format!("\"format_version\": {FORMAT_VERSION}")));
+    assert_eq!(FORMAT_VERSION, 5);
+    assert!(text.contains("\"memo\": \"Mostly regulation.\""));
+    let back = store::load_project(&out).unwrap();
+    assert_eq!(back, project);
+    // An empty memo is left out of the file, so projects without memos look as before.
+    let plain = dir.path().join("plain.stance.json");
+    store::save_project(&store::load_project(&v4).unwrap(), &plain).unwrap();
+    assert!(
+        !std::fs::read_to_string(&plain)
+            .unwrap()
+            .contains("\"memo\"")
+    );
+}
+
+#[test]
+fn the_format_5_fixture_holds_both_memos() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/v5-sample.stance.json");
+    let project = store::load_project(&path).unwrap();
+    assert!(project.memo.starts_with("Research question"));
+    assert_eq!(project.articles[0].memo, "Mostly about regulation; one security passage.");
+}

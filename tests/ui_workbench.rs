@@ -106,7 +106,7 @@ fn project_search_finds_every_article_and_enter_shows_a_result_in_the_reader() {
         .unwrap();
     assert_eq!(results.hits.len(), 1, "{results:?}");
     let hit = results.hits[0].clone();
-    assert_ne!(hit.article, first);
+    assert_ne!(hit.article, Some(first));
     assert!(
         painted_texts(&harness)
             .iter()
@@ -115,13 +115,13 @@ fn project_search_finds_every_article_and_enter_shows_a_result_in_the_reader() {
     harness.get_by_label("Search").focus();
     harness.key_press(Key::Enter);
     harness.run_steps(3);
-    assert_eq!(harness.state().current_article(), Some(hit.article));
+    assert_eq!(harness.state().current_article(), hit.article);
     assert_eq!(harness.state().article_view().selection(), Some(hit.range));
     let shown = harness
         .state()
         .workspace()
         .project()
-        .article(hit.article)
+        .article(hit.article.unwrap())
         .unwrap();
     assert_eq!(
         stancemark::text::slice_chars(&shown.text, hit.range),
@@ -788,4 +788,78 @@ fn a_stance_is_put_under_another_in_the_editor_and_shown_with_its_parent() {
             .parent
             .is_none()
     );
+}
+
+#[test]
+fn memos_on_the_article_and_the_project_are_kept_undone_and_found_by_search() {
+    let (_dir, path) = sample_copy();
+    let mut harness = harness_on(Some(path));
+    harness.get_by_label("Memo").focus();
+    harness.step();
+    harness
+        .get_by_label("Memo")
+        .type_text("Mostly about export controls.");
+    harness.run_steps(1);
+    // Leaving the field keeps the memo.
+    harness.key_press(Key::Escape);
+    harness.run_steps(2);
+    let article = harness.state().current_article().unwrap();
+    let memo = |h: &egui_kittest::Harness<'static, stancemark::ui::StancemarkApp>| {
+        h.state()
+            .workspace()
+            .project()
+            .article(article)
+            .unwrap()
+            .memo
+            .clone()
+    };
+    assert_eq!(memo(&harness), "Mostly about export controls.");
+    assert!(harness.state().workspace().is_dirty());
+    // The project memo, in its window.
+    harness.get_by_label("View").click();
+    harness.run_steps(2);
+    harness.get_by_label("Project memo…").click();
+    harness.run_steps(2);
+    harness.get_by_label("Project memo text").focus();
+    harness.step();
+    harness
+        .get_by_label("Project memo")
+        .type_text("Research question: who wants open weights?");
+    harness.run_steps(1);
+    harness.key_press(Key::Escape);
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state().workspace().project().memo,
+        "Research question: who wants open weights?"
+    );
+    // Project search finds both.
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::F);
+    harness.run_steps(2);
+    harness.get_by_label("Search").type_text("export controls");
+    harness.step();
+    harness.state_mut().project_search().unwrap().wait();
+    let hits = harness
+        .state_mut()
+        .project_search()
+        .unwrap()
+        .results
+        .clone()
+        .unwrap()
+        .hits;
+    assert!(
+        hits.iter()
+            .any(|h| h.place == stancemark::search::HitPlace::ArticleMemo)
+    );
+    // Undo takes the project memo back, then the article memo.
+    harness.key_press(Key::Escape);
+    harness
+        .state_mut()
+        .execute(stancemark::command::Command::Undo);
+    harness.run_steps(2);
+    assert_eq!(harness.state().workspace().project().memo, "");
+    harness
+        .state_mut()
+        .execute(stancemark::command::Command::Undo);
+    harness.run_steps(2);
+    assert_eq!(memo(&harness), "");
 }

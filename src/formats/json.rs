@@ -19,8 +19,9 @@ use crate::store::{self, LoadError};
 
 /// Identifies the kind of document, for tools that receive many kinds of JSON.
 pub const EXPORT_FORMAT: &str = "stancemark-export";
-/// Version of the export shape; bumped on any incompatible change.
-pub const EXPORT_VERSION: u32 = 2;
+/// Version of the export shape; bumped on any change. 1 — first; 2 — orphans with null
+/// offsets, stance parents; 3 — the project's and each article's `memo`.
+pub const EXPORT_VERSION: u32 = 3;
 
 /// One stance of the scheme.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -65,6 +66,9 @@ pub struct ExportArticle {
     pub char_count: usize,
     /// Full text, `\n` line endings.
     pub text: String,
+    /// The article memo (empty when none; absent before version 3).
+    #[serde(default)]
+    pub memo: String,
 }
 
 /// One annotation, flattened for tables.
@@ -120,6 +124,9 @@ pub struct Export {
     pub articles: Vec<ExportArticle>,
     /// All annotations, by article (project order) then start offset; orphans last.
     pub annotations: Vec<ExportAnnotation>,
+    /// The project memo (empty when none; absent before version 3).
+    #[serde(default)]
+    pub memo: String,
 }
 
 /// Identifies a stance scheme exported on its own (a codebook a team shares).
@@ -211,6 +218,7 @@ impl Export {
                 import: a.import.clone(),
                 char_count: a.char_len(),
                 text: a.text.clone(),
+                memo: a.memo.clone(),
             })
             .collect();
         let annotations = super::rows(project, None)
@@ -243,6 +251,7 @@ impl Export {
             stances,
             articles,
             annotations,
+            memo: project.memo.clone(),
         }
     }
 }
@@ -291,6 +300,7 @@ impl ExportArticle {
             },
             import: self.import.clone(),
             text: self.text.clone(),
+            memo: self.memo.clone(),
         })
     }
 }
@@ -333,7 +343,7 @@ pub fn is_export(json: &str) -> bool {
 
 /// Rebuilds a project from a JSON export (e.g. one edited in another tool): ids, texts,
 /// stances and annotations are taken as they are and validated like a project file. Exports of
-/// version 1 and 2 are read.
+/// versions 1 to 3 are read (memos are empty before 3).
 pub fn project_from_json_export(path: &Path, json: &str) -> Result<Project, LoadError> {
     let invalid = |problems: Vec<String>| LoadError::Invalid {
         path: path.to_owned(),
@@ -366,6 +376,7 @@ pub fn project_from_json_export(path: &Path, json: &str) -> Result<Project, Load
                 .iter()
                 .map(|a| a.to_article().map(Arc::new))
                 .collect::<Result<_, _>>()?,
+            memo: export.memo.clone(),
             annotations: export
                 .annotations
                 .iter()

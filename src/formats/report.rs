@@ -79,6 +79,13 @@ pub fn write(project: &Project) -> String {
         );
     }
     html.push_str("</div>\n");
+    if !project.memo.trim().is_empty() {
+        let _ = writeln!(
+            html,
+            "<h2>Memo</h2><p class=\"memo\">{}</p>",
+            esc(&project.memo).replace('\n', "<br>")
+        );
+    }
     for article in &project.articles {
         article_html(project, article, &mut html);
     }
@@ -123,6 +130,13 @@ fn article_html(project: &Project, article: &Article, html: &mut String) {
     .collect();
     if !meta.is_empty() {
         let _ = write!(html, "<p class=\"meta\">{}</p>", esc(&meta.join(" · ")));
+    }
+    if !article.memo.trim().is_empty() {
+        let _ = write!(
+            html,
+            "<p class=\"memo\"><b>Memo:</b> {}</p>",
+            esc(&article.memo).replace('\n', "<br>")
+        );
     }
     counts_table(project, &mine, html);
     let mut anchored: Vec<&Annotation> = mine.iter().copied().filter(|a| !a.orphaned).collect();

@@ -30,8 +30,9 @@ use crate::text;
 /// `orphaned` (RON); 3 — JSON, quote and context stored only for orphans (four times faster to
 /// read and half the size for long articles); 4 — stances may have a `parent` (a code tree),
 /// articles record how they were imported (`import`: format, encoding, reflowed) so a
-/// re-import makes their text the same way. Older files are migrated on load.
-pub const FORMAT_VERSION: u32 = 4;
+/// re-import makes their text the same way; 5 — a memo on the project and on each article
+/// (`memo`, left out when empty). Older files are migrated on load.
+pub const FORMAT_VERSION: u32 = 5;
 
 /// The first JSON format: files from here on are upgraded in place when saved (the new fields
 /// only add to the old ones), older RON files are saved beside themselves.
@@ -60,6 +61,8 @@ struct ProjectOut<'a> {
     articles: &'a [Arc<Article>],
     #[serde(serialize_with = "annotation_records")]
     annotations: &'a [Arc<Annotation>],
+    #[serde(skip_serializing_if = "str::is_empty")]
+    memo: &'a str,
 }
 
 fn annotation_records<S: serde::Serializer>(
@@ -132,6 +135,8 @@ struct JsonProjectIn {
     articles: Vec<Article>,
     #[serde(default)]
     annotations: Vec<AnnotationRecord<String>>,
+    #[serde(default)]
+    memo: String,
 }
 
 impl JsonProjectIn {
@@ -190,6 +195,7 @@ impl JsonProjectIn {
             stances: self.stances,
             articles: self.articles.into_iter().map(Arc::new).collect(),
             annotations,
+            memo: self.memo,
         };
         (project, problems)
     }
@@ -225,8 +231,9 @@ struct RonFileIn {
     project: Project,
 }
 
-/// Brings a project read from an older file format up to [`FORMAT_VERSION`]. Format 4 only
-/// added fields whose absence means what older files meant (no parent, import unrecorded).
+/// Brings a project read from an older file format up to [`FORMAT_VERSION`]. Formats 4 and 5
+/// only added fields whose absence means what older files meant (no parent, import
+/// unrecorded, no memo).
 fn migrate(mut project: Project, _from: u32) -> Project {
     // Formats 1 and 2 stored the context of every annotation (format 1 none at all); now only
     // orphans keep one, the others' context being the text around them.
@@ -566,6 +573,7 @@ fn write_project_json(project: &Project, out: &mut impl Write) -> std::io::Resul
             stances: &project.stances,
             articles: &project.articles,
             annotations: &project.annotations,
+            memo: &project.memo,
         },
     };
     serde_json::to_writer_pretty(&mut *out, &file)?;

@@ -38,6 +38,7 @@ pub struct ArticlesPanelState {
     counts_revision: Option<u64>,
     renaming: Option<Renaming>,
     meta_draft: Option<(ArticleId, ArticleMeta)>,
+    memo_draft: Option<(ArticleId, String)>,
     /// Only articles whose title, author or outlet contains this.
     pub filter: String,
     /// The list's order.
@@ -144,8 +145,39 @@ pub fn articles_panel_ui(
             }
         });
         commands.extend(details_ui(ui, view, state, id));
+        commands.extend(memo_ui(ui, state, id, &article.memo));
     }
     commands
+}
+
+/// The article's memo, a multi-line field kept when it loses the keyboard.
+fn memo_ui(
+    ui: &mut Ui,
+    state: &mut ArticlesPanelState,
+    id: ArticleId,
+    memo: &str,
+) -> Option<Command> {
+    if state.memo_draft.as_ref().is_none_or(|(d, _)| *d != id) {
+        state.memo_draft = Some((id, memo.to_owned()));
+    }
+    let (_, draft) = state.memo_draft.as_mut()?;
+    let label = ui.label("Memo");
+    let r = ui
+        .add(
+            egui::TextEdit::multiline(draft)
+                .desired_rows(3)
+                .desired_width(f32::INFINITY)
+                .hint_text("Thoughts on the whole article"),
+        )
+        .labelled_by(label.id);
+    if !r.has_focus() && *draft != memo && !r.lost_focus() {
+        // Changed elsewhere (undo, another window): show the project's memo.
+        *draft = memo.to_owned();
+    }
+    (r.lost_focus() && draft != memo).then(|| Command::SetArticleMemo {
+        article: id,
+        memo: draft.clone(),
+    })
 }
 
 /// The filter field and the order menu.

@@ -229,6 +229,21 @@ impl StancemarkApp {
                 let events = self.session.reimport_article(article, Some(path));
                 self.handle_events(events);
             }
+            Command::SetArticleMemo { article, memo } => {
+                let r = self
+                    .session
+                    .workspace_mut()
+                    .set_article_memo(article, &memo);
+                self.report(r);
+            }
+            Command::ProjectMemo => {
+                let memo = self.session.project().memo.clone();
+                self.ui.windows.memo.get_or_insert(memo);
+            }
+            Command::SetProjectMemo(memo) => {
+                let r = self.session.workspace_mut().set_project_memo(&memo);
+                self.report(r);
+            }
             Command::SetArticleMeta { article, meta } => {
                 let r = self.session.workspace_mut().set_article_meta(article, meta);
                 self.report(r);

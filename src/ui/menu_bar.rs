@@ -65,6 +65,7 @@ pub fn menu_bar_ui(ui: &mut Ui, view: &View<'_>, panels: PanelsShown) -> Vec<Com
             item(&mut out, ui, Command::TextReset, true);
             ui.separator();
             item(&mut out, ui, Command::AnnotationTable, true);
+            item(&mut out, ui, Command::ProjectMemo, true);
             item(&mut out, ui, Command::Statistics, true);
             item(&mut out, ui, Command::ShowNotices, true);
             item(&mut out, ui, Command::ShortcutSheet, true);

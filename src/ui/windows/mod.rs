@@ -53,6 +53,8 @@ pub struct Windows {
     pub table: Option<TableState>,
     /// The shortcut sheet.
     pub shortcuts: bool,
+    /// The project memo being edited.
+    pub memo: Option<String>,
     /// Similar passages asked for, started when the window is next drawn.
     pub similar_to: Option<crate::model::AnnotationId>,
 }
@@ -127,6 +129,13 @@ pub fn windows_ui(
             windows.table = None;
         }
     }
+    if let Some(draft) = &mut windows.memo {
+        let (open, out) = memo_ui(ctx, view, draft);
+        commands.extend(out);
+        if !open {
+            windows.memo = None;
+        }
+    }
     if windows.shortcuts {
         windows.shortcuts = shortcuts::shortcuts_ui(ctx, keymap);
     }
@@ -134,4 +143,33 @@ pub fn windows_ui(
         windows.notices = notices::notices_ui(ctx, notices, view.now);
     }
     commands
+}
+
+/// The project memo window: a multi-line field, kept when it loses the keyboard or the window
+/// closes.
+fn memo_ui(ctx: &egui::Context, view: &View<'_>, draft: &mut String) -> (bool, Option<Command>) {
+    let mut open = true;
+    let mut commit = false;
+    egui::Window::new("Project memo")
+        .open(&mut open)
+        .default_size([460.0, 300.0])
+        .show(ctx, |ui| {
+            let r = ui.add(
+                egui::TextEdit::multiline(draft)
+                    .desired_rows(12)
+                    .desired_width(f32::INFINITY)
+                    .hint_text("Research question, coding decisions, open points…"),
+            );
+            r.widget_info(|| {
+                egui::WidgetInfo::labeled(egui::Role::MultilineTextInput, true, "Project memo text")
+            });
+            if !r.has_focus() && !r.lost_focus() && *draft != view.project().memo {
+                // Changed by Undo or a reload while not being typed in.
+                *draft = view.project().memo.clone();
+            }
+            commit = r.lost_focus();
+        });
+    let changed = *draft != view.project().memo;
+    let command = ((commit || !open) && changed).then(|| Command::SetProjectMemo(draft.clone()));
+    (open, command)
 }

@@ -121,12 +121,17 @@ impl ProjectSearchState {
 
 /// The command that shows `hit`.
 fn show(hit: &Hit) -> Command {
-    match hit.place {
-        HitPlace::Text => Command::RevealPassage {
-            article: hit.article,
+    match (&hit.place, hit.article) {
+        (HitPlace::Text, Some(article)) => Command::RevealPassage {
+            article,
             range: hit.range,
         },
-        HitPlace::Note(id) => Command::SelectAnnotation { id, reveal: true },
+        (HitPlace::Note(id), _) => Command::SelectAnnotation {
+            id: *id,
+            reveal: true,
+        },
+        (HitPlace::ArticleMemo, Some(article)) => Command::SelectArticle(article),
+        _ => Command::ProjectMemo,
     }
 }
 
@@ -233,13 +238,16 @@ fn results_ui(
         .show_rows(ui, ROW_HEIGHT, results.hits.len(), |ui, rows| {
             for i in rows {
                 let hit = &results.hits[i];
-                let title = project
-                    .article(hit.article)
+                let title = hit
+                    .article
+                    .and_then(|id| project.article(id))
                     .map(|a| crate::text::snippet(&a.title, 60))
                     .unwrap_or_default();
                 let place = match hit.place {
                     HitPlace::Text => title,
                     HitPlace::Note(_) => format!("{title} — note"),
+                    HitPlace::ArticleMemo => format!("{title} — memo"),
+                    HitPlace::ProjectMemo => "Project memo".to_owned(),
                 };
                 let row = ui.add(
                     egui::Button::selectable(i == *current, hit_text(ui, &place, hit))
