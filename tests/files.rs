@@ -237,5 +237,8 @@ fn the_format_5_fixture_holds_both_memos() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/v5-sample.stance.json");
     let project = store::load_project(&path).unwrap();
     assert!(project.memo.starts_with("Research question"));
-    assert_eq!(project.articles[0].memo, "Mostly about regulation; one security passage.");
+    assert_eq!(
+        project.articles[0].memo,
+        "Mostly about regulation; one security passage."
+    );
 }

@@ -52,13 +52,13 @@ fn edit_text_to(
     harness.run_steps(2);
     let editor = harness
         .get_all_by_role(egui::accesskit::Role::MultilineTextInput)
-        .next()
-        .expect("the text editor");
+        .last()
+        .expect("the text editor (drawn after the article's memo field)");
     editor.focus();
     harness.step();
     harness
         .get_all_by_role(egui::accesskit::Role::MultilineTextInput)
-        .next()
+        .last()
         .unwrap()
         .set_text_value_accesskit(text);
     harness.run_steps(2);
