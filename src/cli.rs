@@ -105,7 +105,7 @@ pub enum Command {
         cooccurrence: bool,
     },
     /// Suggest passages to tag: matches of terms or a regular expression, or the sentences most like an annotation; prints them (and with --accept, tags them and saves).
-    #[command(group(clap::ArgGroup::new("source").required(true).args(["term", "regex", "similar"])))]
+    #[command(group(clap::ArgGroup::new("source").required(true).args(["term", "regex", "similar", "learned"])))]
     Suggest {
         /// Project file.
         project: PathBuf,
@@ -118,8 +118,11 @@ pub enum Command {
         /// An annotation id: suggest the sentences most similar to its passage, with its stance.
         #[arg(long, conflicts_with_all = ["term", "regex", "stance"])]
         similar: Option<String>,
+        /// Stances for unannotated sentences from a classifier trained on the project's own coding.
+        #[arg(long, conflicts_with_all = ["term", "regex", "similar", "stance"])]
+        learned: bool,
         /// The stance to suggest (id or label); required with --term and --regex.
-        #[arg(long, required_unless_present = "similar")]
+        #[arg(long, required_unless_present_any = ["similar", "learned"])]
         stance: Option<String>,
         /// Suggest the whole sentence around each match.
         #[arg(long)]
@@ -336,6 +339,7 @@ fn execute(command: Command, output: &mut Output<'_>) -> Result<(), Stop> {
             term,
             regex,
             similar,
+            learned,
             stance,
             sentence,
             match_case,
@@ -353,6 +357,7 @@ fn execute(command: Command, output: &mut Output<'_>) -> Result<(), Stop> {
                 query: regex.unwrap_or_else(|| term.join("\n")),
                 options,
                 similar,
+                learned,
                 stance,
                 sentence,
                 top,
@@ -555,6 +560,7 @@ struct SuggestRequest {
     query: String,
     options: crate::search::SearchOptions,
     similar: Option<String>,
+    learned: bool,
     stance: Option<String>,
     sentence: bool,
     top: usize,
@@ -572,6 +578,7 @@ fn suggest(
     let project = session.project();
     let progress = crate::jobs::Progress::default();
     let found = match &request.similar {
+        None if request.learned => crate::learn::learned(project, &[], &progress),
         Some(id) => {
             let id = uuid::Uuid::parse_str(id.trim())
                 .ok()

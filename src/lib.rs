@@ -3,7 +3,7 @@
 //! Layers, from the bottom (each knows only those below it):
 //! - **core** (no egui, no clap): the model ([`model`]), text offsets ([`text`]), invertible
 //!   edits ([`edit`]), re-anchoring ([`anchor`]), analyst actions with undo ([`workspace`]),
-//!   data derived for display ([`derived`]), search ([`search`]), figures ([`stats`]), suggestions ([`suggest`]), the
+//!   data derived for display ([`derived`]), search ([`search`]), figures ([`stats`]), suggestions ([`suggest`]) and learned ones ([`learn`]), the
 //!   annotation table's rows ([`table`]),
 //!   project files ([`store`]), article import
 //!   ([`import`]), export ([`export`]), crash recovery ([`recovery`]), merging a reload
@@ -27,6 +27,7 @@ pub mod export;
 pub mod formats;
 pub mod import;
 pub mod jobs;
+pub mod learn;
 pub mod merge;
 pub mod model;
 pub mod notice;

@@ -682,3 +682,36 @@ fn a_scheme_exported_from_one_project_comes_into_another() {
     let loaded = stancemark::store::load_project(&project).unwrap();
     assert_eq!(loaded.stances.0[0].color.to_hex(), "#123456");
 }
+
+#[test]
+fn learned_suggestions_come_from_the_projects_own_coding_most_confident_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("p.stance.json");
+    std::fs::copy(sample(), &project).unwrap();
+    let p = project.to_str().unwrap();
+    // A second article, uncoded, about the same things.
+    let article = fixture("import/hard-wrapped.txt");
+    assert!(stancemark(&["add", p, &article]).status.success());
+    let out = stancemark(&["suggest", p, "--learned"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let tsv = text(&out.stdout);
+    let rows: Vec<Vec<&str>> = tsv
+        .lines()
+        .skip(1)
+        .map(|l| l.split('\t').collect())
+        .collect();
+    assert!(
+        !rows.is_empty(),
+        "the classifier proposes something for the new article"
+    );
+    let stances = ["pro-open-source", "regulation", "security"];
+    let mut last = 1.0f32;
+    for r in &rows {
+        assert!(stances.contains(&r[5]), "{r:?}");
+        let c: f32 = r[6].parse().unwrap();
+        assert!((0.5..=1.0).contains(&c) && c <= last, "{r:?}");
+        last = c;
+    }
+    let json = stancemark(&["suggest", p, "--learned", "--stance", "security"]);
+    assert_eq!(json.status.code(), Some(2), "--learned takes no stance");
+}

@@ -863,3 +863,38 @@ fn memos_on_the_article_and_the_project_are_kept_undone_and_found_by_search() {
     harness.run_steps(2);
     assert_eq!(memo(&harness), "");
 }
+
+#[test]
+fn learned_suggestions_retrain_after_a_rejection_which_is_remembered() {
+    let (_dir, path) = sample_copy();
+    let mut harness = harness_on(Some(path));
+    let wrapped = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/import/hard-wrapped.txt");
+    harness.state_mut().add_article_from(&wrapped);
+    run_until_idle(&mut harness);
+    harness
+        .state_mut()
+        .execute(stancemark::command::Command::Suggest);
+    harness.run_steps(2);
+    harness.get_by_label("Learn from my coding").click();
+    harness.run_steps(2);
+    harness.state_mut().suggestions().unwrap().wait();
+    harness.run_steps(2);
+    let items = harness.state_mut().suggestions().unwrap().items.clone();
+    assert!(!items.is_empty());
+    assert!(items.iter().all(|i| i.confidence.is_some_and(|c| c >= 0.5)));
+    let first = items[0].clone();
+    harness.get_all_by_label("Reject").next().unwrap().click();
+    harness.run_steps(2);
+    harness.state_mut().suggestions().unwrap().wait();
+    harness.run_steps(2);
+    let state = harness.state_mut().suggestions().unwrap();
+    assert_eq!(state.rejected, vec![(first.article, first.range)]);
+    assert!(
+        state
+            .items
+            .iter()
+            .all(|i| i.range != first.range || i.article != first.article),
+        "a rejected sentence is not offered again after retraining"
+    );
+}

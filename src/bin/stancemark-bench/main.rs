@@ -3,6 +3,9 @@
 //! - `stancemark-bench perf`: frame time, open/save/export, add, find, memory (one table).
 //! - `stancemark-bench anchoring [--trials N] [--seed S]`: re-anchoring after random edits.
 //! - `stancemark-bench html [DIR]`: web-page import against expected articles (F1).
+//! - `stancemark-bench learn [--folds K]`: the learned-suggestions classifier's precision and
+//!   recall per stance by cross-validation on `tests/fixtures/learn/labelled.tsv`, and the time
+//!   to train on the 10k-annotation workload.
 //!
 //! Texts come from `tests/data/` and `sample_data/`, so a clone has everything it needs.
 //! Run in release mode: `cargo run --release --bin stancemark-bench -- anchoring`.
@@ -78,6 +81,7 @@ fn main() {
         )),
         Some("perf-one") => perf::run_one(args.get(1).map_or("sample", String::as_str)),
         Some("perf-memory") => perf::run_app_memory(args.get(1).map_or("sample", String::as_str)),
+        Some("learn") => learn(arg(&args, "--folds", 5)),
         Some("gen") => {
             for p in perf::generate() {
                 println!("{}", p.display());
@@ -85,9 +89,51 @@ fn main() {
         }
         _ => {
             eprintln!(
-                "usage: stancemark-bench perf | gen | html [DIR] | anchoring [--trials N] [--annotations N] [--seed S]"
+                "usage: stancemark-bench perf | gen | html [DIR] | learn [--folds K] | anchoring [--trials N] [--annotations N] [--seed S]"
             );
             std::process::exit(2);
         }
     }
+}
+
+/// Cross-validated precision and recall of the classifier, and its training time at scale.
+fn learn(folds: usize) {
+    use stancemark::learn::{Model, cross_validate, examples_of, read_labelled};
+    let examples = read_labelled(&read("tests/fixtures/learn/labelled.tsv")).expect("the fixture");
+    println!(
+        "{folds}-fold cross-validation on {} hand-labelled sentences (tests/fixtures/learn):",
+        examples.len()
+    );
+    println!("| stance | sentences | precision | recall |");
+    println!("| --- | ---: | ---: | ---: |");
+    for s in cross_validate(&examples, folds) {
+        println!(
+            "| {} | {} | {:.2} | {:.2} |",
+            s.class, s.support, s.precision, s.recall
+        );
+    }
+    let path = perf::generate()
+        .into_iter()
+        .find(|p| p.to_string_lossy().contains("act-10k"))
+        .expect("the act-10k workload");
+    let project = stancemark::store::load_project(&path).unwrap();
+    let started = std::time::Instant::now();
+    let training = examples_of(&project, &[]);
+    let model = Model::train(&training).expect("classes");
+    let elapsed = started.elapsed();
+    println!(
+        "training on act-10k ({} annotations → {} sentences, {} classes): {:.0} ms",
+        project.annotations.len(),
+        training.len(),
+        model.classes().len(),
+        elapsed.as_secs_f64() * 1000.0
+    );
+    let progress = stancemark::jobs::Progress::default();
+    let started = std::time::Instant::now();
+    let found = stancemark::learn::learned(&project, &[], &progress).unwrap();
+    println!(
+        "learned suggestions on act-10k (train + predict every unannotated sentence): {:.0} ms, {} offered",
+        started.elapsed().as_secs_f64() * 1000.0,
+        found.items.len()
+    );
 }

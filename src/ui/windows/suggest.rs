@@ -53,6 +53,12 @@ pub struct SuggestState {
     focus_field: bool,
     /// The suggestions' places for the stance map, and the list length they were made for.
     marks: Option<(usize, Marks)>,
+    /// The list comes from the classifier (which retrains after each accept or reject).
+    learned: bool,
+    /// Learned suggestions rejected in this session: "no stance" examples for retraining.
+    pub rejected: Vec<(ArticleId, TextRange)>,
+    /// Retrain once the last accept or reject has been applied (next frame).
+    retrain: bool,
 }
 
 impl SuggestState {
@@ -84,6 +90,7 @@ impl SuggestState {
 
     /// Starts the sentences most similar to `annotation`.
     pub fn start_similar(&mut self, view: &View<'_>, annotation: AnnotationId) {
+        self.learned = false;
         let Some(source) = view.project().annotation(annotation) else {
             return;
         };
@@ -94,7 +101,23 @@ impl SuggestState {
         }));
     }
 
+    /// Starts learned suggestions: the classifier trained on the project's coding (and this
+    /// session's rejections) proposes stances for unannotated sentences.
+    pub fn start_learned(&mut self, view: &View<'_>) {
+        self.learned = true;
+        self.retrain = false;
+        self.title = "Learned from your coding".to_owned();
+        let snapshot = Arc::new(view.project().clone());
+        let rejected = self.rejected.clone();
+        self.begin(Job::spawn(
+            JobKind::Search,
+            "learned suggestions",
+            move |p| crate::learn::learned(&snapshot, &rejected, p),
+        ));
+    }
+
     fn start_pattern(&mut self, view: &View<'_>) {
+        self.learned = false;
         self.error = None;
         let Some(stance) = self.stance.clone() else {
             self.error = Some("Choose the stance to suggest".to_owned());
@@ -164,7 +187,16 @@ impl SuggestState {
     fn remove(&mut self, i: usize) -> Suggestion {
         let item = self.items.remove(i);
         self.current = self.current.min(self.items.len().saturating_sub(1));
+        self.retrain |= self.learned;
         item
+    }
+
+    /// Rejects row `i`: a learned suggestion becomes a "no stance" example.
+    fn reject(&mut self, i: usize) {
+        let item = self.remove(i);
+        if self.learned {
+            self.rejected.push((item.article, item.range));
+        }
     }
 }
 
@@ -175,6 +207,9 @@ pub fn suggest_ui(
     state: &mut SuggestState,
 ) -> (bool, Vec<Command>) {
     state.poll();
+    if state.retrain && !state.is_working() {
+        state.start_learned(view);
+    }
     if state.stance.is_none() {
         state.stance = view.project().stances.0.first().map(|s| s.id.clone());
     }
@@ -230,6 +265,18 @@ fn request_ui(ui: &mut egui::Ui, view: &View<'_>, state: &mut SuggestState) {
             state.start_pattern(view);
         }
     });
+    ui.horizontal(|ui| {
+        if ui
+            .button("Learn from my coding")
+            .on_hover_text(
+                "A classifier trained on this project's annotations (and the sentences left without one) proposes stances for unannotated sentences; it retrains after every accept or reject",
+            )
+            .clicked()
+        {
+            state.start_learned(view);
+        }
+        ui.weak("or right-click an annotation: Find similar passages");
+    });
     if let Some(e) = &state.error {
         ui.colored_label(ui.visuals().error_fg_color, e);
     }
@@ -268,6 +315,7 @@ fn review_ui(ui: &mut egui::Ui, view: &View<'_>, state: &mut SuggestState) -> Ve
             .clicked()
         {
             commands.push(Command::AcceptSuggestions(std::mem::take(&mut state.items)));
+            state.retrain |= state.learned;
         }
         if ui
             .add_enabled(n > 0, egui::Button::new("Reject all"))
@@ -330,9 +378,7 @@ fn review_ui(ui: &mut egui::Ui, view: &View<'_>, state: &mut SuggestState) -> Ve
             let item = state.remove(i);
             commands.push(Command::AcceptSuggestions(vec![item]));
         }
-        Some((i, false)) => {
-            state.remove(i);
-        }
+        Some((i, false)) => state.reject(i),
         None => {}
     }
     commands
@@ -357,7 +403,7 @@ fn keys(ui: &egui::Ui, state: &mut SuggestState) -> Vec<Command> {
         let item = state.remove(state.current);
         commands.push(Command::AcceptSuggestions(vec![item]));
     } else if reject {
-        state.remove(state.current);
+        state.reject(state.current);
     } else if down && state.current + 1 < state.items.len() {
         state.current += 1;
     } else if up {
