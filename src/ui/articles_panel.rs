@@ -185,7 +185,7 @@ fn filter_ui(ui: &mut Ui, state: &mut ArticlesPanelState) {
     ui.horizontal(|ui| {
         let r = ui.add(
             egui::TextEdit::singleline(&mut state.filter)
-                .desired_width(ui.available_width() - 30.0)
+                .desired_width(ui.available_width() - 48.0)
                 .hint_text("Filter: title, author, outlet"),
         );
         r.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, "Filter articles"));

@@ -135,6 +135,14 @@ impl ArticleView {
                 .map_or(0, |p| p.char_start);
             (first, first)
         });
+        // A selection started from a caret begins at the text, not at the space or line
+        // break next to it.
+        let (anchor, head) = if extend && anchor == head {
+            let start = skip_spaces(&article.text, &paragraphs, anchor, forward);
+            (start, start)
+        } else {
+            (anchor, head)
+        };
         let moved = paragraphs.step_caret(&article.text, head, step, forward);
         self.selection = Some(if extend {
             (anchor, moved)
@@ -416,4 +424,24 @@ impl ArticleView {
     pub fn view_span(&self) -> (f32, f32) {
         self.last_view
     }
+}
+
+/// `offset` moved over white space (line breaks included) in the direction of travel.
+fn skip_spaces(text: &str, paragraphs: &ParagraphIndex, offset: usize, forward: bool) -> usize {
+    let byte = paragraphs.offsets.byte_of(text, offset);
+    let moved = if forward {
+        offset
+            + text[byte..]
+                .chars()
+                .take_while(|c| c.is_whitespace())
+                .count()
+    } else {
+        offset
+            - text[..byte]
+                .chars()
+                .rev()
+                .take_while(|c| c.is_whitespace())
+                .count()
+    };
+    moved.min(paragraphs.char_len())
 }

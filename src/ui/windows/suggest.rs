@@ -355,13 +355,15 @@ fn review_ui(ui: &mut egui::Ui, view: &View<'_>, state: &mut SuggestState) -> Ve
                         .article(item.article)
                         .map(|a| crate::text::snippet(&a.title, 30))
                         .unwrap_or_default();
-                    let mut text = format!(
-                        "{title}: {}",
-                        crate::text::snippet(&item.quote, ROW_QUOTE_CHARS)
-                    );
+                    // The passage first (it is what is judged), then its article.
+                    let mut text = String::new();
                     if let Some(c) = item.confidence {
-                        text.push_str(&format!("  ({:.0} %)", c * 100.0));
+                        text.push_str(&format!("{:.0} %  ", c * 100.0));
                     }
+                    text.push_str(&format!(
+                        "{}  · {title}",
+                        crate::text::snippet(&item.quote, ROW_QUOTE_CHARS)
+                    ));
                     let row = ui.add(
                         egui::Button::selectable(i == state.current, RichText::new(text))
                             .truncate(),
