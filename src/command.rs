@@ -326,7 +326,7 @@ pub enum Command {
 
 /// The commands that take no arguments, in menu order: what the command palette lists and
 /// the keymap binds.
-pub const PLAIN_COMMANDS: [Command; 57] = [
+pub const PLAIN_COMMANDS: [Command; 58] = [
     Command::NewProject,
     Command::OpenProject,
     Command::Save,
@@ -343,6 +343,7 @@ pub const PLAIN_COMMANDS: [Command; 57] = [
     Command::Export(ExportFormat::Html),
     Command::Export(ExportFormat::Stats),
     Command::Export(ExportFormat::Cooccurrence),
+    Command::Export(ExportFormat::ChartSvg),
     Command::Preferences,
     Command::Quit,
     Command::Undo,

@@ -63,10 +63,12 @@ pub enum ExportFormat {
     Cooccurrence,
     /// The stance scheme on its own, as JSON, for a team to share one codebook.
     Scheme,
+    /// A bar chart of the annotations per stance, as SVG.
+    ChartSvg,
 }
 
 /// Every export format, in menu order.
-pub const EXPORT_FORMATS: [ExportFormat; 10] = [
+pub const EXPORT_FORMATS: [ExportFormat; 11] = [
     ExportFormat::Json,
     ExportFormat::Ron,
     ExportFormat::Csv,
@@ -77,6 +79,7 @@ pub const EXPORT_FORMATS: [ExportFormat; 10] = [
     ExportFormat::Html,
     ExportFormat::Stats,
     ExportFormat::Cooccurrence,
+    ExportFormat::ChartSvg,
 ];
 
 impl ExportFormat {
@@ -92,6 +95,7 @@ impl ExportFormat {
             ExportFormat::Html => "html",
             ExportFormat::Stats | ExportFormat::Cooccurrence => "csv",
             ExportFormat::Scheme => "json",
+            ExportFormat::ChartSvg => "svg",
         }
     }
 
@@ -102,6 +106,7 @@ impl ExportFormat {
             ExportFormat::Stats => "-statistics",
             ExportFormat::Cooccurrence => "-cooccurrence",
             ExportFormat::Scheme => "-scheme",
+            ExportFormat::ChartSvg => "-chart",
             _ => "",
         }
     }
@@ -119,6 +124,7 @@ impl ExportFormat {
             ExportFormat::Stats => "statistics CSV",
             ExportFormat::Cooccurrence => "co-occurrence CSV",
             ExportFormat::Scheme => "stance scheme",
+            ExportFormat::ChartSvg => "chart (SVG)",
         }
     }
 
@@ -142,6 +148,7 @@ impl ExportFormat {
             ExportFormat::Scheme => {
                 "The stances alone (names, colours, descriptions, keys, tree) as JSON, for a team to share one codebook"
             }
+            ExportFormat::ChartSvg => "A bar chart of the annotations per stance, as SVG",
         }
     }
 }
@@ -185,6 +192,9 @@ pub fn export_bytes(
         ExportFormat::Qdpx => crate::formats::refi::write_qdpx(project)?,
         ExportFormat::Qdc => crate::formats::refi::write_qdc(project).into_bytes(),
         ExportFormat::Scheme => crate::formats::json::write_scheme(project).into_bytes(),
+        ExportFormat::ChartSvg => crate::stats::Stats::of(project)
+            .bar_chart_svg(project)
+            .into_bytes(),
         ExportFormat::Html => crate::formats::report::write(project).into_bytes(),
         ExportFormat::Stats => crate::stats::Stats::of(project)
             .to_csv()

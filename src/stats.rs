@@ -268,6 +268,68 @@ impl Stats {
         out
     }
 
+    /// A bar chart of the annotations per stance (the whole project) as a self-contained SVG,
+    /// bars in the stances' colours, the annotated code points printed on each bar.
+    pub fn bar_chart_svg(&self, project: &Project) -> String {
+        use std::fmt::Write;
+        const BAR: f64 = 48.0;
+        const GAP: f64 = 28.0;
+        const HEIGHT: f64 = 220.0;
+        const LEFT: f64 = 48.0;
+        const TOP: f64 = 36.0;
+        let n = self.stances.len().max(1) as f64;
+        let width = LEFT + n * (BAR + GAP) + GAP;
+        let max = self
+            .project
+            .iter()
+            .map(|c| c.annotations)
+            .max()
+            .unwrap_or(0)
+            .max(1) as f64;
+        let esc = |t: &str| {
+            t.replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+                .replace('"', "&quot;")
+        };
+        let mut svg = String::new();
+        let _ = write!(
+            svg,
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w:.0}\" height=\"{h:.0}\" viewBox=\"0 0 {w:.0} {h:.0}\" font-family=\"sans-serif\" font-size=\"12\">\n\
+             <title>Annotations per stance — {name}</title>\n\
+             <rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n\
+             <text x=\"{LEFT}\" y=\"20\" font-size=\"14\">Annotations per stance — {name}</text>\n\
+             <line x1=\"{LEFT}\" y1=\"{base}\" x2=\"{w:.0}\" y2=\"{base}\" stroke=\"#444\"/>\n",
+            w = width,
+            h = TOP + HEIGHT + 80.0,
+            name = esc(&project.name),
+            base = TOP + HEIGHT,
+        );
+        for (i, (stance, counts)) in self.stances.iter().zip(&self.project).enumerate() {
+            let x = LEFT + GAP + i as f64 * (BAR + GAP);
+            let h = HEIGHT * counts.annotations as f64 / max;
+            let y = TOP + HEIGHT - h;
+            let color = project
+                .stances
+                .get(&stance.id)
+                .map_or_else(|| "#888888".to_owned(), |s| s.color.to_hex());
+            let _ = writeln!(
+                svg,
+                "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{BAR}\" height=\"{h:.1}\" fill=\"{color}\"><title>{label}: {n} annotations, {cp} annotated code points</title></rect>\n\
+                 <text x=\"{cx:.1}\" y=\"{ty:.1}\" text-anchor=\"middle\">{n}</text>\n\
+                 <text x=\"{cx:.1}\" y=\"{ly:.1}\" text-anchor=\"end\" transform=\"rotate(-30 {cx:.1} {ly:.1})\">{label}</text>",
+                label = esc(&stance.label),
+                n = counts.annotations,
+                cp = counts.code_points,
+                cx = x + BAR / 2.0,
+                ty = y - 4.0,
+                ly = TOP + HEIGHT + 16.0,
+            );
+        }
+        svg.push_str("</svg>\n");
+        svg
+    }
+
     fn records(&self) -> impl Iterator<Item = Record<'_>> {
         let per_article = self.articles.iter().flat_map(move |a| {
             self.stances
@@ -540,6 +602,22 @@ mod tests {
         assert_eq!(stats.along[reg][0], 1);
         assert_eq!(stats.articles[1].along[reg][0], 1, "B's own");
         assert_eq!(stats.articles[1].along[reg][8], 0);
+    }
+
+    #[test]
+    fn the_svg_chart_has_a_bar_per_stance_scaled_to_the_largest() {
+        let mut p = project();
+        annotate(&mut p, 0, (0, 10), "security");
+        annotate(&mut p, 0, (20, 30), "security");
+        annotate(&mut p, 0, (40, 50), "regulation");
+        let svg = Stats::of(&p).bar_chart_svg(&p);
+        assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
+        // 4 stances: 4 bars plus the white background.
+        assert_eq!(svg.matches("<rect").count(), 5);
+        // security has the most annotations: the full height, 220.
+        assert!(svg.contains("height=\"220.0\" fill=\"#e67e22\""), "{svg}");
+        assert!(svg.contains("height=\"110.0\" fill=\"#3478f6\""), "{svg}");
+        assert!(svg.contains("security: 2 annotations, 20 annotated code points"));
     }
 
     #[test]

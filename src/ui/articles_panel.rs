@@ -182,13 +182,8 @@ fn memo_ui(
 
 /// The filter field and the order menu.
 fn filter_ui(ui: &mut Ui, state: &mut ArticlesPanelState) {
-    ui.horizontal(|ui| {
-        let r = ui.add(
-            egui::TextEdit::singleline(&mut state.filter)
-                .desired_width(ui.available_width() - 48.0)
-                .hint_text("Filter: title, author, outlet"),
-        );
-        r.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, "Filter articles"));
+    // Right to left: the Sort button keeps its room, the field takes the rest.
+    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
         ui.menu_button("Sort", |ui| {
             ui.weak("Order by");
             for order in ArticleOrder::ALL {
@@ -197,6 +192,12 @@ fn filter_ui(ui: &mut Ui, state: &mut ArticlesPanelState) {
         })
         .response
         .on_hover_text(format!("Order: {}", state.order.name()));
+        let r = ui.add(
+            egui::TextEdit::singleline(&mut state.filter)
+                .desired_width(ui.available_width())
+                .hint_text("Filter: title, author, outlet"),
+        );
+        r.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, "Filter articles"));
     });
 }
 

@@ -686,6 +686,13 @@ fn find(project: &Project, report: &mut Report) {
         };
         report.ms("similar_ms", best_of(1, similar));
     }
+    // The classifier: examples from the project's coding, then training.
+    let (train_ms, classes) = time_it(|| {
+        let examples = stancemark::learn::examples_of(project, &[]);
+        stancemark::learn::Model::train(&examples).map_or(0, |m| m.classes().len())
+    });
+    report.ms("train_ms", train_ms);
+    report.put("train_classes", classes);
     report.ms(
         "stats_ms",
         best_of(3, || stancemark::stats::Stats::of(project).project.len()),
@@ -1000,6 +1007,10 @@ fn find_rows(row: Row<'_>) {
                 get(r, "table_busy_p99")
             )
         },
+    );
+    row(
+        "train the classifier on the project's coding (ms, classes)",
+        &|r| format!("{:.0} ({})", get(r, "train_ms"), get(r, "train_classes")),
     );
     row("statistics of the project (ms)", &|r| {
         format!("{:.1}", get(r, "stats_ms"))

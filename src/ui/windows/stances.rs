@@ -45,7 +45,7 @@ pub fn stances_ui(
     let mut commands = Vec::new();
     egui::Window::new("Stances")
         .open(&mut open)
-        .default_width(760.0)
+        .default_width(960.0)
         .resizable(true)
         .show(ctx, |ui| {
             let stances = view.project().stances.0.clone();

@@ -129,7 +129,7 @@ pub fn statistics_ui(
             });
             state.chart_rect = Some(chart.response.rect);
             ui.separator();
-            ui.horizontal(|ui| {
+            ui.horizontal_wrapped(|ui| {
                 if ui
                     .button("Export numbers as CSV…")
                     .on_hover_text(ExportFormat::Stats.purpose())
@@ -143,6 +143,13 @@ pub fn statistics_ui(
                     .clicked()
                 {
                     commands.push(Command::Export(ExportFormat::Cooccurrence));
+                }
+                if ui
+                    .button("Save bar chart as SVG…")
+                    .on_hover_text(ExportFormat::ChartSvg.purpose())
+                    .clicked()
+                {
+                    commands.push(Command::Export(ExportFormat::ChartSvg));
                 }
                 if ui
                     .button("Save chart as PNG…")
