@@ -298,7 +298,7 @@ impl Stats {
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w:.0}\" height=\"{h:.0}\" viewBox=\"0 0 {w:.0} {h:.0}\" font-family=\"sans-serif\" font-size=\"12\">\n\
              <title>Annotations per stance — {name}</title>\n\
              <rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n\
-             <text x=\"{LEFT}\" y=\"20\" font-size=\"14\">Annotations per stance — {name}</text>\n\
+             <text x=\"{LEFT}\" y=\"20\" font-size=\"14\">Annotations per stance</text>\n\
              <line x1=\"{LEFT}\" y1=\"{base}\" x2=\"{w:.0}\" y2=\"{base}\" stroke=\"#444\"/>\n",
             w = width,
             h = TOP + HEIGHT + 80.0,
