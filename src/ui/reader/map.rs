@@ -206,7 +206,20 @@ pub fn stance_map_ui(
     let fresh = cache
         .as_ref()
         .is_some_and(|c| c.key == key && ((c.total - total).abs() / total) < HEIGHT_TOLERANCE);
-    if !fresh {
+    if cache.is_none() {
+        // The first frame of an article already lays out its text: the ticks come in the next.
+        *cache = Some(MapCache {
+            key: MapKey {
+                spans_revision: None,
+                ..key
+            },
+            total,
+            lanes: Vec::new(),
+            pending: Vec::new(),
+            find: Vec::new(),
+        });
+        ui.ctx().request_repaint();
+    } else if !fresh {
         *cache = Some(ticks(input, key, total));
     }
     let ticks = cache.as_ref().expect("computed above");
