@@ -531,6 +531,13 @@ fn the_articles_list_filters_as_you_type_and_sorts_with_uncoded_first() {
     harness.get_by_label("not yet coded first").click();
     harness.run_steps(3);
     let y = |title: &str| harness.get_by_label_contains(title).rect().top();
+    // The filter is one row under the heading; the list follows it at the top of the panel.
+    let filter = harness.get_by_label("Filter articles").rect();
+    assert!(filter.height() < 40.0 && filter.top() < 150.0, "{filter:?}");
+    assert!(
+        y("Open weights debate") < 250.0,
+        "the list is right under the filter"
+    );
     assert!(y("Open weights debate") < y("Chips and export controls"));
     assert!(y("Budget hearing notes") < y("Chips and export controls"));
     // The coded article has a bar in its stance's colour under its title.

@@ -182,23 +182,30 @@ fn memo_ui(
 
 /// The filter field and the order menu.
 fn filter_ui(ui: &mut Ui, state: &mut ArticlesPanelState) {
-    // Right to left: the Sort button keeps its room, the field takes the rest.
-    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-        ui.menu_button("Sort", |ui| {
-            ui.weak("Order by");
-            for order in ArticleOrder::ALL {
-                ui.selectable_value(&mut state.order, order, order.name());
-            }
-        })
-        .response
-        .on_hover_text(format!("Order: {}", state.order.name()));
-        let r = ui.add(
-            egui::TextEdit::singleline(&mut state.filter)
-                .desired_width(ui.available_width())
-                .hint_text("Filter: title, author, outlet"),
-        );
-        r.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, "Filter articles"));
-    });
+    // One row, right to left: the Sort button keeps its room, the field takes the rest.
+    let row = egui::vec2(ui.available_width(), ui.spacing().interact_size.y);
+    ui.allocate_ui_with_layout(
+        row,
+        egui::Layout::right_to_left(egui::Align::Center),
+        |ui| {
+            ui.menu_button("Sort", |ui| {
+                ui.weak("Order by");
+                for order in ArticleOrder::ALL {
+                    ui.selectable_value(&mut state.order, order, order.name());
+                }
+            })
+            .response
+            .on_hover_text(format!("Order: {}", state.order.name()));
+            let r = ui.add(
+                egui::TextEdit::singleline(&mut state.filter)
+                    .desired_width(ui.available_width())
+                    .hint_text("Filter: title, author, outlet"),
+            );
+            r.widget_info(|| {
+                egui::WidgetInfo::labeled(egui::Role::TextInput, true, "Filter articles")
+            });
+        },
+    );
 }
 
 /// A thin bar under an article's title: one segment per stance, as wide as its share of the
