@@ -16,8 +16,9 @@ use std::collections::HashMap;
 
 use crate::jobs::Progress;
 use crate::model::{ArticleId, Project, StanceId, TextRange};
-use crate::suggest::{Suggestion, Suggestions, sentences_of};
+use crate::suggest::{Suggestion, Suggestions};
 use crate::text::OffsetIndex;
+use crate::text::sentences_of;
 
 /// The class of sentences left without a stance.
 pub const NO_STANCE: &str = "(no stance)";

@@ -61,21 +61,13 @@ impl Pattern {
             regex::escape(query)
         };
         let source = if options.whole_word {
-            // `\b` only where the query has a word character at that end: `C++` as a whole
-            // word must still match before a space.
-            let (lead, trail) = if options.regex {
-                (true, true)
+            // A regex is bounded at both ends; a phrase only where it has a word character, so
+            // `C++` as a whole word still matches before a space.
+            if options.regex {
+                word_bounded(&body, true, true)
             } else {
-                (
-                    query.chars().next().is_some_and(is_word_char),
-                    query.chars().next_back().is_some_and(is_word_char),
-                )
-            };
-            format!(
-                "{}(?:{body}){}",
-                if lead { r"\b" } else { "" },
-                if trail { r"\b" } else { "" }
-            )
+                whole_word_source(query)
+            }
         } else {
             body
         };
@@ -134,6 +126,25 @@ fn advance(text: &str, index: &OffsetIndex, cursor: &mut (usize, usize), byte: u
 
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
+}
+
+/// `body` (a regex) with `\b` at the start and end where asked.
+fn word_bounded(body: &str, lead: bool, trail: bool) -> String {
+    format!(
+        "{}(?:{body}){}",
+        if lead { r"\b" } else { "" },
+        if trail { r"\b" } else { "" }
+    )
+}
+
+/// A phrase as a regex matching it as a whole word: bounded at each end that is a word
+/// character.
+pub fn whole_word_source(phrase: &str) -> String {
+    word_bounded(
+        &regex::escape(phrase),
+        phrase.chars().next().is_some_and(is_word_char),
+        phrase.chars().next_back().is_some_and(is_word_char),
+    )
 }
 
 /// The regex crate's message without its caret diagram: the last line says what is wrong.

@@ -18,7 +18,7 @@ use serde::Serialize;
 use crate::jobs::Progress;
 use crate::model::{Annotation, AnnotationId, ArticleId, Project, StanceId, TextRange};
 use crate::search::{MAX_MATCHES, Pattern, SearchError, SearchOptions};
-use crate::text::OffsetIndex;
+use crate::text::{OffsetIndex, sentences_of};
 
 /// How many similar sentences are offered by default.
 pub const SIMILAR_TOP: usize = 20;
@@ -55,38 +55,21 @@ pub fn phrase_pattern(query: &str, options: SearchOptions) -> Result<Option<Patt
     if options.regex {
         return Pattern::new(query.trim(), options);
     }
-    let phrases: Vec<String> = query
+    let alternatives: Vec<String> = query
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())
-        .map(regex::escape)
-        .collect();
-    if phrases.is_empty() {
-        return Ok(None);
-    }
-    let word = |escaped: &str, first: bool| {
-        let plain = escaped.replace('\\', "");
-        let c = if first {
-            plain.chars().next()
-        } else {
-            plain.chars().next_back()
-        };
-        c.is_some_and(|c| c.is_alphanumeric() || c == '_')
-    };
-    let alternatives: Vec<String> = phrases
-        .iter()
         .map(|p| {
             if options.whole_word {
-                format!(
-                    "{}{p}{}",
-                    if word(p, true) { r"\b" } else { "" },
-                    if word(p, false) { r"\b" } else { "" }
-                )
+                crate::search::whole_word_source(p)
             } else {
-                p.clone()
+                regex::escape(p)
             }
         })
         .collect();
+    if alternatives.is_empty() {
+        return Ok(None);
+    }
     let regex_options = SearchOptions {
         regex: true,
         whole_word: false,
@@ -309,55 +292,6 @@ fn overlaps_any(ranges: &[TextRange], range: TextRange) -> bool {
     ranges
         .iter()
         .any(|r| r.start < range.end && range.start < r.end)
-}
-
-/// True for a character that ends a sentence.
-fn ends_sentence(c: char) -> bool {
-    matches!(c, '.' | '!' | '?' | '…' | '。' | '！' | '？')
-}
-
-/// The sentences of `text` as code-point ranges, without surrounding spaces: a sentence ends
-/// after `.`, `!`, `?` or `…` (and any closing quotes or brackets) followed by a space, or at a
-/// line end.
-pub fn sentences_of(text: &str) -> Vec<TextRange> {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = Vec::new();
-    let mut start = 0;
-    let mut i = 0;
-    let push = |out: &mut Vec<TextRange>, s: usize, e: usize| {
-        let (mut s, mut e) = (s, e);
-        while s < e && chars[s].is_whitespace() {
-            s += 1;
-        }
-        while e > s && chars[e - 1].is_whitespace() {
-            e -= 1;
-        }
-        if e > s {
-            out.push(TextRange { start: s, end: e });
-        }
-    };
-    while i < chars.len() {
-        let c = chars[i];
-        if c == '\n' {
-            push(&mut out, start, i);
-            start = i + 1;
-        } else if ends_sentence(c) {
-            let mut j = i + 1;
-            while j < chars.len() && matches!(chars[j], '"' | '\'' | '”' | '’' | ')' | ']' | '»')
-            {
-                j += 1;
-            }
-            if j == chars.len() || chars[j].is_whitespace() {
-                push(&mut out, start, j);
-                start = j;
-                i = j;
-                continue;
-            }
-        }
-        i += 1;
-    }
-    push(&mut out, start, chars.len());
-    out
 }
 
 /// The sentence that holds `range` (widened to whole sentences when it spans several).

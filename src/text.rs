@@ -153,6 +153,61 @@ impl OffsetIndex {
     }
 }
 
+/// True for a character that ends a sentence.
+fn ends_sentence(c: char) -> bool {
+    matches!(c, '.' | '!' | '?' | '…' | '。' | '！' | '？')
+}
+
+/// The sentences of `text` as code-point ranges, without surrounding spaces: a sentence ends
+/// after `.`, `!`, `?` or `…` (and any closing quotes or brackets) followed by a space, or at a
+/// line end.
+pub fn sentences_of(text: &str) -> Vec<TextRange> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    let push = |out: &mut Vec<TextRange>, s: usize, e: usize| {
+        let (mut s, mut e) = (s, e);
+        while s < e && chars[s].is_whitespace() {
+            s += 1;
+        }
+        while e > s && chars[e - 1].is_whitespace() {
+            e -= 1;
+        }
+        if e > s {
+            out.push(TextRange { start: s, end: e });
+        }
+    };
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '\n' {
+            push(&mut out, start, i);
+            start = i + 1;
+        } else if ends_sentence(c) {
+            let mut j = i + 1;
+            while j < chars.len() && matches!(chars[j], '"' | '\'' | '”' | '’' | ')' | ']' | '»')
+            {
+                j += 1;
+            }
+            if j == chars.len() || chars[j].is_whitespace() {
+                push(&mut out, start, j);
+                start = j;
+                i = j;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    push(&mut out, start, chars.len());
+    out
+}
+
+/// A character that belongs to a word for selection (double-click, caret steps, snapping):
+/// letters, digits, `_` and apostrophes inside words (`don't`, `analyst’s`).
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || c == '\'' || c == '’'
+}
+
 /// How far a caret moves at a time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CaretStep {
@@ -307,59 +362,33 @@ impl ParagraphIndex {
     /// The words or sentences of paragraph `i`, as global ranges.
     fn stops(&self, text: &str, i: usize, step: CaretStep) -> Vec<TextRange> {
         let p = self.paragraphs[i];
+        if step == CaretStep::Sentence {
+            return sentences_of(p.text(text))
+                .into_iter()
+                .map(|r| TextRange {
+                    start: p.char_start + r.start,
+                    end: p.char_start + r.end,
+                })
+                .collect();
+        }
         let chars: Vec<char> = p.text(text).chars().collect();
-        let is_word = |c: char| c.is_alphanumeric() || c == '_' || c == '\'' || c == '’';
         let mut out = Vec::new();
-        match step {
-            CaretStep::Sentence => {
-                let mut start = 0;
-                let mut k = 0;
-                while k < chars.len() {
-                    if matches!(chars[k], '.' | '!' | '?' | '…') {
-                        let mut j = k + 1;
-                        while j < chars.len()
-                            && matches!(chars[j], '"' | '\'' | '”' | '’' | ')' | ']')
-                        {
-                            j += 1;
-                        }
-                        if j == chars.len() || chars[j].is_whitespace() {
-                            out.push((start, j));
-                            start = j;
-                            k = j;
-                            continue;
-                        }
-                    }
+        let mut k = 0;
+        while k < chars.len() {
+            if is_word_char(chars[k]) {
+                let s = k;
+                while k < chars.len() && is_word_char(chars[k]) {
                     k += 1;
                 }
-                out.push((start, chars.len()));
-            }
-            _ => {
-                let mut k = 0;
-                while k < chars.len() {
-                    if is_word(chars[k]) {
-                        let s = k;
-                        while k < chars.len() && is_word(chars[k]) {
-                            k += 1;
-                        }
-                        out.push((s, k));
-                    } else {
-                        k += 1;
-                    }
-                }
+                out.push(TextRange {
+                    start: p.char_start + s,
+                    end: p.char_start + k,
+                });
+            } else {
+                k += 1;
             }
         }
-        out.into_iter()
-            .map(|(mut s, e)| {
-                while s < e && chars[s].is_whitespace() {
-                    s += 1;
-                }
-                TextRange {
-                    start: p.char_start + s,
-                    end: p.char_start + e,
-                }
-            })
-            .filter(|r| !r.is_empty())
-            .collect()
+        out
     }
 
     /// The start of the word holding `offset` (itself when it is not inside a word).
@@ -387,8 +416,7 @@ impl ParagraphIndex {
         let p = self.paragraphs[self.paragraph_at(offset)];
         let chars: Vec<char> = p.text(text).chars().collect();
         let col = (offset - p.char_start).min(chars.len());
-        let is_word = |c: char| c.is_alphanumeric() || c == '_' || c == '\'' || c == '’';
-        if chars.get(col).is_none_or(|c| !is_word(*c)) {
+        if chars.get(col).is_none_or(|c| !is_word_char(*c)) {
             let end = (col + 1).min(chars.len());
             return TextRange {
                 start: p.char_start + col.min(end),
@@ -396,11 +424,11 @@ impl ParagraphIndex {
             };
         }
         let mut start = col;
-        while start > 0 && is_word(chars[start - 1]) {
+        while start > 0 && is_word_char(chars[start - 1]) {
             start -= 1;
         }
         let mut end = col;
-        while end < chars.len() && is_word(chars[end]) {
+        while end < chars.len() && is_word_char(chars[end]) {
             end += 1;
         }
         TextRange {
