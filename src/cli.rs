@@ -578,7 +578,7 @@ fn suggest(
     let project = session.project();
     let progress = crate::jobs::Progress::default();
     let found = match &request.similar {
-        None if request.learned => crate::learn::learned(project, &[], &progress),
+        None if request.learned => crate::learn::learned(project, &progress),
         Some(id) => {
             let id = uuid::Uuid::parse_str(id.trim())
                 .ok()
@@ -613,6 +613,12 @@ fn suggest(
         output.note(&format!(
             "{} match(es) already annotated with the stance, not suggested",
             found.already_annotated
+        ));
+    }
+    if found.rejected_before > 0 {
+        output.note(&format!(
+            "{} passage(s) rejected before, not suggested again",
+            found.rejected_before
         ));
     }
     if accept && !found.items.is_empty() {

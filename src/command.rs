@@ -14,6 +14,50 @@ use crate::model::{AnnotationId, ArticleId, ArticleMeta, Rgb, StanceId, TextRang
 use crate::prefs::Preferences;
 use crate::text::CaretStep;
 
+/// Where a key binding applies. Global keys work anywhere; the others only while no text
+/// field has the keyboard, and those of a list only while that list has it (the analyst last
+/// clicked in it, or just opened it). A key a list does not use falls through to the reader,
+/// so one key can mean one thing in a list and another in the reader (Delete deletes the
+/// table's selected rows in the table, the selected annotation elsewhere).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum KeyScope {
+    /// Anywhere (Ctrl+S, Ctrl+Z…).
+    Global,
+    /// The reader: stance digits, caret keys, Delete, Esc, copy.
+    #[default]
+    Reader,
+    /// The articles list.
+    ArticleList,
+    /// The review list of the suggestions window.
+    ReviewList,
+    /// The annotation table.
+    Table,
+}
+
+impl KeyScope {
+    /// Every scope, in the order the shortcut sheet lists them.
+    pub const ALL: [KeyScope; 5] = [
+        KeyScope::Global,
+        KeyScope::Reader,
+        KeyScope::ArticleList,
+        KeyScope::ReviewList,
+        KeyScope::Table,
+    ];
+
+    /// Where the scope's keys apply, in words (the shortcut sheet's headings).
+    pub fn title(self) -> &'static str {
+        match self {
+            KeyScope::Global => "Anywhere",
+            KeyScope::Reader => "In the reader (while no text field has the keyboard)",
+            KeyScope::ArticleList => "In the articles list (after clicking in it)",
+            KeyScope::ReviewList => {
+                "In the suggestions' review list (after opening or clicking it)"
+            }
+            KeyScope::Table => "In the annotation table (after opening or clicking it)",
+        }
+    }
+}
+
 /// One user action with its arguments.
 #[must_use = "a command does nothing until the app executes it"]
 #[derive(Debug, Clone, PartialEq)]
@@ -126,6 +170,26 @@ pub enum Command {
     /// A stance key (1–9): tag the selection, or change the selected annotation's stance.
     StanceKey(u8),
 
+    // ----- lists (their keys apply where the list has the keyboard) -----
+    /// Show the next article of the articles list (in its order, within its filter).
+    NextArticle,
+    /// Show the previous article of the articles list.
+    PreviousArticle,
+    /// Accept the highlighted suggestion of the review list.
+    AcceptCurrentSuggestion,
+    /// Reject the highlighted suggestion of the review list.
+    RejectCurrentSuggestion,
+    /// Highlight (and show) the next suggestion of the review list.
+    NextSuggestion,
+    /// Highlight (and show) the previous suggestion of the review list.
+    PreviousSuggestion,
+    /// Select every row the annotation table shows.
+    SelectAllRows,
+    /// Delete the annotations selected in the table (one undoable step).
+    DeleteSelectedRows,
+    /// Show the passage of the table's first selected row in the reader.
+    ShowSelectedRow,
+
     // ----- annotations -----
     /// Tag a passage with a stance.
     Tag {
@@ -182,6 +246,9 @@ pub enum Command {
     SuggestSimilar(AnnotationId),
     /// Tag these suggested passages (one undoable step); each is checked against the text.
     AcceptSuggestions(Vec<crate::suggest::Suggestion>),
+    /// Keep these suggestions as rejected (one undoable step): not offered again, and the
+    /// classifier learns from them.
+    RejectSuggestions(Vec<crate::suggest::Suggestion>),
 
     // ----- articles -----
     /// Show an article in the reader.
@@ -326,7 +393,7 @@ pub enum Command {
 
 /// The commands that take no arguments, in menu order: what the command palette lists and
 /// the keymap binds.
-pub const PLAIN_COMMANDS: [Command; 58] = [
+pub const PLAIN_COMMANDS: [Command; 69] = [
     Command::NewProject,
     Command::OpenProject,
     Command::Save,
@@ -344,6 +411,8 @@ pub const PLAIN_COMMANDS: [Command; 58] = [
     Command::Export(ExportFormat::Stats),
     Command::Export(ExportFormat::Cooccurrence),
     Command::Export(ExportFormat::ChartSvg),
+    Command::Export(ExportFormat::CooccurrenceSvg),
+    Command::Export(ExportFormat::AlongSvg),
     Command::Preferences,
     Command::Quit,
     Command::Undo,
@@ -435,6 +504,15 @@ pub const PLAIN_COMMANDS: [Command; 58] = [
         forward: false,
         extend: true,
     },
+    Command::NextArticle,
+    Command::PreviousArticle,
+    Command::AcceptCurrentSuggestion,
+    Command::RejectCurrentSuggestion,
+    Command::NextSuggestion,
+    Command::PreviousSuggestion,
+    Command::SelectAllRows,
+    Command::DeleteSelectedRows,
+    Command::ShowSelectedRow,
     Command::ManageStances,
     Command::Suggest,
     Command::ProjectMemo,
@@ -510,6 +588,12 @@ impl Command {
                     n => format!("Accept {n} suggestions"),
                 };
             }
+            Command::RejectSuggestions(items) => {
+                return match items.len() {
+                    1 => "Reject suggestion".to_owned(),
+                    n => format!("Reject {n} suggestions"),
+                };
+            }
             Command::SelectArticle(_) => "Show article",
             Command::RenameArticle { .. } => "Rename article",
             Command::RemoveArticle(_) | Command::ConfirmRemoveArticle(_) => "Remove article",
@@ -553,6 +637,15 @@ impl Command {
             }
             Command::NextAnnotation => "Next annotation",
             Command::PreviousAnnotation => "Previous annotation",
+            Command::NextArticle => "Next article",
+            Command::PreviousArticle => "Previous article",
+            Command::AcceptCurrentSuggestion => "Accept the highlighted suggestion",
+            Command::RejectCurrentSuggestion => "Reject the highlighted suggestion",
+            Command::NextSuggestion => "Next suggestion",
+            Command::PreviousSuggestion => "Previous suggestion",
+            Command::SelectAllRows => "Select all rows",
+            Command::DeleteSelectedRows => "Delete the selected rows",
+            Command::ShowSelectedRow => "Show the selected row's passage",
             Command::TextBigger => "Larger text",
             Command::TextSmaller => "Smaller text",
             Command::TextReset => "Default text size",
@@ -645,6 +738,9 @@ impl Command {
                 "The sentences of every article most like this passage, to accept or reject with its stance"
             }
             Command::AcceptSuggestions(_) => "Tag the suggested passages (one Undo removes them)",
+            Command::RejectSuggestions(_) => {
+                "Drop the suggested passages; the project remembers them so they are not offered again"
+            }
             Command::SelectArticle(_) => "Show the article in the reader",
             Command::RenameArticle { .. } => "Rename the article",
             Command::RemoveArticle(_) | Command::ConfirmRemoveArticle(_) => {
@@ -687,6 +783,25 @@ impl Command {
                 "Extend the selection in the reader from the caret; a stance key then tags it"
             }
             Command::NextAnnotation => "Select the next annotation in the article and scroll to it",
+            Command::NextArticle => {
+                "Show the article below the current one in the articles list (its order and filter)"
+            }
+            Command::PreviousArticle => {
+                "Show the article above the current one in the articles list"
+            }
+            Command::AcceptCurrentSuggestion => {
+                "Tag the suggestion highlighted in the review list and show the next one"
+            }
+            Command::RejectCurrentSuggestion => {
+                "Drop the suggestion highlighted in the review list (the project remembers it) and show the next one"
+            }
+            Command::NextSuggestion => "Highlight the next suggestion and show its passage",
+            Command::PreviousSuggestion => "Highlight the previous suggestion and show its passage",
+            Command::SelectAllRows => "Select every row the annotation table shows",
+            Command::DeleteSelectedRows => {
+                "Delete the annotations selected in the table (one Undo brings them back)"
+            }
+            Command::ShowSelectedRow => "Show the passage of the first selected row in the reader",
             Command::PreviousAnnotation => {
                 "Select the previous annotation in the article and scroll to it"
             }
@@ -735,6 +850,13 @@ impl Command {
             Command::TextReset => cmd(Key::Num0),
             Command::ShortcutSheet => plain(Key::F1),
             Command::NextAnnotation => plain(Key::CloseBracket),
+            Command::NextArticle | Command::NextSuggestion => plain(Key::ArrowDown),
+            Command::PreviousArticle | Command::PreviousSuggestion => plain(Key::ArrowUp),
+            Command::AcceptCurrentSuggestion => plain(Key::A),
+            Command::RejectCurrentSuggestion => plain(Key::R),
+            Command::SelectAllRows => cmd(Key::A),
+            Command::DeleteSelectedRows => plain(Key::Delete),
+            Command::ShowSelectedRow => plain(Key::Enter),
             Command::MoveCaret {
                 step,
                 forward,
@@ -770,6 +892,28 @@ impl Command {
         }
     }
 
+    /// Where the command's key applies (see [`KeyScope`]).
+    pub fn key_scope(&self) -> KeyScope {
+        match self {
+            Command::ClearSelection
+            | Command::DeleteSelectedAnnotation
+            | Command::CopySelection
+            | Command::StanceKey(_)
+            | Command::NextAnnotation
+            | Command::PreviousAnnotation
+            | Command::MoveCaret { .. } => KeyScope::Reader,
+            Command::NextArticle | Command::PreviousArticle => KeyScope::ArticleList,
+            Command::AcceptCurrentSuggestion
+            | Command::RejectCurrentSuggestion
+            | Command::NextSuggestion
+            | Command::PreviousSuggestion => KeyScope::ReviewList,
+            Command::SelectAllRows | Command::DeleteSelectedRows | Command::ShowSelectedRow => {
+                KeyScope::Table
+            }
+            _ => KeyScope::Global,
+        }
+    }
+
     /// True for commands that change the project (they are refused while a project opens).
     pub fn changes_project(&self) -> bool {
         matches!(
@@ -784,6 +928,10 @@ impl Command {
                 | Command::DeleteAnnotation(_)
                 | Command::Reattach { .. }
                 | Command::AcceptSuggestions(_)
+                | Command::RejectSuggestions(_)
+                | Command::AcceptCurrentSuggestion
+                | Command::RejectCurrentSuggestion
+                | Command::DeleteSelectedRows
                 | Command::SetStanceOf { .. }
                 | Command::DeleteAnnotations(_)
                 | Command::RenameArticle { .. }
@@ -830,17 +978,44 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_plain_command_has_a_label_and_tooltip_and_no_two_share_a_shortcut() {
-        let mut seen = std::collections::HashSet::new();
+    fn every_plain_command_has_a_label_and_tooltip_and_no_two_share_a_shortcut_in_a_scope() {
+        // A key may be bound once in each scope; a global key in no other scope (it would
+        // never reach the list), and a list's key may shadow a reader key (that is the point).
+        let mut seen = std::collections::HashMap::new();
         for c in PLAIN_COMMANDS
             .iter()
             .chain(&(1..=9).map(Command::StanceKey).collect::<Vec<_>>())
         {
             assert!(!c.label().is_empty() && !c.tooltip().is_empty(), "{c:?}");
             if let Some(s) = c.shortcut() {
-                assert!(seen.insert(s), "{c:?} reuses {s:?}");
+                assert!(
+                    seen.insert((c.key_scope(), s), c.clone()).is_none(),
+                    "{c:?} reuses {s:?}"
+                );
             }
         }
+        for ((scope, s), c) in &seen {
+            if *scope != KeyScope::Global {
+                assert!(
+                    !seen.contains_key(&(KeyScope::Global, *s)),
+                    "{c:?}'s {s:?} is also a global key"
+                );
+            }
+        }
+        let shared: Vec<_> = seen
+            .keys()
+            .filter(|(scope, s)| {
+                *scope == KeyScope::Table && seen.contains_key(&(KeyScope::Reader, *s))
+            })
+            .collect();
+        assert_eq!(
+            shared,
+            [&(
+                KeyScope::Table,
+                KeyboardShortcut::new(Modifiers::NONE, Key::Delete)
+            )],
+            "Delete means the table's rows in the table"
+        );
         assert_eq!(
             Command::StanceKey(3).shortcut(),
             Some(KeyboardShortcut::new(Modifiers::NONE, Key::Num3))

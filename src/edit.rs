@@ -9,7 +9,9 @@ use std::sync::Arc;
 
 use thiserror::Error;
 
-use crate::model::{Annotation, AnnotationId, Article, ArticleId, Project, Stance, StanceId};
+use crate::model::{
+    Annotation, AnnotationId, Article, ArticleId, Project, Rejection, Stance, StanceId,
+};
 
 /// A change to a project that can be applied and inverted.
 #[derive(Debug, Clone, PartialEq)]
@@ -36,6 +38,12 @@ pub enum Edit {
     RenameProject(String),
     /// Replace the project's memo.
     SetProjectMemo(String),
+    /// Insert a rejected suggestion at a position in the project's list.
+    InsertRejection(usize, Rejection),
+    /// Remove the rejected suggestion at this position.
+    RemoveRejection(usize),
+    /// Replace the rejected suggestion at this position (its passage moved).
+    ReplaceRejection(usize, Rejection),
     /// Several edits applied in order.
     Batch(Vec<Edit>),
 }
@@ -178,6 +186,11 @@ impl Edit {
                         "article still has annotations".to_owned(),
                     ));
                 }
+                if project.rejections.iter().any(|r| r.article == id) {
+                    return Err(EditError::Invalid(
+                        "article still has rejected suggestions".to_owned(),
+                    ));
+                }
                 let article = project.articles.remove(i);
                 Ok(Edit::InsertArticle(i, article))
             }
@@ -216,6 +229,32 @@ impl Edit {
                 &mut project.memo,
                 memo,
             ))),
+            Edit::InsertRejection(index, rejection) => {
+                if project.article(rejection.article).is_none() {
+                    return Err(EditError::NotFound("article".to_owned()));
+                }
+                let at = index.min(project.rejections.len());
+                project.rejections.insert(at, rejection);
+                Ok(Edit::RemoveRejection(at))
+            }
+            Edit::RemoveRejection(index) => {
+                if index >= project.rejections.len() {
+                    return Err(EditError::NotFound("rejected suggestion".to_owned()));
+                }
+                Ok(Edit::InsertRejection(
+                    index,
+                    project.rejections.remove(index),
+                ))
+            }
+            Edit::ReplaceRejection(index, rejection) => {
+                let Some(old) = project.rejections.get_mut(index) else {
+                    return Err(EditError::NotFound("rejected suggestion".to_owned()));
+                };
+                Ok(Edit::ReplaceRejection(
+                    index,
+                    std::mem::replace(old, rejection),
+                ))
+            }
             Edit::Batch(edits) => {
                 let mut inverses = Vec::with_capacity(edits.len());
                 for edit in edits {

@@ -65,10 +65,14 @@ pub enum ExportFormat {
     Scheme,
     /// A bar chart of the annotations per stance, as SVG.
     ChartSvg,
+    /// The co-occurrence matrix of the stances, as SVG.
+    CooccurrenceSvg,
+    /// Where each stance falls along the articles' length (a line chart), as SVG.
+    AlongSvg,
 }
 
 /// Every export format, in menu order.
-pub const EXPORT_FORMATS: [ExportFormat; 11] = [
+pub const EXPORT_FORMATS: [ExportFormat; 13] = [
     ExportFormat::Json,
     ExportFormat::Ron,
     ExportFormat::Csv,
@@ -80,6 +84,8 @@ pub const EXPORT_FORMATS: [ExportFormat; 11] = [
     ExportFormat::Stats,
     ExportFormat::Cooccurrence,
     ExportFormat::ChartSvg,
+    ExportFormat::CooccurrenceSvg,
+    ExportFormat::AlongSvg,
 ];
 
 impl ExportFormat {
@@ -95,7 +101,9 @@ impl ExportFormat {
             ExportFormat::Html => "html",
             ExportFormat::Stats | ExportFormat::Cooccurrence => "csv",
             ExportFormat::Scheme => "json",
-            ExportFormat::ChartSvg => "svg",
+            ExportFormat::ChartSvg | ExportFormat::CooccurrenceSvg | ExportFormat::AlongSvg => {
+                "svg"
+            }
         }
     }
 
@@ -107,6 +115,8 @@ impl ExportFormat {
             ExportFormat::Cooccurrence => "-cooccurrence",
             ExportFormat::Scheme => "-scheme",
             ExportFormat::ChartSvg => "-chart",
+            ExportFormat::CooccurrenceSvg => "-cooccurrence",
+            ExportFormat::AlongSvg => "-along",
             _ => "",
         }
     }
@@ -125,6 +135,8 @@ impl ExportFormat {
             ExportFormat::Cooccurrence => "co-occurrence CSV",
             ExportFormat::Scheme => "stance scheme",
             ExportFormat::ChartSvg => "chart (SVG)",
+            ExportFormat::CooccurrenceSvg => "co-occurrence chart (SVG)",
+            ExportFormat::AlongSvg => "along-the-text chart (SVG)",
         }
     }
 
@@ -149,6 +161,12 @@ impl ExportFormat {
                 "The stances alone (names, colours, descriptions, keys, tree) as JSON, for a team to share one codebook"
             }
             ExportFormat::ChartSvg => "A bar chart of the annotations per stance, as SVG",
+            ExportFormat::CooccurrenceSvg => {
+                "The matrix of overlapping annotations per pair of stances, as SVG"
+            }
+            ExportFormat::AlongSvg => {
+                "Where each stance falls along the articles' length (a line per stance), as SVG"
+            }
         }
     }
 }
@@ -194,6 +212,12 @@ pub fn export_bytes(
         ExportFormat::Scheme => crate::formats::json::write_scheme(project).into_bytes(),
         ExportFormat::ChartSvg => crate::stats::Stats::of(project)
             .bar_chart_svg(project)
+            .into_bytes(),
+        ExportFormat::CooccurrenceSvg => crate::stats::Stats::of(project)
+            .cooccurrence_svg(project)
+            .into_bytes(),
+        ExportFormat::AlongSvg => crate::stats::Stats::of(project)
+            .along_svg(project)
             .into_bytes(),
         ExportFormat::Html => crate::formats::report::write(project).into_bytes(),
         ExportFormat::Stats => crate::stats::Stats::of(project)

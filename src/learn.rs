@@ -15,7 +15,7 @@
 use std::collections::HashMap;
 
 use crate::jobs::Progress;
-use crate::model::{ArticleId, Project, StanceId, TextRange};
+use crate::model::{Project, StanceId, TextRange};
 use crate::suggest::{Suggestion, Suggestions};
 use crate::text::OffsetIndex;
 use crate::text::sentences_of;
@@ -194,9 +194,10 @@ impl Model {
 }
 
 /// The training examples of a project: every sentence of every article with an annotation,
-/// labelled with the stance covering most of it, or [`NO_STANCE`]; plus the rejected
-/// suggestions (`rejected`: article and passage) as [`NO_STANCE`].
-pub fn examples_of(project: &Project, rejected: &[(ArticleId, TextRange)]) -> Vec<Example> {
+/// labelled with the stance covering most of it, or [`NO_STANCE`]; plus the project's rejected
+/// suggestions as [`NO_STANCE`] (those no annotation overlaps: the analyst's coding of a passage
+/// speaks louder than an earlier rejection).
+pub fn examples_of(project: &Project) -> Vec<Example> {
     let mut out = Vec::new();
     for article in &project.articles {
         let mine: Vec<_> = project
@@ -227,10 +228,15 @@ pub fn examples_of(project: &Project, rejected: &[(ArticleId, TextRange)]) -> Ve
             });
         }
     }
-    for (article, range) in rejected {
-        if let Some(a) = project.article(*article) {
+    for rejection in &project.rejections {
+        let coded = project.annotations.iter().any(|a| {
+            a.article == rejection.article && !a.orphaned && a.range.overlaps(&rejection.range)
+        });
+        if let Some(a) = project.article(rejection.article)
+            && !coded
+        {
             out.push(Example {
-                text: crate::text::slice_chars(&a.text, *range).to_owned(),
+                text: crate::text::slice_chars(&a.text, rejection.range).to_owned(),
                 label: NO_STANCE.to_owned(),
             });
         }
@@ -241,17 +247,14 @@ pub fn examples_of(project: &Project, rejected: &[(ArticleId, TextRange)]) -> Ve
 /// Learned suggestions: the project's unannotated sentences (in every article) whose most
 /// probable class is a stance with at least [`MIN_CONFIDENCE`], most confident first; `None`
 /// when cancelled. Without enough coding to learn from, none.
-pub fn learned(
-    project: &Project,
-    rejected: &[(ArticleId, TextRange)],
-    progress: &Progress,
-) -> Option<Suggestions> {
-    let examples = examples_of(project, rejected);
+pub fn learned(project: &Project, progress: &Progress) -> Option<Suggestions> {
+    let examples = examples_of(project);
     let Some(model) = Model::train(&examples) else {
         return Some(Suggestions::default());
     };
     progress.set_total(project.articles.len() as u64);
     let mut items: Vec<Suggestion> = Vec::new();
+    let mut rejected_before = 0;
     for (n, article) in project.articles.iter().enumerate() {
         if progress.is_cancelled() {
             return None;
@@ -262,24 +265,35 @@ pub fn learned(
             .filter(|a| a.article == article.id && !a.orphaned)
             .map(|a| a.range)
             .collect();
+        // Rejected with any stance: the passage was judged to have none of those offered.
+        let rejected: Vec<TextRange> = project
+            .rejections
+            .iter()
+            .filter(|r| r.article == article.id)
+            .map(|r| r.range)
+            .collect();
         let index = OffsetIndex::new(&article.text);
         for s in sentences_of(&article.text) {
             let touched = taken.iter().any(|r| r.start < s.end && s.start < r.end);
-            let refused = rejected.iter().any(|(a, r)| *a == article.id && *r == s);
-            if touched || refused {
+            if touched {
                 continue;
             }
             let text = index.slice(&article.text, s);
             let (class, p) = model.predict(text);
-            if class != NO_STANCE && p >= f64::from(MIN_CONFIDENCE) {
-                items.push(Suggestion {
-                    article: article.id,
-                    range: s,
-                    quote: text.to_owned(),
-                    stance: StanceId::new(class),
-                    confidence: Some(p as f32),
-                });
+            if class == NO_STANCE || p < f64::from(MIN_CONFIDENCE) {
+                continue;
             }
+            if rejected.contains(&s) {
+                rejected_before += 1;
+                continue;
+            }
+            items.push(Suggestion {
+                article: article.id,
+                range: s,
+                quote: text.to_owned(),
+                stance: StanceId::new(class),
+                confidence: Some(p as f32),
+            });
         }
         progress.set_done(n as u64 + 1);
     }
@@ -293,6 +307,7 @@ pub fn learned(
     Some(Suggestions {
         items,
         already_annotated: 0,
+        rejected_before,
         truncated,
     })
 }
@@ -460,8 +475,17 @@ mod tests {
             created: Default::default(),
             modified: Default::default(),
         }));
-        let rejected = [(coded.id, TextRange { start: 41, end: 53 })];
-        let got = examples_of(&p, &rejected);
+        let rejection = |start, end| crate::model::Rejection {
+            article: coded.id,
+            range: TextRange { start, end },
+            quote: String::new(),
+            stance: StanceId::new("regulation"),
+            annotator: String::new(),
+            rejected: Default::default(),
+        };
+        // The second overlaps the annotation: the coding wins, it is no example.
+        p.rejections = vec![rejection(41, 53), rejection(0, 6)];
+        let got = examples_of(&p);
         let labels: Vec<(&str, &str)> = got
             .iter()
             .map(|e| (e.label.as_str(), e.text.as_str()))

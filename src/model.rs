@@ -445,6 +445,26 @@ pub struct Annotation {
     pub modified: DateTime<Utc>,
 }
 
+/// A suggested passage the analyst turned down: it is not offered again with that stance, and
+/// the classifier learns from it as a passage without a stance.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(expecting = "a rejected suggestion (an object with article, range, quote and stance)")]
+pub struct Rejection {
+    /// The article of the passage.
+    pub article: ArticleId,
+    /// The passage, in code points.
+    pub range: TextRange,
+    /// The passage's text when it was rejected (to find it again after a re-import).
+    pub quote: String,
+    /// The stance it was suggested with.
+    pub stance: StanceId,
+    /// Who rejected it.
+    #[serde(default)]
+    pub annotator: String,
+    /// When.
+    pub rejected: DateTime<Utc>,
+}
+
 /// Everything an analyst works on: articles, a stance scheme, annotations.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(expecting = "the project (name, stances, articles and annotations)")]
@@ -464,6 +484,9 @@ pub struct Project {
     /// The analyst's memo on the project as a whole (may be empty).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub memo: String,
+    /// Suggestions the analyst rejected (see [`Rejection`]), in the order they were rejected.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rejections: Vec<Rejection>,
 }
 
 impl Default for Project {
@@ -570,6 +593,7 @@ impl Project {
             articles: Vec::new(),
             annotations: Vec::new(),
             memo: String::new(),
+            rejections: Vec::new(),
         }
     }
 

@@ -17,6 +17,35 @@ use serde::Serialize;
 
 use crate::model::{Annotation, ArticleId, Project, StanceId, TextRange};
 
+/// Text made safe for SVG (XML) content and attributes.
+fn xml_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// A stance's colour as `#rrggbb` (grey for a stance not in the scheme).
+fn stance_color(project: &Project, id: &StanceId) -> String {
+    project
+        .stances
+        .get(id)
+        .map_or_else(|| "#888888".to_owned(), |s| s.color.to_hex())
+}
+
+/// The opening of a chart's SVG: size, a title naming the project, a white background and the
+/// heading.
+fn svg_start(width: f64, height: f64, heading: &str, project_name: &str) -> String {
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width:.0}\" height=\"{height:.0}\" viewBox=\"0 0 {width:.0} {height:.0}\" font-family=\"sans-serif\" font-size=\"12\">\n\
+         <title>{heading} — {name}</title>\n\
+         <rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n\
+         <text x=\"12\" y=\"20\" font-size=\"14\">{heading}</text>\n",
+        heading = xml_escape(heading),
+        name = xml_escape(project_name),
+    )
+}
+
 /// Version of the `stats` JSON output; bumped when its shape changes.
 pub const STATS_FORMAT_VERSION: u32 = 1;
 /// How many equal parts of an article [`Stats::along`] divides it into.
@@ -286,44 +315,167 @@ impl Stats {
             .max()
             .unwrap_or(0)
             .max(1) as f64;
-        let esc = |t: &str| {
-            t.replace('&', "&amp;")
-                .replace('<', "&lt;")
-                .replace('>', "&gt;")
-                .replace('"', "&quot;")
-        };
-        let mut svg = String::new();
-        let _ = write!(
+        let mut svg = svg_start(
+            width,
+            TOP + HEIGHT + 80.0,
+            "Annotations per stance",
+            &project.name,
+        );
+        let _ = writeln!(
             svg,
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w:.0}\" height=\"{h:.0}\" viewBox=\"0 0 {w:.0} {h:.0}\" font-family=\"sans-serif\" font-size=\"12\">\n\
-             <title>Annotations per stance — {name}</title>\n\
-             <rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n\
-             <text x=\"{LEFT}\" y=\"20\" font-size=\"14\">Annotations per stance</text>\n\
-             <line x1=\"{LEFT}\" y1=\"{base}\" x2=\"{w:.0}\" y2=\"{base}\" stroke=\"#444\"/>\n",
-            w = width,
-            h = TOP + HEIGHT + 80.0,
-            name = esc(&project.name),
+            "<line x1=\"{LEFT}\" y1=\"{base}\" x2=\"{width:.0}\" y2=\"{base}\" stroke=\"#444\"/>",
             base = TOP + HEIGHT,
         );
         for (i, (stance, counts)) in self.stances.iter().zip(&self.project).enumerate() {
             let x = LEFT + GAP + i as f64 * (BAR + GAP);
             let h = HEIGHT * counts.annotations as f64 / max;
             let y = TOP + HEIGHT - h;
-            let color = project
-                .stances
-                .get(&stance.id)
-                .map_or_else(|| "#888888".to_owned(), |s| s.color.to_hex());
+            let color = stance_color(project, &stance.id);
             let _ = writeln!(
                 svg,
                 "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{BAR}\" height=\"{h:.1}\" fill=\"{color}\"><title>{label}: {n} annotations, {cp} annotated code points</title></rect>\n\
                  <text x=\"{cx:.1}\" y=\"{ty:.1}\" text-anchor=\"middle\">{n}</text>\n\
                  <text x=\"{cx:.1}\" y=\"{ly:.1}\" text-anchor=\"end\" transform=\"rotate(-30 {cx:.1} {ly:.1})\">{label}</text>",
-                label = esc(&stance.label),
+                label = xml_escape(&stance.label),
                 n = counts.annotations,
                 cp = counts.code_points,
                 cx = x + BAR / 2.0,
                 ty = y - 4.0,
                 ly = TOP + HEIGHT + 16.0,
+            );
+        }
+        svg.push_str("</svg>\n");
+        svg
+    }
+
+    /// The co-occurrence matrix as a self-contained SVG: a grid of cells shaded by their count
+    /// (darkest for the largest), the count in each, the stances' labels in their colours.
+    pub fn cooccurrence_svg(&self, project: &Project) -> String {
+        use std::fmt::Write;
+        const CELL: f64 = 44.0;
+        const LABELS: f64 = 170.0;
+        const TOP: f64 = 40.0;
+        let n = self.stances.len();
+        let width = LABELS + n as f64 * CELL + 20.0;
+        let height = TOP + LABELS + n as f64 * CELL + 20.0;
+        let max = self
+            .cooccurrence
+            .iter()
+            .flatten()
+            .copied()
+            .max()
+            .unwrap_or(0)
+            .max(1) as f64;
+        let mut svg = svg_start(
+            width,
+            height,
+            "Pairs of overlapping annotations",
+            &project.name,
+        );
+        let grid_top = TOP + LABELS;
+        for (i, stance) in self.stances.iter().enumerate() {
+            let color = stance_color(project, &stance.id);
+            let label = xml_escape(&stance.label);
+            let cx = LABELS + (i as f64 + 0.5) * CELL;
+            let cy = grid_top + (i as f64 + 0.5) * CELL;
+            let _ = writeln!(
+                svg,
+                "<text x=\"{x:.1}\" y=\"{cy:.1}\" text-anchor=\"end\" dominant-baseline=\"middle\" fill=\"{color}\">{label}</text>\n\
+                 <text x=\"{cx:.1}\" y=\"{y:.1}\" transform=\"rotate(-60 {cx:.1} {y:.1})\" fill=\"{color}\">{label}</text>",
+                x = LABELS - 6.0,
+                y = grid_top - 6.0,
+            );
+        }
+        for (i, row) in self.cooccurrence.iter().enumerate() {
+            for (j, count) in row.iter().enumerate() {
+                let x = LABELS + j as f64 * CELL;
+                let y = grid_top + i as f64 * CELL;
+                let opacity = if *count == 0 {
+                    0.0
+                } else {
+                    0.15 + 0.85 * *count as f64 / max
+                };
+                let _ = writeln!(
+                    svg,
+                    "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{CELL}\" height=\"{CELL}\" fill=\"#3478f6\" fill-opacity=\"{opacity:.3}\" stroke=\"#ccc\"><title>{a} × {b}: {count}</title></rect>\n\
+                     <text x=\"{cx:.1}\" y=\"{cy:.1}\" text-anchor=\"middle\" dominant-baseline=\"middle\">{count}</text>",
+                    a = xml_escape(&self.stances[i].label),
+                    b = xml_escape(&self.stances[j].label),
+                    cx = x + CELL / 2.0,
+                    cy = y + CELL / 2.0,
+                );
+            }
+        }
+        svg.push_str("</svg>\n");
+        svg
+    }
+
+    /// Where each stance falls along the articles' length, as a self-contained SVG line chart:
+    /// one line per stance (in its colour) through the annotations starting in each of
+    /// [`ALONG_BINS`] equal parts of their article, all articles together.
+    pub fn along_svg(&self, project: &Project) -> String {
+        use std::fmt::Write;
+        const PLOT_W: f64 = 480.0;
+        const PLOT_H: f64 = 220.0;
+        const LEFT: f64 = 48.0;
+        const TOP: f64 = 36.0;
+        const LEGEND: f64 = 200.0;
+        let width = LEFT + PLOT_W + LEGEND;
+        let height = TOP + PLOT_H + 50.0;
+        let max = self
+            .along
+            .iter()
+            .flatten()
+            .copied()
+            .max()
+            .unwrap_or(0)
+            .max(1) as f64;
+        let mut svg = svg_start(
+            width,
+            height,
+            "Annotations along the text (start of each, in twentieths of its article)",
+            &project.name,
+        );
+        let base = TOP + PLOT_H;
+        let _ = writeln!(
+            svg,
+            "<line x1=\"{LEFT}\" y1=\"{base}\" x2=\"{right}\" y2=\"{base}\" stroke=\"#444\"/>\n\
+             <line x1=\"{LEFT}\" y1=\"{TOP}\" x2=\"{LEFT}\" y2=\"{base}\" stroke=\"#444\"/>\n\
+             <text x=\"{LEFT}\" y=\"{below:.1}\">start</text>\n\
+             <text x=\"{right}\" y=\"{below:.1}\" text-anchor=\"end\">end of the article</text>\n\
+             <text x=\"{axis:.1}\" y=\"{top_label:.1}\" text-anchor=\"end\">{max}</text>\n\
+             <text x=\"{axis:.1}\" y=\"{base}\" text-anchor=\"end\">0</text>",
+            right = LEFT + PLOT_W,
+            below = base + 18.0,
+            axis = LEFT - 6.0,
+            top_label = TOP + 4.0,
+            max = max as usize,
+        );
+        let step = PLOT_W / (ALONG_BINS - 1) as f64;
+        for (i, (stance, bins)) in self.stances.iter().zip(&self.along).enumerate() {
+            let color = stance_color(project, &stance.id);
+            let points: Vec<String> = bins
+                .iter()
+                .enumerate()
+                .map(|(k, n)| {
+                    format!(
+                        "{:.1},{:.1}",
+                        LEFT + k as f64 * step,
+                        base - PLOT_H * *n as f64 / max
+                    )
+                })
+                .collect();
+            let label = xml_escape(&stance.label);
+            let ly = TOP + 10.0 + i as f64 * 18.0;
+            let lx = LEFT + PLOT_W + 16.0;
+            let _ = writeln!(
+                svg,
+                "<polyline points=\"{points}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"2\"><title>{label}</title></polyline>\n\
+                 <line x1=\"{lx}\" y1=\"{ly}\" x2=\"{lx2}\" y2=\"{ly}\" stroke=\"{color}\" stroke-width=\"3\"/>\n\
+                 <text x=\"{tx}\" y=\"{ly}\" dominant-baseline=\"middle\">{label}</text>",
+                points = points.join(" "),
+                lx2 = lx + 18.0,
+                tx = lx + 24.0,
             );
         }
         svg.push_str("</svg>\n");
@@ -618,6 +770,86 @@ mod tests {
         assert!(svg.contains("height=\"220.0\" fill=\"#e67e22\""), "{svg}");
         assert!(svg.contains("height=\"110.0\" fill=\"#3478f6\""), "{svg}");
         assert!(svg.contains("security: 2 annotations, 20 annotated code points"));
+    }
+
+    /// Every element of `svg` (well-formed XML, or the test fails) with its attributes.
+    fn svg_elements(svg: &str) -> Vec<(String, HashMap<String, String>)> {
+        let mut out = Vec::new();
+        crate::import::xml::walk(svg, |item| {
+            if let crate::import::xml::Item::Start(e) = item {
+                out.push((e.name.clone(), e.attributes.iter().cloned().collect()));
+            }
+        })
+        .expect("well-formed SVG");
+        out
+    }
+
+    #[test]
+    fn the_cooccurrence_svg_has_a_cell_per_pair_shaded_by_its_count() {
+        let mut p = project();
+        p.name = "Team <A> & co".to_owned();
+        annotate(&mut p, 0, (0, 10), "security");
+        annotate(&mut p, 0, (5, 15), "regulation");
+        annotate(&mut p, 0, (8, 12), "regulation");
+        let stats = Stats::of(&p);
+        let svg = stats.cooccurrence_svg(&p);
+        let elements = svg_elements(&svg);
+        let cells: Vec<&HashMap<String, String>> = elements
+            .iter()
+            .filter(|(name, a)| name == "rect" && a.contains_key("fill-opacity"))
+            .map(|(_, a)| a)
+            .collect();
+        let n = stats.stances.len();
+        assert_eq!(cells.len(), n * n);
+        let (r, s) = (col(&stats, "regulation"), col(&stats, "security"));
+        let opacity =
+            |i: usize, j: usize| -> f64 { cells[i * n + j]["fill-opacity"].parse().unwrap() };
+        // regulation × regulation: 1 pair; regulation × security: 2 pairs (the largest).
+        assert_eq!(stats.cooccurrence[r][s], 2);
+        assert!((opacity(r, s) - 1.0).abs() < 1e-9);
+        assert!(opacity(r, r) > 0.0 && opacity(r, r) < 1.0);
+        assert_eq!(opacity(col(&stats, "pro-open-source"), s), 0.0);
+        assert!(svg.contains("Team &lt;A&gt; &amp; co"));
+    }
+
+    #[test]
+    fn the_along_svg_draws_a_line_per_stance_peaking_where_its_annotations_start() {
+        let mut p = project();
+        // Article A is 100 code points: 20 bins of 5. Two security annotations start in bin 18.
+        annotate(&mut p, 0, (90, 92), "security");
+        annotate(&mut p, 0, (91, 95), "security");
+        annotate(&mut p, 0, (0, 3), "regulation");
+        let stats = Stats::of(&p);
+        let svg = stats.along_svg(&p);
+        let lines: Vec<Vec<(f64, f64)>> = svg_elements(&svg)
+            .into_iter()
+            .filter(|(name, _)| name == "polyline")
+            .map(|(_, a)| {
+                a["points"]
+                    .split(' ')
+                    .map(|p| {
+                        let (x, y) = p.split_once(',').unwrap();
+                        (x.parse().unwrap(), y.parse().unwrap())
+                    })
+                    .collect()
+            })
+            .collect();
+        assert_eq!(lines.len(), stats.stances.len());
+        let security = &lines[col(&stats, "security")];
+        assert_eq!(security.len(), ALONG_BINS);
+        // The highest point (smallest y) is bin 18, at the top of the plot.
+        let top = security
+            .iter()
+            .enumerate()
+            .min_by(|a, b| a.1.1.total_cmp(&b.1.1))
+            .unwrap()
+            .0;
+        assert_eq!(top, 18);
+        let regulation = &lines[col(&stats, "regulation")];
+        assert!(
+            regulation[0].1 < regulation[1].1,
+            "regulation starts at the start"
+        );
     }
 
     #[test]

@@ -45,6 +45,8 @@ pub struct Suggestions {
     pub items: Vec<Suggestion>,
     /// Matches left out because an annotation with the stance already covers them.
     pub already_annotated: usize,
+    /// Passages left out because the analyst rejected them before (with this stance).
+    pub rejected_before: usize,
     /// True when the matches were cut at [`MAX_MATCHES`].
     pub truncated: bool,
 }
@@ -99,6 +101,7 @@ pub fn from_pattern(
         let (ranges, cut) = pattern.find_all(&article.text, &index, left);
         out.truncated |= cut;
         let taken = taken_by(project, article.id, stance);
+        let rejected = rejected_with(project, article.id, stance);
         for found in ranges {
             let range = if sentence {
                 sentence_around(&article.text, &index, found)
@@ -110,6 +113,10 @@ pub fn from_pattern(
                 continue;
             }
             if !seen.insert((article.id, range.start, range.end)) {
+                continue;
+            }
+            if rejected.contains(&range) {
+                out.rejected_before += 1;
                 continue;
             }
             out.items.push(Suggestion {
@@ -180,9 +187,10 @@ pub fn similar(
         .iter()
         .map(|(id, tf)| (*id, *tf as f32 * idf_of(*id) / query_norm))
         .collect();
-    let mut taken_cache: HashMap<ArticleId, Vec<TextRange>> = HashMap::new();
+    let mut taken_cache: HashMap<ArticleId, (Vec<TextRange>, Vec<TextRange>)> = HashMap::new();
     let mut scored: Vec<(f32, ArticleId, TextRange)> = Vec::new();
     let mut already = 0;
+    let mut rejected_before = 0;
     for (article, range, terms) in &sentences {
         let dot: f32 = terms
             .iter()
@@ -192,11 +200,18 @@ pub fn similar(
             continue;
         }
         let score = dot / norm(terms);
-        let taken = taken_cache
-            .entry(*article)
-            .or_insert_with(|| taken_by(project, *article, &source.stance));
+        let (taken, rejected) = taken_cache.entry(*article).or_insert_with(|| {
+            (
+                taken_by(project, *article, &source.stance),
+                rejected_with(project, *article, &source.stance),
+            )
+        });
         if overlaps_any(taken, *range) {
             already += 1;
+            continue;
+        }
+        if rejected.contains(range) {
+            rejected_before += 1;
             continue;
         }
         scored.push((score, *article, *range));
@@ -222,6 +237,7 @@ pub fn similar(
     Some(Suggestions {
         items,
         already_annotated: already,
+        rejected_before,
         truncated: false,
     })
 }
@@ -285,6 +301,16 @@ fn taken_by(project: &Project, article: ArticleId, stance: &StanceId) -> Vec<Tex
             a.article == article && &a.stance == stance && !a.orphaned
         })
         .map(|a| a.range)
+        .collect()
+}
+
+/// The passages of `article` the analyst rejected with `stance`.
+fn rejected_with(project: &Project, article: ArticleId, stance: &StanceId) -> Vec<TextRange> {
+    project
+        .rejections
+        .iter()
+        .filter(|r| r.article == article && &r.stance == stance)
+        .map(|r| r.range)
         .collect()
 }
 

@@ -481,6 +481,45 @@ impl Workspace {
         })
     }
 
+    /// Keeps every suggestion in `items` as rejected (see [`crate::model::Rejection`]), as one
+    /// undoable step: it is not offered again with its stance, and the classifier learns from
+    /// it. A passage already rejected with that stance, or whose article is gone, is skipped.
+    /// Returns how many were kept.
+    pub fn reject_suggestions(&mut self, items: &[crate::suggest::Suggestion]) -> usize {
+        let label = match items.len() {
+            1 => "reject suggestion".to_owned(),
+            n => format!("reject {n} suggestions"),
+        };
+        let now = self.clock.now();
+        self.group(&label, |ws| {
+            let mut kept = 0;
+            for item in items {
+                let known = ws.project.rejections.iter().any(|r| {
+                    r.article == item.article && r.range == item.range && r.stance == item.stance
+                });
+                if known || ws.project.article(item.article).is_none() {
+                    continue;
+                }
+                let rejection = crate::model::Rejection {
+                    article: item.article,
+                    range: item.range,
+                    quote: item.quote.clone(),
+                    stance: item.stance.clone(),
+                    annotator: ws.annotator.clone(),
+                    rejected: now,
+                };
+                let end = ws.project.rejections.len();
+                if ws
+                    .execute("reject suggestion", Edit::InsertRejection(end, rejection))
+                    .is_ok()
+                {
+                    kept += 1;
+                }
+            }
+            kept
+        })
+    }
+
     /// Tags the passage with the stance bound to digit `hotkey`.
     pub fn add_annotation_by_hotkey(
         &mut self,
@@ -588,6 +627,16 @@ impl Workspace {
             .filter(|a| a.article == id)
             .map(|a| Edit::RemoveAnnotation(a.id))
             .collect();
+        // Last first, so each position is still right when it is removed.
+        edits.extend(
+            self.project
+                .rejections
+                .iter()
+                .enumerate()
+                .rev()
+                .filter(|(_, r)| r.article == id)
+                .map(|(i, _)| Edit::RemoveRejection(i)),
+        );
         edits.push(Edit::RemoveArticle(id));
         self.execute("remove article", Edit::Batch(edits))
     }
@@ -684,6 +733,34 @@ impl Workspace {
             }
             if moved != **ann {
                 edits.push(Edit::ReplaceAnnotation(Arc::new(moved)));
+            }
+        }
+        // Rejected suggestions move with their passage; one that cannot be found is dropped
+        // (last first, so each position is still right when it is removed).
+        for (i, rejection) in self.project.rejections.iter().enumerate().rev() {
+            if rejection.article != id {
+                continue;
+            }
+            let (prefix, _, suffix) =
+                old_index.quote_and_context(&article.text, rejection.range, anchor::CONTEXT_CHARS);
+            let placement = anchorer.place_from(
+                &old_anchorer,
+                QuoteSelector {
+                    range: rejection.range,
+                    exact: &rejection.quote,
+                    prefix,
+                    suffix,
+                },
+            );
+            match placement.range() {
+                Some(range) if range == rejection.range => {}
+                Some(range) => {
+                    let mut moved = rejection.clone();
+                    moved.range = range;
+                    moved.quote = text::slice_chars(&new_text, range).to_owned();
+                    edits.push(Edit::ReplaceRejection(i, moved));
+                }
+                None => edits.push(Edit::RemoveRejection(i)),
             }
         }
         article.text = new_text;

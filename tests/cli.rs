@@ -191,6 +191,18 @@ fn stats_as_long_csv_and_json_hold_the_same_records() {
     // The same figures through `export`.
     let export = stancemark(&["export", &sample(), "--format", "stats"]);
     assert_eq!(export.stdout, csv_out.stdout);
+    // Each chart as SVG, named for what it shows.
+    for (format, heading) in [
+        ("chart-svg", "Annotations per stance"),
+        ("cooccurrence-svg", "Pairs of overlapping annotations"),
+        ("along-svg", "Annotations along the text"),
+    ] {
+        let out = stancemark(&["export", &sample(), "--format", format]);
+        assert!(out.status.success(), "{format}");
+        let svg = String::from_utf8_lossy(&out.stdout);
+        assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+        assert!(svg.contains(heading), "{format}: {svg}");
+    }
 }
 
 #[test]

@@ -558,3 +558,69 @@ fn broken_annotations_of_an_older_ron_file_can_be_set_aside() {
         ],
     );
 }
+
+#[test]
+fn rejected_suggestions_are_kept_moved_with_their_text_and_not_offered_again() {
+    use stancemark::jobs::Progress;
+    use stancemark::search::SearchOptions;
+    use stancemark::suggest::{from_pattern, phrase_pattern};
+    let text = "Open weights help. Data matters. More data, more risk.";
+    let (mut ws, article) = workspace_with(text);
+    let security = StanceId::new("security");
+    let pattern = phrase_pattern("data", SearchOptions::default())
+        .unwrap()
+        .unwrap();
+    let suggest = |ws: &Workspace| {
+        from_pattern(
+            ws.project(),
+            &pattern,
+            &security,
+            false,
+            &Progress::default(),
+        )
+        .unwrap()
+    };
+    let first = suggest(&ws);
+    assert_eq!(first.items.len(), 2);
+    assert_eq!(first.rejected_before, 0);
+
+    // Rejecting both is one undoable step; a second rejection of the same passage adds nothing.
+    assert_eq!(ws.reject_suggestions(&first.items), 2);
+    assert_eq!(ws.reject_suggestions(&first.items[..1]), 0);
+    assert_eq!(ws.undo_label(), Some("reject 2 suggestions"));
+    assert_eq!(ws.project().rejections.len(), 2);
+    assert_eq!(ws.project().rejections[0].annotator, "tester");
+    let again = suggest(&ws);
+    assert!(again.items.is_empty());
+    assert_eq!(again.rejected_before, 2);
+    // With another stance the passages are offered: the rejection was of that stance.
+    let regulation = from_pattern(
+        ws.project(),
+        &pattern,
+        &StanceId::new("regulation"),
+        false,
+        &Progress::default(),
+    )
+    .unwrap();
+    assert_eq!(regulation.items.len(), 2);
+    ws.undo().unwrap();
+    assert!(ws.project().rejections.is_empty());
+    ws.redo().unwrap();
+    assert_eq!(ws.project().rejections.len(), 2);
+
+    // Editing the text moves a rejection with its passage and drops one whose passage is gone.
+    let edited = "Preface. Open weights help. Data matters. More risk.";
+    ws.set_article_text(article, edited).unwrap();
+    let kept = &ws.project().rejections;
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert_eq!(kept[0].range, char_range_of(edited, "Data"));
+    assert_eq!(kept[0].quote, "Data");
+    ws.undo().unwrap();
+    assert_eq!(ws.project().rejections[1].range, first.items[1].range);
+
+    // Removing the article removes its rejections; undo brings both back.
+    ws.remove_article(article).unwrap();
+    assert!(ws.project().rejections.is_empty());
+    ws.undo().unwrap();
+    assert_eq!(ws.project().rejections.len(), 2);
+}

@@ -218,7 +218,6 @@ fn format_5_keeps_the_project_and_article_memos_and_format_4_files_still_open() 
     store::save_project(&project, &out).unwrap();
     let text = std::fs::read_to_string(&out).unwrap();
     assert!(text.contains(&format!("\"format_version\": {FORMAT_VERSION}")));
-    assert_eq!(FORMAT_VERSION, 5);
     assert!(text.contains("\"memo\": \"Mostly regulation.\""));
     let back = store::load_project(&out).unwrap();
     assert_eq!(back, project);
@@ -241,4 +240,65 @@ fn the_format_5_fixture_holds_both_memos() {
         project.articles[0].memo,
         "Mostly about regulation; one security passage."
     );
+}
+
+#[test]
+fn format_6_keeps_rejected_suggestions_and_format_5_files_open_without_any() {
+    let v5 = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/v5-sample.stance.json");
+    let mut project = store::load_project(&v5).unwrap();
+    assert!(project.rejections.is_empty());
+    let article = project.articles[0].clone();
+    let range = stancemark::model::TextRange { start: 0, end: 12 };
+    project.rejections.push(stancemark::model::Rejection {
+        article: article.id,
+        range,
+        quote: stancemark::text::slice_chars(&article.text, range).to_owned(),
+        stance: stancemark::model::StanceId::new("security"),
+        annotator: "ana".to_owned(),
+        rejected: chrono::DateTime::<chrono::Utc>::UNIX_EPOCH,
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("rejections.stance.json");
+    store::save_project(&project, &out).unwrap();
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(FORMAT_VERSION, 6);
+    assert!(text.contains("\"format_version\": 6"));
+    assert!(text.contains("\"rejections\""));
+    assert_eq!(store::load_project(&out).unwrap(), project);
+    // Without rejections the field is left out.
+    let plain = dir.path().join("plain.stance.json");
+    store::save_project(&store::load_project(&v5).unwrap(), &plain).unwrap();
+    assert!(
+        !std::fs::read_to_string(&plain)
+            .unwrap()
+            .contains("rejections")
+    );
+    // A rejection pointing past its article's text (or at no article) is dropped on load, not
+    // an error: it is only a hint.
+    let at = text.find("\"rejections\"").unwrap();
+    let broken = format!(
+        "{}{}",
+        &text[..at],
+        text[at..].replacen("\"end\": 12", "\"end\": 99999999", 1)
+    );
+    assert_ne!(broken, text);
+    let broken_path = dir.path().join("broken.stance.json");
+    std::fs::write(&broken_path, broken).unwrap();
+    assert!(
+        store::load_project(&broken_path)
+            .unwrap()
+            .rejections
+            .is_empty()
+    );
+}
+
+#[test]
+fn the_format_6_fixture_holds_a_rejection_on_its_passage() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/v6-sample.stance.json");
+    let project = store::load_project(&path).unwrap();
+    assert_eq!(project.rejections.len(), 1);
+    let r = &project.rejections[0];
+    let text = &project.article(r.article).unwrap().text;
+    assert_eq!(stancemark::text::slice_chars(text, r.range), r.quote);
+    assert!(r.quote.starts_with("As Washington moves"));
 }

@@ -894,13 +894,216 @@ fn learned_suggestions_retrain_after_a_rejection_which_is_remembered() {
     harness.run_steps(2);
     harness.state_mut().suggestions().unwrap().wait();
     harness.run_steps(2);
+    let rejections = &harness.state().workspace().project().rejections;
+    assert_eq!(rejections.len(), 1);
+    assert_eq!(
+        (rejections[0].article, rejections[0].range),
+        (first.article, first.range)
+    );
     let state = harness.state_mut().suggestions().unwrap();
-    assert_eq!(state.rejected, vec![(first.article, first.range)]);
     assert!(
         state
             .items
             .iter()
             .all(|i| i.range != first.range || i.article != first.article),
         "a rejected sentence is not offered again after retraining"
+    );
+}
+
+#[test]
+fn list_keys_work_where_the_list_has_the_keys_and_a_key_means_its_lists_thing_there() {
+    use stancemark::command::{Command, KeyScope};
+    let (_dir, path) = sample_copy();
+    let mut harness = harness_on(Some(path));
+    let wrapped = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/import/hard-wrapped.txt");
+    harness.state_mut().add_article_from(&wrapped);
+    run_until_idle(&mut harness);
+    let status_bar = eframe::egui::pos2(WINDOW.x / 2.0, WINDOW.y - 6.0);
+
+    // The review list has the keys once opened; a click elsewhere takes them away, so `a`
+    // no longer accepts a suggestion the analyst is not looking at.
+    harness.state_mut().execute(Command::Suggest);
+    harness.run_steps(2);
+    assert_eq!(harness.state().key_area(), KeyScope::ReviewList);
+    harness
+        .get_by_label("Terms, phrases (one per line) or a regular expression")
+        .type_text("open source");
+    harness.get_by_label("Suggest").click();
+    harness.run_steps(2);
+    harness.state_mut().suggestions().unwrap().wait();
+    harness.run_steps(2);
+    let offered = harness.state_mut().suggestions().unwrap().items.len();
+    assert!(offered >= 2);
+    let before = harness.state().workspace().project().annotations.len();
+    click_at(&mut harness, status_bar);
+    assert_eq!(harness.state().key_area(), KeyScope::Reader);
+    harness.key_press(Key::A);
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state().workspace().project().annotations.len(),
+        before
+    );
+    assert_eq!(
+        harness.state_mut().suggestions().unwrap().items.len(),
+        offered
+    );
+    assert!(
+        painted_texts(&harness)
+            .iter()
+            .any(|t| t == "click the list to use its keys (a, r, arrows)")
+    );
+    // A click in the window gives the keys back: `r` rejects, and the project keeps it.
+    let hint = harness
+        .get_by_label("click the list to use its keys (a, r, arrows)")
+        .rect()
+        .center();
+    click_at(&mut harness, hint);
+    assert_eq!(harness.state().key_area(), KeyScope::ReviewList);
+    harness.key_press(Key::R);
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state_mut().suggestions().unwrap().items.len(),
+        offered - 1
+    );
+    assert_eq!(harness.state().workspace().project().rejections.len(), 1);
+    assert_eq!(
+        harness.state().workspace().undo_label(),
+        Some("reject suggestion")
+    );
+    harness.state_mut().execute(Command::Undo);
+    harness.run_steps(2);
+    assert!(harness.state().workspace().project().rejections.is_empty());
+
+    // In the table, Delete deletes the selected row's annotation, not the one selected in the
+    // reader; back in the reader, Delete deletes that one.
+    let project = harness.state().workspace().project();
+    let kept = project.annotations[0].id;
+    harness.state_mut().execute(Command::SelectAnnotation {
+        id: kept,
+        reveal: true,
+    });
+    harness.run_steps(2);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::T);
+    harness.run_steps(2);
+    harness.state_mut().table().unwrap().wait();
+    harness.run_steps(2);
+    assert_eq!(harness.state().key_area(), KeyScope::Table);
+    let rows = harness.state_mut().table().unwrap().rows.clone();
+    let row = rows.iter().find(|r| r.id != kept).unwrap().clone();
+    harness
+        .get_by_label(stancemark::text::snippet(&row.quote, 90).as_str())
+        .click();
+    harness.run_steps(2);
+    let count = harness.state().workspace().project().annotations.len();
+    harness.key_press(Key::Delete);
+    harness.run_steps(2);
+    let project = harness.state().workspace().project();
+    assert_eq!(project.annotations.len(), count - 1);
+    assert!(project.annotation(row.id).is_none());
+    assert!(project.annotation(kept).is_some());
+    click_at(&mut harness, status_bar);
+    assert_eq!(harness.state().key_area(), KeyScope::Reader);
+    harness.state_mut().execute(Command::SelectAnnotation {
+        id: kept,
+        reveal: true,
+    });
+    harness.run_steps(2);
+    harness.key_press(Key::Delete);
+    harness.run_steps(2);
+    assert!(
+        harness
+            .state()
+            .workspace()
+            .project()
+            .annotation(kept)
+            .is_none()
+    );
+
+    // In the articles list, ↓ shows the next article; in the reader it does not. (The table
+    // and the suggestions window are closed first: they lie over the list.)
+    for _ in 0..4 {
+        let Some(close) = harness.query_all_by_label("Close window").last() else {
+            break;
+        };
+        close.click();
+        harness.run_steps(2);
+    }
+    assert!(harness.state_mut().suggestions().is_none());
+    let articles: Vec<_> = harness
+        .state()
+        .workspace()
+        .project()
+        .articles
+        .iter()
+        .map(|a| a.id)
+        .collect();
+    harness
+        .state_mut()
+        .execute(Command::SelectArticle(articles[0]));
+    harness.run_steps(2);
+    harness.key_press(Key::ArrowDown);
+    harness.run_steps(2);
+    assert_eq!(harness.state().current_article(), Some(articles[0]));
+    let start: String = harness.state().workspace().project().articles[0]
+        .title
+        .chars()
+        .take(15)
+        .collect();
+    // The row in the articles list (the title is also the reader's heading).
+    let at = harness
+        .get_all_by_label_contains(&start)
+        .map(|n| n.rect())
+        .min_by(|a, b| a.left().total_cmp(&b.left()))
+        .unwrap()
+        .center();
+    click_at(&mut harness, at);
+    assert_eq!(harness.state().key_area(), KeyScope::ArticleList);
+    harness.key_press(Key::ArrowDown);
+    harness.run_steps(2);
+    assert_eq!(harness.state().current_article(), Some(articles[1]));
+    harness.key_press(Key::ArrowUp);
+    harness.run_steps(2);
+    assert_eq!(harness.state().current_article(), Some(articles[0]));
+}
+
+#[test]
+fn the_stance_map_marks_pending_suggestions_and_hovering_one_shows_its_passage() {
+    let long: String = (0..300)
+        .map(|i| format!("Paragraph {i} about open models and their rules.\n"))
+        .collect();
+    let (_dir, mut harness) = harness_on_text(&long);
+    harness.run_steps(2);
+    harness
+        .state_mut()
+        .execute(stancemark::command::Command::Suggest);
+    harness.run_steps(2);
+    harness
+        .get_by_label("Terms, phrases (one per line) or a regular expression")
+        .type_text("Paragraph 250 ");
+    harness.get_by_label("Suggest").click();
+    harness.run_steps(2);
+    harness.state_mut().suggestions().unwrap().wait();
+    harness.run_steps(4);
+    assert_eq!(harness.state_mut().suggestions().unwrap().items.len(), 1);
+    // The window lies over the reader's left; the map is on its right.
+    let map = harness.state().article_view().map_rect().unwrap();
+    let ticks: Vec<_> = rects_filled_with(&harness, stancemark::ui::reader::SUGGESTION_TICK)
+        .into_iter()
+        .filter(|r| map.contains_rect(*r))
+        .collect();
+    assert_eq!(ticks.len(), 1, "{ticks:?}");
+    let tick = ticks[0].center();
+    assert!(tick.y > map.top() + map.height() * 0.8, "near the end");
+    harness.hover_at(tick);
+    // A tooltip waits for the pointer to rest (about half a second).
+    harness.run_steps(25);
+    let texts = painted_texts(&harness);
+    assert!(texts.iter().any(|t| t == "suggested"), "{texts:?}");
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.contains("Paragraph 250 about open models and their rules.")),
+        "the sentence is shown"
     );
 }

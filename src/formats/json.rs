@@ -382,6 +382,8 @@ pub fn project_from_json_export(path: &Path, json: &str) -> Result<Project, Load
                 .iter()
                 .map(|a| a.to_annotation().map(Arc::new))
                 .collect::<Result<_, _>>()?,
+            // Rejected suggestions stay in the project file; an export does not carry them.
+            rejections: Vec::new(),
         })
     };
     let project = convert().map_err(|bad| invalid(vec![bad]))?;

@@ -559,6 +559,7 @@ pub fn read_qdpx(bytes: Vec<u8>) -> Result<ReadQdpx, String> {
         articles: Vec::new(),
         annotations: Vec::new(),
         memo: String::new(),
+        rejections: Vec::new(),
     };
     for source in std::mem::take(&mut qde.sources) {
         let raw = match source_text(&mut archive, &source) {

@@ -19,8 +19,8 @@ use super::disk::DiskStamp;
 use super::read::{self, MAX_PROJECT_BYTES};
 use super::{LoadError, SaveError};
 use crate::model::{
-    Annotation, AnnotationId, Article, ArticleId, Problem, Project, StanceId, StanceScheme,
-    TextRange,
+    Annotation, AnnotationId, Article, ArticleId, Problem, Project, Rejection, StanceId,
+    StanceScheme, TextRange,
 };
 use crate::text;
 
@@ -31,8 +31,9 @@ use crate::text;
 /// read and half the size for long articles); 4 — stances may have a `parent` (a code tree),
 /// articles record how they were imported (`import`: format, encoding, reflowed) so a
 /// re-import makes their text the same way; 5 — a memo on the project and on each article
-/// (`memo`, left out when empty). Older files are migrated on load.
-pub const FORMAT_VERSION: u32 = 5;
+/// (`memo`, left out when empty); 6 — the suggestions the analyst rejected (`rejections`, left
+/// out when none), kept as the classifier's negative examples. Older files are migrated on load.
+pub const FORMAT_VERSION: u32 = 6;
 
 /// The first JSON format: files from here on are upgraded in place when saved (the new fields
 /// only add to the old ones), older RON files are saved beside themselves.
@@ -63,6 +64,8 @@ struct ProjectOut<'a> {
     annotations: &'a [Arc<Annotation>],
     #[serde(skip_serializing_if = "str::is_empty")]
     memo: &'a str,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    rejections: &'a [Rejection],
 }
 
 fn annotation_records<S: serde::Serializer>(
@@ -137,6 +140,8 @@ struct JsonProjectIn {
     annotations: Vec<AnnotationRecord<String>>,
     #[serde(default)]
     memo: String,
+    #[serde(default)]
+    rejections: Vec<Rejection>,
 }
 
 impl JsonProjectIn {
@@ -189,6 +194,16 @@ impl JsonProjectIn {
                 })
             })
             .collect();
+        // A rejection is only a hint: one whose article is gone or too short is dropped.
+        let rejections = self
+            .rejections
+            .into_iter()
+            .filter(|r| {
+                indexes.get(&r.article).is_some_and(|(_, index)| {
+                    !r.range.is_empty() && r.range.end <= index.char_len()
+                })
+            })
+            .collect();
         drop(indexes);
         let project = Project {
             name: self.name,
@@ -196,6 +211,7 @@ impl JsonProjectIn {
             articles: self.articles.into_iter().map(Arc::new).collect(),
             annotations,
             memo: self.memo,
+            rejections,
         };
         (project, problems)
     }
@@ -231,9 +247,9 @@ struct RonFileIn {
     project: Project,
 }
 
-/// Brings a project read from an older file format up to [`FORMAT_VERSION`]. Formats 4 and 5
+/// Brings a project read from an older file format up to [`FORMAT_VERSION`]. Formats 4 to 6
 /// only added fields whose absence means what older files meant (no parent, import
-/// unrecorded, no memo).
+/// unrecorded, no memo, nothing rejected).
 fn migrate(mut project: Project, _from: u32) -> Project {
     // Formats 1 and 2 stored the context of every annotation (format 1 none at all); now only
     // orphans keep one, the others' context being the text around them.
@@ -574,6 +590,7 @@ fn write_project_json(project: &Project, out: &mut impl Write) -> std::io::Resul
             articles: &project.articles,
             annotations: &project.annotations,
             memo: &project.memo,
+            rejections: &project.rejections,
         },
     };
     serde_json::to_writer_pretty(&mut *out, &file)?;

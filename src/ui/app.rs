@@ -349,6 +349,7 @@ impl StancemarkApp {
             ctx.copy_text(text);
         }
         self.save_chart_from_screenshot(&ctx);
+        self.update_key_area(&ctx);
         self.focused_last_frame = ctx.memory(|m| m.focused().is_some());
         if let Some(wait) = self.session.autosave_tick(self.now) {
             ctx.request_repaint_after(std::time::Duration::from_secs_f64(wait));
@@ -364,7 +365,10 @@ impl StancemarkApp {
         let blocking = self.session.blocking_job();
         let mut commands = Vec::new();
         if self.ui.modal.is_none() && blocking.is_none() {
-            commands.extend(self.keymap.commands(&ctx, self.focused_last_frame));
+            commands.extend(
+                self.keymap
+                    .commands(&ctx, self.focused_last_frame, self.ui.key_area),
+            );
         }
         let view = View {
             session: &self.session,
@@ -379,6 +383,7 @@ impl StancemarkApp {
                 .as_mut()
                 .map(|s| s.marks())
                 .unwrap_or_default(),
+            key_area: self.ui.key_area,
         };
         let width = ui.available_width();
         egui::Panel::top("menu_bar").show(ui, |ui| {
@@ -394,6 +399,7 @@ impl StancemarkApp {
             )
             .size_range(PANEL_MIN_WIDTH..=panel_max(width, 0.4))
             .show_collapsible(ui, &mut self.ui.panels.articles, |ui| {
+                self.ui.articles_rect = Some(ui.max_rect());
                 commands.extend(articles_panel_ui(ui, &view, &mut self.ui.articles));
             });
         egui::Panel::right("annotations")
@@ -430,6 +436,60 @@ impl StancemarkApp {
             commands.extend(progress_ui(&ctx, job));
         }
         commands
+    }
+
+    /// Gives the keys to the part of the window the analyst clicked in this frame: the review
+    /// list or the table when their window was clicked, the articles list when its panel was,
+    /// the reader otherwise. A list whose window closed gives them back to the reader.
+    fn update_key_area(&mut self, ctx: &egui::Context) {
+        use crate::command::KeyScope;
+        let windows = &self.ui.windows;
+        let suggest_layer = windows.suggest.as_ref().and_then(|s| s.layer);
+        let table_layer = windows.table.as_ref().and_then(|t| t.layer);
+        let pressed = ctx.input(|i| {
+            i.pointer
+                .any_pressed()
+                .then(|| i.pointer.interact_pos())
+                .flatten()
+        });
+        if let Some(pos) = pressed {
+            let layer = ctx.layer_id_at(pos);
+            // A popup (a menu, a combo box's list) belongs to what opened it: no change.
+            let popup = layer.is_some_and(|l| {
+                matches!(
+                    l.order,
+                    egui::Order::Foreground | egui::Order::Tooltip | egui::Order::Debug
+                )
+            });
+            self.ui.key_area = if popup {
+                self.ui.key_area
+            } else if layer.is_some() && layer == suggest_layer {
+                KeyScope::ReviewList
+            } else if layer.is_some() && layer == table_layer {
+                KeyScope::Table
+            } else if layer.is_some_and(|l| l.order == egui::Order::Background)
+                && self.ui.articles_rect.is_some_and(|r| r.contains(pos))
+                && self.ui.panels.articles
+            {
+                KeyScope::ArticleList
+            } else {
+                KeyScope::Reader
+            };
+        }
+        let gone = match self.ui.key_area {
+            KeyScope::ReviewList => windows.suggest.is_none(),
+            KeyScope::Table => windows.table.is_none(),
+            KeyScope::ArticleList => !self.ui.panels.articles,
+            KeyScope::Global | KeyScope::Reader => false,
+        };
+        if gone {
+            self.ui.key_area = KeyScope::Reader;
+        }
+    }
+
+    /// The part of the window that has the keys (tests).
+    pub fn key_area(&self) -> crate::command::KeyScope {
+        self.ui.key_area
     }
 
     fn update_title(&mut self, ctx: &egui::Context) {

@@ -63,6 +63,24 @@ impl ArticlesPanelState {
         });
     }
 
+    /// The article after (or before) `current` in the list as shown (its order and filter);
+    /// the first (or last) one when `current` is not listed.
+    pub fn neighbour(&self, current: Option<ArticleId>, forward: bool) -> Option<ArticleId> {
+        let (_, listed) = self.listed.as_ref()?;
+        let ids: Vec<ArticleId> = listed
+            .iter()
+            .filter_map(|i| self.counts.0.get(*i).map(|r| r.id))
+            .collect();
+        let at = current.and_then(|c| ids.iter().position(|id| *id == c));
+        let next = match (at, forward) {
+            (Some(i), true) => (i + 1).min(ids.len().saturating_sub(1)),
+            (Some(i), false) => i.saturating_sub(1),
+            (None, true) => 0,
+            (None, false) => ids.len().checked_sub(1)?,
+        };
+        ids.get(next).copied()
+    }
+
     /// The title being typed, if an article is being renamed (tests).
     pub fn renaming(&self) -> Option<&str> {
         self.renaming.as_ref().map(|r| r.text.as_str())

@@ -12,7 +12,7 @@ use super::windows::{
     PaletteState, PreferencesDraft, ProjectSearchState, StancesState, StatsState, SuggestState,
     TableState,
 };
-use crate::command::Command;
+use crate::command::{Command, KeyScope};
 use crate::model::{AnnotationId, ArticleId, StanceId};
 use crate::notice::{Notice, Severity};
 use crate::session::Overwrite;
@@ -316,12 +316,60 @@ impl StancemarkApp {
                 if self.ui.windows.suggest.is_none() {
                     self.ui.windows.suggest = Some(SuggestState::focused());
                 }
+                self.ui.key_area = KeyScope::ReviewList;
             }
             Command::SuggestSimilar(id) => {
                 if self.ui.windows.suggest.is_none() {
                     self.ui.windows.suggest = Some(SuggestState::default());
                 }
                 self.ui.windows.similar_to = Some(id);
+                self.ui.key_area = KeyScope::ReviewList;
+            }
+            Command::AcceptCurrentSuggestion
+            | Command::RejectCurrentSuggestion
+            | Command::NextSuggestion
+            | Command::PreviousSuggestion => {
+                let Some(state) = self.ui.windows.suggest.as_mut() else {
+                    self.notify(
+                        Severity::Info,
+                        "No suggestions to review: Stances → Suggest annotations… first",
+                    );
+                    return;
+                };
+                let then: Vec<Command> = match command {
+                    Command::AcceptCurrentSuggestion => state.accept_current(),
+                    Command::RejectCurrentSuggestion => state.reject_current(),
+                    Command::NextSuggestion => state.step(true).into_iter().collect(),
+                    _ => state.step(false).into_iter().collect(),
+                };
+                for next in then {
+                    self.execute(next);
+                }
+            }
+            Command::SelectAllRows | Command::DeleteSelectedRows | Command::ShowSelectedRow => {
+                let Some(state) = self.ui.windows.table.as_mut() else {
+                    self.notify(Severity::Info, "The annotation table is not open (Ctrl+T)");
+                    return;
+                };
+                let then = match command {
+                    Command::SelectAllRows => {
+                        state.select_all();
+                        None
+                    }
+                    Command::DeleteSelectedRows => state.delete_selected(),
+                    _ => state.show_selected(),
+                };
+                if let Some(next) = then {
+                    self.execute(next);
+                }
+            }
+            Command::NextArticle | Command::PreviousArticle => {
+                let forward = command == Command::NextArticle;
+                if let Some(id) = self.ui.articles.neighbour(self.ui.focus.article, forward)
+                    && Some(id) != self.ui.focus.article
+                {
+                    self.execute(Command::SelectArticle(id));
+                }
             }
             Command::AcceptSuggestions(items) => {
                 let (added, skipped) = self.session.workspace_mut().accept_suggestions(&items);
@@ -340,6 +388,10 @@ impl StancemarkApp {
                     Severity::Info
                 };
                 self.notify(severity, text);
+            }
+            Command::RejectSuggestions(items) => {
+                // Quiet when it works: the row leaving the list says it.
+                self.session.workspace_mut().reject_suggestions(&items);
             }
             Command::MoveCaret {
                 step,
@@ -371,6 +423,7 @@ impl StancemarkApp {
                 if self.ui.windows.table.is_none() {
                     self.ui.windows.table = Some(TableState::default());
                 }
+                self.ui.key_area = KeyScope::Table;
             }
             Command::SetStanceOf {
                 annotations,

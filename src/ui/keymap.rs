@@ -1,22 +1,17 @@
 //! The one keymap: which keys produce which [`Command`]s, and where.
 //!
-//! Every command's default shortcut comes from [`Command::shortcut`]; this adds the stance
-//! digits and the usual aliases (Ctrl+Y for Redo, Backspace for Delete). A binding's scope says
-//! when it applies: global keys always (unless a modal window is open), reader keys only when
-//! no text field has the keyboard, so typing a note never tags a passage.
+//! Every command's default shortcut comes from [`Command::shortcut`] and its scope from
+//! [`Command::key_scope`]; this adds the stance digits and the usual aliases (Ctrl+Y for Redo,
+//! Backspace for Delete). Global keys apply always (unless a modal window is open); the others
+//! only while no text field has the keyboard, so typing a note never tags a passage. The keys
+//! of a list (articles, review list, table) apply while that list is the *key area* — the part
+//! of the window last clicked, or a list window just opened — and take precedence there over
+//! reader keys, which otherwise apply in every area.
 
 use eframe::egui::{self, Context, Key, KeyboardShortcut, Modifiers};
 
+pub use crate::command::KeyScope as Scope;
 use crate::command::{Command, PLAIN_COMMANDS};
-
-/// Where a key binding applies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scope {
-    /// Anywhere (Ctrl+S, Ctrl+Z…).
-    Global,
-    /// Only when no text field has the keyboard (stance digits, Delete, Esc, copy).
-    Reader,
-}
 
 /// One key binding.
 #[derive(Debug, Clone)]
@@ -35,19 +30,6 @@ pub struct Keymap {
     bindings: Vec<Binding>,
 }
 
-fn scope_of(command: &Command) -> Scope {
-    match command {
-        Command::ClearSelection
-        | Command::DeleteSelectedAnnotation
-        | Command::CopySelection
-        | Command::StanceKey(_)
-        | Command::NextAnnotation
-        | Command::PreviousAnnotation
-        | Command::MoveCaret { .. } => Scope::Reader,
-        _ => Scope::Global,
-    }
-}
-
 impl Default for Keymap {
     fn default() -> Self {
         let mut bindings: Vec<Binding> = PLAIN_COMMANDS
@@ -57,7 +39,7 @@ impl Default for Keymap {
             .filter_map(|command| {
                 Some(Binding {
                     shortcut: command.shortcut()?,
-                    scope: scope_of(&command),
+                    scope: command.key_scope(),
                     command,
                 })
             })
@@ -76,7 +58,7 @@ impl Default for Keymap {
         for (modifiers, key, command) in aliases {
             bindings.push(Binding {
                 shortcut: KeyboardShortcut::new(modifiers, key),
-                scope: scope_of(&command),
+                scope: command.key_scope(),
                 command,
             });
         }
@@ -104,19 +86,18 @@ impl Keymap {
             .map(|b| b.shortcut)
     }
 
-    /// Takes this frame's key presses that are bound and returns their commands. Reader keys
-    /// are left alone while a widget has the keyboard, or had it at the end of the last frame
-    /// (Escape takes the keyboard from a field before the frame runs: it belongs to the field).
+    /// Takes this frame's key presses that are bound where they apply and returns their
+    /// commands. `area` is the part of the window that has the keys (see the module docs).
+    /// Keys other than global ones are left alone while a widget has the keyboard, or had it at
+    /// the end of the last frame (Escape takes the keyboard from a field before the frame runs:
+    /// it belongs to the field).
     #[must_use]
-    pub fn commands(&self, ctx: &Context, focused_last_frame: bool) -> Vec<Command> {
+    pub fn commands(&self, ctx: &Context, focused_last_frame: bool, area: Scope) -> Vec<Command> {
         let typing = focused_last_frame || ctx.memory(|m| m.focused().is_some());
         let menu_open = egui::Popup::is_any_open(ctx);
         let mut commands = Vec::new();
         ctx.input_mut(|input| {
-            for binding in &self.bindings {
-                if binding.scope == Scope::Reader && typing {
-                    continue;
-                }
+            for binding in self.active(area, typing) {
                 // Escape first closes an open menu; it must not also clear the selection.
                 if binding.command == Command::ClearSelection && menu_open {
                     continue;
@@ -134,6 +115,28 @@ impl Keymap {
             }
         });
         commands
+    }
+
+    /// The bindings that apply in `area`, in the order they are tried: more modifiers first
+    /// (Ctrl+Shift+Z must not be taken as Ctrl+Z, Alt+↓ not as ↓), and for the same keys the
+    /// area's own binding before the reader's.
+    fn active(&self, area: Scope, typing: bool) -> Vec<&Binding> {
+        let mut active: Vec<&Binding> = self
+            .bindings
+            .iter()
+            .filter(|b| match b.scope {
+                Scope::Global => true,
+                Scope::Reader => !typing,
+                scope => !typing && scope == area,
+            })
+            .collect();
+        active.sort_by_key(|b| {
+            (
+                std::cmp::Reverse(modifier_count(b.shortcut.modifiers)),
+                b.scope == Scope::Reader,
+            )
+        });
+        active
     }
 }
 
@@ -161,5 +164,49 @@ mod tests {
                 .scope,
             Scope::Reader
         );
+    }
+
+    fn active_commands(map: &Keymap, area: Scope, typing: bool) -> Vec<Command> {
+        map.active(area, typing)
+            .into_iter()
+            .map(|b| b.command.clone())
+            .collect()
+    }
+
+    #[test]
+    fn a_list_key_applies_only_in_its_list_and_wins_there_over_the_reader() {
+        let map = Keymap::default();
+        let in_reader = active_commands(&map, Scope::Reader, false);
+        assert!(in_reader.contains(&Command::DeleteSelectedAnnotation));
+        assert!(!in_reader.contains(&Command::DeleteSelectedRows));
+        assert!(!in_reader.contains(&Command::AcceptCurrentSuggestion));
+        let in_table = active_commands(&map, Scope::Table, false);
+        let rows = in_table
+            .iter()
+            .position(|c| *c == Command::DeleteSelectedRows);
+        let annotation = in_table
+            .iter()
+            .position(|c| *c == Command::DeleteSelectedAnnotation);
+        assert!(
+            rows.unwrap() < annotation.unwrap(),
+            "the table's Delete first"
+        );
+        // In the review list, ↓ is the next suggestion, but Alt+↓ still the next annotation.
+        let in_review = active_commands(&map, Scope::ReviewList, false);
+        let next_annotation = in_review
+            .iter()
+            .position(|c| *c == Command::NextAnnotation)
+            .unwrap();
+        let next_suggestion = in_review
+            .iter()
+            .position(|c| *c == Command::NextSuggestion)
+            .unwrap();
+        assert!(next_annotation < next_suggestion);
+        assert!(!in_review.contains(&Command::NextArticle));
+        // While typing only global keys apply.
+        let typing = active_commands(&map, Scope::ReviewList, true);
+        assert!(typing.contains(&Command::Save));
+        assert!(!typing.contains(&Command::AcceptCurrentSuggestion));
+        assert!(!typing.contains(&Command::StanceKey(1)));
     }
 }

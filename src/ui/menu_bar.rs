@@ -48,6 +48,9 @@ pub fn menu_bar_ui(ui: &mut Ui, view: &View<'_>, panels: PanelsShown) -> Vec<Com
                 Command::PreviousAnnotation,
                 view.focus.article.is_some(),
             );
+            let articles = !view.project().articles.is_empty();
+            item(&mut out, ui, Command::NextArticle, articles);
+            item(&mut out, ui, Command::PreviousArticle, articles);
             ui.separator();
             item(&mut out, ui, Command::CommandPalette, true);
         });

@@ -14,6 +14,9 @@ use super::modals::Modal;
 use super::reader::ArticleView;
 use super::windows::Windows;
 
+/// Suggestions waiting for review, for the stance map: article, passage and stance of each.
+pub type PendingMarks = std::sync::Arc<Vec<(ArticleId, TextRange, StanceId)>>;
+
 /// What the analyst is looking at: the article in the reader, the selected annotation and the
 /// stances hidden by the filter.
 #[derive(Debug, Default)]
@@ -61,6 +64,11 @@ pub struct UiState {
     pub modal: Option<Modal>,
     /// Which side panels are shown.
     pub panels: PanelsShown,
+    /// The part of the window that has the keys: the reader, or a list (see
+    /// [`crate::command::KeyScope`]).
+    pub key_area: crate::command::KeyScope,
+    /// Where the articles panel was drawn last frame (a click there gives it the keys).
+    pub articles_rect: Option<eframe::egui::Rect>,
 }
 
 /// What panels and windows draw from: read-only, so they can only ask for changes by returning
@@ -77,7 +85,9 @@ pub struct View<'a> {
     /// The frame's time in seconds.
     pub now: f64,
     /// Suggestions waiting for review (article and passage), marked on the stance map.
-    pub pending: std::sync::Arc<Vec<(crate::model::ArticleId, TextRange)>>,
+    pub pending: PendingMarks,
+    /// The part of the window that has the keys (lists say whether their keys work).
+    pub key_area: crate::command::KeyScope,
 }
 
 impl View<'_> {

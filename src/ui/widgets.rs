@@ -85,7 +85,15 @@ pub fn command_item(
 ) -> Option<Command> {
     let mut button = egui::Button::new(label.map_or_else(|| command.label(), str::to_owned));
     if let Some(s) = command.shortcut() {
-        button = button.shortcut_text(ui.ctx().format_shortcut(&s));
+        let keys = ui.ctx().format_shortcut(&s);
+        // A list's key works in the list only: say so beside it.
+        let text = match command.key_scope() {
+            crate::command::KeyScope::ArticleList
+            | crate::command::KeyScope::ReviewList
+            | crate::command::KeyScope::Table => format!("{keys} in the list"),
+            crate::command::KeyScope::Global | crate::command::KeyScope::Reader => keys,
+        };
+        button = button.shortcut_text(text);
     }
     ui.add_enabled(enabled, button)
         .on_hover_text(command.tooltip())

@@ -118,7 +118,7 @@ fn learn(folds: usize) {
         .expect("the act-10k workload");
     let project = stancemark::store::load_project(&path).unwrap();
     let started = std::time::Instant::now();
-    let training = examples_of(&project, &[]);
+    let training = examples_of(&project);
     let model = Model::train(&training).expect("classes");
     let elapsed = started.elapsed();
     println!(
@@ -130,7 +130,7 @@ fn learn(folds: usize) {
     );
     let progress = stancemark::jobs::Progress::default();
     let started = std::time::Instant::now();
-    let found = stancemark::learn::learned(&project, &[], &progress).unwrap();
+    let found = stancemark::learn::learned(&project, &progress).unwrap();
     println!(
         "learned suggestions on act-10k (train + predict every unannotated sentence): {:.0} ms, {} offered",
         started.elapsed().as_secs_f64() * 1000.0,

@@ -688,7 +688,7 @@ fn find(project: &Project, report: &mut Report) {
     }
     // The classifier: examples from the project's coding, then training.
     let (train_ms, classes) = time_it(|| {
-        let examples = stancemark::learn::examples_of(project, &[]);
+        let examples = stancemark::learn::examples_of(project);
         stancemark::learn::Model::train(&examples).map_or(0, |m| m.classes().len())
     });
     report.ms("train_ms", train_ms);

@@ -41,7 +41,7 @@ pub struct MapInput<'a> {
     /// The article shown.
     pub article: ArticleId,
     /// Suggestions waiting for review (those of this article are marked).
-    pub pending: &'a [(ArticleId, TextRange)],
+    pub pending: &'a [(ArticleId, TextRange, StanceId)],
     /// The part of the content in view (content y, top and bottom).
     pub view: (f32, f32),
 }
@@ -169,8 +169,8 @@ fn ticks(input: &MapInput<'_>, key: MapKey, total: f32) -> MapCache {
             input
                 .pending
                 .iter()
-                .filter(|(a, _)| *a == input.article)
-                .map(|(_, r)| *r),
+                .filter(|(a, _, _)| *a == input.article)
+                .map(|(_, r, _)| *r),
         ),
         find: runs(height, input.layout, scale, input.find.iter().copied()),
     }
@@ -258,7 +258,8 @@ pub fn stance_map_ui(
     ))
 }
 
-/// A tooltip with the passages whose ticks are under the pointer.
+/// A tooltip with the passages whose ticks are under the pointer: annotations, then pending
+/// suggestions (marked as such).
 fn hover_passage(
     response: &egui::Response,
     rect: Rect,
@@ -277,7 +278,13 @@ fn hover_passage(
         .filter(|s| !input.hidden.contains(&s.stance) && near(s.range))
         .take(3)
         .collect();
-    if hits.is_empty() {
+    let suggested: Vec<&(ArticleId, TextRange, StanceId)> = input
+        .pending
+        .iter()
+        .filter(|(a, r, _)| *a == input.article && near(*r))
+        .take(3)
+        .collect();
+    if hits.is_empty() && suggested.is_empty() {
         return;
     }
     response.clone().on_hover_ui_at_pointer(|ui| {
@@ -290,6 +297,21 @@ fn hover_passage(
                 .map(|a| crate::text::snippet(&a.quote, 140))
                 .unwrap_or_default();
             ui.horizontal_wrapped(|ui| {
+                crate::ui::widgets::stance_chip(ui, &label, color);
+                ui.label(quote);
+            });
+        }
+        let text = input
+            .project
+            .article(input.article)
+            .map(|a| a.text.as_str());
+        for (_, range, stance) in suggested {
+            let (label, color) = stance_style(input.project, stance);
+            let quote = text
+                .map(|t| crate::text::snippet(crate::text::slice_chars(t, *range), 140))
+                .unwrap_or_default();
+            ui.horizontal_wrapped(|ui| {
+                ui.weak("suggested");
                 crate::ui::widgets::stance_chip(ui, &label, color);
                 ui.label(quote);
             });

@@ -13,10 +13,8 @@ pub fn shortcuts_ui(ctx: &egui::Context, keymap: &Keymap) -> bool {
         .default_width(520.0)
         .show(ctx, |ui| {
             egui::ScrollArea::vertical().max_height(560.0).show(ui, |ui| {
-                for (scope, title) in [
-                    (Scope::Global, "Anywhere"),
-                    (Scope::Reader, "In the reader (while no text field has the keyboard)"),
-                ] {
+                for scope in Scope::ALL {
+                    let title = scope.title();
                     ui.strong(title);
                     egui::Grid::new(("shortcuts", title))
                         .striped(true)
@@ -30,10 +28,10 @@ pub fn shortcuts_ui(ctx: &egui::Context, keymap: &Keymap) -> bool {
                         });
                     ui.add_space(6.0);
                 }
-                ui.strong("In lists");
-                ui.label("Suggestions: a accepts, r rejects, the up and down arrows move.");
-                ui.label("Annotation table: Ctrl+A selects every row shown; Shift+click and Ctrl+click extend the selection.");
+                ui.strong("With the mouse, and in fields");
+                ui.label("Annotation table: Shift+click and Ctrl+click extend the selection.");
                 ui.label("Find and project search: Enter and Shift+Enter step through the matches.");
+                ui.label("Reader: Alt while dragging keeps character precision (drags snap to words).");
             });
         });
     open

@@ -144,12 +144,18 @@ pub fn statistics_ui(
                 {
                     commands.push(Command::Export(ExportFormat::Cooccurrence));
                 }
+                // The SVG of the chart shown (for the whole project).
+                let svg = match state.tab {
+                    StatsTab::Counts => ExportFormat::ChartSvg,
+                    StatsTab::Cooccurrence => ExportFormat::CooccurrenceSvg,
+                    StatsTab::Along => ExportFormat::AlongSvg,
+                };
                 if ui
-                    .button("Save bar chart as SVG…")
-                    .on_hover_text(ExportFormat::ChartSvg.purpose())
+                    .button("Save chart as SVG…")
+                    .on_hover_text(format!("{} (whole project)", svg.purpose()))
                     .clicked()
                 {
-                    commands.push(Command::Export(ExportFormat::ChartSvg));
+                    commands.push(Command::Export(svg));
                 }
                 if ui
                     .button("Save chart as PNG…")

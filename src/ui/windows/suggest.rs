@@ -7,11 +7,11 @@
 
 use std::sync::Arc;
 
-use eframe::egui::{self, Key, RichText};
+use eframe::egui::{self, RichText};
 
 use crate::command::Command;
 use crate::jobs::{Job, JobKind, Polled};
-use crate::model::{AnnotationId, ArticleId, StanceId, TextRange};
+use crate::model::{AnnotationId, StanceId};
 use crate::search::SearchOptions;
 use crate::suggest::{self, SIMILAR_TOP, Suggestion, Suggestions};
 use crate::ui::reader::options_ui;
@@ -25,8 +25,7 @@ const LIST_HEIGHT: f32 = 380.0;
 /// Code points of the suggested passage shown in a row.
 const ROW_QUOTE_CHARS: usize = 120;
 
-/// Article and passage of each suggestion, shared with the stance map.
-type Marks = Arc<Vec<(ArticleId, TextRange)>>;
+use crate::ui::state::PendingMarks as Marks;
 
 /// The window's request, running job and review list.
 #[derive(Default)]
@@ -46,6 +45,8 @@ pub struct SuggestState {
     pub items: Vec<Suggestion>,
     /// Matches left out because they are already annotated with the stance.
     pub already_annotated: usize,
+    /// Passages left out because they were rejected before.
+    pub rejected_before: usize,
     /// The highlighted row.
     pub current: usize,
     /// Why the request could not run.
@@ -55,10 +56,10 @@ pub struct SuggestState {
     marks: Option<(usize, Marks)>,
     /// The list comes from the classifier (which retrains after each accept or reject).
     learned: bool,
-    /// Learned suggestions rejected in this session: "no stance" examples for retraining.
-    pub rejected: Vec<(ArticleId, TextRange)>,
     /// Retrain once the last accept or reject has been applied (next frame).
     retrain: bool,
+    /// The window's layer, so a click in it gives the review list the keys.
+    pub layer: Option<egui::LayerId>,
 }
 
 impl SuggestState {
@@ -71,12 +72,17 @@ impl SuggestState {
         }
     }
 
-    /// Article and passage of every suggestion still to review (rebuilt when the list changed).
+    /// Article, passage and stance of every suggestion still to review (rebuilt when the list changed).
     pub fn marks(&mut self) -> Marks {
         match &self.marks {
             Some((len, marks)) if *len == self.items.len() => marks.clone(),
             _ => {
-                let marks = Arc::new(self.items.iter().map(|s| (s.article, s.range)).collect());
+                let marks = Arc::new(
+                    self.items
+                        .iter()
+                        .map(|s| (s.article, s.range, s.stance.clone()))
+                        .collect(),
+                );
                 self.marks = Some((self.items.len(), Arc::clone(&marks)));
                 marks
             }
@@ -101,18 +107,17 @@ impl SuggestState {
         }));
     }
 
-    /// Starts learned suggestions: the classifier trained on the project's coding (and this
-    /// session's rejections) proposes stances for unannotated sentences.
+    /// Starts learned suggestions: the classifier trained on the project's coding (and the
+    /// suggestions rejected in it) proposes stances for unannotated sentences.
     pub fn start_learned(&mut self, view: &View<'_>) {
         self.learned = true;
         self.retrain = false;
         self.title = "Learned from your coding".to_owned();
         let snapshot = Arc::new(view.project().clone());
-        let rejected = self.rejected.clone();
         self.begin(Job::spawn(
             JobKind::Search,
             "learned suggestions",
-            move |p| crate::learn::learned(&snapshot, &rejected, p),
+            move |p| crate::learn::learned(&snapshot, p),
         ));
     }
 
@@ -157,6 +162,7 @@ impl SuggestState {
         self.marks = None;
         self.items = found.items;
         self.already_annotated = found.already_annotated;
+        self.rejected_before = found.rejected_before;
         self.current = 0;
     }
 
@@ -191,12 +197,44 @@ impl SuggestState {
         item
     }
 
-    /// Rejects row `i`: a learned suggestion becomes a "no stance" example.
-    fn reject(&mut self, i: usize) {
-        let item = self.remove(i);
-        if self.learned {
-            self.rejected.push((item.article, item.range));
+    /// Rejects row `i`: the project keeps it (not suggested again; a "no stance" example).
+    fn reject(&mut self, i: usize) -> Command {
+        Command::RejectSuggestions(vec![self.remove(i)])
+    }
+
+    /// Accepts the highlighted suggestion (key `a`): the command that tags it, then the one
+    /// that shows the next.
+    pub fn accept_current(&mut self) -> Vec<Command> {
+        if self.items.is_empty() {
+            return Vec::new();
         }
+        let item = self.remove(self.current);
+        let mut commands = vec![Command::AcceptSuggestions(vec![item])];
+        commands.extend(self.items.get(self.current).map(show));
+        commands
+    }
+
+    /// Rejects the highlighted suggestion (key `r`), then shows the next.
+    pub fn reject_current(&mut self) -> Vec<Command> {
+        if self.items.is_empty() {
+            return Vec::new();
+        }
+        let mut commands = vec![self.reject(self.current)];
+        commands.extend(self.items.get(self.current).map(show));
+        commands
+    }
+
+    /// Highlights the next (or previous) suggestion and shows it.
+    pub fn step(&mut self, forward: bool) -> Option<Command> {
+        if self.items.is_empty() {
+            return None;
+        }
+        self.current = if forward {
+            (self.current + 1).min(self.items.len() - 1)
+        } else {
+            self.current.saturating_sub(1)
+        };
+        self.items.get(self.current).map(show)
     }
 }
 
@@ -219,6 +257,7 @@ pub fn suggest_ui(
         .open(&mut open)
         .default_width(560.0)
         .show(ctx, |ui| {
+            state.layer = Some(ui.layer_id());
             request_ui(ui, view, state);
             ui.separator();
             commands.extend(review_ui(ui, view, state));
@@ -297,15 +336,14 @@ fn review_ui(ui: &mut egui::Ui, view: &View<'_>, state: &mut SuggestState) -> Ve
     }
     ui.horizontal(|ui| {
         ui.strong(&state.title);
-        ui.weak(format!(
-            "{} to review{}",
-            state.items.len(),
-            if state.already_annotated > 0 {
-                format!(", {} already annotated", state.already_annotated)
-            } else {
-                String::new()
-            }
-        ));
+        let mut counts = format!("{} to review", state.items.len());
+        if state.already_annotated > 0 {
+            counts.push_str(&format!(", {} already annotated", state.already_annotated));
+        }
+        if state.rejected_before > 0 {
+            counts.push_str(&format!(", {} rejected before", state.rejected_before));
+        }
+        ui.weak(counts);
     });
     ui.horizontal(|ui| {
         let n = state.items.len();
@@ -319,13 +357,18 @@ fn review_ui(ui: &mut egui::Ui, view: &View<'_>, state: &mut SuggestState) -> Ve
         }
         if ui
             .add_enabled(n > 0, egui::Button::new("Reject all"))
+            .on_hover_text("Drop every suggestion; the project remembers them, so they are not offered again (one Undo)")
             .clicked()
         {
-            state.items.clear();
+            commands.push(Command::RejectSuggestions(std::mem::take(&mut state.items)));
+            state.retrain |= state.learned;
         }
-        ui.weak("keys: a accept, r reject, up and down arrows move");
+        if view.key_area == crate::command::KeyScope::ReviewList {
+            ui.weak("keys: a accept, r reject, up and down arrows move");
+        } else {
+            ui.weak("click the list to use its keys (a, r, arrows)");
+        }
     });
-    commands.extend(keys(ui, state));
     let mut action = None;
     egui::ScrollArea::vertical()
         .max_height(LIST_HEIGHT)
@@ -380,41 +423,8 @@ fn review_ui(ui: &mut egui::Ui, view: &View<'_>, state: &mut SuggestState) -> Ve
             let item = state.remove(i);
             commands.push(Command::AcceptSuggestions(vec![item]));
         }
-        Some((i, false)) => state.reject(i),
+        Some((i, false)) => commands.push(state.reject(i)),
         None => {}
-    }
-    commands
-}
-
-/// `a`, `r` and the arrows act on the list while no text field has the keyboard.
-fn keys(ui: &egui::Ui, state: &mut SuggestState) -> Vec<Command> {
-    let typing = ui.ctx().memory(|m| m.focused().is_some());
-    if typing || state.items.is_empty() {
-        return Vec::new();
-    }
-    let (accept, reject, up, down) = ui.input_mut(|i| {
-        (
-            i.consume_key(egui::Modifiers::NONE, Key::A),
-            i.consume_key(egui::Modifiers::NONE, Key::R),
-            i.consume_key(egui::Modifiers::NONE, Key::ArrowUp),
-            i.consume_key(egui::Modifiers::NONE, Key::ArrowDown),
-        )
-    });
-    let mut commands = Vec::new();
-    if accept {
-        let item = state.remove(state.current);
-        commands.push(Command::AcceptSuggestions(vec![item]));
-    } else if reject {
-        state.reject(state.current);
-    } else if down && state.current + 1 < state.items.len() {
-        state.current += 1;
-    } else if up {
-        state.current = state.current.saturating_sub(1);
-    }
-    if (accept || reject || up || down)
-        && let Some(item) = state.items.get(state.current)
-    {
-        commands.push(show(item));
     }
     commands
 }

@@ -8,7 +8,7 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use eframe::egui::{self, Key, Modifiers, RichText};
+use eframe::egui::{self, Modifiers, RichText};
 use egui_extras::{Column, TableBuilder};
 
 use crate::command::Command;
@@ -42,9 +42,35 @@ pub struct TableState {
     /// The row a Shift+click extends from.
     anchor: Option<usize>,
     annotators: Option<(u64, Vec<String>)>,
+    /// The window's layer, so a click in it gives the table the keys.
+    pub layer: Option<egui::LayerId>,
 }
 
 impl TableState {
+    /// Selects every row shown (Ctrl+A).
+    pub fn select_all(&mut self) {
+        self.selected = self.rows.iter().map(|r| r.id).collect();
+    }
+
+    /// Deletes the selected rows' annotations (Delete): the command, if any is selected.
+    pub fn delete_selected(&mut self) -> Option<Command> {
+        let chosen = self.selection();
+        if chosen.is_empty() {
+            return None;
+        }
+        self.selected.clear();
+        Some(Command::DeleteAnnotations(chosen))
+    }
+
+    /// Shows the first selected row's passage (Enter), in the order the table shows them.
+    pub fn show_selected(&self) -> Option<Command> {
+        let row = self.rows.iter().find(|r| self.selected.contains(&r.id))?;
+        Some(Command::SelectAnnotation {
+            id: row.id,
+            reveal: true,
+        })
+    }
+
     /// Starts computing the rows when the query or the project changed, and takes them when
     /// the worker is done.
     fn refresh(&mut self, project: &Project, revision: u64) {
@@ -140,6 +166,7 @@ pub fn table_ui(
         .default_size([940.0, 520.0])
         .min_width(700.0)
         .show(ctx, |ui| {
+            state.layer = Some(ui.layer_id());
             filters_ui(ui, view, state);
             commands.extend(bulk_ui(ui, view, state));
             ui.separator();
@@ -233,11 +260,6 @@ fn filters_ui(ui: &mut egui::Ui, view: &View<'_>, state: &mut TableState) {
 
 fn bulk_ui(ui: &mut egui::Ui, view: &View<'_>, state: &mut TableState) -> Vec<Command> {
     let mut commands = Vec::new();
-    // Ctrl+A selects every row shown while no text field has the keyboard.
-    let typing = ui.ctx().memory(|m| m.focused().is_some());
-    if !typing && ui.input_mut(|i| i.consume_key(Modifiers::COMMAND, Key::A)) {
-        state.selected = state.rows.iter().map(|r| r.id).collect();
-    }
     let chosen = state.selection();
     ui.horizontal(|ui| {
         ui.label(format!("{} selected", chosen.len()));
@@ -262,8 +284,12 @@ fn bulk_ui(ui: &mut egui::Ui, view: &View<'_>, state: &mut TableState) -> Vec<Co
                 state.selected.clear();
             }
         });
-        if ui.button("Select all").on_hover_text("Ctrl+A").clicked() {
-            state.selected = state.rows.iter().map(|r| r.id).collect();
+        if ui
+            .button("Select all")
+            .on_hover_text("Ctrl+A while the table has the keys")
+            .clicked()
+        {
+            state.select_all();
         }
     });
     commands
