@@ -249,6 +249,8 @@ pub enum Command {
     /// Keep these suggestions as rejected (one undoable step): not offered again, and the
     /// classifier learns from them.
     RejectSuggestions(Vec<crate::suggest::Suggestion>),
+    /// Forget every rejected suggestion (one undoable step): they may be offered again.
+    ClearRejections,
 
     // ----- articles -----
     /// Show an article in the reader.
@@ -393,7 +395,7 @@ pub enum Command {
 
 /// The commands that take no arguments, in menu order: what the command palette lists and
 /// the keymap binds.
-pub const PLAIN_COMMANDS: [Command; 69] = [
+pub const PLAIN_COMMANDS: [Command; 70] = [
     Command::NewProject,
     Command::OpenProject,
     Command::Save,
@@ -515,6 +517,7 @@ pub const PLAIN_COMMANDS: [Command; 69] = [
     Command::ShowSelectedRow,
     Command::ManageStances,
     Command::Suggest,
+    Command::ClearRejections,
     Command::ProjectMemo,
     Command::AnnotationTable,
     Command::Statistics,
@@ -588,6 +591,7 @@ impl Command {
                     n => format!("Accept {n} suggestions"),
                 };
             }
+            Command::ClearRejections => "Forget rejected suggestions",
             Command::RejectSuggestions(items) => {
                 return match items.len() {
                     1 => "Reject suggestion".to_owned(),
@@ -738,6 +742,9 @@ impl Command {
                 "The sentences of every article most like this passage, to accept or reject with its stance"
             }
             Command::AcceptSuggestions(_) => "Tag the suggested passages (one Undo removes them)",
+            Command::ClearRejections => {
+                "Forget every suggestion rejected in this project, so they may be offered again and no longer teach the classifier (one Undo brings them back)"
+            }
             Command::RejectSuggestions(_) => {
                 "Drop the suggested passages; the project remembers them so they are not offered again"
             }
@@ -929,6 +936,7 @@ impl Command {
                 | Command::Reattach { .. }
                 | Command::AcceptSuggestions(_)
                 | Command::RejectSuggestions(_)
+                | Command::ClearRejections
                 | Command::AcceptCurrentSuggestion
                 | Command::RejectCurrentSuggestion
                 | Command::DeleteSelectedRows

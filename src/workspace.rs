@@ -520,6 +520,17 @@ impl Workspace {
         })
     }
 
+    /// Forgets every rejected suggestion, as one undoable step; returns how many there were.
+    pub fn clear_rejections(&mut self) -> Result<usize, ActionError> {
+        let n = self.project.rejections.len();
+        if n > 0 {
+            // Last first, so each position is still right when it is removed.
+            let edits = (0..n).rev().map(Edit::RemoveRejection).collect();
+            self.execute("forget rejected suggestions", Edit::Batch(edits))?;
+        }
+        Ok(n)
+    }
+
     /// Tags the passage with the stance bound to digit `hotkey`.
     pub fn add_annotation_by_hotkey(
         &mut self,

@@ -623,4 +623,12 @@ fn rejected_suggestions_are_kept_moved_with_their_text_and_not_offered_again() {
     assert!(ws.project().rejections.is_empty());
     ws.undo().unwrap();
     assert_eq!(ws.project().rejections.len(), 2);
+
+    // Forgetting them all is one step too; then the passages are offered again.
+    assert_eq!(ws.clear_rejections().unwrap(), 2);
+    assert_eq!(ws.undo_label(), Some("forget rejected suggestions"));
+    assert_eq!(suggest(&ws).items.len(), 2);
+    ws.undo().unwrap();
+    assert_eq!(ws.project().rejections.len(), 2);
+    assert_eq!(ws.project().rejections[0].range, first.items[0].range);
 }

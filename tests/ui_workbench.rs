@@ -908,6 +908,19 @@ fn learned_suggestions_retrain_after_a_rejection_which_is_remembered() {
             .all(|i| i.range != first.range || i.article != first.article),
         "a rejected sentence is not offered again after retraining"
     );
+    // Stances → Forget rejected suggestions lets them be offered again (one Undo).
+    harness.run();
+    harness.get_by_label("Stances").click();
+    harness.run_steps(2);
+    harness
+        .get_by_label("Forget rejected suggestions (1)")
+        .click();
+    harness.run_steps(2);
+    assert!(harness.state().workspace().project().rejections.is_empty());
+    assert_eq!(
+        harness.state().workspace().undo_label(),
+        Some("forget rejected suggestions")
+    );
 }
 
 #[test]

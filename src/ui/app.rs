@@ -392,6 +392,8 @@ impl StancemarkApp {
         egui::Panel::bottom("status_bar").show(ui, |ui| {
             commands.extend(status_bar_ui(ui, &view, &self.notices));
         });
+        // Tool windows stay between the menu bar and the status bar.
+        super::windows::set_tool_area(&ctx, ui.available_rect_before_wrap());
         egui::Panel::left("articles")
             .resizable(true)
             .default_size(

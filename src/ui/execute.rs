@@ -389,6 +389,13 @@ impl StancemarkApp {
                 };
                 self.notify(severity, text);
             }
+            Command::ClearRejections => match self.session.workspace_mut().clear_rejections() {
+                Ok(n) => self.notify(
+                    Severity::Info,
+                    format!("Forgot {n} rejected suggestion(s); Undo brings them back"),
+                ),
+                Err(e) => self.report(Err(e)),
+            },
             Command::RejectSuggestions(items) => {
                 // Quiet when it works: the row leaving the list says it.
                 self.session.workspace_mut().reject_suggestions(&items);

@@ -76,6 +76,13 @@ pub fn menu_bar_ui(ui: &mut Ui, view: &View<'_>, panels: PanelsShown) -> Vec<Com
         ui.menu_button("Stances", |ui| {
             item(&mut out, ui, Command::ManageStances, true);
             item(&mut out, ui, Command::Suggest, true);
+            let rejected = view.project().rejections.len();
+            out.extend(command_item(
+                ui,
+                Command::ClearRejections,
+                Some(&format!("Forget rejected suggestions ({rejected})")),
+                rejected > 0,
+            ));
         });
     });
     out

@@ -22,7 +22,7 @@ pub fn edit_text_ui(
     };
     let mut open = true;
     let mut apply = false;
-    egui::Window::new(format!("Edit text — {}", snippet(&title, TITLE_CHARS)))
+    super::tool_window(ctx, format!("Edit text — {}", snippet(&title, TITLE_CHARS)))
         .open(&mut open)
         .default_size([640.0, 480.0])
         .show(ctx, |ui| {

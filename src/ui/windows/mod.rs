@@ -59,6 +59,29 @@ pub struct Windows {
     pub similar_to: Option<crate::model::AnnotationId>,
 }
 
+/// Where tool windows may go: the whole width, between the menu bar and the status bar (set
+/// by the app each frame, see [`set_tool_area`]), so a window never covers the menus.
+const TOOL_AREA: &str = "stancemark_tool_window_area";
+
+/// Records where tool windows may go this frame (below the menu bar, above the status bar).
+pub fn set_tool_area(ctx: &egui::Context, area: egui::Rect) {
+    ctx.data_mut(|d| d.insert_temp(egui::Id::unique(TOOL_AREA), area));
+}
+
+/// A tool window kept between the menu bar and the status bar.
+pub fn tool_window<'a>(
+    ctx: &egui::Context,
+    title: impl Into<egui::WidgetText>,
+) -> egui::Window<'a> {
+    let window = egui::Window::new(title);
+    match ctx.data(|d| d.get_temp::<egui::Rect>(egui::Id::unique(TOOL_AREA))) {
+        Some(area) => window
+            .constrain_to(area)
+            .default_pos(area.left_top() + egui::vec2(16.0, 16.0)),
+        None => window,
+    }
+}
+
 /// Draws the open tool windows.
 #[must_use]
 pub fn windows_ui(
@@ -150,7 +173,7 @@ pub fn windows_ui(
 fn memo_ui(ctx: &egui::Context, view: &View<'_>, draft: &mut String) -> (bool, Option<Command>) {
     let mut open = true;
     let mut commit = false;
-    egui::Window::new("Project memo")
+    tool_window(ctx, "Project memo")
         .open(&mut open)
         .default_size([460.0, 300.0])
         .show(ctx, |ui| {

@@ -7,7 +7,7 @@ use crate::notice::{Notices, Severity};
 /// Draws the log; returns whether it stays open.
 pub fn notices_ui(ctx: &egui::Context, notices: &Notices, now: f64) -> bool {
     let mut open = true;
-    egui::Window::new("Recent messages")
+    super::tool_window(ctx, "Recent messages")
         .open(&mut open)
         .default_size([520.0, 320.0])
         .show(ctx, |ui| {

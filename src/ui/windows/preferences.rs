@@ -15,7 +15,7 @@ pub fn preferences_ui(
 ) -> (bool, Option<Command>) {
     let mut open = true;
     let mut changed = false;
-    egui::Window::new("Preferences")
+    super::tool_window(ctx, "Preferences")
         .open(&mut open)
         .collapsible(false)
         .resizable(false)

@@ -147,7 +147,7 @@ pub fn project_search_ui(
     let revision = view.session.workspace().revision();
     // Bottom right, over the annotations list rather than the text being read.
     let corner = ctx.content_rect().right_bottom() - egui::vec2(16.0, 40.0);
-    egui::Window::new("Search project")
+    super::tool_window(ctx, "Search project")
         .open(&mut open)
         .default_width(WIDTH)
         .pivot(egui::Align2::RIGHT_BOTTOM)

@@ -8,7 +8,7 @@ use crate::ui::keymap::{Keymap, Scope};
 /// Draws the sheet; returns whether it stays open.
 pub fn shortcuts_ui(ctx: &egui::Context, keymap: &Keymap) -> bool {
     let mut open = true;
-    egui::Window::new("Keyboard shortcuts")
+    super::tool_window(ctx, "Keyboard shortcuts")
         .open(&mut open)
         .default_width(520.0)
         .show(ctx, |ui| {

@@ -43,7 +43,7 @@ pub fn stances_ui(
 ) -> (bool, Vec<Command>) {
     let mut open = true;
     let mut commands = Vec::new();
-    egui::Window::new("Stances")
+    super::tool_window(ctx, "Stances")
         .open(&mut open)
         .default_width(960.0)
         .resizable(true)

@@ -98,7 +98,7 @@ pub fn statistics_ui(
     state.refresh(view);
     let mut open = true;
     let mut commands = Vec::new();
-    egui::Window::new("Statistics")
+    super::tool_window(ctx, "Statistics")
         .open(&mut open)
         .default_width(620.0)
         .show(ctx, |ui| {

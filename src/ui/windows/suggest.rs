@@ -253,7 +253,7 @@ pub fn suggest_ui(
     }
     let mut open = true;
     let mut commands = Vec::new();
-    egui::Window::new("Suggest annotations")
+    super::tool_window(ctx, "Suggest annotations")
         .open(&mut open)
         .default_width(560.0)
         .show(ctx, |ui| {
@@ -284,7 +284,7 @@ fn request_ui(ui: &mut egui::Ui, view: &View<'_>, state: &mut SuggestState) {
     ui.horizontal(|ui| {
         options_ui(ui, &mut state.options);
         ui.separator();
-        ui.label("as");
+        let as_label = ui.label("as");
         let shown = state
             .stance
             .as_ref()
@@ -297,7 +297,10 @@ fn request_ui(ui: &mut egui::Ui, view: &View<'_>, state: &mut SuggestState) {
                     let label = view.project().stances.path_label(&s.id);
                     ui.selectable_value(&mut state.stance, Some(s.id.clone()), label);
                 }
-            });
+            })
+            .response
+            .labelled_by(as_label.id)
+            .on_hover_text("The stance the passages are suggested with");
         ui.checkbox(&mut state.sentence, "Whole sentences")
             .on_hover_text("Suggest the sentence around each match");
         if ui.button("Suggest").clicked() {

@@ -161,7 +161,7 @@ pub fn table_ui(
     state.refresh(view.project(), view.session.workspace().revision());
     let mut open = true;
     let mut commands = Vec::new();
-    egui::Window::new("Annotation table")
+    super::tool_window(ctx, "Annotation table")
         .open(&mut open)
         .default_size([940.0, 520.0])
         .min_width(700.0)
