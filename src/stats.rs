@@ -17,6 +17,12 @@ use serde::Serialize;
 
 use crate::model::{Annotation, ArticleId, Project, StanceId, TextRange};
 
+/// The top of a chart's scale: the largest of `counts`, at least 1 (so all zeros draw as zeros,
+/// not as a division by zero).
+pub fn scale_top(counts: impl IntoIterator<Item = usize>) -> usize {
+    counts.into_iter().max().unwrap_or(0).max(1)
+}
+
 /// Text made safe for SVG (XML) content and attributes.
 fn xml_escape(text: &str) -> String {
     text.replace('&', "&amp;")
@@ -308,13 +314,7 @@ impl Stats {
         const TOP: f64 = 36.0;
         let n = self.stances.len().max(1) as f64;
         let width = LEFT + n * (BAR + GAP) + GAP;
-        let max = self
-            .project
-            .iter()
-            .map(|c| c.annotations)
-            .max()
-            .unwrap_or(0)
-            .max(1) as f64;
+        let max = scale_top(self.project.iter().map(|c| c.annotations)) as f64;
         let mut svg = svg_start(
             width,
             TOP + HEIGHT + 80.0,
@@ -358,14 +358,7 @@ impl Stats {
         let n = self.stances.len();
         let width = LABELS + n as f64 * CELL + 20.0;
         let height = TOP + LABELS + n as f64 * CELL + 20.0;
-        let max = self
-            .cooccurrence
-            .iter()
-            .flatten()
-            .copied()
-            .max()
-            .unwrap_or(0)
-            .max(1) as f64;
+        let max = scale_top(self.cooccurrence.iter().flatten().copied()) as f64;
         let mut svg = svg_start(
             width,
             height,
@@ -422,14 +415,7 @@ impl Stats {
         const LEGEND: f64 = 200.0;
         let width = LEFT + PLOT_W + LEGEND;
         let height = TOP + PLOT_H + 50.0;
-        let max = self
-            .along
-            .iter()
-            .flatten()
-            .copied()
-            .max()
-            .unwrap_or(0)
-            .max(1) as f64;
+        let max = scale_top(self.along.iter().flatten().copied()) as f64;
         let mut svg = svg_start(
             width,
             height,

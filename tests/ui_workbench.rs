@@ -9,6 +9,25 @@ use egui_kittest::kittest::Queryable;
 use stancemark::model::TextRange;
 use stancemark::ui::reader::{FIND_CURRENT_FILL, FIND_FILL};
 
+/// Opens the suggestions window, types `query` and asks for suggestions (the default stance,
+/// whole sentences), waiting for them as an analyst waits for the list.
+fn suggest_as_typed(
+    harness: &mut egui_kittest::Harness<'static, stancemark::ui::StancemarkApp>,
+    query: &str,
+) {
+    harness
+        .state_mut()
+        .execute(stancemark::command::Command::Suggest);
+    harness.run_steps(2);
+    harness
+        .get_by_label("Terms, phrases (one per line) or a regular expression")
+        .type_text(query);
+    harness.get_by_label("Suggest").click();
+    harness.run_steps(2);
+    harness.state_mut().suggestions().unwrap().wait();
+    harness.run_steps(2);
+}
+
 #[test]
 fn find_with_a_regular_expression_paints_its_matches_and_says_when_a_pattern_is_invalid() {
     let text = "Article 5 applies. See Article 52 and article 6a.\nNothing in Articles here.";
@@ -226,17 +245,7 @@ fn the_review_list_takes_a_and_r_and_a_match_already_tagged_is_not_suggested_aga
     let (_dir, path) = sample_copy();
     let mut harness = harness_on(Some(path));
     let before = harness.state().workspace().project().annotations.len();
-    harness
-        .state_mut()
-        .execute(stancemark::command::Command::Suggest);
-    harness.run_steps(2);
-    harness
-        .get_by_label("Terms, phrases (one per line) or a regular expression")
-        .type_text("open source");
-    harness.get_by_label("Suggest").click();
-    harness.run_steps(2);
-    harness.state_mut().suggestions().unwrap().wait();
-    harness.run_steps(2);
+    suggest_as_typed(&mut harness, "open source");
     let state = harness.state_mut().suggestions().unwrap();
     let first_count = state.items.len();
     assert!(
@@ -936,16 +945,8 @@ fn list_keys_work_where_the_list_has_the_keys_and_a_key_means_its_lists_thing_th
 
     // The review list has the keys once opened; a click elsewhere takes them away, so `a`
     // no longer accepts a suggestion the analyst is not looking at.
-    harness.state_mut().execute(Command::Suggest);
-    harness.run_steps(2);
+    suggest_as_typed(&mut harness, "open source");
     assert_eq!(harness.state().key_area(), KeyScope::ReviewList);
-    harness
-        .get_by_label("Terms, phrases (one per line) or a regular expression")
-        .type_text("open source");
-    harness.get_by_label("Suggest").click();
-    harness.run_steps(2);
-    harness.state_mut().suggestions().unwrap().wait();
-    harness.run_steps(2);
     let offered = harness.state_mut().suggestions().unwrap().items.len();
     assert!(offered >= 2);
     let before = harness.state().workspace().project().annotations.len();
@@ -1087,17 +1088,8 @@ fn the_stance_map_marks_pending_suggestions_and_hovering_one_shows_its_passage()
         .collect();
     let (_dir, mut harness) = harness_on_text(&long);
     harness.run_steps(2);
-    harness
-        .state_mut()
-        .execute(stancemark::command::Command::Suggest);
+    suggest_as_typed(&mut harness, "Paragraph 250 ");
     harness.run_steps(2);
-    harness
-        .get_by_label("Terms, phrases (one per line) or a regular expression")
-        .type_text("Paragraph 250 ");
-    harness.get_by_label("Suggest").click();
-    harness.run_steps(2);
-    harness.state_mut().suggestions().unwrap().wait();
-    harness.run_steps(4);
     assert_eq!(harness.state_mut().suggestions().unwrap().items.len(), 1);
     // The window lies over the reader's left; the map is on its right.
     let map = harness.state().article_view().map_rect().unwrap();

@@ -239,14 +239,7 @@ fn counts_ui(ui: &mut egui::Ui, view: &View<'_>, stats: &Stats, article: Option<
 }
 
 fn cooccurrence_ui(ui: &mut egui::Ui, view: &View<'_>, stats: &Stats, article_only: bool) {
-    let max = stats
-        .cooccurrence
-        .iter()
-        .flatten()
-        .copied()
-        .max()
-        .unwrap_or(0)
-        .max(1);
+    let max = crate::stats::scale_top(stats.cooccurrence.iter().flatten().copied());
     ui.label(if article_only {
         "Pairs of overlapping annotations, for each pair of stances (whole project):"
     } else {
