@@ -9,6 +9,20 @@ use egui_kittest::kittest::Queryable;
 use stancemark::model::TextRange;
 use stancemark::ui::reader::{FIND_CURRENT_FILL, FIND_FILL};
 
+/// The sample project (a copy) with the hard-wrapped fixture added as a second, uncoded article.
+fn sample_with_a_second_article() -> (
+    tempfile::TempDir,
+    egui_kittest::Harness<'static, stancemark::ui::StancemarkApp>,
+) {
+    let (dir, path) = sample_copy();
+    let mut harness = harness_on(Some(path));
+    let wrapped = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/import/hard-wrapped.txt");
+    harness.state_mut().add_article_from(&wrapped);
+    run_until_idle(&mut harness);
+    (dir, harness)
+}
+
 /// Opens the suggestions window, types `query` and asks for suggestions (the default stance,
 /// whole sentences), waiting for them as an analyst waits for the list.
 fn suggest_as_typed(
@@ -881,12 +895,7 @@ fn memos_on_the_article_and_the_project_are_kept_undone_and_found_by_search() {
 
 #[test]
 fn learned_suggestions_retrain_after_a_rejection_which_is_remembered() {
-    let (_dir, path) = sample_copy();
-    let mut harness = harness_on(Some(path));
-    let wrapped = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/import/hard-wrapped.txt");
-    harness.state_mut().add_article_from(&wrapped);
-    run_until_idle(&mut harness);
+    let (_dir, mut harness) = sample_with_a_second_article();
     harness
         .state_mut()
         .execute(stancemark::command::Command::Suggest);
@@ -935,12 +944,7 @@ fn learned_suggestions_retrain_after_a_rejection_which_is_remembered() {
 #[test]
 fn list_keys_work_where_the_list_has_the_keys_and_a_key_means_its_lists_thing_there() {
     use stancemark::command::{Command, KeyScope};
-    let (_dir, path) = sample_copy();
-    let mut harness = harness_on(Some(path));
-    let wrapped = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/import/hard-wrapped.txt");
-    harness.state_mut().add_article_from(&wrapped);
-    run_until_idle(&mut harness);
+    let (_dir, mut harness) = sample_with_a_second_article();
     let status_bar = eframe::egui::pos2(WINDOW.x / 2.0, WINDOW.y - 6.0);
 
     // The review list has the keys once opened; a click elsewhere takes them away, so `a`
