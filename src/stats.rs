@@ -355,9 +355,19 @@ impl Stats {
         const CELL: f64 = 44.0;
         const LABELS: f64 = 170.0;
         const TOP: f64 = 40.0;
+        /// About the width of a 12 px sans-serif character, to size the column headings.
+        const CHAR_WIDTH: f64 = 6.5;
         let n = self.stances.len();
+        let longest = self
+            .stances
+            .iter()
+            .map(|s| s.label.chars().count())
+            .max()
+            .unwrap_or(0);
+        // Headings are turned 60°: they rise by sin 60° of their length.
+        let headings = (longest as f64 * CHAR_WIDTH * 0.87 + 12.0).min(LABELS);
         let width = LABELS + n as f64 * CELL + 20.0;
-        let height = TOP + LABELS + n as f64 * CELL + 20.0;
+        let height = TOP + headings + n as f64 * CELL + 20.0;
         let max = scale_top(self.cooccurrence.iter().flatten().copied()) as f64;
         let mut svg = svg_start(
             width,
@@ -365,7 +375,7 @@ impl Stats {
             "Pairs of overlapping annotations",
             &project.name,
         );
-        let grid_top = TOP + LABELS;
+        let grid_top = TOP + headings;
         for (i, stance) in self.stances.iter().enumerate() {
             let color = stance_color(project, &stance.id);
             let label = xml_escape(&stance.label);
