@@ -257,6 +257,17 @@ impl Workspace {
         self.undo.last().map_or(0, |e| e.seq) == snapshot.seq
     }
 
+    /// Identity of the change Undo would revert (it keeps it through undo and redo), so a view
+    /// can tell which of its steps is undone or redone.
+    pub fn undo_step(&self) -> Option<u64> {
+        self.undo.last().map(|e| e.seq)
+    }
+
+    /// Identity of the change Redo would re-apply (see [`Self::undo_step`]).
+    pub fn redo_step(&self) -> Option<u64> {
+        self.redo.last().map(|e| e.seq)
+    }
+
     /// Label of the change Undo would revert, e.g. "delete annotation".
     pub fn undo_label(&self) -> Option<&str> {
         self.undo.last().map(|e| e.label.as_str())

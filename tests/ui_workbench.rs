@@ -267,6 +267,7 @@ fn the_review_list_takes_a_and_r_and_a_match_already_tagged_is_not_suggested_aga
         "the sample tags sentences about open source as pro-open-source"
     );
     assert!(first_count >= 3);
+    let first = state.items[0].clone();
     let second = state.items[1].clone();
     // Leave the text field, as a click on the list does, then review by key.
     harness.key_press(Key::Escape);
@@ -292,6 +293,24 @@ fn the_review_list_takes_a_and_r_and_a_match_already_tagged_is_not_suggested_aga
         harness.state_mut().suggestions().unwrap().items.len(),
         first_count - 2
     );
+    // Undo brings each back to the list, highlighted; Redo takes it out again.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run_steps(2);
+    let state = harness.state_mut().suggestions().unwrap();
+    assert_eq!(state.items[state.current], second);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run_steps(2);
+    let state = harness.state_mut().suggestions().unwrap();
+    assert_eq!(state.items.len(), first_count);
+    assert_eq!(state.items[state.current], first);
+    assert!(harness.state().workspace().project().rejections.is_empty());
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state_mut().suggestions().unwrap().items.len(),
+        first_count - 1
+    );
+    assert_eq!(harness.state().workspace().project().rejections.len(), 1);
 }
 
 #[test]

@@ -372,7 +372,9 @@ impl StancemarkApp {
                 }
             }
             Command::AcceptSuggestions(items) => {
+                let before = self.session.workspace().undo_step();
                 let (added, skipped) = self.session.workspace_mut().accept_suggestions(&items);
+                self.remember_list_step(before, items);
                 let mut text = match added {
                     1 => "Tagged 1 suggested passage".to_owned(),
                     n => format!("Tagged {n} suggested passages"),
@@ -398,7 +400,9 @@ impl StancemarkApp {
             },
             Command::RejectSuggestions(items) => {
                 // Quiet when it works: the row leaving the list says it.
+                let before = self.session.workspace().undo_step();
                 self.session.workspace_mut().reject_suggestions(&items);
+                self.remember_list_step(before, items);
             }
             Command::MoveCaret {
                 step,
@@ -568,17 +572,36 @@ impl StancemarkApp {
         // A note being typed is kept first, so neither Undo nor Redo throws it away.
         self.commit_note();
         let ws = self.session.workspace_mut();
+        let step = if undo { ws.undo_step() } else { ws.redo_step() };
         let (result, done, nothing) = if undo {
             (ws.undo(), "Undid", "Nothing to undo")
         } else {
             (ws.redo(), "Redid", "Nothing to redo")
         };
         match result {
-            Ok(Some(label)) => self.notify(Severity::Info, format!("{done} {label}")),
+            Ok(Some(label)) => {
+                // Suggestions accepted or rejected in that step come back to (or leave again)
+                // the review list they left.
+                if let (Some(step), Some(suggest)) = (step, self.ui.windows.suggest.as_mut()) {
+                    suggest.history_stepped(step, undo);
+                }
+                self.notify(Severity::Info, format!("{done} {label}"));
+            }
             Ok(None) => self.notify(Severity::Info, nothing),
             Err(e) => self.report(Err(e)),
         }
         self.ui.annotations.note_draft = None;
+    }
+
+    /// Tells the review list which undo step took `items` out of it (when one was made), so
+    /// Undo can put them back.
+    fn remember_list_step(&mut self, before: Option<u64>, items: Vec<crate::suggest::Suggestion>) {
+        let step = self.session.workspace().undo_step();
+        if let (Some(step), Some(suggest)) = (step, self.ui.windows.suggest.as_mut())
+            && step != before.unwrap_or(u64::MAX)
+        {
+            suggest.left_in_step(step, items);
+        }
     }
 
     /// After any change: the article and annotation looked at still exist.

@@ -60,6 +60,9 @@ pub struct SuggestState {
     retrain: bool,
     /// The window's layer, so a click in it gives the review list the keys.
     pub layer: Option<egui::LayerId>,
+    /// Suggestions that left the list by an accept or reject, with the undo step that took
+    /// them: Undo puts them back, Redo takes them out again.
+    left: Vec<(u64, Vec<Suggestion>)>,
 }
 
 impl SuggestState {
@@ -160,6 +163,7 @@ impl SuggestState {
 
     fn take(&mut self, found: Suggestions) {
         self.marks = None;
+        self.left.clear();
         self.items = found.items;
         self.already_annotated = found.already_annotated;
         self.rejected_before = found.rejected_before;
@@ -200,6 +204,38 @@ impl SuggestState {
     /// Rejects row `i`: the project keeps it (not suggested again; a "no stance" example).
     fn reject(&mut self, i: usize) -> Command {
         Command::RejectSuggestions(vec![self.remove(i)])
+    }
+
+    /// Records that undo step `step` took `items` out of the list.
+    pub fn left_in_step(&mut self, step: u64, items: Vec<Suggestion>) {
+        self.left.push((step, items));
+    }
+
+    /// Undo (or Redo) of step `step`: its suggestions come back to the list at the highlight,
+    /// the first of them highlighted (or leave it again).
+    pub fn history_stepped(&mut self, step: u64, undone: bool) {
+        let Some((_, items)) = self.left.iter().find(|(s, _)| *s == step) else {
+            return;
+        };
+        let same = |a: &Suggestion, b: &Suggestion| {
+            a.article == b.article && a.range == b.range && a.stance == b.stance
+        };
+        if undone {
+            let back: Vec<Suggestion> = items
+                .iter()
+                .filter(|i| !self.items.iter().any(|shown| same(shown, i)))
+                .cloned()
+                .collect();
+            let at = self.current.min(self.items.len());
+            self.items.splice(at..at, back);
+            self.current = at;
+        } else {
+            self.items
+                .retain(|shown| !items.iter().any(|i| same(shown, i)));
+            self.current = self.current.min(self.items.len().saturating_sub(1));
+        }
+        self.marks = None;
+        self.retrain |= self.learned;
     }
 
     /// Accepts the highlighted suggestion (key `a`): the command that tags it, then the one
