@@ -15,7 +15,7 @@
 use std::collections::HashMap;
 
 use crate::jobs::Progress;
-use crate::model::{Project, StanceId, TextRange};
+use crate::model::{ArticleId, Project, StanceId, TextRange};
 use crate::suggest::{Suggestion, Suggestions};
 use crate::text::OffsetIndex;
 use crate::text::sentences_of;
@@ -228,10 +228,17 @@ pub fn examples_of(project: &Project) -> Vec<Example> {
             });
         }
     }
+    // Each article's annotated ranges, gathered once for all the rejections.
+    let mut coded_ranges: HashMap<ArticleId, Vec<TextRange>> = HashMap::new();
+    if !project.rejections.is_empty() {
+        for a in project.annotations.iter().filter(|a| !a.orphaned) {
+            coded_ranges.entry(a.article).or_default().push(a.range);
+        }
+    }
     for rejection in &project.rejections {
-        let coded = project.annotations.iter().any(|a| {
-            a.article == rejection.article && !a.orphaned && a.range.overlaps(&rejection.range)
-        });
+        let coded = coded_ranges
+            .get(&rejection.article)
+            .is_some_and(|ranges| ranges.iter().any(|r| r.overlaps(&rejection.range)));
         if let Some(a) = project.article(rejection.article)
             && !coded
         {
@@ -461,20 +468,14 @@ mod tests {
         let uncoded = Arc::new(Article::new("B", "Nothing coded here."));
         p.articles.push(coded.clone());
         p.articles.push(uncoded);
-        p.annotations.push(Arc::new(Annotation {
-            id: uuid::Uuid::new_v4(),
-            article: coded.id,
-            range: TextRange { start: 0, end: 15 },
-            quote: "Export controls".to_owned(),
-            prefix: String::new(),
-            suffix: String::new(),
-            orphaned: false,
-            stance: StanceId::new("security"),
-            note: String::new(),
-            annotator: String::new(),
-            created: Default::default(),
-            modified: Default::default(),
-        }));
+        p.annotations.push(Arc::new(Annotation::new(
+            coded.id,
+            TextRange { start: 0, end: 15 },
+            "Export controls".to_owned(),
+            StanceId::new("security"),
+            String::new(),
+            Default::default(),
+        )));
         let rejection = |start, end| crate::model::Rejection {
             article: coded.id,
             range: TextRange { start, end },

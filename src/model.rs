@@ -445,6 +445,34 @@ pub struct Annotation {
     pub modified: DateTime<Utc>,
 }
 
+impl Annotation {
+    /// A new annotation of `range` in `article` (whose text there is `quote`): a fresh id, no
+    /// note, anchored (no stored context), made and modified `at`.
+    pub fn new(
+        article: ArticleId,
+        range: TextRange,
+        quote: String,
+        stance: StanceId,
+        annotator: String,
+        at: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            id: Uuid::new_v4(),
+            article,
+            range,
+            quote,
+            prefix: String::new(),
+            suffix: String::new(),
+            orphaned: false,
+            stance,
+            note: String::new(),
+            annotator,
+            created: at,
+            modified: at,
+        }
+    }
+}
+
 /// A suggested passage the analyst turned down: it is not offered again with that stance, and
 /// the classifier learns from it as a passage without a stance.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

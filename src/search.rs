@@ -486,18 +486,15 @@ mod tests {
         let second = Arc::new(Article::new("Two", "Nothing here."));
         let range = TextRange { start: 16, end: 27 };
         project.annotations.push(Arc::new(Annotation {
-            id: uuid::Uuid::new_v4(),
-            article: first.id,
-            range,
-            quote: "open source".to_owned(),
-            prefix: String::new(),
-            suffix: String::new(),
-            orphaned: false,
-            stance: StanceId::new("security"),
             note: "Open source, again".to_owned(),
-            annotator: String::new(),
-            created: Default::default(),
-            modified: Default::default(),
+            ..Annotation::new(
+                first.id,
+                range,
+                "open source".to_owned(),
+                StanceId::new("security"),
+                String::new(),
+                Default::default(),
+            )
         }));
         project.articles.push(first.clone());
         project.articles.push(second);

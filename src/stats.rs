@@ -646,20 +646,15 @@ mod tests {
 
     fn annotate(project: &mut Project, article: usize, (start, end): (usize, usize), stance: &str) {
         let art = project.articles[article].clone();
-        project.annotations.push(Arc::new(Annotation {
-            id: uuid::Uuid::new_v4(),
-            article: art.id,
-            range: TextRange { start, end },
-            quote: crate::text::slice_chars(&art.text, TextRange { start, end }).to_owned(),
-            prefix: String::new(),
-            suffix: String::new(),
-            orphaned: false,
-            stance: StanceId::new(stance),
-            note: String::new(),
-            annotator: String::new(),
-            created: Default::default(),
-            modified: Default::default(),
-        }));
+        let range = TextRange { start, end };
+        project.annotations.push(Arc::new(Annotation::new(
+            art.id,
+            range,
+            crate::text::slice_chars(&art.text, range).to_owned(),
+            StanceId::new(stance),
+            String::new(),
+            Default::default(),
+        )));
     }
 
     fn project() -> Project {

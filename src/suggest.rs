@@ -362,21 +362,16 @@ mod tests {
 
     fn annotate(p: &mut Project, article: usize, range: TextRange, stance: &str) -> AnnotationId {
         let art = p.articles[article].clone();
-        let id = uuid::Uuid::new_v4();
-        p.annotations.push(Arc::new(Annotation {
-            id,
-            article: art.id,
+        let ann = Annotation::new(
+            art.id,
             range,
-            quote: crate::text::slice_chars(&art.text, range).to_owned(),
-            prefix: String::new(),
-            suffix: String::new(),
-            orphaned: false,
-            stance: StanceId::new(stance),
-            note: String::new(),
-            annotator: String::new(),
-            created: Default::default(),
-            modified: Default::default(),
-        }));
+            crate::text::slice_chars(&art.text, range).to_owned(),
+            StanceId::new(stance),
+            String::new(),
+            Default::default(),
+        );
+        let id = ann.id;
+        p.annotations.push(Arc::new(ann));
         id
     }
 

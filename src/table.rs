@@ -218,18 +218,15 @@ mod tests {
                        t: i64| {
             let range = TextRange { start, end };
             p.annotations.push(Arc::new(Annotation {
-                id: uuid::Uuid::new_v4(),
-                article: art.id,
-                range,
-                quote: crate::text::slice_chars(&art.text, range).to_owned(),
-                prefix: String::new(),
-                suffix: String::new(),
-                orphaned: false,
-                stance: StanceId::new(stance),
                 note: note.to_owned(),
-                annotator: who.to_owned(),
-                created: chrono::DateTime::from_timestamp(t, 0).unwrap(),
-                modified: Default::default(),
+                ..Annotation::new(
+                    art.id,
+                    range,
+                    crate::text::slice_chars(&art.text, range).to_owned(),
+                    StanceId::new(stance),
+                    who.to_owned(),
+                    chrono::DateTime::from_timestamp(t, 0).unwrap(),
+                )
             }));
         };
         add(&b, 0, 4, "regulation", "", "ann", 30);

@@ -13,7 +13,6 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use uuid::Uuid;
 
 use crate::anchor::{self, Anchorer, Placement, QuoteSelector};
 use crate::edit::{AnnotationChange, Edit, EditError};
@@ -394,18 +393,15 @@ impl Workspace {
         }
         let now = self.clock.now();
         let ann = Annotation {
-            id: Uuid::new_v4(),
-            article,
-            range,
-            quote,
-            prefix: String::new(),
-            suffix: String::new(),
-            orphaned: false,
-            stance: stance.clone(),
             note: note.to_owned(),
-            annotator: self.annotator.clone(),
-            created: now,
-            modified: now,
+            ..Annotation::new(
+                article,
+                range,
+                quote,
+                stance.clone(),
+                self.annotator.clone(),
+                now,
+            )
         };
         let id = ann.id;
         let end = self.project.annotations.len();
@@ -466,20 +462,14 @@ impl Workspace {
                 if !fits || index.slice(&article.text, item.range) != item.quote {
                     continue;
                 }
-                let ann = Annotation {
-                    id: Uuid::new_v4(),
-                    article: item.article,
-                    range: item.range,
-                    quote: item.quote.clone(),
-                    prefix: String::new(),
-                    suffix: String::new(),
-                    orphaned: false,
-                    stance: item.stance.clone(),
-                    note: String::new(),
-                    annotator: ws.annotator.clone(),
-                    created: now,
-                    modified: now,
-                };
+                let ann = Annotation::new(
+                    item.article,
+                    item.range,
+                    item.quote.clone(),
+                    item.stance.clone(),
+                    ws.annotator.clone(),
+                    now,
+                );
                 let end = ws.project.annotations.len();
                 if ws
                     .execute("add annotation", Edit::InsertAnnotation(end, Arc::new(ann)))
@@ -502,15 +492,21 @@ impl Workspace {
             n => format!("reject {n} suggestions"),
         };
         let now = self.clock.now();
+        // What is rejected already, looked up once rather than scanned for every item.
+        let mut known: std::collections::HashSet<(ArticleId, TextRange, StanceId)> = self
+            .project
+            .rejections
+            .iter()
+            .map(|r| (r.article, r.range, r.stance.clone()))
+            .collect();
         self.group(&label, |ws| {
             let mut kept = 0;
             for item in items {
-                let known = ws.project.rejections.iter().any(|r| {
-                    r.article == item.article && r.range == item.range && r.stance == item.stance
-                });
-                if known || ws.project.article(item.article).is_none() {
+                let key = (item.article, item.range, item.stance.clone());
+                if known.contains(&key) || ws.project.article(item.article).is_none() {
                     continue;
                 }
+                known.insert(key);
                 let rejection = crate::model::Rejection {
                     article: item.article,
                     range: item.range,

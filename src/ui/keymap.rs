@@ -28,6 +28,9 @@ pub struct Binding {
 #[derive(Debug, Clone)]
 pub struct Keymap {
     bindings: Vec<Binding>,
+    /// For each key area and whether a field has the keyboard, the bindings that apply there
+    /// (indices into `bindings`) in the order they are tried; made once, read every frame.
+    active: Vec<((Scope, bool), Vec<usize>)>,
 }
 
 impl Default for Keymap {
@@ -64,7 +67,12 @@ impl Default for Keymap {
         }
         // Shortcuts with more modifiers first: Ctrl+Shift+Z must not be taken as Ctrl+Z.
         bindings.sort_by_key(|b| std::cmp::Reverse(modifier_count(b.shortcut.modifiers)));
-        Self { bindings }
+        let active = Scope::ALL
+            .into_iter()
+            .flat_map(|area| [(area, false), (area, true)])
+            .map(|(area, typing)| ((area, typing), tried_in(&bindings, area, typing)))
+            .collect();
+        Self { bindings, active }
     }
 }
 
@@ -117,27 +125,37 @@ impl Keymap {
         commands
     }
 
-    /// The bindings that apply in `area`, in the order they are tried: more modifiers first
-    /// (Ctrl+Shift+Z must not be taken as Ctrl+Z, Alt+↓ not as ↓), and for the same keys the
-    /// area's own binding before the reader's.
-    fn active(&self, area: Scope, typing: bool) -> Vec<&Binding> {
-        let mut active: Vec<&Binding> = self
-            .bindings
+    /// The bindings that apply in `area` (see [`tried_in`]).
+    fn active(&self, area: Scope, typing: bool) -> impl Iterator<Item = &Binding> {
+        self.active
             .iter()
-            .filter(|b| match b.scope {
-                Scope::Global => true,
-                Scope::Reader => !typing,
-                scope => !typing && scope == area,
-            })
-            .collect();
-        active.sort_by_key(|b| {
-            (
-                std::cmp::Reverse(modifier_count(b.shortcut.modifiers)),
-                b.scope == Scope::Reader,
-            )
-        });
-        active
+            .find(|(key, _)| *key == (area, typing))
+            .map(|(_, tried)| tried.as_slice())
+            .unwrap_or_default()
+            .iter()
+            .map(|i| &self.bindings[*i])
     }
+}
+
+/// The bindings that apply in `area`, as indices in the order they are tried: more modifiers
+/// first (Ctrl+Shift+Z must not be taken as Ctrl+Z, Alt+↓ not as ↓), and for the same keys the
+/// area's own binding before the reader's.
+fn tried_in(bindings: &[Binding], area: Scope, typing: bool) -> Vec<usize> {
+    let mut tried: Vec<usize> = (0..bindings.len())
+        .filter(|i| match bindings[*i].scope {
+            Scope::Global => true,
+            Scope::Reader => !typing,
+            scope => !typing && scope == area,
+        })
+        .collect();
+    tried.sort_by_key(|i| {
+        let b = &bindings[*i];
+        (
+            std::cmp::Reverse(modifier_count(b.shortcut.modifiers)),
+            b.scope == Scope::Reader,
+        )
+    });
+    tried
 }
 
 #[cfg(test)]
@@ -168,7 +186,6 @@ mod tests {
 
     fn active_commands(map: &Keymap, area: Scope, typing: bool) -> Vec<Command> {
         map.active(area, typing)
-            .into_iter()
             .map(|b| b.command.clone())
             .collect()
     }

@@ -305,10 +305,23 @@ fn hover_passage(
             .project
             .article(input.article)
             .map(|a| a.text.as_str());
+        let paragraphs = &input.layout.paragraphs;
         for (_, range, stance) in suggested {
             let (label, color) = stance_style(input.project, stance);
+            // Read from the passage's paragraph on, not from the top of a long article.
             let quote = text
-                .map(|t| crate::text::snippet(crate::text::slice_chars(t, *range), 140))
+                .zip(
+                    paragraphs
+                        .paragraphs
+                        .get(paragraphs.paragraph_at(range.start)),
+                )
+                .map(|(t, p)| {
+                    let from = TextRange {
+                        start: range.start - p.char_start,
+                        end: range.end - p.char_start,
+                    };
+                    crate::text::snippet(crate::text::slice_chars(&t[p.byte_start..], from), 140)
+                })
                 .unwrap_or_default();
             ui.horizontal_wrapped(|ui| {
                 ui.weak("suggested");
