@@ -406,12 +406,16 @@ fn add(project: &Path, files: Vec<PathBuf>, output: &mut Output<'_>) -> Result<(
                 added: lines,
                 failed: failures,
                 warnings,
+                duplicates,
             } => {
                 for (_, line) in &lines {
                     output.write(&format!("added {line}\n"))?;
                 }
                 for w in &warnings {
                     output.warn(w);
+                }
+                for d in &duplicates {
+                    output.warn(&format!("skipped {d}"));
                 }
                 added += lines.len();
                 failed.extend(failures);
@@ -603,8 +607,12 @@ fn suggest(
     .unwrap_or_default();
     let text = match format {
         SuggestFormat::Json => {
-            serde_json::to_string_pretty(&found.items).map_err(|e| Stop::Error(e.to_string()))?
-                + "\n"
+            let records: Vec<SuggestionRecord<'_>> = found
+                .items
+                .iter()
+                .map(|item| SuggestionRecord::of(project, item))
+                .collect();
+            serde_json::to_string_pretty(&records).map_err(|e| Stop::Error(e.to_string()))? + "\n"
         }
         SuggestFormat::Tsv => suggestions_tsv(project, &found.items),
     };
@@ -637,31 +645,65 @@ fn suggest(
     Ok(())
 }
 
-/// Suggestions as tab-separated lines under a header.
+/// A suggestion as the command line prints it, in the CSV export's vocabulary (one vocabulary
+/// for every machine-readable output).
+#[derive(serde::Serialize)]
+struct SuggestionRecord<'a> {
+    article_id: crate::model::ArticleId,
+    article_title: &'a str,
+    start: usize,
+    end: usize,
+    quote: &'a str,
+    stance_id: &'a str,
+    stance_label: &'a str,
+    /// `0.0..=1.0`; `null` for pattern matches.
+    confidence: Option<f32>,
+}
+
+impl<'a> SuggestionRecord<'a> {
+    fn of(project: &'a Project, item: &'a crate::suggest::Suggestion) -> Self {
+        Self {
+            article_id: item.article,
+            article_title: project
+                .article(item.article)
+                .map(|a| a.title.as_str())
+                .unwrap_or_default(),
+            start: item.range.start,
+            end: item.range.end,
+            quote: &item.quote,
+            stance_id: item.stance.as_str(),
+            stance_label: project
+                .stances
+                .get(&item.stance)
+                .map_or(item.stance.as_str(), |s| s.label.as_str()),
+            confidence: item.confidence,
+        }
+    }
+}
+
+/// Suggestions as tab-separated lines under a header (tabs, line ends and backslashes in
+/// values written `\t`, `\n`, `\\`).
 fn suggestions_tsv(project: &Project, items: &[crate::suggest::Suggestion]) -> String {
     let clean = |s: &str| {
         s.replace('\\', "\\\\")
             .replace('\t', "\\t")
             .replace('\n', "\\n")
     };
-    let mut out =
-        String::from("article_id\tarticle_title\tstart\tend\tquote\tstance\tconfidence\n");
+    let mut out = String::from(
+        "article_id\tarticle_title\tstart\tend\tquote\tstance_id\tstance_label\tconfidence\n",
+    );
     for item in items {
-        let title = project
-            .article(item.article)
-            .map(|a| a.title.as_str())
-            .unwrap_or_default();
+        let r = SuggestionRecord::of(project, item);
         out.push_str(&format!(
-            "{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
-            item.article,
-            clean(title),
-            item.range.start,
-            item.range.end,
-            clean(&item.quote),
-            item.stance,
-            item.confidence
-                .map(|c| format!("{c:.3}"))
-                .unwrap_or_default()
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
+            r.article_id,
+            clean(r.article_title),
+            r.start,
+            r.end,
+            clean(r.quote),
+            clean(r.stance_id),
+            clean(r.stance_label),
+            r.confidence.map(|c| format!("{c:.3}")).unwrap_or_default()
         ));
     }
     out

@@ -101,6 +101,10 @@ pub enum Command {
     AddArticle,
     /// Add these files as articles (one undoable step).
     AddArticlesFrom(Vec<PathBuf>),
+    /// Add the files the last import held back because their text is already an article.
+    AddHeldDuplicates,
+    /// Drop the files the last import held back as duplicates.
+    SkipHeldDuplicates,
     /// Choose an annotation file to import.
     ImportAnnotations,
     /// Import this annotation file: a `.qdpx` or JSON export as a new project (asks about
@@ -122,6 +126,8 @@ pub enum Command {
     },
     /// Show the preferences window.
     Preferences,
+    /// Close a tool window (Esc, when it has the keyboard or was clicked last).
+    CloseWindow(crate::ui::windows::ToolWindow),
     /// Store changed preferences.
     SetPreferences(Box<Preferences>),
     /// Close the window (asks about unsaved changes).
@@ -551,6 +557,9 @@ impl Command {
             Command::CancelJob => "Cancel",
             Command::AddArticle => "Add articles…",
             Command::AddArticlesFrom(_) => "Add articles from files",
+            Command::AddHeldDuplicates => "Add anyway",
+            Command::CloseWindow(w) => return format!("Close {}", w.title()),
+            Command::SkipHeldDuplicates => "Skip",
             Command::ImportAnnotations => "Import annotations…",
             Command::ImportAnnotationsFrom(_) => "Import annotations from file",
             Command::DropFiles(_) => "Open or add dropped files",
@@ -692,6 +701,11 @@ impl Command {
             Command::AddArticle | Command::AddArticlesFrom(_) | Command::DropFiles(_) => {
                 "Import files as articles: text in any encoding, Markdown, web pages, PDF, Word, OpenDocument"
             }
+            Command::AddHeldDuplicates => {
+                "Add these files as articles too, although the project already has their text"
+            }
+            Command::SkipHeldDuplicates => "Leave the project without a second copy of these texts",
+            Command::CloseWindow(_) => "Close the tool window",
             Command::ImportAnnotations | Command::ImportAnnotationsFrom(_) => {
                 "A .qdpx or stancemark JSON export opens as a new project; a CSV or W3C file comes into this project; a stance scheme or .qdc codebook brings its stances"
             }
@@ -958,6 +972,7 @@ impl Command {
                 | Command::ConfirmRemoveStance(_)
                 | Command::MergeStance { .. }
                 | Command::AddArticlesFrom(_)
+                | Command::AddHeldDuplicates
                 | Command::ImportAnnotationsFrom(_)
                 | Command::ReimportArticleFrom { .. }
                 | Command::DropFiles(_)

@@ -312,6 +312,17 @@ pub enum SourceFormat {
 }
 
 impl SourceFormat {
+    /// For the formats read as text (text, Markdown, web pages), what a file of it is ("a
+    /// text file"); `None` for the binary formats with readers of their own.
+    pub fn text_kind(self) -> Option<&'static str> {
+        match self {
+            SourceFormat::Text => Some("a text file"),
+            SourceFormat::Markdown => Some("a Markdown file"),
+            SourceFormat::Html => Some("a web page"),
+            SourceFormat::Pdf | SourceFormat::Docx | SourceFormat::Odt => None,
+        }
+    }
+
     /// The name shown to the user ("Markdown", "PDF"…).
     pub fn name(self) -> &'static str {
         match self {

@@ -34,6 +34,27 @@ pub struct Preferences {
     pub line_width: f32,
     /// A drag selects whole words (Alt while dragging keeps character precision).
     pub snap_to_words: bool,
+    /// How the suggestions window last looked for passages.
+    pub suggest: SuggestSettings,
+}
+
+/// The suggestions window's settings, kept between sessions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SuggestSettings {
+    /// Suggest the sentence around each match.
+    pub sentence: bool,
+    /// Case, whole-word and regular-expression toggles.
+    pub options: crate::search::SearchOptions,
+}
+
+impl Default for SuggestSettings {
+    fn default() -> Self {
+        Self {
+            sentence: true,
+            options: crate::search::SearchOptions::default(),
+        }
+    }
 }
 
 /// The window's colours.
@@ -65,6 +86,7 @@ impl Default for Preferences {
             theme: Theme::System,
             line_width: 760.0,
             snap_to_words: true,
+            suggest: SuggestSettings::default(),
         }
     }
 }

@@ -187,6 +187,9 @@ pub enum SessionEvent {
         failed: Vec<String>,
         /// Things to know about the files that were imported.
         warnings: Vec<String>,
+        /// One line per file whose text is already an article of the project (or of the same
+        /// batch): held back, to add anyway ([`Session::add_held_duplicates`]) or drop.
+        duplicates: Vec<String>,
     },
     /// An article's source was read again and its annotations re-anchored.
     Reimported {
@@ -348,6 +351,8 @@ pub struct Session {
     options: SessionOptions,
     annotator: String,
     derived: Option<Derived>,
+    /// Articles read whose text the project already has, waiting for the analyst's answer.
+    held_duplicates: Vec<Imported>,
 }
 
 impl std::fmt::Debug for Session {
@@ -388,6 +393,7 @@ impl Session {
             options,
             annotator: String::new(),
             derived: None,
+            held_duplicates: Vec::new(),
         }
     }
 
@@ -1056,21 +1062,39 @@ impl Session {
         }
     }
 
-    /// Adds the articles that were read, as one undoable step.
+    /// Adds the articles that were read, as one undoable step. A file whose text is already
+    /// an article (or came earlier in the same batch) is held back and named in `duplicates`.
     fn add_read_articles(
         &mut self,
         results: Vec<(PathBuf, Result<Imported, ImportError>)>,
     ) -> SessionEvent {
         let (mut added, mut failed, mut warnings) = (Vec::new(), Vec::new(), Vec::new());
+        let mut duplicates = Vec::new();
+        self.held_duplicates.clear();
         let label = if results.len() == 1 {
             "add article"
         } else {
             "add articles"
         };
+        let held = &mut self.held_duplicates;
         self.workspace.group(label, |ws| {
-            for (_, result) in results {
+            for (path, result) in results {
                 match result {
                     Ok(imported) => {
+                        let same = ws
+                            .project()
+                            .articles
+                            .iter()
+                            .find(|a| a.text == imported.article.text)
+                            .map(|a| a.title.clone());
+                        if let Some(title) = same {
+                            duplicates.push(format!(
+                                "{}: the same text is already the article “{title}”",
+                                path.display()
+                            ));
+                            held.push(imported);
+                            continue;
+                        }
                         let line = imported.summary();
                         warnings.extend(imported.warnings);
                         match ws.add_article(imported.article) {
@@ -1086,7 +1110,46 @@ impl Session {
             added,
             failed,
             warnings,
+            duplicates,
         }
+    }
+
+    /// The articles held back as duplicates by the last import (their files' paths).
+    pub fn held_duplicates(&self) -> usize {
+        self.held_duplicates.len()
+    }
+
+    /// Adds the articles the last import held back as duplicates, as one undoable step (the
+    /// analyst said "Add anyway").
+    pub fn add_held_duplicates(&mut self) -> SessionEvent {
+        let held = std::mem::take(&mut self.held_duplicates);
+        let (mut added, mut failed, mut warnings) = (Vec::new(), Vec::new(), Vec::new());
+        let label = if held.len() == 1 {
+            "add article"
+        } else {
+            "add articles"
+        };
+        self.workspace.group(label, |ws| {
+            for imported in held {
+                let line = imported.summary();
+                warnings.extend(imported.warnings);
+                match ws.add_article(imported.article) {
+                    Ok(id) => added.push((id, line)),
+                    Err(e) => failed.push(e.to_string()),
+                }
+            }
+        });
+        SessionEvent::ArticlesAdded {
+            added,
+            failed,
+            warnings,
+            duplicates: Vec::new(),
+        }
+    }
+
+    /// Forgets the articles the last import held back as duplicates ("Skip").
+    pub fn drop_held_duplicates(&mut self) {
+        self.held_duplicates.clear();
     }
 }
 

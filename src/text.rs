@@ -43,6 +43,27 @@ pub fn snippet(text: &str, max_chars: usize) -> String {
     out
 }
 
+/// A title made from a line: the line when it has at most `max_chars` code points, else its
+/// words up to the last one that fits, then `…` (at most `max_chars` code points with it; a
+/// first word longer than that is cut).
+pub fn title_from_line(line: &str, max_chars: usize) -> String {
+    let line = line.split_whitespace().collect::<Vec<_>>().join(" ");
+    if line.chars().count() <= max_chars {
+        return line;
+    }
+    let room = max_chars.saturating_sub(1);
+    let head: String = line.chars().take(room + 1).collect();
+    let cut = match head.rfind(' ') {
+        // The word before the space fits whole.
+        Some(space) if space > 0 => head[..space].trim_end().to_owned(),
+        _ => head.chars().take(room).collect(),
+    };
+    let cut = cut
+        .trim_end_matches([',', ';', ':', '—', '–', '-'])
+        .trim_end();
+    format!("{cut}…")
+}
+
 /// Code points between two checkpoints of an [`OffsetIndex`].
 const CHECKPOINT_CHARS: usize = 16;
 
@@ -459,6 +480,21 @@ mod tests {
     fn normalize_newlines_handles_crlf_and_cr() {
         assert_eq!(normalize_newlines("a\r\nb\rc\n"), "a\nb\nc\n");
         assert_eq!(normalize_newlines("plain"), "plain");
+    }
+
+    #[test]
+    fn a_long_first_line_becomes_a_title_cut_at_a_word() {
+        assert_eq!(title_from_line("  Short   title ", 100), "Short title");
+        let line = "word ".repeat(30);
+        let title = title_from_line(&line, 100);
+        assert!(title.chars().count() <= 100, "{title}");
+        assert!(title.ends_with("word…"), "{title}");
+        assert_eq!(
+            title_from_line("The Act, as amended, applies", 16),
+            "The Act, as…"
+        );
+        let long_word = "x".repeat(150);
+        assert_eq!(title_from_line(&long_word, 100).chars().count(), 100);
     }
 
     #[test]

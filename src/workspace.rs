@@ -86,11 +86,20 @@ impl Reanchored {
     }
 }
 
+/// "1 annotation", "2 annotations": a count with its noun.
+pub fn count_of(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// Why an action was refused. The project is unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ActionError {
     /// The selection is empty or outside the article.
-    #[error("select some text first")]
+    #[error("Select a passage first, then press a stance key")]
     EmptySelection,
     /// No stance has this id or hotkey.
     #[error("unknown stance `{0}`")]
@@ -418,7 +427,7 @@ impl Workspace {
         if self.project.stances.get(stance).is_none() {
             return Err(ActionError::UnknownStance(stance.to_string()));
         }
-        let label = format!("change the stance of {} annotations", ids.len());
+        let label = format!("change the stance of {}", count_of(ids.len(), "annotation"));
         self.group(&label, |ws| {
             ids.iter()
                 .try_for_each(|id| ws.set_annotation_stance(*id, stance))
@@ -427,7 +436,7 @@ impl Workspace {
 
     /// Deletes every annotation in `ids`, as one undoable step.
     pub fn delete_annotations(&mut self, ids: &[AnnotationId]) -> Result<(), ActionError> {
-        let label = format!("delete {} annotations", ids.len());
+        let label = format!("delete {}", count_of(ids.len(), "annotation"));
         self.group(&label, |ws| {
             ids.iter().try_for_each(|id| ws.delete_annotation(*id))
         })

@@ -367,6 +367,63 @@ fn add_creates_the_project_reports_each_file_and_fails_for_the_unreadable_ones()
 }
 
 #[test]
+fn add_refuses_a_binary_file_by_what_it_is_and_skips_a_text_already_in_the_project() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("p.stance.json");
+    // The head of a real executable, under a text name.
+    let exe = std::fs::read(env!("CARGO_BIN_EXE_stancemark")).unwrap();
+    let junk = dir.path().join("x.txt");
+    std::fs::write(&junk, &exe[..20_000]).unwrap();
+    let good = fixture("import/latin1.txt");
+    let out = stancemark(&[
+        "add",
+        project.to_str().unwrap(),
+        junk.to_str().unwrap(),
+        &good,
+    ]);
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert!(!out.status.success(), "{stdout}{stderr}");
+    assert!(
+        stderr.contains("x.txt: this is an ELF executable, not a text file"),
+        "{stderr}"
+    );
+    assert_eq!(
+        stancemark::store::load_project(&project)
+            .unwrap()
+            .articles
+            .len(),
+        1,
+        "the readable file was still added"
+    );
+    // `stats` on the binary file names it too.
+    let stats = stancemark(&["stats", junk.to_str().unwrap()]);
+    assert_eq!(stats.status.code(), Some(1));
+    assert!(
+        text(&stats.stderr).contains("an ELF executable") && !text(&stats.stderr).contains("UTF-8"),
+        "{}",
+        text(&stats.stderr)
+    );
+    // The same text again: skipped with a warning, exit 0, the project unchanged.
+    let copy = dir.path().join("copy.txt");
+    std::fs::copy(&good, &copy).unwrap();
+    let again = stancemark(&["add", project.to_str().unwrap(), copy.to_str().unwrap()]);
+    assert!(again.status.success(), "{}", text(&again.stderr));
+    assert!(
+        text(&again.stderr).contains("warning: skipped")
+            && text(&again.stderr).contains("already the article"),
+        "{}",
+        text(&again.stderr)
+    );
+    assert_eq!(
+        stancemark::store::load_project(&project)
+            .unwrap()
+            .articles
+            .len(),
+        1
+    );
+}
+
+#[test]
 fn reimport_reports_what_stayed_moved_and_was_orphaned() {
     let dir = tempfile::tempdir().unwrap();
     let source = dir.path().join("bill.txt");
@@ -582,7 +639,7 @@ fn suggest_prints_matches_as_tsv_or_json_and_accept_tags_and_saves_them() {
     let lines: Vec<&str> = tsv.lines().collect();
     assert_eq!(
         lines[0],
-        "article_id\tarticle_title\tstart\tend\tquote\tstance\tconfidence"
+        "article_id\tarticle_title\tstart\tend\tquote\tstance_id\tstance_label\tconfidence"
     );
     assert!(lines.len() >= 3);
     let saved = stancemark::store::load_project(&project).unwrap();
@@ -596,13 +653,27 @@ fn suggest_prints_matches_as_tsv_or_json_and_accept_tags_and_saves_them() {
             cells[4]
         );
         assert_eq!(cells[4].to_lowercase(), "decades");
-        assert_eq!(cells[5], "security");
+        assert_eq!((cells[5], cells[6]), ("security", "security"));
     }
     let json = stancemark(&[
         "suggest", p, "--term", "decades", "--stance", "security", "--format", "json",
     ]);
     let items: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(items.as_array().unwrap().len(), lines.len() - 1);
+    // The CSV export's keys, the same as the TSV header.
+    let keys: Vec<&str> = items[0]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    for key in lines[0].split('\t') {
+        assert!(keys.contains(&key), "{key} in {keys:?}");
+    }
+    assert!(
+        items[0]["confidence"].is_null(),
+        "a pattern match has no confidence"
+    );
     let before = saved.annotations.len();
     let accepted = stancemark(&[
         "suggest", p, "--term", "decades", "--stance", "security", "--accept",
@@ -632,7 +703,7 @@ fn suggest_similar_ranks_sentences_and_bad_requests_are_refused() {
         .map(|l| l.split('\t').collect())
         .collect();
     assert_eq!(rows.len(), 3);
-    let scores: Vec<f32> = rows.iter().map(|r| r[6].parse().unwrap()).collect();
+    let scores: Vec<f32> = rows.iter().map(|r| r[7].parse().unwrap()).collect();
     assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
     assert!(
         rows.iter()
@@ -720,7 +791,7 @@ fn learned_suggestions_come_from_the_projects_own_coding_most_confident_first() 
     let mut last = 1.0f32;
     for r in &rows {
         assert!(stances.contains(&r[5]), "{r:?}");
-        let c: f32 = r[6].parse().unwrap();
+        let c: f32 = r[7].parse().unwrap();
         assert!((0.5..=1.0).contains(&c) && c <= last, "{r:?}");
         last = c;
     }

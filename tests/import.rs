@@ -60,6 +60,79 @@ fn a_two_column_pdf_reads_in_column_order_without_running_heads_or_page_numbers(
 }
 
 #[test]
+fn pdf_headings_are_paragraphs_of_their_own() {
+    let imported = import_ok("headings.pdf");
+    let text = &imported.article.text;
+    let want = expected("headings.pdf");
+    let lines: Vec<&str> = text.lines().collect();
+    for heading in [
+        "Why openness matters",
+        "Security concerns",
+        "Regulatory options",
+        "Markets and concentration",
+        "What comes next",
+    ] {
+        assert!(
+            lines.contains(&heading),
+            "“{heading}” alone on a line in\n{text}"
+        );
+    }
+    assert!(
+        !text.contains("Security concerns Security researchers"),
+        "{text}"
+    );
+    assert_eq!(text.trim_end(), want.trim_end());
+}
+
+#[test]
+fn word_list_items_keep_their_bullets_and_numbers() {
+    let imported = import_ok("lists.docx");
+    assert_eq!(
+        imported.article.text.trim_end(),
+        expected("lists.docx").trim_end()
+    );
+}
+
+#[test]
+fn binary_files_under_a_text_name_are_refused_with_what_they_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut elf = b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0>\0".to_vec();
+    elf.extend((0..20_000u32).map(|i| (i * 7 % 256) as u8));
+    for name in ["x.txt", "x.html", "x.md", "x"] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, &elf).unwrap();
+        let err = import::import_article(&path).unwrap_err();
+        assert!(matches!(err, ImportError::Binary { .. }), "{name}: {err}");
+        let message = err.to_string();
+        assert!(
+            message.contains("an ELF executable") && message.contains(name),
+            "{message}"
+        );
+    }
+    let png = dir.path().join("chart.txt");
+    std::fs::write(&png, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0").unwrap();
+    let err = import::import_article(&png).unwrap_err().to_string();
+    assert!(err.contains("a PNG image, not a text file"), "{err}");
+    let pdf = dir.path().join("report.html");
+    std::fs::copy(fixture("two-column.pdf"), &pdf).unwrap();
+    let err = import::import_article(&pdf).unwrap_err().to_string();
+    assert!(err.contains("a PDF document, not a web page"), "{err}");
+    // Control characters beyond 2% of the first 8 KiB.
+    let noisy = dir.path().join("noisy.txt");
+    let mut bytes = b"words ".repeat(100);
+    bytes.extend([
+        0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x0e, 0x0f, 0x10, 0x11, 0x12, 0x13,
+    ]);
+    std::fs::write(&noisy, &bytes).unwrap();
+    assert!(matches!(
+        import::import_article(&noisy),
+        Err(ImportError::Binary { .. })
+    ));
+    // UTF-16 without a byte-order mark is text, NULs and all.
+    assert!(import::import_article(&fixture("utf16le-nobom.txt")).is_ok());
+}
+
+#[test]
 fn a_scanned_pdf_says_it_has_no_text_layer_and_what_to_do() {
     let err = import::import_article(&fixture("scanned.pdf")).unwrap_err();
     let message = err.to_string();
@@ -208,6 +281,33 @@ fn real_web_pages_yield_their_article_and_title() {
     }
     let mean = total / pages.len() as f64;
     assert!(mean >= 0.98, "mean F1 {mean}");
+}
+
+#[test]
+fn a_page_names_its_author_from_its_metadata_and_loses_its_closing_promo() {
+    let page = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/web-pages/promo-byline");
+    let imported = import::import_article(&page.join("source.html")).unwrap();
+    let a = &imported.article;
+    assert_eq!(
+        a.meta.author.as_deref(),
+        Some("Jane Q. Writer"),
+        "the JSON-LD author, not the byline word"
+    );
+    for promo in [
+        "Something to Consider",
+        "REVIEWPLUS",
+        "LEARN MORE",
+        "If you enjoyed",
+    ] {
+        assert!(!a.text.contains(promo), "{promo} in {}", a.text);
+    }
+    assert!(
+        a.text
+            .trim_end()
+            .ends_with("that would tell it where real risks lie."),
+        "the article's last paragraph stays: {}",
+        a.text
+    );
 }
 
 #[test]

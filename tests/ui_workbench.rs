@@ -269,8 +269,8 @@ fn the_review_list_takes_a_and_r_and_a_match_already_tagged_is_not_suggested_aga
     assert!(first_count >= 3);
     let first = state.items[0].clone();
     let second = state.items[1].clone();
-    // Leave the text field, as a click on the list does, then review by key.
-    harness.key_press(Key::Escape);
+    // Leave the text field with a click on the list, then review by key.
+    harness.get_by_label_contains("to review").click();
     harness.run_steps(1);
     harness.key_press(Key::R);
     harness.run_steps(2);
@@ -436,7 +436,21 @@ fn brackets_step_through_annotations_by_position_and_text_size_keys_change_the_r
 
     harness.key_press(Key::F1);
     harness.run_steps(3);
-    let texts = painted_texts(&harness);
+    // Everything the sheet shows, scrolled from top to bottom.
+    let sheet = harness.get_by_label("Anywhere").rect().center();
+    let mut texts = Vec::new();
+    for _ in 0..12 {
+        texts.extend(painted_texts(&harness));
+        harness.hover_at(sheet);
+        harness.event(eframe::egui::Event::MouseWheel {
+            unit: eframe::egui::MouseWheelUnit::Point,
+            delta: eframe::egui::vec2(0.0, -150.0),
+            modifiers: Modifiers::NONE,
+            phase: eframe::egui::TouchPhase::Move,
+            source: eframe::egui::MouseWheelSource::Wheel,
+        });
+        harness.run_steps(2);
+    }
     assert!(texts.iter().any(|t| t == "Keyboard shortcuts"));
     assert!(
         texts.iter().any(|t| t == "Search project…"),
@@ -615,7 +629,8 @@ fn a_sentence_is_tagged_with_the_keyboard_alone() {
     let shorter = harness.state().article_view().selection().unwrap();
     assert_eq!(
         stancemark::text::slice_chars(text, shorter),
-        "The second one "
+        "The second one",
+        "the selection (shown, offered and tagged) leaves out the space at its end"
     );
     harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::ArrowRight);
     harness.run_steps(1);
@@ -1134,4 +1149,340 @@ fn the_stance_map_marks_pending_suggestions_and_hovering_one_shows_its_passage()
             .any(|t| t.contains("Paragraph 250 about open models and their rules.")),
         "the sentence is shown"
     );
+}
+
+#[test]
+fn learning_from_my_coding_adds_to_the_pending_list_and_says_how_many() {
+    let (_dir, mut harness) = sample_with_a_second_article();
+    suggest_as_typed(&mut harness, "open source");
+    let pattern = harness.state_mut().suggestions().unwrap().items.clone();
+    assert!(!pattern.is_empty());
+    harness.get_by_label("Learn from my coding").click();
+    harness.run_steps(2);
+    harness.state_mut().suggestions().unwrap().wait();
+    harness.run_steps(2);
+    let state = harness.state_mut().suggestions().unwrap();
+    let added = state.added.expect("the classifier's result was added");
+    assert!(added > 0);
+    let items = state.items.clone();
+    assert_eq!(items.len(), pattern.len() + added, "added to, not replaced");
+    for p in &pattern {
+        assert!(items.contains(p), "the pattern's suggestions stay");
+    }
+    let mut keys: Vec<_> = items
+        .iter()
+        .map(|i| (i.article, i.range, i.stance.clone()))
+        .collect();
+    keys.sort();
+    let n = keys.len();
+    keys.dedup();
+    assert_eq!(keys.len(), n, "no passage and stance is pending twice");
+    assert!(
+        painted_texts(&harness)
+            .iter()
+            .any(|t| t.contains(&format!("the classifier added {added}"))),
+        "the list says how many came in"
+    );
+}
+
+#[test]
+fn suggestion_settings_are_kept_for_the_next_window_and_session() {
+    let (_dir, path) = sample_copy();
+    let mut harness = harness_on(Some(path));
+    harness
+        .state_mut()
+        .execute(stancemark::command::Command::Suggest);
+    harness.run_steps(2);
+    assert!(harness.state().preferences().suggest.sentence);
+    harness.get_by_label("Whole sentences").click();
+    harness.get_by_label("Whole words only").click();
+    harness.run_steps(2);
+    let kept = harness.state().preferences().suggest;
+    assert!(!kept.sentence && kept.options.whole_word, "{kept:?}");
+    harness.key_press(Key::Escape);
+    harness.run_steps(2);
+    assert!(harness.state_mut().suggestions().is_none(), "Esc closed it");
+    harness
+        .state_mut()
+        .execute(stancemark::command::Command::Suggest);
+    harness.run_steps(2);
+    let state = harness.state_mut().suggestions().unwrap();
+    assert!(!state.sentence && state.options.whole_word);
+    // And in the preferences file, for the next session.
+    let text = ron::ser::to_string(harness.state().preferences()).unwrap();
+    let read: stancemark::prefs::Preferences = ron::from_str(&text).unwrap();
+    assert_eq!(read.suggest, kept);
+    let old: stancemark::prefs::Preferences = ron::from_str("(annotator: \"dana\")").unwrap();
+    assert!(
+        old.suggest.sentence,
+        "an older preferences file gets the defaults"
+    );
+}
+
+#[test]
+fn escape_closes_the_tool_window_clicked_last_and_otherwise_clears_the_selection() {
+    let (_dir, path) = sample_copy();
+    let mut harness = harness_on(Some(path));
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::T);
+    harness.run_steps(2);
+    harness
+        .state_mut()
+        .execute(stancemark::command::Command::Statistics);
+    harness.run_steps(2);
+    // The statistics window opened last: Esc closes it, not the table.
+    harness.key_press(Key::Escape);
+    harness.run_steps(2);
+    assert!(harness.state_mut().statistics().is_none());
+    assert!(harness.state_mut().table().is_some());
+    // A click in the annotations panel (outside the table): Esc is not the table's (it
+    // stays open).
+    harness
+        .get_by_label_contains("Annotation: That foundation has generated")
+        .click();
+    harness.run_steps(2);
+    harness.key_press(Key::Escape);
+    harness.run_steps(2);
+    assert!(harness.state_mut().table().is_some());
+    // A click in the table, then Esc closes it.
+    let filter = harness.get_by_label("Filter").rect();
+    click_at(
+        &mut harness,
+        filter.center() + eframe::egui::vec2(0.0, 40.0),
+    );
+    harness.key_press(Key::Escape);
+    harness.run_steps(2);
+    assert!(harness.state_mut().table().is_none());
+}
+
+#[test]
+fn tool_windows_keep_their_size_while_their_content_changes() {
+    let (_dir, path) = sample_copy();
+    let mut harness = harness_on(Some(path));
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::F);
+    harness.run_steps(2);
+    harness.get_by_label("Search").type_text("open");
+    harness.run_steps(2);
+    harness.state_mut().project_search().unwrap().wait();
+    harness.run_steps(3);
+    let toggle = harness.get_by_label("Match case").rect();
+    harness
+        .get_by_label("Search")
+        .type_text("zzzz no such words");
+    harness.run_steps(2);
+    harness.state_mut().project_search().unwrap().wait();
+    harness.run_steps(3);
+    assert_eq!(
+        harness.get_by_label("Match case").rect(),
+        toggle,
+        "the toggles stay where they were with no matches"
+    );
+    // The palette keeps its place as it filters.
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::P);
+    harness.run_steps(2);
+    let field = harness.get_by_label("Command palette").rect();
+    harness.event(eframe::egui::Event::Text("stat".into()));
+    harness.run_steps(2);
+    assert_eq!(harness.get_by_label("Command palette").rect(), field);
+    // "stat": Statistics… first.
+    harness.key_press(Key::Enter);
+    harness.run_steps(2);
+    assert!(harness.state_mut().statistics().is_some());
+}
+
+#[test]
+fn at_800_by_600_panel_buttons_wrap_and_the_table_stays_on_screen() {
+    let (_dir, path) = sample_copy();
+    let mut harness = harness_on(Some(path));
+    harness.set_size(eframe::egui::vec2(800.0, 600.0));
+    harness.run_steps(3);
+    let reimport = harness.get_by_label("Re-import").rect();
+    let remove = harness.get_by_label("Remove…").rect();
+    let panel_right = harness.get_by_label("+ Add articles…").rect().right() + 40.0;
+    for b in [reimport, remove] {
+        assert!(b.right() <= panel_right.max(b.left() + b.width()), "{b:?}");
+        assert!(b.width() > 40.0, "not cut: {b:?}");
+    }
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::T);
+    harness.run_steps(3);
+    // The window fits the screen; its last column is reached by scrolling sideways.
+    let close = harness.get_by_label("Close window").rect();
+    assert!(close.right() <= 800.0, "{close:?}");
+    let filter = harness.get_by_label("Filter").rect();
+    assert!(filter.left() >= 0.0, "{filter:?}");
+}
+
+#[test]
+fn a_file_whose_text_is_already_an_article_is_asked_about_before_it_is_added() {
+    let (dir, path) = sample_copy();
+    let mut harness = harness_on(Some(path));
+    let file = dir.path().join("brief.txt");
+    std::fs::write(&file, "A brief that arrives twice.\nIts second line.\n").unwrap();
+    harness.state_mut().add_article_from(&file);
+    run_until_idle(&mut harness);
+    harness.run_steps(2);
+    let articles = || 2;
+    assert_eq!(
+        harness.state().workspace().project().articles.len(),
+        articles()
+    );
+    harness.state_mut().add_article_from(&file);
+    run_until_idle(&mut harness);
+    harness.run_steps(2);
+    harness.get_by_label_contains("the same text is already the article");
+    harness.get_by_label("Skip").click();
+    harness.run_steps(2);
+    assert_eq!(harness.state().workspace().project().articles.len(), 2);
+    harness.state_mut().add_article_from(&file);
+    run_until_idle(&mut harness);
+    harness.run_steps(2);
+    harness.get_by_label("Add anyway").click();
+    harness.run_steps(2);
+    assert_eq!(harness.state().workspace().project().articles.len(), 3);
+}
+
+#[test]
+fn shortcuts_are_named_as_people_write_them_and_stance_keys_name_their_stance() {
+    let (_dir, path) = sample_copy();
+    let mut harness = harness_on(Some(path));
+    harness.key_press(Key::F1);
+    harness.run_steps(3);
+    // Everything the sheet shows, scrolled from top to bottom.
+    let sheet = harness.get_by_label("Anywhere").rect().center();
+    let mut texts = Vec::new();
+    for _ in 0..12 {
+        texts.extend(painted_texts(&harness));
+        harness.hover_at(sheet);
+        harness.event(eframe::egui::Event::MouseWheel {
+            unit: eframe::egui::MouseWheelUnit::Point,
+            delta: eframe::egui::vec2(0.0, -150.0),
+            modifiers: Modifiers::NONE,
+            phase: eframe::egui::TouchPhase::Move,
+            source: eframe::egui::MouseWheelSource::Wheel,
+        });
+        harness.run_steps(2);
+    }
+    for shown in ["]", "[", "Ctrl+=", "Ctrl+-", "Ctrl+,"] {
+        assert!(texts.iter().any(|t| t == shown), "{shown} in {texts:?}");
+    }
+    for hidden in [
+        "CloseBracket",
+        "OpenBracket",
+        "Ctrl+Equals",
+        "Ctrl+Minus",
+        "Ctrl+Comma",
+    ] {
+        assert!(!texts.iter().any(|t| t.contains(hidden)), "{hidden}");
+    }
+    assert!(
+        texts.iter().any(|t| t.starts_with("Tag as regulation")),
+        "key 2 names its stance"
+    );
+}
+
+#[test]
+fn a_keyboard_selection_leaves_the_annotation_selected_before() {
+    let (_dir, path) = sample_copy();
+    let mut harness = harness_on(Some(path));
+    harness
+        .get_by_label_contains("Annotation: That foundation has generated")
+        .click();
+    harness.run_steps(2);
+    assert!(harness.state().selected_annotation().is_some());
+    harness.key_press_modifiers(Modifiers::ALT | Modifiers::SHIFT, Key::ArrowRight);
+    harness.run_steps(2);
+    assert!(harness.state().article_view().selection().is_some());
+    assert_eq!(
+        harness.state().selected_annotation(),
+        None,
+        "the editor no longer shows the annotation selected before"
+    );
+}
+
+#[test]
+fn the_chart_saves_as_a_png_of_the_chart_alone_on_the_themes_background() {
+    let (dir, path) = sample_copy();
+    let mut harness = harness_on(Some(path));
+    let mut prefs = harness.state().preferences().clone();
+    prefs.theme = stancemark::prefs::Theme::Light;
+    harness
+        .state_mut()
+        .execute(stancemark::command::Command::SetPreferences(Box::new(
+            prefs,
+        )));
+    harness
+        .state_mut()
+        .execute(stancemark::command::Command::Statistics);
+    harness.run_steps(2);
+    harness.state_mut().statistics().unwrap().wait();
+    harness.run_steps(3);
+    let chart = harness
+        .state_mut()
+        .statistics()
+        .unwrap()
+        .chart_rect
+        .unwrap();
+    let table_header = harness.get_by_label("annotated code points").rect();
+    assert!(
+        !chart.intersects(table_header),
+        "the numbers table is not part of the chart"
+    );
+    harness.get_by_label("Save chart as PNG…").click();
+    harness.run_steps(2);
+    harness.key_press(Key::Enter);
+    let file = dir.path().join("sample-chart.png");
+    for _ in 0..100 {
+        harness.step();
+        if file.exists() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let bytes = std::fs::read(&file).expect("the chart was saved");
+    let mut reader = png::Decoder::new(std::io::Cursor::new(bytes))
+        .read_info()
+        .unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let ppp = harness.ctx.pixels_per_point();
+    assert!(
+        ((info.width as f32) - chart.width() * ppp).abs() <= 2.0
+            && ((info.height as f32) - chart.height() * ppp).abs() <= 2.0,
+        "{}×{} for {chart:?}",
+        info.width,
+        info.height
+    );
+    // The corner is the light window, not the dimmed backdrop of the file window.
+    let fill = harness.ctx.global_style().visuals.window_fill;
+    let corner = &buf[..4];
+    for (got, want) in corner.iter().zip(fill.to_array()) {
+        assert!(got.abs_diff(want) <= 8, "corner {corner:?} vs {fill:?}");
+    }
+}
+
+#[test]
+fn a_binary_file_added_in_the_window_is_refused_by_what_it_is() {
+    let (dir, path) = sample_copy();
+    let mut harness = harness_on(Some(path));
+    let junk = dir.path().join("program.html");
+    let mut bytes = b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0".to_vec();
+    bytes.extend((0..4000u32).map(|i| (i % 251) as u8));
+    std::fs::write(&junk, bytes).unwrap();
+    harness.state_mut().add_article_from(&junk);
+    run_until_idle(&mut harness);
+    harness.run_steps(2);
+    let (_, message) = harness.state().error_message().expect("an error is shown");
+    assert!(
+        message.contains("program.html: this is an ELF executable, not a web page"),
+        "{message}"
+    );
+    assert_eq!(harness.state().workspace().project().articles.len(), 1);
+}
+
+#[test]
+fn a_new_empty_project_does_not_say_saved() {
+    let mut harness = harness_on(None);
+    harness.run_steps(2);
+    let texts = painted_texts(&harness);
+    assert!(!texts.iter().any(|t| t == "Saved"), "{texts:?}");
+    assert!(!texts.iter().any(|t| t == "not saved yet"), "{texts:?}");
 }

@@ -60,6 +60,132 @@ fn strip_by(byline: &str) -> String {
     }
 }
 
+/// Words that introduce a byline, in the languages of the pages analysts read.
+const BYLINE_WORDS: [&str; 8] = ["by", "par", "von", "por", "di", "door", "av", "written by"];
+
+/// True for what a byline holds when it names no one: "By", "By:", "Par", no letters at all,
+/// a profile address.
+fn names_no_one(author: &str) -> bool {
+    let lower = author.trim().trim_end_matches(':').trim().to_lowercase();
+    !lower.chars().any(char::is_alphabetic)
+        || BYLINE_WORDS.contains(&lower.as_str())
+        || lower.starts_with("http://")
+        || lower.starts_with("https://")
+}
+
+/// Names in a JSON-LD `author` value: a string, an object with a `name`, or a list of those.
+fn json_ld_names(value: &serde_json::Value, out: &mut Vec<String>) {
+    match value {
+        serde_json::Value::String(name) => out.push(name.clone()),
+        serde_json::Value::Object(object) => {
+            if let Some(serde_json::Value::String(name)) = object.get("name") {
+                out.push(name.clone());
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| json_ld_names(v, out)),
+        _ => {}
+    }
+}
+
+/// The first `author` in a JSON-LD value (an article object, a `@graph`, a list of objects).
+fn json_ld_author(value: &serde_json::Value) -> Option<String> {
+    match value {
+        serde_json::Value::Object(object) => {
+            if let Some(author) = object.get("author") {
+                let mut names = Vec::new();
+                json_ld_names(author, &mut names);
+                let mut names: Vec<String> = names
+                    .iter()
+                    .map(|n| n.split_whitespace().collect::<Vec<_>>().join(" "))
+                    .filter(|n| !names_no_one(n))
+                    .collect();
+                names.dedup();
+                if !names.is_empty() {
+                    return Some(names.join(", "));
+                }
+            }
+            object.get("@graph").and_then(json_ld_author)
+        }
+        serde_json::Value::Array(items) => items.iter().find_map(json_ld_author),
+        _ => None,
+    }
+}
+
+/// The author the page's structured metadata names (used when the byline names no one): JSON-LD `author.name`, else
+/// `<meta name="author">`, else `article:author` (when it is a name, not a profile address).
+fn structured_author(document: &dom_query::Document) -> Option<String> {
+    let json_ld = document
+        .select(r#"script[type="application/ld+json"]"#)
+        .iter()
+        .filter_map(|script| serde_json::from_str::<serde_json::Value>(&script.text()).ok())
+        .find_map(|value| json_ld_author(&value));
+    let meta = |selector: &str| {
+        document
+            .select_single(selector)
+            .attr("content")
+            .map(|c| c.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|c| !names_no_one(c))
+    };
+    json_ld
+        .or_else(|| meta(r#"meta[name="author"]"#))
+        .or_else(|| meta(r#"meta[property="article:author"]"#))
+}
+
+/// Phrases of a subscription or membership promo at the end of an article.
+const PROMO_PHRASES: [&str; 14] = [
+    "subscribe",
+    "subscription",
+    "sign up",
+    "newsletter",
+    "learn more at",
+    "become a member",
+    "join ",
+    "support our journalism",
+    "support independent journalism",
+    "if you enjoyed this article",
+    "if you value",
+    "donate",
+    "free trial",
+    "unlimited access",
+];
+/// A line of at most this many code points without closing punctuation may belong to a promo
+/// block ("Something to Consider", "LEARN MORE").
+const PROMO_SHORT_LINE: usize = 40;
+/// A promo block at the end is at most this many lines.
+const PROMO_MAX_LINES: usize = 8;
+
+/// The lines without a subscription or membership promo at their end: a run of at most
+/// [`PROMO_MAX_LINES`] lines, each a promo phrase or a short line without closing punctuation,
+/// with at least one promo phrase, and never the whole text.
+fn without_trailing_promo(lines: &mut Vec<String>) {
+    let is_promo = |line: &str| {
+        let lower = line.to_lowercase();
+        // A "Learn more" button alone, not "Learn more about the Style Editor".
+        let button = lower.trim_matches(|c: char| !c.is_alphanumeric()) == "learn more";
+        button || PROMO_PHRASES.iter().any(|p| lower.contains(p))
+    };
+    let is_short_label = |line: &str| {
+        line.chars().count() <= PROMO_SHORT_LINE
+            && !line
+                .trim_end()
+                .ends_with(['.', '!', '?', '"', '”', '’', ')'])
+    };
+    let mut cut = lines.len();
+    let mut phrases = 0;
+    while cut > 1 && lines.len() - cut < PROMO_MAX_LINES {
+        let line = &lines[cut - 1];
+        if is_promo(line) {
+            phrases += 1;
+        } else if !is_short_label(line) {
+            break;
+        }
+        cut -= 1;
+    }
+    if phrases > 0 {
+        lines.truncate(cut);
+    }
+}
+
 /// Readability keeping paragraphs and list items on their own lines.
 fn config() -> dom_smoothie::Config {
     dom_smoothie::Config {
@@ -89,6 +215,7 @@ pub fn html(bytes: &[u8]) -> Result<Extracted, ImportFault> {
     let (page, _) = decode_page(bytes);
     let document = dom_query::Document::from(page.as_str());
     let address = page_address(&document);
+    let author = structured_author(&document);
     let mut readability =
         dom_smoothie::Readability::with_document(document, address.as_deref(), Some(config()))
             .or_else(|_| dom_smoothie::Readability::new(page.as_str(), None, Some(config())))
@@ -96,13 +223,14 @@ pub fn html(bytes: &[u8]) -> Result<Extracted, ImportFault> {
     let article = readability
         .parse()
         .map_err(|e| ImportFault::Html(e.to_string()))?;
-    let text = article
+    let mut lines: Vec<String> = article
         .text_content
         .lines()
         .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
         .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n");
+        .collect();
+    without_trailing_promo(&mut lines);
+    let text = lines.join("\n");
     let clean = |s: Option<String>| {
         s.map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
             .filter(|s| !s.is_empty())
@@ -110,7 +238,12 @@ pub fn html(bytes: &[u8]) -> Result<Extracted, ImportFault> {
     let title =
         clean(Some(article.title.clone())).map(|t| t.chars().take(MAX_TITLE_CHARS).collect());
     let meta = ArticleMeta {
-        author: clean(article.byline).map(|b| strip_by(&b)),
+        // The byline Readability found (it already weighs the page's metadata), unless it
+        // names no one ("By"): then the structured metadata's author.
+        author: clean(article.byline)
+            .map(|b| strip_by(&b))
+            .filter(|b| !names_no_one(b))
+            .or(author),
         outlet: clean(article.site_name),
         date: clean(article.published_time),
         url: clean(article.url)

@@ -26,12 +26,13 @@ use std::time::Duration;
 use thiserror::Error;
 
 use crate::model::{Article, ArticleMeta, ImportSettings, SourceFormat};
+use crate::store::sniff::{self, BinaryKind};
 use crate::store::{self, ReadError};
 
 pub use html::decode_page;
 
-/// How many code points of the first line make a title.
-const TITLE_CHARS: usize = 80;
+/// Most code points of a title made from the first line (cut at a word, with `…`).
+const TITLE_CHARS: usize = 100;
 /// A page or document yielding fewer code points than this is imported with a warning.
 const ALMOST_EMPTY_CHARS: usize = 200;
 /// Time a reader may take for a file: this much, plus [`SECONDS_PER_MB`] per megabyte.
@@ -84,6 +85,19 @@ pub enum ImportError {
         path: PathBuf,
         /// What it looks like ("a .xlsx file", "binary data").
         what: String,
+    },
+    /// The file is binary (an executable, an image, an archive…) under a text format's name, or
+    /// without a name that says what it is.
+    #[error(
+        "{path}: this is {what}, not {expected}; stancemark imports text, Markdown, web pages, PDF, Word .docx and OpenDocument .odt files"
+    )]
+    Binary {
+        /// The file.
+        path: PathBuf,
+        /// What it is ("an ELF executable").
+        what: &'static str,
+        /// What its name promised ("a text file").
+        expected: &'static str,
     },
     /// The reader of its format failed.
     #[error("{path}: {fault}")]
@@ -189,8 +203,40 @@ impl Imported {
     }
 }
 
-/// The format of a file, by its name, then by its content.
-pub fn detect(path: &Path, bytes: &[u8]) -> Result<SourceFormat, String> {
+/// Why [`detect`] found no format to read a file as.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Undetected {
+    /// Binary content ([`BinaryKind`]) where text was expected (`expected`), or without a name
+    /// that says what it is.
+    Binary {
+        /// What it is.
+        kind: BinaryKind,
+        /// What its name promised ("a text file"), or "an article" when it has no known name.
+        expected: &'static str,
+    },
+    /// Neither the name nor the content is a format stancemark reads ("a .xlsx file").
+    Unknown(String),
+}
+
+impl Undetected {
+    fn into_error(self, path: &Path) -> ImportError {
+        match self {
+            Undetected::Binary { kind, expected } => ImportError::Binary {
+                path: path.to_owned(),
+                what: kind.describe(),
+                expected,
+            },
+            Undetected::Unknown(what) => ImportError::UnknownFormat {
+                path: path.to_owned(),
+                what,
+            },
+        }
+    }
+}
+
+/// The format of a file, by its name, then by its content. Binary content under a text
+/// format's name (a program renamed `.txt`, a PDF named `.html`) is refused with what it is.
+pub fn detect(path: &Path, bytes: &[u8]) -> Result<SourceFormat, Undetected> {
     let ext = path
         .extension()
         .map(|e| e.to_string_lossy().to_lowercase())
@@ -205,7 +251,12 @@ pub fn detect(path: &Path, bytes: &[u8]) -> Result<SourceFormat, String> {
         _ => None,
     };
     if let Some(format) = by_name {
-        return Ok(format);
+        // PDF, Word and OpenDocument files are read by their own readers, which say what is
+        // wrong with them.
+        return match (format.text_kind(), sniff::binary_kind(bytes)) {
+            (Some(expected), Some(kind)) => Err(Undetected::Binary { kind, expected }),
+            _ => Ok(format),
+        };
     }
     let head = String::from_utf8_lossy(&bytes[..bytes.len().min(1024)]).to_lowercase();
     let head = head.trim_start_matches('\u{feff}').trim_start();
@@ -223,6 +274,16 @@ pub fn detect(path: &Path, bytes: &[u8]) -> Result<SourceFormat, String> {
             return Ok(SourceFormat::Odt);
         }
     }
+    if let Some(kind) = sniff::binary_kind(bytes) {
+        return Err(match (ext.is_empty(), kind) {
+            (true, _) => Undetected::Binary {
+                kind,
+                expected: "an article",
+            },
+            (false, BinaryKind::Unknown) => Undetected::Unknown(format!("a .{ext} file")),
+            (false, kind) => Undetected::Unknown(format!("a .{ext} file ({})", kind.describe())),
+        });
+    }
     if head.starts_with("<!doctype html") || head.starts_with("<html") {
         return Ok(SourceFormat::Html);
     }
@@ -236,9 +297,12 @@ pub fn detect(path: &Path, bytes: &[u8]) -> Result<SourceFormat, String> {
         return Ok(SourceFormat::Text);
     }
     Err(if ext.is_empty() {
-        "binary data".to_owned()
+        Undetected::Binary {
+            kind: BinaryKind::Unknown,
+            expected: "an article",
+        }
     } else {
-        format!("a .{ext} file")
+        Undetected::Unknown(format!("a .{ext} file"))
     })
 }
 
@@ -375,11 +439,13 @@ pub fn import_article_with(
     }
     let format = match settings {
         Some(s) => s.format,
-        None => detect(path, &bytes).map_err(|what| ImportError::UnknownFormat {
-            path: path.to_owned(),
-            what,
-        })?,
+        None => detect(path, &bytes).map_err(|why| why.into_error(path))?,
     };
+    if let Some(expected) = format.text_kind()
+        && let Some(kind) = sniff::binary_kind(&bytes)
+    {
+        return Err(Undetected::Binary { kind, expected }.into_error(path));
+    }
     let seconds = time_limit(bytes.len());
     let owned_settings = settings.cloned();
     let (extracted, made) = guarded(path, format, seconds, cancelled, move || {
@@ -416,7 +482,7 @@ pub fn import_article_with(
             text.lines()
                 .map(|l| l.trim().trim_start_matches('#').trim())
                 .find(|l| !l.is_empty())
-                .map(|l| crate::text::snippet(l, TITLE_CHARS))
+                .map(|l| crate::text::title_from_line(l, TITLE_CHARS))
         })
         .or_else(|| path.file_stem().map(|s| s.to_string_lossy().into_owned()))
         .unwrap_or_else(|| "Untitled article".to_owned());
@@ -547,11 +613,33 @@ mod tests {
         );
         assert_eq!(
             detect(p("sheet.xlsx"), &[0, 1, 2, 3, 200, 201]),
-            Err("a .xlsx file".to_owned())
+            Err(Undetected::Unknown("a .xlsx file".to_owned()))
         );
         assert_eq!(
             detect(p("blob"), &[0, 1, 2, 3, 200, 201, 5, 6]),
-            Err("binary data".to_owned())
+            Err(Undetected::Binary {
+                kind: BinaryKind::Unknown,
+                expected: "an article"
+            })
+        );
+        assert_eq!(
+            detect(p("x.txt"), b"\x7fELF\x02\x01\x01\0\0"),
+            Err(Undetected::Binary {
+                kind: BinaryKind::Elf,
+                expected: "a text file"
+            })
+        );
+        assert_eq!(
+            detect(p("x.html"), b"%PDF-1.4\n"),
+            Err(Undetected::Binary {
+                kind: BinaryKind::Pdf,
+                expected: "a web page"
+            })
+        );
+        assert_eq!(
+            detect(p("x.pdf"), b"%PDF-1.4\n"),
+            Ok(SourceFormat::Pdf),
+            "a PDF named .pdf is read as one"
         );
     }
 

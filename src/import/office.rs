@@ -85,6 +85,256 @@ fn xml_fault(entry: &str) -> impl Fn(String) -> ImportFault + '_ {
     }
 }
 
+/// How a list level numbers its items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ListFormat {
+    /// `•`.
+    Bullet,
+    /// `1.`
+    Decimal,
+    /// `a.`
+    LowerLetter,
+    /// `A.`
+    UpperLetter,
+    /// `i.`
+    LowerRoman,
+    /// `I.`
+    UpperRoman,
+}
+
+impl ListFormat {
+    fn of_word(fmt: &str) -> Self {
+        match fmt {
+            "bullet" | "none" => ListFormat::Bullet,
+            "lowerLetter" => ListFormat::LowerLetter,
+            "upperLetter" => ListFormat::UpperLetter,
+            "lowerRoman" => ListFormat::LowerRoman,
+            "upperRoman" => ListFormat::UpperRoman,
+            _ => ListFormat::Decimal,
+        }
+    }
+
+    /// The marker of item `n` (1-based), as Markdown lists are shown: `• `, `1. `, `a. `…
+    fn marker(self, n: u32) -> String {
+        let letter = |base: u8| {
+            let mut n = n.max(1) - 1;
+            let mut out = Vec::new();
+            loop {
+                out.push(char::from(base + (n % 26) as u8));
+                if n < 26 {
+                    break;
+                }
+                n = n / 26 - 1;
+            }
+            out.iter().rev().collect::<String>()
+        };
+        match self {
+            ListFormat::Bullet => "• ".to_owned(),
+            ListFormat::Decimal => format!("{n}. "),
+            ListFormat::LowerLetter => format!("{}. ", letter(b'a')),
+            ListFormat::UpperLetter => format!("{}. ", letter(b'A')),
+            ListFormat::LowerRoman => format!("{}. ", roman(n).to_lowercase()),
+            ListFormat::UpperRoman => format!("{}. ", roman(n)),
+        }
+    }
+}
+
+/// `n` in Roman numerals (`n` ≥ 1; 0 gives an empty string).
+fn roman(mut n: u32) -> String {
+    const NUMERALS: [(u32, &str); 13] = [
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ];
+    let mut out = String::new();
+    for (value, numeral) in NUMERALS {
+        while n >= value {
+            out.push_str(numeral);
+            n -= value;
+        }
+    }
+    out
+}
+
+/// A list and level: (`numId` in Word or a list style's name in OpenDocument, level).
+type ListLevel = (String, u8);
+/// How each list level numbers: (list, level) → (format, first number).
+type LevelFormats = Vec<(ListLevel, (ListFormat, u32))>;
+
+/// A paragraph style's numbering in a Word document, or the style it is based on.
+struct StyleNumbering {
+    id: String,
+    num: Option<ListLevel>,
+    based_on: Option<String>,
+}
+
+/// A Word document's list definitions (`word/numbering.xml`) and the numbering of its
+/// paragraph styles (`word/styles.xml`: "List Bullet", "List Number"…), with the counters of
+/// the items read so far.
+#[derive(Default)]
+struct WordLists {
+    /// numId → abstractNumId.
+    nums: Vec<(String, String)>,
+    /// (abstractNumId, level) → (format, start).
+    levels: LevelFormats,
+    /// The numbering of each paragraph style.
+    styles: Vec<StyleNumbering>,
+    /// (numId, level) → the last number given.
+    counters: Vec<((String, u8), u32)>,
+}
+
+impl WordLists {
+    fn read(numbering: Option<&str>, styles: Option<&str>) -> Result<Self, String> {
+        let mut lists = WordLists::default();
+        if let Some(xml) = numbering {
+            let (mut abstract_id, mut num_id) = (None::<String>, None::<String>);
+            let mut level: Option<(u8, ListFormat, u32)> = None;
+            xml::walk(xml, |item| match item {
+                Item::Start(e) => match e.name.as_str() {
+                    "abstractNum" => abstract_id = e.attribute("abstractNumId").map(Into::into),
+                    "lvl" => {
+                        let ilvl = e.attribute("ilvl").and_then(|v| v.parse().ok());
+                        level = ilvl.map(|l| (l, ListFormat::Decimal, 1));
+                    }
+                    "numFmt" => {
+                        if let (Some(l), Some(v)) = (&mut level, e.attribute("val")) {
+                            l.1 = ListFormat::of_word(v);
+                        }
+                    }
+                    "start" => {
+                        if let (Some(l), Some(v)) = (&mut level, e.attribute("val")) {
+                            l.2 = v.parse().unwrap_or(1);
+                        }
+                    }
+                    "num" => num_id = e.attribute("numId").map(Into::into),
+                    "abstractNumId" => {
+                        if let (Some(num), Some(v)) = (num_id.take(), e.attribute("val")) {
+                            lists.nums.push((num, v.to_owned()));
+                        }
+                    }
+                    _ => {}
+                },
+                Item::End("lvl") => {
+                    if let (Some(a), Some((l, format, start))) = (&abstract_id, level.take()) {
+                        lists.levels.push(((a.clone(), l), (format, start)));
+                    }
+                }
+                Item::End("abstractNum") => abstract_id = None,
+                _ => {}
+            })?;
+        }
+        if let Some(xml) = styles {
+            let mut current: Option<StyleNumbering> = None;
+            let mut in_num_pr = false;
+            xml::walk(xml, |item| match item {
+                Item::Start(e) => match e.name.as_str() {
+                    "style" => {
+                        current = e.attribute("styleId").map(|id| StyleNumbering {
+                            id: id.to_owned(),
+                            num: None,
+                            based_on: None,
+                        });
+                    }
+                    "basedOn" => {
+                        if let (Some(c), Some(v)) = (&mut current, e.attribute("val")) {
+                            c.based_on = Some(v.to_owned());
+                        }
+                    }
+                    "numPr" => in_num_pr = true,
+                    "numId" if in_num_pr => {
+                        if let (Some(c), Some(v)) = (&mut current, e.attribute("val")) {
+                            let level = c.num.as_ref().map_or(0, |n| n.1);
+                            c.num = Some((v.to_owned(), level));
+                        }
+                    }
+                    "ilvl" if in_num_pr => {
+                        if let (Some(c), Some(v)) = (&mut current, e.attribute("val")) {
+                            let num = c.num.take().map(|n| n.0).unwrap_or_default();
+                            c.num = Some((num, v.parse().unwrap_or(0)));
+                        }
+                    }
+                    _ => {}
+                },
+                Item::End("numPr") => in_num_pr = false,
+                Item::End("style") => lists.styles.extend(current.take()),
+                _ => {}
+            })?;
+        }
+        Ok(lists)
+    }
+
+    /// The numbering of a paragraph style, following `basedOn` (a few steps at most).
+    fn style_numbering(&self, style: &str) -> Option<ListLevel> {
+        let mut style = style;
+        for _ in 0..8 {
+            let found = self.styles.iter().find(|s| s.id == style)?;
+            if let Some(num) = &found.num {
+                return Some(num.clone());
+            }
+            style = found.based_on.as_deref()?;
+        }
+        None
+    }
+
+    /// The marker of the next item of list `num_id` at `level`, counting it. A paragraph whose
+    /// list has no definition (or `numId` 0, "no list") is a bullet item, or none at all.
+    fn next_marker(&mut self, num_id: &str, level: u8) -> Option<String> {
+        if num_id == "0" {
+            return None;
+        }
+        let abstract_id = self
+            .nums
+            .iter()
+            .find(|(n, _)| n == num_id)
+            .map(|(_, a)| a.clone());
+        let Some((format, start)) = abstract_id.and_then(|a| {
+            self.levels
+                .iter()
+                .find(|(key, _)| key.0 == a && key.1 == level)
+                .map(|(_, v)| *v)
+        }) else {
+            return Some(ListFormat::Bullet.marker(1));
+        };
+        // A level's numbering restarts after an item of a shallower level of the same list.
+        self.counters
+            .retain(|((n, l), _)| !(n == num_id && *l > level));
+        let n = match self
+            .counters
+            .iter_mut()
+            .find(|((n, l), _)| n == num_id && *l == level)
+        {
+            Some((_, n)) => {
+                *n += 1;
+                *n
+            }
+            None => {
+                self.counters.push(((num_id.to_owned(), level), start));
+                start
+            }
+        };
+        Some(format.marker(n))
+    }
+}
+
+/// A paragraph's list membership as read from its properties.
+#[derive(Default)]
+struct ParagraphList {
+    style: Option<String>,
+    num_id: Option<String>,
+    level: Option<u8>,
+    in_num_pr: bool,
+}
+
 /// Reads a Word document.
 pub fn docx(bytes: Vec<u8>) -> Result<Extracted, ImportFault> {
     let mut archive = Archive::open(bytes)?;
@@ -94,12 +344,46 @@ pub fn docx(bytes: Vec<u8>) -> Result<Extracted, ImportFault> {
         Err(ArchiveError::Missing(_)) => Vec::new(),
         Err(e) => return Err(e.into()),
     };
+    let numbering = optional_entry(&mut archive, "word/numbering.xml")?;
+    let styles = optional_entry(&mut archive, "word/styles.xml")?;
+    let mut lists = WordLists::read(numbering.as_deref(), styles.as_deref())
+        .map_err(xml_fault("word/numbering.xml or word/styles.xml"))?;
     let mut lines = Lines::default();
     let mut in_text = false;
     let mut notes: Vec<String> = Vec::new();
+    let mut paragraph = ParagraphList::default();
     xml::walk(&document, |item| match item {
         Item::Start(e) => match e.name.as_str() {
-            "p" => {}
+            "p" => paragraph = ParagraphList::default(),
+            "pStyle" => paragraph.style = e.attribute("val").map(Into::into),
+            "numPr" => paragraph.in_num_pr = true,
+            "numId" if paragraph.in_num_pr => {
+                paragraph.num_id = e.attribute("val").map(Into::into);
+            }
+            "ilvl" if paragraph.in_num_pr => {
+                paragraph.level = e.attribute("val").and_then(|v| v.parse().ok());
+            }
+            // The marker goes before the paragraph's first text.
+            "r" if paragraph.num_id.is_some() || paragraph.style.is_some() => {
+                let by_style = paragraph
+                    .style
+                    .take()
+                    .and_then(|s| lists.style_numbering(&s));
+                let num = match (paragraph.num_id.take(), by_style) {
+                    (Some(num), style) => Some((
+                        num,
+                        paragraph.level.or(style.map(|s| s.1)).unwrap_or_default(),
+                    )),
+                    (None, Some((num, level))) => Some((num, paragraph.level.unwrap_or(level))),
+                    (None, None) => None,
+                };
+                if lines.table_depth == 0
+                    && let Some((num, level)) = num
+                    && let Some(marker) = lists.next_marker(&num, level)
+                {
+                    lines.push_text(&marker);
+                }
+            }
             "t" => in_text = true,
             "tab" => lines.push_text("\t"),
             "br" | "cr" if lines.table_depth == 0 => lines.end_paragraph(),
@@ -120,6 +404,7 @@ pub fn docx(bytes: Vec<u8>) -> Result<Extracted, ImportFault> {
         },
         Item::End(name) => match name {
             "t" => in_text = false,
+            "numPr" => paragraph.in_num_pr = false,
             "p" => lines.end_paragraph(),
             "del" | "instrText" | "delText" | "footnotePr" => lines.skip -= 1,
             "tc" if lines.table_depth == 1 => lines.end_cell(),
@@ -183,10 +468,60 @@ fn docx_footnotes(xml: &str) -> Result<Vec<(String, String)>, String> {
     Ok(out)
 }
 
+/// The list styles of an OpenDocument text: (style name, level) → format and start.
+fn odt_list_styles(xml: &str) -> Result<LevelFormats, String> {
+    let mut out = Vec::new();
+    let mut style: Option<String> = None;
+    xml::walk(xml, |item| match item {
+        Item::Start(e) if e.name == "list-style" => style = e.attribute("name").map(Into::into),
+        Item::Start(e) if e.name.starts_with("list-level-style-") => {
+            let (Some(name), Some(level)) = (
+                &style,
+                e.attribute("level").and_then(|l| l.parse::<u8>().ok()),
+            ) else {
+                return;
+            };
+            let format = if e.name == "list-level-style-number" {
+                match e.attribute("num-format").unwrap_or("1") {
+                    "a" => ListFormat::LowerLetter,
+                    "A" => ListFormat::UpperLetter,
+                    "i" => ListFormat::LowerRoman,
+                    "I" => ListFormat::UpperRoman,
+                    "" => ListFormat::Bullet,
+                    _ => ListFormat::Decimal,
+                }
+            } else {
+                ListFormat::Bullet
+            };
+            let start = e
+                .attribute("start-value")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(1);
+            out.push(((name.clone(), level), (format, start)));
+        }
+        Item::End("list-style") => style = None,
+        _ => {}
+    })?;
+    Ok(out)
+}
+
+/// An open `text:list` of an OpenDocument text: its style and the number of its last item.
+struct OdtList {
+    style: Option<String>,
+    count: u32,
+}
+
 /// Reads an OpenDocument text.
 pub fn odt(bytes: Vec<u8>) -> Result<Extracted, ImportFault> {
     let mut archive = Archive::open(bytes)?;
     let content = archive.read_text("content.xml")?;
+    let mut list_styles = odt_list_styles(&content).map_err(xml_fault("content.xml"))?;
+    if let Some(styles) = optional_entry(&mut archive, "styles.xml")? {
+        list_styles.extend(odt_list_styles(&styles).map_err(xml_fault("styles.xml"))?);
+    }
+    let mut open_lists: Vec<OdtList> = Vec::new();
+    // The marker of a list item, written before its first paragraph's text.
+    let mut pending_marker: Option<String> = None;
     let mut lines = Lines::default();
     let mut notes: Vec<String> = Vec::new();
     // Inside a note: its citation (left out: the note is numbered here) or its body.
@@ -209,9 +544,45 @@ pub fn odt(bytes: Vec<u8>) -> Result<Extracted, ImportFault> {
             "line-break" if note_depth == 0 => lines.end_paragraph(),
             "table" => lines.table_depth += 1,
             "tracked-changes" => lines.skip += 1,
+            "list" if note_depth == 0 => {
+                let style = e
+                    .attribute("style-name")
+                    .map(str::to_owned)
+                    .or_else(|| open_lists.last().and_then(|l| l.style.clone()));
+                open_lists.push(OdtList { style, count: 0 });
+            }
+            "list-item" if note_depth == 0 => {
+                let level = open_lists.len() as u8;
+                if let Some(list) = open_lists.last_mut() {
+                    let (format, start) = list
+                        .style
+                        .as_ref()
+                        .and_then(|name| {
+                            list_styles
+                                .iter()
+                                .find(|(k, _)| &k.0 == name && k.1 == level)
+                                .map(|(_, v)| *v)
+                        })
+                        .unwrap_or((ListFormat::Bullet, 1));
+                    list.count = if list.count == 0 {
+                        start
+                    } else {
+                        list.count + 1
+                    };
+                    pending_marker = Some(format.marker(list.count));
+                }
+            }
+            "p" | "h" if note_depth == 0 && lines.table_depth == 0 => {
+                if let Some(marker) = pending_marker.take() {
+                    lines.push_text(&marker);
+                }
+            }
             _ => {}
         },
         Item::End(name) => match name {
+            "list" if note_depth == 0 => {
+                open_lists.pop();
+            }
             "note" => note_depth -= 1,
             "note-citation" => in_citation = false,
             "p" | "h" if note_depth == 0 => lines.end_paragraph(),

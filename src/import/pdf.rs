@@ -2,6 +2,9 @@
 //! running headers, footers and page numbers dropped, words hyphenated at line ends mended,
 //! paragraphs rebuilt from lines, and page breaks kept as paragraph breaks.
 //!
+//! A line set apart by size or weight (a heading), or followed by a gap larger than the body's
+//! line pitch, ends its paragraph; a heading is a paragraph of its own.
+//!
 //! Headers and footers are told by position and repetition: the topmost and bottommost row of
 //! a page, set apart from the body by a gap, that comes back on other pages (digits aside) or
 //! is a page number. A title on the first page is not repeated and stays.
@@ -117,38 +120,154 @@ fn is_furniture(line: &str, pieces: &[String], page_shapes: &[String]) -> bool {
     true
 }
 
+/// A heading is at least this much larger than the body text.
+const HEADING_SIZE_RATIO: f32 = 1.15;
+/// Lines longer than this (code points) are never headings.
+const MAX_HEADING_CHARS: usize = 200;
+/// A gap below a line of more than this many times the body's line pitch ends its paragraph.
+const PARAGRAPH_GAP_RATIO: f32 = 1.5;
+
+/// A line's text as a key that ignores spacing (the plain-text extraction and the line
+/// extraction may space words differently).
+fn line_key(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// How a page's lines are set: which are headings (larger or bolder than the body text) and
+/// which end their paragraph (followed by a gap larger than the body's line pitch), each by
+/// its [`line_key`].
+#[derive(Debug, Default)]
+struct LineBreaks {
+    headings: std::collections::HashSet<String>,
+    ends: std::collections::HashSet<String>,
+}
+
+impl LineBreaks {
+    fn of(lines: &[pdf_oxide::layout::TextLine]) -> Self {
+        let mut breaks = LineBreaks::default();
+        // (size, bold, chars) per line; the body is the size and weight of most characters.
+        let styled: Vec<(f32, bool, usize)> = lines
+            .iter()
+            .map(|l| {
+                let size = l.words.iter().map(|w| w.avg_font_size).fold(0.0, f32::max);
+                let bold = !l.words.is_empty() && l.words.iter().all(|w| w.is_bold);
+                (size, bold, l.text.chars().count())
+            })
+            .collect();
+        let total: usize = styled.iter().map(|s| s.2).sum();
+        if total == 0 {
+            return breaks;
+        }
+        let mut by_size: Vec<(f32, usize)> = styled.iter().map(|s| (s.0, s.2)).collect();
+        by_size.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let mut seen = 0;
+        let body_size = by_size
+            .iter()
+            .find(|(_, n)| {
+                seen += n;
+                seen * 2 >= total
+            })
+            .map_or(0.0, |(size, _)| *size);
+        let bold_chars: usize = styled.iter().filter(|s| s.1).map(|s| s.2).sum();
+        let body_bold = bold_chars * 2 >= total;
+        for (line, (size, bold, chars)) in lines.iter().zip(&styled) {
+            let larger = body_size > 0.0 && *size >= body_size * HEADING_SIZE_RATIO;
+            let bolder = *bold && !body_bold;
+            if (larger || bolder) && *chars <= MAX_HEADING_CHARS && *chars > 0 {
+                breaks.headings.insert(line_key(&line.text));
+            }
+        }
+        // Line pitch of the body: the typical distance to the next line below in the same
+        // column (overlapping horizontally).
+        let below = |i: usize| -> Option<f32> {
+            let l = &lines[i].bbox;
+            lines
+                .iter()
+                .filter(|o| {
+                    o.bbox.y < l.y - SAME_ROW
+                        && o.bbox.x < l.x + l.width
+                        && l.x < o.bbox.x + o.bbox.width
+                })
+                .map(|o| l.y - o.bbox.y)
+                .min_by(f32::total_cmp)
+        };
+        let gaps: Vec<Option<f32>> = (0..lines.len()).map(below).collect();
+        let mut body_gaps: Vec<f32> = gaps
+            .iter()
+            .zip(&styled)
+            .filter(|(_, s)| (s.0 - body_size).abs() < 0.5)
+            .filter_map(|(g, _)| *g)
+            .collect();
+        body_gaps.sort_by(f32::total_cmp);
+        if let Some(pitch) = body_gaps.get(body_gaps.len() / 2) {
+            for (line, gap) in lines.iter().zip(&gaps) {
+                if gap.is_some_and(|g| g > pitch * PARAGRAPH_GAP_RATIO) {
+                    breaks.ends.insert(line_key(&line.text));
+                }
+            }
+        }
+        breaks
+    }
+}
+
+/// A rebuilt paragraph; a heading is never joined with what comes before or after it.
+#[derive(Debug, Clone, PartialEq)]
+struct Block {
+    text: String,
+    heading: bool,
+}
+
 /// Rebuilds paragraphs from a page's lines onto those of the pages before: blocks are
-/// separated by blank lines; a block that breaks off mid-word or mid-sentence (a column or
-/// page break) continues in the next.
-fn paragraphs(out: &mut Vec<String>, lines: &[&str], whole: &str) {
-    let mut blocks: Vec<String> = Vec::new();
+/// separated by blank lines, headings and lines followed by a larger gap (`breaks`); a block
+/// that breaks off mid-word or mid-sentence (a column or page break) continues in the next.
+fn paragraphs(out: &mut Vec<Block>, lines: &[&str], whole: &str, breaks: &LineBreaks) {
+    let mut blocks: Vec<Block> = Vec::new();
     let mut current = String::new();
+    let flush = |current: &mut String, blocks: &mut Vec<Block>| {
+        if !current.is_empty() {
+            blocks.push(Block {
+                text: std::mem::take(current),
+                heading: false,
+            });
+        }
+    };
     for line in lines {
         let line = line.trim();
         if line.is_empty() {
-            if !current.is_empty() {
-                blocks.push(std::mem::take(&mut current));
-            }
+            flush(&mut current, &mut blocks);
             continue;
         }
-        let starts_new = super::text::is_list_item(line);
-        if starts_new && !current.is_empty() {
-            blocks.push(std::mem::take(&mut current));
+        let key = line_key(line);
+        if breaks.headings.contains(&key) {
+            flush(&mut current, &mut blocks);
+            blocks.push(Block {
+                text: line.to_owned(),
+                heading: true,
+            });
+            continue;
+        }
+        if super::text::is_list_item(line) {
+            flush(&mut current, &mut blocks);
         }
         join_line(&mut current, line, Hyphens::DropUnlessSeen, whole);
+        if breaks.ends.contains(&key) {
+            flush(&mut current, &mut blocks);
+        }
     }
-    if !current.is_empty() {
-        blocks.push(current);
-    }
+    flush(&mut current, &mut blocks);
     for block in blocks {
         let continues = out.last().is_some_and(|prev| {
-            let next_lower = block.chars().next().is_some_and(char::is_lowercase);
-            let broken_word = prev.ends_with('-');
-            let open_sentence = !prev.ends_with(['.', '!', '?', ':', ';', '"', '”', ')']);
-            next_lower && (broken_word || open_sentence)
+            let next_lower = block.text.chars().next().is_some_and(char::is_lowercase);
+            let broken_word = prev.text.ends_with('-');
+            let open_sentence = !prev
+                .text
+                .ends_with(['.', '!', '?', ':', ';', '"', '”', ')']);
+            !prev.heading && !block.heading && next_lower && (broken_word || open_sentence)
         });
         match out.last_mut() {
-            Some(prev) if continues => join_line(prev, &block, Hyphens::DropUnlessSeen, whole),
+            Some(prev) if continues => {
+                join_line(&mut prev.text, &block.text, Hyphens::DropUnlessSeen, whole);
+            }
             _ => out.push(block),
         }
     }
@@ -200,18 +319,20 @@ pub fn pdf(bytes: Vec<u8>) -> Result<Extracted, ImportFault> {
     let pages = doc.page_count().map_err(pdf_fault)?;
     let mut texts = Vec::with_capacity(pages);
     let mut edges = Vec::with_capacity(pages);
+    let mut breaks = Vec::with_capacity(pages);
     for page in 0..pages {
         texts.push(doc.extract_text(page).map_err(pdf_fault)?);
         let lines = doc.extract_text_lines(page).unwrap_or_default();
         edges.push(edge_rows(&lines));
+        breaks.push(LineBreaks::of(&lines));
     }
     if texts.iter().all(|t| t.trim().is_empty()) {
         return Err(ImportFault::NoTextLayer);
     }
     let pieces = furniture(&edges);
     let whole = texts.join("\n");
-    let mut out: Vec<String> = Vec::new();
-    for (text, page_edges) in texts.iter().zip(&edges) {
+    let mut out: Vec<Block> = Vec::new();
+    for ((text, page_edges), page_breaks) in texts.iter().zip(&edges).zip(&breaks) {
         let shapes: Vec<String> = page_edges
             .iter()
             .filter(|e| pieces.iter().any(|p| shape(p) == shape(e)))
@@ -227,8 +348,9 @@ pub fn pdf(bytes: Vec<u8>) -> Result<Extracted, ImportFault> {
                 }
             })
             .collect();
-        paragraphs(&mut out, &lines, &whole);
+        paragraphs(&mut out, &lines, &whole, page_breaks);
     }
+    let out: Vec<String> = out.into_iter().map(|b| b.text).collect();
     let meta = ArticleMeta {
         author: info_string(&doc, "Author"),
         date: info_string(&doc, "CreationDate").and_then(|d| pdf_date(&d)),
@@ -313,28 +435,82 @@ mod tests {
             "Economists point to concentration.",
         ];
         let whole = lines.join("\n");
+        let none = LineBreaks::default();
+        let texts = |out: &[Block]| out.iter().map(|b| b.text.clone()).collect::<Vec<_>>();
         let mut out = Vec::new();
-        paragraphs(&mut out, &lines, &whole);
+        paragraphs(&mut out, &lines, &whole, &none);
         assert_eq!(
-            out,
+            texts(&out),
             [
                 "Security agencies emphasise supply-chain integrity, as critical infrastructure whose provenance must be verifiable.",
                 "Economists point to concentration."
             ]
         );
         // The next page goes on where this one stopped.
-        paragraphs(&mut out, &["and its rivals.", "", "New page."], &whole);
-        assert_eq!(out[1], "Economists point to concentration.");
+        paragraphs(
+            &mut out,
+            &["and its rivals.", "", "New page."],
+            &whole,
+            &none,
+        );
+        assert_eq!(out[1].text, "Economists point to concentration.");
         assert_eq!(out.len(), 4, "{out:?}");
-        let mut open = vec!["Economists point to".to_owned()];
+        let mut open = vec![Block {
+            text: "Economists point to".to_owned(),
+            heading: false,
+        }];
         paragraphs(
             &mut open,
             &["concentration and scale.", "", "Next."],
             &whole,
+            &none,
         );
         assert_eq!(
-            open,
+            texts(&open),
             ["Economists point to concentration and scale.", "Next."]
         );
+    }
+
+    #[test]
+    fn a_heading_or_a_line_before_a_larger_gap_is_a_paragraph_of_its_own() {
+        let lines = [
+            "Security concerns",
+            "Security researchers warn that published",
+            "weights can be fine-tuned.",
+            "Critics answer that distribution",
+            "cannot be recalled",
+            "once weights are public.",
+        ];
+        let whole = lines.join("\n");
+        let breaks = LineBreaks {
+            headings: [line_key("Security  concerns")].into_iter().collect(),
+            ends: [line_key("weights can be fine-tuned.")]
+                .into_iter()
+                .collect(),
+        };
+        let mut out = Vec::new();
+        paragraphs(&mut out, &lines, &whole, &breaks);
+        let texts: Vec<&str> = out.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "Security concerns",
+                "Security researchers warn that published weights can be fine-tuned.",
+                "Critics answer that distribution cannot be recalled once weights are public."
+            ]
+        );
+        // A heading ending without a full stop is not continued by the next page's text.
+        let mut next = out.clone();
+        next.push(Block {
+            text: "Regulatory options".to_owned(),
+            heading: true,
+        });
+        paragraphs(
+            &mut next,
+            &["differ mainly in where."],
+            &whole,
+            &LineBreaks::default(),
+        );
+        assert_eq!(next.last().unwrap().text, "differ mainly in where.");
     }
 }

@@ -6,10 +6,7 @@
 
 use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE};
 
-/// Bytes looked at to tell UTF-16 without a byte-order mark by its NULs.
-const UTF16_PROBE_BYTES: usize = 4096;
-/// Share of the even (or odd) bytes that must be NUL to call text UTF-16 without a mark.
-const UTF16_NUL_SHARE: f64 = 0.3;
+use crate::store::sniff::UTF16_NUL_SHARE;
 
 /// Text and the encoding it was read in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,21 +41,12 @@ impl Decoded {
     }
 }
 
-/// Share of NUL bytes at even and at odd positions of the head of `bytes`.
-fn nul_shares(bytes: &[u8]) -> (f64, f64) {
-    let head = &bytes[..bytes.len().min(UTF16_PROBE_BYTES)];
-    let pairs = (head.len() / 2).max(1) as f64;
-    let even = head.iter().step_by(2).filter(|b| **b == 0).count() as f64;
-    let odd = head.iter().skip(1).step_by(2).filter(|b| **b == 0).count() as f64;
-    (even / pairs, odd / pairs)
-}
-
 /// The encoding of `bytes`, how many bytes of mark to skip, and whether it was a guess.
 fn sniff(bytes: &[u8]) -> (&'static Encoding, usize, bool) {
     if let Some((encoding, bom)) = Encoding::for_bom(bytes) {
         return (encoding, bom, false);
     }
-    let (even, odd) = nul_shares(bytes);
+    let (even, odd) = crate::store::sniff::nul_shares(bytes);
     if odd >= UTF16_NUL_SHARE && even < UTF16_NUL_SHARE / 3.0 {
         return (UTF_16LE, 0, false);
     }

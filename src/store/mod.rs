@@ -15,6 +15,7 @@ pub mod disk;
 pub mod lock;
 mod project_file;
 pub mod read;
+pub mod sniff;
 
 use std::path::PathBuf;
 

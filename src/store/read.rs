@@ -51,6 +51,16 @@ pub enum ReadError {
         /// What kind of file was expected ("a project", "an article").
         what: &'static str,
     },
+    /// The file is binary (an executable, an image, an archive…), not text.
+    #[error("{path}: this is {what}, not {expected}")]
+    Binary {
+        /// The file.
+        path: PathBuf,
+        /// What it is ("an ELF executable").
+        what: &'static str,
+        /// What was expected ("a text file").
+        expected: &'static str,
+    },
     /// The file is not UTF-8 text.
     #[error("{path}: not UTF-8 text (invalid byte at line {line}); save it as UTF-8 and try again")]
     NotUtf8 {
@@ -112,11 +122,19 @@ pub fn read_file(path: &Path, max_bytes: u64, what: &'static str) -> Result<Vec<
     Ok(bytes)
 }
 
-/// Checks bytes are non-empty UTF-8 (a leading BOM is dropped).
+/// Checks bytes are non-empty UTF-8 text (a leading BOM is dropped); binary data is named
+/// for what it is ([`super::sniff`]).
 pub fn decode_utf8(path: &Path, bytes: Vec<u8>) -> Result<String, ReadError> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(ReadError::Empty {
             path: path.to_owned(),
+        });
+    }
+    if let Some(kind) = super::sniff::binary_kind(&bytes) {
+        return Err(ReadError::Binary {
+            path: path.to_owned(),
+            what: kind.describe(),
+            expected: "a text file",
         });
     }
     match String::from_utf8(bytes) {
@@ -165,6 +183,15 @@ mod tests {
         assert_eq!(
             decode_utf8(p, "\u{feff}hé".as_bytes().to_vec()).unwrap(),
             "hé"
+        );
+        let err = decode_utf8(
+            Path::new("x.stance.json"),
+            b"\x7fELF\x02\x01\x01\0".to_vec(),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "x.stance.json: this is an ELF executable, not a text file"
         );
     }
 

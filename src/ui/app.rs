@@ -94,6 +94,16 @@ impl AppOptions {
     }
 }
 
+/// Where a "Save chart as PNG" stands: waiting some frames for the file window to be gone
+/// from the picture, or the screenshot asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum ChartShot {
+    /// Frames still to wait.
+    Wait(u8),
+    /// The screenshot was asked for.
+    Asked,
+}
+
 /// The stancemark application.
 pub struct StancemarkApp {
     pub(super) session: Session,
@@ -116,9 +126,9 @@ pub struct StancemarkApp {
     focused_last_frame: bool,
     /// The current frame's time, in seconds.
     pub(super) now: f64,
-    /// Where the statistics chart goes once the screenshot asked for it arrives, and whether
-    /// it was asked for.
-    pub(super) chart_to_save: Option<(PathBuf, bool)>,
+    /// Where the statistics chart goes once the screenshot asked for it arrives, and where
+    /// that stands.
+    pub(super) chart_to_save: Option<(PathBuf, ChartShot)>,
     /// The saved chart's file, or the file and why it could not be written.
     chart_saved: Option<std::sync::mpsc::Receiver<Result<PathBuf, (PathBuf, String)>>>,
 }
@@ -365,6 +375,7 @@ impl StancemarkApp {
         let blocking = self.session.blocking_job();
         let mut commands = Vec::new();
         if self.ui.modal.is_none() && blocking.is_none() {
+            commands.extend(self.escape_closes_window(&ctx));
             commands.extend(
                 self.keymap
                     .commands(&ctx, self.focused_last_frame, self.ui.key_area),
@@ -443,6 +454,23 @@ impl StancemarkApp {
     /// Gives the keys to the part of the window the analyst clicked in this frame: the review
     /// list or the table when their window was clicked, the articles list when its panel was,
     /// the reader otherwise. A list whose window closed gives them back to the reader.
+    /// Esc closes the tool window that has the keyboard, else the one clicked last (unless a
+    /// menu is open: Esc closes that first); the key is then taken, so it does nothing else.
+    fn escape_closes_window(&mut self, ctx: &egui::Context) -> Option<Command> {
+        use super::windows::ToolWindow;
+        if !ctx.input(|i| i.key_pressed(egui::Key::Escape)) || egui::Popup::is_any_open(ctx) {
+            return None;
+        }
+        let windows = &self.ui.windows;
+        let with_keyboard = ctx
+            .memory(|m| m.focused())
+            .and_then(|id| ctx.read_response(id))
+            .and_then(|r| ToolWindow::in_layer(windows, r.layer_id));
+        let window = with_keyboard.or(self.ui.last_window.filter(|w| windows.is_open(*w)))?;
+        ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape));
+        Some(Command::CloseWindow(window))
+    }
+
     fn update_key_area(&mut self, ctx: &egui::Context) {
         use crate::command::KeyScope;
         let windows = &self.ui.windows;
@@ -456,6 +484,13 @@ impl StancemarkApp {
         });
         if let Some(pos) = pressed {
             let layer = ctx.layer_id_at(pos);
+            match layer {
+                Some(l) if l.order == egui::Order::Middle => {
+                    self.ui.last_window = super::windows::ToolWindow::in_layer(windows, l);
+                }
+                Some(l) if l.order == egui::Order::Background => self.ui.last_window = None,
+                _ => {}
+            }
             // A popup (a menu, a combo box's list) belongs to what opened it: no change.
             let popup = layer.is_some_and(|l| {
                 matches!(
@@ -513,10 +548,19 @@ impl StancemarkApp {
     /// Saves the statistics chart to the file chosen for it: asks for a screenshot of the
     /// window, crops it to the chart and writes the PNG on a worker thread, then reports.
     fn save_chart_from_screenshot(&mut self, ctx: &egui::Context) {
-        if let Some((path, asked)) = &mut self.chart_to_save
-            && !*asked
+        if let Some((_, ChartShot::Wait(frames))) = &mut self.chart_to_save
+            && *frames > 0
         {
-            *asked = true;
+            // The file window that asked for the name is still in this frame's picture (with
+            // the dimmed backdrop of a modal); the screenshot waits until it is gone.
+            *frames -= 1;
+            ctx.request_repaint();
+            return;
+        }
+        if let Some((path, shot)) = &mut self.chart_to_save
+            && *shot != ChartShot::Asked
+        {
+            *shot = ChartShot::Asked;
             let rect = self
                 .ui
                 .windows
@@ -535,10 +579,11 @@ impl StancemarkApp {
             self.chart_saved = Some(rx);
             let path = path.clone();
             let ppp = ctx.pixels_per_point();
+            let background = ctx.global_style().visuals.window_fill;
             let repaint = ctx.clone();
             ctx.request_screenshot(move |image| {
                 std::thread::spawn(move || {
-                    let written = super::windows::png_of(&image, rect, ppp)
+                    let written = super::windows::png_of(&image, rect, ppp, background)
                         .map_err(|e| e.to_string())
                         .and_then(|bytes| {
                             crate::store::write_atomically(

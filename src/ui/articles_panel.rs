@@ -129,7 +129,8 @@ pub fn articles_panel_ui(
         && let Some(article) = view.project().article(id)
     {
         ui.separator();
-        ui.horizontal(|ui| {
+        // The buttons wrap onto more rows in a narrow panel rather than being cut.
+        ui.horizontal_wrapped(|ui| {
             if ui.button("Rename").clicked() {
                 state.start_rename(id, &article.title);
             }
@@ -140,8 +141,6 @@ pub fn articles_panel_ui(
             {
                 commands.push(Command::RemoveArticle(id));
             }
-        });
-        ui.horizontal(|ui| {
             let edit = Command::EditArticleText(id);
             if ui
                 .button(edit.label())

@@ -112,7 +112,20 @@ impl StancemarkApp {
                 added,
                 failed,
                 warnings,
-            } => self.articles_added(added, failed, warnings),
+                duplicates,
+            } => {
+                self.articles_added(added, failed, warnings);
+                if duplicates.is_empty() {
+                } else if self.ui.modal.is_none() {
+                    self.ui.modal = Some(Modal::Duplicates(duplicates));
+                } else {
+                    // An error is being shown: the duplicates are not added, and said so.
+                    self.session.drop_held_duplicates();
+                    for line in duplicates {
+                        self.notify(Severity::Warning, format!("Skipped {line}"));
+                    }
+                }
+            }
             SessionEvent::Reimported { title, counts } => {
                 let severity = if counts.orphaned > 0 {
                     Severity::Warning

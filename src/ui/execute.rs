@@ -25,6 +25,21 @@ impl StancemarkApp {
         if command.changes_project() && self.session.blocking_job().is_some() {
             return; // the project is about to be replaced; the progress window says so
         }
+        use super::windows::ToolWindow;
+        let open_before = ToolWindow::ALL.map(|w| self.ui.windows.is_open(w));
+        self.run(command);
+        // A window just opened is the one Esc closes.
+        if let Some((w, _)) = ToolWindow::ALL
+            .into_iter()
+            .zip(open_before)
+            .find(|(w, before)| !before && self.ui.windows.is_open(*w))
+        {
+            self.ui.last_window = Some(w);
+        }
+    }
+
+    /// Applies one command (see [`Self::execute`]).
+    fn run(&mut self, command: Command) {
         match command {
             Command::NewProject | Command::OpenProject | Command::OpenRecent(_) | Command::Quit => {
                 self.guard_unsaved(command)
@@ -100,6 +115,11 @@ impl StancemarkApp {
                 let events = self.session.add_articles(paths);
                 self.handle_events(events);
             }
+            Command::AddHeldDuplicates => {
+                let event = self.session.add_held_duplicates();
+                self.handle_events(vec![event]);
+            }
+            Command::SkipHeldDuplicates => self.session.drop_held_duplicates(),
             Command::ImportAnnotations => {
                 self.open_file_dialog(FilePurpose::ImportAnnotations, None)
             }
@@ -114,6 +134,7 @@ impl StancemarkApp {
                 let events = self.session.export(format, &path, article);
                 self.handle_events(events);
             }
+            Command::CloseWindow(window) => self.close_window(window),
             Command::Preferences => {
                 self.ui.windows.preferences = Some(PreferencesDraft(self.prefs.clone()));
             }
@@ -314,13 +335,13 @@ impl StancemarkApp {
             Command::ToggleStanceFilter(id) => self.toggle_filter(id),
             Command::Suggest => {
                 if self.ui.windows.suggest.is_none() {
-                    self.ui.windows.suggest = Some(SuggestState::focused());
+                    self.ui.windows.suggest = Some(SuggestState::focused(self.prefs.suggest));
                 }
                 self.ui.key_area = KeyScope::ReviewList;
             }
             Command::SuggestSimilar(id) => {
                 if self.ui.windows.suggest.is_none() {
-                    self.ui.windows.suggest = Some(SuggestState::default());
+                    self.ui.windows.suggest = Some(SuggestState::with(self.prefs.suggest));
                 }
                 self.ui.windows.similar_to = Some(id);
                 self.ui.key_area = KeyScope::ReviewList;
@@ -332,7 +353,7 @@ impl StancemarkApp {
                 let Some(state) = self.ui.windows.suggest.as_mut() else {
                     self.notify(
                         Severity::Info,
-                        "No suggestions to review: Stances → Suggest annotations… first",
+                        "No suggestions to review: Stances menu, Suggest annotations… first",
                     );
                     return;
                 };
@@ -413,6 +434,11 @@ impl StancemarkApp {
                     && let Some(article) = self.session.project().article_arc(id).cloned()
                 {
                     self.ui.reader.move_caret(&article, step, forward, extend);
+                    // A passage being selected is what the next key acts on, not the
+                    // annotation selected before (the editor stops showing it).
+                    if extend && self.ui.reader.selection().is_some() {
+                        self.select_annotation(None);
+                    }
                 }
             }
             Command::NextAnnotation | Command::PreviousAnnotation => {
@@ -445,6 +471,16 @@ impl StancemarkApp {
                     .session
                     .workspace_mut()
                     .set_stance_of(&annotations, &stance);
+                if r.is_ok() {
+                    let label = super::widgets::stance_style(self.session.project(), &stance).0;
+                    self.notify(
+                        Severity::Info,
+                        format!(
+                            "Changed the stance of {} to {label}",
+                            crate::workspace::count_of(annotations.len(), "annotation")
+                        ),
+                    );
+                }
                 self.report(r);
             }
             Command::DeleteAnnotations(ids) => {
@@ -452,6 +488,15 @@ impl StancemarkApp {
                 let r = self.session.workspace_mut().delete_annotations(&ids);
                 if self.ui.focus.annotation.is_some_and(|a| ids.contains(&a)) {
                     self.ui.focus.annotation = None;
+                }
+                if r.is_ok() {
+                    self.notify(
+                        Severity::Info,
+                        format!(
+                            "Deleted {} (Undo brings them back)",
+                            crate::workspace::count_of(ids.len(), "annotation")
+                        ),
+                    );
                 }
                 self.report(r);
             }
@@ -461,7 +506,9 @@ impl StancemarkApp {
                 }
             }
             Command::SaveChart => self.open_file_dialog(FilePurpose::SaveChart, None),
-            Command::SaveChartTo(path) => self.chart_to_save = Some((path, false)),
+            Command::SaveChartTo(path) => {
+                self.chart_to_save = Some((path, super::app::ChartShot::Wait(2)));
+            }
             Command::CommandPalette => {
                 self.ui.windows.palette = Some(PaletteState::default());
             }
@@ -574,9 +621,9 @@ impl StancemarkApp {
         let ws = self.session.workspace_mut();
         let step = if undo { ws.undo_step() } else { ws.redo_step() };
         let (result, done, nothing) = if undo {
-            (ws.undo(), "Undid", "Nothing to undo")
+            (ws.undo(), "Undone:", "Nothing to undo")
         } else {
-            (ws.redo(), "Redid", "Nothing to redo")
+            (ws.redo(), "Redone:", "Nothing to redo")
         };
         match result {
             Ok(Some(label)) => {
@@ -727,6 +774,38 @@ impl StancemarkApp {
         }
     }
 
+    /// Closes a tool window as its close button does: a preferences or memo draft is kept.
+    fn close_window(&mut self, window: super::windows::ToolWindow) {
+        use super::windows::ToolWindow;
+        let windows = &mut self.ui.windows;
+        match window {
+            ToolWindow::Preferences => {
+                if let Some(draft) = windows.preferences.take()
+                    && draft.0 != self.prefs
+                {
+                    self.execute(Command::SetPreferences(Box::new(draft.0)));
+                }
+            }
+            ToolWindow::Memo => {
+                if let Some(draft) = windows.memo.take()
+                    && draft != self.session.project().memo
+                {
+                    self.execute(Command::SetProjectMemo(draft));
+                }
+            }
+            ToolWindow::Stances => windows.stances = None,
+            ToolWindow::Search => windows.search = None,
+            ToolWindow::Statistics => windows.statistics = None,
+            ToolWindow::Suggest => windows.suggest = None,
+            ToolWindow::Table => windows.table = None,
+            ToolWindow::Shortcuts => windows.shortcuts = false,
+            ToolWindow::Notices => windows.notices = false,
+        }
+        if self.ui.last_window == Some(window) {
+            self.ui.last_window = None;
+        }
+    }
+
     /// A stance key: tags the selection, or changes the selected annotation's stance.
     fn stance_key(&mut self, digit: u8) {
         let Some(stance) = self
@@ -748,7 +827,7 @@ impl StancemarkApp {
             (_, None, Some(annotation)) => self.execute(Command::SetStance { annotation, stance }),
             _ => self.notify(
                 Severity::Info,
-                "Select a passage first, then press a stance key",
+                crate::workspace::ActionError::EmptySelection.to_string(),
             ),
         }
     }

@@ -51,6 +51,8 @@ pub enum Modal {
         /// The file.
         path: PathBuf,
     },
+    /// Files whose text is already an article: add them anyway?
+    Duplicates(Vec<String>),
     /// The project is open in another stancemark.
     OpenElsewhere {
         /// The project.
@@ -136,6 +138,7 @@ pub fn modal_ui(ctx: &egui::Context, view: &View<'_>, slot: &mut Option<Modal>) 
         Modal::OpenElsewhere { path, holder } => show(ctx, id, WIDE_WIDTH, |ui| {
             open_elsewhere_ui(ui, path, holder)
         }),
+        Modal::Duplicates(lines) => show(ctx, id, WIDE_WIDTH, |ui| duplicates_ui(ui, lines)),
     };
     match outcome {
         Outcome::Open => Vec::new(),
@@ -223,6 +226,36 @@ fn remove_stance_ui(ui: &mut Ui, view: &View<'_>, stance: &StanceId) -> Outcome 
         clicked,
         vec![Command::ConfirmRemoveStance(stance.clone())],
     )
+}
+
+fn duplicates_ui(ui: &mut Ui, lines: &[String]) -> Outcome {
+    ui.heading(if lines.len() == 1 {
+        "Already in the project"
+    } else {
+        "Already in the project (several files)"
+    });
+    ui.label("The project already has the text of:");
+    egui::ScrollArea::vertical()
+        .max_height(TEXT_HEIGHT)
+        .show(ui, |ui| {
+            for line in lines {
+                ui.label(format!("• {line}"));
+            }
+        });
+    ui.add_space(8.0);
+    let clicked = buttons(
+        ui,
+        &[
+            ("Skip", Command::SkipHeldDuplicates.tooltip()),
+            ("Add anyway", Command::AddHeldDuplicates.tooltip()),
+        ],
+    );
+    match clicked {
+        Some(0) => Outcome::Run(Command::SkipHeldDuplicates),
+        Some(_) => Outcome::Run(Command::AddHeldDuplicates),
+        None if escape(ui) => Outcome::Run(Command::SkipHeldDuplicates),
+        None => Outcome::Open,
+    }
 }
 
 fn error_ui(ui: &mut Ui, title: &str, message: &str, salvage: &Option<PathBuf>) -> Outcome {

@@ -69,6 +69,8 @@ pub struct UiState {
     pub key_area: crate::command::KeyScope,
     /// Where the articles panel was drawn last frame (a click there gives it the keys).
     pub articles_rect: Option<eframe::egui::Rect>,
+    /// The tool window clicked last (Esc closes it), until something else is clicked.
+    pub last_window: Option<super::windows::ToolWindow>,
 }
 
 /// What panels and windows draw from: read-only, so they can only ask for changes by returning

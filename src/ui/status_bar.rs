@@ -16,17 +16,29 @@ const UNSAVED_COLOR: Color32 = Color32::from_rgb(220, 140, 0);
 pub fn status_bar_ui(ui: &mut Ui, view: &View<'_>, notices: &Notices) -> Vec<Command> {
     let mut commands = Vec::new();
     ui.horizontal(|ui| {
-        if view.session.is_dirty() {
-            ui.colored_label(UNSAVED_COLOR, "Unsaved changes");
-        } else {
-            ui.weak("Saved");
+        match (view.session.is_dirty(), view.session.path()) {
+            (true, _) => {
+                ui.colored_label(UNSAVED_COLOR, "Unsaved changes");
+            }
+            (false, Some(_)) => {
+                ui.weak("Saved");
+            }
+            // A new project that nobody changed yet: there is nothing saved to speak of.
+            (false, None) => {}
         }
-        ui.separator();
-        let path = view
-            .session
-            .path()
-            .map_or_else(|| "not saved yet".to_owned(), |p| p.display().to_string());
-        ui.weak(path);
+        match view.session.path() {
+            Some(path) => {
+                ui.separator();
+                ui.weak(path.display().to_string());
+            }
+            None if view.session.is_dirty() => {
+                ui.separator();
+                ui.weak("not saved yet");
+            }
+            None => {
+                ui.weak("New project — add articles to begin");
+            }
+        }
         for job in view.session.jobs() {
             if job.kind.is_blocking() || job.kind == JobKind::Autosave {
                 continue;

@@ -75,6 +75,27 @@ pub fn stance_button(ui: &mut Ui, label: &str, color: Color32, on: bool) -> Resp
     )
 }
 
+/// A shortcut as people write it: `Ctrl+=`, `Ctrl+,`, `]`, `Alt+Down` (egui names some keys
+/// `Equals`, `Comma` or `CloseBracket`).
+pub fn shortcut_label(ctx: &egui::Context, shortcut: &egui::KeyboardShortcut) -> String {
+    use egui::Key;
+    let is_mac = ctx.os().is_mac();
+    let mut text = egui::ModifierNames::NAMES.format(&shortcut.modifiers, is_mac);
+    if !text.is_empty() {
+        text.push('+');
+    }
+    // Arrows in words: the bundled fonts have neither ← → ↑ ↓ nor egui's ⏴ ⏵ ⏶ ⏷.
+    text.push_str(match shortcut.logical_key {
+        Key::ArrowLeft => "Left",
+        Key::ArrowRight => "Right",
+        Key::ArrowUp => "Up",
+        Key::ArrowDown => "Down",
+        Key::Minus => "-",
+        key => key.symbol_or_name(),
+    });
+    text
+}
+
 /// A menu item for `command`, showing its shortcut and tooltip; `label` overrides the
 /// command's label. Returns the command when clicked.
 pub fn command_item(
@@ -85,7 +106,7 @@ pub fn command_item(
 ) -> Option<Command> {
     let mut button = egui::Button::new(label.map_or_else(|| command.label(), str::to_owned));
     if let Some(s) = command.shortcut() {
-        let keys = ui.ctx().format_shortcut(&s);
+        let keys = shortcut_label(ui.ctx(), &s);
         // A list's key works in the list only: say so beside it.
         let text = match command.key_scope() {
             crate::command::KeyScope::ArticleList

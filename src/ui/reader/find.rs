@@ -8,6 +8,8 @@ use crate::model::TextRange;
 use crate::search::{MAX_MATCHES, Pattern, SearchOptions};
 use crate::text::OffsetIndex;
 
+/// Width of the slot for the match count or an invalid pattern's message, in points.
+const STATUS_WIDTH: f32 = 150.0;
 /// Width of the find field, in points.
 const FIELD_WIDTH: f32 = 260.0;
 
@@ -103,7 +105,7 @@ impl FindState {
             let r = ui
                 .add(
                     egui::TextEdit::singleline(&mut query)
-                        .desired_width(FIELD_WIDTH)
+                        .desired_width(FIELD_WIDTH.min(ui.available_width() * 0.4))
                         .hint_text(if self.options.regex {
                             "regular expression"
                         } else {
@@ -132,23 +134,6 @@ impl FindState {
                 action = FindAction::Query(query.clone());
                 r.request_focus();
             }
-            if let Some(error) = &self.error {
-                ui.colored_label(ui.visuals().error_fg_color, error);
-            } else {
-                let count = if self.query.is_empty() {
-                    String::new()
-                } else if self.matches.is_empty() {
-                    "no matches".to_owned()
-                } else {
-                    format!(
-                        "{} of {}{}",
-                        self.current + 1,
-                        self.matches.len(),
-                        if self.truncated { "+" } else { "" }
-                    )
-                };
-                ui.weak(count);
-            }
             if ui.button("Previous").clicked() {
                 action = FindAction::Step(false);
             }
@@ -158,7 +143,48 @@ impl FindState {
             if ui.button("Close").clicked() {
                 action = FindAction::Close;
             }
+            // The count or the error comes last and takes only the room left, cut short, so a
+            // long message never widens the bar (and with it the reader); the whole message is
+            // in its tooltip.
+            let (status, tooltip) = match &self.error {
+                Some(error) => (
+                    egui::RichText::new("invalid pattern").color(ui.visuals().error_fg_color),
+                    Some(error.as_str()),
+                ),
+                None => {
+                    let count = if self.query.is_empty() {
+                        String::new()
+                    } else if self.matches.is_empty() {
+                        "no matches".to_owned()
+                    } else {
+                        format!(
+                            "{} of {}{}",
+                            self.current + 1,
+                            self.matches.len(),
+                            if self.truncated { "+" } else { "" }
+                        )
+                    };
+                    (egui::RichText::new(count).weak(), None)
+                }
+            };
+            let height = ui.spacing().interact_size.y;
+            let room = ui.available_width().clamp(0.0, STATUS_WIDTH);
+            let r = ui.add_sized([room, height], egui::Label::new(status).truncate());
+            if let Some(tooltip) = tooltip {
+                r.on_hover_text(tooltip);
+            }
         });
+        // Why the pattern is invalid, on a line of its own under the bar, cut to the
+        // reader's width.
+        if let Some(error) = &self.error {
+            let line = error.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+            ui.add(
+                egui::Label::new(
+                    egui::RichText::new(line.trim()).color(ui.visuals().error_fg_color),
+                )
+                .truncate(),
+            );
+        }
         if query != self.query && !matches!(action, FindAction::Close) {
             action = FindAction::Query(query);
         }

@@ -2,11 +2,15 @@
 //! out; the others have an estimated height, corrected once they are laid out.
 //!
 //! Invariants: `galleys`, `heights` and `offsets` (one more entry) have one entry per paragraph
-//! of `paragraphs`; a cached galley belongs to the current wrap width and text size.
+//! of `paragraphs`; a cached galley belongs to everything that changes how text is drawn — the
+//! wrap width, the text size, the text colours of the theme, the pixels per point and the font
+//! atlas it points into ([`TextLook`]). When any of them changes, the galleys are dropped.
 
 use std::sync::Arc;
 
-use eframe::egui::{FontId, Galley, Pos2, Ui, Vec2, text::LayoutJob};
+use eframe::egui::{
+    Color32, FontId, Galley, Pos2, Ui, Vec2, epaint::text::TextOptions, text::LayoutJob,
+};
 
 use crate::text::ParagraphIndex;
 
@@ -21,6 +25,38 @@ const HEADING_SCALE: f32 = 1.2;
 /// Estimated width of an average glyph, as a multiple of the text size.
 const AVERAGE_GLYPH_WIDTH: f32 = 0.5;
 
+/// Everything besides width and size that a cached galley depends on: the colours baked into
+/// it, the pixels per point its glyphs were rasterised for, the text options of the fonts, and
+/// the font atlas its glyphs point into.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TextLook {
+    /// Body and heading text colours of the theme.
+    pub colors: (Color32, Color32),
+    /// Physical pixels per point.
+    pub pixels_per_point: f32,
+    /// The fonts' text options (texture size, hinting…).
+    pub options: Option<TextOptions>,
+}
+
+impl TextLook {
+    /// The look of text in `ui` now.
+    pub fn of(ui: &Ui) -> Self {
+        let visuals = ui.visuals();
+        Self {
+            colors: (visuals.text_color(), visuals.strong_text_color()),
+            pixels_per_point: ui.ctx().pixels_per_point(),
+            options: Some(ui.ctx().fonts(|f| *f.options())),
+        }
+    }
+}
+
+/// How full egui's font atlas is. It only grows until egui clears it (when it is over 80%
+/// full, or when the fonts are replaced), and a clear leaves every cached galley pointing at
+/// glyphs that are gone: a smaller figure than last frame's means the galleys must go.
+fn atlas_fill(ui: &Ui) -> f32 {
+    ui.ctx().fonts(|f| f.font_atlas_fill_ratio())
+}
+
 /// The laid-out paragraphs of one article.
 #[derive(Default)]
 pub struct Layout {
@@ -32,6 +68,10 @@ pub struct Layout {
     offsets: Vec<f32>,
     /// (wrap width, text size) the galleys were made for.
     key: (f32, f32),
+    /// The look the galleys were made with.
+    look: TextLook,
+    /// The font atlas's fill after the last layout (see [`atlas_fill`]).
+    atlas_fill: f32,
     /// Paragraphs laid out during the last frame (tests and benchmarks).
     pub laid_out_last_frame: usize,
 }
@@ -55,8 +95,27 @@ impl Layout {
             heights: vec![0.0; n],
             offsets: Vec::new(),
             key: (0.0, 0.0),
+            look: TextLook::default(),
+            atlas_fill: 0.0,
             laid_out_last_frame: 0,
         }
+    }
+
+    /// Drops the galleys when the look of text changed or the font atlas was cleared since
+    /// they were made; the heights stay (they are corrected as paragraphs are laid out again).
+    pub fn refresh_if_look_changed(&mut self, ui: &Ui) {
+        let look = TextLook::of(ui);
+        let fill = atlas_fill(ui);
+        if look != self.look || fill < self.atlas_fill {
+            self.look = look;
+            self.galleys.iter_mut().for_each(|g| *g = None);
+        }
+        self.atlas_fill = fill;
+    }
+
+    /// Records how full the font atlas is after this frame's layout.
+    pub fn note_atlas_fill(&mut self, ui: &Ui) {
+        self.atlas_fill = atlas_fill(ui);
     }
 
     /// Drops the galleys and estimates heights again when the width or text size changed.

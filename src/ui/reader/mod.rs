@@ -79,14 +79,41 @@ pub struct ArticleView {
     last_visible: (usize, usize),
     /// The visible part of the reader in the last frame, in screen coordinates.
     last_rect: Option<Rect>,
+    /// The stance toolbar's size in the last frame (to keep it inside the reader).
+    toolbar_size: Vec2,
 }
 
 impl ArticleView {
-    /// The selected passage, if any and non-empty.
+    /// The selected passage without the white space (line breaks included) at its ends, if it
+    /// holds any text. What is drawn selected, what the stance toolbar offers and what a stance
+    /// key tags are all this one range: a drag that ends on a line break between paragraphs
+    /// selects nothing.
     pub fn selection(&self) -> Option<TextRange> {
-        self.selection
+        let range = self
+            .selection
             .map(|(a, h)| TextRange::ordered(a, h))
-            .filter(|r| !r.is_empty())
+            .filter(|r| !r.is_empty())?;
+        let Some(article) = &self.article else {
+            return Some(range);
+        };
+        let offsets = &self.layout.paragraphs.offsets;
+        if range.end > offsets.char_len() {
+            return Some(range);
+        }
+        let slice = offsets.slice(&article.text, range);
+        let lead = slice.chars().take_while(|c| c.is_whitespace()).count();
+        if lead == range.len() {
+            return None;
+        }
+        let trail = slice
+            .chars()
+            .rev()
+            .take_while(|c| c.is_whitespace())
+            .count();
+        Some(TextRange {
+            start: range.start + lead,
+            end: range.end - trail,
+        })
     }
 
     /// Replaces the selection (e.g. after tagging it, to clear it).
@@ -315,6 +342,7 @@ impl ArticleView {
         let left_pad = ((avail - wrap_width) / 2.0).max(8.0).round();
         self.layout
             .relayout_if_needed(wrap_width, view.prefs.text_size);
+        self.layout.refresh_if_look_changed(ui);
 
         let mut scroll = egui::ScrollArea::vertical()
             .id_salt(("article", article.id))
@@ -343,6 +371,7 @@ impl ArticleView {
             let top = viewport.min.y - TOP_PADDING - LAYOUT_MARGIN;
             let bottom = viewport.max.y + LAYOUT_MARGIN;
             let (first, last, heights_changed) = self.layout.lay_out_range(ui, text, top, bottom);
+            self.layout.note_atlas_fill(ui);
             if heights_changed {
                 ui.ctx().request_repaint();
             }

@@ -141,7 +141,11 @@ impl ArticleView {
             && response.dragged()
             && let Some(pos) = ui.input(|i| i.pointer.interact_pos())
         {
-            let at = self.hit(pos);
+            // Past the top or bottom edge the text scrolls towards the pointer; the selection
+            // follows the text at the edge, which is laid out, not the estimated paragraphs
+            // beyond it.
+            let inside = response.rect.shrink2(Vec2::new(0.0, 1.0));
+            let at = self.hit(pos.clamp(inside.min, inside.max));
             self.selection = Some(if snap {
                 self.snapped(&article.text, self.drag_anchor, at)
             } else {

@@ -17,10 +17,11 @@ const TOOLBAR_MAX_WIDTH: f32 = 520.0;
 const TOOLBAR_MARGIN: f32 = 8.0;
 
 impl ArticleView {
-    /// Draws the toolbar when a selection is finished; returns the tag chosen.
+    /// Draws the toolbar when a selection is finished; returns the tag chosen. It is drawn in
+    /// the reader's own layer, so every tool window stays above it.
     pub(super) fn toolbar_ui(
-        &self,
-        ui: &Ui,
+        &mut self,
+        ui: &mut Ui,
         view: &View<'_>,
         article: ArticleId,
         reader: Rect,
@@ -43,37 +44,45 @@ impl ArticleView {
                 reader.right() - max_width - TOOLBAR_MARGIN,
             )
             .max(reader.left() + TOOLBAR_MARGIN);
+        // Kept inside the reader: above the selection when it would run off the bottom.
+        let height = self.toolbar_size.y;
+        if pos.y + height > reader.bottom() - TOOLBAR_MARGIN {
+            pos.y = (anchor.y - text_size * 0.9 - height).max(reader.top() + TOOLBAR_MARGIN);
+        }
         let mut chosen = None;
-        egui::Area::new(egui::Id::unique("selection_toolbar"))
-            .order(egui::Order::Foreground)
-            .fixed_pos(pos)
-            .constrain_to(reader.shrink(TOOLBAR_MARGIN))
-            .show(ui.ctx(), |ui| {
-                egui::Frame::popup(ui.style()).show(ui, |ui| {
-                    ui.set_max_width(max_width);
-                    ui.horizontal_wrapped(|ui| {
-                        ui.weak("Tag:");
-                        let scheme = &view.project().stances;
-                        for (s, _) in scheme.tree() {
-                            let label = scheme.path_label(&s.id);
-                            let text = match s.hotkey {
-                                Some(k) => format!("{k} {label}"),
-                                None => label,
-                            };
-                            if stance_button(ui, &text, to_color(s.color), true)
-                                .on_hover_text(&s.description)
-                                .clicked()
-                            {
-                                chosen = Some(Command::Tag {
-                                    article,
-                                    range,
-                                    stance: s.id.clone(),
-                                });
-                            }
-                        }
-                    });
-                });
+        let area = Rect::from_min_size(pos, Vec2::new(max_width, reader.height()));
+        let mut bar = ui.new_child(
+            egui::UiBuilder::new()
+                .id_salt("selection_toolbar")
+                .max_rect(area)
+                .layout(egui::Layout::top_down(egui::Align::Min)),
+        );
+        bar.set_clip_rect(reader);
+        let frame = egui::Frame::popup(bar.style()).show(&mut bar, |ui| {
+            ui.set_max_width(max_width);
+            ui.horizontal_wrapped(|ui| {
+                ui.weak("Tag:");
+                let scheme = &view.project().stances;
+                for (s, _) in scheme.tree() {
+                    let label = scheme.path_label(&s.id);
+                    let text = match s.hotkey {
+                        Some(k) => format!("{k} {label}"),
+                        None => label,
+                    };
+                    if stance_button(ui, &text, to_color(s.color), true)
+                        .on_hover_text(&s.description)
+                        .clicked()
+                    {
+                        chosen = Some(Command::Tag {
+                            article,
+                            range,
+                            stance: s.id.clone(),
+                        });
+                    }
+                }
             });
+        });
+        self.toolbar_size = frame.response.rect.size();
         chosen
     }
 }

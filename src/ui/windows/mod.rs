@@ -30,6 +30,71 @@ pub use statistics::{StatsState, StatsTab, png_of};
 pub use suggest::SuggestState;
 pub use table::TableState;
 
+/// A tool window that Esc closes when it has the keyboard or was clicked last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ToolWindow {
+    /// Preferences.
+    Preferences,
+    /// The stance editor.
+    Stances,
+    /// Project search.
+    Search,
+    /// Statistics.
+    Statistics,
+    /// Suggestions.
+    Suggest,
+    /// The annotation table.
+    Table,
+    /// The shortcut sheet.
+    Shortcuts,
+    /// The message log.
+    Notices,
+    /// The project memo.
+    Memo,
+}
+
+impl ToolWindow {
+    /// Every tool window Esc can close.
+    pub const ALL: [ToolWindow; 9] = [
+        ToolWindow::Preferences,
+        ToolWindow::Stances,
+        ToolWindow::Search,
+        ToolWindow::Statistics,
+        ToolWindow::Suggest,
+        ToolWindow::Table,
+        ToolWindow::Shortcuts,
+        ToolWindow::Notices,
+        ToolWindow::Memo,
+    ];
+
+    /// Its title (egui names a window's layer after it).
+    pub fn title(self) -> &'static str {
+        match self {
+            ToolWindow::Preferences => "Preferences",
+            ToolWindow::Stances => "Stances",
+            ToolWindow::Search => "Search project",
+            ToolWindow::Statistics => "Statistics",
+            ToolWindow::Suggest => "Suggest annotations",
+            ToolWindow::Table => "Annotation table",
+            ToolWindow::Shortcuts => "Keyboard shortcuts",
+            ToolWindow::Notices => "Recent messages",
+            ToolWindow::Memo => "Project memo",
+        }
+    }
+
+    /// The layer egui draws the window in.
+    pub fn layer(self) -> egui::LayerId {
+        egui::LayerId::new(egui::Order::Middle, tool_window_id(self.title()))
+    }
+
+    /// The open tool window drawn in `layer`, if any.
+    pub fn in_layer(windows: &Windows, layer: egui::LayerId) -> Option<ToolWindow> {
+        Self::ALL
+            .into_iter()
+            .find(|w| w.layer() == layer && windows.is_open(*w))
+    }
+}
+
 /// Which tool windows are open, and their state.
 #[derive(Default)]
 pub struct Windows {
@@ -59,6 +124,23 @@ pub struct Windows {
     pub similar_to: Option<crate::model::AnnotationId>,
 }
 
+impl Windows {
+    /// True while `window` is open.
+    pub fn is_open(&self, window: ToolWindow) -> bool {
+        match window {
+            ToolWindow::Preferences => self.preferences.is_some(),
+            ToolWindow::Stances => self.stances.is_some(),
+            ToolWindow::Search => self.search.is_some(),
+            ToolWindow::Statistics => self.statistics.is_some(),
+            ToolWindow::Suggest => self.suggest.is_some(),
+            ToolWindow::Table => self.table.is_some(),
+            ToolWindow::Shortcuts => self.shortcuts,
+            ToolWindow::Notices => self.notices,
+            ToolWindow::Memo => self.memo.is_some(),
+        }
+    }
+}
+
 /// Where tool windows may go: the whole width, between the menu bar and the status bar (set
 /// by the app each frame, see [`set_tool_area`]), so a window never covers the menus.
 const TOOL_AREA: &str = "stancemark_tool_window_area";
@@ -68,18 +150,40 @@ pub fn set_tool_area(ctx: &egui::Context, area: egui::Rect) {
     ctx.data_mut(|d| d.insert_temp(egui::Id::unique(TOOL_AREA), area));
 }
 
+/// The id of the tool window titled `title` (and so of the layer it is drawn in).
+pub fn tool_window_id(title: &str) -> egui::Id {
+    egui::Id::unique(("stancemark_tool_window", title))
+}
+
 /// A tool window kept between the menu bar and the status bar.
-pub fn tool_window<'a>(
-    ctx: &egui::Context,
-    title: impl Into<egui::WidgetText>,
-) -> egui::Window<'a> {
-    let window = egui::Window::new(title);
+pub fn tool_window<'a>(ctx: &egui::Context, title: impl Into<String>) -> egui::Window<'a> {
+    let title: String = title.into();
+    let window = egui::Window::new(title.clone()).id(tool_window_id(&title));
     match ctx.data(|d| d.get_temp::<egui::Rect>(egui::Id::unique(TOOL_AREA))) {
         Some(area) => window
             .constrain_to(area)
             .default_pos(area.left_top() + egui::vec2(16.0, 16.0)),
         None => window,
     }
+}
+
+/// A tool window of a stable size: it opens at `default_size`, the user resizes it, egui
+/// keeps the size (eframe stores it between sessions), and [`fill_window`] makes its content
+/// take all of it — so the window neither shrinks nor grows as its content changes (a click
+/// meant for a toggle never misses because a list emptied).
+pub fn sized_tool_window<'a>(
+    ctx: &egui::Context,
+    title: impl Into<String>,
+    default_size: [f32; 2],
+) -> egui::Window<'a> {
+    tool_window(ctx, title)
+        .resizable(true)
+        .default_size(default_size)
+}
+
+/// Makes the content of a [`sized_tool_window`] as large as the window; call first.
+pub fn fill_window(ui: &mut egui::Ui) {
+    ui.set_min_size(ui.available_size());
 }
 
 /// Draws the open tool windows.
@@ -160,7 +264,7 @@ pub fn windows_ui(
         }
     }
     if windows.shortcuts {
-        windows.shortcuts = shortcuts::shortcuts_ui(ctx, keymap);
+        windows.shortcuts = shortcuts::shortcuts_ui(ctx, keymap, &view.project().stances);
     }
     if windows.notices {
         windows.notices = notices::notices_ui(ctx, notices, view.now);

@@ -7,10 +7,10 @@ use crate::notice::{Notices, Severity};
 /// Draws the log; returns whether it stays open.
 pub fn notices_ui(ctx: &egui::Context, notices: &Notices, now: f64) -> bool {
     let mut open = true;
-    super::tool_window(ctx, "Recent messages")
+    super::sized_tool_window(ctx, "Recent messages", [520.0, 320.0])
         .open(&mut open)
-        .default_size([520.0, 320.0])
         .show(ctx, |ui| {
+            super::fill_window(ui);
             egui::ScrollArea::vertical().show(ui, |ui| {
                 let mut any = false;
                 for n in notices.log().rev() {

@@ -30,18 +30,49 @@ fn matches(text: &str, query: &str) -> bool {
         .all(|word| text.contains(word))
 }
 
-/// The commands whose name matches `query`, then those whose description does, each in menu
-/// order.
+/// True when every word of `query` starts a word of `text`, ignoring case ("stat" in
+/// "Statistics…", "exp csv" in "Export CSV…").
+fn starts_words(text: &str, query: &str) -> bool {
+    let text = text.to_lowercase();
+    let words: Vec<&str> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    query
+        .to_lowercase()
+        .split_whitespace()
+        .all(|q| words.iter().any(|w| w.starts_with(q)))
+}
+
+/// How well a command's name and description match `query` (lower is better): the name starts
+/// with the query, then every query word starts a word of the name, then the name holds the
+/// words anywhere, then the description does.
+fn rank(command: &Command, query: &str) -> Option<u8> {
+    let label = command.label();
+    let q = query.trim().to_lowercase();
+    if !q.is_empty() && label.to_lowercase().starts_with(&q) {
+        Some(0)
+    } else if starts_words(&label, query) {
+        Some(1)
+    } else if matches(&label, query) {
+        Some(2)
+    } else if matches(command.tooltip(), query) {
+        Some(3)
+    } else {
+        None
+    }
+}
+
+/// The commands that match `query`, best first (see [`rank`]), each rank in menu order.
 pub fn filtered(query: &str) -> Vec<Command> {
-    let candidates = || {
-        PLAIN_COMMANDS
-            .iter()
-            .filter(|c| *c != &Command::CommandPalette)
-    };
-    let by_name = candidates().filter(|c| matches(&c.label(), query));
-    let by_description =
-        candidates().filter(|c| !matches(&c.label(), query) && matches(c.tooltip(), query));
-    by_name.chain(by_description).cloned().collect()
+    let mut ranked: Vec<(u8, &Command)> = PLAIN_COMMANDS
+        .iter()
+        .filter(|c| *c != &Command::CommandPalette)
+        .filter_map(|c| rank(c, query).map(|r| (r, c)))
+        .collect();
+    // A stable sort keeps the menu order within a rank.
+    ranked.sort_by_key(|(r, _)| *r);
+    ranked.into_iter().map(|(_, c)| c.clone()).collect()
 }
 
 /// Draws the palette; returns whether it stays open and the command chosen.
@@ -60,6 +91,9 @@ pub fn palette_ui(
                 .desired_width(f32::INFINITY)
                 .hint_text("Type a command…"),
         );
+        field.widget_info(|| {
+            egui::WidgetInfo::labeled(egui::Role::TextInput, true, "Command palette")
+        });
         if !state.focused {
             field.request_focus();
             state.focused = true;
@@ -91,6 +125,10 @@ pub fn palette_ui(
             field.request_focus();
         }
         ui.separator();
+        // The list keeps the height of MAX_ROWS rows, so the palette does not jump as it
+        // filters.
+        let row_height = ui.spacing().interact_size.y + ui.spacing().item_spacing.y;
+        let list_top = ui.cursor().top();
         if found.is_empty() {
             ui.weak("No command matches.");
         }
@@ -98,7 +136,7 @@ pub fn palette_ui(
         for (i, command) in found.iter().enumerate().skip(first).take(MAX_ROWS) {
             let shortcut = keymap
                 .shortcut_of(command)
-                .map(|s| ui.ctx().format_shortcut(&s))
+                .map(|s| crate::ui::widgets::shortcut_label(ui.ctx(), &s))
                 .unwrap_or_default();
             let row = ui
                 .add(
@@ -110,6 +148,8 @@ pub fn palette_ui(
                 chosen = Some(command.clone());
             }
         }
+        let used = ui.cursor().top() - list_top;
+        ui.add_space((MAX_ROWS as f32 * row_height - used).max(0.0));
     });
     if chosen.is_some() {
         open = false;
@@ -130,5 +170,8 @@ mod tests {
             filtered("spreadsheet").contains(&Command::Export(crate::export::ExportFormat::Csv))
         );
         assert!(filtered("no such thing").is_empty());
+        // A name starting with the query comes before names merely containing it.
+        assert_eq!(filtered("stat")[0], Command::Statistics);
+        assert_eq!(filtered("STAT")[0], Command::Statistics);
     }
 }

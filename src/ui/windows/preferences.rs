@@ -8,6 +8,12 @@ use crate::prefs::{LINE_WIDTHS, Preferences, TEXT_SIZES, Theme};
 /// Preferences as edited in the window.
 pub struct PreferencesDraft(pub Preferences);
 
+/// True when a slider's new value is final: a drag ended, or a value was typed or stepped
+/// (not each step of a drag, which would lay the article out again every frame).
+fn committed(r: &egui::Response) -> bool {
+    r.drag_stopped() || (r.changed() && !r.dragged())
+}
+
 /// Draws the window; returns whether it stays open and the change to store, if any.
 pub fn preferences_ui(
     ctx: &egui::Context,
@@ -28,16 +34,16 @@ pub fn preferences_ui(
                 changed |= r.lost_focus();
                 ui.end_row();
                 let l = ui.label("Text size");
-                changed |= ui
-                    .add(egui::Slider::new(&mut draft.0.text_size, TEXT_SIZES))
-                    .labelled_by(l.id)
-                    .drag_stopped();
+                changed |= committed(
+                    &ui.add(egui::Slider::new(&mut draft.0.text_size, TEXT_SIZES))
+                        .labelled_by(l.id),
+                );
                 ui.end_row();
                 let l = ui.label("Line width");
-                changed |= ui
-                    .add(egui::Slider::new(&mut draft.0.line_width, LINE_WIDTHS).suffix(" pt"))
-                    .labelled_by(l.id)
-                    .drag_stopped();
+                changed |= committed(
+                    &ui.add(egui::Slider::new(&mut draft.0.line_width, LINE_WIDTHS).suffix(" pt"))
+                        .labelled_by(l.id),
+                );
                 ui.end_row();
                 ui.label("Selecting");
                 changed |= ui

@@ -20,8 +20,8 @@ use crate::ui::state::View;
 const WIDTH: f32 = 560.0;
 /// Height of one result row, in points.
 const ROW_HEIGHT: f32 = 36.0;
-/// Height of the results list, in points.
-const LIST_HEIGHT: f32 = 420.0;
+/// Height the window opens at, in points.
+const WINDOW_HEIGHT: f32 = 480.0;
 
 /// The search window's query, options, running search and results.
 #[derive(Default)]
@@ -147,12 +147,12 @@ pub fn project_search_ui(
     let revision = view.session.workspace().revision();
     // Bottom right, over the annotations list rather than the text being read.
     let corner = ctx.content_rect().right_bottom() - egui::vec2(16.0, 40.0);
-    super::tool_window(ctx, "Search project")
+    super::sized_tool_window(ctx, "Search project", [WIDTH, WINDOW_HEIGHT])
         .open(&mut open)
-        .default_width(WIDTH)
         .pivot(egui::Align2::RIGHT_BOTTOM)
         .default_pos(corner)
         .show(ctx, |ui| {
+            super::fill_window(ui);
             let mut step = None;
             ui.horizontal(|ui| {
                 let label = ui.label("Search");
@@ -232,10 +232,11 @@ fn results_ui(
 ) -> Vec<Command> {
     let mut commands = Vec::new();
     let project = view.project();
-    egui::ScrollArea::vertical()
-        .max_height(LIST_HEIGHT)
-        .auto_shrink([false, true])
-        .show_rows(ui, ROW_HEIGHT, results.hits.len(), |ui, rows| {
+    egui::ScrollArea::vertical().auto_shrink(false).show_rows(
+        ui,
+        ROW_HEIGHT,
+        results.hits.len(),
+        |ui, rows| {
             for i in rows {
                 let hit = &results.hits[i];
                 let title = hit
@@ -258,7 +259,8 @@ fn results_ui(
                     commands.push(show(hit));
                 }
             }
-        });
+        },
+    );
     commands
 }
 

@@ -3,16 +3,33 @@
 
 use eframe::egui;
 
+use crate::command::Command;
+use crate::model::StanceScheme;
 use crate::ui::keymap::{Keymap, Scope};
+use crate::ui::widgets::shortcut_label;
+
+/// What a binding does, in words: a stance key names its stance.
+fn meaning(command: &Command, stances: &StanceScheme) -> String {
+    match command {
+        Command::StanceKey(d) => match stances.by_hotkey(*d) {
+            Some(s) => format!(
+                "Tag as {} (or give the selected annotation that stance)",
+                stances.path_label(&s.id)
+            ),
+            None => format!("Stance key {d} (no stance uses it: Stances menu, Manage stances…)"),
+        },
+        other => other.label(),
+    }
+}
 
 /// Draws the sheet; returns whether it stays open.
-pub fn shortcuts_ui(ctx: &egui::Context, keymap: &Keymap) -> bool {
+pub fn shortcuts_ui(ctx: &egui::Context, keymap: &Keymap, stances: &StanceScheme) -> bool {
     let mut open = true;
-    super::tool_window(ctx, "Keyboard shortcuts")
+    super::sized_tool_window(ctx, "Keyboard shortcuts", [560.0, 560.0])
         .open(&mut open)
-        .default_width(520.0)
         .show(ctx, |ui| {
-            egui::ScrollArea::vertical().max_height(560.0).show(ui, |ui| {
+            super::fill_window(ui);
+            egui::ScrollArea::vertical().auto_shrink(false).show(ui, |ui| {
                 for scope in Scope::ALL {
                     let title = scope.title();
                     ui.strong(title);
@@ -21,8 +38,9 @@ pub fn shortcuts_ui(ctx: &egui::Context, keymap: &Keymap) -> bool {
                         .num_columns(2)
                         .show(ui, |ui| {
                             for b in keymap.bindings().iter().filter(|b| b.scope == scope) {
-                                ui.monospace(ui.ctx().format_shortcut(&b.shortcut));
-                                ui.label(b.command.label()).on_hover_text(b.command.tooltip());
+                                ui.monospace(shortcut_label(ui.ctx(), &b.shortcut));
+                                ui.label(meaning(&b.command, stances))
+                                    .on_hover_text(b.command.tooltip());
                                 ui.end_row();
                             }
                         });

@@ -19,6 +19,8 @@ use crate::ui::widgets::stance_style;
 
 /// Height of a chart, in points.
 const CHART_HEIGHT: f32 = 260.0;
+/// Margin kept around a chart saved as PNG, in points.
+const CHART_MARGIN: f32 = 2.0;
 /// Side of a co-occurrence cell, in points.
 const CELL: f32 = 44.0;
 
@@ -98,10 +100,10 @@ pub fn statistics_ui(
     state.refresh(view);
     let mut open = true;
     let mut commands = Vec::new();
-    super::tool_window(ctx, "Statistics")
+    super::sized_tool_window(ctx, "Statistics", [640.0, 560.0])
         .open(&mut open)
-        .default_width(620.0)
         .show(ctx, |ui| {
+            super::fill_window(ui);
             ui.horizontal(|ui| {
                 ui.selectable_value(&mut state.tab, StatsTab::Counts, "Counts");
                 ui.selectable_value(&mut state.tab, StatsTab::Cooccurrence, "Co-occurrence");
@@ -122,12 +124,20 @@ pub fn statistics_ui(
                 return;
             };
             let article = view.focus.article.filter(|_| state.article_only);
-            let chart = ui.scope(|ui| match state.tab {
-                StatsTab::Counts => counts_ui(ui, view, &stats, article),
-                StatsTab::Cooccurrence => cooccurrence_ui(ui, view, &stats, article.is_some()),
-                StatsTab::Along => along_ui(ui, view, &stats, article),
-            });
-            state.chart_rect = Some(chart.response.rect);
+            // The figures scroll inside the window; the buttons stay at the bottom.
+            let buttons_height = 2.0 * ui.spacing().interact_size.y + 16.0;
+            let chart = egui::ScrollArea::vertical()
+                .id_salt("stats_figures")
+                .auto_shrink(false)
+                .max_height((ui.available_height() - buttons_height).max(120.0))
+                .show(ui, |ui| match state.tab {
+                    StatsTab::Counts => counts_ui(ui, view, &stats, article),
+                    StatsTab::Cooccurrence => cooccurrence_ui(ui, view, &stats, article.is_some()),
+                    StatsTab::Along => along_ui(ui, view, &stats, article),
+                })
+                .inner;
+            // The chart alone, with a margin of the window's own colour around it.
+            state.chart_rect = Some(chart.expand(CHART_MARGIN));
             ui.separator();
             ui.horizontal_wrapped(|ui| {
                 if ui
@@ -183,7 +193,13 @@ fn counts_of(stats: &Stats, article: Option<ArticleId>) -> (&[Counts], usize) {
     }
 }
 
-fn counts_ui(ui: &mut egui::Ui, view: &View<'_>, stats: &Stats, article: Option<ArticleId>) {
+/// The counts chart and its table; returns the chart's rectangle.
+fn counts_ui(
+    ui: &mut egui::Ui,
+    view: &View<'_>,
+    stats: &Stats,
+    article: Option<ArticleId>,
+) -> egui::Rect {
     let (counts, length) = counts_of(stats, article);
     let bars: Vec<Bar> = stats
         .stances
@@ -198,24 +214,33 @@ fn counts_ui(ui: &mut egui::Ui, view: &View<'_>, stats: &Stats, article: Option<
         })
         .collect();
     let labels: Vec<String> = stats.stances.iter().map(|s| s.label.clone()).collect();
-    Plot::new("stats_counts")
-        .height(CHART_HEIGHT)
-        .allow_drag(false)
-        .allow_zoom(false)
-        .allow_scroll(false)
-        .include_y(0.0)
-        .y_axis_label("annotations")
-        .x_axis_formatter(move |mark, _| {
-            let i = mark.value.round();
-            if (mark.value - i).abs() < 1e-6 && i >= 0.0 {
-                labels.get(i as usize).cloned().unwrap_or_default()
-            } else {
-                String::new()
-            }
+    // Room above the tallest bar, so its value and label are not cut by the frame.
+    let tallest = counts.iter().map(|c| c.annotations).max().unwrap_or(0) as f64;
+    // The scope holds the plot with its axes and their labels.
+    let chart = ui
+        .scope(|ui| {
+            Plot::new("stats_counts")
+                .height(CHART_HEIGHT)
+                .allow_drag(false)
+                .allow_zoom(false)
+                .allow_scroll(false)
+                .include_y(0.0)
+                .include_y((tallest * 1.15).max(1.0))
+                .y_axis_label("annotations")
+                .x_axis_formatter(move |mark, _| {
+                    let i = mark.value.round();
+                    if (mark.value - i).abs() < 1e-6 && i >= 0.0 {
+                        labels.get(i as usize).cloned().unwrap_or_default()
+                    } else {
+                        String::new()
+                    }
+                })
+                .show(ui, |plot| {
+                    plot.bar_chart(BarChart::new("annotations", bars))
+                })
         })
-        .show(ui, |plot| {
-            plot.bar_chart(BarChart::new("annotations", bars))
-        });
+        .response
+        .rect;
     egui::Grid::new("stats_counts_table")
         .striped(true)
         .num_columns(4)
@@ -236,29 +261,53 @@ fn counts_ui(ui: &mut egui::Ui, view: &View<'_>, stats: &Stats, article: Option<
                 ui.end_row();
             }
         });
+    chart
 }
 
-fn cooccurrence_ui(ui: &mut egui::Ui, view: &View<'_>, stats: &Stats, article_only: bool) {
+/// The co-occurrence matrix; returns its rectangle.
+fn cooccurrence_ui(
+    ui: &mut egui::Ui,
+    view: &View<'_>,
+    stats: &Stats,
+    article_only: bool,
+) -> egui::Rect {
     let max = crate::stats::scale_top(stats.cooccurrence.iter().flatten().copied());
     ui.label(if article_only {
         "Pairs of overlapping annotations, for each pair of stances (whole project):"
     } else {
         "Pairs of overlapping annotations, for each pair of stances:"
     });
+    // Each column as wide as its heading needs, so headings never run together.
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    let widths: Vec<f32> = stats
+        .stances
+        .iter()
+        .map(|s| {
+            let galley = ui.painter().layout_no_wrap(
+                s.label.clone(),
+                font.clone(),
+                ui.visuals().text_color(),
+            );
+            (galley.size().x + 10.0).max(CELL)
+        })
+        .collect();
     egui::Grid::new("stats_cooccurrence")
-        .spacing([2.0, 2.0])
+        .spacing([4.0, 2.0])
         .show(ui, |ui| {
             ui.label("");
-            for s in &stats.stances {
-                ui.label(RichText::new(&s.label).small().color(color_of(view, &s.id)));
+            for (s, width) in stats.stances.iter().zip(&widths) {
+                ui.add_sized(
+                    [*width, ui.spacing().interact_size.y],
+                    egui::Label::new(RichText::new(&s.label).color(color_of(view, &s.id))),
+                );
             }
             ui.end_row();
             for (s, row) in stats.stances.iter().zip(&stats.cooccurrence) {
                 ui.label(RichText::new(&s.label).color(color_of(view, &s.id)));
-                for n in row {
+                for (n, width) in row.iter().zip(&widths) {
                     let strength = *n as f32 / max as f32;
-                    let (rect, _) =
-                        ui.allocate_exact_size(egui::vec2(CELL, CELL * 0.6), egui::Sense::hover());
+                    let (rect, _) = ui
+                        .allocate_exact_size(egui::vec2(*width, CELL * 0.6), egui::Sense::hover());
                     let fill =
                         Color32::from_rgb(52, 120, 246).gamma_multiply(0.15 + 0.85 * strength);
                     ui.painter().rect_filled(
@@ -276,54 +325,71 @@ fn cooccurrence_ui(ui: &mut egui::Ui, view: &View<'_>, stats: &Stats, article_on
                 }
                 ui.end_row();
             }
-        });
+        })
+        .response
+        .rect
 }
 
-fn along_ui(ui: &mut egui::Ui, view: &View<'_>, stats: &Stats, article: Option<ArticleId>) {
+/// The chart of where stances fall along the text; returns its rectangle.
+fn along_ui(
+    ui: &mut egui::Ui,
+    view: &View<'_>,
+    stats: &Stats,
+    article: Option<ArticleId>,
+) -> egui::Rect {
     let (along, what) = match article.and_then(|id| stats.articles.iter().find(|a| a.id == id)) {
         Some(row) => (&row.along, "this article"),
         None => (&stats.along, "their article, all articles together"),
     };
     ui.label(format!("Annotations starting in each twentieth of {what}:"));
-    Plot::new("stats_along")
-        .height(CHART_HEIGHT)
-        .allow_drag(false)
-        .allow_zoom(false)
-        .allow_scroll(false)
-        .include_y(0.0)
-        .include_x(0.0)
-        .include_x(100.0)
-        .x_axis_label("position in the article (%)")
-        .y_axis_label("annotations")
-        .legend(Legend::default())
-        .show(ui, |plot| {
-            for (s, bins) in stats.stances.iter().zip(along) {
-                let width = 100.0 / ALONG_BINS as f64;
-                let points: Vec<[f64; 2]> = bins
-                    .iter()
-                    .enumerate()
-                    .map(|(k, n)| [(k as f64 + 0.5) * width, *n as f64])
-                    .collect();
-                plot.line(
-                    Line::new(s.label.clone(), PlotPoints::from(points))
-                        .color(color_of(view, &s.id))
-                        .width(2.0),
-                );
-            }
-        });
+    ui.scope(|ui| {
+        Plot::new("stats_along")
+            .height(CHART_HEIGHT)
+            .allow_drag(false)
+            .allow_zoom(false)
+            .allow_scroll(false)
+            .include_y(0.0)
+            .include_x(0.0)
+            .include_x(100.0)
+            .x_axis_label("position in the article (%)")
+            .y_axis_label("annotations")
+            .legend(Legend::default())
+            .show(ui, |plot| {
+                for (s, bins) in stats.stances.iter().zip(along) {
+                    let width = 100.0 / ALONG_BINS as f64;
+                    let points: Vec<[f64; 2]> = bins
+                        .iter()
+                        .enumerate()
+                        .map(|(k, n)| [(k as f64 + 0.5) * width, *n as f64])
+                        .collect();
+                    plot.line(
+                        Line::new(s.label.clone(), PlotPoints::from(points))
+                            .color(color_of(view, &s.id))
+                            .width(2.0),
+                    );
+                }
+            })
+    })
+    .response
+    .rect
 }
 
 fn color_of(view: &View<'_>, id: &crate::model::StanceId) -> Color32 {
     stance_style(view.project(), id).1
 }
 
-/// `image` cropped to `rect` (in points, at `pixels_per_point`), as PNG bytes.
+/// `image` cropped to `rect` (in points, at `pixels_per_point`), as PNG bytes, every pixel
+/// made opaque over `background` (the theme's window colour).
 pub fn png_of(
     image: &egui::ColorImage,
     rect: egui::Rect,
     pixels_per_point: f32,
+    background: Color32,
 ) -> Result<Vec<u8>, png::EncodingError> {
-    let region = image.region(&rect, Some(pixels_per_point));
+    let mut region = image.region(&rect, Some(pixels_per_point));
+    for pixel in &mut region.pixels {
+        *pixel = background.to_opaque().blend(*pixel);
+    }
     let [w, h] = region.size;
     let mut out = Vec::new();
     {
@@ -347,13 +413,19 @@ mod tests {
         image[(10, 5)] = Color32::RED;
         let rect = egui::Rect::from_min_size(egui::pos2(5.0, 2.5), egui::vec2(10.0, 5.0));
         // 2 pixels per point: the region is pixels 10..30 × 5..15.
-        let bytes = png_of(&image, rect, 2.0).unwrap();
+        image[(11, 5)] = Color32::TRANSPARENT;
+        let bytes = png_of(&image, rect, 2.0, Color32::from_rgb(27, 27, 27)).unwrap();
         let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
         let mut reader = decoder.read_info().unwrap();
         let mut buf = vec![0; reader.output_buffer_size().unwrap()];
         let info = reader.next_frame(&mut buf).unwrap();
         assert_eq!((info.width, info.height), (20, 10));
         assert_eq!(&buf[..4], &[255, 0, 0, 255], "the red pixel is the corner");
-        assert_eq!(&buf[4..8], &[255, 255, 255, 255]);
+        assert_eq!(
+            &buf[4..8],
+            &[27, 27, 27, 255],
+            "a see-through pixel shows the background"
+        );
+        assert_eq!(&buf[8..12], &[255, 255, 255, 255]);
     }
 }

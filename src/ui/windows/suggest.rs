@@ -20,8 +20,6 @@ use crate::ui::widgets::{stance_chip, stance_style};
 
 /// Height of one row of the review list, in points.
 const ROW_HEIGHT: f32 = 40.0;
-/// Height of the review list, in points.
-const LIST_HEIGHT: f32 = 380.0;
 /// Code points of the suggested passage shown in a row.
 const ROW_QUOTE_CHARS: usize = 120;
 
@@ -63,15 +61,43 @@ pub struct SuggestState {
     /// Suggestions that left the list by an accept or reject, with the undo step that took
     /// them: Undo puts them back, Redo takes them out again.
     left: Vec<(u64, Vec<Suggestion>)>,
+    /// The next result adds to the list (learned suggestions) instead of replacing it.
+    adding: bool,
+    /// What the classifier proposed last (passage and stance), replaced when it retrains.
+    learned_items:
+        std::collections::HashSet<(crate::model::ArticleId, crate::model::TextRange, StanceId)>,
+    /// How many the last learned result added to the list.
+    pub added: Option<usize>,
+}
+
+/// A suggestion's passage and stance: what makes two suggestions the same.
+fn key_of(s: &Suggestion) -> (crate::model::ArticleId, crate::model::TextRange, StanceId) {
+    (s.article, s.range, s.stance.clone())
 }
 
 impl SuggestState {
-    /// A window with its field focused.
-    pub fn focused() -> Self {
+    /// A window with the settings the analyst last used.
+    pub fn with(settings: crate::prefs::SuggestSettings) -> Self {
+        Self {
+            sentence: settings.sentence,
+            options: settings.options,
+            ..Self::default()
+        }
+    }
+
+    /// A window with its field focused and the settings the analyst last used.
+    pub fn focused(settings: crate::prefs::SuggestSettings) -> Self {
         Self {
             focus_field: true,
-            sentence: true,
-            ..Self::default()
+            ..Self::with(settings)
+        }
+    }
+
+    /// The window's settings, as kept in the preferences.
+    pub fn settings(&self) -> crate::prefs::SuggestSettings {
+        crate::prefs::SuggestSettings {
+            sentence: self.sentence,
+            options: self.options,
         }
     }
 
@@ -100,6 +126,7 @@ impl SuggestState {
     /// Starts the sentences most similar to `annotation`.
     pub fn start_similar(&mut self, view: &View<'_>, annotation: AnnotationId) {
         self.learned = false;
+        self.adding = false;
         let Some(source) = view.project().annotation(annotation) else {
             return;
         };
@@ -111,11 +138,13 @@ impl SuggestState {
     }
 
     /// Starts learned suggestions: the classifier trained on the project's coding (and the
-    /// suggestions rejected in it) proposes stances for unannotated sentences.
+    /// suggestions rejected in it) proposes stances for unannotated sentences. They are added
+    /// to the list (in place of what it proposed before); a passage already pending with the
+    /// same stance is not added twice.
     pub fn start_learned(&mut self, view: &View<'_>) {
         self.learned = true;
+        self.adding = true;
         self.retrain = false;
-        self.title = "Learned from your coding".to_owned();
         let snapshot = Arc::new(view.project().clone());
         self.begin(Job::spawn(
             JobKind::Search,
@@ -126,6 +155,7 @@ impl SuggestState {
 
     fn start_pattern(&mut self, view: &View<'_>) {
         self.learned = false;
+        self.adding = false;
         self.error = None;
         let Some(stance) = self.stance.clone() else {
             self.error = Some("Choose the stance to suggest".to_owned());
@@ -163,11 +193,41 @@ impl SuggestState {
 
     fn take(&mut self, found: Suggestions) {
         self.marks = None;
-        self.left.clear();
-        self.items = found.items;
         self.already_annotated = found.already_annotated;
         self.rejected_before = found.rejected_before;
-        self.current = 0;
+        if !self.adding {
+            self.left.clear();
+            self.learned_items.clear();
+            self.items = found.items;
+            self.added = None;
+            self.current = 0;
+            return;
+        }
+        // Learned suggestions join the list: what the classifier proposed before goes (it has
+        // learned since), the rest stays, and nothing pending is added twice.
+        let before = std::mem::take(&mut self.learned_items);
+        let current = self.items.get(self.current).map(key_of);
+        self.items.retain(|i| !before.contains(&key_of(i)));
+        let pending: std::collections::HashSet<_> = self.items.iter().map(key_of).collect();
+        let fresh: Vec<Suggestion> = found
+            .items
+            .into_iter()
+            .filter(|i| !pending.contains(&key_of(i)))
+            .collect();
+        self.learned_items = fresh.iter().map(key_of).collect();
+        let others = !self.items.is_empty();
+        self.added = Some(fresh.len());
+        self.items.extend(fresh);
+        self.title = if others && !self.title.contains("learned") {
+            format!("{} + learned from your coding", self.title)
+        } else if others {
+            self.title.clone()
+        } else {
+            "Learned from your coding".to_owned()
+        };
+        self.current = current
+            .and_then(|k| self.items.iter().position(|i| key_of(i) == k))
+            .unwrap_or(0);
     }
 
     fn poll(&mut self) {
@@ -289,10 +349,11 @@ pub fn suggest_ui(
     }
     let mut open = true;
     let mut commands = Vec::new();
-    super::tool_window(ctx, "Suggest annotations")
+    let settings = state.settings();
+    super::sized_tool_window(ctx, "Suggest annotations", [560.0, 560.0])
         .open(&mut open)
-        .default_width(560.0)
         .show(ctx, |ui| {
+            super::fill_window(ui);
             state.layer = Some(ui.layer_id());
             request_ui(ui, view, state);
             ui.separator();
@@ -300,6 +361,12 @@ pub fn suggest_ui(
         });
     if state.is_working() {
         ctx.request_repaint();
+    }
+    if state.settings() != settings {
+        // Kept for the next session.
+        let mut prefs = view.prefs.clone();
+        prefs.suggest = state.settings();
+        commands.push(Command::SetPreferences(Box::new(prefs)));
     }
     (open, commands)
 }
@@ -382,6 +449,9 @@ fn review_ui(ui: &mut egui::Ui, view: &View<'_>, state: &mut SuggestState) -> Ve
         if state.rejected_before > 0 {
             counts.push_str(&format!(", {} rejected before", state.rejected_before));
         }
+        if let Some(added) = state.added {
+            counts.push_str(&format!("; the classifier added {added}"));
+        }
         ui.weak(counts);
     });
     ui.horizontal(|ui| {
@@ -409,10 +479,11 @@ fn review_ui(ui: &mut egui::Ui, view: &View<'_>, state: &mut SuggestState) -> Ve
         }
     });
     let mut action = None;
-    egui::ScrollArea::vertical()
-        .max_height(LIST_HEIGHT)
-        .auto_shrink([false, true])
-        .show_rows(ui, ROW_HEIGHT, state.items.len(), |ui, rows| {
+    egui::ScrollArea::vertical().auto_shrink(false).show_rows(
+        ui,
+        ROW_HEIGHT,
+        state.items.len(),
+        |ui, rows| {
             for i in rows {
                 let item = &state.items[i];
                 ui.horizontal(|ui| {
@@ -456,7 +527,8 @@ fn review_ui(ui: &mut egui::Ui, view: &View<'_>, state: &mut SuggestState) -> Ve
                     }
                 });
             }
-        });
+        },
+    );
     match action {
         Some((i, true)) => {
             let item = state.remove(i);

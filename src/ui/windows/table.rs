@@ -152,6 +152,9 @@ impl TableState {
     }
 }
 
+/// Narrowest the window may be made, in points (the table scrolls sideways inside).
+const MIN_WINDOW_WIDTH: f32 = 360.0;
+
 /// Draws the window; returns whether it stays open and what to do.
 pub fn table_ui(
     ctx: &egui::Context,
@@ -161,11 +164,11 @@ pub fn table_ui(
     state.refresh(view.project(), view.session.workspace().revision());
     let mut open = true;
     let mut commands = Vec::new();
-    super::tool_window(ctx, "Annotation table")
+    super::sized_tool_window(ctx, "Annotation table", [940.0, 520.0])
         .open(&mut open)
-        .default_size([940.0, 520.0])
-        .min_width(700.0)
+        .min_width(MIN_WINDOW_WIDTH)
         .show(ctx, |ui| {
+            super::fill_window(ui);
             state.layer = Some(ui.layer_id());
             filters_ui(ui, view, state);
             commands.extend(bulk_ui(ui, view, state));
@@ -344,89 +347,101 @@ fn rows_ui(ui: &mut egui::Ui, view: &View<'_>, state: &mut TableState) -> Vec<Co
     if ui.is_sizing_pass() {
         // The window measures itself first; column widths are kept from the first table
         // drawn, so draw it only once the window has its real width.
-        ui.allocate_space(egui::vec2(ui.available_width().max(700.0), 300.0));
+        ui.allocate_space(egui::vec2(
+            ui.available_width().max(MIN_WINDOW_WIDTH),
+            300.0,
+        ));
         return commands;
     }
     let project = view.project();
     let mut clicked: Option<(usize, Modifiers, bool)> = None;
-    TableBuilder::new(ui)
-        .id_salt("annotation_table")
-        .striped(true)
-        .resizable(true)
-        .sense(egui::Sense::click())
-        .column(Column::initial(150.0).at_least(60.0).clip(true))
-        .column(Column::initial(120.0).at_least(60.0).clip(true))
-        .column(Column::remainder().at_least(160.0).clip(true))
-        .column(Column::initial(170.0).at_least(60.0).clip(true))
-        .column(Column::initial(80.0).at_least(50.0).clip(true))
-        .column(Column::initial(115.0).at_least(60.0))
-        .header(ROW_HEIGHT, |mut row| {
-            for (key, name) in [
-                (SortKey::Article, "Article"),
-                (SortKey::Stance, "Stance"),
-                (SortKey::Quote, "Quote"),
-                (SortKey::Note, "Note"),
-                (SortKey::Annotator, "Annotator"),
-                (SortKey::Created, "Created"),
-            ] {
-                row.col(|ui| header(ui, state, key, name));
-            }
-        })
-        .body(|body| {
-            body.rows(ROW_HEIGHT, state.rows.len(), |mut row| {
-                let i = row.index();
-                let a = &state.rows[i];
-                row.set_selected(state.selected.contains(&a.id));
-                let title = project
-                    .article(a.article)
-                    .map(|t| t.title.as_str())
-                    .unwrap_or("");
-                row.col(|ui| {
-                    ui.add(
-                        egui::Label::new(crate::text::snippet(title, 40))
-                            .truncate()
-                            .selectable(false),
-                    );
+    // In a narrow window the table scrolls sideways rather than running off the screen; the
+    // quote takes what the other columns leave when the table is first drawn.
+    const OTHERS: f32 = 150.0 + 120.0 + 170.0 + 80.0 + 115.0;
+    let quote_width = (ui.available_width() - OTHERS - 40.0).max(160.0);
+    egui::ScrollArea::horizontal()
+        .id_salt("annotation_table_sideways")
+        .auto_shrink(false)
+        .show(ui, |ui| {
+            TableBuilder::new(ui)
+                .id_salt("annotation_table")
+                .striped(true)
+                .resizable(true)
+                .sense(egui::Sense::click())
+                .column(Column::initial(150.0).at_least(60.0).clip(true))
+                .column(Column::initial(120.0).at_least(60.0).clip(true))
+                .column(Column::initial(quote_width).at_least(160.0).clip(true))
+                .column(Column::initial(170.0).at_least(60.0).clip(true))
+                .column(Column::initial(80.0).at_least(50.0).clip(true))
+                .column(Column::initial(115.0).at_least(60.0))
+                .header(ROW_HEIGHT, |mut row| {
+                    for (key, name) in [
+                        (SortKey::Article, "Article"),
+                        (SortKey::Stance, "Stance"),
+                        (SortKey::Quote, "Quote"),
+                        (SortKey::Note, "Note"),
+                        (SortKey::Annotator, "Annotator"),
+                        (SortKey::Created, "Created"),
+                    ] {
+                        row.col(|ui| header(ui, state, key, name));
+                    }
+                })
+                .body(|body| {
+                    body.rows(ROW_HEIGHT, state.rows.len(), |mut row| {
+                        let i = row.index();
+                        let a = &state.rows[i];
+                        row.set_selected(state.selected.contains(&a.id));
+                        let title = project
+                            .article(a.article)
+                            .map(|t| t.title.as_str())
+                            .unwrap_or("");
+                        row.col(|ui| {
+                            ui.add(
+                                egui::Label::new(crate::text::snippet(title, 40))
+                                    .truncate()
+                                    .selectable(false),
+                            );
+                        });
+                        row.col(|ui| {
+                            let (label, color) = stance_style(project, &a.stance);
+                            stance_chip(ui, &label, color);
+                        });
+                        row.col(|ui| {
+                            let quote = if a.orphaned {
+                                format!("(orphaned) {}", crate::text::snippet(&a.quote, CELL_CHARS))
+                            } else {
+                                crate::text::snippet(&a.quote, CELL_CHARS)
+                            };
+                            ui.add(egui::Label::new(quote).truncate().selectable(false));
+                        });
+                        row.col(|ui| {
+                            ui.add(
+                                egui::Label::new(crate::text::snippet(&a.note, CELL_CHARS))
+                                    .truncate()
+                                    .selectable(false),
+                            );
+                        });
+                        row.col(|ui| {
+                            ui.add(
+                                egui::Label::new(a.annotator.as_str())
+                                    .truncate()
+                                    .selectable(false),
+                            );
+                        });
+                        row.col(|ui| {
+                            ui.add(
+                                egui::Label::new(a.created.format("%Y-%m-%d %H:%M").to_string())
+                                    .selectable(false),
+                            );
+                        });
+                        let response = row.response();
+                        if response.double_clicked() {
+                            clicked = Some((i, Modifiers::NONE, true));
+                        } else if response.clicked() {
+                            clicked = Some((i, click_modifiers(&response.ctx), false));
+                        }
+                    });
                 });
-                row.col(|ui| {
-                    let (label, color) = stance_style(project, &a.stance);
-                    stance_chip(ui, &label, color);
-                });
-                row.col(|ui| {
-                    let quote = if a.orphaned {
-                        format!("(orphaned) {}", crate::text::snippet(&a.quote, CELL_CHARS))
-                    } else {
-                        crate::text::snippet(&a.quote, CELL_CHARS)
-                    };
-                    ui.add(egui::Label::new(quote).truncate().selectable(false));
-                });
-                row.col(|ui| {
-                    ui.add(
-                        egui::Label::new(crate::text::snippet(&a.note, CELL_CHARS))
-                            .truncate()
-                            .selectable(false),
-                    );
-                });
-                row.col(|ui| {
-                    ui.add(
-                        egui::Label::new(a.annotator.as_str())
-                            .truncate()
-                            .selectable(false),
-                    );
-                });
-                row.col(|ui| {
-                    ui.add(
-                        egui::Label::new(a.created.format("%Y-%m-%d %H:%M").to_string())
-                            .selectable(false),
-                    );
-                });
-                let response = row.response();
-                if response.double_clicked() {
-                    clicked = Some((i, Modifiers::NONE, true));
-                } else if response.clicked() {
-                    clicked = Some((i, click_modifiers(&response.ctx), false));
-                }
-            });
         });
     if let Some((i, modifiers, double)) = clicked {
         if double {
