@@ -89,7 +89,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Project::new("Open-source AI regulation (sample)"),
         Box::new(SteppingClock::default()),
     );
-    ws.annotator = "sample".to_owned();
+    ws.set_analyst_name("sample");
     let article_id = ws.add_article(article)?;
     for (passage, stance, note) in ANNOTATIONS {
         let byte = text

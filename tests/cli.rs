@@ -693,7 +693,7 @@ fn suggest_prints_matches_as_tsv_or_json_and_accept_tags_and_saves_them() {
 #[test]
 fn suggest_similar_ranks_sentences_and_bad_requests_are_refused() {
     let saved = stancemark::store::load_project(Path::new(&sample())).unwrap();
-    let source = saved.annotations[0].id.to_string();
+    let source = saved.annotations.first().unwrap().id.to_string();
     let out = stancemark(&["suggest", &sample(), "--similar", &source, "--top", "3"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let tsv = text(&out.stdout);
@@ -707,7 +707,7 @@ fn suggest_similar_ranks_sentences_and_bad_requests_are_refused() {
     assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
     assert!(
         rows.iter()
-            .all(|r| r[5] == saved.annotations[0].stance.as_str())
+            .all(|r| r[5] == saved.annotations.first().unwrap().stance.as_str())
     );
     let bad = stancemark(&["suggest", &sample(), "--regex", "(", "--stance", "security"]);
     assert_eq!(bad.status.code(), Some(1));

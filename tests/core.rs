@@ -27,7 +27,7 @@ Family: 👩‍👩‍👧 flag: 🇪🇺 — e\u{301}tude.\r\n\
 
 fn workspace_with(text: &str) -> (Workspace, stancemark::model::ArticleId) {
     let mut ws = Workspace::new(Project::new("u"), Box::new(SteppingClock::default()));
-    ws.annotator = "tester".into();
+    ws.set_analyst_name("tester");
     let id = ws.add_article(Article::new("multilingual", text)).unwrap();
     (ws, id)
 }
@@ -197,7 +197,8 @@ fn export_records_equal_the_project() {
         assert_eq!(rec.orphaned, ann.orphaned);
         assert_eq!(rec.quote, ann.quote);
         assert_eq!(rec.note, ann.note);
-        assert_eq!(rec.annotator, ann.annotator);
+        assert_eq!(rec.annotator, project.analyst_name(&ann.analyst));
+        assert_eq!(rec.analyst_id.as_deref(), Some(ann.analyst.as_str()));
         assert_eq!(rec.created, ann.created.to_rfc3339());
         assert_eq!(rec.modified, ann.modified.to_rfc3339());
     }
@@ -589,7 +590,10 @@ fn rejected_suggestions_are_kept_moved_with_their_text_and_not_offered_again() {
     assert_eq!(ws.reject_suggestions(&first.items[..1]), 0);
     assert_eq!(ws.undo_label(), Some("reject 2 suggestions"));
     assert_eq!(ws.project().rejections.len(), 2);
-    assert_eq!(ws.project().rejections[0].annotator, "tester");
+    assert_eq!(
+        ws.project().rejections.first().unwrap().analyst.as_str(),
+        "tester"
+    );
     let again = suggest(&ws);
     assert!(again.items.is_empty());
     assert_eq!(again.rejected_before, 2);
@@ -611,12 +615,13 @@ fn rejected_suggestions_are_kept_moved_with_their_text_and_not_offered_again() {
     // Editing the text moves a rejection with its passage and drops one whose passage is gone.
     let edited = "Preface. Open weights help. Data matters. More risk.";
     ws.set_article_text(article, edited).unwrap();
-    let kept = &ws.project().rejections;
+    let kept = ws.project().rejections.to_vec();
     assert_eq!(kept.len(), 1, "{kept:?}");
     assert_eq!(kept[0].range, char_range_of(edited, "Data"));
     assert_eq!(kept[0].quote, "Data");
     ws.undo().unwrap();
-    assert_eq!(ws.project().rejections[1].range, first.items[1].range);
+    let ranges: Vec<_> = ws.project().rejections.iter().map(|r| r.range).collect();
+    assert!(ranges.contains(&first.items[1].range), "{ranges:?}");
 
     // Removing the article removes its rejections; undo brings both back.
     ws.remove_article(article).unwrap();
@@ -630,5 +635,8 @@ fn rejected_suggestions_are_kept_moved_with_their_text_and_not_offered_again() {
     assert_eq!(suggest(&ws).items.len(), 2);
     ws.undo().unwrap();
     assert_eq!(ws.project().rejections.len(), 2);
-    assert_eq!(ws.project().rejections[0].range, first.items[0].range);
+    assert_eq!(
+        ws.project().rejections.first().unwrap().range,
+        first.items[0].range
+    );
 }

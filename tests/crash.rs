@@ -23,10 +23,10 @@ const CHILD_ENV: &str = "SAVE_LOOP_PROJECT";
 fn save_loop_states(project: &Project) -> [Project; 2] {
     let mut b = project.clone();
     b.name = format!("{} (state B)", b.name);
-    for ann in &mut b.annotations {
+    b.annotations.map_all(|ann| {
         let ann = std::sync::Arc::make_mut(ann);
         ann.note = format!("B: {}", ann.note);
-    }
+    });
     [project.clone(), b]
 }
 

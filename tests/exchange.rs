@@ -30,7 +30,7 @@ const HOSTILE_NOTE: &str = "<script>alert('x')</script> & \"quoted\" ]]> 🦀 no
 fn hard_project() -> Project {
     let mut ws = Workspace::new(sample(), Box::new(SteppingClock::default()));
     let article = ws.project().articles[0].id;
-    let first = ws.project().annotations[0].clone();
+    let first = ws.project().annotations.first().unwrap().clone();
     ws.set_annotation_note(first.id, HOSTILE_NOTE).unwrap();
     // A child of `security`.
     ws.put_stance(Stance {
@@ -42,11 +42,11 @@ fn hard_project() -> Project {
         parent: Some(StanceId::new("security")),
     })
     .unwrap();
-    let second = ws.project().annotations[1].id;
+    let second = ws.project().annotations.to_vec()[1].id;
     ws.set_annotation_stance(second, &StanceId::new("supply-chain"))
         .unwrap();
     // Orphan the last annotation: its passage is replaced by unrelated words.
-    let last = ws.project().annotations.last().unwrap().clone();
+    let last = ws.project().annotations.to_vec().pop().unwrap();
     let text = ws.project().article(article).unwrap().text.clone();
     let changed = text.replace(&last.quote, "Completely different words now stand here.");
     let counts = ws.replace_article_text(article, &changed, None).unwrap();
@@ -153,7 +153,7 @@ fn the_json_export_round_trips_orphans_parents_and_notes() {
     );
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    assert_eq!(json["format_version"], 3);
+    assert_eq!(json["format_version"], 4);
     let orphan = json["annotations"]
         .as_array()
         .unwrap()
@@ -699,6 +699,74 @@ fn a_stance_scheme_travels_alone_as_json_or_a_qdc_and_merges_into_a_project() {
 }
 
 #[test]
+fn a_version_3_export_names_analysts_by_annotator_and_version_4_by_id() {
+    let path = root().join("tests/fixtures/export-v3.json");
+    let back = exchange::read_new_project(&path).unwrap().project;
+    let mut ids: Vec<&str> = back.analysts.iter().map(|a| a.id.as_str()).collect();
+    ids.sort();
+    assert_eq!(ids, ["ana-lópez", "dana", "sample", "unknown"]);
+    // Version 4 carries the analysts and each annotation's analyst_id (annotator stays, as
+    // the display name).
+    let bytes = export_bytes(&back, ExportFormat::Json, None).unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(json["format_version"], 4);
+    let analysts = json["analysts"].as_array().unwrap();
+    assert_eq!(analysts.len(), 4);
+    let dana = json["annotations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["analyst_id"] == "dana")
+        .unwrap();
+    assert_eq!(dana["annotator"], "Dana");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("v4.json");
+    std::fs::write(&file, &bytes).unwrap();
+    let again = exchange::read_new_project(&file).unwrap().project;
+    assert_eq!(again.analysts, back.analysts);
+    assert_eq!(again.annotations, back.annotations);
+    // CSV: analyst_id after orphaned.
+    let csv = String::from_utf8(export_bytes(&back, ExportFormat::Csv, None).unwrap()).unwrap();
+    let header = csv.trim_start_matches('\u{feff}').lines().next().unwrap();
+    assert!(header.ends_with("orphaned,analyst_id"), "{header}");
+    assert!(csv.contains(",ana-lópez\r\n"), "{csv}");
+    // CSV, W3C and REFI-QDA bring their annotators in as analysts (by id where the format
+    // has one, else by name, matched by slug), into a project that has none yet.
+    let ids_of = |format: ExportFormat, name: &str| -> Vec<String> {
+        let file = dir.path().join(name);
+        std::fs::write(&file, export_bytes(&back, format, None).unwrap()).unwrap();
+        let project = if format == ExportFormat::Qdpx {
+            exchange::read_new_project(&file).unwrap().project
+        } else {
+            let mut bare = back.clone();
+            bare.annotations.clear();
+            bare.analysts.clear();
+            let mut ws = Workspace::new(bare, Box::new(SteppingClock::default()));
+            ws.set_analyst_name("importer");
+            let records = exchange::read_incoming(&file).unwrap();
+            let report = exchange::import_into(&mut ws, &records);
+            assert!(report.refused.is_empty(), "{:?}", report.refused);
+            ws.project().clone()
+        };
+        assert_eq!(project.annotations.len(), back.annotations.len(), "{name}");
+        let mut ids: Vec<String> = project.analysts.iter().map(|a| a.id.to_string()).collect();
+        ids.sort();
+        ids
+    };
+    for (format, name) in [
+        (ExportFormat::Csv, "a.csv"),
+        (ExportFormat::W3c, "a.jsonld"),
+        (ExportFormat::Qdpx, "a.qdpx"),
+    ] {
+        assert_eq!(
+            ids_of(format, name),
+            ["ana-lópez", "dana", "sample", "unknown"],
+            "{name}"
+        );
+    }
+}
+
+#[test]
 fn a_version_2_json_export_still_imports_and_version_3_carries_the_memos() {
     let path = root().join("tests/fixtures/export-v2.json");
     let back = exchange::read_new_project(&path).unwrap().project;
@@ -709,7 +777,7 @@ fn a_version_2_json_export_still_imports_and_version_3_carries_the_memos() {
     std::sync::Arc::make_mut(&mut project.articles[0]).memo = "Article memo".to_owned();
     let bytes = export_bytes(&project, ExportFormat::Json, None).unwrap();
     let json: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
-    assert_eq!(json["format_version"], 3);
+    assert_eq!(json["format_version"], 4);
     assert_eq!(json["memo"], "Project memo");
     assert_eq!(json["articles"][0]["memo"], "Article memo");
     let dir = tempfile::tempdir().unwrap();

@@ -164,7 +164,7 @@ fn orphans_keep_their_quote_and_context_in_the_file() {
     let mut session = Session::open_blocking(&path, SessionOptions::inline()).unwrap();
     let ws = session.workspace_mut();
     let article = ws.project().articles[0].clone();
-    let victim = ws.project().annotations[0].clone();
+    let victim = ws.project().annotations.first().unwrap().clone();
     // Remove the annotated passage from the text: the annotation becomes an orphan.
     let new_text = article.text.replacen(&victim.quote, "", 1);
     ws.set_article_text(article.id, &new_text).unwrap();
@@ -249,20 +249,20 @@ fn format_6_keeps_rejected_suggestions_and_format_5_files_open_without_any() {
     assert!(project.rejections.is_empty());
     let article = project.articles[0].clone();
     let range = stancemark::model::TextRange { start: 0, end: 12 };
-    project.rejections.push(stancemark::model::Rejection {
+    project.push_rejection(stancemark::model::Rejection {
+        id: uuid::Uuid::new_v4(),
         article: article.id,
         range,
         quote: stancemark::text::slice_chars(&article.text, range).to_owned(),
         stance: stancemark::model::StanceId::new("security"),
-        annotator: "ana".to_owned(),
+        analyst: "ana".into(),
         rejected: chrono::DateTime::<chrono::Utc>::UNIX_EPOCH,
     });
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("rejections.stance.json");
     store::save_project(&project, &out).unwrap();
     let text = std::fs::read_to_string(&out).unwrap();
-    assert_eq!(FORMAT_VERSION, 6);
-    assert!(text.contains("\"format_version\": 6"));
+    assert!(text.contains(&format!("\"format_version\": {FORMAT_VERSION}")));
     assert!(text.contains("\"rejections\""));
     assert_eq!(store::load_project(&out).unwrap(), project);
     // Without rejections the field is left out.
@@ -293,11 +293,68 @@ fn format_6_keeps_rejected_suggestions_and_format_5_files_open_without_any() {
 }
 
 #[test]
+fn format_6_annotator_names_become_analysts_and_format_7_names_them_by_id() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let project = store::load_project(&dir.join("v6-team.stance.json")).unwrap();
+    let mut ids: Vec<&str> = project.analysts.iter().map(|a| a.id.as_str()).collect();
+    ids.sort();
+    assert_eq!(ids, ["ana-lópez", "dana", "sample", "unknown"]);
+    let name_of = |id: &str| {
+        project
+            .analysts
+            .iter()
+            .find(|a| a.id.as_str() == id)
+            .unwrap()
+            .name
+            .clone()
+    };
+    assert_eq!(
+        name_of("dana"),
+        "Dana",
+        "the first spelling names the analyst"
+    );
+    assert_eq!(name_of("ana-lópez"), "Ana López");
+    let by = |id: &str| {
+        project
+            .annotations
+            .iter()
+            .filter(|a| a.analyst.as_str() == id)
+            .count()
+    };
+    assert_eq!(by("dana"), 2, "Dana and dana are one analyst");
+    assert_eq!((by("ana-lópez"), by("unknown"), by("sample")), (1, 1, 8));
+    let rejection = project.rejections.first().unwrap().clone();
+    assert_eq!(rejection.analyst.as_str(), "ana-lópez");
+    // The id given to an old rejection is the same at every load.
+    let again = store::load_project(&dir.join("v6-team.stance.json")).unwrap();
+    assert_eq!(again.rejections.first().unwrap().id, rejection.id);
+    // Saved as format 7: analysts by id, no annotator names left.
+    let out = tempfile::tempdir().unwrap();
+    let saved = out.path().join("team.stance.json");
+    store::save_project(&project, &saved).unwrap();
+    let text = std::fs::read_to_string(&saved).unwrap();
+    assert!(text.contains("\"format_version\": 7") && !text.contains("\"annotator\""));
+    assert!(text.contains("\"analyst\": \"ana-lópez\""));
+    assert_eq!(store::load_project(&saved).unwrap(), project);
+    // The format-7 fixture: two analysts, each annotation by id.
+    let v7 = store::load_project(&dir.join("v7-sample.stance.json")).unwrap();
+    assert_eq!(v7.analysts.len(), 2);
+    assert_eq!(v7.analyst_name(&"ana-lopez".into()), "Ana López");
+    assert_eq!(
+        v7.annotations
+            .iter()
+            .filter(|a| a.analyst.as_str() == "ana-lopez")
+            .count(),
+        1
+    );
+}
+
+#[test]
 fn the_format_6_fixture_holds_a_rejection_on_its_passage() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/v6-sample.stance.json");
     let project = store::load_project(&path).unwrap();
     assert_eq!(project.rejections.len(), 1);
-    let r = &project.rejections[0];
+    let r = &project.rejections.first().unwrap();
     let text = &project.article(r.article).unwrap().text;
     assert_eq!(stancemark::text::slice_chars(text, r.range), r.quote);
     assert!(r.quote.starts_with("As Washington moves"));

@@ -73,6 +73,7 @@ fn op() -> impl Strategy<Value = Op> {
 /// Applies an op; returns whether it changed the project (one undo step).
 fn apply(ws: &mut Workspace, op: &Op) -> bool {
     let p = ws.project().clone();
+    let listed = p.annotations.to_vec();
     let pick = |n: usize, len: usize| if len == 0 { None } else { Some(n % len) };
     match op {
         Op::Annotate(a, s, l, st) => {
@@ -94,17 +95,15 @@ fn apply(ws: &mut Workspace, op: &Op) -> bool {
                 .is_ok()
         }
         Op::Delete(i) => pick(*i, p.annotations.len())
-            .is_some_and(|i| ws.delete_annotation(p.annotations[i].id).is_ok()),
+            .is_some_and(|i| ws.delete_annotation(listed[i].id).is_ok()),
         Op::Restance(i, s) => match (pick(*i, p.annotations.len()), pick(*s, p.stances.0.len())) {
-            (Some(i), Some(s)) if p.annotations[i].stance != p.stances.0[s].id => ws
-                .set_annotation_stance(p.annotations[i].id, &p.stances.0[s].id)
+            (Some(i), Some(s)) if listed[i].stance != p.stances.0[s].id => ws
+                .set_annotation_stance(listed[i].id, &p.stances.0[s].id)
                 .is_ok(),
             _ => false,
         },
         Op::Note(i, n) => match pick(*i, p.annotations.len()) {
-            Some(i) if &p.annotations[i].note != n => {
-                ws.set_annotation_note(p.annotations[i].id, n).is_ok()
-            }
+            Some(i) if &listed[i].note != n => ws.set_annotation_note(listed[i].id, n).is_ok(),
             _ => false,
         },
         Op::AddArticle(t) => ws

@@ -103,7 +103,7 @@ fn an_annotation_edited_here_but_deleted_in_the_file_is_kept_on_reload_and_repor
     let path = sample_copy(dir.path());
     let mut first = Session::open_blocking(&path, SessionOptions::inline()).unwrap();
     let mut second = Session::open_blocking(&path, SessionOptions::inline()).unwrap();
-    let victim = first.project().annotations[0].id;
+    let victim = first.project().annotations.first().unwrap().id;
     first.workspace_mut().delete_annotation(victim).unwrap();
     first.save_blocking().unwrap();
 

@@ -329,7 +329,8 @@ fn choosing_the_saved_version_keeps_the_autosave_aside() {
     let recovery = dir.path().join("sample.stance.json.autosave");
     std::thread::sleep(std::time::Duration::from_millis(20));
     let mut newer = store::load_project(&path).unwrap();
-    newer.annotations.pop();
+    let last = newer.annotations.to_vec().pop().unwrap().id;
+    newer.annotations.remove(last);
     stancemark::recovery::write_recovery(&recovery, &newer).unwrap();
     let mut harness = harness_on(Some(path));
     harness.get_by_label("Open the saved version").click();
@@ -457,23 +458,20 @@ fn large_project(dir: &Path) -> PathBuf {
             start,
             end: start + 60,
         };
-        project.annotations.push(
-            Annotation {
-                id: uuid::Uuid::from_u64_pair(7, i as u64),
-                article: article.id,
-                range,
-                quote: chars[range.start..range.end].iter().collect(),
-                prefix: String::new(),
-                suffix: String::new(),
-                orphaned: false,
-                stance: StanceId::new("regulation"),
-                note: String::new(),
-                annotator: "t".into(),
-                created: Default::default(),
-                modified: Default::default(),
-            }
-            .into(),
-        );
+        project.push_annotation(Annotation {
+            id: uuid::Uuid::from_u64_pair(7, i as u64),
+            article: article.id,
+            range,
+            quote: chars[range.start..range.end].iter().collect(),
+            prefix: String::new(),
+            suffix: String::new(),
+            orphaned: false,
+            stance: StanceId::new("regulation"),
+            note: String::new(),
+            analyst: "t".into(),
+            created: Default::default(),
+            modified: Default::default(),
+        });
     }
     project.articles.push(article.into());
     let path = dir.join("large.stance.json");

@@ -291,7 +291,7 @@ fn re_import_from_the_articles_context_menu_keeps_annotations_on_their_passages(
     harness.run_steps(2);
     let p = harness.state().workspace().project();
     assert!(p.articles[0].text.contains("Section 1a."));
-    let a = &p.annotations[0];
+    let a = &p.annotations.first().unwrap();
     assert!(
         !a.orphaned,
         "{a:?} {:?} {:?}",

@@ -638,7 +638,7 @@ fn a_sentence_is_tagged_with_the_keyboard_alone() {
     harness.run_steps(2);
     let project = harness.state().workspace().project();
     assert_eq!(project.annotations.len(), 1);
-    let a = &project.annotations[0];
+    let a = &project.annotations.first().unwrap();
     assert_eq!(a.stance.as_str(), "regulation");
     assert_eq!(
         a.quote, "The second one matters",
@@ -709,14 +709,10 @@ fn a_drag_snaps_to_whole_words_unless_alt_is_held_and_clicks_cycle_stacked_annot
             });
     }
     harness.run_steps(2);
-    let ids: Vec<_> = harness
-        .state()
-        .workspace()
-        .project()
-        .annotations
-        .iter()
-        .map(|a| a.id)
-        .collect();
+    // Innermost (shortest) first.
+    let mut listed = harness.state().workspace().project().annotations.to_vec();
+    listed.sort_by_key(|a| a.range.len());
+    let ids: Vec<_> = listed.iter().map(|a| a.id).collect();
     let on_open =
         harness.state().article_view().screen_pos_of(22).unwrap() + eframe::egui::vec2(2.0, 0.0);
     harness.key_press(Key::Escape);
@@ -946,7 +942,7 @@ fn learned_suggestions_retrain_after_a_rejection_which_is_remembered() {
     harness.run_steps(2);
     harness.state_mut().suggestions().unwrap().wait();
     harness.run_steps(2);
-    let rejections = &harness.state().workspace().project().rejections;
+    let rejections = harness.state().workspace().project().rejections.to_vec();
     assert_eq!(rejections.len(), 1);
     assert_eq!(
         (rejections[0].article, rejections[0].range),
@@ -1030,7 +1026,7 @@ fn list_keys_work_where_the_list_has_the_keys_and_a_key_means_its_lists_thing_th
     // In the table, Delete deletes the selected row's annotation, not the one selected in the
     // reader; back in the reader, Delete deletes that one.
     let project = harness.state().workspace().project();
-    let kept = project.annotations[0].id;
+    let kept = project.annotations.first().unwrap().id;
     harness.state_mut().execute(Command::SelectAnnotation {
         id: kept,
         reveal: true,

@@ -3,12 +3,12 @@
 //! for pandas and R, which read it back to the same values; the HTML report is the form for
 //! people.
 
-use crate::exchange::Incoming;
-use crate::export::ExportError;
-use crate::model::Project;
+use crate::core::model::Project;
+use crate::formats::exchange::Incoming;
+use crate::formats::export::ExportError;
 
 /// The columns, in order.
-pub const COLUMNS: [&str; 12] = [
+pub const COLUMNS: [&str; 13] = [
     "article_id",
     "article_title",
     "stance_id",
@@ -21,6 +21,7 @@ pub const COLUMNS: [&str; 12] = [
     "created",
     "modified",
     "orphaned",
+    "analyst_id",
 ];
 
 /// The UTF-8 byte-order mark.
@@ -53,10 +54,11 @@ pub fn write(project: &Project) -> Result<Vec<u8>, ExportError> {
             end,
             a.quote.clone(),
             a.note.clone(),
-            a.annotator.clone(),
+            project.analyst_name(&a.analyst).to_owned(),
             a.created.to_rfc3339(),
             a.modified.to_rfc3339(),
             a.orphaned.to_string(),
+            a.analyst.to_string(),
         ])
         .map_err(encode)?;
     }
@@ -125,6 +127,7 @@ pub fn read(text: &str) -> Result<Vec<Incoming>, String> {
             suffix: None,
             note: get("note").unwrap_or_default(),
             annotator: get("annotator").unwrap_or_default(),
+            analyst_id: get("analyst_id"),
             created: time("created"),
             modified: time("modified"),
             orphaned,

@@ -5,23 +5,37 @@
 //! null offsets. The JSON shape is described by `schema/export.schema.json`.
 //!
 //! History: 1 — first version; 2 — orphans exported with null offsets and `orphaned`, stances
-//! with their `parent`. Version-1 exports still import (they have no orphans or parents).
+//! with their `parent`; 3 — memos; 4 — the project's `analysts` (`id`, `name`, `color`) and
+//! each annotation's `analyst_id` (`annotator` stays, as the analyst's display name). Exports
+//! of versions 1 to 3 still import: their annotator names become analysts.
 
 use std::path::Path;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{
-    Annotation, Article, ArticleMeta, Project, Rgb, Stance, StanceId, StanceScheme, TextRange,
+use crate::core::model::{
+    Analyst, AnalystId, Annotation, Article, ArticleMeta, Project, Rgb, Stance, StanceId,
+    StanceScheme, TextRange,
 };
-use crate::store::{self, LoadError};
+use crate::storage::{self, LoadError};
 
 /// Identifies the kind of document, for tools that receive many kinds of JSON.
 pub const EXPORT_FORMAT: &str = "stancemark-export";
 /// Version of the export shape; bumped on any change. 1 — first; 2 — orphans with null
-/// offsets, stance parents; 3 — the project's and each article's `memo`.
-pub const EXPORT_VERSION: u32 = 3;
+/// offsets, stance parents; 3 — the project's and each article's `memo`; 4 — analysts.
+pub const EXPORT_VERSION: u32 = 4;
+
+/// One analyst of the project.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportAnalyst {
+    /// Stable slug (`dana`, `ana-lopez`).
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// `#rrggbb`.
+    pub color: String,
+}
 
 /// One stance of the scheme.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -61,7 +75,7 @@ pub struct ExportArticle {
     /// How the text was made from its source (format, encoding, reflowed), so a project made
     /// from this export re-imports its sources the same way; absent when not recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub import: Option<crate::model::ImportSettings>,
+    pub import: Option<crate::core::model::ImportSettings>,
     /// Length of `text` in code points.
     pub char_count: usize,
     /// Full text, `\n` line endings.
@@ -92,8 +106,11 @@ pub struct ExportAnnotation {
     pub quote: String,
     /// Analyst's note.
     pub note: String,
-    /// Who made it.
+    /// Who made it: the analyst's display name.
     pub annotator: String,
+    /// Who made it: the analyst's id (absent before version 4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub analyst_id: Option<String>,
     /// RFC 3339 creation time.
     pub created: String,
     /// RFC 3339 last modification time.
@@ -120,6 +137,9 @@ pub struct Export {
     pub project: String,
     /// The scheme.
     pub stances: Vec<ExportStance>,
+    /// The analysts (absent before version 4).
+    #[serde(default)]
+    pub analysts: Vec<ExportAnalyst>,
     /// All articles in project order.
     pub articles: Vec<ExportArticle>,
     /// All annotations, by article (project order) then start offset; orphans last.
@@ -178,7 +198,7 @@ pub fn is_scheme(json: &str) -> bool {
 }
 
 /// Reads a scheme file; a newer version or a broken stance is an error.
-pub fn read_scheme(json: &str) -> Result<crate::model::StanceScheme, Bad> {
+pub fn read_scheme(json: &str) -> Result<crate::core::model::StanceScheme, Bad> {
     let file: SchemeFile = serde_json::from_str(json).map_err(|e| e.to_string())?;
     if file.format != SCHEME_FORMAT {
         return Err(format!("not a stance scheme (format {:?})", file.format));
@@ -197,7 +217,7 @@ pub fn read_scheme(json: &str) -> Result<crate::model::StanceScheme, Bad> {
     if stances.is_empty() {
         return Err("the scheme has no stances".to_owned());
     }
-    Ok(crate::model::StanceScheme(stances))
+    Ok(crate::core::model::StanceScheme(stances))
 }
 
 impl Export {
@@ -235,7 +255,8 @@ impl Export {
                     end: row.range.map(|r| r.1),
                     quote: ann.quote.clone(),
                     note: ann.note.clone(),
-                    annotator: ann.annotator.clone(),
+                    annotator: project.analyst_name(&ann.analyst).to_owned(),
+                    analyst_id: Some(ann.analyst.to_string()),
                     created: ann.created.to_rfc3339(),
                     modified: ann.modified.to_rfc3339(),
                     orphaned: ann.orphaned,
@@ -249,6 +270,15 @@ impl Export {
             format_version: EXPORT_VERSION,
             project: project.name.clone(),
             stances,
+            analysts: project
+                .analysts
+                .iter()
+                .map(|a| ExportAnalyst {
+                    id: a.id.to_string(),
+                    name: a.name.clone(),
+                    color: a.color.to_hex(),
+                })
+                .collect(),
             articles,
             annotations,
             memo: project.memo.clone(),
@@ -306,7 +336,9 @@ impl ExportArticle {
 }
 
 impl ExportAnnotation {
-    fn to_annotation(&self) -> Result<Annotation, Bad> {
+    /// The annotation, by the analyst `analyst` (resolved by the caller from `analyst_id` or
+    /// `annotator`).
+    fn to_annotation(&self, analyst: AnalystId) -> Result<Annotation, Bad> {
         let range = match (self.start, self.end, self.orphaned) {
             (Some(start), Some(end), false) => TextRange { start, end },
             (_, _, true) => TextRange { start: 0, end: 0 },
@@ -328,7 +360,7 @@ impl ExportAnnotation {
             orphaned: self.orphaned,
             stance: StanceId::new(&self.stance_id),
             note: self.note.clone(),
-            annotator: self.annotator.clone(),
+            analyst,
             created: parse_time(&self.created)?,
             modified: parse_time(&self.modified)?,
         })
@@ -362,8 +394,36 @@ pub fn project_from_json_export(path: &Path, json: &str) -> Result<Project, Load
         )]));
     }
     let convert = || -> Result<Project, Bad> {
+        // The analysts of a version-4 export; before it, one per annotator name.
+        let mut project = Project::new(export.project.clone());
+        for a in &export.analysts {
+            project.analysts.push(Analyst {
+                id: AnalystId::new(&a.id),
+                name: a.name.clone(),
+                color: Rgb::from_hex(&a.color)
+                    .ok_or_else(|| format!("bad colour {:?}", a.color))?,
+            });
+        }
+        let mut annotations = Vec::with_capacity(export.annotations.len());
+        for a in &export.annotations {
+            let analyst = match a.analyst_id.as_deref() {
+                Some(id) if project.analyst(&AnalystId::new(id)).is_some() => AnalystId::new(id),
+                _ => match project.analyst_named(&a.annotator) {
+                    Some(found) => found.id.clone(),
+                    None => {
+                        let new = project.new_analyst(&a.annotator);
+                        let id = new.id.clone();
+                        project.analysts.push(new);
+                        id
+                    }
+                },
+            };
+            annotations.push(Arc::new(a.to_annotation(analyst)?));
+        }
+        let analysts = std::mem::take(&mut project.analysts);
         Ok(Project {
             name: export.project.clone(),
+            analysts,
             stances: StanceScheme(
                 export
                     .stances
@@ -377,19 +437,16 @@ pub fn project_from_json_export(path: &Path, json: &str) -> Result<Project, Load
                 .map(|a| a.to_article().map(Arc::new))
                 .collect::<Result<_, _>>()?,
             memo: export.memo.clone(),
-            annotations: export
-                .annotations
-                .iter()
-                .map(|a| a.to_annotation().map(Arc::new))
-                .collect::<Result<_, _>>()?,
+            annotations: crate::core::model::Annotations::from_records(annotations)
+                .map_err(|e| e.to_string())?,
             // Rejected suggestions stay in the project file; an export does not carry them.
-            rejections: Vec::new(),
+            rejections: crate::core::model::Rejections::new(),
         })
     };
     let project = convert().map_err(|bad| invalid(vec![bad]))?;
     let problems = project.validate();
     if !problems.is_empty() {
-        return Err(invalid(store::problem_messages(json, &problems)));
+        return Err(invalid(storage::problem_messages(json, &problems)));
     }
     Ok(project)
 }

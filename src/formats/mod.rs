@@ -8,14 +8,16 @@
 //! the wrong characters.
 
 pub mod csv;
+pub mod exchange;
+pub mod export;
 pub mod json;
 pub mod refi;
 pub mod report;
 pub mod w3c;
 
-use crate::anchor::CONTEXT_CHARS;
-use crate::model::{Annotation, Article, Project, Stance};
-use crate::text::OffsetIndex;
+use crate::core::anchor::CONTEXT_CHARS;
+use crate::core::model::{Annotation, Article, Project, Stance};
+use crate::core::text::OffsetIndex;
 
 /// One annotation with everything a flat format writes about it.
 pub struct Row<'a> {
@@ -43,7 +45,7 @@ impl Row<'_> {
 
 /// Every annotation of the project, by article (project order) then position; an article's
 /// orphans come after its anchored annotations. `only` restricts it to one article.
-pub fn rows<'a>(project: &'a Project, only: Option<crate::model::ArticleId>) -> Vec<Row<'a>> {
+pub fn rows<'a>(project: &'a Project, only: Option<crate::core::model::ArticleId>) -> Vec<Row<'a>> {
     let mut out = Vec::with_capacity(project.annotations.len());
     for article in project
         .articles

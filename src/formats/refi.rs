@@ -21,10 +21,12 @@ use chrono::{DateTime, Utc};
 use quick_xml::escape::escape;
 use uuid::Uuid;
 
-use crate::export::ExportError;
+use crate::core::model::{
+    Annotation, Article, Project, Rgb, Stance, StanceId, StanceScheme, TextRange,
+};
+use crate::formats::export::ExportError;
 use crate::import::archive::Archive;
 use crate::import::xml::{self, Item};
-use crate::model::{Annotation, Article, Project, Rgb, Stance, StanceId, StanceScheme, TextRange};
 
 /// Namespace of the UUIDs made for stances, users and notes (stable across exports).
 const NAMESPACE: Uuid = Uuid::from_u128(0x5f3e_2b1a_7c4d_4e8f_9a06_b2d1_c3e4_f5a6);
@@ -81,10 +83,12 @@ pub fn write_qdc(project: &Project) -> String {
 
 /// The `project.qde` of a project, and its source texts by file name.
 fn project_qde(project: &Project) -> (String, Vec<(String, String)>) {
+    // One User per analyst with annotations, named as the project names them.
     let mut users: Vec<&str> = project
         .annotations
-        .iter()
-        .map(|a| a.annotator.as_str())
+        .analysts()
+        .into_iter()
+        .map(|id| project.analyst_name(id))
         .filter(|a| !a.is_empty())
         .collect();
     users.sort_unstable();
@@ -126,7 +130,7 @@ fn project_qde(project: &Project) -> (String, Vec<(String, String)>) {
         for row in rows.iter().filter(|r| r.article.id == article.id) {
             let a = row.annotation;
             let note_id = guid("note", &a.id.to_string());
-            let creator = user(&a.annotator)
+            let creator = user(project.analyst_name(&a.analyst))
                 .map(|g| format!(" creatingUser=\"{g}\""))
                 .unwrap_or_default();
             let Some((start, end)) = row.range else {
@@ -152,7 +156,7 @@ fn project_qde(project: &Project) -> (String, Vec<(String, String)>) {
             xml.push_str(&format!(
                 "<PlainTextSelection guid=\"{}\" name=\"{}\" startPosition=\"{start}\" endPosition=\"{end}\"{creator} creationDateTime=\"{}\" modifiedDateTime=\"{}\">",
                 a.id,
-                escape(crate::text::snippet(&a.quote, SELECTION_NAME_CHARS)),
+                escape(crate::core::text::snippet(&a.quote, SELECTION_NAME_CHARS)),
                 time(&a.created),
                 time(&a.modified)
             ));
@@ -185,7 +189,7 @@ fn project_qde(project: &Project) -> (String, Vec<(String, String)>) {
 fn note_xml(id: Uuid, text: &str, creator: &str, at: &DateTime<Utc>) -> String {
     format!(
         "<Note guid=\"{id}\" name=\"{}\"{creator} creationDateTime=\"{}\"><PlainTextContent>{}</PlainTextContent></Note>",
-        escape(crate::text::snippet(text, SELECTION_NAME_CHARS)),
+        escape(crate::core::text::snippet(text, SELECTION_NAME_CHARS)),
         time(at),
         escape(text)
     )
@@ -462,7 +466,7 @@ fn selection_range(sel: &Selection, crlf: &CrlfMap, text: &str) -> TextRange {
     let name = words(&sel.name);
     let len = text.chars().count();
     let holds_name = |r: &TextRange| {
-        r.end <= len && r.start < r.end && words(crate::text::slice_chars(text, *r)) == name
+        r.end <= len && r.start < r.end && words(crate::core::text::slice_chars(text, *r)) == name
     };
     if name.is_empty() || mapped == as_is || holds_name(&mapped) || !holds_name(&as_is) {
         mapped
@@ -554,12 +558,8 @@ pub fn read_qdpx(bytes: Vec<u8>) -> Result<ReadQdpx, String> {
     let mut qde = read_qde(&qde_text).map_err(|e| format!("{qde_name}: {e}"))?;
     let (stances, stance_of) = stances_of(&qde.codes);
     let mut project = Project {
-        name: qde.name.clone(),
         stances,
-        articles: Vec::new(),
-        annotations: Vec::new(),
-        memo: String::new(),
-        rejections: Vec::new(),
+        ..Project::new(qde.name.clone())
     };
     for source in std::mem::take(&mut qde.sources) {
         let raw = match source_text(&mut archive, &source) {
@@ -584,7 +584,7 @@ pub fn read_qdpx(bytes: Vec<u8>) -> Result<ReadQdpx, String> {
                 ));
                 continue;
             }
-            let quote = crate::text::slice_chars(&article.text, range).to_owned();
+            let quote = crate::core::text::slice_chars(&article.text, range).to_owned();
             let note = sel
                 .notes
                 .iter()
@@ -592,12 +592,22 @@ pub fn read_qdpx(bytes: Vec<u8>) -> Result<ReadQdpx, String> {
                 .map(|n| n.trim())
                 .collect::<Vec<_>>()
                 .join("\n\n");
+            // The selection's User becomes an analyst (by name, matched by slug).
             let annotator = sel
                 .user
                 .as_ref()
                 .and_then(|u| qde.users.get(u))
                 .cloned()
                 .unwrap_or_default();
+            let analyst = match project.analyst_named(&annotator) {
+                Some(a) => a.id.clone(),
+                None => {
+                    let new = project.new_analyst(&annotator);
+                    let id = new.id.clone();
+                    project.analysts.push(new);
+                    id
+                }
+            };
             let created = sel.created.unwrap_or_else(Utc::now);
             for (k, code) in sel.codes.iter().enumerate() {
                 let Some(stance) = stance_of.get(code) else {
@@ -612,7 +622,7 @@ pub fn read_qdpx(bytes: Vec<u8>) -> Result<ReadQdpx, String> {
                     (0, Ok(id)) => id,
                     _ => Uuid::new_v4(),
                 };
-                project.annotations.push(Arc::new(Annotation {
+                let added = project.annotations.insert(Arc::new(Annotation {
                     id,
                     article: article.id,
                     range,
@@ -622,10 +632,16 @@ pub fn read_qdpx(bytes: Vec<u8>) -> Result<ReadQdpx, String> {
                     orphaned: false,
                     stance: stance.clone(),
                     note: note.clone(),
-                    annotator: annotator.clone(),
+                    analyst: analyst.clone(),
                     created,
                     modified: sel.modified.unwrap_or(created),
                 }));
+                if added.is_err() {
+                    qde.skipped.push(format!(
+                        "selection {} appears twice; its second coding was left out",
+                        sel.guid
+                    ));
+                }
             }
         }
         project.articles.push(Arc::new(article));
@@ -644,7 +660,7 @@ mod tests {
     fn crlf_positions_map_onto_the_lf_text() {
         let text = "ab\r\ncd\r\n\r\nef";
         let map = CrlfMap::new(text);
-        let lf = crate::text::normalize_newlines(text);
+        let lf = crate::core::text::normalize_newlines(text);
         // "cd" starts at 4 in the CRLF text, at 3 in the LF one; "ef" at 10 and 7.
         assert_eq!(map.map(4), 3);
         assert_eq!(map.map(10), 7);
@@ -655,7 +671,7 @@ mod tests {
     fn a_selection_counted_without_carriage_returns_is_told_by_its_name() {
         let crlf_text = "Title\r\nfirst line\r\nthe selected words here";
         let map = CrlfMap::new(crlf_text);
-        let lf = crate::text::normalize_newlines(crlf_text);
+        let lf = crate::core::text::normalize_newlines(crlf_text);
         let start_lf = lf.find("selected").unwrap();
         let start_crlf = crlf_text.find("selected").unwrap();
         let sel = |start: usize| Selection {

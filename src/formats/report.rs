@@ -5,8 +5,8 @@
 
 use std::fmt::Write;
 
-use crate::model::{Annotation, Article, Project, Rgb};
-use crate::text::OffsetIndex;
+use crate::core::model::{Annotation, Article, Project, Rgb};
+use crate::core::text::OffsetIndex;
 
 /// Opacity of a highlight's background.
 const HIGHLIGHT_ALPHA: f32 = 0.28;
@@ -147,7 +147,7 @@ fn article_html(project: &Project, article: &Article, html: &mut String) {
         .copied()
         .filter(|a| !a.note.is_empty())
         .collect();
-    let index = crate::text::ParagraphIndex::new(&article.text);
+    let index = crate::core::text::ParagraphIndex::new(&article.text);
     for p in &index.paragraphs {
         if p.char_len == 0 {
             continue;
@@ -235,7 +235,7 @@ fn paragraph_html(
     };
     for w in cuts.windows(2) {
         let (a, b) = (w[0], w[1]);
-        let piece = esc(offsets.slice(text, crate::model::TextRange { start: a, end: b }));
+        let piece = esc(offsets.slice(text, crate::core::model::TextRange { start: a, end: b }));
         let mut covering: Vec<&Annotation> = inside
             .iter()
             .copied()

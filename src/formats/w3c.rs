@@ -8,9 +8,9 @@
 
 use serde_json::{Value, json};
 
-use crate::exchange::Incoming;
-use crate::export::ExportError;
-use crate::model::Project;
+use crate::core::model::Project;
+use crate::formats::exchange::Incoming;
+use crate::formats::export::ExportError;
 
 /// The JSON-LD context of the Web Annotation vocabulary.
 pub const CONTEXT: &str = "http://www.w3.org/ns/anno.jsonld";
@@ -64,9 +64,12 @@ pub fn write(project: &Project) -> Result<Vec<u8>, ExportError> {
                     "selector": selector,
                 },
             });
-            if !a.annotator.is_empty() {
-                item["creator"] = json!({"type": "Person", "name": a.annotator});
-            }
+            // The analyst: their name, and their id as the agent's nickname.
+            item["creator"] = json!({
+                "type": "Person",
+                "name": project.analyst_name(&a.analyst),
+                "nickname": a.analyst.as_str(),
+            });
             item
         })
         .collect();
@@ -195,6 +198,11 @@ pub fn read(json: &str) -> Result<Vec<Incoming>, String> {
                 .and_then(text)
                 .unwrap_or_default(),
             annotator: creator.unwrap_or_default(),
+            analyst_id: item
+                .get("creator")
+                .and_then(|c| c.get("nickname"))
+                .and_then(Value::as_str)
+                .map(str::to_owned),
             created: time("created"),
             modified: time("modified"),
             orphaned: position.is_none(),

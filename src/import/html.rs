@@ -8,7 +8,7 @@
 
 use super::text;
 use super::{Extracted, ImportFault};
-use crate::model::ArticleMeta;
+use crate::core::model::ArticleMeta;
 
 /// Bytes of the page's head searched for its declared character set.
 const CHARSET_PROBE_BYTES: usize = 4096;

@@ -25,9 +25,9 @@ use std::time::Duration;
 
 use thiserror::Error;
 
-use crate::model::{Article, ArticleMeta, ImportSettings, SourceFormat};
-use crate::store::sniff::{self, BinaryKind};
-use crate::store::{self, ReadError};
+use crate::core::model::{Article, ArticleMeta, ImportSettings, SourceFormat};
+use crate::storage::sniff::{self, BinaryKind};
+use crate::storage::{self, ReadError};
 
 pub use html::decode_page;
 
@@ -380,7 +380,7 @@ fn extract(
             };
             made.encoding = Some(decoded.encoding.to_owned());
             let warnings = decoded.warnings();
-            let body = crate::text::normalize_newlines(&decoded.text);
+            let body = crate::core::text::normalize_newlines(&decoded.text);
             if format == SourceFormat::Markdown {
                 let (text, title) = markdown::render(&body);
                 Extracted {
@@ -430,7 +430,7 @@ pub fn import_article_with(
     settings: Option<&ImportSettings>,
     cancelled: &dyn Fn() -> bool,
 ) -> Result<Imported, ImportError> {
-    let bytes = store::read_file(path, store::MAX_ARTICLE_BYTES, "an article")?;
+    let bytes = storage::read_file(path, storage::MAX_ARTICLE_BYTES, "an article")?;
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(ReadError::Empty {
             path: path.to_owned(),
@@ -455,7 +455,7 @@ pub fn import_article_with(
         path: path.to_owned(),
         fault,
     })?;
-    let text = crate::text::normalize_newlines(&extracted.text);
+    let text = crate::core::text::normalize_newlines(&extracted.text);
     if text.trim().is_empty() {
         return Err(ImportError::NoText {
             path: path.to_owned(),
@@ -482,7 +482,7 @@ pub fn import_article_with(
             text.lines()
                 .map(|l| l.trim().trim_start_matches('#').trim())
                 .find(|l| !l.is_empty())
-                .map(|l| crate::text::title_from_line(l, TITLE_CHARS))
+                .map(|l| crate::core::text::title_from_line(l, TITLE_CHARS))
         })
         .or_else(|| path.file_stem().map(|s| s.to_string_lossy().into_owned()))
         .unwrap_or_else(|| "Untitled article".to_owned());
@@ -496,7 +496,7 @@ pub fn import_article_with(
 /// Refuses a new version of a source in another format than the first (a PDF for an article
 /// imported from a Word file): its text would be made differently and every annotation lost.
 fn check_same_format(path: &Path, was: SourceFormat, title: &str) -> Result<(), ImportError> {
-    let bytes = store::read_file(path, store::MAX_ARTICLE_BYTES, "an article")?;
+    let bytes = storage::read_file(path, storage::MAX_ARTICLE_BYTES, "an article")?;
     match detect(path, &bytes) {
         Ok(now) if now != was => Err(ImportError::OtherFormat {
             path: path.to_owned(),
@@ -537,8 +537,8 @@ pub fn reimported_text(article: &Article, from: Option<&Path>) -> Result<String,
         }
         // Imported before settings were recorded: the source's UTF-8, as it was.
         None => {
-            let raw = store::read_text_file(&path, store::MAX_ARTICLE_BYTES, "an article")?;
-            Ok(crate::text::normalize_newlines(&raw))
+            let raw = storage::read_text_file(&path, storage::MAX_ARTICLE_BYTES, "an article")?;
+            Ok(crate::core::text::normalize_newlines(&raw))
         }
     }
 }

@@ -8,7 +8,7 @@
 use super::archive::{Archive, ArchiveError};
 use super::xml::{self, Item};
 use super::{Extracted, ImportFault};
-use crate::model::ArticleMeta;
+use crate::core::model::ArticleMeta;
 
 /// The line that introduces the footnotes at the end of the text.
 const NOTES_HEADING: &str = "Notes";

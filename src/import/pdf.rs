@@ -13,7 +13,7 @@ use pdf_oxide::PdfDocument;
 
 use super::text::{Hyphens, join_line};
 use super::{Extracted, ImportFault};
-use crate::model::ArticleMeta;
+use crate::core::model::ArticleMeta;
 
 /// Lines this close in height (points) share a row.
 const SAME_ROW: f32 = 2.0;

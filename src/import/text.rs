@@ -6,7 +6,7 @@
 
 use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE};
 
-use crate::store::sniff::UTF16_NUL_SHARE;
+use crate::storage::sniff::UTF16_NUL_SHARE;
 
 /// Text and the encoding it was read in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,7 +46,7 @@ fn sniff(bytes: &[u8]) -> (&'static Encoding, usize, bool) {
     if let Some((encoding, bom)) = Encoding::for_bom(bytes) {
         return (encoding, bom, false);
     }
-    let (even, odd) = crate::store::sniff::nul_shares(bytes);
+    let (even, odd) = crate::storage::sniff::nul_shares(bytes);
     if odd >= UTF16_NUL_SHARE && even < UTF16_NUL_SHARE / 3.0 {
         return (UTF_16LE, 0, false);
     }

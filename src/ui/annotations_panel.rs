@@ -5,10 +5,10 @@ use eframe::egui::{self, RichText, Ui};
 
 use super::state::View;
 use super::widgets::{command_item, stance_button, stance_chip, stance_style, to_color};
-use crate::command::Command;
-use crate::derived::{AnnotationList, ArticleDerived};
-use crate::model::{Annotation, AnnotationId, ArticleId, StanceId};
-use crate::text::snippet;
+use crate::core::derived::{AnnotationList, ArticleDerived};
+use crate::core::model::{Annotation, AnnotationId, ArticleId, StanceId};
+use crate::core::text::snippet;
+use crate::ui::command::Command;
 
 /// Code points of a quote shown in a list card.
 const CARD_QUOTE_CHARS: usize = 90;
@@ -195,7 +195,7 @@ fn editor_ui(ui: &mut Ui, view: &View<'_>, state: &mut AnnotationsPanelState) ->
                 });
             }
         }
-        ui.weak(details_line(ann));
+        ui.weak(details_line(view.project(), ann));
         let delete = Command::DeleteAnnotation(id);
         if ui
             .button(delete.label())
@@ -209,14 +209,10 @@ fn editor_ui(ui: &mut Ui, view: &View<'_>, state: &mut AnnotationsPanelState) ->
     commands
 }
 
-fn details_line(ann: &Annotation) -> String {
+fn details_line(project: &crate::core::model::Project, ann: &Annotation) -> String {
     format!(
         "{} · {}–{} · {}",
-        if ann.annotator.is_empty() {
-            "?"
-        } else {
-            &ann.annotator
-        },
+        project.analyst_name(&ann.analyst),
         ann.range.start,
         ann.range.end,
         ann.modified.format("%Y-%m-%d %H:%M")

@@ -15,12 +15,12 @@ use super::reader::ArticleView;
 use super::state::{UiState, View};
 use super::status_bar::status_bar_ui;
 use super::windows::{progress_ui, windows_ui};
-use crate::command::Command;
-use crate::model::{AnnotationId, ArticleId};
-use crate::notice::{Notices, Severity};
-use crate::prefs::Preferences;
+use crate::core::model::{AnnotationId, ArticleId};
+use crate::core::workspace::Workspace;
+use crate::session::notice::{Notices, Severity};
 use crate::session::{Session, SessionOptions};
-use crate::workspace::Workspace;
+use crate::storage::prefs::Preferences;
+use crate::ui::command::Command;
 
 /// Share of the window the side panels start at.
 const ARTICLES_SHARE: f32 = 0.2;
@@ -259,7 +259,11 @@ impl StancemarkApp {
     }
 
     /// Exports the project to `path` (on a worker thread when it is large).
-    pub fn export_to(&mut self, format: crate::export::ExportFormat, path: &std::path::Path) {
+    pub fn export_to(
+        &mut self,
+        format: crate::formats::export::ExportFormat,
+        path: &std::path::Path,
+    ) {
         self.execute(Command::ExportTo {
             format,
             path: path.to_owned(),
@@ -303,9 +307,9 @@ impl StancemarkApp {
     /// change the article's text size instead.
     fn apply_look(&mut self, ctx: &egui::Context) {
         let wanted = match self.prefs.theme {
-            crate::prefs::Theme::System => egui::ThemePreference::System,
-            crate::prefs::Theme::Light => egui::ThemePreference::Light,
-            crate::prefs::Theme::Dark => egui::ThemePreference::Dark,
+            crate::storage::prefs::Theme::System => egui::ThemePreference::System,
+            crate::storage::prefs::Theme::Light => egui::ThemePreference::Light,
+            crate::storage::prefs::Theme::Dark => egui::ThemePreference::Dark,
         };
         let (zoom_keys, current) = ctx.options(|o| (o.zoom_with_keyboard, o.theme_preference));
         if zoom_keys || current != wanted {
@@ -472,7 +476,7 @@ impl StancemarkApp {
     }
 
     fn update_key_area(&mut self, ctx: &egui::Context) {
-        use crate::command::KeyScope;
+        use crate::ui::command::KeyScope;
         let windows = &self.ui.windows;
         let suggest_layer = windows.suggest.as_ref().and_then(|s| s.layer);
         let table_layer = windows.table.as_ref().and_then(|t| t.layer);
@@ -525,7 +529,7 @@ impl StancemarkApp {
     }
 
     /// The part of the window that has the keys (tests).
-    pub fn key_area(&self) -> crate::command::KeyScope {
+    pub fn key_area(&self) -> crate::ui::command::KeyScope {
         self.ui.key_area
     }
 
@@ -586,10 +590,10 @@ impl StancemarkApp {
                     let written = super::windows::png_of(&image, rect, ppp, background)
                         .map_err(|e| e.to_string())
                         .and_then(|bytes| {
-                            crate::store::write_atomically(
+                            crate::storage::write_atomically(
                                 &path,
                                 &bytes,
-                                crate::store::Backup::None,
+                                crate::storage::Backup::None,
                             )
                             .map_err(|e| e.to_string())
                         })

@@ -7,10 +7,10 @@ use eframe::egui::{self, Ui};
 
 use super::state::View;
 use super::widgets::command_item;
-use crate::command::Command;
-use crate::derived::{ArticleCounts, ArticleOrder, list_articles};
-use crate::model::{ArticleId, ArticleMeta};
-use crate::text::snippet;
+use crate::core::derived::{ArticleCounts, ArticleOrder, list_articles};
+use crate::core::model::{ArticleId, ArticleMeta};
+use crate::core::text::snippet;
+use crate::ui::command::Command;
 
 /// Code points of a title shown in the list.
 const TITLE_CHARS: usize = 60;
@@ -227,7 +227,11 @@ fn filter_ui(ui: &mut Ui, state: &mut ArticlesPanelState) {
 
 /// A thin bar under an article's title: one segment per stance, as wide as its share of the
 /// article's annotations.
-fn stance_bar_ui(ui: &mut Ui, view: &View<'_>, by_stance: &[(crate::model::StanceId, usize)]) {
+fn stance_bar_ui(
+    ui: &mut Ui,
+    view: &View<'_>,
+    by_stance: &[(crate::core::model::StanceId, usize)],
+) {
     let total: usize = by_stance.iter().map(|(_, n)| n).sum();
     let (rect, _) =
         ui.allocate_exact_size(egui::vec2(ui.available_width(), 3.0), egui::Sense::hover());

@@ -4,7 +4,7 @@
 use super::app::StancemarkApp;
 use super::file_dialog::FilePurpose;
 use super::modals::Modal;
-use crate::notice::Severity;
+use crate::session::notice::Severity;
 use crate::session::{Failure, Opened, SessionEvent};
 
 impl StancemarkApp {
@@ -143,7 +143,7 @@ impl StancemarkApp {
                 } else {
                     Severity::Warning
                 };
-                self.notices.push(crate::notice::Notice {
+                self.notices.push(crate::session::notice::Notice {
                     severity,
                     title: format!("Imported {}: {}", path.display(), report.summary()),
                     detail: (!report.refused.is_empty()).then(|| report.refused.join("\n")),
@@ -165,7 +165,7 @@ impl StancemarkApp {
 
     fn articles_added(
         &mut self,
-        added: Vec<(crate::model::ArticleId, String)>,
+        added: Vec<(crate::core::model::ArticleId, String)>,
         failed: Vec<String>,
         warnings: Vec<String>,
     ) {
@@ -175,7 +175,7 @@ impl StancemarkApp {
         match added.as_slice() {
             [] => {}
             [(_, line)] => self.notify(Severity::Info, format!("Added {line}")),
-            many => self.notices.push(crate::notice::Notice {
+            many => self.notices.push(crate::session::notice::Notice {
                 severity: Severity::Info,
                 title: format!("Added {} articles", many.len()),
                 detail: Some(

@@ -12,12 +12,12 @@ use super::windows::{
     PaletteState, PreferencesDraft, ProjectSearchState, StancesState, StatsState, SuggestState,
     TableState,
 };
-use crate::command::{Command, KeyScope};
-use crate::model::{AnnotationId, ArticleId, StanceId};
-use crate::notice::{Notice, Severity};
+use crate::core::model::{AnnotationId, ArticleId, StanceId};
+use crate::core::workspace::ActionError;
 use crate::session::Overwrite;
-use crate::store;
-use crate::workspace::ActionError;
+use crate::session::notice::{Notice, Severity};
+use crate::storage;
+use crate::ui::command::{Command, KeyScope};
 
 impl StancemarkApp {
     /// Applies one command.
@@ -452,7 +452,7 @@ impl StancemarkApp {
                 self.save_prefs();
             }
             Command::TextReset => {
-                self.prefs.text_size = crate::prefs::DEFAULT_TEXT_SIZE;
+                self.prefs.text_size = crate::storage::prefs::DEFAULT_TEXT_SIZE;
                 self.save_prefs();
             }
             Command::ShortcutSheet => self.ui.windows.shortcuts = true,
@@ -477,7 +477,7 @@ impl StancemarkApp {
                         Severity::Info,
                         format!(
                             "Changed the stance of {} to {label}",
-                            crate::workspace::count_of(annotations.len(), "annotation")
+                            crate::core::workspace::count_of(annotations.len(), "annotation")
                         ),
                     );
                 }
@@ -494,7 +494,7 @@ impl StancemarkApp {
                         Severity::Info,
                         format!(
                             "Deleted {} (Undo brings them back)",
-                            crate::workspace::count_of(ids.len(), "annotation")
+                            crate::core::workspace::count_of(ids.len(), "annotation")
                         ),
                     );
                 }
@@ -642,7 +642,11 @@ impl StancemarkApp {
 
     /// Tells the review list which undo step took `items` out of it (when one was made), so
     /// Undo can put them back.
-    fn remember_list_step(&mut self, before: Option<u64>, items: Vec<crate::suggest::Suggestion>) {
+    fn remember_list_step(
+        &mut self,
+        before: Option<u64>,
+        items: Vec<crate::analysis::suggest::Suggestion>,
+    ) {
         let step = self.session.workspace().undo_step();
         if let (Some(step), Some(suggest)) = (step, self.ui.windows.suggest.as_mut())
             && step != before.unwrap_or(u64::MAX)
@@ -717,7 +721,7 @@ impl StancemarkApp {
     /// selected.
     fn neighbour_annotation(&self, forward: bool) -> Option<AnnotationId> {
         let article = self.ui.focus.article?;
-        let mut shown: Vec<&crate::model::Annotation> = self
+        let mut shown: Vec<&crate::core::model::Annotation> = self
             .session
             .project()
             .annotations
@@ -753,7 +757,7 @@ impl StancemarkApp {
         self.ui.focus.annotation = id;
     }
 
-    fn tag(&mut self, article: ArticleId, range: crate::model::TextRange, stance: &StanceId) {
+    fn tag(&mut self, article: ArticleId, range: crate::core::model::TextRange, stance: &StanceId) {
         let r = self
             .session
             .workspace_mut()
@@ -761,7 +765,7 @@ impl StancemarkApp {
         match r {
             Ok(id) => {
                 // The caret stays at the passage's end, so keyboard coding goes on from there.
-                let caret = crate::model::TextRange {
+                let caret = crate::core::model::TextRange {
                     start: range.end,
                     end: range.end,
                 };
@@ -827,7 +831,7 @@ impl StancemarkApp {
             (_, None, Some(annotation)) => self.execute(Command::SetStance { annotation, stance }),
             _ => self.notify(
                 Severity::Info,
-                crate::workspace::ActionError::EmptySelection.to_string(),
+                crate::core::workspace::ActionError::EmptySelection.to_string(),
             ),
         }
     }
@@ -848,7 +852,7 @@ impl StancemarkApp {
         ) else {
             return;
         };
-        let text = crate::text::slice_chars(&article.text, range).to_owned();
+        let text = crate::core::text::slice_chars(&article.text, range).to_owned();
         self.copied = Some(text);
     }
 
@@ -861,14 +865,14 @@ impl StancemarkApp {
                 .unwrap_or_default()
                 .to_string_lossy()
                 .to_lowercase();
-            name.ends_with(&format!(".{}", store::PROJECT_EXTENSION))
-                || name.ends_with(&format!(".{}", store::LEGACY_PROJECT_EXTENSION))
+            name.ends_with(&format!(".{}", storage::PROJECT_EXTENSION))
+                || name.ends_with(&format!(".{}", storage::LEGACY_PROJECT_EXTENSION))
         };
         let (projects, rest): (Vec<PathBuf>, Vec<PathBuf>) =
             paths.into_iter().partition(|p| is_project(p));
         let (annotations, articles): (Vec<PathBuf>, Vec<PathBuf>) = rest
             .into_iter()
-            .partition(|p| crate::exchange::kind_of(p).is_some());
+            .partition(|p| crate::formats::exchange::kind_of(p).is_some());
         if !articles.is_empty() {
             self.execute(Command::AddArticlesFrom(articles));
         }
@@ -883,7 +887,8 @@ impl StancemarkApp {
     /// Imports an annotation file: one that carries its texts replaces the project (after the
     /// unsaved-changes question); CSV and W3C come into this project.
     fn import_annotations(&mut self, path: PathBuf) {
-        let new_project = crate::exchange::kind_of(&path).is_some_and(|k| k.carries_texts());
+        let new_project =
+            crate::formats::exchange::kind_of(&path).is_some_and(|k| k.carries_texts());
         if new_project && self.session.is_dirty() && !self.importing_confirmed {
             self.ui.modal = Some(Modal::Unsaved(Box::new(Command::ImportAnnotationsFrom(
                 path,
@@ -907,8 +912,8 @@ impl StancemarkApp {
             .and_then(|p| p.file_name())
             .map(|n| {
                 n.to_string_lossy()
-                    .trim_end_matches(&format!(".{}", store::PROJECT_EXTENSION))
-                    .trim_end_matches(&format!(".{}", store::LEGACY_PROJECT_EXTENSION))
+                    .trim_end_matches(&format!(".{}", storage::PROJECT_EXTENSION))
+                    .trim_end_matches(&format!(".{}", storage::LEGACY_PROJECT_EXTENSION))
                     .to_owned()
             })
             .unwrap_or_else(|| "project".to_owned());
@@ -921,7 +926,9 @@ impl StancemarkApp {
                 d.push(std::path::MAIN_SEPARATOR_STR);
                 PathBuf::from(d)
             }
-            FilePurpose::SaveProjectAs => dir.join(format!("{stem}.{}", store::PROJECT_EXTENSION)),
+            FilePurpose::SaveProjectAs => {
+                dir.join(format!("{stem}.{}", storage::PROJECT_EXTENSION))
+            }
             FilePurpose::Export(f) => {
                 dir.join(format!("{stem}{}.{}", f.file_suffix(), f.extension()))
             }

@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 
 use eframe::egui;
 
-use crate::command::Command;
-use crate::export::ExportFormat;
+use crate::formats::export::ExportFormat;
+use crate::ui::command::Command;
 
 /// A native dialog answering `None` sooner than this is taken as "no dialog backend".
 const NO_BACKEND_THRESHOLD: Duration = Duration::from_millis(700);
@@ -29,7 +29,7 @@ pub enum FilePurpose {
     /// Import an annotation file.
     ImportAnnotations,
     /// Choose the new version of an article's source.
-    ReimportArticle(crate::model::ArticleId),
+    ReimportArticle(crate::core::model::ArticleId),
     /// Export annotations.
     Export(ExportFormat),
     /// Save the statistics chart as PNG.
@@ -76,7 +76,7 @@ impl FilePurpose {
         self,
         mut paths: Vec<PathBuf>,
         then: Option<Box<Command>>,
-        article: Option<crate::model::ArticleId>,
+        article: Option<crate::core::model::ArticleId>,
     ) -> Option<Command> {
         if self == FilePurpose::AddArticle {
             return (!paths.is_empty()).then_some(Command::AddArticlesFrom(paths));
@@ -147,7 +147,7 @@ pub struct FileDialog {
     pub then: Option<Box<Command>>,
     /// For an export while an article is shown: that article, its title, and whether to
     /// export only it.
-    pub only_article: Option<(crate::model::ArticleId, String, bool)>,
+    pub only_article: Option<(crate::core::model::ArticleId, String, bool)>,
     native: Option<(Receiver<Option<Vec<PathBuf>>>, Instant)>,
     note: Option<String>,
     focused_once: bool,
@@ -236,10 +236,11 @@ impl FileDialog {
             }
             let entered = ui.input(|i| i.key_pressed(egui::Key::Enter));
             if let Some((_, title, only)) = &mut self.only_article {
-                ui.checkbox(only, format!("Only “{}”", crate::text::snippet(title, 60)))
-                    .on_hover_text(
-                        "Export this article and its annotations, not the whole project",
-                    );
+                ui.checkbox(
+                    only,
+                    format!("Only “{}”", crate::core::text::snippet(title, 60)),
+                )
+                .on_hover_text("Export this article and its annotations, not the whole project");
             }
             ui.add_space(6.0);
             ui.horizontal(|ui| {
@@ -258,7 +259,7 @@ impl FileDialog {
 
 impl FileDialog {
     /// The article to export alone, when the analyst asked for that.
-    pub fn chosen_article(&self) -> Option<crate::model::ArticleId> {
+    pub fn chosen_article(&self) -> Option<crate::core::model::ArticleId> {
         self.only_article
             .as_ref()
             .filter(|(_, _, only)| *only)

@@ -10,8 +10,8 @@
 
 use eframe::egui::{self, Context, Key, KeyboardShortcut, Modifiers};
 
-pub use crate::command::KeyScope as Scope;
-use crate::command::{Command, PLAIN_COMMANDS};
+pub use crate::ui::command::KeyScope as Scope;
+use crate::ui::command::{Command, PLAIN_COMMANDS};
 
 /// One key binding.
 #[derive(Debug, Clone)]

@@ -4,8 +4,8 @@ use eframe::egui::{self, Ui};
 
 use super::state::{PanelsShown, View};
 use super::widgets::command_item;
-use crate::command::Command;
-use crate::export::EXPORT_FORMATS;
+use crate::formats::export::EXPORT_FORMATS;
+use crate::ui::command::Command;
 
 /// Adds a menu item for `c`; records the command when clicked.
 fn item(commands: &mut Vec<Command>, ui: &mut Ui, c: Command, enabled: bool) {
@@ -117,7 +117,7 @@ fn file_menu_ui(ui: &mut Ui, view: &View<'_>, out: &mut Vec<Command>) {
     item(out, ui, Command::ImportAnnotations, true);
     ui.menu_button("Export", |ui| {
         for format in EXPORT_FORMATS {
-            if format == crate::export::ExportFormat::Stats {
+            if format == crate::formats::export::ExportFormat::Stats {
                 ui.separator();
             }
             item(out, ui, Command::Export(format), true);

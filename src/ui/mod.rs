@@ -7,11 +7,12 @@
 //! state and the read-only [`state::View`] every part draws from). Drawing functions take the
 //! view and their own state and return commands; none of them changes the project.
 //!
-//! [`Command`]: crate::command::Command
+//! [`Command`]: crate::ui::command::Command
 
 pub mod annotations_panel;
 mod app;
 pub mod articles_panel;
+pub mod command;
 mod events;
 mod execute;
 pub mod file_dialog;

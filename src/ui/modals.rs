@@ -8,10 +8,10 @@ use eframe::egui::{self, Key, Ui};
 
 use super::file_dialog::{DialogOutcome, FileDialog};
 use super::state::View;
-use crate::command::Command;
-use crate::model::{ArticleId, StanceId};
-use crate::recovery::RecoveryDiff;
-use crate::store::lock::Holder;
+use crate::core::model::{ArticleId, StanceId};
+use crate::storage::lock::Holder;
+use crate::storage::recovery::RecoveryDiff;
+use crate::ui::command::Command;
 
 /// Width of question windows, in points.
 const QUESTION_WIDTH: f32 = 420.0;
@@ -403,7 +403,7 @@ fn recovery_ui(
     if show_both {
         // Read once, when asked, not every frame.
         *both = Some(Arc::new(
-            crate::store::load_project(file)
+            crate::storage::load_project(file)
                 .map(|r| RecoveryDiff::between(view.project(), &r))
                 .map_err(|e| e.to_string()),
         ));

@@ -1,12 +1,12 @@
 //! Runtime state of the window, grouped by what it belongs to, and the read-only [`View`]
 //! every panel draws from. Nothing here is persisted: what outlives the window is in
-//! [`crate::prefs::Preferences`] and the project file.
+//! [`crate::storage::prefs::Preferences`] and the project file.
 
 use std::collections::BTreeSet;
 
-use crate::model::{AnnotationId, ArticleId, Project, StanceId, TextRange};
-use crate::prefs::Preferences;
+use crate::core::model::{AnnotationId, ArticleId, Project, StanceId, TextRange};
 use crate::session::Session;
+use crate::storage::prefs::Preferences;
 
 use super::annotations_panel::AnnotationsPanelState;
 use super::articles_panel::ArticlesPanelState;
@@ -65,8 +65,8 @@ pub struct UiState {
     /// Which side panels are shown.
     pub panels: PanelsShown,
     /// The part of the window that has the keys: the reader, or a list (see
-    /// [`crate::command::KeyScope`]).
-    pub key_area: crate::command::KeyScope,
+    /// [`crate::ui::command::KeyScope`]).
+    pub key_area: crate::ui::command::KeyScope,
     /// Where the articles panel was drawn last frame (a click there gives it the keys).
     pub articles_rect: Option<eframe::egui::Rect>,
     /// The tool window clicked last (Esc closes it), until something else is clicked.
@@ -89,7 +89,7 @@ pub struct View<'a> {
     /// Suggestions waiting for review (article and passage), marked on the stance map.
     pub pending: PendingMarks,
     /// The part of the window that has the keys (lists say whether their keys work).
-    pub key_area: crate::command::KeyScope,
+    pub key_area: crate::ui::command::KeyScope,
 }
 
 impl View<'_> {

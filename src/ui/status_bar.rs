@@ -4,9 +4,9 @@
 use eframe::egui::{self, Color32, RichText, Ui};
 
 use super::state::View;
-use crate::command::Command;
-use crate::jobs::JobKind;
-use crate::notice::{Notices, Severity};
+use crate::core::jobs::JobKind;
+use crate::session::notice::{Notices, Severity};
+use crate::ui::command::Command;
 
 /// Colour of "Unsaved changes".
 const UNSAVED_COLOR: Color32 = Color32::from_rgb(220, 140, 0);

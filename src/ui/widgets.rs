@@ -4,8 +4,8 @@
 
 use eframe::egui::{self, Color32, Response, RichText, Ui};
 
-use crate::command::Command;
-use crate::model::{Project, Rgb, StanceId};
+use crate::core::model::{Project, Rgb, StanceId};
+use crate::ui::command::Command;
 
 /// egui colour of a model colour.
 pub fn to_color(c: Rgb) -> Color32 {
@@ -109,10 +109,10 @@ pub fn command_item(
         let keys = shortcut_label(ui.ctx(), &s);
         // A list's key works in the list only: say so beside it.
         let text = match command.key_scope() {
-            crate::command::KeyScope::ArticleList
-            | crate::command::KeyScope::ReviewList
-            | crate::command::KeyScope::Table => format!("{keys} in the list"),
-            crate::command::KeyScope::Global | crate::command::KeyScope::Reader => keys,
+            crate::ui::command::KeyScope::ArticleList
+            | crate::ui::command::KeyScope::ReviewList
+            | crate::ui::command::KeyScope::Table => format!("{keys} in the list"),
+            crate::ui::command::KeyScope::Global | crate::ui::command::KeyScope::Reader => keys,
         };
         button = button.shortcut_text(text);
     }

@@ -48,27 +48,24 @@ fn annotate(project: &mut Project, article: &Article, n: usize, rng: &mut Rng) {
         let suffix: String = chars[range.end..(range.end + CONTEXT_CHARS).min(chars.len())]
             .iter()
             .collect();
-        project.annotations.push(
-            Annotation {
-                id: uuid::Uuid::from_u64_pair(rng.next_u64(), i as u64),
-                article: article.id,
-                range,
-                quote,
-                prefix,
-                suffix,
-                orphaned: false,
-                stance: stances[rng.below(stances.len())].clone(),
-                note: if i % 5 == 0 {
-                    format!("note {i}: worth quoting in the brief")
-                } else {
-                    String::new()
-                },
-                annotator: "bench".into(),
-                created: t0,
-                modified: t0,
-            }
-            .into(),
-        );
+        project.push_annotation(Annotation {
+            id: uuid::Uuid::from_u64_pair(rng.next_u64(), i as u64),
+            article: article.id,
+            range,
+            quote,
+            prefix,
+            suffix,
+            orphaned: false,
+            stance: stances[rng.below(stances.len())].clone(),
+            note: if i % 5 == 0 {
+                format!("note {i}: worth quoting in the brief")
+            } else {
+                String::new()
+            },
+            analyst: "bench".into(),
+            created: t0,
+            modified: t0,
+        });
     }
 }
 

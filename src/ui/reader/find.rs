@@ -4,9 +4,9 @@
 
 use eframe::egui::{self, Ui};
 
-use crate::model::TextRange;
-use crate::search::{MAX_MATCHES, Pattern, SearchOptions};
-use crate::text::OffsetIndex;
+use crate::analysis::search::{MAX_MATCHES, Pattern, SearchOptions};
+use crate::core::model::TextRange;
+use crate::core::text::OffsetIndex;
 
 /// Width of the slot for the match count or an invalid pattern's message, in points.
 const STATUS_WIDTH: f32 = 150.0;

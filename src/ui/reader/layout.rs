@@ -12,7 +12,7 @@ use eframe::egui::{
     Color32, FontId, Galley, Pos2, Ui, Vec2, epaint::text::TextOptions, text::LayoutJob,
 };
 
-use crate::text::ParagraphIndex;
+use crate::core::text::ParagraphIndex;
 
 /// Line height as a multiple of the text size.
 pub const LINE_HEIGHT: f32 = 1.45;

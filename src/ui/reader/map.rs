@@ -9,8 +9,8 @@
 use eframe::egui::{self, Color32, Pos2, Rect, Sense, Stroke, Ui};
 
 use super::layout::Layout;
-use crate::derived::Span;
-use crate::model::{ArticleId, Project, StanceId, TextRange};
+use crate::core::derived::Span;
+use crate::core::model::{ArticleId, Project, StanceId, TextRange};
 use crate::ui::widgets::stance_style;
 
 /// Width of the strip, in points.
@@ -294,7 +294,7 @@ fn hover_passage(
             let quote = input
                 .project
                 .annotation(s.id)
-                .map(|a| crate::text::snippet(&a.quote, 140))
+                .map(|a| crate::core::text::snippet(&a.quote, 140))
                 .unwrap_or_default();
             ui.horizontal_wrapped(|ui| {
                 crate::ui::widgets::stance_chip(ui, &label, color);
@@ -320,7 +320,10 @@ fn hover_passage(
                         start: range.start - p.char_start,
                         end: range.end - p.char_start,
                     };
-                    crate::text::snippet(crate::text::slice_chars(&t[p.byte_start..], from), 140)
+                    crate::core::text::snippet(
+                        crate::core::text::slice_chars(&t[p.byte_start..], from),
+                        140,
+                    )
                 })
                 .unwrap_or_default();
             ui.horizontal_wrapped(|ui| {

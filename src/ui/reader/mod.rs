@@ -19,12 +19,12 @@ use std::sync::Arc;
 
 use eframe::egui::{self, Pos2, Rect, Sense, Ui, Vec2};
 
-use crate::command::Command;
-use crate::derived::{ArticleDerived, SpanIndex};
-use crate::model::{AnnotationId, Article, TextRange};
-use crate::text::{CaretStep, OffsetIndex, ParagraphIndex};
+use crate::core::derived::{ArticleDerived, SpanIndex};
+use crate::core::model::{AnnotationId, Article, TextRange};
+use crate::core::text::{CaretStep, OffsetIndex, ParagraphIndex};
+use crate::core::workspace::Workspace;
+use crate::ui::command::Command;
 use crate::ui::state::View;
-use crate::workspace::Workspace;
 pub use find::options_ui;
 use find::{FindAction, FindState};
 use layout::Layout;

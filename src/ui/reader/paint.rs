@@ -9,8 +9,8 @@ use eframe::egui::{
 };
 
 use super::layout::Layout;
-use crate::derived::SpanIndex;
-use crate::model::{AnnotationId, Project, StanceId, TextRange};
+use crate::core::derived::SpanIndex;
+use crate::core::model::{AnnotationId, Project, StanceId, TextRange};
 use crate::ui::widgets::stance_style;
 
 /// Opacity of a highlight's fill, and of the selected annotation's.

@@ -5,8 +5,8 @@ use eframe::egui::{self, Pos2, Response, Ui, Vec2};
 
 use super::ArticleView;
 use super::paint::range_rects;
-use crate::command::Command;
-use crate::model::{AnnotationId, Article};
+use crate::core::model::{AnnotationId, Article};
+use crate::ui::command::Command;
 use crate::ui::state::View;
 use crate::ui::widgets::{command_item, stance_chip, stance_style};
 
@@ -289,7 +289,7 @@ impl ArticleView {
                         if a.note.is_empty() {
                             ui.weak("(no note)");
                         } else {
-                            ui.label(crate::text::snippet(&a.note, HOVER_NOTE_CHARS));
+                            ui.label(crate::core::text::snippet(&a.note, HOVER_NOTE_CHARS));
                         }
                     });
                 }

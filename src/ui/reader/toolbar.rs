@@ -4,8 +4,8 @@
 use eframe::egui::{self, Rect, Ui, Vec2};
 
 use super::ArticleView;
-use crate::command::Command;
-use crate::model::ArticleId;
+use crate::core::model::ArticleId;
+use crate::ui::command::Command;
 use crate::ui::state::View;
 use crate::ui::widgets::{stance_button, to_color};
 

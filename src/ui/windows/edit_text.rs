@@ -2,9 +2,9 @@
 
 use eframe::egui;
 
-use crate::command::Command;
-use crate::model::ArticleId;
-use crate::text::snippet;
+use crate::core::model::ArticleId;
+use crate::core::text::snippet;
+use crate::ui::command::Command;
 use crate::ui::state::View;
 
 /// Code points of the title in the window's title bar.

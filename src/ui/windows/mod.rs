@@ -17,9 +17,9 @@ mod table;
 use eframe::egui;
 
 use super::state::View;
-use crate::command::Command;
-use crate::model::ArticleId;
-use crate::notice::Notices;
+use crate::core::model::ArticleId;
+use crate::session::notice::Notices;
+use crate::ui::command::Command;
 
 pub use palette::PaletteState;
 pub use preferences::PreferencesDraft;
@@ -121,7 +121,7 @@ pub struct Windows {
     /// The project memo being edited.
     pub memo: Option<String>,
     /// Similar passages asked for, started when the window is next drawn.
-    pub similar_to: Option<crate::model::AnnotationId>,
+    pub similar_to: Option<crate::core::model::AnnotationId>,
 }
 
 impl Windows {

@@ -2,7 +2,7 @@
 
 use eframe::egui;
 
-use crate::notice::{Notices, Severity};
+use crate::session::notice::{Notices, Severity};
 
 /// Draws the log; returns whether it stays open.
 pub fn notices_ui(ctx: &egui::Context, notices: &Notices, now: f64) -> bool {

@@ -3,7 +3,7 @@
 
 use eframe::egui::{self, Key};
 
-use crate::command::{Command, PLAIN_COMMANDS};
+use crate::ui::command::{Command, PLAIN_COMMANDS};
 use crate::ui::keymap::Keymap;
 
 /// Width of the palette, in points.
@@ -167,7 +167,8 @@ mod tests {
         assert!(filtered("").len() > 15);
         assert!(filtered("redo").contains(&Command::Redo));
         assert!(
-            filtered("spreadsheet").contains(&Command::Export(crate::export::ExportFormat::Csv))
+            filtered("spreadsheet")
+                .contains(&Command::Export(crate::formats::export::ExportFormat::Csv))
         );
         assert!(filtered("no such thing").is_empty());
         // A name starting with the query comes before names merely containing it.

@@ -2,8 +2,8 @@
 
 use eframe::egui;
 
-use crate::command::Command;
-use crate::prefs::{LINE_WIDTHS, Preferences, TEXT_SIZES, Theme};
+use crate::storage::prefs::{LINE_WIDTHS, Preferences, TEXT_SIZES, Theme};
+use crate::ui::command::Command;
 
 /// Preferences as edited in the window.
 pub struct PreferencesDraft(pub Preferences);

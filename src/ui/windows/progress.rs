@@ -3,8 +3,8 @@
 
 use eframe::egui;
 
-use crate::command::Command;
 use crate::session::JobStatus;
+use crate::ui::command::Command;
 
 /// Width of the progress window, in points.
 const WIDTH: f32 = 360.0;

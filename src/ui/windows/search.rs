@@ -7,12 +7,12 @@ use std::sync::Arc;
 
 use eframe::egui::{self, Key, RichText, text::LayoutJob};
 
-use crate::command::Command;
-use crate::jobs::{Job, JobKind, Polled};
-use crate::model::Project;
-use crate::search::{
+use crate::analysis::search::{
     HIT_CONTEXT_CHARS, Hit, HitPlace, Pattern, ProjectHits, SearchOptions, search_project,
 };
+use crate::core::jobs::{Job, JobKind, Polled};
+use crate::core::model::Project;
+use crate::ui::command::Command;
 use crate::ui::reader::options_ui;
 use crate::ui::state::View;
 
@@ -242,7 +242,7 @@ fn results_ui(
                 let title = hit
                     .article
                     .and_then(|id| project.article(id))
-                    .map(|a| crate::text::snippet(&a.title, 60))
+                    .map(|a| crate::core::text::snippet(&a.title, 60))
                     .unwrap_or_default();
                 let place = match hit.place {
                     HitPlace::Text => title,

@@ -3,8 +3,8 @@
 
 use eframe::egui;
 
-use crate::command::Command;
-use crate::model::StanceScheme;
+use crate::core::model::StanceScheme;
+use crate::ui::command::Command;
 use crate::ui::keymap::{Keymap, Scope};
 use crate::ui::widgets::shortcut_label;
 

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 
 use eframe::egui::{self, Ui};
 
-use crate::command::Command;
-use crate::model::{Rgb, Stance, StanceId};
+use crate::core::model::{Rgb, Stance, StanceId};
+use crate::ui::command::Command;
 use crate::ui::state::View;
 
 /// Colours offered to new stances, in turn.

@@ -9,11 +9,11 @@ use std::sync::Arc;
 use eframe::egui::{self, Color32, RichText};
 use egui_plot::{Bar, BarChart, Legend, Line, Plot, PlotPoints};
 
-use crate::command::Command;
-use crate::export::ExportFormat;
-use crate::jobs::{Job, JobKind, Polled};
-use crate::model::ArticleId;
-use crate::stats::{ALONG_BINS, Counts, Stats};
+use crate::analysis::stats::{ALONG_BINS, Counts, Stats};
+use crate::core::jobs::{Job, JobKind, Polled};
+use crate::core::model::ArticleId;
+use crate::formats::export::ExportFormat;
+use crate::ui::command::Command;
 use crate::ui::state::View;
 use crate::ui::widgets::stance_style;
 
@@ -271,7 +271,7 @@ fn cooccurrence_ui(
     stats: &Stats,
     article_only: bool,
 ) -> egui::Rect {
-    let max = crate::stats::scale_top(stats.cooccurrence.iter().flatten().copied());
+    let max = crate::analysis::stats::scale_top(stats.cooccurrence.iter().flatten().copied());
     ui.label(if article_only {
         "Pairs of overlapping annotations, for each pair of stances (whole project):"
     } else {
@@ -374,7 +374,7 @@ fn along_ui(
     .rect
 }
 
-fn color_of(view: &View<'_>, id: &crate::model::StanceId) -> Color32 {
+fn color_of(view: &View<'_>, id: &crate::core::model::StanceId) -> Color32 {
     stance_style(view.project(), id).1
 }
 

@@ -9,11 +9,11 @@ use std::sync::Arc;
 
 use eframe::egui::{self, RichText};
 
-use crate::command::Command;
-use crate::jobs::{Job, JobKind, Polled};
-use crate::model::{AnnotationId, StanceId};
-use crate::search::SearchOptions;
-use crate::suggest::{self, SIMILAR_TOP, Suggestion, Suggestions};
+use crate::analysis::search::SearchOptions;
+use crate::analysis::suggest::{self, SIMILAR_TOP, Suggestion, Suggestions};
+use crate::core::jobs::{Job, JobKind, Polled};
+use crate::core::model::{AnnotationId, StanceId};
+use crate::ui::command::Command;
 use crate::ui::reader::options_ui;
 use crate::ui::state::View;
 use crate::ui::widgets::{stance_chip, stance_style};
@@ -64,20 +64,29 @@ pub struct SuggestState {
     /// The next result adds to the list (learned suggestions) instead of replacing it.
     adding: bool,
     /// What the classifier proposed last (passage and stance), replaced when it retrains.
-    learned_items:
-        std::collections::HashSet<(crate::model::ArticleId, crate::model::TextRange, StanceId)>,
+    learned_items: std::collections::HashSet<(
+        crate::core::model::ArticleId,
+        crate::core::model::TextRange,
+        StanceId,
+    )>,
     /// How many the last learned result added to the list.
     pub added: Option<usize>,
 }
 
 /// A suggestion's passage and stance: what makes two suggestions the same.
-fn key_of(s: &Suggestion) -> (crate::model::ArticleId, crate::model::TextRange, StanceId) {
+fn key_of(
+    s: &Suggestion,
+) -> (
+    crate::core::model::ArticleId,
+    crate::core::model::TextRange,
+    StanceId,
+) {
     (s.article, s.range, s.stance.clone())
 }
 
 impl SuggestState {
     /// A window with the settings the analyst last used.
-    pub fn with(settings: crate::prefs::SuggestSettings) -> Self {
+    pub fn with(settings: crate::storage::prefs::SuggestSettings) -> Self {
         Self {
             sentence: settings.sentence,
             options: settings.options,
@@ -86,7 +95,7 @@ impl SuggestState {
     }
 
     /// A window with its field focused and the settings the analyst last used.
-    pub fn focused(settings: crate::prefs::SuggestSettings) -> Self {
+    pub fn focused(settings: crate::storage::prefs::SuggestSettings) -> Self {
         Self {
             focus_field: true,
             ..Self::with(settings)
@@ -94,8 +103,8 @@ impl SuggestState {
     }
 
     /// The window's settings, as kept in the preferences.
-    pub fn settings(&self) -> crate::prefs::SuggestSettings {
-        crate::prefs::SuggestSettings {
+    pub fn settings(&self) -> crate::storage::prefs::SuggestSettings {
+        crate::storage::prefs::SuggestSettings {
             sentence: self.sentence,
             options: self.options,
         }
@@ -130,7 +139,10 @@ impl SuggestState {
         let Some(source) = view.project().annotation(annotation) else {
             return;
         };
-        self.title = format!("Similar to “{}”", crate::text::snippet(&source.quote, 40));
+        self.title = format!(
+            "Similar to “{}”",
+            crate::core::text::snippet(&source.quote, 40)
+        );
         let snapshot = Arc::new(view.project().clone());
         self.begin(Job::spawn(JobKind::Search, "similar passages", move |p| {
             suggest::similar(&snapshot, annotation, SIMILAR_TOP, p)
@@ -149,7 +161,7 @@ impl SuggestState {
         self.begin(Job::spawn(
             JobKind::Search,
             "learned suggestions",
-            move |p| crate::learn::learned(&snapshot, p),
+            move |p| crate::analysis::learn::learned(&snapshot, p),
         ));
     }
 
@@ -175,7 +187,7 @@ impl SuggestState {
         let label = stance_style(view.project(), &stance).0;
         self.title = format!(
             "“{}” as {label}",
-            crate::text::snippet(&self.query.replace('\n', " | "), 40)
+            crate::core::text::snippet(&self.query.replace('\n', " | "), 40)
         );
         let snapshot = Arc::new(view.project().clone());
         let sentence = self.sentence;
@@ -472,7 +484,7 @@ fn review_ui(ui: &mut egui::Ui, view: &View<'_>, state: &mut SuggestState) -> Ve
             commands.push(Command::RejectSuggestions(std::mem::take(&mut state.items)));
             state.retrain |= state.learned;
         }
-        if view.key_area == crate::command::KeyScope::ReviewList {
+        if view.key_area == crate::ui::command::KeyScope::ReviewList {
             ui.weak("keys: a accept, r reject, up and down arrows move");
         } else {
             ui.weak("click the list to use its keys (a, r, arrows)");
@@ -506,7 +518,7 @@ fn review_ui(ui: &mut egui::Ui, view: &View<'_>, state: &mut SuggestState) -> Ve
                     let title = view
                         .project()
                         .article(item.article)
-                        .map(|a| crate::text::snippet(&a.title, 30))
+                        .map(|a| crate::core::text::snippet(&a.title, 30))
                         .unwrap_or_default();
                     // The passage first (it is what is judged), then its article.
                     let mut text = String::new();
@@ -515,7 +527,7 @@ fn review_ui(ui: &mut egui::Ui, view: &View<'_>, state: &mut SuggestState) -> Ve
                     }
                     text.push_str(&format!(
                         "{}  · {title}",
-                        crate::text::snippet(&item.quote, ROW_QUOTE_CHARS)
+                        crate::core::text::snippet(&item.quote, ROW_QUOTE_CHARS)
                     ));
                     let row = ui.add(
                         egui::Button::selectable(i == state.current, RichText::new(text))

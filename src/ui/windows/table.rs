@@ -11,10 +11,10 @@ use std::sync::Arc;
 use eframe::egui::{self, Modifiers, RichText};
 use egui_extras::{Column, TableBuilder};
 
-use crate::command::Command;
-use crate::jobs::{Job, JobKind, Polled};
-use crate::model::{Annotation, AnnotationId, Project};
-use crate::table::{self, SortKey, TableQuery};
+use crate::analysis::table::{self, SortKey, TableQuery};
+use crate::core::jobs::{Job, JobKind, Polled};
+use crate::core::model::{Annotation, AnnotationId, Project};
+use crate::ui::command::Command;
 use crate::ui::state::View;
 use crate::ui::widgets::{stance_chip, stance_style};
 
@@ -41,7 +41,7 @@ pub struct TableState {
     pub selected: HashSet<AnnotationId>,
     /// The row a Shift+click extends from.
     anchor: Option<usize>,
-    annotators: Option<(u64, Vec<String>)>,
+    analysts: Option<(u64, Vec<(crate::core::model::AnalystId, String)>)>,
     /// The window's layer, so a click in it gives the table the keys.
     pub layer: Option<egui::LayerId>,
 }
@@ -100,8 +100,8 @@ impl TableState {
             });
             self.job = Some((wanted, job));
         }
-        if self.annotators.as_ref().map(|(r, _)| *r) != Some(revision) {
-            self.annotators = Some((revision, table::annotators(project)));
+        if self.analysts.as_ref().map(|(r, _)| *r) != Some(revision) {
+            self.analysts = Some((revision, table::analysts(project)));
         }
     }
 
@@ -210,44 +210,35 @@ fn filters_ui(ui: &mut egui::Ui, view: &View<'_>, state: &mut TableState) {
             .article
             .and_then(|id| project.article(id))
             .map_or("all articles".to_owned(), |a| {
-                crate::text::snippet(&a.title, 30)
+                crate::core::text::snippet(&a.title, 30)
             });
         egui::ComboBox::from_id_salt("table_article")
             .selected_text(article_text)
             .show_ui(ui, |ui| {
                 ui.selectable_value(&mut state.query.article, None, "all articles");
                 for a in &project.articles {
-                    let title = crate::text::snippet(&a.title, 50);
+                    let title = crate::core::text::snippet(&a.title, 50);
                     ui.selectable_value(&mut state.query.article, Some(a.id), title);
                 }
             });
         let who_text = state
             .query
-            .annotator
-            .clone()
-            .map_or("all annotators".to_owned(), |w| {
-                if w.is_empty() {
-                    "(nobody)".to_owned()
-                } else {
-                    w
-                }
+            .analyst
+            .as_ref()
+            .map_or("all analysts".to_owned(), |w| {
+                project.analyst_name(w).to_owned()
             });
-        let names = state
-            .annotators
+        let analysts = state
+            .analysts
             .as_ref()
             .map(|(_, n)| n.clone())
             .unwrap_or_default();
-        egui::ComboBox::from_id_salt("table_annotator")
+        egui::ComboBox::from_id_salt("table_analyst")
             .selected_text(who_text)
             .show_ui(ui, |ui| {
-                ui.selectable_value(&mut state.query.annotator, None, "all annotators");
-                for name in names {
-                    let shown = if name.is_empty() {
-                        "(nobody)".to_owned()
-                    } else {
-                        name.clone()
-                    };
-                    ui.selectable_value(&mut state.query.annotator, Some(name), shown);
+                ui.selectable_value(&mut state.query.analyst, None, "all analysts");
+                for (id, name) in analysts {
+                    ui.selectable_value(&mut state.query.analyst, Some(id), name);
                 }
             });
         if state.is_working() {
@@ -380,7 +371,7 @@ fn rows_ui(ui: &mut egui::Ui, view: &View<'_>, state: &mut TableState) -> Vec<Co
                         (SortKey::Stance, "Stance"),
                         (SortKey::Quote, "Quote"),
                         (SortKey::Note, "Note"),
-                        (SortKey::Annotator, "Annotator"),
+                        (SortKey::Analyst, "Analyst"),
                         (SortKey::Created, "Created"),
                     ] {
                         row.col(|ui| header(ui, state, key, name));
@@ -397,7 +388,7 @@ fn rows_ui(ui: &mut egui::Ui, view: &View<'_>, state: &mut TableState) -> Vec<Co
                             .unwrap_or("");
                         row.col(|ui| {
                             ui.add(
-                                egui::Label::new(crate::text::snippet(title, 40))
+                                egui::Label::new(crate::core::text::snippet(title, 40))
                                     .truncate()
                                     .selectable(false),
                             );
@@ -408,22 +399,25 @@ fn rows_ui(ui: &mut egui::Ui, view: &View<'_>, state: &mut TableState) -> Vec<Co
                         });
                         row.col(|ui| {
                             let quote = if a.orphaned {
-                                format!("(orphaned) {}", crate::text::snippet(&a.quote, CELL_CHARS))
+                                format!(
+                                    "(orphaned) {}",
+                                    crate::core::text::snippet(&a.quote, CELL_CHARS)
+                                )
                             } else {
-                                crate::text::snippet(&a.quote, CELL_CHARS)
+                                crate::core::text::snippet(&a.quote, CELL_CHARS)
                             };
                             ui.add(egui::Label::new(quote).truncate().selectable(false));
                         });
                         row.col(|ui| {
                             ui.add(
-                                egui::Label::new(crate::text::snippet(&a.note, CELL_CHARS))
+                                egui::Label::new(crate::core::text::snippet(&a.note, CELL_CHARS))
                                     .truncate()
                                     .selectable(false),
                             );
                         });
                         row.col(|ui| {
                             ui.add(
-                                egui::Label::new(a.annotator.as_str())
+                                egui::Label::new(project.analyst_name(&a.analyst))
                                     .truncate()
                                     .selectable(false),
                             );

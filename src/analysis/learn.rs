@@ -14,11 +14,11 @@
 
 use std::collections::HashMap;
 
-use crate::jobs::Progress;
-use crate::model::{ArticleId, Project, StanceId, TextRange};
-use crate::suggest::{Suggestion, Suggestions};
-use crate::text::OffsetIndex;
-use crate::text::sentences_of;
+use crate::analysis::suggest::{Suggestion, Suggestions};
+use crate::core::jobs::Progress;
+use crate::core::model::{ArticleId, Project, StanceId, TextRange};
+use crate::core::text::OffsetIndex;
+use crate::core::text::sentences_of;
 
 /// The class of sentences left without a stance.
 pub const NO_STANCE: &str = "(no stance)";
@@ -243,7 +243,7 @@ pub fn examples_of(project: &Project) -> Vec<Example> {
             && !coded
         {
             out.push(Example {
-                text: crate::text::slice_chars(&a.text, rejection.range).to_owned(),
+                text: crate::core::text::slice_chars(&a.text, rejection.range).to_owned(),
                 label: NO_STANCE.to_owned(),
             });
         }
@@ -458,7 +458,7 @@ mod tests {
 
     #[test]
     fn examples_come_from_coded_articles_with_unannotated_sentences_as_no_stance() {
-        use crate::model::{Annotation, Article};
+        use crate::core::model::{Annotation, Article};
         use std::sync::Arc;
         let mut p = Project::new("t");
         let coded = Arc::new(Article::new(
@@ -468,7 +468,7 @@ mod tests {
         let uncoded = Arc::new(Article::new("B", "Nothing coded here."));
         p.articles.push(coded.clone());
         p.articles.push(uncoded);
-        p.annotations.push(Arc::new(Annotation::new(
+        p.push_annotation(Arc::new(Annotation::new(
             coded.id,
             TextRange { start: 0, end: 15 },
             "Export controls".to_owned(),
@@ -476,16 +476,18 @@ mod tests {
             String::new(),
             Default::default(),
         )));
-        let rejection = |start, end| crate::model::Rejection {
+        let rejection = |start, end| crate::core::model::Rejection {
+            id: uuid::Uuid::new_v4(),
             article: coded.id,
             range: TextRange { start, end },
             quote: String::new(),
             stance: StanceId::new("regulation"),
-            annotator: String::new(),
+            analyst: crate::core::model::AnalystId::unknown(),
             rejected: Default::default(),
         };
         // The second overlaps the annotation: the coding wins, it is no example.
-        p.rejections = vec![rejection(41, 53), rejection(0, 6)];
+        p.push_rejection(rejection(41, 53));
+        p.push_rejection(rejection(0, 6));
         let got = examples_of(&p);
         let labels: Vec<(&str, &str)> = got
             .iter()
@@ -521,7 +523,7 @@ mod tests {
 
     #[test]
     fn on_the_hand_labelled_sentences_every_stance_is_learned_better_than_chance() {
-        let text = include_str!("../tests/fixtures/learn/labelled.tsv");
+        let text = include_str!("../../tests/fixtures/learn/labelled.tsv");
         let examples = read_labelled(text).unwrap();
         assert!(examples.len() >= 200, "{}", examples.len());
         let scores = cross_validate(&examples, 5);

@@ -18,11 +18,11 @@ use super::atomic::{self, Backup};
 use super::disk::DiskStamp;
 use super::read::{self, MAX_PROJECT_BYTES};
 use super::{LoadError, SaveError};
-use crate::model::{
-    Annotation, AnnotationId, Article, ArticleId, Problem, Project, Rejection, StanceId,
-    StanceScheme, TextRange,
+use crate::core::model::{
+    Analyst, AnalystId, Annotation, AnnotationId, Annotations, Article, ArticleId, Problem,
+    Project, Rejection, RejectionId, Rejections, StanceId, StanceScheme, TextRange,
 };
-use crate::text;
+use crate::core::text;
 
 /// The file format this build writes and the newest it can read.
 ///
@@ -32,8 +32,11 @@ use crate::text;
 /// articles record how they were imported (`import`: format, encoding, reflowed) so a
 /// re-import makes their text the same way; 5 — a memo on the project and on each article
 /// (`memo`, left out when empty); 6 — the suggestions the analyst rejected (`rejections`, left
-/// out when none), kept as the classifier's negative examples. Older files are migrated on load.
-pub const FORMAT_VERSION: u32 = 6;
+/// out when none), kept as the classifier's negative examples; 7 — analysts: the project's
+/// `analysts` (id, name, colour), each annotation's and rejection's `analyst` (an id) in place
+/// of the free-text `annotator`, and rejections with an `id`. Older files are migrated on
+/// load: each distinct annotator name becomes an analyst (no name: `unknown`).
+pub const FORMAT_VERSION: u32 = 7;
 
 /// The first JSON format: files from here on are upgraded in place when saved (the new fields
 /// only add to the old ones), older RON files are saved beside themselves.
@@ -60,44 +63,51 @@ struct ProjectOut<'a> {
     name: &'a str,
     stances: &'a StanceScheme,
     articles: &'a [Arc<Article>],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    analysts: &'a [Analyst],
     #[serde(serialize_with = "annotation_records")]
-    annotations: &'a [Arc<Annotation>],
+    annotations: &'a Annotations,
     #[serde(skip_serializing_if = "str::is_empty")]
     memo: &'a str,
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    rejections: &'a [Rejection],
+    #[serde(skip_serializing_if = "Rejections::is_empty")]
+    rejections: &'a Rejections,
 }
 
 fn annotation_records<S: serde::Serializer>(
-    annotations: &&[Arc<Annotation>],
+    annotations: &&Annotations,
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
     serializer.collect_seq(annotations.iter().map(|a| AnnotationRecord::from(&**a)))
 }
 
-/// One annotation in a format-3 file: the quote and its context only for orphans (for the others
-/// they are the article text at `range`).
+/// One annotation in a file of format 3 or later: the quote and its context only for orphans
+/// (for the others they are the article text at `range`); the analyst by id from format 7,
+/// by the annotator's name before it.
 #[derive(Serialize, Deserialize)]
 #[serde(expecting = "an annotation (an object with id, article, range, stance, created, modified)")]
-struct AnnotationRecord<T> {
-    id: AnnotationId,
-    article: ArticleId,
-    range: TextRange,
+pub(crate) struct AnnotationRecord<T> {
+    pub(crate) id: AnnotationId,
+    pub(crate) article: ArticleId,
+    pub(crate) range: TextRange,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    quote: Option<T>,
+    pub(crate) quote: Option<T>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    prefix: Option<T>,
+    pub(crate) prefix: Option<T>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    suffix: Option<T>,
+    pub(crate) suffix: Option<T>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    orphaned: bool,
-    stance: StanceId,
+    pub(crate) orphaned: bool,
+    pub(crate) stance: StanceId,
     #[serde(default)]
-    note: T,
-    #[serde(default)]
-    annotator: T,
-    created: DateTime<Utc>,
-    modified: DateTime<Utc>,
+    pub(crate) note: T,
+    /// Format 7: the analyst's id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) analyst: Option<AnalystId>,
+    /// Formats 1 to 6: the annotator's name.
+    #[serde(default, skip_serializing)]
+    pub(crate) annotator: Option<T>,
+    pub(crate) created: DateTime<Utc>,
+    pub(crate) modified: DateTime<Utc>,
 }
 
 impl<'a> From<&'a Annotation> for AnnotationRecord<&'a str> {
@@ -113,14 +123,33 @@ impl<'a> From<&'a Annotation> for AnnotationRecord<&'a str> {
             orphaned: a.orphaned,
             stance: a.stance.clone(),
             note: &a.note,
-            annotator: &a.annotator,
+            analyst: Some(a.analyst.clone()),
+            annotator: None,
             created: a.created,
             modified: a.modified,
         }
     }
 }
 
-/// A format-3 file as read.
+/// A rejected suggestion as read from a file of any version (the id and analyst came with
+/// format 7; before it, the annotator's name).
+#[derive(Deserialize)]
+#[serde(expecting = "a rejected suggestion (an object with article, range, quote and stance)")]
+pub(crate) struct RejectionRecord {
+    #[serde(default)]
+    pub(crate) id: Option<RejectionId>,
+    pub(crate) article: ArticleId,
+    pub(crate) range: TextRange,
+    pub(crate) quote: String,
+    pub(crate) stance: StanceId,
+    #[serde(default)]
+    pub(crate) analyst: Option<AnalystId>,
+    #[serde(default)]
+    pub(crate) annotator: Option<String>,
+    pub(crate) rejected: DateTime<Utc>,
+}
+
+/// A file of format 3 or later as read.
 #[derive(Deserialize)]
 #[serde(expecting = "a stancemark project file (an object with format_version and project)")]
 struct JsonFileIn {
@@ -137,83 +166,228 @@ struct JsonProjectIn {
     #[serde(default)]
     articles: Vec<Article>,
     #[serde(default)]
+    analysts: Vec<Analyst>,
+    #[serde(default)]
     annotations: Vec<AnnotationRecord<String>>,
     #[serde(default)]
     memo: String,
     #[serde(default)]
-    rejections: Vec<Rejection>,
+    rejections: Vec<RejectionRecord>,
+}
+
+/// An annotation of a RON file (formats 1 and 2): every field stored, the annotator by name.
+#[derive(Deserialize)]
+#[serde(rename = "Annotation")]
+struct LegacyAnnotation {
+    id: AnnotationId,
+    article: ArticleId,
+    range: TextRange,
+    quote: String,
+    #[serde(default)]
+    prefix: String,
+    #[serde(default)]
+    suffix: String,
+    #[serde(default)]
+    orphaned: bool,
+    stance: StanceId,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    annotator: String,
+    created: DateTime<Utc>,
+    modified: DateTime<Utc>,
+}
+
+/// The project of a RON file (formats 1 and 2).
+#[derive(Deserialize)]
+#[serde(rename = "Project")]
+struct LegacyProject {
+    name: String,
+    #[serde(default)]
+    stances: StanceScheme,
+    #[serde(default)]
+    articles: Vec<Article>,
+    #[serde(default)]
+    annotations: Vec<LegacyAnnotation>,
+}
+
+impl From<LegacyProject> for JsonProjectIn {
+    fn from(p: LegacyProject) -> Self {
+        Self {
+            name: p.name,
+            stances: p.stances,
+            articles: p.articles,
+            analysts: Vec::new(),
+            annotations: p
+                .annotations
+                .into_iter()
+                .map(|a| AnnotationRecord {
+                    id: a.id,
+                    article: a.article,
+                    range: a.range,
+                    quote: Some(a.quote),
+                    prefix: Some(a.prefix),
+                    suffix: Some(a.suffix),
+                    orphaned: a.orphaned,
+                    stance: a.stance,
+                    note: a.note,
+                    analyst: None,
+                    annotator: Some(a.annotator),
+                    created: a.created,
+                    modified: a.modified,
+                })
+                .collect(),
+            memo: String::new(),
+            rejections: Vec::new(),
+        }
+    }
+}
+
+/// The analysts of a project being read: those the file lists, and one for each annotator
+/// name of an older file (matched by slug; no name: `unknown`).
+pub(crate) struct AnalystBook {
+    project: Project,
+}
+
+impl AnalystBook {
+    pub(crate) fn new(analysts: Vec<Analyst>) -> Self {
+        Self {
+            project: Project {
+                analysts,
+                ..Project::new("")
+            },
+        }
+    }
+
+    /// The analyst a record is by: its id (format 7), else its annotator's name.
+    pub(crate) fn resolve(&mut self, id: Option<AnalystId>, name: Option<&str>) -> AnalystId {
+        if let Some(id) = id {
+            if self.project.analyst(&id).is_none() {
+                let mut analyst = self.project.new_analyst(id.as_str());
+                analyst.id = id.clone();
+                self.project.analysts.push(analyst);
+            }
+            return id;
+        }
+        let name = name.unwrap_or("");
+        if let Some(found) = self.project.analyst_named(name) {
+            return found.id.clone();
+        }
+        let new = self.project.new_analyst(name);
+        let id = new.id.clone();
+        self.project.analysts.push(new);
+        id
+    }
+
+    pub(crate) fn into_analysts(self) -> Vec<Analyst> {
+        self.project.analysts
+    }
+}
+
+/// A rejection's id for a file written before rejections had one: derived from what it is,
+/// so reading the same old file twice gives the same ids.
+pub(crate) fn legacy_rejection_id(r: &RejectionRecord) -> RejectionId {
+    let key = format!(
+        "{}:{}:{}:{}:{}",
+        r.article,
+        r.range.start,
+        r.range.end,
+        r.stance,
+        r.rejected.to_rfc3339()
+    );
+    uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, key.as_bytes())
 }
 
 impl JsonProjectIn {
-    /// The project, with each anchored annotation's quote taken from its article, and the
-    /// annotations whose stored quote (only orphans need one) disagrees with the text.
-    fn into_project(self) -> (Project, Vec<Problem>) {
+    /// The project, with each anchored annotation's quote taken from its article; the
+    /// annotations whose stored quote disagrees with the text, and those whose id came twice
+    /// (the later copies, kept out of the project so nothing is lost), as problems.
+    fn into_project(self) -> (Project, Vec<Problem>, Vec<Arc<Annotation>>) {
         let indexes: HashMap<ArticleId, (&str, text::OffsetIndex)> = self
             .articles
             .iter()
             .map(|a| (a.id, (a.text.as_str(), text::OffsetIndex::new(&a.text))))
             .collect();
+        let mut book = AnalystBook::new(self.analysts);
         let mut problems = Vec::new();
-        let annotations = self
-            .annotations
-            .into_iter()
-            .map(|r| {
-                let mut quote = r.quote;
-                // An anchored annotation's context is the text around it (not kept).
-                let (prefix, suffix) = if r.orphaned {
-                    (r.prefix, r.suffix)
-                } else {
-                    (None, None)
-                };
-                if !r.orphaned
-                    && let Some((text, index)) = indexes.get(&r.article)
-                    && !r.range.is_empty()
-                    && r.range.end <= index.char_len()
+        let mut annotations = Annotations::new();
+        let mut extra = Vec::new();
+        for r in self.annotations {
+            let mut quote = r.quote;
+            // An anchored annotation's context is the text around it (not kept).
+            let (prefix, suffix) = if r.orphaned {
+                (r.prefix, r.suffix)
+            } else {
+                (None, None)
+            };
+            if !r.orphaned
+                && let Some((text, index)) = indexes.get(&r.article)
+                && !r.range.is_empty()
+                && r.range.end <= index.char_len()
+            {
+                let q = index.slice(text, r.range);
+                if let Some(stored) = &quote
+                    && stored != q
                 {
-                    let q = index.slice(text, r.range);
-                    if let Some(stored) = &quote
-                        && stored != q
-                    {
-                        problems.push(Problem::quote_mismatch(r.id, stored, q, r.range));
-                    }
-                    quote.get_or_insert_with(|| q.to_owned());
+                    problems.push(Problem::quote_mismatch(r.id, stored, q, r.range));
                 }
-                Arc::new(Annotation {
-                    id: r.id,
-                    article: r.article,
-                    range: r.range,
-                    quote: quote.unwrap_or_default(),
-                    prefix: prefix.unwrap_or_default(),
-                    suffix: suffix.unwrap_or_default(),
-                    orphaned: r.orphaned,
-                    stance: r.stance,
-                    note: r.note,
-                    annotator: r.annotator,
-                    created: r.created,
-                    modified: r.modified,
-                })
-            })
-            .collect();
+                quote.get_or_insert_with(|| q.to_owned());
+            }
+            let analyst = book.resolve(r.analyst, r.annotator.as_deref());
+            let ann = Arc::new(Annotation {
+                id: r.id,
+                article: r.article,
+                range: r.range,
+                quote: quote.unwrap_or_default(),
+                prefix: prefix.unwrap_or_default(),
+                suffix: suffix.unwrap_or_default(),
+                orphaned: r.orphaned,
+                stance: r.stance,
+                note: r.note,
+                analyst,
+                created: r.created,
+                modified: r.modified,
+            });
+            if annotations.insert(ann.clone()).is_err() {
+                problems.push(Problem::of(
+                    ann.id,
+                    format!("duplicate annotation id {}", ann.id),
+                ));
+                extra.push(ann);
+            }
+        }
         // A rejection is only a hint: one whose article is gone or too short is dropped.
-        let rejections = self
-            .rejections
-            .into_iter()
-            .filter(|r| {
-                indexes.get(&r.article).is_some_and(|(_, index)| {
-                    !r.range.is_empty() && r.range.end <= index.char_len()
-                })
-            })
-            .collect();
+        let mut rejections = Rejections::new();
+        for r in self.rejections {
+            let fits = indexes
+                .get(&r.article)
+                .is_some_and(|(_, index)| !r.range.is_empty() && r.range.end <= index.char_len());
+            if !fits {
+                continue;
+            }
+            let id = r.id.unwrap_or_else(|| legacy_rejection_id(&r));
+            let analyst = book.resolve(r.analyst, r.annotator.as_deref());
+            let _ = rejections.insert(Arc::new(Rejection {
+                id,
+                article: r.article,
+                range: r.range,
+                quote: r.quote,
+                stance: r.stance,
+                analyst,
+                rejected: r.rejected,
+            }));
+        }
         drop(indexes);
         let project = Project {
             name: self.name,
             stances: self.stances,
             articles: self.articles.into_iter().map(Arc::new).collect(),
+            analysts: book.into_analysts(),
             annotations,
             memo: self.memo,
             rejections,
         };
-        (project, problems)
+        (project, problems, extra)
     }
 }
 
@@ -221,22 +395,19 @@ impl JsonProjectIn {
 struct Parsed {
     project: Project,
     format_version: u32,
-    /// For formats whose quotes are taken from the text on reading: the quotes found not to
-    /// match (so validation need not compare them again). `None`: validation compares them.
-    quote_problems: Option<Vec<Problem>>,
+    /// The quotes found not to match the text and the ids found twice, as the file was read
+    /// (validation checks the rest).
+    read_problems: Vec<Problem>,
+    /// Annotations whose id another annotation of the file already had.
+    duplicates: Vec<Arc<Annotation>>,
 }
 
 impl Parsed {
     /// Every broken invariant of the project (see [`Project::validate`]).
     fn problems(&self) -> Vec<Problem> {
-        match &self.quote_problems {
-            None => self.project.validate(),
-            Some(quote_problems) => {
-                let mut all = quote_problems.clone();
-                all.extend(self.project.validate_checking_quotes(false));
-                all
-            }
-        }
+        let mut all = self.read_problems.clone();
+        all.extend(self.project.validate_checking_quotes(false));
+        all
     }
 }
 
@@ -244,23 +415,7 @@ impl Parsed {
 #[derive(Deserialize)]
 struct RonFileIn {
     format_version: u32,
-    project: Project,
-}
-
-/// Brings a project read from an older file format up to [`FORMAT_VERSION`]. Formats 4 to 6
-/// only added fields whose absence means what older files meant (no parent, import
-/// unrecorded, no memo, nothing rejected).
-fn migrate(mut project: Project, _from: u32) -> Project {
-    // Formats 1 and 2 stored the context of every annotation (format 1 none at all); now only
-    // orphans keep one, the others' context being the text around them.
-    for ann in &mut project.annotations {
-        if !ann.orphaned && (!ann.prefix.is_empty() || !ann.suffix.is_empty()) {
-            let ann = Arc::make_mut(ann);
-            ann.prefix.clear();
-            ann.suffix.clear();
-        }
-    }
-    project
+    project: LegacyProject,
 }
 
 #[derive(Deserialize)]
@@ -371,11 +526,12 @@ fn parse_unvalidated(path: &Path, source: &str) -> Result<Parsed, LoadError> {
                 ),
             ));
         }
-        let (project, quote_problems) = file.project.into_project();
+        let (project, read_problems, duplicates) = file.project.into_project();
         Ok(Parsed {
             project,
             format_version: file.format_version,
-            quote_problems: Some(quote_problems),
+            read_problems,
+            duplicates,
         })
     } else {
         let file: RonFileIn = ron::from_str(source)
@@ -390,10 +546,12 @@ fn parse_unvalidated(path: &Path, source: &str) -> Result<Parsed, LoadError> {
                 ),
             ));
         }
+        let (project, read_problems, duplicates) = JsonProjectIn::from(file.project).into_project();
         Ok(Parsed {
-            project: migrate(file.project, file.format_version),
+            project,
             format_version: file.format_version,
-            quote_problems: None,
+            read_problems,
+            duplicates,
         })
     }
 }
@@ -493,7 +651,8 @@ pub fn load_project_salvaging(path: &Path) -> Result<Salvaged, LoadError> {
     let (source, _) = read_source(path)?;
     let parsed = parse_unvalidated(path, &source)?;
     let problems = parsed.problems();
-    let (mut project, format_version) = (parsed.project, parsed.format_version);
+    let format_version = parsed.format_version;
+    let mut project = parsed.project;
     let report = problem_messages(&source, &problems);
     let invalid = |report| LoadError::Invalid {
         path: path.to_owned(),
@@ -505,11 +664,8 @@ pub fn load_project_salvaging(path: &Path) -> Result<Salvaged, LoadError> {
     // Set aside every annotation with a problem (both copies of a duplicated id).
     let broken: std::collections::HashSet<_> =
         problems.iter().filter_map(|p| p.annotation).collect();
-    let (set_aside, kept): (Vec<_>, Vec<_>) = project
-        .annotations
-        .drain(..)
-        .partition(|a| broken.contains(&a.id));
-    project.annotations = kept;
+    let mut set_aside = project.annotations.take_where(|a| broken.contains(&a.id));
+    set_aside.extend(parsed.duplicates);
     if !project.validate().is_empty() {
         return Err(invalid(report));
     }
@@ -588,6 +744,7 @@ fn write_project_json(project: &Project, out: &mut impl Write) -> std::io::Resul
             name: &project.name,
             stances: &project.stances,
             articles: &project.articles,
+            analysts: &project.analysts,
             annotations: &project.annotations,
             memo: &project.memo,
             rejections: &project.rejections,

@@ -9,15 +9,16 @@ use std::sync::Arc;
 
 use thiserror::Error;
 
-use crate::model::{
-    Annotation, AnnotationId, Article, ArticleId, Project, Rejection, Stance, StanceId,
+use crate::core::model::{
+    Analyst, AnalystId, Annotation, AnnotationId, Article, ArticleId, Project, Rejection,
+    RejectionId, Stance, StanceId,
 };
 
 /// A change to a project that can be applied and inverted.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Edit {
-    /// Insert an annotation at a position in the project's list.
-    InsertAnnotation(usize, Arc<Annotation>),
+    /// Add an annotation (its id must be free).
+    InsertAnnotation(Arc<Annotation>),
     /// Remove the annotation with this id.
     RemoveAnnotation(AnnotationId),
     /// Replace the annotation with the same id.
@@ -38,12 +39,18 @@ pub enum Edit {
     RenameProject(String),
     /// Replace the project's memo.
     SetProjectMemo(String),
-    /// Insert a rejected suggestion at a position in the project's list.
-    InsertRejection(usize, Rejection),
-    /// Remove the rejected suggestion at this position.
-    RemoveRejection(usize),
-    /// Replace the rejected suggestion at this position (its passage moved).
-    ReplaceRejection(usize, Rejection),
+    /// Add a rejected suggestion (its id must be free).
+    InsertRejection(Arc<Rejection>),
+    /// Remove the rejected suggestion with this id.
+    RemoveRejection(RejectionId),
+    /// Replace the rejected suggestion with the same id (its passage moved).
+    ReplaceRejection(Arc<Rejection>),
+    /// Insert an analyst at a position in the project's list.
+    InsertAnalyst(usize, Analyst),
+    /// Remove the analyst with this id (their annotations and rejections must be gone first).
+    RemoveAnalyst(AnalystId),
+    /// Replace the analyst with the same id (a new name or colour).
+    ReplaceAnalyst(Analyst),
     /// Several edits applied in order.
     Batch(Vec<Edit>),
 }
@@ -113,10 +120,14 @@ fn collect_annotation_changes(
     out: &mut Vec<AnnotationChange>,
 ) -> bool {
     let (before, after) = match (forward, inverse) {
-        (Edit::InsertAnnotation(_, new), _) => (None, Some(new.clone())),
-        (Edit::RemoveAnnotation(_), Edit::InsertAnnotation(_, old)) => (Some(old.clone()), None),
+        (Edit::InsertAnnotation(new), _) => (None, Some(new.clone())),
+        (Edit::RemoveAnnotation(_), Edit::InsertAnnotation(old)) => (Some(old.clone()), None),
         (Edit::ReplaceAnnotation(new), Edit::ReplaceAnnotation(old)) => {
             (Some(old.clone()), Some(new.clone()))
+        }
+        // Adding an analyst with their first annotation changes no annotation-derived view.
+        (Edit::InsertAnalyst(..) | Edit::RemoveAnalyst(_) | Edit::ReplaceAnalyst(_), _) => {
+            return true;
         }
         (Edit::Batch(forward), Edit::Batch(inverse)) => {
             // A batch's inverse is the reversed list of inverses.
@@ -149,24 +160,38 @@ impl Edit {
     /// Applies the edit and returns its inverse. On error nothing has changed.
     pub fn apply(self, project: &mut Project) -> Result<Edit, EditError> {
         match self {
-            Edit::InsertAnnotation(index, ann) => {
-                if project.annotation(ann.id).is_some() {
-                    return Err(EditError::Invalid(format!("annotation {} exists", ann.id)));
+            Edit::InsertAnnotation(ann) => {
+                if project.analyst(&ann.analyst).is_none() {
+                    return Err(EditError::Invalid(format!(
+                        "analyst `{}` is not in the project",
+                        ann.analyst
+                    )));
                 }
                 let id = ann.id;
                 project
                     .annotations
-                    .insert(index.min(project.annotations.len()), ann);
+                    .insert(ann)
+                    .map_err(|_| EditError::Invalid(format!("annotation {id} exists")))?;
                 Ok(Edit::RemoveAnnotation(id))
             }
             Edit::RemoveAnnotation(id) => {
-                let i = position(&project.annotations, |a| a.id == id, "annotation")?;
-                let ann = project.annotations.remove(i);
-                Ok(Edit::InsertAnnotation(i, ann))
+                let ann = project
+                    .annotations
+                    .remove(id)
+                    .ok_or_else(|| EditError::NotFound("annotation".to_owned()))?;
+                Ok(Edit::InsertAnnotation(ann))
             }
             Edit::ReplaceAnnotation(ann) => {
-                let i = position(&project.annotations, |a| a.id == ann.id, "annotation")?;
-                let old = std::mem::replace(&mut project.annotations[i], ann);
+                if project.analyst(&ann.analyst).is_none() {
+                    return Err(EditError::Invalid(format!(
+                        "analyst `{}` is not in the project",
+                        ann.analyst
+                    )));
+                }
+                let old = project
+                    .annotations
+                    .replace(ann)
+                    .map_err(|_| EditError::NotFound("annotation".to_owned()))?;
                 Ok(Edit::ReplaceAnnotation(old))
             }
             Edit::InsertArticle(index, article) => {
@@ -181,12 +206,12 @@ impl Edit {
             }
             Edit::RemoveArticle(id) => {
                 let i = position(&project.articles, |a| a.id == id, "article")?;
-                if project.annotations.iter().any(|a| a.article == id) {
+                if project.annotations.count_in_article(id) > 0 {
                     return Err(EditError::Invalid(
                         "article still has annotations".to_owned(),
                     ));
                 }
-                if project.rejections.iter().any(|r| r.article == id) {
+                if project.rejections.count_in_article(id) > 0 {
                     return Err(EditError::Invalid(
                         "article still has rejected suggestions".to_owned(),
                     ));
@@ -229,31 +254,66 @@ impl Edit {
                 &mut project.memo,
                 memo,
             ))),
-            Edit::InsertRejection(index, rejection) => {
+            Edit::InsertRejection(rejection) => {
                 if project.article(rejection.article).is_none() {
                     return Err(EditError::NotFound("article".to_owned()));
                 }
-                let at = index.min(project.rejections.len());
-                project.rejections.insert(at, rejection);
-                Ok(Edit::RemoveRejection(at))
-            }
-            Edit::RemoveRejection(index) => {
-                if index >= project.rejections.len() {
-                    return Err(EditError::NotFound("rejected suggestion".to_owned()));
+                if project.analyst(&rejection.analyst).is_none() {
+                    return Err(EditError::Invalid(format!(
+                        "analyst `{}` is not in the project",
+                        rejection.analyst
+                    )));
                 }
-                Ok(Edit::InsertRejection(
-                    index,
-                    project.rejections.remove(index),
-                ))
+                let id = rejection.id;
+                project
+                    .rejections
+                    .insert(rejection)
+                    .map_err(|_| EditError::Invalid(format!("rejection {id} exists")))?;
+                Ok(Edit::RemoveRejection(id))
             }
-            Edit::ReplaceRejection(index, rejection) => {
-                let Some(old) = project.rejections.get_mut(index) else {
-                    return Err(EditError::NotFound("rejected suggestion".to_owned()));
-                };
-                Ok(Edit::ReplaceRejection(
-                    index,
-                    std::mem::replace(old, rejection),
-                ))
+            Edit::RemoveRejection(id) => {
+                let old = project
+                    .rejections
+                    .remove(id)
+                    .ok_or_else(|| EditError::NotFound("rejected suggestion".to_owned()))?;
+                Ok(Edit::InsertRejection(old))
+            }
+            Edit::ReplaceRejection(rejection) => {
+                let old = project
+                    .rejections
+                    .replace(rejection)
+                    .map_err(|_| EditError::NotFound("rejected suggestion".to_owned()))?;
+                Ok(Edit::ReplaceRejection(old))
+            }
+            Edit::InsertAnalyst(index, analyst) => {
+                if project.analyst(&analyst.id).is_some() {
+                    return Err(EditError::Invalid(format!(
+                        "analyst `{}` exists",
+                        analyst.id
+                    )));
+                }
+                let id = analyst.id.clone();
+                let at = index.min(project.analysts.len());
+                project.analysts.insert(at, analyst);
+                Ok(Edit::RemoveAnalyst(id))
+            }
+            Edit::RemoveAnalyst(id) => {
+                let i = position(&project.analysts, |a| a.id == id, "analyst")?;
+                let used = project.annotations.iter().any(|a| a.analyst == id)
+                    || project.rejections.iter().any(|r| r.analyst == id);
+                if used {
+                    return Err(EditError::Invalid(format!(
+                        "analyst `{id}` still has annotations"
+                    )));
+                }
+                Ok(Edit::InsertAnalyst(i, project.analysts.remove(i)))
+            }
+            Edit::ReplaceAnalyst(analyst) => {
+                let i = position(&project.analysts, |a| a.id == analyst.id, "analyst")?;
+                Ok(Edit::ReplaceAnalyst(std::mem::replace(
+                    &mut project.analysts[i],
+                    analyst,
+                )))
             }
             Edit::Batch(edits) => {
                 let mut inverses = Vec::with_capacity(edits.len());

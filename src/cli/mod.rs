@@ -10,12 +10,12 @@ use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 
-use crate::exchange;
-use crate::export::ExportFormat;
-use crate::model::{ArticleId, Project};
+use crate::analysis::stats::Stats;
+use crate::core::model::{ArticleId, Project};
+use crate::formats::exchange;
+use crate::formats::export::ExportFormat;
 use crate::session::{Session, SessionEvent, SessionOptions};
-use crate::stats::Stats;
-use crate::store;
+use crate::storage;
 
 /// Annotate articles by stance; import articles and annotations, export them for other tools.
 #[derive(Debug, Parser)]
@@ -134,7 +134,7 @@ pub enum Command {
         #[arg(long)]
         whole_word: bool,
         /// How many similar sentences (with --similar).
-        #[arg(long, default_value_t = crate::suggest::SIMILAR_TOP)]
+        #[arg(long, default_value_t = crate::analysis::suggest::SIMILAR_TOP)]
         top: usize,
         /// Tag every suggestion and save the project.
         #[arg(long)]
@@ -348,7 +348,7 @@ fn execute(command: Command, output: &mut Output<'_>) -> Result<(), Stop> {
             accept,
             format,
         } => {
-            let options = crate::search::SearchOptions {
+            let options = crate::analysis::search::SearchOptions {
                 match_case,
                 whole_word,
                 regex: regex.is_some(),
@@ -488,7 +488,7 @@ fn export(
     let only = article.map(|a| find_article(p, a)).transpose()?;
     match file {
         Some(path) => {
-            let count = crate::export::write_export(p, format, path, only)?;
+            let count = crate::formats::export::write_export(p, format, path, only)?;
             output.write(&format!(
                 "exported {count} annotations to {}\n",
                 path.display()
@@ -500,7 +500,7 @@ fn export(
                     "a .qdpx is a zip archive; give a file with -o".to_owned(),
                 ));
             }
-            let bytes = crate::export::export_bytes(p, format, only)?;
+            let bytes = crate::formats::export::export_bytes(p, format, only)?;
             output.write(&String::from_utf8_lossy(&bytes))
         }
     }
@@ -508,14 +508,14 @@ fn export(
 
 /// `import FILE -o NEW`: a file that carries its texts becomes a new project file.
 fn import_new(file: &Path, new: &Path, output: &mut Output<'_>) -> Result<(), Stop> {
-    let new = store::with_project_extension(new);
+    let new = storage::with_project_extension(new);
     refuse_existing(&new)?;
     let read = exchange::read_new_project(file)?;
     for skipped in &read.skipped {
         output.warn(&format!("left out: {skipped}"));
     }
     let count = read.project.annotations.len();
-    store::save_project(&read.project, &new)?;
+    storage::save_project(&read.project, &new)?;
     output.write(&format!(
         "wrote {} with {} article(s) and {count} annotations\n",
         new.display(),
@@ -562,7 +562,7 @@ fn import_into(file: &Path, into: &Path, output: &mut Output<'_>) -> Result<(), 
 /// What `stancemark suggest` was asked for.
 struct SuggestRequest {
     query: String,
-    options: crate::search::SearchOptions,
+    options: crate::analysis::search::SearchOptions,
     similar: Option<String>,
     learned: bool,
     stance: Option<String>,
@@ -577,12 +577,12 @@ fn suggest(
     format: SuggestFormat,
     output: &mut Output<'_>,
 ) -> Result<(), Stop> {
-    use crate::suggest;
+    use crate::analysis::suggest;
     let mut session = open(path)?;
     let project = session.project();
-    let progress = crate::jobs::Progress::default();
+    let progress = crate::core::jobs::Progress::default();
     let found = match &request.similar {
-        None if request.learned => crate::learn::learned(project, &progress),
+        None if request.learned => crate::analysis::learn::learned(project, &progress),
         Some(id) => {
             let id = uuid::Uuid::parse_str(id.trim())
                 .ok()
@@ -649,7 +649,7 @@ fn suggest(
 /// for every machine-readable output).
 #[derive(serde::Serialize)]
 struct SuggestionRecord<'a> {
-    article_id: crate::model::ArticleId,
+    article_id: crate::core::model::ArticleId,
     article_title: &'a str,
     start: usize,
     end: usize,
@@ -661,7 +661,7 @@ struct SuggestionRecord<'a> {
 }
 
 impl<'a> SuggestionRecord<'a> {
-    fn of(project: &'a Project, item: &'a crate::suggest::Suggestion) -> Self {
+    fn of(project: &'a Project, item: &'a crate::analysis::suggest::Suggestion) -> Self {
         Self {
             article_id: item.article,
             article_title: project
@@ -683,7 +683,7 @@ impl<'a> SuggestionRecord<'a> {
 
 /// Suggestions as tab-separated lines under a header (tabs, line ends and backslashes in
 /// values written `\t`, `\n`, `\\`).
-fn suggestions_tsv(project: &Project, items: &[crate::suggest::Suggestion]) -> String {
+fn suggestions_tsv(project: &Project, items: &[crate::analysis::suggest::Suggestion]) -> String {
     let clean = |s: &str| {
         s.replace('\\', "\\\\")
             .replace('\t', "\\t")

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 use thiserror::Error;
 
-use crate::model::{ArticleId, Project};
-use crate::store;
+use crate::core::model::{ArticleId, Project};
+use crate::storage;
 
 pub use crate::formats::json::{
     EXPORT_FORMAT, EXPORT_VERSION, Export, ExportAnnotation, ExportArticle, ExportStance,
@@ -210,21 +210,21 @@ pub fn export_bytes(
         ExportFormat::Qdpx => crate::formats::refi::write_qdpx(project)?,
         ExportFormat::Qdc => crate::formats::refi::write_qdc(project).into_bytes(),
         ExportFormat::Scheme => crate::formats::json::write_scheme(project).into_bytes(),
-        ExportFormat::ChartSvg => crate::stats::Stats::of(project)
+        ExportFormat::ChartSvg => crate::analysis::stats::Stats::of(project)
             .bar_chart_svg(project)
             .into_bytes(),
-        ExportFormat::CooccurrenceSvg => crate::stats::Stats::of(project)
+        ExportFormat::CooccurrenceSvg => crate::analysis::stats::Stats::of(project)
             .cooccurrence_svg(project)
             .into_bytes(),
-        ExportFormat::AlongSvg => crate::stats::Stats::of(project)
+        ExportFormat::AlongSvg => crate::analysis::stats::Stats::of(project)
             .along_svg(project)
             .into_bytes(),
         ExportFormat::Html => crate::formats::report::write(project).into_bytes(),
-        ExportFormat::Stats => crate::stats::Stats::of(project)
+        ExportFormat::Stats => crate::analysis::stats::Stats::of(project)
             .to_csv()
             .map_err(|e| csv_error(format, e))?
             .into_bytes(),
-        ExportFormat::Cooccurrence => crate::stats::Stats::of(project)
+        ExportFormat::Cooccurrence => crate::analysis::stats::Stats::of(project)
             .cooccurrence_csv()
             .map_err(|e| csv_error(format, e))?
             .into_bytes(),
@@ -245,7 +245,8 @@ fn only_article(project: &Project, id: ArticleId) -> Result<Project, ExportError
     }
     let mut one = project.clone();
     one.articles.retain(|a| a.id == id);
-    one.annotations.retain(|a| a.article == id);
+    one.annotations.take_where(|a| a.article != id);
+    one.rejections.take_where(|r| r.article != id);
     Ok(one)
 }
 
@@ -258,7 +259,7 @@ pub fn write_export(
     article: Option<ArticleId>,
 ) -> Result<usize, ExportError> {
     let bytes = export_bytes(project, format, article)?;
-    store::write_atomically(path, &bytes, store::Backup::None).map_err(|source| {
+    storage::write_atomically(path, &bytes, storage::Backup::None).map_err(|source| {
         ExportError::Io {
             path: path.to_owned(),
             source,

@@ -13,9 +13,9 @@
 use regex::{Regex, RegexBuilder};
 use serde::{Deserialize, Serialize};
 
-use crate::jobs::Progress;
-use crate::model::{AnnotationId, ArticleId, Project, TextRange};
-use crate::text::OffsetIndex;
+use crate::core::jobs::Progress;
+use crate::core::model::{AnnotationId, ArticleId, Project, TextRange};
+use crate::core::text::OffsetIndex;
 
 /// Most matches one search returns (in one article, or across the project).
 pub const MAX_MATCHES: usize = 100_000;
@@ -337,7 +337,7 @@ fn hit(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Annotation, Article, StanceId};
+    use crate::core::model::{Annotation, Article, StanceId};
     use std::sync::Arc;
 
     fn find(text: &str, query: &str, options: SearchOptions) -> Vec<(usize, usize)> {
@@ -360,11 +360,11 @@ mod tests {
         let hits = f("open");
         assert_eq!(hits.len(), 3);
         for h in &hits {
-            assert_eq!(crate::text::slice_chars(t, *h).to_lowercase(), "open");
+            assert_eq!(crate::core::text::slice_chars(t, *h).to_lowercase(), "open");
         }
         assert_eq!(f("öffnung").len(), 2);
         assert_eq!(f("été").len(), 2);
-        assert_eq!(crate::text::slice_chars(t, f("🙂 o")[0]), "🙂 o");
+        assert_eq!(crate::core::text::slice_chars(t, f("🙂 o")[0]), "🙂 o");
         assert!(f("absent").is_empty());
         // Many blocks of mixed-width characters: every hit still maps to the right offsets.
         let mixed = "aé北🙂 Öffnung ".repeat(300);
@@ -372,7 +372,7 @@ mod tests {
         assert_eq!(hits.len(), 300);
         for (n, h) in hits.iter().enumerate() {
             assert_eq!(h.start, n * 13 + 5);
-            assert_eq!(crate::text::slice_chars(&mixed, *h), "Öffnung");
+            assert_eq!(crate::core::text::slice_chars(&mixed, *h), "Öffnung");
         }
         let long = "x".repeat(1000) + "Needle";
         assert_eq!(
@@ -485,7 +485,7 @@ mod tests {
         ));
         let second = Arc::new(Article::new("Two", "Nothing here."));
         let range = TextRange { start: 16, end: 27 };
-        project.annotations.push(Arc::new(Annotation {
+        project.push_annotation(Arc::new(Annotation {
             note: "Open source, again".to_owned(),
             ..Annotation::new(
                 first.id,
@@ -520,7 +520,7 @@ mod tests {
             places,
             [
                 &HitPlace::Text,
-                &HitPlace::Note(project.annotations[0].id),
+                &HitPlace::Note(project.annotations.first().unwrap().id),
                 &HitPlace::ArticleMemo,
                 &HitPlace::ProjectMemo
             ]

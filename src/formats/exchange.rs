@@ -12,10 +12,10 @@ use chrono::{DateTime, Utc};
 use thiserror::Error;
 use uuid::Uuid;
 
-use crate::anchor::{Anchorer, QuoteSelector};
-use crate::model::{Annotation, ArticleId, Project, Rgb, StanceId, TextRange};
-use crate::store::{self, LoadError, ReadError};
-use crate::workspace::Workspace;
+use crate::core::anchor::{Anchorer, QuoteSelector};
+use crate::core::model::{AnalystId, Annotation, ArticleId, Project, Rgb, StanceId, TextRange};
+use crate::core::workspace::Workspace;
+use crate::storage::{self, LoadError, ReadError};
 
 /// An annotation as another file describes it.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -44,8 +44,11 @@ pub struct Incoming {
     pub suffix: Option<String>,
     /// The note.
     pub note: String,
-    /// Who made it.
+    /// Who made it, by name (matched to the project's analysts by name or slug; a missing one
+    /// is added).
     pub annotator: String,
+    /// Who made it, by analyst id, when the format has one.
+    pub analyst_id: Option<String>,
     /// When it was made.
     pub created: Option<DateTime<Utc>>,
     /// When it last changed.
@@ -133,7 +136,7 @@ pub enum ExchangeError {
 }
 
 /// Largest annotation file read.
-const MAX_EXCHANGE_BYTES: u64 = store::MAX_PROJECT_BYTES;
+const MAX_EXCHANGE_BYTES: u64 = storage::MAX_PROJECT_BYTES;
 
 /// The kind of an annotation file, by its name and content.
 pub fn detect(path: &Path, bytes: &[u8]) -> Option<AnnotationFile> {
@@ -198,7 +201,7 @@ fn broken(path: &Path) -> impl Fn(String) -> ExchangeError + '_ {
 
 /// Reads a `.qdpx` or a stancemark JSON export as a new project.
 pub fn read_new_project(path: &Path) -> Result<NewProject, ExchangeError> {
-    let bytes = store::read_file(path, MAX_EXCHANGE_BYTES, "an annotation file")?;
+    let bytes = storage::read_file(path, MAX_EXCHANGE_BYTES, "an annotation file")?;
     match detect(path, &bytes) {
         Some(AnnotationFile::Qdpx) => {
             let read = crate::formats::refi::read_qdpx(bytes).map_err(broken(path))?;
@@ -208,7 +211,7 @@ pub fn read_new_project(path: &Path) -> Result<NewProject, ExchangeError> {
             })
         }
         Some(AnnotationFile::StancemarkJson) => {
-            let json = store::decode_utf8(path, bytes)?;
+            let json = storage::decode_utf8(path, bytes)?;
             let project = crate::formats::json::project_from_json_export(path, &json)?;
             Ok(NewProject {
                 project,
@@ -228,9 +231,9 @@ pub fn read_new_project(path: &Path) -> Result<NewProject, ExchangeError> {
 
 /// Reads the annotations of a CSV or W3C file (to bring into a project).
 pub fn read_incoming(path: &Path) -> Result<Vec<Incoming>, ExchangeError> {
-    let bytes = store::read_file(path, MAX_EXCHANGE_BYTES, "an annotation file")?;
+    let bytes = storage::read_file(path, MAX_EXCHANGE_BYTES, "an annotation file")?;
     let kind = detect(path, &bytes);
-    let text = || store::decode_utf8(path, bytes.clone());
+    let text = || storage::decode_utf8(path, bytes.clone());
     match kind {
         Some(AnnotationFile::Csv) => crate::formats::csv::read(&text()?).map_err(broken(path)),
         Some(AnnotationFile::W3c) => crate::formats::w3c::read(&text()?).map_err(broken(path)),
@@ -246,10 +249,10 @@ pub fn read_incoming(path: &Path) -> Result<Vec<Incoming>, ExchangeError> {
 }
 
 /// Reads a stance scheme file or a REFI-QDA codebook.
-pub fn read_scheme(path: &Path) -> Result<crate::model::StanceScheme, ExchangeError> {
-    let bytes = store::read_file(path, MAX_EXCHANGE_BYTES, "a stance scheme")?;
+pub fn read_scheme(path: &Path) -> Result<crate::core::model::StanceScheme, ExchangeError> {
+    let bytes = storage::read_file(path, MAX_EXCHANGE_BYTES, "a stance scheme")?;
     let kind = detect(path, &bytes);
-    let text = store::decode_utf8(path, bytes)?;
+    let text = storage::decode_utf8(path, bytes)?;
     let text = text.trim_start_matches('\u{feff}');
     match kind {
         Some(AnnotationFile::Scheme) => {
@@ -293,7 +296,7 @@ impl SchemeReport {
 /// same id (else the same name, ignoring case) takes the scheme's name, colour, description
 /// and parent; the others are added (keeping their key when it is free). Annotations are not
 /// touched.
-pub fn merge_scheme(ws: &mut Workspace, scheme: &crate::model::StanceScheme) -> SchemeReport {
+pub fn merge_scheme(ws: &mut Workspace, scheme: &crate::core::model::StanceScheme) -> SchemeReport {
     ws.group("import stance scheme", |ws| {
         let mut report = SchemeReport::default();
         // Incoming id -> the project's id for it.
@@ -472,7 +475,7 @@ fn find_or_create_stance(
 fn place(text: &str, rec: &Incoming) -> Option<(TextRange, bool)> {
     if let (Some(start), Some(end)) = (rec.start, rec.end) {
         let range = TextRange { start, end };
-        if end > start && crate::text::slice_chars(text, range) == rec.quote {
+        if end > start && crate::core::text::slice_chars(text, range) == rec.quote {
             return Some((range, false));
         }
     }
@@ -503,12 +506,33 @@ pub fn import_into(ws: &mut Workspace, records: &[Incoming]) -> IntoReport {
                 report.refused.push(format!(
                     "record {}: “{}”: {why}",
                     rec.line,
-                    crate::text::snippet(&rec.quote, 50)
+                    crate::core::text::snippet(&rec.quote, 50)
                 ));
             }
         }
         report
     })
+}
+
+/// The analyst a record is by: its analyst id when the project has it, else the analyst its
+/// name stands for (added to the project when new); a record naming no one is the importing
+/// analyst's.
+fn find_or_create_analyst(ws: &mut Workspace, rec: &Incoming) -> Result<AnalystId, String> {
+    if let Some(id) = &rec.analyst_id {
+        let id = AnalystId::new(id.trim());
+        if ws.project().analyst(&id).is_some() {
+            return Ok(id);
+        }
+    }
+    let name = if rec.annotator.trim().is_empty() {
+        match &rec.analyst_id {
+            Some(id) if !id.trim().is_empty() => id.trim().to_owned(),
+            _ => ws.analyst().name,
+        }
+    } else {
+        rec.annotator.clone()
+    };
+    ws.ensure_analyst_named(&name).map_err(|e| e.to_string())
 }
 
 fn import_one(ws: &mut Workspace, rec: &Incoming, report: &mut IntoReport) -> Result<(), String> {
@@ -523,12 +547,18 @@ fn import_one(ws: &mut Workspace, rec: &Incoming, report: &mut IntoReport) -> Re
     if placed.is_none() && !rec.orphaned {
         return Err("its passage is not in the article".to_owned());
     }
-    let duplicate = ws.project().annotations.iter().any(|a| {
-        rec.id == Some(a.id)
-            || (a.article == article
-                && a.stance == stance
-                && placed.is_some_and(|(r, _)| a.range == r && !a.orphaned))
-    });
+    let analyst = find_or_create_analyst(ws, rec)?;
+    let duplicate = rec
+        .id
+        .is_some_and(|id| ws.project().annotations.contains(id))
+        || ws
+            .project()
+            .annotations
+            .layer(article, &analyst)
+            .iter()
+            .any(|a| {
+                a.stance == stance && placed.is_some_and(|(r, _)| a.range == r && !a.orphaned)
+            });
     if duplicate {
         report.already_there += 1;
         return Ok(());
@@ -545,7 +575,7 @@ fn import_one(ws: &mut Workspace, rec: &Incoming, report: &mut IntoReport) -> Re
         quote: if orphaned {
             rec.quote.clone()
         } else {
-            crate::text::slice_chars(&text, range).to_owned()
+            crate::core::text::slice_chars(&text, range).to_owned()
         },
         prefix: if orphaned {
             rec.prefix.clone().unwrap_or_default()
@@ -560,11 +590,7 @@ fn import_one(ws: &mut Workspace, rec: &Incoming, report: &mut IntoReport) -> Re
         orphaned,
         stance,
         note: rec.note.clone(),
-        annotator: if rec.annotator.is_empty() {
-            ws.annotator.clone()
-        } else {
-            rec.annotator.clone()
-        },
+        analyst,
         created: rec.created.unwrap_or(now),
         modified: rec.modified.or(rec.created).unwrap_or(now),
     };
@@ -573,7 +599,7 @@ fn import_one(ws: &mut Workspace, rec: &Incoming, report: &mut IntoReport) -> Re
         Some((r, true)) => report.reanchored.push(format!(
             "record {}: “{}” found at {}..{}",
             rec.line,
-            crate::text::snippet(&rec.quote, 50),
+            crate::core::text::snippet(&rec.quote, 50),
             r.start,
             r.end
         )),

@@ -11,8 +11,8 @@
 //!
 //! The rule throughout is that a wrong placement is worse than an orphan.
 
-use crate::model::TextRange;
-use crate::text::OffsetIndex;
+use crate::core::model::TextRange;
+use crate::core::text::OffsetIndex;
 
 /// Code points of context stored on each side of a quote.
 pub const CONTEXT_CHARS: usize = 32;

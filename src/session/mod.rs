@@ -12,20 +12,22 @@
 //!   project is never blocked by it (a save writes a snapshot; edits meanwhile stay unsaved);
 //! - every outcome is reported once, as a [`SessionEvent`] from [`Session::poll`].
 
+pub mod notice;
+
 use std::path::{Path, PathBuf};
 
-use crate::derived::Derived;
-use crate::exchange::{self, ExchangeError, Incoming, IntoReport};
-use crate::export::{self, ExportError, ExportFormat};
+use crate::core::derived::Derived;
+use crate::core::jobs::{Job, JobKind, Polled, Progress};
+use crate::core::merge::{self, MergeReport};
+use crate::core::model::ArticleId;
+use crate::core::model::Project;
+use crate::core::workspace::Reanchored;
+use crate::core::workspace::{Clock, Snapshot, SteppingClock, SystemClock, Workspace};
+use crate::formats::exchange::{self, ExchangeError, Incoming, IntoReport};
+use crate::formats::export::{self, ExportError, ExportFormat};
 use crate::import::{self, ImportError, Imported};
-use crate::jobs::{Job, JobKind, Polled, Progress};
-use crate::merge::{self, MergeReport};
-use crate::model::ArticleId;
-use crate::model::Project;
-use crate::recovery;
-use crate::store::{self, DiskStamp, DiskState, LoadError, SaveError, lock};
-use crate::workspace::Reanchored;
-use crate::workspace::{Clock, Snapshot, SteppingClock, SystemClock, Workspace};
+use crate::storage::recovery;
+use crate::storage::{self, DiskStamp, DiskState, LoadError, SaveError, lock};
 
 /// How a session behaves; the desktop app, tests and benchmarks differ only here.
 #[derive(Debug, Clone)]
@@ -289,7 +291,7 @@ enum JobResult {
     },
     SchemeRead {
         path: PathBuf,
-        result: Result<crate::model::StanceScheme, ExchangeError>,
+        result: Result<crate::core::model::StanceScheme, ExchangeError>,
     },
     ProjectImported {
         path: PathBuf,
@@ -432,10 +434,17 @@ impl Session {
         self.workspace.is_dirty()
     }
 
-    /// The name recorded on new annotations.
+    /// Who works in this session: their name (an analyst of the project by that name or its
+    /// slug, or a new one added with their first annotation). New annotations and rejections
+    /// go into their layer.
     pub fn set_annotator(&mut self, name: &str) {
         self.annotator = name.trim().to_owned();
-        self.workspace.annotator = self.annotator.clone();
+        self.workspace.set_analyst_name(&self.annotator);
+    }
+
+    /// The analyst working in this session, as the project knows them.
+    pub fn analyst(&self) -> crate::core::model::Analyst {
+        self.workspace.analyst()
     }
 
     /// The options it runs with.
@@ -501,7 +510,7 @@ impl Session {
     /// Makes a loaded project the session's: lock, stamp, base, autosave all start afresh.
     fn replace(&mut self, loaded: Loaded) {
         let mut workspace = loaded.workspace;
-        workspace.annotator = self.annotator.clone();
+        workspace.set_analyst_name(&self.annotator);
         let old = std::mem::replace(&mut self.workspace, workspace);
         let old_base = std::mem::replace(&mut self.base, Project::new(""));
         // Freeing a large project (100,000 annotations and their history) takes longer than a
@@ -571,7 +580,7 @@ impl Session {
         let (file, options, save_path) = (file.to_owned(), self.options.clone(), self.path.clone());
         let stamp = self.stamp;
         self.start(bytes, JobKind::Open, file_name(&file), move |_| {
-            let result = store::load_project(&file).map(|project| {
+            let result = storage::load_project(&file).map(|project| {
                 let workspace = Workspace::unsaved(project, options.clock());
                 Box::new(Loaded {
                     derived: Derived::build(&workspace),
@@ -607,16 +616,19 @@ impl Session {
         let (file, options) = (path.to_owned(), self.options.clone());
         let bytes = std::fs::metadata(path).map_or(0, |m| m.len());
         self.start(bytes, JobKind::Open, file_name(path), move |_| {
-            let result = store::load_project_salvaging(&file).and_then(|salvaged| {
-                let report = store::write_set_aside(&file, &salvaged).map_err(|e| {
-                    LoadError::Read(store::ReadError::io(&file, std::io::Error::other(e)))
+            let result = storage::load_project_salvaging(&file).and_then(|salvaged| {
+                let report = storage::write_set_aside(&file, &salvaged).map_err(|e| {
+                    LoadError::Read(storage::ReadError::io(&file, std::io::Error::other(e)))
                 })?;
                 let workspace = Workspace::unsaved(salvaged.project, options.clock());
                 Ok(Box::new(Loaded {
                     derived: Derived::build(&workspace),
                     base: workspace.project().clone(),
                     workspace,
-                    save_path: Some(store::unused_save_path_for(&file, salvaged.format_version)),
+                    save_path: Some(storage::unused_save_path_for(
+                        &file,
+                        salvaged.format_version,
+                    )),
                     stamp: None,
                     how: Opened::Salvaged {
                         set_aside: salvaged.set_aside.len(),
@@ -654,7 +666,7 @@ impl Session {
     pub fn save_to(&mut self, path: &Path, overwrite: Overwrite) -> Vec<SessionEvent> {
         // One write at a time to the project file; the newest snapshot wins.
         self.wait_for(JobKind::Save);
-        let path = store::with_project_extension(path);
+        let path = storage::with_project_extension(path);
         let snapshot = self.workspace.snapshot();
         let expected = match overwrite {
             Overwrite::IfUnchanged if self.path.as_deref() == Some(&*path) => self.stamp,
@@ -684,7 +696,7 @@ impl Session {
     /// [`Overwrite::IfUnchanged`].
     pub fn save_to_blocking(&mut self, path: &Path) -> Result<(), SaveError> {
         self.wait_for(JobKind::Save);
-        let path = store::with_project_extension(path);
+        let path = storage::with_project_extension(path);
         let snapshot = self.workspace.snapshot();
         let expected = self.stamp.filter(|_| self.path.as_deref() == Some(&*path));
         let stamp = save_checked(&snapshot.project, &path, expected)?;
@@ -1155,8 +1167,8 @@ impl Session {
 
 /// Reads a project file into a finished load (on any thread).
 fn load(path: &Path, options: &SessionOptions) -> Result<Box<Loaded>, LoadError> {
-    let loaded = store::load_project_detailed(path)?;
-    let save_path = store::unused_save_path_for(path, loaded.format_version);
+    let loaded = storage::load_project_detailed(path)?;
+    let save_path = storage::unused_save_path_for(path, loaded.format_version);
     let converted = save_path != path;
     let base = loaded.project.clone();
     let workspace = if converted {
@@ -1191,5 +1203,5 @@ fn save_checked(
             path: path.to_owned(),
         });
     }
-    store::save_project(project, path)
+    storage::save_project(project, path)
 }

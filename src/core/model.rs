@@ -1,12 +1,14 @@
 //! The project model: articles, the stance scheme and annotations.
 //!
 //! Invariants (checked by [`Project::validate`] on every load):
-//! - every id is unique within its kind;
+//! - every id is unique within its kind (the annotation and rejection stores refuse a second
+//!   record with an id they hold);
+//! - every annotation and rejection belongs to one analyst of the project's list;
 //! - an annotation's range is a non-empty, half-open `[start, end)` range of **Unicode code
 //!   points** (Rust `char`s, Python `str` indices) inside its article's text, and its `quote`
 //!   equals that slice of the text;
 //! - an annotation's stance exists in the scheme and its article exists in the project;
-//! - article text is UTF-8 with `\n` line endings only (see [`crate::text::normalize_newlines`]).
+//! - article text is UTF-8 with `\n` line endings only (see [`crate::core::text::normalize_newlines`]).
 
 use std::sync::Arc;
 
@@ -14,12 +16,109 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::text;
+use super::store::{Layered, LayeredStore};
+use crate::core::text;
 
 /// Identifies an article within a project.
 pub type ArticleId = Uuid;
 /// Identifies an annotation within a project.
 pub type AnnotationId = Uuid;
+/// Identifies a rejected suggestion within a project.
+pub type RejectionId = Uuid;
+
+/// Identifies an analyst: a readable slug of the name (`dana`, `ana-lopez`), stable across
+/// renames, used in file names of the project folder (`layers/dana/…`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct AnalystId(pub String);
+
+impl AnalystId {
+    /// The reserved id of the curated gold layer.
+    pub const GOLD: &'static str = "gold";
+    /// The reserved id of annotations whose analyst was never recorded.
+    pub const UNKNOWN: &'static str = "unknown";
+
+    /// Wraps a slug as an analyst id.
+    pub fn new(slug: impl Into<String>) -> Self {
+        Self(slug.into())
+    }
+
+    /// The analyst of annotations made before analysts were recorded.
+    pub fn unknown() -> Self {
+        Self::new(Self::UNKNOWN)
+    }
+
+    /// The id as a string slice.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The slug of a name: lower case, Unicode letters and digits kept, every other run of
+    /// characters one `-`, no `-` at either end; `analyst` when nothing is left.
+    pub fn slug_of(name: &str) -> String {
+        let mut out = String::new();
+        for c in name.trim().chars().flat_map(char::to_lowercase) {
+            if c.is_alphanumeric() {
+                out.push(c);
+            } else if !out.is_empty() && !out.ends_with('-') {
+                out.push('-');
+            }
+        }
+        let out = out.trim_end_matches('-');
+        if out.is_empty() {
+            "analyst".to_owned()
+        } else {
+            out.to_owned()
+        }
+    }
+
+    /// True for the ids stancemark keeps for itself (`gold`, `unknown`).
+    pub fn is_reserved(&self) -> bool {
+        self.0 == Self::GOLD || self.0 == Self::UNKNOWN
+    }
+}
+
+impl From<&str> for AnalystId {
+    fn from(id: &str) -> Self {
+        Self::new(id)
+    }
+}
+
+impl From<String> for AnalystId {
+    fn from(id: String) -> Self {
+        Self(id)
+    }
+}
+
+impl std::fmt::Display for AnalystId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Someone who codes: their annotations and rejections form their layer of each article.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(expecting = "an analyst (an object with id, name and color)")]
+pub struct Analyst {
+    /// Stable slug ([`AnalystId::slug_of`] of the first name used).
+    pub id: AnalystId,
+    /// Display name.
+    pub name: String,
+    /// Colour of their layer in the window.
+    pub color: Rgb,
+}
+
+/// Colours given to analysts in the order they join a project.
+const ANALYST_COLORS: [[u8; 3]; 8] = [
+    [0x8e, 0x44, 0xad],
+    [0x16, 0xa0, 0x85],
+    [0xd3, 0x54, 0x00],
+    [0x29, 0x80, 0xb9],
+    [0xc0, 0x39, 0x2b],
+    [0x7f, 0x8c, 0x8d],
+    [0xf3, 0x9c, 0x12],
+    [0x27, 0xae, 0x60],
+];
 
 /// Identifies a stance: a short, stable slug such as `regulation`. Labels may change; ids do not,
 /// so exports stay comparable across renames.
@@ -430,7 +529,7 @@ pub struct Annotation {
     pub range: TextRange,
     /// The exact passage, `text[start..end]` in code points.
     pub quote: String,
-    /// For an orphan: up to [`crate::anchor::CONTEXT_CHARS`] code points that came before its
+    /// For an orphan: up to [`crate::core::anchor::CONTEXT_CHARS`] code points that came before its
     /// passage, to find it again (W3C `TextQuoteSelector.prefix`). Empty while the annotation
     /// is anchored: its context is then the article text around `range`, read when needed.
     #[serde(default)]
@@ -447,9 +546,8 @@ pub struct Annotation {
     /// The analyst's free-text note (may be empty).
     #[serde(default)]
     pub note: String,
-    /// Who made it.
-    #[serde(default)]
-    pub annotator: String,
+    /// Whose work it is (one of the project's analysts).
+    pub analyst: AnalystId,
     /// When it was made.
     pub created: DateTime<Utc>,
     /// When its stance or note last changed.
@@ -464,7 +562,7 @@ impl Annotation {
         range: TextRange,
         quote: String,
         stance: StanceId,
-        annotator: String,
+        analyst: impl Into<AnalystId>,
         at: DateTime<Utc>,
     ) -> Self {
         Self {
@@ -477,10 +575,25 @@ impl Annotation {
             orphaned: false,
             stance,
             note: String::new(),
-            annotator,
+            analyst: analyst.into(),
             created: at,
             modified: at,
         }
+    }
+}
+
+impl Layered for Annotation {
+    fn id(&self) -> Uuid {
+        self.id
+    }
+    fn article(&self) -> ArticleId {
+        self.article
+    }
+    fn analyst(&self) -> &AnalystId {
+        &self.analyst
+    }
+    fn range(&self) -> TextRange {
+        self.range
     }
 }
 
@@ -489,6 +602,8 @@ impl Annotation {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(expecting = "a rejected suggestion (an object with article, range, quote and stance)")]
 pub struct Rejection {
+    /// Stable id.
+    pub id: RejectionId,
     /// The article of the passage.
     pub article: ArticleId,
     /// The passage, in code points.
@@ -498,11 +613,46 @@ pub struct Rejection {
     /// The stance it was suggested with.
     pub stance: StanceId,
     /// Who rejected it.
-    #[serde(default)]
-    pub annotator: String,
+    pub analyst: AnalystId,
     /// When.
     pub rejected: DateTime<Utc>,
 }
+
+impl Layered for Rejection {
+    fn id(&self) -> Uuid {
+        self.id
+    }
+    fn article(&self) -> ArticleId {
+        self.article
+    }
+    fn analyst(&self) -> &AnalystId {
+        &self.analyst
+    }
+    fn range(&self) -> TextRange {
+        self.range
+    }
+}
+
+/// One passage offered for tagging (by a pattern, similarity or the classifier), to accept as an
+/// annotation or reject.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Suggestion {
+    /// The article.
+    pub article: ArticleId,
+    /// The passage, in code points.
+    pub range: TextRange,
+    /// The passage's text.
+    pub quote: String,
+    /// The stance it would be tagged with.
+    pub stance: StanceId,
+    /// How sure the source is, `0.0..=1.0` (similarity); `None` for pattern matches.
+    pub confidence: Option<f32>,
+}
+
+/// The annotations of a project, indexed by id and by (article, analyst).
+pub type Annotations = LayeredStore<Annotation>;
+/// The rejected suggestions of a project, indexed like the annotations.
+pub type Rejections = LayeredStore<Rejection>;
 
 /// Everything an analyst works on: articles, a stance scheme, annotations.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -517,15 +667,18 @@ pub struct Project {
     /// the project for a background save costs a reference count per item, not a copy.
     #[serde(default)]
     pub articles: Vec<Arc<Article>>,
-    /// All annotations of all articles (shared like the articles).
+    /// The analysts whose work the project holds, in the order they joined.
     #[serde(default)]
-    pub annotations: Vec<Arc<Annotation>>,
+    pub analysts: Vec<Analyst>,
+    /// All annotations of all articles (shared like the articles), by id and by layer.
+    #[serde(default)]
+    pub annotations: Annotations,
     /// The analyst's memo on the project as a whole (may be empty).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub memo: String,
-    /// Suggestions the analyst rejected (see [`Rejection`]), in the order they were rejected.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub rejections: Vec<Rejection>,
+    /// Suggestions the analysts rejected (see [`Rejection`]), by id and by layer.
+    #[serde(default, skip_serializing_if = "LayeredStore::is_empty")]
+    pub rejections: Rejections,
 }
 
 impl Default for Project {
@@ -630,9 +783,10 @@ impl Project {
             name: name.into(),
             stances: StanceScheme::default(),
             articles: Vec::new(),
-            annotations: Vec::new(),
+            analysts: Vec::new(),
+            annotations: Annotations::new(),
             memo: String::new(),
-            rejections: Vec::new(),
+            rejections: Rejections::new(),
         }
     }
 
@@ -648,22 +802,77 @@ impl Project {
 
     /// The annotation with this id.
     pub fn annotation(&self, id: AnnotationId) -> Option<&Annotation> {
-        self.annotations
-            .iter()
-            .find(|a| a.id == id)
-            .map(Arc::as_ref)
+        self.annotations.get(id).map(Arc::as_ref)
     }
 
-    /// Annotations of one article, sorted by start offset (then end).
+    /// Annotations of one article (every analyst's), sorted by start offset (then end).
     pub fn annotations_of(&self, article: ArticleId) -> Vec<&Annotation> {
         let mut list: Vec<&Annotation> = self
             .annotations
-            .iter()
-            .filter(|a| a.article == article)
+            .in_article(article)
             .map(Arc::as_ref)
             .collect();
-        list.sort_by_key(|a| (a.range.start, a.range.end));
+        list.sort_by_key(|a| (a.range.start, a.range.end, a.id));
         list
+    }
+
+    /// The analyst with this id.
+    pub fn analyst(&self, id: &AnalystId) -> Option<&Analyst> {
+        self.analysts.iter().find(|a| &a.id == id)
+    }
+
+    /// The display name of an analyst (the id itself for one missing from the list).
+    pub fn analyst_name<'a>(&'a self, id: &'a AnalystId) -> &'a str {
+        self.analyst(id).map_or(id.as_str(), |a| a.name.as_str())
+    }
+
+    /// The analyst a name stands for: the one of that name, else the one whose id is the
+    /// name's slug (names are matched by slug, so "Ana López" and "ana lopez" are one analyst).
+    pub fn analyst_named(&self, name: &str) -> Option<&Analyst> {
+        let name = name.trim();
+        if name.is_empty() {
+            return self.analyst(&AnalystId::unknown());
+        }
+        let slug = AnalystId::slug_of(name);
+        self.analysts
+            .iter()
+            .find(|a| a.name == name)
+            .or_else(|| self.analysts.iter().find(|a| a.id.0 == slug))
+    }
+
+    /// A new analyst for `name` (not yet in the list): its id is the name's slug, with `-2`,
+    /// `-3`… when another analyst has it or it is reserved (`gold`, `unknown`); an empty name
+    /// is the `unknown` analyst. The colour is the next of a fixed palette.
+    pub fn new_analyst(&self, name: &str) -> Analyst {
+        let name = name.trim();
+        let color = Rgb(ANALYST_COLORS[self.analysts.len() % ANALYST_COLORS.len()]);
+        // No name, or the name "unknown" (how exports write the unknown analyst).
+        if name.is_empty() || name.eq_ignore_ascii_case(AnalystId::UNKNOWN) {
+            return Analyst {
+                id: AnalystId::unknown(),
+                name: "unknown".to_owned(),
+                color,
+            };
+        }
+        let base = AnalystId::slug_of(name);
+        let taken = |id: &str| {
+            id == AnalystId::GOLD
+                || id == AnalystId::UNKNOWN
+                || self.analysts.iter().any(|a| a.id.0 == id)
+        };
+        let id = if taken(&base) {
+            (2..)
+                .map(|n| format!("{base}-{n}"))
+                .find(|c| !taken(c))
+                .unwrap_or(base)
+        } else {
+            base
+        };
+        Analyst {
+            id: AnalystId(id),
+            name: name.to_owned(),
+            color,
+        }
     }
 
     /// How many annotations use a stance (asked before removing it).
@@ -672,6 +881,56 @@ impl Project {
             .iter()
             .filter(|a| &a.stance == stance)
             .count()
+    }
+
+    /// Adds an annotation to a project built by hand (an import, a generator, a test), with
+    /// its analyst when the list lacks them. Edits of a project in use go through
+    /// [`crate::core::edit::Edit`] instead.
+    ///
+    /// # Panics
+    /// When the id is taken: a project built by hand names each annotation once.
+    pub fn push_annotation(&mut self, annotation: impl Into<Arc<Annotation>>) {
+        let annotation = annotation.into();
+        let id = annotation.id;
+        if self.annotations.insert(annotation).is_err() {
+            panic!("annotation {id} is already in the project");
+        }
+        self.add_missing_analysts();
+    }
+
+    /// Adds a rejected suggestion to a project built by hand, like [`Self::push_annotation`].
+    ///
+    /// # Panics
+    /// When the id is taken.
+    pub fn push_rejection(&mut self, rejection: impl Into<Arc<Rejection>>) {
+        let rejection = rejection.into();
+        let id = rejection.id;
+        if self.rejections.insert(rejection).is_err() {
+            panic!("rejection {id} is already in the project");
+        }
+        self.add_missing_analysts();
+    }
+
+    /// Every analyst a record names that the analysts' list lacks, added to it (a project
+    /// built by hand, or read from an older file: no record may name an unknown analyst).
+    pub fn add_missing_analysts(&mut self) {
+        let named: Vec<AnalystId> = self
+            .annotations
+            .analysts()
+            .into_iter()
+            .chain(self.rejections.analysts())
+            .cloned()
+            .collect();
+        for id in named {
+            if self.analyst(&id).is_none() {
+                let color = Rgb(ANALYST_COLORS[self.analysts.len() % ANALYST_COLORS.len()]);
+                self.analysts.push(Analyst {
+                    name: id.0.clone(),
+                    id,
+                    color,
+                });
+            }
+        }
     }
 
     /// Every broken invariant (see the module docs); empty when the project is sound.
@@ -718,22 +977,30 @@ impl Project {
             }
         }
         let articles = self.index_articles(check_quotes, &mut problems);
-        // Duplicate ids by sorting (faster than hashing 100,000 ids).
-        let mut ids: Vec<AnnotationId> = self.annotations.iter().map(|a| a.id).collect();
-        ids.sort_unstable();
-        let duplicated: std::collections::HashSet<AnnotationId> = ids
-            .windows(2)
-            .filter(|w| w[0] == w[1])
-            .map(|w| w[0])
-            .collect();
-        let mut seen = std::collections::HashSet::new();
-        for ann in &self.annotations {
-            if duplicated.contains(&ann.id) && !seen.insert(ann.id) {
-                problems.push(Problem::of(
-                    ann.id,
-                    format!("duplicate annotation id {}", ann.id),
-                ));
+        let mut analyst_ids: Vec<&AnalystId> = Vec::with_capacity(self.analysts.len());
+        for a in &self.analysts {
+            if analyst_ids.contains(&&a.id) {
+                problems.push(Problem::of_project(format!(
+                    "duplicate analyst id `{}`",
+                    a.id
+                )));
+            } else {
+                analyst_ids.push(&a.id);
             }
+        }
+        for ((_, analyst), layer) in self.annotations.layers() {
+            if !analyst_ids.contains(&analyst) {
+                problems.extend(layer.iter().map(|a| {
+                    Problem::of(
+                        a.id,
+                        format!("annotation {} is by unknown analyst `{analyst}`", a.id),
+                    )
+                }));
+            }
+        }
+        // Ids are unique by construction of the store (duplicates in a file are reported by
+        // the file's reader).
+        for ann in self.annotations.iter() {
             if !stance_ids.contains(&&ann.stance) {
                 problems.push(Problem::of(
                     ann.id,
@@ -799,6 +1066,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn analyst_ids_are_readable_slugs_and_clashes_get_numbers() {
+        assert_eq!(AnalystId::slug_of("Dana"), "dana");
+        assert_eq!(AnalystId::slug_of("  Ana López "), "ana-lópez");
+        assert_eq!(AnalystId::slug_of("J. R. R. Tolkien!"), "j-r-r-tolkien");
+        assert_eq!(AnalystId::slug_of("---"), "analyst");
+        let mut p = Project::new("p");
+        let dana = p.new_analyst("Dana");
+        assert_eq!(dana.id.as_str(), "dana");
+        p.analysts.push(dana);
+        assert_eq!(p.new_analyst("DANA").id.as_str(), "dana-2");
+        assert_eq!(
+            p.new_analyst("Gold").id.as_str(),
+            "gold-2",
+            "gold is reserved"
+        );
+        assert_eq!(p.new_analyst("").id, AnalystId::unknown());
+        assert_eq!(
+            p.analyst_named("dana").map(|a| a.name.as_str()),
+            Some("Dana")
+        );
+    }
+
+    #[test]
     fn rgb_hex_round_trip() {
         let c = Rgb([1, 171, 255]);
         assert_eq!(c.to_hex(), "#01abff");
@@ -843,30 +1133,40 @@ mod tests {
             orphaned: false,
             stance: StanceId::new("security"),
             note: String::new(),
-            annotator: "t".into(),
+            analyst: AnalystId::new("t"),
             created: now,
             modified: now,
         };
         p.articles.push(art.clone().into());
-        p.annotations.push(good.clone().into());
+        p.annotations.insert(good.clone().into()).unwrap();
+        p.add_missing_analysts();
         assert!(p.validate().is_empty(), "{:?}", p.validate());
 
-        let mut dup = good.clone();
-        dup.quote = "wrong".into();
-        p.annotations.push(dup.into());
+        assert!(
+            p.annotations.insert(good.clone().into()).is_err(),
+            "an id is taken once"
+        );
+        let mut wrong = good.clone();
+        wrong.id = Uuid::new_v4();
+        wrong.quote = "wrong".into();
+        p.annotations.insert(wrong.into()).unwrap();
         let mut outside = good.clone();
         outside.id = Uuid::new_v4();
         outside.range = TextRange { start: 3, end: 99 };
-        p.annotations.push(outside.into());
+        p.annotations.insert(outside.into()).unwrap();
         let mut unknown = good.clone();
         unknown.id = Uuid::new_v4();
         unknown.stance = StanceId::new("nope");
-        p.annotations.push(unknown.into());
+        p.annotations.insert(unknown.into()).unwrap();
+        let mut stranger = good.clone();
+        stranger.id = Uuid::new_v4();
+        stranger.analyst = AnalystId::new("nobody");
+        p.annotations.insert(stranger.into()).unwrap();
         let messages: Vec<String> = p.validate().into_iter().map(|p| p.message).collect();
         assert!(
             messages
                 .iter()
-                .any(|m| m.contains("duplicate annotation id"))
+                .any(|m| m.contains("unknown analyst `nobody`"))
         );
         assert!(messages.iter().any(|m| m.contains("quotes \"wrong\"")));
         assert!(messages.iter().any(|m| m.contains("outside article")));

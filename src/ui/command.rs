@@ -9,10 +9,10 @@ use std::path::PathBuf;
 
 use eframe::egui::{Key, KeyboardShortcut, Modifiers};
 
-use crate::export::ExportFormat;
-use crate::model::{AnnotationId, ArticleId, ArticleMeta, Rgb, StanceId, TextRange};
-use crate::prefs::Preferences;
-use crate::text::CaretStep;
+use crate::core::model::{AnnotationId, ArticleId, ArticleMeta, Rgb, StanceId, TextRange};
+use crate::core::text::CaretStep;
+use crate::formats::export::ExportFormat;
+use crate::storage::prefs::Preferences;
 
 /// Where a key binding applies. Global keys work anywhere; the others only while no text
 /// field has the keyboard, and those of a list only while that list has it (the analyst last
@@ -122,7 +122,7 @@ pub enum Command {
         /// The file.
         path: PathBuf,
         /// Only this article and its annotations (the whole project when `None`).
-        article: Option<crate::model::ArticleId>,
+        article: Option<crate::core::model::ArticleId>,
     },
     /// Show the preferences window.
     Preferences,
@@ -251,10 +251,10 @@ pub enum Command {
     /// Suggest the sentences most similar to this annotation.
     SuggestSimilar(AnnotationId),
     /// Tag these suggested passages (one undoable step); each is checked against the text.
-    AcceptSuggestions(Vec<crate::suggest::Suggestion>),
+    AcceptSuggestions(Vec<crate::analysis::suggest::Suggestion>),
     /// Keep these suggestions as rejected (one undoable step): not offered again, and the
     /// classifier learns from them.
-    RejectSuggestions(Vec<crate::suggest::Suggestion>),
+    RejectSuggestions(Vec<crate::analysis::suggest::Suggestion>),
     /// Forget every rejected suggestion (one undoable step): they may be offered again.
     ClearRejections,
 

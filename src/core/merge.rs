@@ -9,10 +9,10 @@
 
 use std::collections::HashMap;
 
-use crate::anchor::{Anchorer, CONTEXT_CHARS, QuoteSelector};
-use crate::model::{Annotation, AnnotationId, Article, Project};
-use crate::text::{self, OffsetIndex};
-use crate::workspace::Workspace;
+use crate::core::anchor::{Anchorer, CONTEXT_CHARS, QuoteSelector};
+use crate::core::model::{Annotation, AnnotationId, Article, Project};
+use crate::core::text::{self, OffsetIndex};
+use crate::core::workspace::Workspace;
 
 /// What merging this window's changes did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -192,8 +192,8 @@ fn merge_annotations(ws: &mut Workspace, base: &Project, ours: &Project, report:
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{StanceId, TextRange};
-    use crate::workspace::SteppingClock;
+    use crate::core::model::{StanceId, TextRange};
+    use crate::core::workspace::SteppingClock;
 
     fn ws(project: Project) -> Workspace {
         Workspace::new(project, Box::new(SteppingClock::default()))

@@ -15,7 +15,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use crate::model::{Annotation, ArticleId, Project, StanceId, TextRange};
+use crate::core::model::{Annotation, ArticleId, Project, StanceId, TextRange};
 
 /// The top of a chart's scale: the largest of `counts`, at least 1 (so all zeros draw as zeros,
 /// not as a division by zero).
@@ -270,7 +270,7 @@ impl Stats {
                 .articles
                 .iter()
                 .map(|a| {
-                    let mut row = vec![crate::text::snippet(&a.title, 50)];
+                    let mut row = vec![crate::core::text::snippet(&a.title, 50)];
                     row.extend(a.counts.iter().map(|c| pick(c).to_string()));
                     row
                 })
@@ -584,7 +584,7 @@ fn aligned(header: &[String], rows: &[Vec<String>]) -> String {
 }
 
 /// The scheme's stances with each parent before its sub-stances (see
-/// [`crate::model::StanceScheme::tree`]), labelled with their parents'.
+/// [`crate::core::model::StanceScheme::tree`]), labelled with their parents'.
 fn tree_order(project: &Project) -> Vec<StanceColumn> {
     project
         .stances
@@ -641,16 +641,16 @@ fn count_overlaps(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Article, Stance};
+    use crate::core::model::{Article, Stance};
     use std::sync::Arc;
 
     fn annotate(project: &mut Project, article: usize, (start, end): (usize, usize), stance: &str) {
         let art = project.articles[article].clone();
         let range = TextRange { start, end };
-        project.annotations.push(Arc::new(Annotation::new(
+        project.push_annotation(Arc::new(Annotation::new(
             art.id,
             range,
-            crate::text::slice_chars(&art.text, range).to_owned(),
+            crate::core::text::slice_chars(&art.text, range).to_owned(),
             StanceId::new(stance),
             String::new(),
             Default::default(),
@@ -662,7 +662,7 @@ mod tests {
         p.stances.0.push(Stance {
             id: StanceId::new("supply-chain"),
             label: "supply chain".to_owned(),
-            color: crate::model::Rgb([1, 2, 3]),
+            color: crate::core::model::Rgb([1, 2, 3]),
             description: String::new(),
             hotkey: None,
             parent: Some(StanceId::new("security")),
@@ -690,11 +690,11 @@ mod tests {
         annotate(&mut p, 0, (12, 30), "supply-chain");
         annotate(&mut p, 0, (40, 50), "regulation");
         annotate(&mut p, 1, (0, 5), "regulation");
-        let mut orphan = (*p.annotations[0]).clone();
+        let mut orphan = (**p.annotations.first().unwrap()).clone();
         orphan.id = uuid::Uuid::new_v4();
         orphan.orphaned = true;
         orphan.range = TextRange { start: 60, end: 90 };
-        p.annotations.push(Arc::new(orphan));
+        p.push_annotation(orphan);
         let stats = Stats::of(&p);
         let (sec, sup, reg) = (
             col(&stats, "security"),

@@ -4,7 +4,7 @@
 //! half-open `[start, end)`, and article text has `\n` line ends only. Byte offsets are derived
 //! here, by the one [`OffsetIndex`], so slicing a long article stays cheap.
 
-use crate::model::TextRange;
+use crate::core::model::TextRange;
 
 /// Converts `\r\n` and lone `\r` to `\n`, so offsets mean the same on every platform.
 pub fn normalize_newlines(text: &str) -> String {

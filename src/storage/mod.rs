@@ -13,8 +13,10 @@
 pub mod atomic;
 pub mod disk;
 pub mod lock;
+pub mod prefs;
 mod project_file;
 pub mod read;
+pub mod recovery;
 pub mod sniff;
 
 use std::path::PathBuf;

@@ -15,28 +15,15 @@ use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
-use crate::jobs::Progress;
-use crate::model::{Annotation, AnnotationId, ArticleId, Project, StanceId, TextRange};
-use crate::search::{MAX_MATCHES, Pattern, SearchError, SearchOptions};
-use crate::text::{OffsetIndex, sentences_of};
+use crate::analysis::search::{MAX_MATCHES, Pattern, SearchError, SearchOptions};
+use crate::core::jobs::Progress;
+use crate::core::model::{Annotation, AnnotationId, ArticleId, Project, StanceId, TextRange};
+use crate::core::text::{OffsetIndex, sentences_of};
 
 /// How many similar sentences are offered by default.
 pub const SIMILAR_TOP: usize = 20;
 
-/// One passage offered for tagging.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Suggestion {
-    /// The article.
-    pub article: ArticleId,
-    /// The passage, in code points.
-    pub range: TextRange,
-    /// The passage's text.
-    pub quote: String,
-    /// The stance it would be tagged with.
-    pub stance: StanceId,
-    /// How sure the source is, `0.0..=1.0` (similarity); `None` for pattern matches.
-    pub confidence: Option<f32>,
-}
+pub use crate::core::model::Suggestion;
 
 /// The suggestions of one request.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -63,7 +50,7 @@ pub fn phrase_pattern(query: &str, options: SearchOptions) -> Result<Option<Patt
         .filter(|l| !l.is_empty())
         .map(|p| {
             if options.whole_word {
-                crate::search::whole_word_source(p)
+                crate::analysis::search::whole_word_source(p)
             } else {
                 regex::escape(p)
             }
@@ -228,7 +215,7 @@ pub fn similar(
             Some(Suggestion {
                 article,
                 range,
-                quote: crate::text::slice_chars(text, range).to_owned(),
+                quote: crate::core::text::slice_chars(text, range).to_owned(),
                 stance: source.stance.clone(),
                 confidence: Some(score.min(1.0)),
             })
@@ -349,7 +336,7 @@ pub fn sentence_around(text: &str, index: &OffsetIndex, range: TextRange) -> Tex
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Article;
+    use crate::core::model::Article;
     use std::sync::Arc;
 
     fn project(texts: &[&str]) -> Project {
@@ -365,13 +352,13 @@ mod tests {
         let ann = Annotation::new(
             art.id,
             range,
-            crate::text::slice_chars(&art.text, range).to_owned(),
+            crate::core::text::slice_chars(&art.text, range).to_owned(),
             StanceId::new(stance),
             String::new(),
             Default::default(),
         );
         let id = ann.id;
-        p.annotations.push(Arc::new(ann));
+        p.push_annotation(Arc::new(ann));
         id
     }
 
@@ -380,7 +367,7 @@ mod tests {
         let text = "One two. “Three?” Four\nFive… six. U.S.-made chips";
         let got: Vec<&str> = sentences_of(text)
             .into_iter()
-            .map(|r| crate::text::slice_chars(text, r))
+            .map(|r| crate::core::text::slice_chars(text, r))
             .collect();
         assert_eq!(
             got,
@@ -407,7 +394,7 @@ mod tests {
         };
         let s = sentence_around(text, &index, range);
         assert_eq!(
-            crate::text::slice_chars(text, s),
+            crate::core::text::slice_chars(text, s),
             "The open source claim is bold!"
         );
     }
@@ -438,7 +425,7 @@ mod tests {
         assert_eq!(quotes, ["open source", "OPEN SOURCE"]);
         for item in &s.items {
             let text = &p.article(item.article).unwrap().text;
-            assert_eq!(crate::text::slice_chars(text, item.range), item.quote);
+            assert_eq!(crate::core::text::slice_chars(text, item.range), item.quote);
         }
         // Widened to sentences, two matches in one sentence give one suggestion.
         let twice = project(&["Risk and risk again. No."]);
@@ -470,7 +457,7 @@ mod tests {
         let (found, _) = pattern.find_all(text, &OffsetIndex::new(text), 10);
         let got: Vec<&str> = found
             .iter()
-            .map(|r| crate::text::slice_chars(text, *r))
+            .map(|r| crate::core::text::slice_chars(text, *r))
             .collect();
         assert_eq!(got, ["AI Act", "export control"]);
         assert!(

@@ -27,7 +27,7 @@ impl LockInfo {
     /// This process, now.
     pub fn current() -> Self {
         Self {
-            user: crate::prefs::os_user_name(),
+            user: crate::storage::prefs::os_user_name(),
             host: host_name(),
             pid: std::process::id(),
             since: Utc::now(),

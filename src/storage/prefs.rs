@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::store::{self, SaveError};
+use crate::storage::{self, SaveError};
 
 /// How many recent projects are remembered.
 pub const MAX_RECENT: usize = 10;
@@ -45,14 +45,14 @@ pub struct SuggestSettings {
     /// Suggest the sentence around each match.
     pub sentence: bool,
     /// Case, whole-word and regular-expression toggles.
-    pub options: crate::search::SearchOptions,
+    pub options: crate::analysis::search::SearchOptions,
 }
 
 impl Default for SuggestSettings {
     fn default() -> Self {
         Self {
             sentence: true,
-            options: crate::search::SearchOptions::default(),
+            options: crate::analysis::search::SearchOptions::default(),
         }
     }
 }
@@ -118,7 +118,7 @@ impl Preferences {
 
     /// Reads preferences; any problem gives the defaults (preferences never stop the app).
     pub fn load(path: &Path) -> Self {
-        store::read_text_file(path, MAX_PREFERENCES_BYTES, "preferences")
+        storage::read_text_file(path, MAX_PREFERENCES_BYTES, "preferences")
             .ok()
             .and_then(|s| ron::from_str(&s).ok())
             .unwrap_or_default()
@@ -131,7 +131,7 @@ impl Preferences {
         }
         let text = ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::new())
             .map_err(|e| SaveError::io(path, std::io::Error::other(e)))?;
-        store::write_atomically(path, text.as_bytes(), store::Backup::None)
+        storage::write_atomically(path, text.as_bytes(), storage::Backup::None)
             .map(|_| ())
             .map_err(|e| SaveError::io(path, e))
     }

@@ -11,10 +11,12 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::edit::{AnnotationChange, apply_to_sorted};
-use crate::model::{Annotation, AnnotationId, Article, ArticleId, Project, StanceId, TextRange};
-use crate::text::ParagraphIndex;
-use crate::workspace::Workspace;
+use crate::core::edit::{AnnotationChange, apply_to_sorted};
+use crate::core::model::{
+    Annotation, AnnotationId, Article, ArticleId, Project, StanceId, TextRange,
+};
+use crate::core::text::ParagraphIndex;
+use crate::core::workspace::Workspace;
 
 /// One annotation as the reader paints it.
 #[derive(Debug, Clone)]
@@ -226,7 +228,7 @@ pub struct ArticleRow {
     /// Its title.
     pub title: String,
     /// Its author, outlet and date, for filtering and sorting.
-    pub meta: crate::model::ArticleMeta,
+    pub meta: crate::core::model::ArticleMeta,
     /// Its annotations.
     pub total: usize,
     /// Its annotations per stance (stances with none are left out).
@@ -430,8 +432,8 @@ impl Derived {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Article, Project};
-    use crate::workspace::SteppingClock;
+    use crate::core::model::{Article, Project};
+    use crate::core::workspace::SteppingClock;
 
     fn project_with(ranges: &[(usize, usize)]) -> (Project, ArticleId) {
         let mut p = Project::new("t");
@@ -439,23 +441,20 @@ mod tests {
         let id = art.id;
         p.articles.push(art.into());
         for (s, e) in ranges {
-            p.annotations.push(
-                Annotation {
-                    id: uuid::Uuid::new_v4(),
-                    article: id,
-                    range: TextRange { start: *s, end: *e },
-                    quote: "x".repeat(e - s),
-                    prefix: String::new(),
-                    suffix: String::new(),
-                    orphaned: false,
-                    stance: StanceId::new("regulation"),
-                    note: String::new(),
-                    annotator: String::new(),
-                    created: Default::default(),
-                    modified: Default::default(),
-                }
-                .into(),
-            );
+            p.push_annotation(Annotation {
+                id: uuid::Uuid::new_v4(),
+                article: id,
+                range: TextRange { start: *s, end: *e },
+                quote: "x".repeat(e - s),
+                prefix: String::new(),
+                suffix: String::new(),
+                orphaned: false,
+                stance: StanceId::new("regulation"),
+                note: String::new(),
+                analyst: crate::core::model::AnalystId::unknown(),
+                created: Default::default(),
+                modified: Default::default(),
+            });
         }
         (p, id)
     }
@@ -470,7 +469,7 @@ mod tests {
             i.spans.iter().map(|s| (s.range, s.id, s.level)).collect()
         };
         let stance = StanceId::new("security");
-        let first = ws.project().annotations[0].id;
+        let first = ws.project().annotations.first().unwrap().id;
         type Step<'a> = Box<dyn Fn(&mut Workspace) + 'a>;
         let steps: Vec<Step> = vec![
             Box::new(|ws| {
@@ -536,7 +535,7 @@ mod tests {
             |title: &str, outlet: Option<&str>, date: Option<&str>, total: usize| ArticleRow {
                 id: uuid::Uuid::new_v4(),
                 title: title.to_owned(),
-                meta: crate::model::ArticleMeta {
+                meta: crate::core::model::ArticleMeta {
                     author: Some("Ada Lovelace".to_owned()),
                     outlet: outlet.map(str::to_owned),
                     date: date.map(str::to_owned),

@@ -8,8 +8,8 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::model::Project;
-use crate::store::{self, SaveError};
+use crate::core::model::Project;
+use crate::storage::{self, SaveError};
 
 /// Extension appended to the project file name.
 pub const AUTOSAVE_SUFFIX: &str = ".autosave";
@@ -25,7 +25,7 @@ pub fn recovery_path(project: Option<&Path>, unsaved_dir: Option<&Path>) -> Opti
         None => unsaved_dir.map(|d| {
             d.join(format!(
                 "unsaved.{}{AUTOSAVE_SUFFIX}",
-                store::PROJECT_EXTENSION
+                storage::PROJECT_EXTENSION
             ))
         }),
     }
@@ -47,7 +47,7 @@ pub fn write_recovery(path: &Path, project: &Project) -> Result<(), SaveError> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| SaveError::io(dir, e))?;
     }
-    store::write_project_file_to(project, path, store::Backup::None).map(|_| ())
+    storage::write_project_file_to(project, path, storage::Backup::None).map(|_| ())
 }
 
 /// The recovery file of `project` if it exists and is newer than the project file (or the
@@ -75,7 +75,7 @@ fn remove_if_present(path: &Path) -> std::io::Result<()> {
 /// Removes the recovery file (once its work is saved), and the `.bak` older versions left.
 pub fn remove_recovery(path: &Path) -> std::io::Result<()> {
     remove_if_present(path)?;
-    remove_if_present(&store::atomic::backup_path_for(path))
+    remove_if_present(&storage::atomic::backup_path_for(path))
 }
 
 /// Moves a recovery file aside (`….discarded`) when the analyst chooses the saved version, so
@@ -108,7 +108,7 @@ pub struct RecoveryDiff {
 impl RecoveryDiff {
     /// Compares the saved and recovered projects.
     pub fn between(saved: &Project, recovered: &Project) -> Self {
-        let snip = |q: &str| crate::text::snippet(q, 80);
+        let snip = |q: &str| crate::core::text::snippet(q, 80);
         let mut diff = RecoveryDiff::default();
         for a in &recovered.annotations {
             match saved.annotation(a.id) {
@@ -144,14 +144,14 @@ mod tests {
     fn recovery_is_pending_only_when_newer_than_the_project() {
         let dir = tempfile::tempdir().unwrap();
         let project = dir.path().join("p.stance.json");
-        store::save_project(&Project::new("p"), &project).unwrap();
+        storage::save_project(&Project::new("p"), &project).unwrap();
         assert_eq!(pending_recovery(Some(&project), None), None);
         let rec = recovery_path(Some(&project), None).unwrap();
         assert!(rec.to_string_lossy().ends_with("p.stance.json.autosave"));
         std::thread::sleep(std::time::Duration::from_millis(20));
         write_recovery(&rec, &Project::new("changed")).unwrap();
         assert_eq!(pending_recovery(Some(&project), None), Some(rec.clone()));
-        assert_eq!(store::load_project(&rec).unwrap().name, "changed");
+        assert_eq!(storage::load_project(&rec).unwrap().name, "changed");
         discard_recovery(&rec).unwrap();
         assert_eq!(pending_recovery(Some(&project), None), None);
         assert!(dir.path().join("p.stance.json.autosave.discarded").exists());

@@ -1,5 +1,5 @@
 //! The annotation table's rows: every annotation of the project, filtered by stance (with its
-//! sub-stances), article, annotator and free text (quote and note, ignoring case), sorted by
+//! sub-stances), article, analyst and free text (quote and note, ignoring case), sorted by
 //! any column. Computed from a snapshot of the project, so the window can do it on a worker
 //! thread when the project is large.
 
@@ -7,8 +7,8 @@ use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::jobs::Progress;
-use crate::model::{Annotation, ArticleId, Project, StanceId};
+use crate::core::jobs::Progress;
+use crate::core::model::{AnalystId, Annotation, ArticleId, Project, StanceId};
 
 /// A column the table sorts by.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -22,8 +22,8 @@ pub enum SortKey {
     Quote,
     /// The note.
     Note,
-    /// Who made it.
-    Annotator,
+    /// Whose it is (the analyst's name).
+    Analyst,
     /// When it was made.
     Created,
 }
@@ -39,8 +39,8 @@ pub struct TableQuery {
     pub stance: Option<StanceId>,
     /// Only this article.
     pub article: Option<ArticleId>,
-    /// Only this annotator.
-    pub annotator: Option<String>,
+    /// Only this analyst's annotations.
+    pub analyst: Option<AnalystId>,
     /// Only annotations whose quote or note contains this (ignoring case).
     pub text: String,
 }
@@ -69,7 +69,12 @@ pub fn rows(
     let needle = query.text.trim().to_lowercase();
     progress.set_total(project.annotations.len() as u64);
     let mut out: Vec<Arc<Annotation>> = Vec::new();
-    for (n, a) in project.annotations.iter().enumerate() {
+    // One article's annotations come from its layers, not from a scan of the project.
+    let candidates: Box<dyn Iterator<Item = &Arc<Annotation>>> = match query.article {
+        Some(id) => Box::new(project.annotations.in_article(id)),
+        None => Box::new(project.annotations.iter()),
+    };
+    for (n, a) in candidates.enumerate() {
         if n % 16_384 == 0 {
             if progress.is_cancelled() {
                 return None;
@@ -78,10 +83,7 @@ pub fn rows(
         }
         let keep = query.article.is_none_or(|id| a.article == id)
             && stances.as_ref().is_none_or(|s| s.contains(&&a.stance))
-            && query
-                .annotator
-                .as_ref()
-                .is_none_or(|who| &a.annotator == who)
+            && query.analyst.as_ref().is_none_or(|who| &a.analyst == who)
             && (needle.is_empty()
                 || contains_folded(&a.quote, &needle)
                 || contains_folded(&a.note, &needle));
@@ -122,7 +124,10 @@ pub fn rows(
             SortKey::Stance => labels.get(&a.stance).cmp(&labels.get(&b.stance)),
             SortKey::Quote => a.quote.to_lowercase().cmp(&b.quote.to_lowercase()),
             SortKey::Note => a.note.to_lowercase().cmp(&b.note.to_lowercase()),
-            SortKey::Annotator => a.annotator.cmp(&b.annotator),
+            SortKey::Analyst => project
+                .analyst_name(&a.analyst)
+                .to_lowercase()
+                .cmp(&project.analyst_name(&b.analyst).to_lowercase()),
             SortKey::Created => a.created.cmp(&b.created),
         };
         let primary = if query.descending {
@@ -175,29 +180,29 @@ fn contains_folded(haystack: &str, lowered_needle: &str) -> bool {
     }
 }
 
-/// Everyone who made an annotation in the project, sorted.
-pub fn annotators(project: &Project) -> Vec<String> {
-    let mut names: Vec<String> = project
+/// Every analyst with annotations in the project (id and name), by name.
+pub fn analysts(project: &Project) -> Vec<(AnalystId, String)> {
+    let mut out: Vec<(AnalystId, String)> = project
         .annotations
-        .iter()
-        .map(|a| a.annotator.clone())
+        .analysts()
+        .into_iter()
+        .map(|id| (id.clone(), project.analyst_name(id).to_owned()))
         .collect();
-    names.sort_unstable();
-    names.dedup();
-    names
+    out.sort_by_key(|a| a.1.to_lowercase());
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Article, Stance, TextRange};
+    use crate::core::model::{Article, Stance, TextRange};
 
     fn project() -> Project {
         let mut p = Project::new("t");
         p.stances.0.push(Stance {
             id: StanceId::new("supply-chain"),
             label: "supply chain".to_owned(),
-            color: crate::model::Rgb([1, 2, 3]),
+            color: crate::core::model::Rgb([1, 2, 3]),
             description: String::new(),
             hotkey: None,
             parent: Some(StanceId::new("security")),
@@ -217,22 +222,25 @@ mod tests {
                        who: &str,
                        t: i64| {
             let range = TextRange { start, end };
-            p.annotations.push(Arc::new(Annotation {
-                note: note.to_owned(),
-                ..Annotation::new(
-                    art.id,
-                    range,
-                    crate::text::slice_chars(&art.text, range).to_owned(),
-                    StanceId::new(stance),
-                    who.to_owned(),
-                    chrono::DateTime::from_timestamp(t, 0).unwrap(),
-                )
-            }));
+            p.annotations
+                .insert(Arc::new(Annotation {
+                    note: note.to_owned(),
+                    ..Annotation::new(
+                        art.id,
+                        range,
+                        crate::core::text::slice_chars(&art.text, range).to_owned(),
+                        StanceId::new(stance),
+                        AnalystId::new(who),
+                        chrono::DateTime::from_timestamp(t, 0).unwrap(),
+                    )
+                }))
+                .unwrap();
         };
         add(&b, 0, 4, "regulation", "", "ann", 30);
         add(&b, 12, 17, "supply-chain", "About CHIPS", "bob", 10);
         add(&b, 34, 38, "security", "", "ann", 20);
         add(&a, 0, 3, "pro-open-source", "", "cy", 40);
+        p.add_missing_analysts();
         p
     }
 
@@ -284,11 +292,12 @@ mod tests {
         };
         assert_eq!(quotes(&p, &q), ["Élan"]);
         let q = TableQuery {
-            annotator: Some("ann".to_owned()),
+            analyst: Some(AnalystId::new("ann")),
             article: Some(p.articles[0].id),
             ..TableQuery::default()
         };
         assert_eq!(quotes(&p, &q), ["Zeta", "Élan"]);
-        assert_eq!(annotators(&p), ["ann", "bob", "cy"]);
+        let names: Vec<String> = analysts(&p).into_iter().map(|(_, n)| n).collect();
+        assert_eq!(names, ["ann", "bob", "cy"]);
     }
 }

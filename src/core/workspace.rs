@@ -14,13 +14,13 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
-use crate::anchor::{self, Anchorer, Placement, QuoteSelector};
-use crate::edit::{AnnotationChange, Edit, EditError};
-use crate::model::{
-    Annotation, AnnotationId, Article, ArticleId, ArticleMeta, Project, Rgb, Stance, StanceId,
-    TextRange,
+use crate::core::anchor::{self, Anchorer, Placement, QuoteSelector};
+use crate::core::edit::{AnnotationChange, Edit, EditError};
+use crate::core::model::{
+    Analyst, AnalystId, Annotation, AnnotationId, Article, ArticleId, ArticleMeta, Project, Rgb,
+    Stance, StanceId, TextRange,
 };
-use crate::text;
+use crate::core::text;
 
 /// Source of timestamps, injected so tests and golden files are reproducible.
 pub trait Clock: Send {
@@ -142,8 +142,8 @@ pub struct Workspace {
     /// else changed), so views can update incrementally (see [`Self::annotation_changes_since`]).
     journal: std::collections::VecDeque<(u64, u64, Option<Vec<AnnotationChange>>)>,
     clock: Box<dyn Clock>,
-    /// Name recorded on new annotations.
-    pub annotator: String,
+    /// The name of the analyst working here: new annotations and rejections are theirs.
+    analyst_name: String,
 }
 
 /// The project at one point of its history (see [`Workspace::snapshot`]).
@@ -187,7 +187,7 @@ impl Workspace {
             revision: fresh_revision(),
             journal: std::collections::VecDeque::new(),
             clock,
-            annotator: String::new(),
+            analyst_name: String::new(),
         }
     }
 
@@ -367,6 +367,48 @@ impl Workspace {
         out
     }
 
+    /// Says who works here: new annotations and rejections go into this analyst's layer (an
+    /// analyst of that name, or whose id is its slug; else one made for it, added to the
+    /// project with their first record).
+    pub fn set_analyst_name(&mut self, name: &str) {
+        self.analyst_name = name.trim().to_owned();
+    }
+
+    /// The analyst working here, as the project knows them (or as they will be added).
+    pub fn analyst(&self) -> Analyst {
+        self.project
+            .analyst_named(&self.analyst_name)
+            .cloned()
+            .unwrap_or_else(|| self.project.new_analyst(&self.analyst_name))
+    }
+
+    /// The analyst working here, added to the project when they are not in it yet (part of
+    /// the step that gives them their first record).
+    fn ensure_analyst(&mut self) -> Result<AnalystId, ActionError> {
+        let analyst = self.analyst();
+        let id = analyst.id.clone();
+        if self.project.analyst(&id).is_none() {
+            let at = self.project.analysts.len();
+            self.execute("add analyst", Edit::InsertAnalyst(at, analyst))?;
+        }
+        Ok(id)
+    }
+
+    /// The analyst named `name` in the project, added when missing (records brought in from a
+    /// file name their analyst by name); returns their id.
+    pub fn ensure_analyst_named(&mut self, name: &str) -> Result<AnalystId, ActionError> {
+        if let Some(a) = self.project.analyst_named(name) {
+            return Ok(a.id.clone());
+        }
+        let analyst = self.project.new_analyst(name);
+        let id = analyst.id.clone();
+        if self.project.analyst(&id).is_none() {
+            let at = self.project.analysts.len();
+            self.execute("add analyst", Edit::InsertAnalyst(at, analyst))?;
+        }
+        Ok(id)
+    }
+
     fn article_or_err(&self, id: ArticleId) -> Result<&Article, ActionError> {
         self.project
             .article(id)
@@ -401,21 +443,16 @@ impl Workspace {
             return Err(ActionError::EmptySelection);
         }
         let now = self.clock.now();
-        let ann = Annotation {
-            note: note.to_owned(),
-            ..Annotation::new(
-                article,
-                range,
-                quote,
-                stance.clone(),
-                self.annotator.clone(),
-                now,
-            )
-        };
-        let id = ann.id;
-        let end = self.project.annotations.len();
-        self.execute("add annotation", Edit::InsertAnnotation(end, Arc::new(ann)))?;
-        Ok(id)
+        self.group("add annotation", |ws| {
+            let analyst = ws.ensure_analyst()?;
+            let ann = Annotation {
+                note: note.to_owned(),
+                ..Annotation::new(article, range, quote, stance.clone(), analyst, now)
+            };
+            let id = ann.id;
+            ws.execute("add annotation", Edit::InsertAnnotation(Arc::new(ann)))?;
+            Ok(id)
+        })
     }
 
     /// Gives every annotation in `ids` the stance `stance`, as one undoable step.
@@ -446,7 +483,10 @@ impl Workspace {
     /// step; returns how many were tagged and how many were skipped (their text changed, or
     /// their article or stance is gone). Each article's offsets are indexed once, so a
     /// thousand suggestions in a long article cost one pass over it.
-    pub fn accept_suggestions(&mut self, items: &[crate::suggest::Suggestion]) -> (usize, usize) {
+    pub fn accept_suggestions(
+        &mut self,
+        items: &[crate::core::model::Suggestion],
+    ) -> (usize, usize) {
         let label = match items.len() {
             1 => "accept suggestion".to_owned(),
             n => format!("accept {n} suggestions"),
@@ -456,6 +496,9 @@ impl Workspace {
         let now = self.clock.now();
         self.group(&label, |ws| {
             let mut added = 0;
+            let Ok(analyst) = ws.ensure_analyst() else {
+                return (0, items.len());
+            };
             for item in items {
                 if ws.project.stances.get(&item.stance).is_none() {
                     continue;
@@ -476,12 +519,11 @@ impl Workspace {
                     item.range,
                     item.quote.clone(),
                     item.stance.clone(),
-                    ws.annotator.clone(),
+                    analyst.clone(),
                     now,
                 );
-                let end = ws.project.annotations.len();
                 if ws
-                    .execute("add annotation", Edit::InsertAnnotation(end, Arc::new(ann)))
+                    .execute("add annotation", Edit::InsertAnnotation(Arc::new(ann)))
                     .is_ok()
                 {
                     added += 1;
@@ -491,11 +533,11 @@ impl Workspace {
         })
     }
 
-    /// Keeps every suggestion in `items` as rejected (see [`crate::model::Rejection`]), as one
+    /// Keeps every suggestion in `items` as rejected (see [`crate::core::model::Rejection`]), as one
     /// undoable step: it is not offered again with its stance, and the classifier learns from
     /// it. A passage already rejected with that stance, or whose article is gone, is skipped.
     /// Returns how many were kept.
-    pub fn reject_suggestions(&mut self, items: &[crate::suggest::Suggestion]) -> usize {
+    pub fn reject_suggestions(&mut self, items: &[crate::core::model::Suggestion]) -> usize {
         let label = match items.len() {
             1 => "reject suggestion".to_owned(),
             n => format!("reject {n} suggestions"),
@@ -510,23 +552,29 @@ impl Workspace {
             .collect();
         self.group(&label, |ws| {
             let mut kept = 0;
+            let Ok(analyst) = ws.ensure_analyst() else {
+                return 0;
+            };
             for item in items {
                 let key = (item.article, item.range, item.stance.clone());
                 if known.contains(&key) || ws.project.article(item.article).is_none() {
                     continue;
                 }
                 known.insert(key);
-                let rejection = crate::model::Rejection {
+                let rejection = crate::core::model::Rejection {
+                    id: uuid::Uuid::new_v4(),
                     article: item.article,
                     range: item.range,
                     quote: item.quote.clone(),
                     stance: item.stance.clone(),
-                    annotator: ws.annotator.clone(),
+                    analyst: analyst.clone(),
                     rejected: now,
                 };
-                let end = ws.project.rejections.len();
                 if ws
-                    .execute("reject suggestion", Edit::InsertRejection(end, rejection))
+                    .execute(
+                        "reject suggestion",
+                        Edit::InsertRejection(Arc::new(rejection)),
+                    )
                     .is_ok()
                 {
                     kept += 1;
@@ -540,8 +588,12 @@ impl Workspace {
     pub fn clear_rejections(&mut self) -> Result<usize, ActionError> {
         let n = self.project.rejections.len();
         if n > 0 {
-            // Last first, so each position is still right when it is removed.
-            let edits = (0..n).rev().map(Edit::RemoveRejection).collect();
+            let edits = self
+                .project
+                .rejections
+                .iter()
+                .map(|r| Edit::RemoveRejection(r.id))
+                .collect();
             self.execute("forget rejected suggestions", Edit::Batch(edits))?;
         }
         Ok(n)
@@ -620,10 +672,16 @@ impl Workspace {
                 Edit::ReplaceAnnotation(Arc::new(annotation)),
             ),
             None => {
-                let end = self.project.annotations.len();
+                if self.project.analyst(&annotation.analyst).is_none() {
+                    return Err(EditError::Invalid(format!(
+                        "analyst `{}` is not in the project",
+                        annotation.analyst
+                    ))
+                    .into());
+                }
                 self.execute(
                     "add annotation",
-                    Edit::InsertAnnotation(end, Arc::new(annotation)),
+                    Edit::InsertAnnotation(Arc::new(annotation)),
                 )
             }
         }
@@ -650,19 +708,14 @@ impl Workspace {
         let mut edits: Vec<Edit> = self
             .project
             .annotations
-            .iter()
-            .filter(|a| a.article == id)
+            .in_article(id)
             .map(|a| Edit::RemoveAnnotation(a.id))
             .collect();
-        // Last first, so each position is still right when it is removed.
         edits.extend(
             self.project
                 .rejections
-                .iter()
-                .enumerate()
-                .rev()
-                .filter(|(_, r)| r.article == id)
-                .map(|(i, _)| Edit::RemoveRejection(i)),
+                .in_article(id)
+                .map(|r| Edit::RemoveRejection(r.id)),
         );
         edits.push(Edit::RemoveArticle(id));
         self.execute("remove article", Edit::Batch(edits))
@@ -704,12 +757,7 @@ impl Workspace {
         let new_text = text::normalize_newlines(new_text);
         let mut counts = Reanchored::default();
         if article.text == new_text && (source.is_none() || source == article.source_path) {
-            counts.unchanged = self
-                .project
-                .annotations
-                .iter()
-                .filter(|a| a.article == id)
-                .count();
+            counts.unchanged = self.project.annotations.count_in_article(id);
             return Ok(counts);
         }
         let anchorer = Anchorer::new(&new_text);
@@ -717,7 +765,7 @@ impl Workspace {
         let old_index = text::OffsetIndex::new(&article.text);
         let now = self.clock.now();
         let mut edits = Vec::new();
-        for ann in self.project.annotations.iter().filter(|a| a.article == id) {
+        for ann in self.project.annotations.in_article(id) {
             // An anchored annotation's context is the text around it; an orphan keeps its own.
             let (prefix, suffix) = if ann.orphaned {
                 (ann.prefix.as_str(), ann.suffix.as_str())
@@ -762,12 +810,8 @@ impl Workspace {
                 edits.push(Edit::ReplaceAnnotation(Arc::new(moved)));
             }
         }
-        // Rejected suggestions move with their passage; one that cannot be found is dropped
-        // (last first, so each position is still right when it is removed).
-        for (i, rejection) in self.project.rejections.iter().enumerate().rev() {
-            if rejection.article != id {
-                continue;
-            }
+        // Rejected suggestions move with their passage; one that cannot be found is dropped.
+        for rejection in self.project.rejections.in_article(id) {
             let (prefix, _, suffix) =
                 old_index.quote_and_context(&article.text, rejection.range, anchor::CONTEXT_CHARS);
             let placement = anchorer.place_from(
@@ -782,12 +826,12 @@ impl Workspace {
             match placement.range() {
                 Some(range) if range == rejection.range => {}
                 Some(range) => {
-                    let mut moved = rejection.clone();
+                    let mut moved = (**rejection).clone();
                     moved.range = range;
                     moved.quote = text::slice_chars(&new_text, range).to_owned();
-                    edits.push(Edit::ReplaceRejection(i, moved));
+                    edits.push(Edit::ReplaceRejection(Arc::new(moved)));
                 }
-                None => edits.push(Edit::RemoveRejection(i)),
+                None => edits.push(Edit::RemoveRejection(rejection.id)),
             }
         }
         article.text = new_text;
@@ -1078,7 +1122,7 @@ mod tests {
 
     fn workspace() -> (Workspace, ArticleId) {
         let mut ws = Workspace::new(Project::new("t"), Box::new(SteppingClock::default()));
-        ws.annotator = "tester".into();
+        ws.set_analyst_name("tester");
         let id = ws
             .add_article(Article::new(
                 "A",
@@ -1098,7 +1142,8 @@ mod tests {
             .unwrap();
         let ann = ws.project().annotation(id).unwrap();
         assert_eq!(ann.quote, "北京");
-        assert_eq!(ann.annotator, "tester");
+        assert_eq!(ann.analyst.as_str(), "tester");
+        assert_eq!(ws.project().analyst_name(&ann.analyst), "tester");
         let created = ann.created;
 
         ws.set_annotation_note(id, "capital").unwrap();

@@ -1,0 +1,25 @@
+//! The core: what a project is and how it changes, with no files, no analysis and no UI.
+//!
+//! - [`model`]: articles, stances, analysts, annotations and rejected suggestions;
+//! - [`store`]: the annotations and rejections of a project, indexed by id and by (article,
+//!   analyst);
+//! - [`text`]: code-point offsets over LF-only text;
+//! - [`edit`]: invertible edits (undo and redo), naming records by id;
+//! - [`anchor`]: re-anchoring annotations when an article's text changes;
+//! - [`workspace`]: the analyst's actions with undo;
+//! - [`derived`]: views of the project for display (highlights, lists, counts);
+//! - [`merge`]: merging this window's changes into a project read again from disk;
+//! - [`jobs`]: work on a worker thread with progress and cancel.
+//!
+//! Invariant of the layer: nothing here imports analysis, storage, import, exchange formats,
+//! the session, the command line or the UI (a test in `tests/core.rs` checks the sources).
+
+pub mod anchor;
+pub mod derived;
+pub mod edit;
+pub mod jobs;
+pub mod merge;
+pub mod model;
+pub mod store;
+pub mod text;
+pub mod workspace;
