@@ -10,7 +10,13 @@ fn main() -> ExitCode {
     let args = Cli::parse();
     match args.command {
         Some(command) => {
-            let code = cli::run(command, &mut std::io::stdout(), &mut std::io::stderr());
+            let analyst = cli::analyst_name(args.analyst.as_deref());
+            let code = cli::run(
+                command,
+                &analyst,
+                &mut std::io::stdout(),
+                &mut std::io::stderr(),
+            );
             ExitCode::from(u8::try_from(code).unwrap_or(1))
         }
         None => open_window(args.project),

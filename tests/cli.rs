@@ -798,3 +798,30 @@ fn learned_suggestions_come_from_the_projects_own_coding_most_confident_first() 
     let json = stancemark(&["suggest", p, "--learned", "--stance", "security"]);
     assert_eq!(json.status.code(), Some(2), "--learned takes no stance");
 }
+
+#[test]
+fn the_analyst_flag_says_whose_annotations_a_command_makes() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("p.stance.json");
+    std::fs::copy(sample(), &project).unwrap();
+    let p = project.to_str().unwrap();
+    let out = stancemark(&[
+        "--analyst",
+        "Ana López",
+        "suggest",
+        p,
+        "--term",
+        "decades",
+        "--stance",
+        "security",
+        "--accept",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let saved = stancemark::store::load_project(&project).unwrap();
+    let ana = stancemark::model::AnalystId::new("ana-lópez");
+    assert_eq!(saved.analyst_name(&ana), "Ana López");
+    assert!(saved.annotations.iter().any(|a| a.analyst == ana));
+    // The flag goes after the subcommand too.
+    let out = stancemark(&["export", p, "--analyst", "Dana", "-f", "csv"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}

@@ -94,3 +94,44 @@ fn a_project_open_in_another_stancemark_is_opened_only_after_a_warning() {
             .unwrap();
     assert!(lock.is_ours(), "the lock is taken over");
 }
+
+#[test]
+fn the_first_start_asks_who_is_coding_once_and_tags_go_into_that_analysts_layer() {
+    let (dir, path) = sample_copy();
+    let prefs = dir.path().join("config").join("preferences.ron");
+    let options = || AppOptions {
+        prefs_path: Some(prefs.clone()),
+        ask_name: true,
+        ..AppOptions::headless()
+    };
+    let mut harness = harness_for(StancemarkApp::new(Some(path.clone()), options()));
+    harness.run_steps(3);
+    harness.get_by_label("Who is coding?");
+    harness.get_by_label("Your name").click();
+    harness.run_steps(1);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness.event(eframe::egui::Event::Text("Dana Lopez".into()));
+    harness.run_steps(1);
+    harness.get_by_label("OK").click();
+    harness.run_steps(3);
+    assert_eq!(harness.state().preferences().annotator, "Dana Lopez");
+    assert!(prefs.exists(), "the answer is kept");
+    // A passage tagged now is Dana's.
+    let text = harness.state().workspace().project().articles[0].text.clone();
+    drag_select(&mut harness, char_range_of(&text, "Why it matters"));
+    harness.key_press(Key::Num2);
+    harness.run_steps(2);
+    let project = harness.state().workspace().project();
+    let mine: Vec<_> = project
+        .annotations
+        .iter()
+        .filter(|a| a.analyst.as_str() == "dana-lopez")
+        .collect();
+    assert_eq!(mine.len(), 1);
+    assert_eq!(project.analyst_name(&mine[0].analyst), "Dana Lopez");
+    // Asked once: the next start has the name.
+    drop(harness);
+    let mut again = harness_for(StancemarkApp::new(Some(path), options()));
+    again.run_steps(3);
+    assert!(again.query_by_label("Who is coding?").is_none());
+}

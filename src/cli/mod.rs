@@ -19,13 +19,31 @@ use crate::storage;
 
 /// Annotate articles by stance; import articles and annotations, export them for other tools.
 #[derive(Debug, Parser)]
-#[command(name = "stancemark", version, args_conflicts_with_subcommands = true)]
+#[command(name = "stancemark", version)]
 pub struct Cli {
     /// Project file (`.stance.json`, or an older `.stance.ron`) to open in the app; without it the last project reopens.
     pub project: Option<PathBuf>,
+    /// Who is working: new annotations are this analyst's (default: the name in the app's
+    /// preferences, else the operating-system user name).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub analyst: Option<String>,
     /// A subcommand to run instead of opening the app.
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// The analyst a command works as: `--analyst`, else the app's preferences' name, else the
+/// operating-system user name.
+pub fn analyst_name(flag: Option<&str>) -> String {
+    flag.map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(str::to_owned)
+        .or_else(|| {
+            crate::storage::prefs::Preferences::default_path()
+                .map(|p| crate::storage::prefs::Preferences::load(&p).annotator)
+                .filter(|n| !n.trim().is_empty())
+        })
+        .unwrap_or_else(crate::storage::prefs::os_user_name)
 }
 
 /// How `stancemark stats` prints its figures.
@@ -176,6 +194,8 @@ impl<E: std::fmt::Display> From<E> for Stop {
 struct Output<'a> {
     out: &'a mut dyn Write,
     err: &'a mut dyn Write,
+    /// Who the command works as (see [`analyst_name`]).
+    analyst: String,
 }
 
 impl Output<'_> {
@@ -203,8 +223,12 @@ impl Output<'_> {
 
 /// Runs a subcommand, writing results to `out`. Returns the process exit code; problems are
 /// written to `err` as one clear line each.
-pub fn run(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
-    let mut output = Output { out, err };
+pub fn run(command: Command, analyst: &str, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let mut output = Output {
+        out,
+        err,
+        analyst: analyst.to_owned(),
+    };
     match execute(command, &mut output) {
         Ok(()) | Err(Stop::ClosedPipe) => 0,
         Err(Stop::Error(message)) => {
@@ -215,11 +239,11 @@ pub fn run(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     }
 }
 
-fn open(project: &Path) -> Result<Session, Stop> {
-    Ok(Session::open_blocking(
-        project,
-        SessionOptions::command_line(),
-    )?)
+/// Opens a project as `analyst`.
+fn open(project: &Path, analyst: &str) -> Result<Session, Stop> {
+    let mut session = Session::open_blocking(project, SessionOptions::command_line())?;
+    session.set_annotator(analyst);
+    Ok(session)
 }
 
 /// The article `spec` names: its id, its exact title, or the one title containing it.
@@ -322,7 +346,7 @@ fn execute(command: Command, output: &mut Output<'_>) -> Result<(), Stop> {
             format,
             cooccurrence,
         } => {
-            let session = open(&project)?;
+            let session = open(&project, &output.analyst)?;
             let stats = Stats::of(session.project());
             let text = match format {
                 StatsFormat::Table => stats.to_table(cooccurrence) + "\n",
@@ -365,7 +389,7 @@ fn execute(command: Command, output: &mut Output<'_>) -> Result<(), Stop> {
             suggest(&project, &request, accept, format, output)
         }
         Command::Validate { project } => {
-            let session = open(&project)?;
+            let session = open(&project, &output.analyst)?;
             let p = session.project();
             output.write(&format!(
                 "{}: valid — {} article(s), {} stance(s), {} annotation(s)\n",
@@ -383,6 +407,7 @@ fn add(project: &Path, files: Vec<PathBuf>, output: &mut Output<'_>) -> Result<(
     let creating = !project.exists();
     let mut session = if creating {
         let mut session = Session::new(SessionOptions::command_line());
+        session.set_annotator(&output.analyst);
         let name = project
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
@@ -395,7 +420,7 @@ fn add(project: &Path, files: Vec<PathBuf>, output: &mut Output<'_>) -> Result<(
         session.workspace_mut().rename_project(&name)?;
         session
     } else {
-        open(project)?
+        open(project, &output.analyst)?
     };
     let mut events = session.add_articles(files);
     events.extend(session.wait_all());
@@ -453,7 +478,7 @@ fn reimport(
     from: Option<PathBuf>,
     output: &mut Output<'_>,
 ) -> Result<(), Stop> {
-    let mut session = open(project)?;
+    let mut session = open(project, &output.analyst)?;
     let id = find_article(session.project(), article)?;
     let mut events = session.reimport_article(id, from);
     events.extend(session.wait_all());
@@ -483,7 +508,7 @@ fn export(
     article: Option<&str>,
     output: &mut Output<'_>,
 ) -> Result<(), Stop> {
-    let session = open(project)?;
+    let session = open(project, &output.analyst)?;
     let p = session.project();
     let only = article.map(|a| find_article(p, a)).transpose()?;
     match file {
@@ -525,7 +550,7 @@ fn import_new(file: &Path, new: &Path, output: &mut Output<'_>) -> Result<(), St
 
 /// `import FILE --into PROJECT`: CSV or W3C annotations come into a project and it is saved.
 fn import_into(file: &Path, into: &Path, output: &mut Output<'_>) -> Result<(), Stop> {
-    let mut session = open(into)?;
+    let mut session = open(into, &output.analyst)?;
     if exchange::kind_of(file).is_some_and(|k| k.is_scheme()) {
         let scheme = exchange::read_scheme(file)?;
         let report = exchange::merge_scheme(session.workspace_mut(), &scheme);
@@ -578,7 +603,7 @@ fn suggest(
     output: &mut Output<'_>,
 ) -> Result<(), Stop> {
     use crate::analysis::suggest;
-    let mut session = open(path)?;
+    let mut session = open(path, &output.analyst)?;
     let project = session.project();
     let progress = crate::core::jobs::Progress::default();
     let found = match &request.similar {

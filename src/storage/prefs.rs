@@ -20,7 +20,8 @@ const MAX_PREFERENCES_BYTES: u64 = 1 << 20;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Preferences {
-    /// Name recorded on every new annotation.
+    /// The analyst's name: new annotations and rejections go into their layer. Empty until
+    /// the analyst says it (the window asks once, on first start).
     pub annotator: String,
     /// Most recent first.
     pub recent: Vec<PathBuf>,
@@ -79,7 +80,7 @@ pub const LINE_WIDTHS: std::ops::RangeInclusive<f32> = 400.0..=1400.0;
 impl Default for Preferences {
     fn default() -> Self {
         Self {
-            annotator: os_user_name(),
+            annotator: String::new(),
             recent: Vec::new(),
             last_project: None,
             text_size: DEFAULT_TEXT_SIZE,
@@ -100,6 +101,15 @@ pub fn os_user_name() -> String {
 }
 
 impl Preferences {
+    /// The name to work under: the one the analyst gave, else the operating-system user name.
+    pub fn analyst_name(&self) -> String {
+        if self.annotator.trim().is_empty() {
+            os_user_name()
+        } else {
+            self.annotator.trim().to_owned()
+        }
+    }
+
     /// The text size one step larger (`grow`) or smaller, within [`TEXT_SIZES`].
     pub fn step_text_size(&mut self, grow: bool) {
         let step = if grow { 1.0 } else { -1.0 };
@@ -185,6 +195,8 @@ mod tests {
         p.save(&path).unwrap();
         assert_eq!(Preferences::load(&path), p);
         std::fs::write(&path, "garbage(").unwrap();
-        assert_eq!(Preferences::load(&path).annotator, os_user_name());
+        let fallback = Preferences::load(&path);
+        assert_eq!(fallback.annotator, "", "no name given yet");
+        assert_eq!(fallback.analyst_name(), os_user_name());
     }
 }

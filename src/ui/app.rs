@@ -51,6 +51,8 @@ pub struct AppOptions {
     pub background_io_bytes: u64,
     /// Whether open projects get a lock file (see [`SessionOptions::locks`]).
     pub locks: bool,
+    /// Whether to ask the analyst's name on a first start (the preferences have none).
+    pub ask_name: bool,
 }
 
 impl AppOptions {
@@ -66,6 +68,7 @@ impl AppOptions {
             autosave_delay: session.autosave_delay,
             background_io_bytes: session.background_io_bytes,
             locks: session.locks,
+            ask_name: true,
         }
     }
 
@@ -80,6 +83,7 @@ impl AppOptions {
             autosave_delay: session.autosave_delay,
             background_io_bytes: session.background_io_bytes,
             locks: session.locks,
+            ask_name: false,
         }
     }
 
@@ -143,7 +147,9 @@ impl StancemarkApp {
             .map(Preferences::load)
             .unwrap_or_default();
         let mut session = Session::new(options.session_options());
-        session.set_annotator(&prefs.annotator);
+        session.set_annotator(&prefs.analyst_name());
+        // First start: no name in the preferences yet. Asked once (the answer is kept).
+        let ask_name = options.ask_name && prefs.annotator.trim().is_empty();
         let mut app = Self {
             session,
             options,
@@ -163,6 +169,9 @@ impl StancemarkApp {
             chart_to_save: None,
             chart_saved: None,
         };
+        if ask_name {
+            app.ui.modal = Some(Modal::AskName(app.prefs.analyst_name()));
+        }
         let start = project.or_else(|| app.prefs.last_project.clone().filter(|p| p.exists()));
         match start {
             Some(path) => app.execute(Command::OpenPath(path)),

@@ -140,7 +140,7 @@ impl StancemarkApp {
             }
             Command::SetPreferences(prefs) => {
                 self.prefs = *prefs;
-                self.session.set_annotator(&self.prefs.annotator);
+                self.session.set_annotator(&self.prefs.analyst_name());
                 self.save_prefs();
             }
             Command::Undo | Command::Redo => self.step_history(command == Command::Undo),

@@ -51,6 +51,8 @@ pub enum Modal {
         /// The file.
         path: PathBuf,
     },
+    /// First start: who is coding? (the name being typed)
+    AskName(String),
     /// Files whose text is already an article: add them anyway?
     Duplicates(Vec<String>),
     /// The project is open in another stancemark.
@@ -139,6 +141,7 @@ pub fn modal_ui(ctx: &egui::Context, view: &View<'_>, slot: &mut Option<Modal>) 
             open_elsewhere_ui(ui, path, holder)
         }),
         Modal::Duplicates(lines) => show(ctx, id, WIDE_WIDTH, |ui| duplicates_ui(ui, lines)),
+        Modal::AskName(name) => show(ctx, id, QUESTION_WIDTH, |ui| ask_name_ui(ui, view, name)),
     };
     match outcome {
         Outcome::Open => Vec::new(),
@@ -226,6 +229,28 @@ fn remove_stance_ui(ui: &mut Ui, view: &View<'_>, stance: &StanceId) -> Outcome 
         clicked,
         vec![Command::ConfirmRemoveStance(stance.clone())],
     )
+}
+
+fn ask_name_ui(ui: &mut Ui, view: &View<'_>, name: &mut String) -> Outcome {
+    ui.heading("Who is coding?");
+    ui.label(
+        "Your annotations are kept as yours (your layer of each article), so a team can code the same articles and compare. Your name:",
+    );
+    let field = ui.add(egui::TextEdit::singleline(name).desired_width(f32::INFINITY));
+    field.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, "Your name"));
+    let preview = crate::core::model::AnalystId::slug_of(name);
+    ui.weak(format!(
+        "Known in project files as “{preview}”. Preferences (Ctrl+,) change the name later."
+    ));
+    ui.add_space(8.0);
+    let enter = field.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
+    let clicked = buttons(ui, &[("OK", "")]);
+    if (clicked.is_some() || enter) && !name.trim().is_empty() {
+        let mut prefs = view.prefs.clone();
+        prefs.annotator = name.trim().to_owned();
+        return Outcome::Run(Command::SetPreferences(Box::new(prefs)));
+    }
+    Outcome::Open
 }
 
 fn duplicates_ui(ui: &mut Ui, lines: &[String]) -> Outcome {
