@@ -359,3 +359,192 @@ fn the_format_6_fixture_holds_a_rejection_on_its_passage() {
     assert_eq!(stancemark::text::slice_chars(text, r.range), r.quote);
     assert!(r.quote.starts_with("As Washington moves"));
 }
+
+/// The sample project as a folder in a fresh temporary directory.
+fn sample_folder() -> (
+    tempfile::TempDir,
+    std::path::PathBuf,
+    stancemark::model::Project,
+) {
+    let project = store::load_project(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data/open-source-ai.stance.json"),
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("team.stance");
+    store::save_any(&project, &folder, None).unwrap();
+    (dir, folder, project)
+}
+
+#[test]
+fn a_project_folder_holds_the_same_project_one_file_per_record() {
+    let (_dir, folder, project) = sample_folder();
+    for file in [
+        "project.json",
+        "stances/regulation.json",
+        "analysts/sample.json",
+        ".gitignore",
+        ".gitattributes",
+    ] {
+        assert!(folder.join(file).is_file(), "{file}");
+    }
+    let article = project.articles[0].id;
+    let text = std::fs::read_to_string(folder.join(format!("articles/{article}.txt"))).unwrap();
+    assert_eq!(
+        text, project.articles[0].text,
+        "the text as it is, UTF-8, LF"
+    );
+    let layer =
+        std::fs::read_to_string(folder.join(format!("layers/sample/{article}.jsonl"))).unwrap();
+    assert_eq!(layer.lines().count(), 12, "one line per annotation");
+    // Sorted by start; compact; no quote for anchored annotations.
+    let starts: Vec<u64> = layer
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["s"]
+                .as_u64()
+                .unwrap()
+        })
+        .collect();
+    assert!(starts.windows(2).all(|w| w[0] <= w[1]));
+    assert!(!layer.contains("\"quote\""));
+    assert!(
+        std::fs::read_to_string(folder.join(".gitignore"))
+            .unwrap()
+            .contains(".local/")
+    );
+    let back = store::load_any(&folder).unwrap();
+    assert!(back.problems.is_empty(), "{:?}", back.problems);
+    assert_eq!(back.project, project);
+    // Every file kind validates against its JSON Schema.
+    let schemas = Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/folder");
+    let check = |schema: &str, file: &Path| {
+        let schema: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(schemas.join(schema)).unwrap()).unwrap();
+        let validator = jsonschema::validator_for(&schema).unwrap();
+        let text = std::fs::read_to_string(file).unwrap();
+        let docs: Vec<serde_json::Value> = if schema_is_lines(file) {
+            text.lines()
+                .map(|l| serde_json::from_str(l).unwrap())
+                .collect()
+        } else {
+            vec![serde_json::from_str(&text).unwrap()]
+        };
+        for doc in docs {
+            let errors: Vec<String> = validator.iter_errors(&doc).map(|e| e.to_string()).collect();
+            assert!(errors.is_empty(), "{}: {errors:?}", file.display());
+        }
+    };
+    fn schema_is_lines(file: &Path) -> bool {
+        file.extension().is_some_and(|e| e == "jsonl")
+    }
+    check("project.schema.json", &folder.join("project.json"));
+    check("stance.schema.json", &folder.join("stances/security.json"));
+    check("analyst.schema.json", &folder.join("analysts/sample.json"));
+    check(
+        "article.schema.json",
+        &folder.join(format!("articles/{article}.json")),
+    );
+    check(
+        "layer-line.schema.json",
+        &folder.join(format!("layers/sample/{article}.jsonl")),
+    );
+}
+
+#[test]
+fn a_folder_save_writes_only_the_files_whose_content_changed() {
+    let (_dir, folder, project) = sample_folder();
+    let loaded = store::load_any(&folder).unwrap();
+    let mut changed = loaded.project.clone();
+    let first = changed.annotations.first().unwrap().clone();
+    let mut edited = (*first).clone();
+    edited.note = "A new note".to_owned();
+    changed
+        .annotations
+        .replace(std::sync::Arc::new(edited))
+        .unwrap();
+    let (_, written) = store::save_any(&changed, &folder, Some(&loaded.stamp)).unwrap();
+    let article = project.articles[0].id;
+    assert_eq!(
+        written.report.written,
+        [format!("layers/sample/{article}.jsonl")]
+    );
+    assert!(written.report.removed.is_empty());
+    // Nothing changed: nothing written.
+    let again = store::load_any(&folder).unwrap();
+    let (_, written) = store::save_any(&again.project, &folder, Some(&again.stamp)).unwrap();
+    assert!(written.report.written.is_empty());
+}
+
+#[test]
+fn a_folder_file_someone_else_changed_is_never_written_over() {
+    let (_dir, folder, _) = sample_folder();
+    let loaded = store::load_any(&folder).unwrap();
+    let mut mine = loaded.project.clone();
+    mine.name = "Renamed here".to_owned();
+    // Someone else changes project.json meanwhile.
+    let header = folder.join("project.json");
+    let theirs = std::fs::read_to_string(&header)
+        .unwrap()
+        .replace("(sample)", "(theirs)");
+    std::fs::write(&header, &theirs).unwrap();
+    let err = store::save_any(&mine, &folder, Some(&loaded.stamp)).unwrap_err();
+    assert!(
+        matches!(err, stancemark::store::SaveError::ChangedOnDisk { .. }),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_to_string(&header).unwrap(), theirs);
+}
+
+#[test]
+fn a_folder_file_that_does_not_parse_is_named_and_the_rest_opens() {
+    let (_dir, folder, project) = sample_folder();
+    let stance = folder.join("stances/security.json");
+    let good = std::fs::read_to_string(&stance).unwrap();
+    let conflicted = format!(
+        "<<<<<<< HEAD\n{}=======\n{}>>>>>>> theirs\n",
+        good,
+        good.replace("security", "safety")
+    );
+    std::fs::write(&stance, &conflicted).unwrap();
+    let loaded = store::load_any(&folder).unwrap();
+    assert_eq!(loaded.problems.len(), 1, "{:?}", loaded.problems);
+    assert!(
+        loaded.problems[0].starts_with("stances/security.json line 1:"),
+        "{:?}",
+        loaded.problems
+    );
+    // The stance is a placeholder and its annotations keep their stance id.
+    let placeholder = loaded
+        .project
+        .stances
+        .get(&stancemark::model::StanceId::new("security"))
+        .unwrap();
+    assert_eq!(placeholder.label, "unresolved: security");
+    assert_eq!(loaded.project.annotations.len(), project.annotations.len());
+    // Shared files are not written while it is in conflict; layers still are.
+    let mut changed = loaded.project.clone();
+    changed.name = "Renamed".to_owned();
+    let first = changed.annotations.first().unwrap().clone();
+    let mut edited = (*first).clone();
+    edited.note = "layer change".to_owned();
+    changed
+        .annotations
+        .replace(std::sync::Arc::new(edited))
+        .unwrap();
+    let (_, written) = store::save_any(&changed, &folder, Some(&loaded.stamp)).unwrap();
+    assert!(
+        written
+            .report
+            .written
+            .iter()
+            .all(|f| f.starts_with("layers/"))
+    );
+    assert!(
+        written
+            .report
+            .held_back
+            .contains(&"project.json".to_owned())
+    );
+    assert_eq!(std::fs::read_to_string(&stance).unwrap(), conflicted);
+}

@@ -117,7 +117,9 @@ fn the_first_start_asks_who_is_coding_once_and_tags_go_into_that_analysts_layer(
     assert_eq!(harness.state().preferences().annotator, "Dana Lopez");
     assert!(prefs.exists(), "the answer is kept");
     // A passage tagged now is Dana's.
-    let text = harness.state().workspace().project().articles[0].text.clone();
+    let text = harness.state().workspace().project().articles[0]
+        .text
+        .clone();
     drag_select(&mut harness, char_range_of(&text, "Why it matters"));
     harness.key_press(Key::Num2);
     harness.run_steps(2);

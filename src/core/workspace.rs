@@ -33,8 +33,11 @@ pub trait Clock: Send {
 pub struct SystemClock;
 
 impl Clock for SystemClock {
+    /// Now, to the millisecond: the precision every project form keeps, so a record read back
+    /// from a project folder equals the one written.
     fn now(&self) -> DateTime<Utc> {
-        Utc::now()
+        let now = Utc::now();
+        DateTime::from_timestamp_millis(now.timestamp_millis()).unwrap_or(now)
     }
 }
 

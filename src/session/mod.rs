@@ -27,7 +27,7 @@ use crate::formats::exchange::{self, ExchangeError, Incoming, IntoReport};
 use crate::formats::export::{self, ExportError, ExportFormat};
 use crate::import::{self, ImportError, Imported};
 use crate::storage::recovery;
-use crate::storage::{self, DiskStamp, DiskState, LoadError, SaveError, lock};
+use crate::storage::{self, LoadError, SaveError, Stamp, lock};
 
 /// How a session behaves; the desktop app, tests and benchmarks differ only here.
 #[derive(Debug, Clone)]
@@ -134,8 +134,15 @@ pub enum SessionEvent {
     },
     /// The project was saved.
     Saved {
-        /// The file written.
+        /// The file (or folder) written.
         path: PathBuf,
+        /// For a folder: how many of its files were written or removed.
+        files: usize,
+        /// For a folder: the other analysts whose layers a shared change (a text edit, a
+        /// merged stance…) rewrote, by name.
+        others: Vec<String>,
+        /// For a folder: files left as they were because they do not parse (a git conflict).
+        held_back: Vec<String>,
     },
     /// The project was exported.
     Exported {
@@ -224,8 +231,11 @@ pub enum SessionEvent {
 /// How a project came to be open.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Opened {
-    /// Read from its file.
+    /// Read from its file (or folder).
     File,
+    /// Read from a project folder some of whose files could not be read (each named with its
+    /// line); those files are left as they are until they parse again.
+    WithProblems(Vec<String>),
     /// Read from a file in an older format; it is saved to another file.
     Converted,
     /// Restored from an autosave (unsaved until saved).
@@ -249,7 +259,7 @@ pub enum Opened {
 struct Loaded {
     workspace: Workspace,
     save_path: Option<PathBuf>,
-    stamp: Option<DiskStamp>,
+    stamp: Option<Stamp>,
     base: Project,
     derived: Derived,
     how: Opened,
@@ -264,7 +274,7 @@ enum JobResult {
     Saved {
         path: PathBuf,
         snapshot: Snapshot,
-        result: Result<DiskStamp, SaveError>,
+        result: Result<(Stamp, storage::Written), SaveError>,
     },
     Exported {
         path: PathBuf,
@@ -344,7 +354,7 @@ pub struct Session {
     workspace: Workspace,
     path: Option<PathBuf>,
     /// The file as this session last read or wrote it (`None`: no expectation, e.g. not saved).
-    stamp: Option<DiskStamp>,
+    stamp: Option<Stamp>,
     /// The project as last read or written, to merge this window's changes into a reload.
     base: Project,
     lock: Option<lock::ProjectLock>,
@@ -489,9 +499,28 @@ impl Session {
         before != self.jobs.len()
     }
 
+    /// Where this machine's own files of `path` go: the path itself for a single file; for a
+    /// project folder `.local/<analyst>/project` inside it (its lock and autosave sit beside
+    /// that name, kept out of git), so analysts sharing a folder never touch each other's.
+    fn local_anchor(&self, path: &Path) -> PathBuf {
+        if storage::is_folder(path) {
+            let analyst = self.workspace.analyst().id;
+            match storage::folder::local_dir(path, &analyst) {
+                Ok(dir) => dir.join("project"),
+                Err(_) => path
+                    .join(storage::folder::LOCAL_DIR)
+                    .join(storage::folder::file_stem(analyst.as_str()))
+                    .join("project"),
+            }
+        } else {
+            path.to_owned()
+        }
+    }
+
     fn recovery_file(&self) -> Option<PathBuf> {
+        let anchor = self.path.as_deref().map(|p| self.local_anchor(p));
         recovery::recovery_path(
-            self.path.as_deref(),
+            anchor.as_deref(),
             self.options.unsaved_recovery_dir.as_deref(),
         )
     }
@@ -520,7 +549,7 @@ impl Session {
         if let Some(path) = loaded.save_path.as_ref().filter(|_| self.options.locks) {
             // Without a lock file (a read-only folder) the project still opens; saves still
             // check the file on disk.
-            self.lock = lock::ProjectLock::acquire(path).ok();
+            self.lock = lock::ProjectLock::acquire(&self.local_anchor(path)).ok();
         }
         self.path = loaded.save_path;
         self.stamp = loaded.stamp;
@@ -551,7 +580,7 @@ impl Session {
         if !self.options.locks {
             return self.open_anyway(path);
         }
-        match lock::holder(path) {
+        match lock::holder(&self.local_anchor(path)) {
             lock::Holder::Free => self.open_anyway(path),
             holder => vec![SessionEvent::OpenElsewhere {
                 path: path.to_owned(),
@@ -578,7 +607,7 @@ impl Session {
     pub fn restore_recovery(&mut self, file: &Path) -> Vec<SessionEvent> {
         let bytes = std::fs::metadata(file).map_or(0, |m| m.len());
         let (file, options, save_path) = (file.to_owned(), self.options.clone(), self.path.clone());
-        let stamp = self.stamp;
+        let stamp = self.stamp.clone();
         self.start(bytes, JobKind::Open, file_name(&file), move |_| {
             let result = storage::load_project(&file).map(|project| {
                 let workspace = Workspace::unsaved(project, options.clock());
@@ -643,8 +672,9 @@ impl Session {
 
     /// An autosave newer than the current project, if there is one.
     pub fn pending_recovery(&self) -> Option<PathBuf> {
+        let anchor = self.path.as_deref().map(|p| self.local_anchor(p));
         recovery::pending_recovery(
-            self.path.as_deref(),
+            anchor.as_deref(),
             self.options.unsaved_recovery_dir.as_deref(),
         )
     }
@@ -669,14 +699,21 @@ impl Session {
         let path = storage::with_project_extension(path);
         let snapshot = self.workspace.snapshot();
         let expected = match overwrite {
-            Overwrite::IfUnchanged if self.path.as_deref() == Some(&*path) => self.stamp,
+            Overwrite::IfUnchanged if self.path.as_deref() == Some(&*path) => self.stamp.clone(),
+            // Overwriting a folder still writes only the files whose content changed.
+            Overwrite::Always if self.path.as_deref() == Some(&*path) => match self.stamp.clone() {
+                Some(Stamp::Folder(state)) => {
+                    Some(Stamp::Folder(Box::new(state.accept_disk(&path))))
+                }
+                _ => None,
+            },
             _ => None,
         };
         let project = snapshot.project.clone();
         let bytes = project_bytes(&project);
         let file = path.clone();
         self.start(bytes, JobKind::Save, file_name(&path), move |_| {
-            let result = save_checked(&project, &file, expected);
+            let result = storage::save_any(&project, &file, expected.as_ref());
             JobResult::Saved {
                 path: file,
                 snapshot,
@@ -698,8 +735,11 @@ impl Session {
         self.wait_for(JobKind::Save);
         let path = storage::with_project_extension(path);
         let snapshot = self.workspace.snapshot();
-        let expected = self.stamp.filter(|_| self.path.as_deref() == Some(&*path));
-        let stamp = save_checked(&snapshot.project, &path, expected)?;
+        let expected = self
+            .stamp
+            .clone()
+            .filter(|_| self.path.as_deref() == Some(&*path));
+        let stamp = storage::save_any(&snapshot.project, &path, expected.as_ref())?;
         let mut events = Vec::new();
         self.finish(
             JobResult::Saved {
@@ -972,11 +1012,11 @@ impl Session {
                 snapshot,
                 result,
             } => match result {
-                Ok(stamp) => {
+                Ok((stamp, written)) => {
                     let recovery_before = self.recovery_file();
                     self.workspace.mark_saved(&snapshot);
                     if self.options.locks && self.path.as_deref() != Some(&*path) {
-                        self.lock = lock::ProjectLock::acquire(&path).ok();
+                        self.lock = lock::ProjectLock::acquire(&self.local_anchor(&path)).ok();
                     }
                     self.path = Some(path.clone());
                     self.stamp = Some(stamp);
@@ -991,7 +1031,18 @@ impl Session {
                             format!("{}: could not remove the autosave: {e}", file.display()),
                         ));
                     }
-                    events.push(SessionEvent::Saved { path });
+                    let others = written
+                        .report
+                        .others_layers(&self.workspace.analyst().id)
+                        .iter()
+                        .map(|id| self.project().analyst_name(id).to_owned())
+                        .collect();
+                    events.push(SessionEvent::Saved {
+                        path,
+                        files: written.report.written.len() + written.report.removed.len(),
+                        others,
+                        held_back: written.report.held_back.clone(),
+                    });
                 }
                 Err(SaveError::ChangedOnDisk { path }) => {
                     events.push(SessionEvent::ChangedOnDisk { path })
@@ -1165,10 +1216,14 @@ impl Session {
     }
 }
 
-/// Reads a project file into a finished load (on any thread).
+/// Reads a project (file or folder) into a finished load (on any thread).
 fn load(path: &Path, options: &SessionOptions) -> Result<Box<Loaded>, LoadError> {
-    let loaded = storage::load_project_detailed(path)?;
-    let save_path = storage::unused_save_path_for(path, loaded.format_version);
+    let loaded = storage::load_any(path)?;
+    let save_path = if storage::is_folder(path) {
+        path.to_owned()
+    } else {
+        storage::unused_save_path_for(path, loaded.format_version)
+    };
     let converted = save_path != path;
     let base = loaded.project.clone();
     let workspace = if converted {
@@ -1184,24 +1239,10 @@ fn load(path: &Path, options: &SessionOptions) -> Result<Box<Loaded>, LoadError>
         save_path: Some(save_path),
         how: if converted {
             Opened::Converted
+        } else if !loaded.problems.is_empty() {
+            Opened::WithProblems(loaded.problems)
         } else {
             Opened::File
         },
     }))
-}
-
-/// Writes `project` to `path` unless the file there is no longer what `expected` says.
-fn save_checked(
-    project: &Project,
-    path: &Path,
-    expected: Option<DiskStamp>,
-) -> Result<DiskStamp, SaveError> {
-    if let Some(stamp) = expected
-        && stamp.compare(path).map_err(|e| SaveError::io(path, e))? == DiskState::Changed
-    {
-        return Err(SaveError::ChangedOnDisk {
-            path: path.to_owned(),
-        });
-    }
-    storage::save_project(project, path)
 }

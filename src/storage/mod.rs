@@ -12,6 +12,7 @@
 
 pub mod atomic;
 pub mod disk;
+pub mod folder;
 pub mod lock;
 pub mod prefs;
 mod project_file;
@@ -22,6 +23,8 @@ pub mod sniff;
 use std::path::PathBuf;
 
 use thiserror::Error;
+
+use crate::core::model::Project;
 
 pub use atomic::{Backup, write_atomically, write_atomically_with};
 pub use disk::{DiskStamp, DiskState};
@@ -34,6 +37,99 @@ pub use project_file::{
 pub use read::{
     MAX_ARTICLE_BYTES, MAX_PROJECT_BYTES, ReadError, decode_utf8, read_file, read_text_file,
 };
+
+/// What this window knows of a project on disk, to notice someone else's changes: the stamp
+/// of the single file, or what it knows of each file of the folder.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Stamp {
+    /// A `.stance.json` file.
+    File(DiskStamp),
+    /// A project folder.
+    Folder(Box<folder::FolderState>),
+}
+
+/// A project read from either form.
+#[derive(Debug)]
+pub struct LoadedAny {
+    /// The project, in the current format.
+    pub project: Project,
+    /// The format the file was in (a folder is always the current one).
+    pub format_version: u32,
+    /// What was read, to notice later changes.
+    pub stamp: Stamp,
+    /// Files of a folder that could not be read (each with its line); the rest opened.
+    pub problems: Vec<String>,
+}
+
+/// True when `path` is, or is to be, a project folder (a folder with `project.json`, or a
+/// name ending in `.stance`).
+pub fn is_folder(path: &std::path::Path) -> bool {
+    folder::is_project_folder(path)
+}
+
+/// Reads a project in either form: a `.stance.json` (or older) file, or a project folder.
+pub fn load_any(path: &std::path::Path) -> Result<LoadedAny, LoadError> {
+    if is_folder(path) {
+        let loaded = folder::read_folder(path)?;
+        return Ok(LoadedAny {
+            project: loaded.project,
+            format_version: FORMAT_VERSION,
+            stamp: Stamp::Folder(Box::new(loaded.state)),
+            problems: loaded.problems.iter().map(ToString::to_string).collect(),
+        });
+    }
+    let loaded = load_project_detailed(path)?;
+    Ok(LoadedAny {
+        project: loaded.project,
+        format_version: loaded.format_version,
+        stamp: Stamp::File(loaded.stamp),
+        problems: Vec::new(),
+    })
+}
+
+/// What a save wrote: for a folder, which files.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Written {
+    /// The folder's files written and removed (empty for a single file).
+    pub report: folder::WriteReport,
+}
+
+/// Saves a project in the form `path` names: a folder (`NAME.stance`, only the files whose
+/// content changed) or a single file. With `expected`, nothing someone else changed since is
+/// overwritten ([`SaveError::ChangedOnDisk`]).
+pub fn save_any(
+    project: &Project,
+    path: &std::path::Path,
+    expected: Option<&Stamp>,
+) -> Result<(Stamp, Written), SaveError> {
+    if is_folder(path) {
+        let state = match expected {
+            Some(Stamp::Folder(state)) => (**state).clone(),
+            _ => folder::FolderState::default(),
+        };
+        let fresh = state == folder::FolderState::default();
+        let result = if fresh {
+            folder::create_folder(project, path).map(|s| (folder::WriteReport::default(), s))
+        } else {
+            folder::write_folder(project, path, &state)
+        };
+        return match result {
+            Ok((report, state)) => Ok((Stamp::Folder(Box::new(state)), Written { report })),
+            Err(folder::FolderSaveError::Save(e)) => Err(e),
+            Err(folder::FolderSaveError::ChangedOnDisk(files)) => Err(SaveError::ChangedOnDisk {
+                path: path.join(files.first().map_or("", String::as_str)),
+            }),
+        };
+    }
+    if let Some(Stamp::File(stamp)) = expected
+        && stamp.compare(path).map_err(|e| SaveError::io(path, e))? == DiskState::Changed
+    {
+        return Err(SaveError::ChangedOnDisk {
+            path: path.to_owned(),
+        });
+    }
+    save_project(project, path).map(|stamp| (Stamp::File(stamp), Written::default()))
+}
 
 /// Why a project file could not be loaded. The file is never changed by a failed load.
 #[derive(Debug, Error)]

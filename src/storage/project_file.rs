@@ -725,9 +725,10 @@ pub fn unused_save_path_for(path: &Path, format_version: u32) -> PathBuf {
         .unwrap_or(first)
 }
 
-/// Appends `.stance.json` when the path has no `.json` extension.
+/// Appends `.stance.json` when the path has no `.json` extension and is not a project folder
+/// (`NAME.stance`).
 pub fn with_project_extension(path: &Path) -> PathBuf {
-    if path.extension().is_some_and(|e| e == "json") {
+    if path.extension().is_some_and(|e| e == "json") || super::folder::is_project_folder(path) {
         path.to_owned()
     } else {
         let mut s = path.as_os_str().to_owned();

@@ -31,6 +31,12 @@ impl StancemarkApp {
                         save_path.as_deref().unwrap_or(&path).display()
                     ),
                     Opened::Restored => "Restored unsaved work; save to keep it".to_owned(),
+                    Opened::WithProblems(problems) => format!(
+                        "Opened {}; {} file(s) could not be read and are left as they are until fixed: {}",
+                        path.display(),
+                        problems.len(),
+                        problems.join("; ")
+                    ),
                     Opened::Imported { skipped } if skipped.is_empty() => format!(
                         "Imported {} as a new project; save it to keep it",
                         path.display()
@@ -46,20 +52,47 @@ impl StancemarkApp {
                     ),
                 };
                 let severity = match &how {
-                    Opened::Salvaged { .. } => Severity::Warning,
+                    Opened::Salvaged { .. } | Opened::WithProblems(_) => Severity::Warning,
                     Opened::Imported { skipped } if !skipped.is_empty() => Severity::Warning,
                     _ => Severity::Info,
                 };
-                if matches!(how, Opened::File | Opened::Converted) {
+                if matches!(
+                    how,
+                    Opened::File | Opened::Converted | Opened::WithProblems(_)
+                ) {
                     self.prefs.note_opened(&path);
                     self.save_prefs();
                 }
                 self.notify(severity, message);
             }
-            SessionEvent::Saved { path } => {
+            SessionEvent::Saved {
+                path,
+                files,
+                others,
+                held_back,
+            } => {
                 self.prefs.note_opened(&path);
                 self.save_prefs();
-                self.notify(Severity::Info, format!("Saved {}", path.display()));
+                let mut message = format!("Saved {}", path.display());
+                if crate::storage::is_folder(&path) {
+                    message.push_str(&format!(" ({files} file(s) written)"));
+                }
+                if !others.is_empty() {
+                    message.push_str(&format!(
+                        "; also rewrote the layers of {} (a shared change moved their annotations)",
+                        others.join(", ")
+                    ));
+                }
+                let severity = if held_back.is_empty() {
+                    Severity::Info
+                } else {
+                    message.push_str(&format!(
+                        "; left as they are until they parse: {}",
+                        held_back.join(", ")
+                    ));
+                    Severity::Warning
+                };
+                self.notify(severity, message);
                 if let Some(then) = self.after_save.take() {
                     self.proceed(*then);
                 }

@@ -1,0 +1,1252 @@
+//! The project folder (`NAME.stance/`): the same project as the single file, laid out so that
+//! git diffs read well and two analysts never write the same file.
+//!
+//! ```text
+//! NAME.stance/
+//!   project.json                      {"format": "stancemark-project", format_version, name, memo, settings}
+//!   stances/<stance-id>.json          one stance (with its `order` in the scheme)
+//!   analysts/<analyst-id>.json        one analyst
+//!   articles/<article-id>.json        metadata, how it was read, memo, `order` in the list
+//!   articles/<article-id>.txt         the text, UTF-8, LF
+//!   layers/<analyst-id>/<article-id>.jsonl
+//!                                     that analyst's annotations and rejections on that
+//!                                     article, one per line, sorted by (start, end, id)
+//!   .local/<analyst-id>/              lock, autosave: this machine's, never shared
+//!   .gitignore  .gitattributes        keep .local/ out of git; LF line ends
+//! ```
+//!
+//! Invariants:
+//! - every file is written atomically, and only when its content changed: the content hash of
+//!   each file as last read or written ([`FolderState`]) decides;
+//! - a file that does not parse (git conflict markers, a half-synced file) is named with its
+//!   line, the rest opens, and that file is never written until it parses again;
+//! - a file's name is its record's id, made safe for every file system ([`file_stem`]);
+//! - a layer line leaves out what has a default (an empty note, `modified` equal to
+//!   `created`), stores times to the millisecond, and the quote only for an orphan (for the
+//!   others it is the article text at the range).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::atomic::{self, Backup};
+use super::disk::content_hash;
+use super::read::{self, MAX_ARTICLE_BYTES, MAX_PROJECT_BYTES};
+use super::{LoadError, SaveError};
+use crate::core::model::{
+    Analyst, AnalystId, Annotation, Article, ArticleId, ArticleMeta, ImportSettings, Problem,
+    Project, Rejection, Rgb, Stance, StanceId, TextRange,
+};
+use crate::core::text;
+
+/// The `format` of `project.json`.
+pub const FOLDER_FORMAT: &str = "stancemark-project";
+/// The extension of a project folder's name.
+pub const FOLDER_EXTENSION: &str = "stance";
+/// The file naming the project in a project folder.
+pub const PROJECT_FILE: &str = "project.json";
+/// The folder of this machine's own files, kept out of git.
+pub const LOCAL_DIR: &str = ".local";
+
+const GITIGNORE: &str =
+    "# Written by stancemark: this machine's lock and autosave stay here.\n.local/\n";
+const GITATTRIBUTES: &str = "# Written by stancemark: article texts and layers keep LF line ends.\n*.txt text eol=lf\n*.json text eol=lf\n*.jsonl text eol=lf\n";
+
+/// True when `path` is (or names) a project folder: a folder with a `project.json`, or a
+/// path ending in `.stance`.
+pub fn is_project_folder(path: &Path) -> bool {
+    path.join(PROJECT_FILE).is_file()
+        || path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case(FOLDER_EXTENSION))
+}
+
+/// An id as a file name: Unicode letters and digits, `-`, `_` and `.` as they are, every other
+/// character (and a leading `.`) as `%XX` bytes, so no id names a path outside its folder or a
+/// hidden file, and two ids never share a name.
+pub fn file_stem(id: &str) -> String {
+    let mut out = String::with_capacity(id.len());
+    for (i, c) in id.chars().enumerate() {
+        let plain = c.is_alphanumeric() || c == '-' || c == '_' || (c == '.' && i > 0);
+        if plain {
+            out.push(c);
+        } else {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    if out.is_empty() {
+        out.push_str("%00");
+    }
+    out
+}
+
+/// The id a [`file_stem`] was made from (for a file too broken to say its own id).
+pub fn id_of_stem(stem: &str) -> String {
+    let bytes = stem.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len() + 1
+            && let Some(hex) = stem.get(i + 1..i + 3)
+            && let Ok(b) = u8::from_str_radix(hex, 16)
+        {
+            if b != 0 {
+                out.push(b);
+            }
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+// ----- the files --------------------------------------------------------------------------
+
+/// `project.json`.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(expecting = "a project description (format, format_version, name)")]
+struct ProjectFileRecord {
+    format: String,
+    format_version: u32,
+    name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    memo: String,
+    /// Project settings (none yet; kept for what the next versions add).
+    #[serde(default)]
+    settings: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `stances/<id>.json`.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(expecting = "a stance (id, label, color, order)")]
+struct StanceFileRecord {
+    #[serde(flatten)]
+    stance: Stance,
+    order: usize,
+}
+
+/// `articles/<id>.json`: everything of an article but its text.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(expecting = "an article's details (id, title, order)")]
+struct ArticleFileRecord {
+    id: ArticleId,
+    title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    source_path: Option<String>,
+    #[serde(default)]
+    meta: ArticleMeta,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    import: Option<ImportSettings>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    memo: String,
+    order: usize,
+}
+
+/// A time as layer files write it: UTC, to the millisecond.
+fn time_text(t: &DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// One line of a layer file: an annotation, or (with `kind`) a rejected suggestion.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(expecting = "an annotation or rejection line (id, s, e, stance)")]
+struct LayerLine {
+    /// `"rejection"` for a rejected suggestion; absent for an annotation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    kind: Option<String>,
+    id: uuid::Uuid,
+    /// Start (code points).
+    s: usize,
+    /// End (code points, exclusive).
+    e: usize,
+    stance: StanceId,
+    /// The note (absent when empty).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    note: String,
+    /// Created (annotation) or rejected (rejection), to the millisecond.
+    c: String,
+    /// Modified, when it differs from created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    m: Option<String>,
+    /// The passage is gone from the text.
+    #[serde(default, skip_serializing_if = "is_false")]
+    orphan: bool,
+    /// The passage: for an orphan and a rejection (for the others it is the text at s..e).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    quote: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    prefix: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    suffix: Option<String>,
+}
+
+impl LayerLine {
+    fn of_annotation(a: &Annotation) -> Self {
+        let c = time_text(&a.created);
+        let m = time_text(&a.modified);
+        Self {
+            kind: None,
+            id: a.id,
+            s: a.range.start,
+            e: a.range.end,
+            stance: a.stance.clone(),
+            note: a.note.clone(),
+            m: (m != c).then_some(m),
+            c,
+            orphan: a.orphaned,
+            quote: a.orphaned.then(|| a.quote.clone()),
+            prefix: (a.orphaned && !a.prefix.is_empty()).then(|| a.prefix.clone()),
+            suffix: (a.orphaned && !a.suffix.is_empty()).then(|| a.suffix.clone()),
+        }
+    }
+
+    fn of_rejection(r: &Rejection) -> Self {
+        Self {
+            kind: Some("rejection".to_owned()),
+            id: r.id,
+            s: r.range.start,
+            e: r.range.end,
+            stance: r.stance.clone(),
+            note: String::new(),
+            c: time_text(&r.rejected),
+            m: None,
+            orphan: false,
+            quote: Some(r.quote.clone()),
+            prefix: None,
+            suffix: None,
+        }
+    }
+}
+
+/// The text of a layer file: each record one compact JSON line, by (start, end, id).
+fn layer_text(annotations: &[Arc<Annotation>], rejections: &[Arc<Rejection>]) -> String {
+    let mut lines: Vec<((usize, usize, uuid::Uuid), String)> = annotations
+        .iter()
+        .map(|a| {
+            let line = serde_json::to_string(&LayerLine::of_annotation(a))
+                .expect("plain records serialise");
+            ((a.range.start, a.range.end, a.id), line)
+        })
+        .chain(rejections.iter().map(|r| {
+            let line = serde_json::to_string(&LayerLine::of_rejection(r))
+                .expect("plain records serialise");
+            ((r.range.start, r.range.end, r.id), line)
+        }))
+        .collect();
+    lines.sort_by_key(|l| l.0);
+    let mut out = String::with_capacity(lines.iter().map(|l| l.1.len() + 1).sum());
+    for (_, line) in lines {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+fn pretty(value: &impl Serialize) -> String {
+    serde_json::to_string_pretty(value).expect("plain records serialise") + "\n"
+}
+
+/// A file of the folder, relative to it (`/`-separated).
+pub type RelPath = String;
+
+fn stance_path(id: &StanceId) -> RelPath {
+    format!("stances/{}.json", file_stem(id.as_str()))
+}
+fn analyst_path(id: &AnalystId) -> RelPath {
+    format!("analysts/{}.json", file_stem(id.as_str()))
+}
+fn article_path(id: ArticleId) -> RelPath {
+    format!("articles/{id}.json")
+}
+fn text_path(id: ArticleId) -> RelPath {
+    format!("articles/{id}.txt")
+}
+fn layer_path(article: ArticleId, analyst: &AnalystId) -> RelPath {
+    format!("layers/{}/{article}.jsonl", file_stem(analyst.as_str()))
+}
+
+/// Whose work a file holds: a layer file is an analyst's, the others are shared.
+pub fn owner_of(path: &str) -> Option<AnalystId> {
+    let rest = path.strip_prefix("layers/")?;
+    let (stem, _) = rest.split_once('/')?;
+    Some(AnalystId::new(id_of_stem(stem)))
+}
+
+/// Every file of the folder form of `project`, with its content.
+pub fn folder_files(project: &Project) -> BTreeMap<RelPath, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    let header = ProjectFileRecord {
+        format: FOLDER_FORMAT.to_owned(),
+        format_version: super::FORMAT_VERSION,
+        name: project.name.clone(),
+        memo: project.memo.clone(),
+        settings: serde_json::Map::new(),
+    };
+    files.insert(PROJECT_FILE.to_owned(), pretty(&header).into_bytes());
+    for (order, stance) in project.stances.0.iter().enumerate() {
+        let record = StanceFileRecord {
+            stance: stance.clone(),
+            order,
+        };
+        files.insert(stance_path(&stance.id), pretty(&record).into_bytes());
+    }
+    for analyst in &project.analysts {
+        files.insert(analyst_path(&analyst.id), pretty(analyst).into_bytes());
+    }
+    for (order, article) in project.articles.iter().enumerate() {
+        let record = ArticleFileRecord {
+            id: article.id,
+            title: article.title.clone(),
+            source_path: article.source_path.clone(),
+            meta: article.meta.clone(),
+            import: article.import.clone(),
+            memo: article.memo.clone(),
+            order,
+        };
+        files.insert(article_path(article.id), pretty(&record).into_bytes());
+        files.insert(text_path(article.id), article.text.clone().into_bytes());
+    }
+    let mut layers: BTreeSet<(ArticleId, AnalystId)> = BTreeSet::new();
+    for ((article, analyst), _) in project.annotations.layers() {
+        layers.insert((*article, analyst.clone()));
+    }
+    for ((article, analyst), _) in project.rejections.layers() {
+        layers.insert((*article, analyst.clone()));
+    }
+    for (article, analyst) in layers {
+        let text = layer_text(
+            project.annotations.layer(article, &analyst),
+            project.rejections.layer(article, &analyst),
+        );
+        files.insert(layer_path(article, &analyst), text.into_bytes());
+    }
+    files
+}
+
+// ----- what is on disk --------------------------------------------------------------------
+
+/// What this window knows of each file of an open folder: the hash of its content as last
+/// read or written (`None` for a file that could not be read as a record: never written).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FolderState {
+    /// Content hash of each file, by relative path.
+    pub files: BTreeMap<RelPath, u64>,
+    /// Files that did not parse (conflict markers, cut off): read-only until they parse.
+    pub unreadable: BTreeSet<RelPath>,
+    /// Modification time and size of each file when last read or written (to notice changes
+    /// without reading every file).
+    pub seen: BTreeMap<RelPath, (std::time::SystemTime, u64)>,
+}
+
+impl FolderState {
+    fn note(&mut self, dir: &Path, path: &str, bytes: &[u8]) {
+        self.files.insert(path.to_owned(), content_hash(bytes));
+        if let Ok(meta) = std::fs::metadata(dir.join(path))
+            && let Ok(modified) = meta.modified()
+        {
+            self.seen.insert(path.to_owned(), (modified, meta.len()));
+        }
+    }
+
+    /// This state with every file taken as it is on disk now (the analyst chose to write
+    /// over what others changed): a save then writes whatever differs from the disk.
+    pub fn accept_disk(&self, dir: &Path) -> Self {
+        let mut next = self.clone();
+        next.files.clear();
+        next.seen.clear();
+        for path in list_files(dir) {
+            if let Ok(bytes) = std::fs::read(dir.join(&path)) {
+                next.note(dir, &path, &bytes);
+            }
+        }
+        next
+    }
+
+    /// The files whose size or time differ from when this window last read or wrote them, and
+    /// files that appeared or went away: what someone else may have changed.
+    pub fn changed_on_disk(&self, dir: &Path) -> Vec<RelPath> {
+        let mut out = Vec::new();
+        let now = list_files(dir);
+        for path in &now {
+            let meta = std::fs::metadata(dir.join(path)).ok();
+            let stamp = meta.and_then(|m| Some((m.modified().ok()?, m.len())));
+            if stamp.is_none() || self.seen.get(path) != stamp.as_ref() {
+                out.push(path.clone());
+            }
+        }
+        for path in self.seen.keys() {
+            if !now.contains(path) {
+                out.push(path.clone());
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+}
+
+/// The project's files in a folder (relative paths), `.local` and other folders left out.
+fn list_files(dir: &Path) -> BTreeSet<RelPath> {
+    let mut out = BTreeSet::new();
+    if dir.join(PROJECT_FILE).is_file() {
+        out.insert(PROJECT_FILE.to_owned());
+    }
+    for (sub, ext) in [("stances", "json"), ("analysts", "json")] {
+        for name in names_in(&dir.join(sub)) {
+            if name.ends_with(&format!(".{ext}")) {
+                out.insert(format!("{sub}/{name}"));
+            }
+        }
+    }
+    for name in names_in(&dir.join("articles")) {
+        if name.ends_with(".json") || name.ends_with(".txt") {
+            out.insert(format!("articles/{name}"));
+        }
+    }
+    for analyst in names_in(&dir.join("layers")) {
+        if dir.join("layers").join(&analyst).is_dir() {
+            for name in names_in(&dir.join("layers").join(&analyst)) {
+                if name.ends_with(".jsonl") {
+                    out.insert(format!("layers/{analyst}/{name}"));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn names_in(dir: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with('.') || n.starts_with(".%"))
+        .collect();
+    names.sort();
+    names
+}
+
+/// A problem with one file of the folder, with its line when known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileProblem {
+    /// The file, relative to the folder.
+    pub path: RelPath,
+    /// 1-based line, when known.
+    pub line: Option<usize>,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl std::fmt::Display for FileProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{} line {line}: {}", self.path, self.message),
+            None => write!(f, "{}: {}", self.path, self.message),
+        }
+    }
+}
+
+/// A project read from a folder.
+#[derive(Debug)]
+pub struct FolderLoad {
+    /// The project (what could be read).
+    pub project: Project,
+    /// What could not be read, by file and line; those files are never written until they
+    /// parse again.
+    pub problems: Vec<FileProblem>,
+    /// The files as read.
+    pub state: FolderState,
+}
+
+/// True for a line git writes into a file it could not merge.
+fn is_conflict_marker(line: &str) -> bool {
+    line.starts_with("<<<<<<< ")
+        || line == "<<<<<<<"
+        || line.starts_with(">>>>>>> ")
+        || line == ">>>>>>>"
+        || line == "======="
+        || line.starts_with("||||||| ")
+}
+
+/// The first conflict-marker line of `text`, 1-based.
+fn conflict_line(text: &str) -> Option<usize> {
+    text.lines().position(is_conflict_marker).map(|i| i + 1)
+}
+
+/// Reads one JSON record file; `None` (with a problem) when it does not parse.
+fn read_record<T: serde::de::DeserializeOwned>(
+    dir: &Path,
+    path: &str,
+    problems: &mut Vec<FileProblem>,
+    state: &mut FolderState,
+) -> Option<T> {
+    let full = dir.join(path);
+    let text = match read::read_text_file(&full, MAX_PROJECT_BYTES, "a project file") {
+        Ok(text) => text,
+        Err(e) => {
+            problems.push(FileProblem {
+                path: path.to_owned(),
+                line: None,
+                message: e.to_string(),
+            });
+            state.unreadable.insert(path.to_owned());
+            return None;
+        }
+    };
+    state.note(dir, path, text.as_bytes());
+    if let Some(line) = conflict_line(&text) {
+        problems.push(FileProblem {
+            path: path.to_owned(),
+            line: Some(line),
+            message: "git could not merge this file (conflict markers); resolve it, then save"
+                .to_owned(),
+        });
+        state.unreadable.insert(path.to_owned());
+        return None;
+    }
+    match serde_json::from_str(&text) {
+        Ok(record) => Some(record),
+        Err(e) => {
+            problems.push(FileProblem {
+                path: path.to_owned(),
+                line: Some(e.line()),
+                message: e.to_string(),
+            });
+            state.unreadable.insert(path.to_owned());
+            None
+        }
+    }
+}
+
+/// Checks the folder's `project.json` before anything else is read: a newer folder, or a
+/// folder that is not a project, is refused.
+fn check_header(dir: &Path) -> Result<(), LoadError> {
+    let meta = std::fs::metadata(dir).map_err(|e| read::ReadError::io(dir, e))?;
+    if !meta.is_dir() {
+        return Err(read::ReadError::NotAFile {
+            path: dir.to_owned(),
+            kind: "a file, not a project folder",
+        }
+        .into());
+    }
+    let header_path = dir.join(PROJECT_FILE);
+    if !header_path.is_file() {
+        return Err(LoadError::Parse {
+            path: dir.to_owned(),
+            line: 1,
+            column: 1,
+            message: format!("not a stancemark project folder (no {PROJECT_FILE})"),
+        });
+    }
+    let header_text = read::read_text_file(&header_path, MAX_PROJECT_BYTES, "a project file")?;
+    if let Ok(value) = serde_json::from_str::<serde_json::Value>(&header_text) {
+        let found = value["format_version"].as_u64().unwrap_or(0) as u32;
+        if found > super::FORMAT_VERSION {
+            return Err(LoadError::FutureVersion {
+                path: dir.to_owned(),
+                found,
+                supported: super::FORMAT_VERSION,
+            });
+        }
+        if value["format"] != FOLDER_FORMAT {
+            return Err(LoadError::Parse {
+                path: header_path,
+                line: 1,
+                column: 1,
+                message: format!("project.json is not a {FOLDER_FORMAT} file"),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Reads a project folder. A file that does not parse is named with its line and the rest
+/// opens; a newer folder, or a folder without `project.json`, is refused.
+pub fn read_folder(dir: &Path) -> Result<FolderLoad, LoadError> {
+    check_header(dir)?;
+    let name = dir
+        .file_stem()
+        .map_or("Project".to_owned(), |s| s.to_string_lossy().into_owned());
+    let all: Vec<RelPath> = list_files(dir).into_iter().collect();
+    let empty = Project {
+        stances: crate::core::model::StanceScheme(Vec::new()),
+        ..Project::new(name)
+    };
+    let mut loaded = reread(dir, &all, &empty, &FolderState::default())?;
+    // What the model requires of the whole (stances, articles of each record) is checked as
+    // a file's content would be: a record that breaks it is named and left out (its file is
+    // then never written, so nothing is lost).
+    let problems = loaded.project.validate_checking_quotes(false);
+    for Problem {
+        message,
+        annotation,
+    } in problems
+    {
+        let path = annotation
+            .and_then(|id| loaded.project.annotation(id))
+            .map(|a| layer_path(a.article, &a.analyst))
+            .unwrap_or_else(|| PROJECT_FILE.to_owned());
+        if let Some(id) = annotation {
+            loaded.project.annotations.remove(id);
+        }
+        loaded.state.unreadable.insert(path.clone());
+        loaded.problems.push(FileProblem {
+            path,
+            line: None,
+            message,
+        });
+    }
+    Ok(loaded)
+}
+
+/// Reads the files `changed` (relative paths; a path whose file is gone means its record is
+/// gone) into `base`, the project as this window last read it: what someone else's `git pull`
+/// or sync brought in, file by file. Returns the project with those files' records in place
+/// of `base`'s, the state of the folder's files, and what could not be read.
+pub fn reread(
+    dir: &Path,
+    changed: &[RelPath],
+    base: &Project,
+    state: &FolderState,
+) -> Result<FolderLoad, LoadError> {
+    let mut project = base.clone();
+    let mut state = state.clone();
+    let mut problems = Vec::new();
+    for path in changed {
+        state.unreadable.remove(path);
+    }
+    let exists = |path: &str| dir.join(path).is_file();
+
+    if changed.iter().any(|p| p == PROJECT_FILE) {
+        check_header(dir)?;
+        if let Some(header) =
+            read_record::<ProjectFileRecord>(dir, PROJECT_FILE, &mut problems, &mut state)
+        {
+            project.name = header.name;
+            project.memo = header.memo;
+        }
+    }
+
+    // Stances: a changed file replaces its stance; one that does not parse stays as a
+    // placeholder "unresolved: ID" (its annotations keep their stance id); a removed file
+    // removes its stance unless annotations still use it.
+    let mut order: HashMap<StanceId, usize> = project
+        .stances
+        .0
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id.clone(), i))
+        .collect();
+    for path in changed.iter().filter(|p| p.starts_with("stances/")) {
+        let stem = path
+            .trim_start_matches("stances/")
+            .trim_end_matches(".json");
+        let id = StanceId::new(id_of_stem(stem));
+        if !exists(path) {
+            state.files.remove(path);
+            state.seen.remove(path);
+            if project.stance_usage(&id) == 0 {
+                project.stances.0.retain(|s| s.id != id);
+                order.remove(&id);
+            }
+            continue;
+        }
+        let stance = match read_record::<StanceFileRecord>(dir, path, &mut problems, &mut state) {
+            Some(record) => {
+                order.insert(record.stance.id.clone(), record.order);
+                record.stance
+            }
+            None => {
+                let previous = project.stances.get(&id).cloned();
+                order.entry(id.clone()).or_insert(usize::MAX);
+                Stance {
+                    label: format!("unresolved: {id}"),
+                    description: format!(
+                        "Its file ({path}) could not be read; resolve it and save."
+                    ),
+                    ..previous.unwrap_or(Stance {
+                        id: id.clone(),
+                        label: String::new(),
+                        color: Rgb([128, 128, 128]),
+                        description: String::new(),
+                        hotkey: None,
+                        parent: None,
+                    })
+                }
+            }
+        };
+        match project.stances.0.iter_mut().find(|s| s.id == stance.id) {
+            Some(slot) => *slot = stance,
+            None => project.stances.0.push(stance),
+        }
+    }
+    project.stances.0.sort_by(|a, b| {
+        let key = |s: &Stance| order.get(&s.id).copied().unwrap_or(usize::MAX);
+        key(a).cmp(&key(b)).then_with(|| a.id.cmp(&b.id))
+    });
+    let known: BTreeSet<StanceId> = project.stances.0.iter().map(|s| s.id.clone()).collect();
+    for s in &mut project.stances.0 {
+        // A parent lost with a conflicted file: the child stays at the top level.
+        if s.parent.as_ref().is_some_and(|p| !known.contains(p)) {
+            s.parent = None;
+        }
+    }
+
+    for path in changed.iter().filter(|p| p.starts_with("analysts/")) {
+        let stem = path
+            .trim_start_matches("analysts/")
+            .trim_end_matches(".json");
+        let id = AnalystId::new(id_of_stem(stem));
+        if !exists(path) {
+            state.files.remove(path);
+            state.seen.remove(path);
+            let used = !project.annotations.layers().all(|((_, a), _)| *a != id);
+            if !used {
+                project.analysts.retain(|a| a.id != id);
+            }
+            continue;
+        }
+        if let Some(analyst) = read_record::<Analyst>(dir, path, &mut problems, &mut state) {
+            match project.analysts.iter_mut().find(|a| a.id == analyst.id) {
+                Some(slot) => *slot = analyst,
+                None => project.analysts.push(analyst),
+            }
+        }
+    }
+    project.analysts.sort_by(|a, b| a.id.cmp(&b.id));
+
+    // Articles: the details and the text of each article whose either file changed.
+    let mut article_order: HashMap<ArticleId, usize> = project
+        .articles
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.id, i))
+        .collect();
+    let mut touched: BTreeSet<ArticleId> = BTreeSet::new();
+    for path in changed.iter().filter(|p| p.starts_with("articles/")) {
+        let id = path
+            .trim_start_matches("articles/")
+            .trim_end_matches(".json")
+            .trim_end_matches(".txt");
+        if let Ok(id) = uuid::Uuid::parse_str(id) {
+            touched.insert(id);
+        }
+    }
+    for id in touched {
+        let (json, txt) = (article_path(id), text_path(id));
+        if !exists(&json) {
+            for path in [&json, &txt] {
+                state.files.remove(path);
+                state.seen.remove(path);
+            }
+            if project.annotations.count_in_article(id) == 0
+                && project.rejections.count_in_article(id) == 0
+            {
+                project.articles.retain(|a| a.id != id);
+                article_order.remove(&id);
+            }
+            continue;
+        }
+        let Some(record) = read_record::<ArticleFileRecord>(dir, &json, &mut problems, &mut state)
+        else {
+            continue;
+        };
+        let text = match read::read_text_file(&dir.join(&txt), MAX_ARTICLE_BYTES, "an article") {
+            Ok(text) => {
+                state.note(dir, &txt, text.as_bytes());
+                if let Some(line) = conflict_line(&text) {
+                    problems.push(FileProblem {
+                        path: txt.clone(),
+                        line: Some(line),
+                        message:
+                            "git could not merge this text (conflict markers); resolve it, then save"
+                                .to_owned(),
+                    });
+                    state.unreadable.insert(txt.clone());
+                }
+                text::normalize_newlines(&text)
+            }
+            Err(read::ReadError::Empty { .. }) => {
+                state.note(dir, &txt, b"");
+                String::new()
+            }
+            Err(e) => {
+                problems.push(FileProblem {
+                    path: txt.clone(),
+                    line: None,
+                    message: e.to_string(),
+                });
+                state.unreadable.insert(txt.clone());
+                continue;
+            }
+        };
+        article_order.insert(record.id, record.order);
+        let article = Arc::new(Article {
+            id: record.id,
+            title: record.title,
+            source_path: record.source_path,
+            meta: record.meta,
+            import: record.import,
+            text,
+            memo: record.memo,
+        });
+        match project.articles.iter_mut().find(|a| a.id == article.id) {
+            Some(slot) => *slot = article,
+            None => project.articles.push(article),
+        }
+    }
+    project.articles.sort_by(|a, b| {
+        let key = |x: &Article| article_order.get(&x.id).copied().unwrap_or(usize::MAX);
+        key(a).cmp(&key(b)).then_with(|| a.id.cmp(&b.id))
+    });
+
+    // Layers: each changed layer file's records replace that analyst's layer of that article.
+    let layers: Vec<&RelPath> = changed
+        .iter()
+        .filter(|p| p.starts_with("layers/"))
+        .collect();
+    if !layers.is_empty() {
+        let indexes: HashMap<ArticleId, text::OffsetIndex> = project
+            .articles
+            .iter()
+            .map(|a| (a.id, text::OffsetIndex::new(&a.text)))
+            .collect();
+        let texts: HashMap<ArticleId, Arc<Article>> =
+            project.articles.iter().map(|a| (a.id, a.clone())).collect();
+        for path in layers {
+            let Some((article, analyst)) = layer_of(path) else {
+                problems.push(FileProblem {
+                    path: path.clone(),
+                    line: None,
+                    message: "a layer file must be layers/<analyst>/<article id>.jsonl".to_owned(),
+                });
+                continue;
+            };
+            let old_annotations: Vec<_> = project
+                .annotations
+                .layer(article, &analyst)
+                .iter()
+                .map(|a| a.id)
+                .collect();
+            let old_rejections: Vec<_> = project
+                .rejections
+                .layer(article, &analyst)
+                .iter()
+                .map(|r| r.id)
+                .collect();
+            if !exists(path) {
+                state.files.remove(path);
+                state.seen.remove(path);
+                old_annotations.into_iter().for_each(|id| {
+                    project.annotations.remove(id);
+                });
+                old_rejections.into_iter().for_each(|id| {
+                    project.rejections.remove(id);
+                });
+                continue;
+            }
+            let text = match read::read_text_file(&dir.join(path), MAX_PROJECT_BYTES, "a layer") {
+                Ok(t) => t,
+                Err(read::ReadError::Empty { .. }) => String::new(),
+                Err(e) => {
+                    problems.push(FileProblem {
+                        path: path.clone(),
+                        line: None,
+                        message: e.to_string(),
+                    });
+                    state.unreadable.insert(path.clone());
+                    continue;
+                }
+            };
+            state.note(dir, path, text.as_bytes());
+            let mut broken = false;
+            let mut records = Vec::new();
+            for (n, line) in text.lines().enumerate() {
+                if line.trim().is_empty() {
+                    continue;
+                }
+                if is_conflict_marker(line) {
+                    if !broken {
+                        problems.push(FileProblem {
+                            path: path.clone(),
+                            line: Some(n + 1),
+                            message: "git could not merge this layer (conflict markers); the lines of both sides are read, resolve it to save it"
+                                .to_owned(),
+                        });
+                    }
+                    broken = true;
+                    continue;
+                }
+                let parsed = serde_json::from_str::<LayerLine>(line)
+                    .map_err(|e| e.to_string())
+                    .and_then(|record| {
+                        let text = texts.get(&article).map(|a| a.text.as_str());
+                        line_record(record, article, &analyst, text, indexes.get(&article))
+                    });
+                match parsed {
+                    Ok(record) => records.push(record),
+                    Err(message) => {
+                        problems.push(FileProblem {
+                            path: path.clone(),
+                            line: Some(n + 1),
+                            message,
+                        });
+                        broken = true;
+                    }
+                }
+            }
+            if broken {
+                state.unreadable.insert(path.clone());
+            }
+            old_annotations.into_iter().for_each(|id| {
+                project.annotations.remove(id);
+            });
+            old_rejections.into_iter().for_each(|id| {
+                project.rejections.remove(id);
+            });
+            for record in records {
+                let duplicate = match record {
+                    Record::Annotation(a) => {
+                        let id = a.id;
+                        project.annotations.insert(Arc::new(a)).err().map(|_| id)
+                    }
+                    Record::Rejection(r) => {
+                        let id = r.id;
+                        project.rejections.insert(Arc::new(r)).err().map(|_| id)
+                    }
+                };
+                if let Some(id) = duplicate {
+                    state.unreadable.insert(path.clone());
+                    problems.push(FileProblem {
+                        path: path.clone(),
+                        line: None,
+                        message: format!("{id} appears twice; the first is kept"),
+                    });
+                }
+            }
+        }
+    }
+    project.add_missing_analysts();
+    Ok(FolderLoad {
+        project,
+        problems,
+        state,
+    })
+}
+
+enum Record {
+    Annotation(Annotation),
+    Rejection(Rejection),
+}
+
+fn parse_time(text: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| format!("bad time {text:?}: {e}"))
+}
+
+/// A layer line as a record of `analyst` on `article` (whose text gives an anchored
+/// annotation its quote).
+fn line_record(
+    line: LayerLine,
+    article: ArticleId,
+    analyst: &AnalystId,
+    text: Option<&str>,
+    index: Option<&text::OffsetIndex>,
+) -> Result<Record, String> {
+    let range = TextRange {
+        start: line.s,
+        end: line.e,
+    };
+    let created = parse_time(&line.c)?;
+    if line.kind.as_deref() == Some("rejection") {
+        return Ok(Record::Rejection(Rejection {
+            id: line.id,
+            article,
+            range,
+            quote: line.quote.unwrap_or_default(),
+            stance: line.stance,
+            analyst: analyst.clone(),
+            rejected: created,
+        }));
+    }
+    if let Some(kind) = line.kind {
+        return Err(format!("unknown kind of line {kind:?}"));
+    }
+    let quote = if line.orphan {
+        line.quote.unwrap_or_default()
+    } else {
+        let (Some(text), Some(index)) = (text, index) else {
+            return Err(format!("annotation {} is on an unknown article", line.id));
+        };
+        if range.is_empty() || range.end > index.char_len() {
+            return Err(format!(
+                "annotation {} has range {}..{} outside its article ({} characters)",
+                line.id,
+                range.start,
+                range.end,
+                index.char_len()
+            ));
+        }
+        index.slice(text, range).to_owned()
+    };
+    let modified = match &line.m {
+        Some(m) => parse_time(m)?,
+        None => created,
+    };
+    Ok(Record::Annotation(Annotation {
+        id: line.id,
+        article,
+        range,
+        quote,
+        prefix: line.prefix.unwrap_or_default(),
+        suffix: line.suffix.unwrap_or_default(),
+        orphaned: line.orphan,
+        stance: line.stance,
+        note: line.note,
+        analyst: analyst.clone(),
+        created,
+        modified,
+    }))
+}
+
+// ----- writing ----------------------------------------------------------------------------
+
+/// What a save of a folder wrote.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WriteReport {
+    /// Files written (relative paths).
+    pub written: Vec<RelPath>,
+    /// Files removed (their records are gone).
+    pub removed: Vec<RelPath>,
+    /// Files left as they are because they did not parse when read (conflicts).
+    pub held_back: Vec<RelPath>,
+}
+
+impl WriteReport {
+    /// The analysts whose layer files were written, other than `me` (a shared action — a text
+    /// edit, a stance merged — changed their layers).
+    pub fn others_layers(&self, me: &AnalystId) -> Vec<AnalystId> {
+        let mut out: Vec<AnalystId> = self
+            .written
+            .iter()
+            .chain(&self.removed)
+            .filter_map(|p| owner_of(p))
+            .filter(|a| a != me)
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+}
+
+/// Why a folder could not be saved.
+#[derive(Debug)]
+pub enum FolderSaveError {
+    /// The OS refused.
+    Save(SaveError),
+    /// Files someone else changed since this window read them.
+    ChangedOnDisk(Vec<RelPath>),
+}
+
+/// Writes the files of `project` into `dir` that differ from what `state` says is there,
+/// atomically, and removes the files of records that are gone. A file that is unreadable in
+/// `state` (a conflict) is never written; a shared file is held back too while any shared file
+/// is unreadable (a stance in conflict must not be written away), layer files still save.
+/// Before writing, a file someone else changed since (size, time or content differ from
+/// `state`) stops the save: nothing is overwritten.
+pub fn write_folder(
+    project: &Project,
+    dir: &Path,
+    state: &FolderState,
+) -> Result<(WriteReport, FolderState), FolderSaveError> {
+    let io = |path: &Path, e: std::io::Error| FolderSaveError::Save(SaveError::io(path, e));
+    let files = folder_files(project);
+    let shared_conflict = state.unreadable.iter().any(|p| owner_of(p).is_none());
+    let mut report = WriteReport::default();
+    let mut to_write: Vec<(&RelPath, &Vec<u8>)> = Vec::new();
+    for (path, bytes) in &files {
+        if state.files.get(path) == Some(&content_hash(bytes)) {
+            continue;
+        }
+        if state.unreadable.contains(path) || (shared_conflict && owner_of(path).is_none()) {
+            report.held_back.push(path.clone());
+            continue;
+        }
+        to_write.push((path, bytes));
+    }
+    let to_remove: Vec<&RelPath> = state
+        .files
+        .keys()
+        .filter(|p| !files.contains_key(*p) && !state.unreadable.contains(*p))
+        .filter(|p| !(shared_conflict && owner_of(p).is_none()))
+        .collect();
+    // Nothing is written over a file someone else changed.
+    let mut changed = Vec::new();
+    for path in to_write
+        .iter()
+        .map(|(p, _)| *p)
+        .chain(to_remove.iter().copied())
+    {
+        let full = dir.join(path);
+        let known = state.files.get(path);
+        match std::fs::read(&full) {
+            Ok(bytes) => {
+                if known != Some(&content_hash(&bytes)) {
+                    changed.push(path.clone());
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if known.is_some() {
+                    // Deleted by someone else: writing it again restores our version, which
+                    // is what a save of a project that has it means.
+                }
+            }
+            Err(e) => return Err(io(&full, e)),
+        }
+    }
+    if !changed.is_empty() {
+        return Err(FolderSaveError::ChangedOnDisk(changed));
+    }
+    std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+    for (name, content) in [(".gitignore", GITIGNORE), (".gitattributes", GITATTRIBUTES)] {
+        let path = dir.join(name);
+        if !path.exists() {
+            atomic::write_atomically(&path, content.as_bytes(), Backup::None)
+                .map_err(|e| io(&path, e))?;
+        }
+    }
+    let mut next = state.clone();
+    for (path, bytes) in to_write {
+        let full = dir.join(path);
+        if let Some(parent) = full.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
+        }
+        atomic::write_atomically(&full, bytes, Backup::None).map_err(|e| io(&full, e))?;
+        next.note(dir, path, bytes);
+        report.written.push(path.clone());
+    }
+    for path in to_remove {
+        let full = dir.join(path);
+        match std::fs::remove_file(&full) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(io(&full, e)),
+        }
+        next.files.remove(path);
+        next.seen.remove(path);
+        report.removed.push(path.clone());
+        // An analyst's layer folder left empty goes too.
+        if let Some(parent) = full.parent()
+            && parent.starts_with(dir.join("layers"))
+            && std::fs::read_dir(parent).is_ok_and(|mut d| d.next().is_none())
+        {
+            let _ = std::fs::remove_dir(parent);
+        }
+    }
+    Ok((report, next))
+}
+
+/// Writes a whole project as a new folder `dir` (which must not exist, or be empty): the
+/// conversion from a single file, and Save as.
+pub fn create_folder(project: &Project, dir: &Path) -> Result<FolderState, FolderSaveError> {
+    if dir.exists() && std::fs::read_dir(dir).map_or(true, |mut d| d.next().is_some()) {
+        return Err(FolderSaveError::Save(SaveError::io(
+            dir,
+            std::io::Error::new(
+                std::io::ErrorKind::AlreadyExists,
+                "the folder exists and is not empty; a project folder is never written over",
+            ),
+        )));
+    }
+    write_folder(project, dir, &FolderState::default()).map(|(_, state)| state)
+}
+
+/// The folder of this machine's own files for `analyst` (lock, autosave), created.
+pub fn local_dir(dir: &Path, analyst: &AnalystId) -> std::io::Result<PathBuf> {
+    let local = dir.join(LOCAL_DIR).join(file_stem(analyst.as_str()));
+    std::fs::create_dir_all(&local)?;
+    Ok(local)
+}
+
+/// The id of an annotation line (for messages about layer files).
+pub fn annotation_path(annotation: &Annotation) -> RelPath {
+    layer_path(annotation.article, &annotation.analyst)
+}
+
+/// The ids in a file name of the layers folder (article, analyst).
+pub fn layer_of(path: &str) -> Option<(ArticleId, AnalystId)> {
+    let analyst = owner_of(path)?;
+    let article = path
+        .rsplit('/')
+        .next()?
+        .strip_suffix(".jsonl")
+        .and_then(|n| uuid::Uuid::parse_str(n).ok())?;
+    Some((article, analyst))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_stems_are_safe_and_reversible() {
+        for id in [
+            "regulation",
+            "marpor-103.1",
+            "a/b",
+            "..",
+            ".hidden",
+            "ana-lópez",
+            "x%y",
+            "",
+        ] {
+            let stem = file_stem(id);
+            assert!(!stem.contains('/') && !stem.starts_with('.'), "{stem}");
+            assert_eq!(id_of_stem(&stem), id, "{stem}");
+        }
+        assert_eq!(file_stem("marpor-103.1"), "marpor-103.1");
+        assert_eq!(file_stem("a/b"), "a%2Fb");
+    }
+
+    #[test]
+    fn a_layer_line_leaves_out_defaults_and_keeps_the_quote_only_for_orphans() {
+        let t = DateTime::parse_from_rfc3339("2025-01-01T00:00:00.123456Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let mut a = Annotation::new(
+            uuid::Uuid::nil(),
+            TextRange { start: 3, end: 9 },
+            "passage".into(),
+            StanceId::new("regulation"),
+            "dana",
+            t,
+        );
+        a.id = uuid::Uuid::from_u128(7);
+        let line = serde_json::to_string(&LayerLine::of_annotation(&a)).unwrap();
+        assert_eq!(
+            line,
+            r#"{"id":"00000000-0000-0000-0000-000000000007","s":3,"e":9,"stance":"regulation","c":"2025-01-01T00:00:00.123Z"}"#
+        );
+        a.orphaned = true;
+        a.note = "n".into();
+        let line = serde_json::to_string(&LayerLine::of_annotation(&a)).unwrap();
+        assert!(line.contains(r#""orphan":true"#) && line.contains(r#""quote":"passage""#));
+        assert!(line.contains(r#""note":"n""#));
+    }
+}
