@@ -247,3 +247,258 @@ fn switching_projects_resets_autosave() {
     );
     assert!(!dir.path().join("shared.stance.json.autosave").exists());
 }
+
+/// A copy of the sample as a project folder in `dir`.
+fn sample_folder(dir: &Path, name: &str) -> PathBuf {
+    let folder = dir.join(name);
+    let mut session = Session::open_blocking(&sample_copy(dir), SessionOptions::inline()).unwrap();
+    session.save_to_blocking(&folder).unwrap();
+    folder
+}
+
+fn open_as(path: &Path, analyst: &str) -> Session {
+    let mut session = Session::open_blocking(path, window_options()).unwrap();
+    session.set_annotator(analyst);
+    session
+}
+
+#[test]
+fn a_folder_takes_in_what_another_analyst_saved_and_keeps_unsaved_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = sample_folder(dir.path(), "team.stance");
+    let mut ana = open_as(&folder, "Ana");
+    let mut dana = open_as(&folder, "Dana");
+    // Dana tags two passages and saves: only her layer and her analyst file are written.
+    tag(&mut dana, "A Warning Against Overreach", "security");
+    tag(&mut dana, "Why it matters", "regulation");
+    dana.save_blocking().unwrap();
+    // Ana has unsaved work of her own meanwhile.
+    let mine = tag(
+        &mut ana,
+        "Three Decades of American Values",
+        "pro-open-source",
+    );
+    assert_eq!(ana.watch_tick(0.0), Some(1.0));
+    let events = ana.wait_all();
+    let Some(SessionEvent::Synced {
+        incoming, problems, ..
+    }) = events
+        .iter()
+        .find(|e| matches!(e, SessionEvent::Synced { .. }))
+    else {
+        panic!("no sync in {events:?}")
+    };
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(incoming, &["2 annotations from Dana".to_owned()]);
+    let project = ana.project();
+    let dana_id = stancemark::model::AnalystId::new("dana");
+    assert_eq!(
+        project
+            .annotations
+            .iter()
+            .filter(|a| a.analyst == dana_id)
+            .count(),
+        2
+    );
+    assert!(
+        project.annotation(mine).is_some(),
+        "Ana's unsaved work is kept"
+    );
+    assert!(ana.is_dirty());
+    // Ana saves: her layer and analyst file only; Dana's layer is not written.
+    let events = ana.save();
+    let Some(SessionEvent::Saved { files, others, .. }) = events.first() else {
+        panic!("{events:?}")
+    };
+    assert_eq!((*files, others.len()), (2, 0), "{events:?}");
+    // Nothing new on disk: nothing to read.
+    assert_eq!(ana.watch_tick(5.0), Some(1.0));
+    assert!(ana.wait_all().is_empty());
+}
+
+/// Runs git with the settings the test relies on (no user or system configuration).
+fn git(dir: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new("git")
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .args([
+            "-c",
+            "user.name=stancemark test",
+            "-c",
+            "user.email=test@stancemark.invalid",
+            "-c",
+            "init.defaultBranch=main",
+            "-c",
+            "pull.rebase=false",
+            "-c",
+            "core.autocrlf=false",
+        ])
+        .args(args)
+        .output()
+        .expect("run git")
+}
+
+fn git_ok(dir: &Path, args: &[&str]) {
+    let out = git(dir, args);
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Adds a stance the way the window does (one undoable step).
+fn add_stance(session: &mut Session, label: &str) {
+    session
+        .workspace_mut()
+        .add_stance(label, stancemark::model::Rgb([10, 20, 30]))
+        .unwrap();
+}
+
+#[test]
+fn two_analysts_share_a_project_folder_through_git() {
+    if std::process::Command::new("git")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "git is missing under CI (.ci/run installs it)"
+        );
+        eprintln!("skipped: git is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    git_ok(root, &["init", "--bare", "-q", "origin.git"]);
+    git_ok(root, &["clone", "-q", "origin.git", "a"]);
+    let (a, b) = (root.join("a"), root.join("b"));
+    // Analyst A starts the project folder and pushes it.
+    let scratch = tempfile::tempdir().unwrap();
+    let seed = sample_folder(scratch.path(), "team.stance");
+    let mut copy = Session::open_blocking(&seed, SessionOptions::inline()).unwrap();
+    copy.save_to_blocking(&a.join("team.stance")).unwrap();
+    git_ok(&a, &["add", "-A"]);
+    git_ok(&a, &["commit", "-q", "-m", "start the project"]);
+    git_ok(&a, &["push", "-q", "origin", "main"]);
+    git_ok(root, &["clone", "-q", "origin.git", "b"]);
+    // .local never goes to git.
+    let tracked = String::from_utf8(git(&a, &["ls-files"]).stdout).unwrap();
+    assert!(!tracked.contains(".local"), "{tracked}");
+    // Each codes the same article and adds a stance, and commits.
+    let mut ana = open_as(&a.join("team.stance"), "Ana");
+    tag(&mut ana, "A Warning Against Overreach", "security");
+    add_stance(&mut ana, "economy");
+    ana.save_blocking().unwrap();
+    git_ok(&a, &["add", "-A"]);
+    git_ok(&a, &["commit", "-q", "-m", "Ana's coding"]);
+    let mut bo = open_as(&b.join("team.stance"), "Bo");
+    tag(&mut bo, "Why it matters", "regulation");
+    add_stance(&mut bo, "labour");
+    bo.save_blocking().unwrap();
+    git_ok(&b, &["add", "-A"]);
+    git_ok(&b, &["commit", "-q", "-m", "Bo's coding"]);
+    // Each pulls the other: git merges without a conflict.
+    git_ok(&a, &["push", "-q", "origin", "main"]);
+    git_ok(&b, &["pull", "-q", "--no-edit", "origin", "main"]);
+    git_ok(&b, &["push", "-q", "origin", "main"]);
+    git_ok(&a, &["pull", "-q", "--no-edit", "origin", "main"]);
+    for clone in [&a, &b] {
+        let loaded = store::load_any(&clone.join("team.stance")).unwrap();
+        assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
+        let p = &loaded.project;
+        for analyst in ["ana", "bo"] {
+            assert_eq!(
+                p.annotations
+                    .iter()
+                    .filter(|x| x.analyst.as_str() == analyst)
+                    .count(),
+                1,
+                "{analyst} in {}",
+                clone.display()
+            );
+        }
+        for stance in ["economy", "labour"] {
+            assert!(p.stances.get(&StanceId::new(stance)).is_some(), "{stance}");
+        }
+        assert_eq!(p.annotations.len(), 14);
+    }
+    // The window that stayed open takes in the pull.
+    ana.watch_tick(0.0);
+    let events = ana.wait_all();
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, SessionEvent::Synced { incoming, .. }
+            if incoming.iter().any(|l| l == "1 annotation from Bo"))),
+        "{events:?}"
+    );
+    // The same stance changed on both sides: git reports a conflict, stancemark names the file
+    // and line, and nobody's annotations are lost.
+    ana.workspace_mut()
+        .rename_stance(&StanceId::new("security"), "safety")
+        .unwrap();
+    ana.save_blocking().unwrap();
+    git_ok(&a, &["commit", "-q", "-am", "Ana renames security"]);
+    git_ok(&a, &["push", "-q", "origin", "main"]);
+    bo.watch_tick(0.0);
+    bo.wait_all();
+    bo.workspace_mut()
+        .rename_stance(&StanceId::new("security"), "national security")
+        .unwrap();
+    tag(
+        &mut bo,
+        "Three Decades of American Values",
+        "pro-open-source",
+    );
+    bo.save_blocking().unwrap();
+    git_ok(&b, &["commit", "-q", "-am", "Bo renames security"]);
+    let pulled = git(&b, &["pull", "-q", "--no-edit", "origin", "main"]);
+    assert!(!pulled.status.success(), "git reports the conflict");
+    let loaded = store::load_any(&b.join("team.stance")).unwrap();
+    assert_eq!(loaded.problems.len(), 1, "{:?}", loaded.problems);
+    assert!(
+        loaded.problems[0].starts_with("stances/security.json line "),
+        "{:?}",
+        loaded.problems
+    );
+    let p = &loaded.project;
+    assert_eq!(
+        p.annotations.len(),
+        15,
+        "both analysts' annotations are there"
+    );
+    assert_eq!(
+        p.stances.get(&StanceId::new("security")).unwrap().label,
+        "unresolved: security"
+    );
+    // Bo's window reads the conflict in and still saves his layer, never the stance.
+    bo.watch_tick(10.0);
+    let events = bo.wait_all();
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, SessionEvent::Synced { problems, .. }
+            if problems.iter().any(|p| p.starts_with("stances/security.json")))),
+        "{events:?}"
+    );
+    let conflicted = std::fs::read_to_string(b.join("team.stance/stances/security.json")).unwrap();
+    tag(&mut bo, "The Regulatory Crossroads", "regulation");
+    let events = bo.save();
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, SessionEvent::Saved { .. })),
+        "{events:?}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(b.join("team.stance/stances/security.json")).unwrap(),
+        conflicted,
+        "the file in conflict is left for the analyst to resolve"
+    );
+    let after = store::load_any(&b.join("team.stance")).unwrap();
+    assert_eq!(after.project.annotations.len(), 16);
+}

@@ -400,8 +400,9 @@ fn ctrl_f_finds_and_steps_through_matches_as_you_type() {
 fn large_projects_open_and_save_on_a_worker_thread_while_the_window_stays_live() {
     let (_dir, path) = sample_copy();
     // Every file is treated as large, so the sample goes through the worker threads.
+    // (Whether the open is still running here depends on the scheduler: a fast worker may
+    // have finished already, so that is not asserted.)
     let app = app_with_worker_io(path.clone());
-    assert!(app.is_busy(), "the project is read on a worker thread");
     let mut harness = harness_for(app);
     run_until_idle(&mut harness);
     harness.run();

@@ -163,8 +163,16 @@ pub enum Command {
     },
     /// Check a project file; exits non-zero with the problem when it is broken.
     Validate {
-        /// Project file.
+        /// Project file or folder.
         project: PathBuf,
+    },
+    /// Write a project in the other form: a `.stance.json` file as a project folder (a `TO`
+    /// ending in `.stance`), or a folder as one file. An existing `TO` is never overwritten.
+    Convert {
+        /// The project file or folder to read.
+        from: PathBuf,
+        /// The project to write (`NAME.stance` for a folder, else a file).
+        to: PathBuf,
     },
     /// Turn a JSON export back into a project file (the same as `import FILE -o PROJECT`).
     ImportJson {
@@ -388,8 +396,17 @@ fn execute(command: Command, output: &mut Output<'_>) -> Result<(), Stop> {
             };
             suggest(&project, &request, accept, format, output)
         }
+        Command::Convert { from, to } => convert(&from, &to, output),
         Command::Validate { project } => {
             let session = open(&project, &output.analyst)?;
+            if !session.open_problems().is_empty() {
+                return Err(Stop::Error(format!(
+                    "{}: {} file(s) could not be read:\n  {}",
+                    project.display(),
+                    session.open_problems().len(),
+                    session.open_problems().join("\n  ")
+                )));
+            }
             let p = session.project();
             output.write(&format!(
                 "{}: valid — {} article(s), {} stance(s), {} annotation(s)\n",
@@ -400,6 +417,31 @@ fn execute(command: Command, output: &mut Output<'_>) -> Result<(), Stop> {
             ))
         }
     }
+}
+
+/// `convert`: the project at `from` written in the form `to` names; `to` must not exist.
+fn convert(from: &Path, to: &Path, output: &mut Output<'_>) -> Result<(), Stop> {
+    let to = crate::storage::with_project_extension(to);
+    if to.exists() {
+        return Err(Stop::Error(format!(
+            "{} exists; convert never writes over a project (choose a new name)",
+            to.display()
+        )));
+    }
+    let mut session = open(from, &output.analyst)?;
+    for problem in session.open_problems().to_vec() {
+        output.warn(&format!("not converted: {problem}"));
+    }
+    session.save_to_blocking(&to)?;
+    let p = session.project();
+    output.write(&format!(
+        "converted {} to {} ({} article(s), {} analyst(s), {} annotation(s))\n",
+        from.display(),
+        to.display(),
+        p.articles.len(),
+        p.analysts.len(),
+        p.annotations.len()
+    ))
 }
 
 /// `add`: imports files as articles; saves when at least one came in; fails when any failed.

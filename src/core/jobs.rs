@@ -64,6 +64,9 @@ pub enum JobKind {
     Import,
     /// Reading the project file again and merging this window's changes into it.
     Reload,
+    /// Reading the files of the open project folder that someone else changed (a `git pull`,
+    /// a synced folder) and merging this window's changes into them.
+    Sync,
     /// Searching the project's text and notes.
     Search,
     /// Computing the project's figures.
@@ -80,6 +83,7 @@ impl JobKind {
             JobKind::Autosave => "Autosaving",
             JobKind::Import => "Importing",
             JobKind::Reload => "Reloading",
+            JobKind::Sync => "Reading changes to",
             JobKind::Search => "Searching",
             JobKind::Statistics => "Counting",
         }

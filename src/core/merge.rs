@@ -98,6 +98,13 @@ fn merge(ws: &mut Workspace, base: &Project, ours: &Project) -> MergeReport {
         let r = ws.rename_project(&ours.name).map_err(|e| e.to_string());
         count(r, &mut report);
     }
+    // Analysts this window added or renamed (before the annotations that are theirs).
+    for analyst in &ours.analysts {
+        if base.analyst(&analyst.id) != Some(analyst) {
+            let r = ws.put_analyst(analyst.clone()).map_err(|e| e.to_string());
+            count(r, &mut report);
+        }
+    }
     // Stances this window added or changed (before the annotations that use them).
     for stance in &ours.stances.0 {
         if base.stances.get(&stance.id) != Some(stance) {
@@ -130,6 +137,25 @@ fn merge(ws: &mut Workspace, base: &Project, ours: &Project) -> MergeReport {
         count(r, &mut report);
     }
     merge_annotations(ws, base, ours, &mut report);
+    // Rejected suggestions this window added or forgot (they are hints: one whose article is
+    // gone from the file is dropped without a word).
+    for rejection in &ours.rejections {
+        if base.rejections.get(rejection.id) != Some(rejection)
+            && ws.project().article(rejection.article).is_some()
+        {
+            let r = ws
+                .put_rejection((**rejection).clone())
+                .map_err(|e| e.to_string());
+            count(r, &mut report);
+        }
+    }
+    for rejection in &base.rejections {
+        if !ours.rejections.contains(rejection.id) && ws.project().rejections.contains(rejection.id)
+        {
+            let r = ws.remove_rejection(rejection.id).map_err(|e| e.to_string());
+            count(r, &mut report);
+        }
+    }
     // Removals this window made: articles (with their annotations in the file), then stances.
     for article in &base.articles {
         if ours.article(article.id).is_none() && ws.project().article(article.id).is_some() {

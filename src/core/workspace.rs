@@ -978,6 +978,46 @@ impl Workspace {
         self.execute(label, Edit::ReplaceStance(stance))
     }
 
+    /// Adds an analyst as they are, or replaces the one with their id (merging changes made
+    /// elsewhere).
+    pub fn put_analyst(&mut self, analyst: Analyst) -> Result<(), ActionError> {
+        match self.project.analyst(&analyst.id) {
+            Some(existing) if *existing == analyst => Ok(()),
+            Some(_) => self.execute("change analyst", Edit::ReplaceAnalyst(analyst)),
+            None => {
+                let end = self.project.analysts.len();
+                self.execute("add analyst", Edit::InsertAnalyst(end, analyst))
+            }
+        }
+    }
+
+    /// Adds a rejected suggestion as it is, or replaces the one with its id (merging changes
+    /// made elsewhere); its article and analyst must be in the project.
+    pub fn put_rejection(
+        &mut self,
+        rejection: crate::core::model::Rejection,
+    ) -> Result<(), ActionError> {
+        match self.project.rejections.get(rejection.id) {
+            Some(existing) if **existing == rejection => Ok(()),
+            Some(_) => self.execute(
+                "change rejected suggestion",
+                Edit::ReplaceRejection(Arc::new(rejection)),
+            ),
+            None => self.execute(
+                "reject suggestion",
+                Edit::InsertRejection(Arc::new(rejection)),
+            ),
+        }
+    }
+
+    /// Forgets one rejected suggestion.
+    pub fn remove_rejection(
+        &mut self,
+        id: crate::core::model::RejectionId,
+    ) -> Result<(), ActionError> {
+        self.execute("forget rejected suggestion", Edit::RemoveRejection(id))
+    }
+
     /// Adds a stance as it is, or replaces the one with its id (merging changes made
     /// elsewhere). A hotkey another stance uses is dropped.
     pub fn put_stance(&mut self, mut stance: Stance) -> Result<(), ActionError> {

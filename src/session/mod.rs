@@ -151,6 +151,16 @@ pub enum SessionEvent {
         /// How many annotations it holds.
         count: usize,
     },
+    /// Files of the open project folder that someone else changed were read in, with this
+    /// window's unsaved changes on top.
+    Synced {
+        /// What came in, one line per analyst or kind of record ("12 annotations from Dana").
+        incoming: Vec<String>,
+        /// What happened to this window's unsaved changes.
+        report: MergeReport,
+        /// Files that could not be read (a git conflict), each with its line.
+        problems: Vec<String>,
+    },
     /// The file on disk was reloaded with this window's changes on top.
     Reloaded {
         /// The file.
@@ -265,6 +275,14 @@ struct Loaded {
     how: Opened,
 }
 
+/// Files of the open folder read in by a sync job.
+struct Synced {
+    loaded: Box<Loaded>,
+    report: MergeReport,
+    incoming: Vec<String>,
+    problems: Vec<String>,
+}
+
 /// What a job hands back.
 enum JobResult {
     Opened {
@@ -286,6 +304,12 @@ enum JobResult {
     Reloaded {
         path: PathBuf,
         result: Result<(Box<Loaded>, MergeReport), LoadError>,
+    },
+    Synced {
+        /// The project as it was when the job started (a newer change in this window makes
+        /// the result stale: it is dropped and the files are read again).
+        revision: u64,
+        result: Result<Synced, LoadError>,
     },
     ArticlesRead {
         results: Vec<(PathBuf, Result<Imported, ImportError>)>,
@@ -365,6 +389,10 @@ pub struct Session {
     derived: Option<Derived>,
     /// Articles read whose text the project already has, waiting for the analyst's answer.
     held_duplicates: Vec<Imported>,
+    /// Files of the open folder that could not be read when it opened (each with its line).
+    open_problems: Vec<String>,
+    /// When the open folder's files were last looked at for changes by others (seconds).
+    watched_at: f64,
 }
 
 impl std::fmt::Debug for Session {
@@ -406,6 +434,8 @@ impl Session {
             annotator: String::new(),
             derived: None,
             held_duplicates: Vec::new(),
+            open_problems: Vec::new(),
+            watched_at: f64::NEG_INFINITY,
         }
     }
 
@@ -455,6 +485,12 @@ impl Session {
     /// The analyst working in this session, as the project knows them.
     pub fn analyst(&self) -> crate::core::model::Analyst {
         self.workspace.analyst()
+    }
+
+    /// Files of the open project folder that could not be read when it opened (a git
+    /// conflict, a file cut off), each with its line; they are left as they are.
+    pub fn open_problems(&self) -> &[String] {
+        &self.open_problems
     }
 
     /// The options it runs with.
@@ -551,6 +587,10 @@ impl Session {
             // check the file on disk.
             self.lock = lock::ProjectLock::acquire(&self.local_anchor(path)).ok();
         }
+        self.open_problems = match &loaded.how {
+            Opened::WithProblems(problems) => problems.clone(),
+            _ => Vec::new(),
+        };
         self.path = loaded.save_path;
         self.stamp = loaded.stamp;
         self.base = loaded.base;
@@ -771,6 +811,68 @@ impl Session {
             JobResult::Reloaded { path: file, result }
         });
         self.poll_now()
+    }
+
+    /// For a project folder: every second, looks for files someone else changed (a `git pull`,
+    /// Syncthing, a shared drive) and reads just those on a worker thread; the result comes
+    /// as [`SessionEvent::Synced`] from [`Self::poll`]. Returns when to look again.
+    pub fn watch_tick(&mut self, now: f64) -> Option<f64> {
+        const EVERY: f64 = 1.0;
+        let path = self.path.clone()?;
+        let Some(Stamp::Folder(state)) = &self.stamp else {
+            return None;
+        };
+        let busy = self.jobs.iter().any(|j| {
+            matches!(
+                j.kind(),
+                JobKind::Sync | JobKind::Save | JobKind::Open | JobKind::Reload
+            )
+        });
+        let since = now - self.watched_at;
+        if busy || since < EVERY {
+            return Some((EVERY - since).clamp(0.1, EVERY));
+        }
+        self.watched_at = now;
+        let changed = state.changed_on_disk(&path);
+        if changed.is_empty() {
+            return Some(EVERY);
+        }
+        let state = (**state).clone();
+        let (base, ours) = (self.base.clone(), self.workspace.project().clone());
+        let dirty = self.workspace.is_dirty();
+        let revision = self.workspace.revision();
+        let clock_options = self.options.clone();
+        self.jobs
+            .push(Job::spawn(JobKind::Sync, file_name(&path), move |_| {
+                let result = storage::folder::reread(&path, &changed, &base, &state).map(|load| {
+                    let theirs = load.project;
+                    let incoming = incoming_summary(&base, &theirs);
+                    let mut workspace = Workspace::new(theirs.clone(), clock_options.clock());
+                    let report = if dirty {
+                        merge::apply_unsaved_changes(&mut workspace, &base, &ours)
+                    } else {
+                        MergeReport::default()
+                    };
+                    let problems: Vec<String> =
+                        load.problems.iter().map(ToString::to_string).collect();
+                    let loaded = Loaded {
+                        derived: Derived::build(&workspace),
+                        workspace,
+                        save_path: Some(path.clone()),
+                        stamp: Some(Stamp::Folder(Box::new(load.state))),
+                        base: theirs,
+                        how: Opened::File,
+                    };
+                    Synced {
+                        loaded: Box::new(loaded),
+                        report,
+                        incoming,
+                        problems,
+                    }
+                });
+                JobResult::Synced { revision, result }
+            }));
+        Some(EVERY)
     }
 
     // ----- export ------------------------------------------------------------------------
@@ -1058,6 +1160,34 @@ impl Session {
                     events.push(failed(Failure::Autosave, e.to_string()));
                 }
             }
+            JobResult::Synced { revision, result } => match result {
+                // A change made here while the files were read: read them again next time.
+                Ok(_) if revision != self.workspace.revision() => {
+                    self.watched_at = f64::NEG_INFINITY;
+                }
+                Ok(Synced {
+                    loaded,
+                    report,
+                    incoming,
+                    problems,
+                }) => {
+                    // The lock and the autosave stay as they are: the same project goes on.
+                    let mut workspace = loaded.workspace;
+                    workspace.set_analyst_name(&self.annotator);
+                    let old = std::mem::replace(&mut self.workspace, workspace);
+                    std::thread::spawn(move || drop(old));
+                    self.stamp = loaded.stamp;
+                    self.base = loaded.base;
+                    self.derived = Some(loaded.derived);
+                    self.open_problems = problems.clone();
+                    events.push(SessionEvent::Synced {
+                        incoming,
+                        report,
+                        problems,
+                    });
+                }
+                Err(e) => events.push(failed(Failure::Reload, e.to_string())),
+            },
             JobResult::Reloaded { path, result } => match result {
                 Ok((loaded, report)) => {
                     self.replace(*loaded);
@@ -1245,4 +1375,93 @@ fn load(path: &Path, options: &SessionOptions) -> Result<Box<Loaded>, LoadError>
             Opened::File
         },
     }))
+}
+
+/// What came in from disk, in words: per analyst, how many of their annotations arrived,
+/// changed or went ("12 annotations from Dana"); then shared records (stances, articles).
+fn incoming_summary(base: &Project, theirs: &Project) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut analysts: Vec<&crate::core::model::AnalystId> = base
+        .annotations
+        .analysts()
+        .into_iter()
+        .chain(theirs.annotations.analysts())
+        .collect();
+    analysts.sort();
+    analysts.dedup();
+    for analyst in analysts {
+        let (mut added, mut changed, mut removed) = (0, 0, 0);
+        for article in theirs
+            .articles
+            .iter()
+            .map(|a| a.id)
+            .chain(base.articles.iter().map(|a| a.id))
+            .collect::<std::collections::BTreeSet<_>>()
+        {
+            let old = base.annotations.layer(article, analyst);
+            let new = theirs.annotations.layer(article, analyst);
+            for a in new {
+                match base.annotations.get(a.id) {
+                    None => added += 1,
+                    Some(b) if b != a => changed += 1,
+                    _ => {}
+                }
+            }
+            removed += old
+                .iter()
+                .filter(|a| !theirs.annotations.contains(a.id))
+                .count();
+        }
+        if added + changed + removed == 0 {
+            continue;
+        }
+        let mut parts = Vec::new();
+        if added > 0 {
+            parts.push(crate::core::workspace::count_of(added, "annotation"));
+        }
+        if changed > 0 {
+            parts.push(format!("{changed} changed"));
+        }
+        if removed > 0 {
+            parts.push(format!("{removed} removed"));
+        }
+        lines.push(format!(
+            "{} from {}",
+            parts.join(", "),
+            theirs.analyst_name(analyst)
+        ));
+    }
+    let stances = theirs
+        .stances
+        .0
+        .iter()
+        .filter(|s| base.stances.get(&s.id) != Some(*s))
+        .count()
+        + base
+            .stances
+            .0
+            .iter()
+            .filter(|s| theirs.stances.get(&s.id).is_none())
+            .count();
+    if stances > 0 {
+        lines.push(format!(
+            "{} changed",
+            crate::core::workspace::count_of(stances, "stance")
+        ));
+    }
+    let articles = theirs
+        .articles
+        .iter()
+        .filter(|a| base.article(a.id).is_none_or(|b| b != &***a))
+        .count();
+    if articles > 0 {
+        lines.push(format!(
+            "{} new or changed",
+            crate::core::workspace::count_of(articles, "article")
+        ));
+    }
+    if base.name != theirs.name || base.memo != theirs.memo {
+        lines.push("the project's name or memo changed".to_owned());
+    }
+    lines
 }

@@ -377,6 +377,10 @@ impl StancemarkApp {
         if let Some(wait) = self.session.autosave_tick(self.now) {
             ctx.request_repaint_after(std::time::Duration::from_secs_f64(wait));
         }
+        // A project folder: files others changed (a git pull, a synced folder) come in.
+        if let Some(wait) = self.session.watch_tick(self.now) {
+            ctx.request_repaint_after(std::time::Duration::from_secs_f64(wait));
+        }
         if !self.session.jobs().is_empty() {
             ctx.request_repaint_after(JOB_REPAINT);
         }

@@ -101,6 +101,32 @@ impl StancemarkApp {
                 Severity::Info,
                 format!("Exported {count} annotations to {}", path.display()),
             ),
+            SessionEvent::Synced {
+                incoming,
+                report,
+                problems,
+            } => {
+                // The same project goes on: the view keeps its place.
+                if let Some(derived) = self.session.take_derived() {
+                    self.ui.articles.adopt(derived.counts, derived.revision);
+                }
+                self.keep_focus_valid();
+                let mut message = if incoming.is_empty() {
+                    "Read changes made elsewhere".to_owned()
+                } else {
+                    format!("In from elsewhere: {}", incoming.join("; "))
+                };
+                if report.applied > 0 || !report.kept.is_empty() {
+                    message.push_str(&format!(" (your unsaved work kept: {})", report.summary()));
+                }
+                let severity = if problems.is_empty() {
+                    Severity::Info
+                } else {
+                    message.push_str(&format!("; could not read: {}", problems.join("; ")));
+                    Severity::Warning
+                };
+                self.notify(severity, message);
+            }
             SessionEvent::Reloaded { path, report } => {
                 let severity = if report.kept.is_empty() && report.dropped.is_empty() {
                     Severity::Info

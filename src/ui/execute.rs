@@ -656,7 +656,7 @@ impl StancemarkApp {
     }
 
     /// After any change: the article and annotation looked at still exist.
-    fn keep_focus_valid(&mut self) {
+    pub(super) fn keep_focus_valid(&mut self) {
         let p = self.session.project();
         if self
             .ui
