@@ -12,10 +12,8 @@ use clap::{Parser, Subcommand};
 
 use crate::analysis::stats::Stats;
 use crate::core::model::{ArticleId, Project};
-use crate::formats::exchange;
 use crate::formats::export::ExportFormat;
 use crate::session::{Session, SessionEvent, SessionOptions};
-use crate::storage;
 
 /// Annotate articles by stance; import articles and annotations, export them for other tools.
 #[derive(Debug, Parser)]
@@ -38,12 +36,7 @@ pub fn analyst_name(flag: Option<&str>) -> String {
     flag.map(str::trim)
         .filter(|n| !n.is_empty())
         .map(str::to_owned)
-        .or_else(|| {
-            crate::storage::prefs::Preferences::default_path()
-                .map(|p| crate::storage::prefs::Preferences::load(&p).annotator)
-                .filter(|n| !n.trim().is_empty())
-        })
-        .unwrap_or_else(crate::storage::prefs::os_user_name)
+        .unwrap_or_else(crate::session::files::default_analyst_name)
 }
 
 /// How `stancemark stats` prints its figures.
@@ -419,9 +412,20 @@ fn execute(command: Command, output: &mut Output<'_>) -> Result<(), Stop> {
     }
 }
 
+/// The events of a session call, or the first failure among them as the command's error.
+fn failure_or(events: Vec<SessionEvent>) -> Result<Vec<SessionEvent>, Stop> {
+    match events.iter().find_map(|e| match e {
+        SessionEvent::Failed { message, .. } => Some(message.clone()),
+        _ => None,
+    }) {
+        Some(message) => Err(Stop::Error(message)),
+        None => Ok(events),
+    }
+}
+
 /// `convert`: the project at `from` written in the form `to` names; `to` must not exist.
 fn convert(from: &Path, to: &Path, output: &mut Output<'_>) -> Result<(), Stop> {
-    let to = crate::storage::with_project_extension(to);
+    let to = crate::session::files::with_project_extension(to);
     if to.exists() {
         return Err(Stop::Error(format!(
             "{} exists; convert never writes over a project (choose a new name)",
@@ -550,24 +554,25 @@ fn export(
     article: Option<&str>,
     output: &mut Output<'_>,
 ) -> Result<(), Stop> {
-    let session = open(project, &output.analyst)?;
-    let p = session.project();
-    let only = article.map(|a| find_article(p, a)).transpose()?;
+    let mut session = open(project, &output.analyst)?;
+    let only = article
+        .map(|a| find_article(session.project(), a))
+        .transpose()?;
     match file {
-        Some(path) => {
-            let count = crate::formats::export::write_export(p, format, path, only)?;
-            output.write(&format!(
+        Some(path) => match failure_or(session.export(format, path, only))?.as_slice() {
+            [SessionEvent::Exported { count, .. }] => output.write(&format!(
                 "exported {count} annotations to {}\n",
                 path.display()
-            ))
-        }
+            )),
+            other => Err(Stop::Error(format!("the export did not finish: {other:?}"))),
+        },
         None => {
             if matches!(format, ExportFormat::Qdpx) {
                 return Err(Stop::Error(
                     "a .qdpx is a zip archive; give a file with -o".to_owned(),
                 ));
             }
-            let bytes = crate::formats::export::export_bytes(p, format, only)?;
+            let bytes = session.export_bytes(format, only)?;
             output.write(&String::from_utf8_lossy(&bytes))
         }
     }
@@ -575,27 +580,54 @@ fn export(
 
 /// `import FILE -o NEW`: a file that carries its texts becomes a new project file.
 fn import_new(file: &Path, new: &Path, output: &mut Output<'_>) -> Result<(), Stop> {
-    let new = storage::with_project_extension(new);
+    let new = crate::session::files::with_project_extension(new);
     refuse_existing(&new)?;
-    let read = exchange::read_new_project(file)?;
-    for skipped in &read.skipped {
-        output.warn(&format!("left out: {skipped}"));
+    if !matches!(
+        crate::session::files::kind_of(file),
+        crate::session::files::PathKind::Annotations(k) if k.carries_texts()
+    ) {
+        return Err(Stop::Error(format!(
+            "{}: carries no article texts (only a .qdpx or a stancemark JSON export does); import it into a project that has its articles with --into",
+            file.display()
+        )));
     }
-    let count = read.project.annotations.len();
-    storage::save_project(&read.project, &new)?;
+    let mut session = Session::new(SessionOptions::command_line());
+    session.set_annotator(&output.analyst);
+    for event in failure_or(session.import_annotations(file))? {
+        if let SessionEvent::Opened {
+            how: crate::session::Opened::Imported { skipped },
+            ..
+        } = event
+        {
+            for s in skipped {
+                output.warn(&format!("left out: {s}"));
+            }
+        }
+    }
+    session.save_to_blocking(&new)?;
+    let p = session.project();
     output.write(&format!(
-        "wrote {} with {} article(s) and {count} annotations\n",
+        "wrote {} with {} article(s) and {} annotations\n",
         new.display(),
-        read.project.articles.len()
+        p.articles.len(),
+        p.annotations.len()
     ))
 }
 
 /// `import FILE --into PROJECT`: CSV or W3C annotations come into a project and it is saved.
 fn import_into(file: &Path, into: &Path, output: &mut Output<'_>) -> Result<(), Stop> {
     let mut session = open(into, &output.analyst)?;
-    if exchange::kind_of(file).is_some_and(|k| k.is_scheme()) {
-        let scheme = exchange::read_scheme(file)?;
-        let report = exchange::merge_scheme(session.workspace_mut(), &scheme);
+    if matches!(
+        crate::session::files::kind_of(file),
+        crate::session::files::PathKind::Annotations(k) if k.carries_texts()
+    ) {
+        return Err(Stop::Error(format!(
+            "{}: carries its own article texts: open it as a new project with -o",
+            file.display()
+        )));
+    }
+    let events = failure_or(session.import_annotations(file))?;
+    if let Some(SessionEvent::SchemeImported { report, .. }) = events.first() {
         output.write(&format!("{}\n", report.summary()))?;
         if session.is_dirty() {
             session.save_blocking()?;
@@ -603,8 +635,12 @@ fn import_into(file: &Path, into: &Path, output: &mut Output<'_>) -> Result<(), 
         }
         return Ok(());
     }
-    let records = exchange::read_incoming(file)?;
-    let report = exchange::import_into(session.workspace_mut(), &records);
+    let Some(SessionEvent::AnnotationsImported { report, .. }) = events.into_iter().next() else {
+        return Err(Stop::Error(format!(
+            "{}: nothing could be read",
+            file.display()
+        )));
+    };
     output.write(&format!("{}\n", report.summary()))?;
     for refused in &report.refused {
         output.warn(&format!("left out: {refused}"));

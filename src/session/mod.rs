@@ -12,6 +12,7 @@
 //!   project is never blocked by it (a save writes a snapshot; edits meanwhile stay unsaved);
 //! - every outcome is reported once, as a [`SessionEvent`] from [`Session::poll`].
 
+pub mod files;
 pub mod notice;
 
 use std::path::{Path, PathBuf};
@@ -895,6 +896,16 @@ impl Session {
             }
         });
         self.poll_now()
+    }
+
+    /// The export of the project (or one article of it) as bytes, now (the command line's
+    /// standard output).
+    pub fn export_bytes(
+        &self,
+        format: ExportFormat,
+        article: Option<ArticleId>,
+    ) -> Result<Vec<u8>, ExportError> {
+        export::export_bytes(self.workspace.project(), format, article)
     }
 
     // ----- import ------------------------------------------------------------------------

@@ -144,7 +144,7 @@ impl StancemarkApp {
         let prefs = options
             .prefs_path
             .as_deref()
-            .map(Preferences::load)
+            .map(crate::session::files::load_preferences)
             .unwrap_or_default();
         let mut session = Session::new(options.session_options());
         session.set_annotator(&prefs.analyst_name());
@@ -603,12 +603,8 @@ impl StancemarkApp {
                     let written = super::windows::png_of(&image, rect, ppp, background)
                         .map_err(|e| e.to_string())
                         .and_then(|bytes| {
-                            crate::storage::write_atomically(
-                                &path,
-                                &bytes,
-                                crate::storage::Backup::None,
-                            )
-                            .map_err(|e| e.to_string())
+                            crate::session::files::write_file(&path, &bytes)
+                                .map_err(|e| e.to_string())
                         })
                         .map(|_| path.clone())
                         .map_err(|e| (path, e));
@@ -641,7 +637,7 @@ impl StancemarkApp {
     /// Writes the preferences file; a failure is a notice, never a stop.
     pub(super) fn save_prefs(&mut self) {
         if let Some(path) = &self.options.prefs_path
-            && let Err(e) = self.prefs.save(path)
+            && let Err(e) = crate::session::files::save_preferences(&self.prefs, path)
         {
             let message = format!("Could not save preferences: {e}");
             self.notify(Severity::Warning, message);

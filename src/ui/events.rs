@@ -74,7 +74,7 @@ impl StancemarkApp {
                 self.prefs.note_opened(&path);
                 self.save_prefs();
                 let mut message = format!("Saved {}", path.display());
-                if crate::storage::is_folder(&path) {
+                if crate::session::files::is_project_folder(&path) {
                     message.push_str(&format!(" ({files} file(s) written)"));
                 }
                 if !others.is_empty() {

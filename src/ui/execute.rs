@@ -16,7 +16,6 @@ use crate::core::model::{AnnotationId, ArticleId, StanceId};
 use crate::core::workspace::ActionError;
 use crate::session::Overwrite;
 use crate::session::notice::{Notice, Severity};
-use crate::storage;
 use crate::ui::command::{Command, KeyScope};
 
 impl StancemarkApp {
@@ -859,20 +858,14 @@ impl StancemarkApp {
     /// Files dropped on the window: a project opens (asking about unsaved changes), annotation
     /// files import, everything else is added as articles.
     fn drop_files(&mut self, paths: Vec<PathBuf>) {
-        let is_project = |p: &Path| {
-            let name = p
-                .file_name()
-                .unwrap_or_default()
-                .to_string_lossy()
-                .to_lowercase();
-            name.ends_with(&format!(".{}", storage::PROJECT_EXTENSION))
-                || name.ends_with(&format!(".{}", storage::LEGACY_PROJECT_EXTENSION))
-        };
-        let (projects, rest): (Vec<PathBuf>, Vec<PathBuf>) =
-            paths.into_iter().partition(|p| is_project(p));
+        use crate::session::files::{self, PathKind};
+        let (projects, rest): (Vec<PathBuf>, Vec<PathBuf>) = paths
+            .into_iter()
+            .partition(|p| files::kind_of(p) == PathKind::Project);
+        let projects: Vec<PathBuf> = projects.iter().map(|p| files::project_path(p)).collect();
         let (annotations, articles): (Vec<PathBuf>, Vec<PathBuf>) = rest
             .into_iter()
-            .partition(|p| crate::formats::exchange::kind_of(p).is_some());
+            .partition(|p| matches!(files::kind_of(p), PathKind::Annotations(_)));
         if !articles.is_empty() {
             self.execute(Command::AddArticlesFrom(articles));
         }
@@ -887,8 +880,10 @@ impl StancemarkApp {
     /// Imports an annotation file: one that carries its texts replaces the project (after the
     /// unsaved-changes question); CSV and W3C come into this project.
     fn import_annotations(&mut self, path: PathBuf) {
-        let new_project =
-            crate::formats::exchange::kind_of(&path).is_some_and(|k| k.carries_texts());
+        let new_project = matches!(
+            crate::session::files::kind_of(&path),
+            crate::session::files::PathKind::Annotations(k) if k.carries_texts()
+        );
         if new_project && self.session.is_dirty() && !self.importing_confirmed {
             self.ui.modal = Some(Modal::Unsaved(Box::new(Command::ImportAnnotationsFrom(
                 path,
@@ -908,14 +903,8 @@ impl StancemarkApp {
             .or_else(|| std::env::current_dir().ok())
             .unwrap_or_default();
         let stem = project_path
-            .as_ref()
-            .and_then(|p| p.file_name())
-            .map(|n| {
-                n.to_string_lossy()
-                    .trim_end_matches(&format!(".{}", storage::PROJECT_EXTENSION))
-                    .trim_end_matches(&format!(".{}", storage::LEGACY_PROJECT_EXTENSION))
-                    .to_owned()
-            })
+            .as_deref()
+            .map(crate::session::files::project_stem)
             .unwrap_or_else(|| "project".to_owned());
         match purpose {
             FilePurpose::OpenProject
@@ -926,9 +915,7 @@ impl StancemarkApp {
                 d.push(std::path::MAIN_SEPARATOR_STR);
                 PathBuf::from(d)
             }
-            FilePurpose::SaveProjectAs => {
-                dir.join(format!("{stem}.{}", storage::PROJECT_EXTENSION))
-            }
+            FilePurpose::SaveProjectAs => crate::session::files::default_project_file(&dir, &stem),
             FilePurpose::Export(f) => {
                 dir.join(format!("{stem}{}.{}", f.file_suffix(), f.extension()))
             }

@@ -427,11 +427,10 @@ fn recovery_ui(
     });
     if show_both {
         // Read once, when asked, not every frame.
-        *both = Some(Arc::new(
-            crate::storage::load_project(file)
-                .map(|r| RecoveryDiff::between(view.project(), &r))
-                .map_err(|e| e.to_string()),
-        ));
+        *both = Some(Arc::new(crate::session::files::recovery_diff(
+            view.project(),
+            file,
+        )));
     }
     outcome
 }
