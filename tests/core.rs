@@ -640,3 +640,95 @@ fn rejected_suggestions_are_kept_moved_with_their_text_and_not_offered_again() {
         first.items[0].range
     );
 }
+
+/// Every `.rs` file under `src/<dir>`, with its code lines (comments and doc comments left out).
+fn code_lines_under(dir: &str) -> Vec<(PathBuf, usize, String)> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(
+        &PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("src")
+            .join(dir),
+        &mut files,
+    );
+    assert!(!files.is_empty(), "no sources under src/{dir}");
+    let mut lines = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            let code = line.trim_start();
+            if !code.starts_with("//") {
+                lines.push((file.clone(), n + 1, code.to_owned()));
+            }
+        }
+    }
+    lines
+}
+
+/// Whether `code` names `name` as a path of its own (`prefs::` does not name `fs::`).
+fn names(code: &str, name: &str) -> bool {
+    code.match_indices(name).any(|(at, _)| {
+        !code[..at]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_')
+    })
+}
+
+/// The layers of `src/` as the README draws them: the core imports neither analysis, storage,
+/// formats, import, session, UI nor CLI; the UI and the CLI reach files only through the session.
+#[test]
+fn the_core_stands_alone_and_only_the_session_touches_files() {
+    assert!(names("let bytes = std::fs::read(path)?;", "fs::"));
+    assert!(names("use crate::storage::lock;", "crate::storage"));
+    assert!(!names("use crate::session::prefs::Theme;", "fs::"));
+    let outer = [
+        "crate::analysis",
+        "crate::storage",
+        "crate::store",
+        "crate::formats",
+        "crate::import",
+        "crate::session",
+        "crate::ui",
+        "crate::cli",
+        "egui",
+        "std::fs",
+    ];
+    let mut offences = Vec::new();
+    for (file, line, code) in code_lines_under("core") {
+        if let Some(name) = outer.iter().find(|name| names(&code, name)) {
+            offences.push(format!("{}:{line}: core uses {name}", file.display()));
+        }
+    }
+    let file_access = [
+        "storage::",
+        "crate::store::",
+        "crate::prefs::",
+        "crate::recovery::",
+        "exchange::",
+        "crate::import::",
+        "fs::",
+        "File::",
+        "OpenOptions",
+    ];
+    for dir in ["ui", "cli"] {
+        for (file, line, code) in code_lines_under(dir) {
+            if let Some(name) = file_access.iter().find(|name| names(&code, name)) {
+                offences.push(format!(
+                    "{}:{line}: {dir} reaches files past the session ({name})",
+                    file.display()
+                ));
+            }
+        }
+    }
+    assert!(offences.is_empty(), "{}", offences.join("\n"));
+}

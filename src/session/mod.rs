@@ -15,6 +15,13 @@
 pub mod files;
 pub mod notice;
 
+/// Who holds a project's lock, as an open reports it.
+pub use crate::storage::lock::Holder;
+/// The preferences file's contents (the session reads and writes it: [`files::load_preferences`]).
+pub use crate::storage::prefs;
+/// What a recovery file would bring back, as the restore prompt shows it.
+pub use crate::storage::recovery::RecoveryDiff;
+
 use std::path::{Path, PathBuf};
 
 use crate::core::derived::Derived;

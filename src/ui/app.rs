@@ -18,8 +18,8 @@ use super::windows::{progress_ui, windows_ui};
 use crate::core::model::{AnnotationId, ArticleId};
 use crate::core::workspace::Workspace;
 use crate::session::notice::{Notices, Severity};
+use crate::session::prefs::Preferences;
 use crate::session::{Session, SessionOptions};
-use crate::storage::prefs::Preferences;
 use crate::ui::command::Command;
 
 /// Share of the window the side panels start at.
@@ -316,9 +316,9 @@ impl StancemarkApp {
     /// change the article's text size instead.
     fn apply_look(&mut self, ctx: &egui::Context) {
         let wanted = match self.prefs.theme {
-            crate::storage::prefs::Theme::System => egui::ThemePreference::System,
-            crate::storage::prefs::Theme::Light => egui::ThemePreference::Light,
-            crate::storage::prefs::Theme::Dark => egui::ThemePreference::Dark,
+            crate::session::prefs::Theme::System => egui::ThemePreference::System,
+            crate::session::prefs::Theme::Light => egui::ThemePreference::Light,
+            crate::session::prefs::Theme::Dark => egui::ThemePreference::Dark,
         };
         let (zoom_keys, current) = ctx.options(|o| (o.zoom_with_keyboard, o.theme_preference));
         if zoom_keys || current != wanted {

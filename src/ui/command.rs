@@ -12,7 +12,7 @@ use eframe::egui::{Key, KeyboardShortcut, Modifiers};
 use crate::core::model::{AnnotationId, ArticleId, ArticleMeta, Rgb, StanceId, TextRange};
 use crate::core::text::CaretStep;
 use crate::formats::export::ExportFormat;
-use crate::storage::prefs::Preferences;
+use crate::session::prefs::Preferences;
 
 /// Where a key binding applies. Global keys work anywhere; the others only while no text
 /// field has the keyboard, and those of a list only while that list has it (the analyst last

@@ -451,7 +451,7 @@ impl StancemarkApp {
                 self.save_prefs();
             }
             Command::TextReset => {
-                self.prefs.text_size = crate::storage::prefs::DEFAULT_TEXT_SIZE;
+                self.prefs.text_size = crate::session::prefs::DEFAULT_TEXT_SIZE;
                 self.save_prefs();
             }
             Command::ShortcutSheet => self.ui.windows.shortcuts = true,

@@ -9,8 +9,8 @@ use eframe::egui::{self, Key, Ui};
 use super::file_dialog::{DialogOutcome, FileDialog};
 use super::state::View;
 use crate::core::model::{ArticleId, StanceId};
-use crate::storage::lock::Holder;
-use crate::storage::recovery::RecoveryDiff;
+use crate::session::Holder;
+use crate::session::RecoveryDiff;
 use crate::ui::command::Command;
 
 /// Width of question windows, in points.

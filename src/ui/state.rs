@@ -1,12 +1,12 @@
 //! Runtime state of the window, grouped by what it belongs to, and the read-only [`View`]
 //! every panel draws from. Nothing here is persisted: what outlives the window is in
-//! [`crate::storage::prefs::Preferences`] and the project file.
+//! [`crate::session::prefs::Preferences`] and the project file.
 
 use std::collections::BTreeSet;
 
 use crate::core::model::{AnnotationId, ArticleId, Project, StanceId, TextRange};
 use crate::session::Session;
-use crate::storage::prefs::Preferences;
+use crate::session::prefs::Preferences;
 
 use super::annotations_panel::AnnotationsPanelState;
 use super::articles_panel::ArticlesPanelState;

@@ -2,7 +2,7 @@
 
 use eframe::egui;
 
-use crate::storage::prefs::{LINE_WIDTHS, Preferences, TEXT_SIZES, Theme};
+use crate::session::prefs::{LINE_WIDTHS, Preferences, TEXT_SIZES, Theme};
 use crate::ui::command::Command;
 
 /// Preferences as edited in the window.

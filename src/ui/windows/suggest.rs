@@ -86,7 +86,7 @@ fn key_of(
 
 impl SuggestState {
     /// A window with the settings the analyst last used.
-    pub fn with(settings: crate::storage::prefs::SuggestSettings) -> Self {
+    pub fn with(settings: crate::session::prefs::SuggestSettings) -> Self {
         Self {
             sentence: settings.sentence,
             options: settings.options,
@@ -95,7 +95,7 @@ impl SuggestState {
     }
 
     /// A window with its field focused and the settings the analyst last used.
-    pub fn focused(settings: crate::storage::prefs::SuggestSettings) -> Self {
+    pub fn focused(settings: crate::session::prefs::SuggestSettings) -> Self {
         Self {
             focus_field: true,
             ..Self::with(settings)
@@ -103,8 +103,8 @@ impl SuggestState {
     }
 
     /// The window's settings, as kept in the preferences.
-    pub fn settings(&self) -> crate::storage::prefs::SuggestSettings {
-        crate::storage::prefs::SuggestSettings {
+    pub fn settings(&self) -> crate::session::prefs::SuggestSettings {
+        crate::session::prefs::SuggestSettings {
             sentence: self.sentence,
             options: self.options,
         }
