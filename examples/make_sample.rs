@@ -1,4 +1,6 @@
-//! Rebuilds `sample_data/open-source-ai.stance.json` from `sample_data/open-source-ai-oped.txt`.
+//! Rebuilds the sample project from `sample_data/open-source-ai-oped.txt` in both of its forms:
+//! the single file `sample_data/open-source-ai.stance.json` and the project folder
+//! `sample_data/open-source-ai.stance/` (the same project, ids included).
 //!
 //! Run: `cargo run --example make_sample`. Timestamps come from a fixed clock so the file is
 //! reproducible byte for byte (except for the random ids).
@@ -104,10 +106,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let out = dir.join("open-source-ai.stance.json");
     store::write_project_file_to(ws.project(), &out, store::Backup::None)?;
+    let folder = dir.join("open-source-ai.stance");
+    if folder.exists() {
+        std::fs::remove_dir_all(&folder)?;
+    }
+    store::save_any(ws.project(), &folder, None)?;
     println!(
-        "wrote {} annotations to {}",
+        "wrote {} annotations to {} and {}",
         ws.project().annotations.len(),
-        out.display()
+        out.display(),
+        folder.display()
     );
     Ok(())
 }

@@ -825,3 +825,76 @@ fn the_analyst_flag_says_whose_annotations_a_command_makes() {
     let out = stancemark(&["export", p, "--analyst", "Dana", "-f", "csv"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
 }
+
+/// The project folder works wherever a file does, and `convert` turns one form into the other
+/// without ever writing over an existing project.
+#[test]
+fn convert_makes_a_folder_of_a_file_and_back_and_every_command_opens_a_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("team.stance");
+    let out = stancemark(&["convert", &sample(), folder.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(folder.join("project.json").is_file());
+    assert!(folder.join(".gitignore").is_file());
+    let layers: Vec<_> = std::fs::read_dir(folder.join("layers/sample"))
+        .unwrap()
+        .collect();
+    assert_eq!(layers.len(), 1, "one layer file: the sample's one article");
+
+    // An existing TO is refused, and left as it was.
+    let before = std::fs::read(folder.join("project.json")).unwrap();
+    let again = stancemark(&["convert", &sample(), folder.to_str().unwrap()]);
+    assert!(!again.status.success());
+    assert!(
+        text(&again.stderr).contains("never writes over"),
+        "{}",
+        text(&again.stderr)
+    );
+    assert_eq!(std::fs::read(folder.join("project.json")).unwrap(), before);
+
+    // Commands read the folder (or its project.json) like a file.
+    let f = folder.to_str().unwrap();
+    let validate = stancemark(&["validate", f]);
+    assert!(validate.status.success(), "{}", text(&validate.stderr));
+    let stats = stancemark(&[
+        "stats",
+        &folder.join("project.json").display().to_string(),
+        "--format",
+        "csv",
+    ]);
+    assert!(stats.status.success(), "{}", text(&stats.stderr));
+    assert_eq!(
+        text(&stats.stdout),
+        text(&stancemark(&["stats", &sample(), "--format", "csv"]).stdout)
+    );
+
+    // A command that saves writes the folder: the new annotations land in Dana's layer file.
+    let accepted = stancemark(&[
+        "--analyst",
+        "Dana",
+        "suggest",
+        f,
+        "--term",
+        "decades",
+        "--stance",
+        "security",
+        "--accept",
+    ]);
+    assert!(accepted.status.success(), "{}", text(&accepted.stderr));
+    let dana: Vec<_> = std::fs::read_dir(folder.join("layers/dana"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(dana.len(), 1, "Dana's layer on the one article");
+    let dana_lines = std::fs::read_to_string(&dana[0]).unwrap().lines().count();
+    assert!(text(&accepted.stderr).contains(&format!("accepted {dana_lines} suggestion(s)")));
+    assert!(folder.join("analysts/dana.json").is_file());
+
+    // And back to one file: the same annotations, Dana's included.
+    let file = dir.path().join("back.stance.json");
+    let back = stancemark(&["convert", f, file.to_str().unwrap()]);
+    assert!(back.status.success(), "{}", text(&back.stderr));
+    let project = stancemark::store::load_project(&file).unwrap();
+    assert_eq!(project.annotations.len(), 12 + dana_lines);
+    assert!(project.analyst(&"dana".into()).is_some());
+}

@@ -548,3 +548,52 @@ fn a_folder_file_that_does_not_parse_is_named_and_the_rest_opens() {
     );
     assert_eq!(std::fs::read_to_string(&stance).unwrap(), conflicted);
 }
+
+/// The sample ships in both forms; they hold the same project, and the folder is exactly what
+/// saving the single file as a folder writes (so neither form drifts from the other).
+#[test]
+fn the_sample_opens_in_both_forms_as_the_same_project() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data");
+    let file = store::load_any(&root.join("open-source-ai.stance.json")).unwrap();
+    let folder = store::load_any(&root.join("open-source-ai.stance")).unwrap();
+    assert!(folder.problems.is_empty(), "{:?}", folder.problems);
+    assert_eq!(folder.project, file.project);
+    assert_eq!(folder.project.annotations.len(), 12);
+
+    let dir = tempfile::tempdir().unwrap();
+    let again = dir.path().join("again.stance");
+    store::save_any(&file.project, &again, None).unwrap();
+    let listing = |base: &Path| {
+        let mut files = Vec::new();
+        let mut stack = vec![base.to_path_buf()];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                let relative = path.strip_prefix(base).unwrap().to_path_buf();
+                if relative.starts_with(".local") {
+                    continue;
+                }
+                if path.is_dir() {
+                    stack.push(path);
+                } else {
+                    files.push((relative, std::fs::read(&path).unwrap()));
+                }
+            }
+        }
+        files.sort();
+        files
+    };
+    let shipped = listing(&root.join("open-source-ai.stance"));
+    let written = listing(&again);
+    assert_eq!(
+        shipped.iter().map(|(p, _)| p).collect::<Vec<_>>(),
+        written.iter().map(|(p, _)| p).collect::<Vec<_>>()
+    );
+    for ((path, a), (_, b)) in shipped.iter().zip(&written) {
+        assert!(
+            a == b,
+            "{} differs from a fresh save: run `cargo run --example make_sample`",
+            path.display()
+        );
+    }
+}

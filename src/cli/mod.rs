@@ -19,7 +19,7 @@ use crate::session::{Session, SessionEvent, SessionOptions};
 #[derive(Debug, Parser)]
 #[command(name = "stancemark", version)]
 pub struct Cli {
-    /// Project file (`.stance.json`, or an older `.stance.ron`) to open in the app; without it the last project reopens.
+    /// Project to open in the app: a `.stance.json` file, a project folder `NAME.stance/` (or its `project.json`), or an older `.stance.ron`; without it the last project reopens.
     pub project: Option<PathBuf>,
     /// Who is working: new annotations are this analyst's (default: the name in the app's
     /// preferences, else the operating-system user name).
@@ -64,7 +64,7 @@ pub enum SuggestFormat {
 pub enum Command {
     /// Add articles (text, Markdown, web pages, PDF, Word .docx, OpenDocument .odt) to a project, creating it if needed.
     Add {
-        /// Project file (created when it does not exist).
+        /// Project file or folder (created when it does not exist; a name ending in `.stance` makes a folder).
         project: PathBuf,
         /// Files to add as articles.
         #[arg(required = true)]
@@ -72,7 +72,7 @@ pub enum Command {
     },
     /// Read an article's source again (or a new version of it) and re-anchor its annotations.
     Reimport {
-        /// Project file.
+        /// Project file or folder.
         project: PathBuf,
         /// The article: its id, its title, or a unique part of its title.
         article: String,
@@ -81,7 +81,7 @@ pub enum Command {
     },
     /// Write the project's annotations in one of the export formats.
     Export {
-        /// Project file.
+        /// Project file or folder.
         project: PathBuf,
         /// Output format.
         #[arg(long, short, value_enum, default_value = "json")]
@@ -106,7 +106,7 @@ pub enum Command {
     },
     /// Print annotations and annotated code points per article and stance (sub-stances rolled up into their parents).
     Stats {
-        /// Project file.
+        /// Project file or folder.
         project: PathBuf,
         /// `table` for people; `csv`: one row per article × stance, then the whole project; `json`: the same records and the co-occurrence pairs.
         #[arg(long, short, value_enum, default_value = "table")]
@@ -118,7 +118,7 @@ pub enum Command {
     /// Suggest passages to tag: matches of terms or a regular expression, or the sentences most like an annotation; prints them (and with --accept, tags them and saves).
     #[command(group(clap::ArgGroup::new("source").required(true).args(["term", "regex", "similar", "learned"])))]
     Suggest {
-        /// Project file.
+        /// Project file or folder.
         project: PathBuf,
         /// A term or phrase (repeat for a phrase list; any of them matches).
         #[arg(long)]
@@ -154,7 +154,7 @@ pub enum Command {
         #[arg(long, short, value_enum, default_value = "tsv")]
         format: SuggestFormat,
     },
-    /// Check a project file; exits non-zero with the problem when it is broken.
+    /// Check a project file or folder; exits non-zero with the problem when it is broken.
     Validate {
         /// Project file or folder.
         project: PathBuf,

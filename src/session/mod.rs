@@ -447,8 +447,10 @@ impl Session {
         }
     }
 
-    /// Opens `path` now, on this thread (the command line). The file is never changed.
+    /// Opens `path` now, on this thread (the command line). The file is never changed. A
+    /// folder's `project.json` opens the folder.
     pub fn open_blocking(path: &Path, options: SessionOptions) -> Result<Self, LoadError> {
+        let path = &files::project_path(path);
         let mut session = Self::new(options.clone());
         let loaded = load(path, &options)?;
         session.replace(*loaded);
@@ -625,6 +627,7 @@ impl Session {
     /// unsaved changes first). When another stancemark has it open, reports
     /// [`SessionEvent::OpenElsewhere`] instead; [`Self::open_anyway`] then opens it.
     pub fn open(&mut self, path: &Path) -> Vec<SessionEvent> {
+        let path = &files::project_path(path);
         if !self.options.locks {
             return self.open_anyway(path);
         }
@@ -639,6 +642,7 @@ impl Session {
 
     /// Opens a project file even if another stancemark has it open.
     pub fn open_anyway(&mut self, path: &Path) -> Vec<SessionEvent> {
+        let path = &files::project_path(path);
         self.cancel_blocking_job();
         let bytes = std::fs::metadata(path).map_or(0, |m| m.len());
         let (file, options) = (path.to_owned(), self.options.clone());

@@ -97,6 +97,19 @@ impl FilePurpose {
         })
     }
 
+    /// A line under the title on what this chooser also takes, if anything.
+    fn hint(self) -> Option<&'static str> {
+        match self {
+            FilePurpose::OpenProject => Some(
+                "A project file (.stance.json) or a project folder (NAME.stance, or its project.json).",
+            ),
+            FilePurpose::SaveProjectAs => Some(
+                "NAME.stance.json saves one file; NAME.stance saves a project folder, one file per analyst's layer, for a team that syncs with git.",
+            ),
+            _ => None,
+        }
+    }
+
     fn is_save(self) -> bool {
         matches!(
             self,
@@ -119,9 +132,14 @@ impl FilePurpose {
         }
         match self {
             FilePurpose::OpenProject => d
-                .add_filter("stancemark project", &["json", "ron"])
+                .add_filter(
+                    "stancemark project (a folder's project.json)",
+                    &["json", "ron"],
+                )
                 .add_filter("All files", &["*"]),
-            FilePurpose::SaveProjectAs => d.add_filter("stancemark project", &["json"]),
+            FilePurpose::SaveProjectAs => d
+                .add_filter("stancemark project file", &["json"])
+                .add_filter("stancemark project folder", &["stance"]),
             FilePurpose::AddArticle | FilePurpose::ReimportArticle(_) => d
                 .add_filter("Articles", &ARTICLE_EXTENSIONS)
                 .add_filter("All files", &["*"]),
@@ -220,6 +238,9 @@ impl FileDialog {
                 ui.weak("Waiting for the system file chooser… or type a path below.");
             } else if let Some(note) = &self.note {
                 ui.weak(note);
+            }
+            if let Some(hint) = self.purpose.hint() {
+                ui.label(hint);
             }
             ui.add_space(6.0);
             let label = ui.label("File path");

@@ -238,6 +238,10 @@ fn ask_name_ui(ui: &mut Ui, view: &View<'_>, name: &mut String) -> Outcome {
     );
     let field = ui.add(egui::TextEdit::singleline(name).desired_width(f32::INFINITY));
     field.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, "Your name"));
+    // Typing goes to the name at once: the field takes the focus nothing else holds.
+    if ui.memory(|m| m.focused().is_none()) {
+        field.request_focus();
+    }
     let preview = crate::core::model::AnalystId::slug_of(name);
     ui.weak(format!(
         "Known in project files as “{preview}”. Preferences (Ctrl+,) change the name later."
