@@ -16,6 +16,7 @@
 //! [`replace`]: LayeredStore::replace
 
 use std::collections::{BTreeMap, HashMap};
+
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -44,18 +45,39 @@ fn order_key<T: Layered>(record: &T) -> (usize, usize, Uuid) {
     (r.start, r.end, record.id())
 }
 
+/// How many pieces the id index is cut into: a copy of the store shares them all, and an edit
+/// after a copy copies only the one piece it touches (1/256 of the index).
+const ID_SHARDS: usize = 256;
+
+/// One piece of the id index.
+type IdShard<T> = HashMap<Uuid, Arc<T>, foldhash::fast::RandomState>;
+
+/// The piece of the id index that holds `id` (a v4 or v7 uuid's last byte is random).
+fn shard_of(id: Uuid) -> usize {
+    usize::from(id.as_bytes()[15]) % ID_SHARDS
+}
+
 /// Records indexed by id and by (article, analyst). See the module docs.
+///
+/// Cloning is cheap and does not grow with the number of records: the id index is cut into
+/// shared pieces and each layer is shared, so a snapshot for a background save or an autosave
+/// costs a few hundred reference counts, and the first edit after it copies one piece of the
+/// index and one layer (copy on write).
 #[derive(Debug, Clone)]
 pub struct LayeredStore<T> {
-    by_id: HashMap<Uuid, Arc<T>>,
-    layers: BTreeMap<LayerKey, Vec<Arc<T>>>,
+    by_id: Vec<Arc<IdShard<T>>>,
+    layers: BTreeMap<LayerKey, Arc<Vec<Arc<T>>>>,
+    len: usize,
 }
 
 impl<T> Default for LayeredStore<T> {
     fn default() -> Self {
+        // One empty piece shared by every slot: an empty store costs one allocation.
+        let empty = Arc::new(IdShard::default());
         Self {
-            by_id: HashMap::new(),
+            by_id: vec![empty; ID_SHARDS],
             layers: BTreeMap::new(),
+            len: 0,
         }
     }
 }
@@ -81,43 +103,92 @@ impl<T: Layered> LayeredStore<T> {
 
     /// A store of `records`; the first duplicate id is an error.
     pub fn from_records(records: impl IntoIterator<Item = Arc<T>>) -> Result<Self, DuplicateId> {
+        let (store, duplicates) = Self::from_records_keeping_first(records);
+        match duplicates.first() {
+            Some(record) => Err(DuplicateId(record.id())),
+            None => Ok(store),
+        }
+    }
+
+    /// A store of `records`, built in one pass (a file being read); of records sharing an id
+    /// the first is kept and the later ones are returned.
+    pub fn from_records_keeping_first(
+        records: impl IntoIterator<Item = Arc<T>>,
+    ) -> (Self, Vec<Arc<T>>) {
         let mut store = Self::new();
+        let mut duplicates = Vec::new();
+        let mut shards: Vec<IdShard<T>> = (0..ID_SHARDS).map(|_| IdShard::default()).collect();
         let mut unsorted: BTreeMap<LayerKey, Vec<Arc<T>>> = BTreeMap::new();
+        // Records come grouped by layer (files are written that way): the current run is
+        // kept aside so that its key is not looked up, nor its analyst copied, per record.
+        let mut run: Option<(LayerKey, Vec<Arc<T>>)> = None;
         for record in records {
             let id = record.id();
-            if store.by_id.insert(id, record.clone()).is_some() {
-                return Err(DuplicateId(id));
+            match shards[shard_of(id)].entry(id) {
+                std::collections::hash_map::Entry::Occupied(_) => {
+                    duplicates.push(record);
+                    continue;
+                }
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(record.clone());
+                }
             }
-            unsorted
-                .entry((record.article(), record.analyst().clone()))
-                .or_default()
-                .push(record);
+            let same_layer = run.as_ref().is_some_and(|((article, analyst), _)| {
+                *article == record.article() && analyst == record.analyst()
+            });
+            if !same_layer {
+                if let Some((key, records)) = run.take() {
+                    unsorted.entry(key).or_default().extend(records);
+                }
+                run = Some(((record.article(), record.analyst().clone()), Vec::new()));
+            }
+            if let Some((_, records)) = &mut run {
+                records.push(record);
+            }
+        }
+        if let Some((key, records)) = run {
+            unsorted.entry(key).or_default().extend(records);
         }
         for (key, mut layer) in unsorted {
-            layer.sort_by_key(|r| order_key(&**r));
-            store.layers.insert(key, layer);
+            // Already in order when read from a file this store wrote: one pass to check.
+            if !layer.is_sorted_by_key(|r| order_key(&**r)) {
+                layer.sort_by_key(|r| order_key(&**r));
+            }
+            store.len += layer.len();
+            store.layers.insert(key, Arc::new(layer));
         }
-        Ok(store)
+        let empty = store.by_id[0].clone();
+        store.by_id = shards
+            .into_iter()
+            .map(|shard| {
+                if shard.is_empty() {
+                    empty.clone()
+                } else {
+                    Arc::new(shard)
+                }
+            })
+            .collect();
+        (store, duplicates)
     }
 
     /// How many records.
     pub fn len(&self) -> usize {
-        self.by_id.len()
+        self.len
     }
 
     /// True when there are none.
     pub fn is_empty(&self) -> bool {
-        self.by_id.is_empty()
+        self.len == 0
     }
 
     /// The record with this id.
     pub fn get(&self, id: Uuid) -> Option<&Arc<T>> {
-        self.by_id.get(&id)
+        self.by_id[shard_of(id)].get(&id)
     }
 
     /// True when a record has this id.
     pub fn contains(&self, id: Uuid) -> bool {
-        self.by_id.contains_key(&id)
+        self.by_id[shard_of(id)].contains_key(&id)
     }
 
     /// The first record in iteration order.
@@ -132,7 +203,7 @@ impl<T: Layered> LayeredStore<T> {
 
     /// Every record: layers in (article, analyst) order, each by position.
     pub fn iter(&self) -> impl Iterator<Item = &Arc<T>> + '_ {
-        self.layers.values().flatten()
+        self.into_iter()
     }
 
     /// The layers that hold records, with their records (sorted by position).
@@ -144,7 +215,7 @@ impl<T: Layered> LayeredStore<T> {
     pub fn layer(&self, article: ArticleId, analyst: &AnalystId) -> &[Arc<T>] {
         self.layers
             .get(&(article, analyst.clone()))
-            .map_or(&[], Vec::as_slice)
+            .map_or(&[], |layer| layer.as_slice())
     }
 
     /// The layers of one article (each analyst's records on it, by position).
@@ -179,25 +250,32 @@ impl<T: Layered> LayeredStore<T> {
     /// Adds a record; a record with the same id is refused (the store is unchanged).
     pub fn insert(&mut self, record: Arc<T>) -> Result<(), DuplicateId> {
         let id = record.id();
-        if self.by_id.contains_key(&id) {
+        if self.contains(id) {
             return Err(DuplicateId(id));
         }
-        self.by_id.insert(id, record.clone());
-        let layer = self
-            .layers
-            .entry((record.article(), record.analyst().clone()))
-            .or_default();
+        Arc::make_mut(&mut self.by_id[shard_of(id)]).insert(id, record.clone());
+        let layer = Arc::make_mut(
+            self.layers
+                .entry((record.article(), record.analyst().clone()))
+                .or_default(),
+        );
         let key = order_key(&*record);
         let at = layer.partition_point(|r| order_key(&**r) < key);
         layer.insert(at, record);
+        self.len += 1;
         Ok(())
     }
 
     /// Takes the record with this id out of the store.
     pub fn remove(&mut self, id: Uuid) -> Option<Arc<T>> {
-        let record = self.by_id.remove(&id)?;
+        if !self.contains(id) {
+            return None;
+        }
+        let record = Arc::make_mut(&mut self.by_id[shard_of(id)]).remove(&id)?;
+        self.len -= 1;
         let layer_key = (record.article(), record.analyst().clone());
-        if let Some(layer) = self.layers.get_mut(&layer_key) {
+        if let Some(shared) = self.layers.get_mut(&layer_key) {
+            let layer = Arc::make_mut(shared);
             let key = order_key(&*record);
             let at = layer.partition_point(|r| order_key(&**r) < key);
             if layer.get(at).is_some_and(|r| r.id() == id) {
@@ -226,8 +304,7 @@ impl<T: Layered> LayeredStore<T> {
 
     /// Takes every record out.
     pub fn clear(&mut self) {
-        self.by_id.clear();
-        self.layers.clear();
+        *self = Self::new();
     }
 
     /// Takes out the records `take` accepts and returns them.
@@ -248,11 +325,14 @@ impl<T: Layered> LayeredStore<T> {
 
 impl<'a, T: Layered> IntoIterator for &'a LayeredStore<T> {
     type Item = &'a Arc<T>;
-    type IntoIter =
-        std::iter::Flatten<std::collections::btree_map::Values<'a, LayerKey, Vec<Arc<T>>>>;
+    type IntoIter = std::iter::FlatMap<
+        std::collections::btree_map::Values<'a, LayerKey, Arc<Vec<Arc<T>>>>,
+        std::slice::Iter<'a, Arc<T>>,
+        fn(&'a Arc<Vec<Arc<T>>>) -> std::slice::Iter<'a, Arc<T>>,
+    >;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.layers.values().flatten()
+        self.layers.values().flat_map(|layer| layer.iter())
     }
 }
 
@@ -353,6 +433,59 @@ mod tests {
         );
         assert!(store.is_empty() && store.layers().next().is_none());
         assert!(store.replace(n.clone()).is_err(), "nothing to replace");
+    }
+
+    #[test]
+    fn a_copy_shares_everything_until_one_side_changes() {
+        let a = Uuid::from_u128(1);
+        let mut store = LayeredStore::new();
+        let kept: Vec<Arc<Note>> = (0..1000).map(|i| note(a, "dana", i)).collect();
+        for n in &kept {
+            store.insert(n.clone()).unwrap();
+        }
+        let snapshot = store.clone();
+        let dana = AnalystId::new("dana");
+        assert!(std::ptr::eq(
+            store.layer(a, &dana).as_ptr(),
+            snapshot.layer(a, &dana).as_ptr()
+        ));
+        // An edit copies what it touches; the snapshot keeps what it had.
+        let added = note(a, "dana", 7);
+        store.insert(added.clone()).unwrap();
+        let gone = store.remove(kept[0].id).unwrap();
+        assert_eq!(store.len(), 1000);
+        assert_eq!(snapshot.len(), 1000);
+        assert!(snapshot.contains(gone.id) && !store.contains(gone.id));
+        assert!(store.contains(added.id) && !snapshot.contains(added.id));
+        assert_eq!(snapshot.layer(a, &dana).len(), 1000);
+        assert!(store.iter().all(|n| store.get(n.id) == Some(n)));
+        assert!(snapshot.iter().all(|n| snapshot.get(n.id) == Some(n)));
+    }
+
+    #[test]
+    fn building_keeps_the_first_of_an_id_and_sorts_each_layer() {
+        let a = Uuid::from_u128(1);
+        let (late, early) = (note(a, "dana", 9), note(a, "dana", 2));
+        let mut copy = (*late).clone();
+        copy.range.start = 0;
+        let (store, duplicates) = LayeredStore::from_records_keeping_first([
+            late.clone(),
+            note(a, "ana", 4),
+            early.clone(),
+            Arc::new(copy),
+        ]);
+        assert_eq!(store.len(), 3);
+        assert_eq!(duplicates.len(), 1);
+        assert_eq!(
+            duplicates[0].range.start, 0,
+            "the later copy is the one left out"
+        );
+        let ids: Vec<Uuid> = store
+            .layer(a, &AnalystId::new("dana"))
+            .iter()
+            .map(|n| n.id)
+            .collect();
+        assert_eq!(ids, [early.id, late.id]);
     }
 
     #[test]

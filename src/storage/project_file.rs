@@ -310,8 +310,7 @@ impl JsonProjectIn {
             .collect();
         let mut book = AnalystBook::new(self.analysts);
         let mut problems = Vec::new();
-        let mut annotations = Annotations::new();
-        let mut extra = Vec::new();
+        let mut records = Vec::with_capacity(self.annotations.len());
         for r in self.annotations {
             let mut quote = r.quote;
             // An anchored annotation's context is the text around it (not kept).
@@ -348,13 +347,16 @@ impl JsonProjectIn {
                 created: r.created,
                 modified: r.modified,
             });
-            if annotations.insert(ann.clone()).is_err() {
-                problems.push(Problem::of(
-                    ann.id,
-                    format!("duplicate annotation id {}", ann.id),
-                ));
-                extra.push(ann);
-            }
+            records.push(ann);
+        }
+        // Of annotations sharing an id the first stays; the later copies are problems, kept
+        // out of the project so nothing is lost.
+        let (annotations, extra) = Annotations::from_records_keeping_first(records);
+        for ann in &extra {
+            problems.push(Problem::of(
+                ann.id,
+                format!("duplicate annotation id {}", ann.id),
+            ));
         }
         // A rejection is only a hint: one whose article is gone or too short is dropped.
         let mut rejections = Rejections::new();

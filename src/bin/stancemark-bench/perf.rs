@@ -243,6 +243,8 @@ struct PlainProject {
     name: String,
     stances: stancemark::model::StanceScheme,
     articles: Vec<Article>,
+    #[serde(default)]
+    analysts: Vec<stancemark::model::Analyst>,
     annotations: Vec<PlainAnnotation>,
 }
 
@@ -262,7 +264,7 @@ struct PlainAnnotation {
     orphaned: bool,
     stance: StanceId,
     note: String,
-    annotator: String,
+    analyst: String,
     created: chrono::DateTime<chrono::Utc>,
     modified: chrono::DateTime<chrono::Utc>,
 }
@@ -325,6 +327,7 @@ fn files(name: &str, path: &Path, project: &Project, report: &mut Report) {
     );
     let _ = std::fs::remove_file(&tmp);
     let _ = std::fs::remove_file(data_dir().join(format!("{name}.save-test.stance.json.bak")));
+    folder(name, project, report);
     for (key, format) in [
         ("export_json_ms", ExportFormat::Json),
         ("export_ron_ms", ExportFormat::Ron),
@@ -912,6 +915,43 @@ pub fn run_all() {
     println!("({:.0} s in all)", started.elapsed().as_secs_f64());
 }
 
+/// The project folder: written whole (a conversion), opened, and saved after one changed note
+/// (which writes only that analyst's layer file of that article).
+fn folder(name: &str, project: &Project, report: &mut Report) {
+    let dir = data_dir().join(format!("{name}.save-test.stance"));
+    let _ = std::fs::remove_dir_all(&dir);
+    let started = Instant::now();
+    let (stamp, _) = store::save_any(project, &dir, None).unwrap();
+    report.ms("folder_write_ms", started.elapsed());
+    let files = walk_files(&dir);
+    report.put("folder_files", files);
+    report.ms(
+        "folder_open_ms",
+        best_of(3, || store::load_any(&dir).unwrap()),
+    );
+    let mut workspace = stancemark::workspace::Workspace::new(
+        project.clone(),
+        Box::new(stancemark::workspace::SteppingClock::default()),
+    );
+    let first = workspace.project().annotations.first().unwrap().id;
+    workspace
+        .set_annotation_note(first, "changed for the benchmark")
+        .unwrap();
+    let started = Instant::now();
+    let (_, written) = store::save_any(workspace.project(), &dir, Some(&stamp)).unwrap();
+    report.ms("folder_save_one_ms", started.elapsed());
+    report.put("folder_save_one_files", written.report.written.len());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// How many files are under `dir`.
+fn walk_files(dir: &Path) -> usize {
+    std::fs::read_dir(dir).unwrap().fold(0, |n, entry| {
+        let path = entry.unwrap().path();
+        n + if path.is_dir() { walk_files(&path) } else { 1 }
+    })
+}
+
 /// The rows of the core file functions.
 fn file_rows(row: Row<'_>) {
     row("frames to scroll the first article", &|r| {
@@ -927,6 +967,19 @@ fn file_rows(row: Row<'_>) {
     row("save, atomic + fsync (ms)", &|r| {
         format!("{:.1}", get(r, "save_ms"))
     });
+    row(
+        "project folder: write whole (ms, files) / open (ms) / save one changed note (ms, files)",
+        &|r| {
+            format!(
+                "{:.0} ({}) / {:.1} / {:.1} ({})",
+                get(r, "folder_write_ms"),
+                get(r, "folder_files"),
+                get(r, "folder_open_ms"),
+                get(r, "folder_save_one_ms"),
+                get(r, "folder_save_one_files")
+            )
+        },
+    );
     row("export JSON / RON (ms)", &|r| {
         format!(
             "{:.1} / {:.1}",
@@ -1016,4 +1069,23 @@ fn find_rows(row: Row<'_>) {
     row("statistics of the project (ms)", &|r| {
         format!("{:.1}", get(r, "stats_ms"))
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The "plain serde_json" baseline reads the current project file format (it broke once
+    /// when the format moved on and nothing ran the benchmark).
+    #[test]
+    fn the_plain_baseline_reads_the_current_project_file() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("sample_data/open-source-ai.stance.json");
+        let source = std::fs::read_to_string(&path).unwrap();
+        let plain: PlainFile = serde_json::from_str(&source).unwrap();
+        let project = store::load_project(&path).unwrap();
+        assert_eq!(plain.format_version, store::FORMAT_VERSION);
+        assert_eq!(plain.project.annotations.len(), project.annotations.len());
+        assert_eq!(plain.project.analysts.len(), project.analysts.len());
+    }
 }
