@@ -316,6 +316,64 @@ fn a_folder_takes_in_what_another_analyst_saved_and_keeps_unsaved_work() {
     assert!(ana.wait_all().is_empty());
 }
 
+/// The analysts whose lock is in the folder's `.local/` (one folder each).
+fn locked_by(folder: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(folder.join(".local"))
+        .map(|dir| {
+            dir.filter_map(|e| e.ok())
+                .filter(|e| lock::lock_path_for(&e.path().join("project")).exists())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+#[test]
+fn a_folder_lock_is_the_analysts_own_and_follows_a_new_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = sample_folder(dir.path(), "team.stance");
+    let mut first = Session::new(window_options());
+    first.set_annotator("Someone");
+    assert!(matches!(
+        first.open(&folder).as_slice(),
+        [SessionEvent::Opened { .. }]
+    ));
+    assert_eq!(locked_by(&folder), ["someone"]);
+    // The name is chosen after the folder opened: the lock moves with it.
+    first.set_annotator("Dana");
+    assert_eq!(locked_by(&folder), ["dana"]);
+    // Another analyst works side by side.
+    let mut ana = Session::new(window_options());
+    ana.set_annotator("Ana");
+    assert!(matches!(
+        ana.open(&folder).as_slice(),
+        [SessionEvent::Opened { .. }]
+    ));
+    assert_eq!(locked_by(&folder), ["ana", "dana"]);
+    drop((first, ana));
+    assert!(locked_by(&folder).is_empty(), "closing releases both");
+    // Dana in another running stancemark (pid 1 holds her lock): a window of hers is asked
+    // first, Ana's is not.
+    let dana_lock = lock::lock_path_for(&folder.join(".local/dana/project"));
+    let mut info = lock::LockInfo::current();
+    info.pid = 1;
+    std::fs::write(&dana_lock, serde_json::to_string(&info).unwrap()).unwrap();
+    let mut again = Session::new(window_options());
+    again.set_annotator("Dana");
+    assert!(matches!(
+        again.open(&folder).as_slice(),
+        [SessionEvent::OpenElsewhere { .. }]
+    ));
+    let mut ana = Session::new(window_options());
+    ana.set_annotator("Ana");
+    assert!(matches!(
+        ana.open(&folder).as_slice(),
+        [SessionEvent::Opened { .. }]
+    ));
+}
+
 /// Runs git with the settings the test relies on (no user or system configuration).
 fn git(dir: &Path, args: &[&str]) -> std::process::Output {
     std::process::Command::new("git")

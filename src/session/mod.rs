@@ -488,8 +488,27 @@ impl Session {
     /// slug, or a new one added with their first annotation). New annotations and rejections
     /// go into their layer.
     pub fn set_annotator(&mut self, name: &str) {
+        let before = self.workspace.analyst().id;
+        let old_recovery = self.recovery_file();
         self.annotator = name.trim().to_owned();
         self.workspace.set_analyst_name(&self.annotator);
+        // In a project folder the lock and the autosave are the analyst's own
+        // (`.local/<analyst>/`): a new name moves them along.
+        let Some(path) = self.path.clone().filter(|p| storage::is_folder(p)) else {
+            return;
+        };
+        if self.workspace.analyst().id == before {
+            return;
+        }
+        if self.lock.take().is_some() {
+            self.lock = lock::ProjectLock::acquire(&self.local_anchor(&path)).ok();
+        }
+        if let (Some(old), Some(new)) = (old_recovery, self.recovery_file())
+            && old.exists()
+            && !new.exists()
+        {
+            let _ = std::fs::rename(&old, &new);
+        }
     }
 
     /// The analyst working in this session, as the project knows them.
