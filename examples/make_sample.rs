@@ -2,8 +2,9 @@
 //! the single file `sample_data/open-source-ai.stance.json` and the project folder
 //! `sample_data/open-source-ai.stance/` (the same project, ids included).
 //!
-//! Run: `cargo run --example make_sample`. Timestamps come from a fixed clock so the file is
-//! reproducible byte for byte (except for the random ids).
+//! Run: `cargo run --example make_sample`. Timestamps come from a fixed clock and ids are
+//! derived from the article's and each passage's text, so both forms are reproducible byte for
+//! byte.
 
 use std::path::Path;
 
@@ -86,6 +87,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         date: None,
         url: None,
     };
+    article.id = uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, b"stancemark sample article");
     let text = article.text.clone();
     let mut ws = Workspace::new(
         Project::new("Open-source AI regulation (sample)"),
@@ -104,16 +106,29 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         };
         ws.add_annotation(article_id, range, &StanceId::new(*stance), note)?;
     }
+    // Ids from the passages, so a rebuild gives the same files.
+    let mut project = ws.project().clone();
+    let records: Vec<std::sync::Arc<stancemark::model::Annotation>> = project
+        .annotations
+        .iter()
+        .map(|a| {
+            let mut a = (**a).clone();
+            let key = format!("stancemark sample annotation {} {}", a.stance, a.quote);
+            a.id = uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, key.as_bytes());
+            std::sync::Arc::new(a)
+        })
+        .collect();
+    project.annotations = stancemark::model::Annotations::from_records(records)?;
     let out = dir.join("open-source-ai.stance.json");
-    store::write_project_file_to(ws.project(), &out, store::Backup::None)?;
+    store::write_project_file_to(&project, &out, store::Backup::None)?;
     let folder = dir.join("open-source-ai.stance");
     if folder.exists() {
         std::fs::remove_dir_all(&folder)?;
     }
-    store::save_any(ws.project(), &folder, None)?;
+    store::save_any(&project, &folder, None)?;
     println!(
         "wrote {} annotations to {} and {}",
-        ws.project().annotations.len(),
+        project.annotations.len(),
         out.display(),
         folder.display()
     );

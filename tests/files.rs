@@ -333,7 +333,7 @@ fn format_6_annotator_names_become_analysts_and_format_7_names_them_by_id() {
     let saved = out.path().join("team.stance.json");
     store::save_project(&project, &saved).unwrap();
     let text = std::fs::read_to_string(&saved).unwrap();
-    assert!(text.contains("\"format_version\": 7") && !text.contains("\"annotator\""));
+    assert!(text.contains("\"format_version\": 8") && !text.contains("\"annotator\""));
     assert!(text.contains("\"analyst\": \"ana-lópez\""));
     assert_eq!(store::load_project(&saved).unwrap(), project);
     // The format-7 fixture: two analysts, each annotation by id.
@@ -358,6 +358,98 @@ fn the_format_6_fixture_holds_a_rejection_on_its_passage() {
     let text = &project.article(r.article).unwrap().text;
     assert_eq!(stancemark::text::slice_chars(text, r.range), r.quote);
     assert!(r.quote.starts_with("As Washington moves"));
+}
+
+/// Format 8: team settings (blind coding, coded marks, curators) and a gold annotation's
+/// curator, in both forms; format-7 files and folders read as projects without them.
+#[test]
+fn team_settings_and_gold_curators_survive_both_forms_and_format_7_still_opens() {
+    use stancemark::model::{AnalystId, CodedMark};
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let v7_file = store::load_any(&fixtures.join("v7-sample.stance.json")).unwrap();
+    assert_eq!(v7_file.format_version, 7);
+    assert!(v7_file.project.team.is_default());
+    let v7_folder = store::load_any(&fixtures.join("v7-folder.stance")).unwrap();
+    assert!(v7_folder.problems.is_empty(), "{:?}", v7_folder.problems);
+    assert_eq!(v7_folder.project.annotations.len(), 12);
+    assert!(v7_folder.project.team.is_default());
+
+    let mut project = v7_folder.project.clone();
+    let article = project.articles[0].id;
+    project.team.blind = true;
+    project.team.coded.insert(CodedMark {
+        article,
+        analyst: AnalystId::new("sample"),
+    });
+    project.team.curators.insert(AnalystId::new("sample"));
+    let mut gold_analyst = project.new_analyst("gold");
+    gold_analyst.id = AnalystId::gold();
+    project.analysts.push(gold_analyst);
+    // A folder lists its analysts by id (one file each); keep the file form in that order too.
+    project.analysts.sort_by(|a, b| a.id.cmp(&b.id));
+    let first = project.annotations.first().unwrap().clone();
+    let mut gold = (*first).clone();
+    gold.id = uuid::Uuid::new_v4();
+    gold.analyst = AnalystId::gold();
+    gold.curator = Some(AnalystId::new("sample"));
+    project.push_annotation(gold.clone());
+
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["team.stance.json", "team.stance"] {
+        let path = dir.path().join(name);
+        store::save_any(&project, &path, None).unwrap();
+        let back = store::load_any(&path).unwrap();
+        assert_eq!(back.format_version, 8, "{name}");
+        assert_eq!(back.project.team, project.team, "{name}");
+        assert_eq!(
+            back.project.annotation(gold.id).unwrap().curator,
+            gold.curator,
+            "{name}"
+        );
+        assert_eq!(back.project.analysts, project.analysts, "{name}");
+        assert_eq!(back.project.articles, project.articles, "{name}");
+        assert_eq!(back.project.stances, project.stances, "{name}");
+        assert_eq!(back.project.annotations, project.annotations, "{name}");
+        assert_eq!(back.project, project, "{name}");
+    }
+    // In the folder, a coded mark lives in its analyst's own file, the rest in project.json.
+    let folder = dir.path().join("team.stance");
+    let analyst = std::fs::read_to_string(folder.join("analysts/sample.json")).unwrap();
+    assert!(analyst.contains(&article.to_string()), "{analyst}");
+    let header = std::fs::read_to_string(folder.join("project.json")).unwrap();
+    assert!(header.contains("\"blind\": true") && header.contains("\"format_version\": 8"));
+    let gold_layer = folder.join(format!("layers/gold/{article}.jsonl"));
+    let line = std::fs::read_to_string(&gold_layer).unwrap();
+    assert!(line.contains("\"cur\":\"sample\""), "{line}");
+    // And each file still validates against its schema.
+    for (schema, file) in [
+        ("project.schema.json", folder.join("project.json")),
+        ("analyst.schema.json", folder.join("analysts/sample.json")),
+        ("layer-line.schema.json", gold_layer),
+    ] {
+        let schema: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(
+                Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("schema/folder")
+                    .join(schema),
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        let validator = jsonschema::validator_for(&schema).unwrap();
+        let text = std::fs::read_to_string(&file).unwrap();
+        let docs: Vec<serde_json::Value> = if file.extension().is_some_and(|e| e == "jsonl") {
+            text.lines()
+                .map(|l| serde_json::from_str(l).unwrap())
+                .collect()
+        } else {
+            vec![serde_json::from_str(&text).unwrap()]
+        };
+        for doc in docs {
+            let errors: Vec<String> = validator.iter_errors(&doc).map(|e| e.to_string()).collect();
+            assert!(errors.is_empty(), "{}: {errors:?}", file.display());
+        }
+    }
 }
 
 /// The sample project as a folder in a fresh temporary directory.

@@ -39,6 +39,8 @@ pub enum Edit {
     RenameProject(String),
     /// Replace the project's memo.
     SetProjectMemo(String),
+    /// Replace the team settings (blind coding, coded marks, curators).
+    SetTeam(crate::core::model::Team),
     /// Add a rejected suggestion (its id must be free).
     InsertRejection(Arc<Rejection>),
     /// Remove the rejected suggestion with this id.
@@ -254,6 +256,7 @@ impl Edit {
                 &mut project.memo,
                 memo,
             ))),
+            Edit::SetTeam(team) => Ok(Edit::SetTeam(std::mem::replace(&mut project.team, team))),
             Edit::InsertRejection(rejection) => {
                 if project.article(rejection.article).is_none() {
                     return Err(EditError::NotFound("article".to_owned()));

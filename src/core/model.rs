@@ -10,6 +10,7 @@
 //! - an annotation's stance exists in the scheme and its article exists in the project;
 //! - article text is UTF-8 with `\n` line endings only (see [`crate::core::text::normalize_newlines`]).
 
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -76,6 +77,57 @@ impl AnalystId {
     pub fn is_reserved(&self) -> bool {
         self.0 == Self::GOLD || self.0 == Self::UNKNOWN
     }
+
+    /// The curated gold layer's analyst.
+    pub fn gold() -> Self {
+        Self::new(Self::GOLD)
+    }
+
+    /// True for the gold layer.
+    pub fn is_gold(&self) -> bool {
+        self.0 == Self::GOLD
+    }
+}
+
+/// How a team codes the project: blind coding, which analysts marked which articles coded, and
+/// who curates the gold layer. Empty for a project coded by one analyst.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(expecting = "the team settings (blind, coded, curators)")]
+pub struct Team {
+    /// While on, each analyst sees only their own layer (and gold); suggestions and the
+    /// classifier use only their own layer. Turned off to compare.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub blind: bool,
+    /// The articles each analyst marked coded (finished), as (article, analyst).
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub coded: BTreeSet<CodedMark>,
+    /// The analysts who curate the gold layer (only they edit it).
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub curators: BTreeSet<AnalystId>,
+}
+
+impl Team {
+    /// True when nothing is set (a one-analyst project).
+    pub fn is_default(&self) -> bool {
+        *self == Self::default()
+    }
+
+    /// Whether `analyst` marked `article` coded.
+    pub fn is_coded(&self, article: ArticleId, analyst: &AnalystId) -> bool {
+        self.coded.contains(&CodedMark {
+            article,
+            analyst: analyst.clone(),
+        })
+    }
+}
+
+/// An analyst's mark that an article is coded (finished).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct CodedMark {
+    /// The article.
+    pub article: ArticleId,
+    /// Who finished it.
+    pub analyst: AnalystId,
 }
 
 impl From<&str> for AnalystId {
@@ -548,6 +600,9 @@ pub struct Annotation {
     pub note: String,
     /// Whose work it is (one of the project's analysts).
     pub analyst: AnalystId,
+    /// For a gold annotation: the curator who settled it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub curator: Option<AnalystId>,
     /// When it was made.
     pub created: DateTime<Utc>,
     /// When its stance or note last changed.
@@ -576,6 +631,7 @@ impl Annotation {
             stance,
             note: String::new(),
             analyst: analyst.into(),
+            curator: None,
             created: at,
             modified: at,
         }
@@ -679,6 +735,9 @@ pub struct Project {
     /// Suggestions the analysts rejected (see [`Rejection`]), by id and by layer.
     #[serde(default, skip_serializing_if = "LayeredStore::is_empty")]
     pub rejections: Rejections,
+    /// How the team codes it (blind coding, coded marks, curators).
+    #[serde(default, skip_serializing_if = "Team::is_default")]
+    pub team: Team,
 }
 
 impl Default for Project {
@@ -787,7 +846,32 @@ impl Project {
             annotations: Annotations::new(),
             memo: String::new(),
             rejections: Rejections::new(),
+            team: Team::default(),
         }
+    }
+
+    /// A copy with only the layers `keep` accepts (annotations and rejections); for blind
+    /// coding, and exports and figures of chosen analysts.
+    pub fn only_layers(&self, keep: impl Fn(&AnalystId) -> bool) -> Project {
+        let mut copy = self.clone();
+        copy.annotations = Annotations::from_records_keeping_first(
+            self.annotations
+                .iter()
+                .filter(|a| keep(&a.analyst))
+                .cloned(),
+        )
+        .0;
+        copy.rejections = Rejections::from_records_keeping_first(
+            self.rejections.iter().filter(|r| keep(&r.analyst)).cloned(),
+        )
+        .0;
+        copy
+    }
+
+    /// Whether `analyst` counts on `article` for agreement: they marked it coded or annotated
+    /// it (so "not read yet" is never taken as "found nothing").
+    pub fn counts_on(&self, article: ArticleId, analyst: &AnalystId) -> bool {
+        self.team.is_coded(article, analyst) || !self.annotations.layer(article, analyst).is_empty()
     }
 
     /// The article with this id.
@@ -1134,6 +1218,7 @@ mod tests {
             stance: StanceId::new("security"),
             note: String::new(),
             analyst: AnalystId::new("t"),
+            curator: None,
             created: now,
             modified: now,
         };

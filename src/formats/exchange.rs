@@ -591,6 +591,7 @@ fn import_one(ws: &mut Workspace, rec: &Incoming, report: &mut IntoReport) -> Re
         stance,
         note: rec.note.clone(),
         analyst,
+        curator: None,
         created: rec.created.unwrap_or(now),
         modified: rec.modified.or(rec.created).unwrap_or(now),
     };

@@ -361,6 +361,7 @@ impl ExportAnnotation {
             stance: StanceId::new(&self.stance_id),
             note: self.note.clone(),
             analyst,
+            curator: None,
             created: parse_time(&self.created)?,
             modified: parse_time(&self.modified)?,
         })
@@ -441,6 +442,7 @@ pub fn project_from_json_export(path: &Path, json: &str) -> Result<Project, Load
                 .map_err(|e| e.to_string())?,
             // Rejected suggestions stay in the project file; an export does not carry them.
             rejections: crate::core::model::Rejections::new(),
+            team: Default::default(),
         })
     };
     let project = convert().map_err(|bad| invalid(vec![bad]))?;

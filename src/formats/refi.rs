@@ -633,6 +633,7 @@ pub fn read_qdpx(bytes: Vec<u8>) -> Result<ReadQdpx, String> {
                     stance: stance.clone(),
                     note: note.clone(),
                     analyst: analyst.clone(),
+                    curator: None,
                     created,
                     modified: sel.modified.unwrap_or(created),
                 }));

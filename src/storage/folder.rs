@@ -37,8 +37,8 @@ use super::disk::content_hash;
 use super::read::{self, MAX_ARTICLE_BYTES, MAX_PROJECT_BYTES};
 use super::{LoadError, SaveError};
 use crate::core::model::{
-    Analyst, AnalystId, Annotation, Article, ArticleId, ArticleMeta, ImportSettings, Problem,
-    Project, Rejection, Rgb, Stance, StanceId, TextRange,
+    Analyst, AnalystId, Annotation, Article, ArticleId, ArticleMeta, CodedMark, ImportSettings,
+    Problem, Project, Rejection, Rgb, Stance, StanceId, TextRange,
 };
 use crate::core::text;
 
@@ -120,9 +120,31 @@ struct ProjectFileRecord {
     name: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     memo: String,
-    /// Project settings (none yet; kept for what the next versions add).
+    /// The team's shared settings (format 8; empty before).
     #[serde(default)]
-    settings: serde_json::Map<String, serde_json::Value>,
+    settings: FolderSettings,
+}
+
+/// `project.json`'s `settings`: what the whole team shares. (Coded marks are each analyst's
+/// own and live in their analyst file, so marking an article coded touches no shared file.)
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct FolderSettings {
+    /// Blind coding: each analyst sees only their own layer (and gold).
+    #[serde(default, skip_serializing_if = "is_false")]
+    blind: bool,
+    /// The analysts who curate the gold layer.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    curators: BTreeSet<AnalystId>,
+}
+
+/// `analysts/<id>.json`: an analyst, and the articles they marked coded (format 8).
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(expecting = "an analyst (an object with id, name and color)")]
+struct AnalystFileRecord {
+    #[serde(flatten)]
+    analyst: Analyst,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    coded: Vec<ArticleId>,
 }
 
 /// `stances/<id>.json`.
@@ -187,6 +209,9 @@ struct LayerLine {
     /// The passage: for an orphan and a rejection (for the others it is the text at s..e).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     quote: Option<String>,
+    /// The curator of a gold annotation (format 8).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    cur: Option<AnalystId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     prefix: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -208,6 +233,7 @@ impl LayerLine {
             c,
             orphan: a.orphaned,
             quote: a.orphaned.then(|| a.quote.clone()),
+            cur: a.curator.clone(),
             prefix: (a.orphaned && !a.prefix.is_empty()).then(|| a.prefix.clone()),
             suffix: (a.orphaned && !a.suffix.is_empty()).then(|| a.suffix.clone()),
         }
@@ -225,6 +251,7 @@ impl LayerLine {
             m: None,
             orphan: false,
             quote: Some(r.quote.clone()),
+            cur: None,
             prefix: None,
             suffix: None,
         }
@@ -293,7 +320,10 @@ pub fn folder_files(project: &Project) -> BTreeMap<RelPath, Vec<u8>> {
         format_version: super::FORMAT_VERSION,
         name: project.name.clone(),
         memo: project.memo.clone(),
-        settings: serde_json::Map::new(),
+        settings: FolderSettings {
+            blind: project.team.blind,
+            curators: project.team.curators.clone(),
+        },
     };
     files.insert(PROJECT_FILE.to_owned(), pretty(&header).into_bytes());
     for (order, stance) in project.stances.0.iter().enumerate() {
@@ -304,7 +334,17 @@ pub fn folder_files(project: &Project) -> BTreeMap<RelPath, Vec<u8>> {
         files.insert(stance_path(&stance.id), pretty(&record).into_bytes());
     }
     for analyst in &project.analysts {
-        files.insert(analyst_path(&analyst.id), pretty(analyst).into_bytes());
+        let record = AnalystFileRecord {
+            analyst: analyst.clone(),
+            coded: project
+                .team
+                .coded
+                .iter()
+                .filter(|m| m.analyst == analyst.id)
+                .map(|m| m.article)
+                .collect(),
+        };
+        files.insert(analyst_path(&analyst.id), pretty(&record).into_bytes());
     }
     for (order, article) in project.articles.iter().enumerate() {
         let record = ArticleFileRecord {
@@ -639,6 +679,8 @@ pub fn reread(
         {
             project.name = header.name;
             project.memo = header.memo;
+            project.team.blind = header.settings.blind;
+            project.team.curators = header.settings.curators;
         }
     }
 
@@ -719,9 +761,20 @@ pub fn reread(
             if !used {
                 project.analysts.retain(|a| a.id != id);
             }
+            project.team.coded.retain(|m| m.analyst != id);
             continue;
         }
-        if let Some(analyst) = read_record::<Analyst>(dir, path, &mut problems, &mut state) {
+        if let Some(record) = read_record::<AnalystFileRecord>(dir, path, &mut problems, &mut state)
+        {
+            let analyst = record.analyst;
+            project.team.coded.retain(|m| m.analyst != analyst.id);
+            project
+                .team
+                .coded
+                .extend(record.coded.into_iter().map(|article| CodedMark {
+                    article,
+                    analyst: analyst.id.clone(),
+                }));
             match project.analysts.iter_mut().find(|a| a.id == analyst.id) {
                 Some(slot) => *slot = analyst,
                 None => project.analysts.push(analyst),
@@ -1020,6 +1073,7 @@ fn line_record(
         stance: line.stance,
         note: line.note,
         analyst: analyst.clone(),
+        curator: line.cur,
         created,
         modified,
     }))

@@ -20,7 +20,7 @@ use super::read::{self, MAX_PROJECT_BYTES};
 use super::{LoadError, SaveError};
 use crate::core::model::{
     Analyst, AnalystId, Annotation, AnnotationId, Annotations, Article, ArticleId, Problem,
-    Project, Rejection, RejectionId, Rejections, StanceId, StanceScheme, TextRange,
+    Project, Rejection, RejectionId, Rejections, StanceId, StanceScheme, Team, TextRange,
 };
 use crate::core::text;
 
@@ -35,8 +35,11 @@ use crate::core::text;
 /// out when none), kept as the classifier's negative examples; 7 — analysts: the project's
 /// `analysts` (id, name, colour), each annotation's and rejection's `analyst` (an id) in place
 /// of the free-text `annotator`, and rejections with an `id`. Older files are migrated on
-/// load: each distinct annotator name becomes an analyst (no name: `unknown`).
-pub const FORMAT_VERSION: u32 = 7;
+/// load: each distinct annotator name becomes an analyst (no name: `unknown`); 8 — team
+/// coding: the project's `team` (blind coding, the articles each analyst marked coded, the
+/// gold layer's curators; left out when unset) and a gold annotation's `curator`. Files of
+/// format 7 read as a project without team settings.
+pub const FORMAT_VERSION: u32 = 8;
 
 /// The first JSON format: files from here on are upgraded in place when saved (the new fields
 /// only add to the old ones), older RON files are saved beside themselves.
@@ -71,6 +74,8 @@ struct ProjectOut<'a> {
     memo: &'a str,
     #[serde(skip_serializing_if = "Rejections::is_empty")]
     rejections: &'a Rejections,
+    #[serde(skip_serializing_if = "Team::is_default")]
+    team: &'a Team,
 }
 
 fn annotation_records<S: serde::Serializer>(
@@ -106,6 +111,9 @@ pub(crate) struct AnnotationRecord<T> {
     /// Formats 1 to 6: the annotator's name.
     #[serde(default, skip_serializing)]
     pub(crate) annotator: Option<T>,
+    /// Format 8: the curator of a gold annotation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) curator: Option<AnalystId>,
     pub(crate) created: DateTime<Utc>,
     pub(crate) modified: DateTime<Utc>,
 }
@@ -125,6 +133,7 @@ impl<'a> From<&'a Annotation> for AnnotationRecord<&'a str> {
             note: &a.note,
             analyst: Some(a.analyst.clone()),
             annotator: None,
+            curator: a.curator.clone(),
             created: a.created,
             modified: a.modified,
         }
@@ -173,6 +182,8 @@ struct JsonProjectIn {
     memo: String,
     #[serde(default)]
     rejections: Vec<RejectionRecord>,
+    #[serde(default)]
+    team: Team,
 }
 
 /// An annotation of a RON file (formats 1 and 2): every field stored, the annotator by name.
@@ -233,12 +244,14 @@ impl From<LegacyProject> for JsonProjectIn {
                     note: a.note,
                     analyst: None,
                     annotator: Some(a.annotator),
+                    curator: None,
                     created: a.created,
                     modified: a.modified,
                 })
                 .collect(),
             memo: String::new(),
             rejections: Vec::new(),
+            team: Team::default(),
         }
     }
 }
@@ -344,6 +357,7 @@ impl JsonProjectIn {
                 stance: r.stance,
                 note: r.note,
                 analyst,
+                curator: r.curator,
                 created: r.created,
                 modified: r.modified,
             });
@@ -388,6 +402,7 @@ impl JsonProjectIn {
             annotations,
             memo: self.memo,
             rejections,
+            team: self.team,
         };
         (project, problems, extra)
     }
@@ -751,6 +766,7 @@ fn write_project_json(project: &Project, out: &mut impl Write) -> std::io::Resul
             annotations: &project.annotations,
             memo: &project.memo,
             rejections: &project.rejections,
+            team: &project.team,
         },
     };
     serde_json::to_writer_pretty(&mut *out, &file)?;
