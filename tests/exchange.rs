@@ -790,3 +790,134 @@ fn a_version_2_json_export_still_imports_and_version_3_carries_the_memos() {
         String::from_utf8(export_bytes(&project, ExportFormat::Html, None).unwrap()).unwrap();
     assert!(report.contains("Project memo") && report.contains("Article memo"));
 }
+
+/// A team project made up deterministically: three analysts tag random passages of the sample
+/// (overlapping, nested, of every stance), a second article that one analyst marked coded
+/// without tagging anything and another never opened.
+fn team_project() -> Project {
+    let mut ws = Workspace::new(sample(), Box::new(SteppingClock::default()));
+    let first = ws.project().articles[0].id;
+    let second = ws
+        .add_article(stancemark::model::Article::new(
+            "A second brief",
+            "Open models help small firms.\nRegulators worry about misuse.\nBoth sides cite security.\n",
+        ))
+        .unwrap();
+    let stances = ["pro-open-source", "regulation", "security"];
+    let mut seed: u64 = 2024;
+    let mut next = |n: u64| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) % n
+    };
+    for (analyst, count) in [("Ana", 14), ("Ben", 12), ("Cleo", 10)] {
+        ws.set_analyst_name(analyst);
+        for (article, count) in [(first, count), (second, count / 4)] {
+            let text = ws.project().article(article).unwrap().text.clone();
+            let len = text.chars().count() as u64;
+            for _ in 0..count {
+                let start = next(len - 40) as usize;
+                let end = start + 5 + next(60) as usize;
+                let range = stancemark::model::TextRange {
+                    start,
+                    end: end.min(len as usize),
+                };
+                let stance = StanceId::new(stances[next(3) as usize]);
+                // A passage of white space only is refused; try the next one.
+                let _ = ws.add_annotation(article, range, &stance, "");
+            }
+        }
+    }
+    // Dana read the second article and found nothing: she marks it coded.
+    ws.set_analyst_name("Dana");
+    ws.set_coded(second, true).unwrap();
+    ws.project().clone()
+}
+
+/// κ, α and percent agreement per code point, recomputed from the project file with
+/// scikit-learn and the `krippendorff` package; a few values also pinned here.
+#[test]
+fn agreement_matches_scikit_learn_and_krippendorff() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = team_project();
+    let path = dir.path().join("team.stance.json");
+    store::save_project(&project, &path).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_stancemark"))
+        .args([
+            "agreement",
+            path.to_str().unwrap(),
+            "--unit",
+            "char",
+            "--analysts",
+            "ana,ben,cleo,dana",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["format"], "stancemark-agreement");
+    let rows = report["rows"].as_array().unwrap();
+    let find = |measure: &str, article: Option<&str>, stance: Option<&str>, analysts: &str| {
+        rows.iter()
+            .find(|r| {
+                r["measure"] == measure
+                    && r["article_title"].as_str() == Some(article.unwrap_or(""))
+                    && r["stance_id"].as_str() == stance
+                    && r["analysts"] == analysts
+            })
+            .unwrap_or_else(|| panic!("no row {measure} {article:?} {stance:?} {analysts}"))
+    };
+    // Dana marked the second article coded without a passage: she counts there (and agrees
+    // with nobody who tagged it); she never opened the first, so pairs with her are undefined.
+    let first_title = project.articles[0].title.as_str();
+    assert!(find("kappa", Some(first_title), None, "ana;dana")["value"].is_null());
+    assert!(!find("kappa", Some("A second brief"), None, "ana;dana")["units"].is_null());
+    let pinned = |measure: &str, stance: Option<&str>, analysts: &str| {
+        find(measure, None, stance, analysts)["value"].as_f64()
+    };
+    // Values scikit-learn and krippendorff gave for this project (the Python check below
+    // recomputes every row where Python is installed; these hold without it).
+    for (measure, analysts, expected) in [
+        ("kappa", "ana;ben", 0.14689832376584977),
+        ("alpha", "ana;ben;cleo;dana", 0.02553157958030694),
+        ("percent", "ana;ben;cleo;dana", 0.8775510204081632),
+    ] {
+        let got = pinned(measure, None, analysts).unwrap();
+        assert!(
+            (got - expected).abs() < 1e-12,
+            "{measure} {analysts}: {got}"
+        );
+    }
+    // α_U of the same pair: the mean over both articles of DKPro's per-article value.
+    let alpha_u = pinned("alpha-u", None, "ana;ben").unwrap();
+    assert!((alpha_u - -0.14093796521533702).abs() < 1e-12, "{alpha_u}");
+    if !python_has(&["numpy", "sklearn", "krippendorff"]) {
+        return;
+    }
+    let report_path = dir.path().join("agreement.json");
+    std::fs::write(&report_path, &out.stdout).unwrap();
+    let script = root().join("tests/standards/agreement_reference.py");
+    let checked = tool(
+        "python3",
+        &[
+            script.to_str().unwrap(),
+            path.to_str().unwrap(),
+            report_path.to_str().unwrap(),
+        ],
+    )
+    .unwrap();
+    let said = String::from_utf8_lossy(&checked.stdout);
+    assert!(
+        checked.status.success(),
+        "{said}{}",
+        String::from_utf8_lossy(&checked.stderr)
+    );
+    assert!(said.contains(" 0 differ"), "{said}");
+}

@@ -316,6 +316,36 @@ fn a_folder_takes_in_what_another_analyst_saved_and_keeps_unsaved_work() {
     assert!(ana.wait_all().is_empty());
 }
 
+#[test]
+fn a_shared_change_rewrites_other_analysts_layers_and_says_whose() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = sample_folder(dir.path(), "team.stance");
+    let mut ana = open_as(&folder, "Ana");
+    tag(&mut ana, "Why it matters", "security");
+    ana.save_blocking().unwrap();
+    let mut dana = open_as(&folder, "Dana");
+    // Dana merges "security" into "regulation": the sample's and Ana's annotations move.
+    dana.workspace_mut()
+        .merge_stance(&StanceId::new("security"), &StanceId::new("regulation"))
+        .unwrap();
+    let events = dana.save();
+    let Some(SessionEvent::Saved { others, .. }) = events.first() else {
+        panic!("{events:?}")
+    };
+    let mut others = others.clone();
+    others.sort();
+    assert_eq!(others, ["Ana", "sample"]);
+    let ana_layer = std::fs::read_dir(folder.join("layers/ana"))
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect::<String>();
+    assert!(
+        ana_layer.contains("\"stance\":\"regulation\""),
+        "{ana_layer}"
+    );
+    assert!(!ana_layer.contains("security"));
+}
+
 /// The analysts whose lock is in the folder's `.local/` (one folder each).
 fn locked_by(folder: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(folder.join(".local"))

@@ -1,7 +1,9 @@
 //! Analysis of a project: figures ([`stats`]), the annotation table's rows ([`table`]), find
-//! and project search ([`search`]), suggestions ([`suggest`]) and learned ones ([`learn`]).
+//! and project search ([`search`]), suggestions ([`suggest`]) and learned ones ([`learn`]), and how far analysts agree
+//! ([`agreement`]).
 //! It reads the core and never changes a project or touches a file.
 
+pub mod agreement;
 pub mod learn;
 pub mod search;
 pub mod stats;

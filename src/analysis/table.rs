@@ -43,6 +43,8 @@ pub struct TableQuery {
     pub analyst: Option<AnalystId>,
     /// Only annotations whose quote or note contains this (ignoring case).
     pub text: String,
+    /// Leave out these analysts' annotations (the layers not shown).
+    pub hidden_analysts: Vec<AnalystId>,
 }
 
 /// The rows of `project` for `query`; `None` when cancelled.
@@ -84,6 +86,7 @@ pub fn rows(
         let keep = query.article.is_none_or(|id| a.article == id)
             && stances.as_ref().is_none_or(|s| s.contains(&&a.stance))
             && query.analyst.as_ref().is_none_or(|who| &a.analyst == who)
+            && !query.hidden_analysts.contains(&a.analyst)
             && (needle.is_empty()
                 || contains_folded(&a.quote, &needle)
                 || contains_folded(&a.note, &needle));

@@ -10,8 +10,9 @@ use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 
+use crate::analysis::agreement::{self, Measure};
 use crate::analysis::stats::Stats;
-use crate::core::model::{ArticleId, Project};
+use crate::core::model::{AnalystId, ArticleId, Project, StanceId};
 use crate::formats::export::ExportFormat;
 use crate::session::{Session, SessionEvent, SessionOptions};
 
@@ -48,6 +49,30 @@ pub enum StatsFormat {
     Csv,
     /// JSON records.
     Json,
+}
+
+/// Which agreement measures `stancemark agreement` computes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum MeasureArg {
+    /// Krippendorff's unitizing α (passages and their boundaries).
+    AlphaU,
+    /// Cohen's κ for each pair of analysts (per unit).
+    Kappa,
+    /// Krippendorff's nominal α for the analysts together (per unit).
+    Alpha,
+    /// Percent agreement (per unit).
+    Percent,
+    /// All four.
+    All,
+}
+
+/// The unit of the per-unit measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum UnitArg {
+    /// Words by Unicode word boundaries (UAX #29).
+    Word,
+    /// Every code point (Python string indices).
+    Char,
 }
 
 /// How `stancemark suggest` prints its suggestions.
@@ -92,6 +117,9 @@ pub enum Command {
         /// Only this article (id, title, or a unique part of its title).
         #[arg(long)]
         article: Option<String>,
+        /// Only these analysts' layers (ids or names, comma-separated; `gold` for the curated layer).
+        #[arg(long, value_delimiter = ',')]
+        analysts: Vec<String>,
     },
     /// Import annotations: a .qdpx or JSON export becomes a new project (`-o`); a CSV or W3C file goes into a project that has its articles (`--into`).
     Import {
@@ -114,6 +142,9 @@ pub enum Command {
         /// Also the pairs of overlapping annotations per pair of stances (with `csv`: that table instead).
         #[arg(long)]
         cooccurrence: bool,
+        /// Only these analysts' layers (ids or names, comma-separated).
+        #[arg(long, value_delimiter = ',')]
+        analysts: Vec<String>,
     },
     /// Suggest passages to tag: matches of terms or a regular expression, or the sentences most like an annotation; prints them (and with --accept, tags them and saves).
     #[command(group(clap::ArgGroup::new("source").required(true).args(["term", "regex", "similar", "learned"])))]
@@ -153,6 +184,48 @@ pub enum Command {
         /// Output format.
         #[arg(long, short, value_enum, default_value = "tsv")]
         format: SuggestFormat,
+    },
+    /// How far analysts agree: Krippendorff's α_U (as DKPro and INCEpTION compute it), Cohen's κ, Krippendorff's α and percent agreement, per article (and the corpus), stance (and overall) and analysts (all together, and each pair).
+    Agreement {
+        /// Project file or folder.
+        project: PathBuf,
+        /// Which measure(s).
+        #[arg(long, value_enum, default_value = "all")]
+        measure: MeasureArg,
+        /// The unit of κ, α and percent agreement.
+        #[arg(long, value_enum, default_value = "word")]
+        unit: UnitArg,
+        /// The analysts to compare (ids or names, comma-separated; default: every analyst with annotations, gold left out unless named).
+        #[arg(long, value_delimiter = ',')]
+        analysts: Vec<String>,
+        /// Only this article (id, title, or a unique part of its title).
+        #[arg(long)]
+        article: Option<String>,
+        /// Only this stance (id or label).
+        #[arg(long)]
+        stance: Option<String>,
+        /// `table` for people, `csv`, or `json` (`{"format": "stancemark-agreement", ...}`).
+        #[arg(long, short, value_enum, default_value = "table")]
+        format: StatsFormat,
+    },
+    /// Bring other analysts' work into a project as their layers: their copies of it (project files or folders) or stancemark JSON exports; saves the project and prints one line per analyst.
+    Merge {
+        /// The project to merge into (file or folder).
+        project: PathBuf,
+        /// The copies to merge from.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Build the gold layer: with --auto, take every passage all analysts (or --quorum of them) marked identically (same range and stance); you become a curator.
+    Curate {
+        /// Project file or folder.
+        project: PathBuf,
+        /// Take what the analysts agree on (the part that needs no judgement).
+        #[arg(long, required = true)]
+        auto: bool,
+        /// How many analysts must agree (default: all who coded the article).
+        #[arg(long)]
+        quorum: Option<usize>,
     },
     /// Check a project file or folder; exits non-zero with the problem when it is broken.
     Validate {
@@ -277,6 +350,89 @@ pub fn find_article(project: &Project, spec: &str) -> Result<ArticleId, String> 
     }
 }
 
+/// The stance `spec` names: its id or its label.
+fn find_stance(project: &Project, spec: &str) -> Result<StanceId, String> {
+    project
+        .stances
+        .0
+        .iter()
+        .find(|s| s.id.as_str() == spec || s.label == spec)
+        .map(|s| s.id.clone())
+        .ok_or_else(|| {
+            format!(
+                "no stance {spec:?} in the project; it has: {}",
+                project
+                    .stances
+                    .0
+                    .iter()
+                    .map(|s| s.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })
+}
+
+/// The analysts `specs` name (ids or names), each once.
+fn named_analysts(project: &Project, specs: &[String]) -> Result<Vec<AnalystId>, String> {
+    let mut out = Vec::new();
+    for spec in specs.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        let found = project
+            .analyst(&AnalystId::new(spec))
+            .or_else(|| project.analyst_named(spec))
+            .ok_or_else(|| {
+                format!(
+                    "no analyst {spec:?} in the project; it has: {}",
+                    project
+                        .analysts
+                        .iter()
+                        .map(|a| format!("{} ({})", a.id, a.name))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            })?;
+        if !out.contains(&found.id) {
+            out.push(found.id.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// The analysts `specs` name (ids or names); none named: every analyst with annotations but
+/// gold. At least two.
+fn find_analysts(project: &Project, specs: &[String]) -> Result<Vec<AnalystId>, String> {
+    let listed = || {
+        project
+            .analysts
+            .iter()
+            .map(|a| format!("{} ({})", a.id, a.name))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let chosen: Vec<AnalystId> = if specs.is_empty() {
+        project
+            .annotations
+            .analysts()
+            .into_iter()
+            .filter(|a| !a.is_gold())
+            .cloned()
+            .collect()
+    } else {
+        named_analysts(project, specs)?
+    };
+    if chosen.len() < 2 {
+        return Err(format!(
+            "agreement needs at least two analysts; {} (the project has: {})",
+            if specs.is_empty() {
+                "fewer than two have annotations"
+            } else {
+                "name two or more with --analysts"
+            },
+            listed()
+        ));
+    }
+    Ok(chosen)
+}
+
 /// Titles quoted and joined, for messages.
 fn titles<'a>(titles: impl Iterator<Item = &'a str>) -> String {
     let all: Vec<String> = titles.map(|t| format!("“{t}”")).collect();
@@ -320,11 +476,12 @@ fn execute(command: Command, output: &mut Output<'_>) -> Result<(), Stop> {
             format,
             output: file,
             article,
+            analysts,
         } => export(
             &project,
             format,
             file.as_deref(),
-            article.as_deref(),
+            (article.as_deref(), &analysts),
             output,
         ),
         Command::Import {
@@ -346,9 +503,15 @@ fn execute(command: Command, output: &mut Output<'_>) -> Result<(), Stop> {
             project,
             format,
             cooccurrence,
+            analysts,
         } => {
             let session = open(&project, &output.analyst)?;
-            let stats = Stats::of(session.project());
+            let stats = if analysts.is_empty() {
+                Stats::of(session.project())
+            } else {
+                let keep = named_analysts(session.project(), &analysts)?;
+                Stats::of(&session.project().only_layers(|who| keep.contains(who)))
+            };
             let text = match format {
                 StatsFormat::Table => stats.to_table(cooccurrence) + "\n",
                 StatsFormat::Json => stats.to_json(),
@@ -390,6 +553,62 @@ fn execute(command: Command, output: &mut Output<'_>) -> Result<(), Stop> {
             suggest(&project, &request, accept, format, output)
         }
         Command::Convert { from, to } => convert(&from, &to, output),
+        Command::Merge { project, files } => merge(&project, &files, output),
+        Command::Curate {
+            project,
+            auto: _,
+            quorum,
+        } => {
+            let mut session = open(&project, &output.analyst)?;
+            let report = crate::core::curation::auto_curate(session.workspace_mut(), quorum)?;
+            output.write(&format!(
+                "gold: {} passage(s) taken, {} already there, over {} article(s) coded by two or more analysts\n",
+                report.taken, report.already, report.articles
+            ))?;
+            if session.is_dirty() {
+                session.save_blocking()?;
+                output.write(&format!("saved {}\n", project.display()))?;
+            }
+            Ok(())
+        }
+        Command::Agreement {
+            project,
+            measure,
+            unit,
+            analysts,
+            article,
+            stance,
+            format,
+        } => {
+            let session = open(&project, &output.analyst)?;
+            let p = session.project();
+            let measures = match measure {
+                MeasureArg::AlphaU => vec![Measure::AlphaU],
+                MeasureArg::Kappa => vec![Measure::Kappa],
+                MeasureArg::Alpha => vec![Measure::Alpha],
+                MeasureArg::Percent => vec![Measure::Percent],
+                MeasureArg::All => Measure::ALL.to_vec(),
+            };
+            let request = agreement::Request {
+                measures,
+                unit: match unit {
+                    UnitArg::Word => agreement::Unit::Word,
+                    UnitArg::Char => agreement::Unit::Char,
+                },
+                analysts: find_analysts(p, &analysts)?,
+                article: article.map(|a| find_article(p, &a)).transpose()?,
+                stance: stance.map(|s| find_stance(p, &s)).transpose()?,
+            };
+            let rows = agreement::measure(p, &request, &|article, analyst| {
+                p.counts_on(article, analyst)
+            });
+            let text = match format {
+                StatsFormat::Table => agreement::to_table(&rows, p),
+                StatsFormat::Csv => agreement::to_csv(&rows)?,
+                StatsFormat::Json => agreement::to_json(&rows),
+            };
+            output.write(&text)
+        }
         Command::Validate { project } => {
             let session = open(&project, &output.analyst)?;
             if !session.open_problems().is_empty() {
@@ -421,6 +640,55 @@ fn failure_or(events: Vec<SessionEvent>) -> Result<Vec<SessionEvent>, Stop> {
         Some(message) => Err(Stop::Error(message)),
         None => Ok(events),
     }
+}
+
+/// `merge`: other copies' annotations in as their analysts' layers; saved; fails only when
+/// nothing could be read.
+fn merge(project: &Path, files: &[PathBuf], output: &mut Output<'_>) -> Result<(), Stop> {
+    let mut session = open(project, &output.analyst)?;
+    let mut events = session.merge_work(files);
+    events.extend(session.wait_all());
+    let mut merged = 0;
+    for event in events {
+        match event {
+            SessionEvent::WorkMerged {
+                path,
+                report,
+                problems,
+            } => {
+                merged += 1;
+                output.write(&format!("{}:\n", path.display()))?;
+                for line in report.lines() {
+                    output.write(&format!("  {line}\n"))?;
+                }
+                for title in &report.missing_articles {
+                    output.warn(&format!("article not found here: “{title}”"));
+                }
+                for stance in &report.stances_added {
+                    output.warn(&format!("stance added: “{stance}”"));
+                }
+                for conflict in &report.conflicts {
+                    output.warn(conflict);
+                }
+                for broken in report.broken.iter().chain(&problems) {
+                    output.warn(&format!("left out: {broken}"));
+                }
+            }
+            other => {
+                if let Some(message) = failure(&[other]) {
+                    output.warn(&message);
+                }
+            }
+        }
+    }
+    if merged == 0 {
+        return Err(Stop::Error("nothing could be read to merge".to_owned()));
+    }
+    if session.is_dirty() {
+        session.save_blocking()?;
+        output.write(&format!("saved {}\n", project.display()))?;
+    }
+    Ok(())
 }
 
 /// `convert`: the project at `from` written in the form `to` names; `to` must not exist.
@@ -551,15 +819,21 @@ fn export(
     project: &Path,
     format: ExportFormat,
     file: Option<&Path>,
-    article: Option<&str>,
+    (article, analysts): (Option<&str>, &[String]),
     output: &mut Output<'_>,
 ) -> Result<(), Stop> {
     let mut session = open(project, &output.analyst)?;
     let only = article
         .map(|a| find_article(session.project(), a))
         .transpose()?;
+    let layers = if analysts.is_empty() {
+        None
+    } else {
+        Some(named_analysts(session.project(), analysts)?)
+    };
+    let layers = layers.as_deref();
     match file {
-        Some(path) => match failure_or(session.export(format, path, only))?.as_slice() {
+        Some(path) => match failure_or(session.export(format, path, only, layers))?.as_slice() {
             [SessionEvent::Exported { count, .. }] => output.write(&format!(
                 "exported {count} annotations to {}\n",
                 path.display()
@@ -572,7 +846,7 @@ fn export(
                     "a .qdpx is a zip archive; give a file with -o".to_owned(),
                 ));
             }
-            let bytes = session.export_bytes(format, only)?;
+            let bytes = session.export_bytes(format, only, layers)?;
             output.write(&String::from_utf8_lossy(&bytes))
         }
     }

@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use crate::core::edit::{AnnotationChange, apply_to_sorted};
 use crate::core::model::{
-    Annotation, AnnotationId, Article, ArticleId, Project, StanceId, TextRange,
+    AnalystId, Annotation, AnnotationId, Article, ArticleId, Project, StanceId, TextRange,
 };
 use crate::core::text::ParagraphIndex;
 use crate::core::workspace::Workspace;
@@ -27,6 +27,8 @@ pub struct Span {
     pub id: AnnotationId,
     /// Its stance (for the colour and the filter).
     pub stance: StanceId,
+    /// Whose it is (for the analyst's mark and the layer filter).
+    pub analyst: AnalystId,
     /// Nesting level: 0 for the outermost, so overlapping underlines stack instead of hiding.
     pub level: usize,
 }
@@ -37,6 +39,7 @@ impl Span {
             range: a.range,
             id: a.id,
             stance: a.stance.clone(),
+            analyst: a.analyst.clone(),
             level: 0,
         }
     }
@@ -61,8 +64,8 @@ impl SpanIndex {
     pub fn build(project: &Project, article: ArticleId) -> Self {
         let mut spans: Vec<Span> = project
             .annotations
-            .iter()
-            .filter(|a| a.article == article && !a.orphaned)
+            .in_article(article)
+            .filter(|a| !a.orphaned)
             .map(|a| Span::of(a))
             .collect();
         spans.sort_by_key(Span::order);
@@ -147,7 +150,24 @@ pub fn update_rows(
     apply_to_sorted(rows, changes, listed, ListRow::of, |r| r.order);
 }
 
-/// The annotation list of one article for one stance filter.
+/// What the annotation list leaves out: stances hidden by the filter and analysts whose layer
+/// is not shown.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Hidden {
+    /// Stances hidden by the filter.
+    pub stances: Vec<StanceId>,
+    /// Analysts whose layers are not shown.
+    pub analysts: Vec<AnalystId>,
+}
+
+impl Hidden {
+    /// Whether `a` is left out.
+    pub fn hides(&self, a: &Annotation) -> bool {
+        self.stances.contains(&a.stance) || self.analysts.contains(&a.analyst)
+    }
+}
+
+/// The annotation list of one article for one filter.
 #[derive(Debug, Clone, Default)]
 pub struct AnnotationList {
     /// The anchored annotations shown, by position.
@@ -161,13 +181,9 @@ pub struct AnnotationList {
 }
 
 impl AnnotationList {
-    /// The list of `article`'s annotations whose stance is not `hidden`.
-    pub fn build(project: &Project, article: ArticleId, hidden: &[StanceId]) -> Self {
-        let mine: Vec<&Arc<Annotation>> = project
-            .annotations
-            .iter()
-            .filter(|a| a.article == article)
-            .collect();
+    /// The list of `article`'s annotations that `hidden` does not leave out.
+    pub fn build(project: &Project, article: ArticleId, hidden: &Hidden) -> Self {
+        let mine: Vec<&Arc<Annotation>> = project.annotations.in_article(article).collect();
         let orphans = mine
             .iter()
             .filter(|a| a.orphaned)
@@ -176,7 +192,7 @@ impl AnnotationList {
         let total = mine.iter().filter(|a| !a.orphaned).count();
         let mut rows: Vec<ListRow> = mine
             .into_iter()
-            .filter(|a| !a.orphaned && !hidden.contains(&a.stance))
+            .filter(|a| !a.orphaned && !hidden.hides(a))
             .map(ListRow::of)
             .collect();
         rows.sort_by_key(|r| r.order);
@@ -193,7 +209,7 @@ impl AnnotationList {
     pub fn apply(
         &mut self,
         article: ArticleId,
-        hidden: &[StanceId],
+        hidden: &Hidden,
         changes: &[AnnotationChange],
     ) -> bool {
         let touches_orphan = changes.iter().any(|c| {
@@ -206,7 +222,7 @@ impl AnnotationList {
             return false;
         }
         update_rows(Arc::make_mut(&mut self.rows), changes, |a| {
-            a.article == article && !a.orphaned && !hidden.contains(&a.stance)
+            a.article == article && !a.orphaned && !hidden.hides(a)
         });
         self.shown = self.rows.len();
         for c in changes {
@@ -397,7 +413,7 @@ impl ArticleDerived {
             article: a.clone(),
             paragraphs: Arc::new(ParagraphIndex::new(&a.text)),
             spans: SpanIndex::build(project, article),
-            list: AnnotationList::build(project, article, &[]),
+            list: AnnotationList::build(project, article, &Hidden::default()),
         })
     }
 }
@@ -452,6 +468,7 @@ mod tests {
                 stance: StanceId::new("regulation"),
                 note: String::new(),
                 analyst: crate::core::model::AnalystId::unknown(),
+                curator: None,
                 created: Default::default(),
                 modified: Default::default(),
             });
@@ -584,7 +601,10 @@ mod tests {
         let article = ws
             .add_article(Article::new("a", &"word ".repeat(40)))
             .unwrap();
-        let hidden = [StanceId::new("security")];
+        let hidden = Hidden {
+            stances: vec![StanceId::new("security")],
+            analysts: vec![AnalystId::new("nobody")],
+        };
         let mut list = AnnotationList::build(ws.project(), article, &hidden);
         let mut counts = ArticleCounts::build(ws.project());
         let mut revision = ws.revision();

@@ -105,6 +105,28 @@ fn merge(ws: &mut Workspace, base: &Project, ours: &Project) -> MergeReport {
             count(r, &mut report);
         }
     }
+    // Team settings: this window's own changes (blind coding, coded marks, curators) on top
+    // of the file's.
+    if ours.team != base.team {
+        let mut team = ws.project().team.clone();
+        if ours.team.blind != base.team.blind {
+            team.blind = ours.team.blind;
+        }
+        for mark in ours.team.coded.difference(&base.team.coded) {
+            team.coded.insert(mark.clone());
+        }
+        for mark in base.team.coded.difference(&ours.team.coded) {
+            team.coded.remove(mark);
+        }
+        for curator in ours.team.curators.difference(&base.team.curators) {
+            team.curators.insert(curator.clone());
+        }
+        for curator in base.team.curators.difference(&ours.team.curators) {
+            team.curators.remove(curator);
+        }
+        let r = ws.put_team(team).map_err(|e| e.to_string());
+        count(r, &mut report);
+    }
     // Stances this window added or changed (before the annotations that use them).
     for stance in &ours.stances.0 {
         if base.stances.get(&stance.id) != Some(stance) {
@@ -207,12 +229,291 @@ fn merge_annotations(ws: &mut Workspace, base: &Project, ours: &Project, report:
         ours.annotations.iter().map(|a| a.id).collect();
     for ann in &base.annotations {
         if !ours_ids.contains(&ann.id) && ws.project().annotation(ann.id).is_some() {
-            match ws.delete_annotation(ann.id) {
+            match ws.remove_merged_annotation(ann.id) {
                 Ok(()) => report.applied += 1,
                 Err(e) => report.dropped.push(e.to_string()),
             }
         }
     }
+}
+
+// ----- bringing in other analysts' work -----------------------------------------------------
+
+/// What merging another copy's work did, per analyst.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct AnalystTally {
+    /// New annotations.
+    pub added: usize,
+    /// Annotations already here that the other copy changed later.
+    pub updated: usize,
+    /// Annotations already here as they are.
+    pub unchanged: usize,
+    /// Annotations whose passage could not be found in this project's text.
+    pub orphaned: usize,
+    /// Annotations on articles this project does not have.
+    pub article_not_found: usize,
+}
+
+/// What [`merge_work`] did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct WorkMergeReport {
+    /// Per analyst (by display name), in name order.
+    pub analysts: std::collections::BTreeMap<String, AnalystTally>,
+    /// Annotations both copies changed: the later `modified` was kept; the other is named here.
+    pub conflicts: Vec<String>,
+    /// Records that could not be merged, with why.
+    pub broken: Vec<String>,
+    /// Articles of the other copy not found here (by text, id or title).
+    pub missing_articles: Vec<String>,
+    /// Stances the other copy had that were added.
+    pub stances_added: Vec<String>,
+}
+
+impl WorkMergeReport {
+    /// One line per analyst.
+    pub fn lines(&self) -> Vec<String> {
+        self.analysts
+            .iter()
+            .map(|(name, t)| {
+                let mut parts = vec![
+                    format!("{} added", t.added),
+                    format!("{} updated", t.updated),
+                    format!("{} unchanged", t.unchanged),
+                ];
+                if t.orphaned > 0 {
+                    parts.push(format!("{} orphaned", t.orphaned));
+                }
+                if t.article_not_found > 0 {
+                    parts.push(format!("{} on articles not found", t.article_not_found));
+                }
+                format!("{name}: {}", parts.join(", "))
+            })
+            .collect()
+    }
+
+    /// How many annotations came in or changed.
+    pub fn changed(&self) -> usize {
+        self.analysts.values().map(|t| t.added + t.updated).sum()
+    }
+}
+
+/// An article's text as merging compares it: LF line ends, trailing spaces of each line and of
+/// the whole text trimmed.
+fn comparable_text(text: &str) -> String {
+    let lf = text.replace("\r\n", "\n").replace('\r', "\n");
+    lf.lines()
+        .map(str::trim_end)
+        .collect::<Vec<_>>()
+        .join("\n")
+        .trim_end()
+        .to_owned()
+}
+
+/// Brings the annotations of another copy of the project (another analyst's file or folder, or
+/// a JSON export) in as their analysts' layers, as one undoable step: articles matched by their
+/// text, else id, else title, and annotations re-anchored where the text differs; stances by
+/// id, then label (unknown ones added); ids kept, so merging the same copy twice changes
+/// nothing; an annotation both copies changed keeps the later `modified` (a tie keeps this
+/// project's) and names the other; coded marks come along.
+pub fn merge_work(ws: &mut Workspace, incoming: &Project) -> WorkMergeReport {
+    ws.group("merge analysts' work", |ws| merge_work_steps(ws, incoming))
+}
+
+fn merge_work_steps(ws: &mut Workspace, incoming: &Project) -> WorkMergeReport {
+    let mut report = WorkMergeReport::default();
+    // Articles: by comparable text, else id, else title.
+    let by_text: HashMap<String, crate::core::model::ArticleId> = ws
+        .project()
+        .articles
+        .iter()
+        .map(|a| (comparable_text(&a.text), a.id))
+        .collect();
+    let mut article_map: HashMap<crate::core::model::ArticleId, crate::core::model::ArticleId> =
+        HashMap::new();
+    for theirs in &incoming.articles {
+        let ours = by_text
+            .get(&comparable_text(&theirs.text))
+            .copied()
+            .or_else(|| ws.project().article(theirs.id).map(|a| a.id))
+            .or_else(|| {
+                ws.project()
+                    .articles
+                    .iter()
+                    .find(|a| a.title == theirs.title)
+                    .map(|a| a.id)
+            });
+        match ours {
+            Some(id) => {
+                article_map.insert(theirs.id, id);
+            }
+            None => report.missing_articles.push(theirs.title.clone()),
+        }
+    }
+    // Stances: by id, then label; the others added.
+    let mut stance_map: HashMap<crate::core::model::StanceId, crate::core::model::StanceId> =
+        HashMap::new();
+    for stance in &incoming.stances.0 {
+        let project = ws.project();
+        let mapped = if project.stances.get(&stance.id).is_some() {
+            stance.id.clone()
+        } else if let Some(same) = project.stances.0.iter().find(|s| s.label == stance.label) {
+            same.id.clone()
+        } else {
+            let mut new = stance.clone();
+            if new
+                .parent
+                .as_ref()
+                .is_some_and(|p| project.stances.get(p).is_none())
+            {
+                new.parent = None;
+            }
+            if new
+                .hotkey
+                .is_some_and(|k| project.stances.by_hotkey(k).is_some())
+            {
+                new.hotkey = None;
+            }
+            match ws.put_stance(new) {
+                Ok(()) => report.stances_added.push(stance.label.clone()),
+                Err(e) => report
+                    .broken
+                    .push(format!("stance “{}”: {e}", stance.label)),
+            }
+            stance.id.clone()
+        };
+        stance_map.insert(stance.id.clone(), mapped);
+    }
+    // Analysts whose work comes in.
+    for analyst in &incoming.analysts {
+        if ws.project().analyst(&analyst.id).is_none()
+            && let Err(e) = ws.put_analyst(analyst.clone())
+        {
+            report.broken.push(format!("analyst {}: {e}", analyst.name));
+        }
+    }
+    for ann in &incoming.annotations {
+        let name = incoming.analyst_name(&ann.analyst).to_owned();
+        let Some(&article) = article_map.get(&ann.article) else {
+            report.analysts.entry(name).or_default().article_not_found += 1;
+            continue;
+        };
+        let Some(stance) = stance_map.get(&ann.stance).cloned() else {
+            report.broken.push(format!(
+                "“{}”: its stance {} is not in the file it came from",
+                text::snippet(&ann.quote, 60),
+                ann.stance
+            ));
+            continue;
+        };
+        let mut candidate = Annotation {
+            article,
+            stance,
+            ..(**ann).clone()
+        };
+        // Placed on this project's text: as it is when the texts are the same, else found
+        // again by its quote and context.
+        let theirs_article = incoming.article(ann.article).expect("mapped above");
+        let ours_text = ws
+            .project()
+            .article(article)
+            .map(|a| a.text.clone())
+            .unwrap_or_default();
+        let was_orphan = candidate.orphaned;
+        if theirs_article.text != ours_text && !candidate.orphaned {
+            let offsets = OffsetIndex::new(&theirs_article.text);
+            if candidate.range.end > offsets.char_len() || candidate.range.is_empty() {
+                report.broken.push(format!(
+                    "“{}”: its range {}..{} is outside its article",
+                    text::snippet(&ann.quote, 60),
+                    ann.range.start,
+                    ann.range.end
+                ));
+                continue;
+            }
+            let (prefix, quote, suffix) =
+                offsets.quote_and_context(&theirs_article.text, ann.range, CONTEXT_CHARS);
+            let placement = Anchorer::new(&ours_text).place_from(
+                &Anchorer::new(&theirs_article.text),
+                QuoteSelector {
+                    range: ann.range,
+                    exact: quote,
+                    prefix,
+                    suffix,
+                },
+            );
+            match placement.range() {
+                Some(range) => {
+                    candidate.range = range;
+                    candidate.quote = text::slice_chars(&ours_text, range).to_owned();
+                }
+                None => {
+                    candidate.orphaned = true;
+                    candidate.quote = quote.to_owned();
+                    candidate.prefix = prefix.to_owned();
+                    candidate.suffix = suffix.to_owned();
+                }
+            }
+        }
+        let tally = report.analysts.entry(name).or_default();
+        let existing = ws.project().annotation(candidate.id).cloned();
+        match existing {
+            Some(here) if here == candidate => tally.unchanged += 1,
+            Some(here) => {
+                if candidate.modified > here.modified {
+                    match ws.put_annotation(candidate.clone()) {
+                        Ok(()) => {
+                            tally.updated += 1;
+                            report.conflicts.push(format!(
+                                "“{}”: the other copy's later change was kept (this project had {} · {})",
+                                text::snippet(&here.quote, 50),
+                                here.stance,
+                                text::snippet(&here.note, 30)
+                            ));
+                        }
+                        Err(e) => report
+                            .broken
+                            .push(format!("“{}”: {e}", text::snippet(&ann.quote, 60))),
+                    }
+                } else {
+                    tally.unchanged += 1;
+                    report.conflicts.push(format!(
+                        "“{}”: this project's change was kept (the other copy had {} · {})",
+                        text::snippet(&here.quote, 50),
+                        candidate.stance,
+                        text::snippet(&candidate.note, 30)
+                    ));
+                }
+            }
+            None => match ws.put_annotation(candidate.clone()) {
+                Ok(()) => {
+                    tally.added += 1;
+                    tally.orphaned += usize::from(candidate.orphaned && !was_orphan);
+                }
+                Err(e) => report
+                    .broken
+                    .push(format!("“{}”: {e}", text::snippet(&ann.quote, 60))),
+            },
+        }
+    }
+    // Coded marks of the incoming analysts, on the articles found here.
+    let mut team = ws.project().team.clone();
+    for mark in &incoming.team.coded {
+        if let Some(&article) = article_map.get(&mark.article)
+            && ws.project().analyst(&mark.analyst).is_some()
+        {
+            team.coded.insert(crate::core::model::CodedMark {
+                article,
+                analyst: mark.analyst.clone(),
+            });
+        }
+    }
+    for curator in &incoming.team.curators {
+        team.curators.insert(curator.clone());
+    }
+    if let Err(e) = ws.put_team(team) {
+        report.broken.push(format!("coded marks: {e}"));
+    }
+    report
 }
 
 #[cfg(test)]

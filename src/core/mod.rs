@@ -8,13 +8,16 @@
 //! - [`anchor`]: re-anchoring annotations when an article's text changes;
 //! - [`workspace`]: the analyst's actions with undo;
 //! - [`derived`]: views of the project for display (highlights, lists, counts);
-//! - [`merge`]: merging this window's changes into a project read again from disk;
+//! - [`merge`]: merging this window's changes into a project read again from disk, and other
+//!   analysts' copies into this one;
+//! - [`curation`]: where two analysts differ, and settling it into the gold layer;
 //! - [`jobs`]: work on a worker thread with progress and cancel.
 //!
 //! Invariant of the layer: nothing here imports analysis, storage, import, exchange formats,
 //! the session, the command line or the UI (a test in `tests/core.rs` checks the sources).
 
 pub mod anchor;
+pub mod curation;
 pub mod derived;
 pub mod edit;
 pub mod jobs;

@@ -17,8 +17,8 @@ use chrono::{DateTime, Utc};
 use crate::core::anchor::{self, Anchorer, Placement, QuoteSelector};
 use crate::core::edit::{AnnotationChange, Edit, EditError};
 use crate::core::model::{
-    Analyst, AnalystId, Annotation, AnnotationId, Article, ArticleId, ArticleMeta, Project, Rgb,
-    Stance, StanceId, TextRange,
+    Analyst, AnalystId, Annotation, AnnotationId, Article, ArticleId, ArticleMeta, CodedMark,
+    Project, Rgb, Stance, StanceId, Team, TextRange,
 };
 use crate::core::text;
 
@@ -110,6 +110,9 @@ pub enum ActionError {
     /// The change would break the stance tree (a stance under itself or its sub-stance).
     #[error("{0}")]
     StanceLoop(String),
+    /// The annotation is another analyst's (or gold, and this analyst does not curate it).
+    #[error("{0}")]
+    NotYours(String),
     /// The edit failed.
     #[error(transparent)]
     Edit(#[from] EditError),
@@ -619,12 +622,56 @@ impl Workspace {
         self.add_annotation(article, range, &stance, "")
     }
 
+    /// Whether the analyst working here may change `ann`: their own, or gold when they curate
+    /// it. Another analyst's annotation can be copied into one's own layer instead.
+    ///
+    /// Layers are owned once the project is a team's: when, with the analyst working here, it
+    /// has two or more named analysts (gold and `unknown` aside). A project coded by one
+    /// person (or opened without a name) stays editable throughout.
+    pub fn may_edit(&self, ann: &Annotation) -> Result<(), ActionError> {
+        let me = self.analyst().id;
+        if ann.analyst == me || (!ann.analyst.is_gold() && !self.is_team_project()) {
+            return Ok(());
+        }
+        if ann.analyst.is_gold() {
+            return if self.project.team.curators.contains(&me) {
+                Ok(())
+            } else {
+                Err(ActionError::NotYours(
+                    "Only a curator changes the gold layer: start curating (Team → Curate gold) first"
+                        .to_owned(),
+                ))
+            };
+        }
+        Err(ActionError::NotYours(format!(
+            "This is {}'s annotation: copy it into your layer to change it",
+            self.project.analyst_name(&ann.analyst)
+        )))
+    }
+
+    /// Whether the project is a team's (see [`Self::may_edit`]).
+    pub fn is_team_project(&self) -> bool {
+        let me = self.analyst().id;
+        let mut named: std::collections::BTreeSet<&AnalystId> = self
+            .project
+            .analysts
+            .iter()
+            .map(|a| &a.id)
+            .filter(|id| !id.is_reserved())
+            .collect();
+        if !me.is_reserved() {
+            named.insert(&me);
+        }
+        named.len() >= 2
+    }
+
     fn modify_annotation(
         &mut self,
         id: AnnotationId,
         label: &str,
         change: impl FnOnce(&mut Annotation),
     ) -> Result<(), ActionError> {
+        self.may_edit(self.annotation_or_err(id)?)?;
         let mut ann = self.annotation_or_err(id)?.clone();
         let before = ann.clone();
         change(&mut ann);
@@ -690,9 +737,194 @@ impl Workspace {
         }
     }
 
-    /// Deletes an annotation.
+    /// Deletes an annotation (one's own, or gold for its curator).
     pub fn delete_annotation(&mut self, id: AnnotationId) -> Result<(), ActionError> {
+        self.may_edit(self.annotation_or_err(id)?)?;
         self.execute("delete annotation", Edit::RemoveAnnotation(id))
+    }
+
+    /// Removes an annotation whatever its layer: a change made elsewhere being merged (a
+    /// reload, a sync), not an analyst's own action.
+    pub fn remove_merged_annotation(&mut self, id: AnnotationId) -> Result<(), ActionError> {
+        self.execute("delete annotation", Edit::RemoveAnnotation(id))
+    }
+
+    /// Copies another analyst's (or gold's) annotation into this analyst's layer: the same
+    /// passage, stance and note, a new id; returns it. One already there (same passage and
+    /// stance) is not copied twice.
+    pub fn copy_to_my_layer(&mut self, id: AnnotationId) -> Result<AnnotationId, ActionError> {
+        let source = self.annotation_or_err(id)?.clone();
+        let me = self.analyst().id;
+        if let Some(existing) = self
+            .project
+            .annotations
+            .layer(source.article, &me)
+            .iter()
+            .find(|a| a.range == source.range && a.stance == source.stance)
+        {
+            return Ok(existing.id);
+        }
+        let now = self.clock.now();
+        self.group("copy annotation into my layer", |ws| {
+            let analyst = ws.ensure_analyst()?;
+            let copy = Annotation {
+                note: source.note.clone(),
+                prefix: source.prefix.clone(),
+                suffix: source.suffix.clone(),
+                orphaned: source.orphaned,
+                ..Annotation::new(
+                    source.article,
+                    source.range,
+                    source.quote.clone(),
+                    source.stance.clone(),
+                    analyst,
+                    now,
+                )
+            };
+            let new = copy.id;
+            ws.execute("copy annotation", Edit::InsertAnnotation(Arc::new(copy)))?;
+            Ok(new)
+        })
+    }
+
+    // ----- team --------------------------------------------------------------------------
+
+    /// Replaces the team settings as one undoable step named `label`.
+    fn change_team(
+        &mut self,
+        label: &str,
+        change: impl FnOnce(&mut Team),
+    ) -> Result<(), ActionError> {
+        let mut team = self.project.team.clone();
+        change(&mut team);
+        if team == self.project.team {
+            return Ok(());
+        }
+        self.execute(label, Edit::SetTeam(team))
+    }
+
+    /// Replaces the team settings (merging changes made elsewhere).
+    pub fn put_team(&mut self, team: Team) -> Result<(), ActionError> {
+        self.change_team("change team settings", |t| *t = team)
+    }
+
+    /// Turns blind coding on or off for everyone.
+    pub fn set_blind_coding(&mut self, on: bool) -> Result<(), ActionError> {
+        let label = if on {
+            "turn blind coding on"
+        } else {
+            "turn blind coding off"
+        };
+        self.change_team(label, |t| t.blind = on)
+    }
+
+    /// Marks an article coded (finished) by the analyst working here, or takes the mark back.
+    pub fn set_coded(&mut self, article: ArticleId, coded: bool) -> Result<(), ActionError> {
+        self.article_or_err(article)?;
+        let label = if coded {
+            "mark article coded"
+        } else {
+            "mark article not coded"
+        };
+        self.group(label, |ws| {
+            let analyst = ws.ensure_analyst()?;
+            ws.change_team(label, |t| {
+                let mark = CodedMark { article, analyst };
+                if coded {
+                    t.coded.insert(mark);
+                } else {
+                    t.coded.remove(&mark);
+                }
+            })
+        })
+    }
+
+    /// Makes the analyst working here a curator of the gold layer (and adds the gold analyst).
+    pub fn become_curator(&mut self) -> Result<(), ActionError> {
+        self.group("start curating gold", |ws| {
+            let me = ws.ensure_analyst()?;
+            if ws.project.analyst(&AnalystId::gold()).is_none() {
+                let mut gold = ws.project.new_analyst("gold");
+                gold.id = AnalystId::gold();
+                gold.name = "gold".to_owned();
+                gold.color = Rgb([0xd4, 0xaf, 0x37]);
+                let at = ws.project.analysts.len();
+                ws.execute("add gold", Edit::InsertAnalyst(at, gold))?;
+            }
+            ws.change_team("start curating gold", |t| {
+                t.curators.insert(me);
+            })
+        })
+    }
+
+    /// Records in the gold layer that the passage `range` (around `source`) is not coded with
+    /// `source`'s stance: a curator dropped it (a gold rejection). Only curators.
+    pub fn drop_from_gold(
+        &mut self,
+        source: &Annotation,
+        range: TextRange,
+    ) -> Result<(), ActionError> {
+        let me = self.analyst().id;
+        if !self.project.team.curators.contains(&me) {
+            return Err(ActionError::NotYours(
+                "Only a curator settles the gold layer: start curating first".to_owned(),
+            ));
+        }
+        let art = self.article_or_err(source.article)?;
+        if range.is_empty() || range.end > art.char_len() {
+            return Err(ActionError::EmptySelection);
+        }
+        let rejection = crate::core::model::Rejection {
+            id: uuid::Uuid::new_v4(),
+            article: source.article,
+            range,
+            quote: text::slice_chars(&art.text, range).to_owned(),
+            stance: source.stance.clone(),
+            analyst: AnalystId::gold(),
+            rejected: self.clock.now(),
+        };
+        self.execute("drop from gold", Edit::InsertRejection(Arc::new(rejection)))
+    }
+
+    /// Puts a copy of `source` into the gold layer, recording this analyst as its curator (who
+    /// must be one); returns the gold annotation's id. The same passage and stance already in
+    /// gold is not added twice.
+    pub fn take_into_gold(&mut self, source: &Annotation) -> Result<AnnotationId, ActionError> {
+        let me = self.analyst().id;
+        if !self.project.team.curators.contains(&me) {
+            return Err(ActionError::NotYours(
+                "Only a curator adds to the gold layer: start curating first".to_owned(),
+            ));
+        }
+        let gold = AnalystId::gold();
+        if let Some(existing) = self
+            .project
+            .annotations
+            .layer(source.article, &gold)
+            .iter()
+            .find(|a| a.range == source.range && a.stance == source.stance)
+        {
+            return Ok(existing.id);
+        }
+        let now = self.clock.now();
+        let ann = Annotation {
+            note: source.note.clone(),
+            curator: Some(me),
+            orphaned: source.orphaned,
+            prefix: source.prefix.clone(),
+            suffix: source.suffix.clone(),
+            ..Annotation::new(
+                source.article,
+                source.range,
+                source.quote.clone(),
+                source.stance.clone(),
+                gold,
+                now,
+            )
+        };
+        let id = ann.id;
+        self.execute("take into gold", Edit::InsertAnnotation(Arc::new(ann)))?;
+        Ok(id)
     }
 
     // ----- articles ----------------------------------------------------------------------
@@ -853,6 +1085,7 @@ impl Workspace {
         range: TextRange,
     ) -> Result<(), ActionError> {
         let ann = self.annotation_or_err(id)?.clone();
+        self.may_edit(&ann)?;
         let art = self.article_or_err(ann.article)?;
         if range.is_empty() || range.end > art.char_len() {
             return Err(ActionError::EmptySelection);

@@ -225,6 +225,15 @@ pub enum SessionEvent {
         /// What happened to its annotations.
         counts: Reanchored,
     },
+    /// Another copy's annotations came in as their analysts' layers (one undoable step).
+    WorkMerged {
+        /// The copy (project file or folder, or JSON export).
+        path: PathBuf,
+        /// Per analyst: added, updated, unchanged, orphaned, on articles not found.
+        report: merge::WorkMergeReport,
+        /// Files of a copy's folder that could not be read (the rest was merged).
+        problems: Vec<String>,
+    },
     /// Annotations from a CSV or W3C file came into the project (one undoable step).
     AnnotationsImported {
         /// The file.
@@ -339,6 +348,11 @@ enum JobResult {
         path: PathBuf,
         result: Result<exchange::NewProject, ExchangeError>,
     },
+    WorkRead {
+        path: PathBuf,
+        /// The other copy, and what of it could not be read.
+        result: Result<(Box<Project>, Vec<String>), String>,
+    },
 }
 
 /// A running job as the window shows it.
@@ -417,6 +431,26 @@ impl std::fmt::Debug for Session {
 fn project_bytes(project: &Project) -> u64 {
     let text: usize = project.articles.iter().map(|a| a.text.len()).sum();
     (text + 200 * project.annotations.len()) as u64
+}
+
+/// Another copy of the project to merge: a project file or folder, or a file that carries its
+/// texts (a stancemark JSON export, a `.qdpx`).
+fn read_other_copy(path: &Path) -> Result<(Box<Project>, Vec<String>), String> {
+    if storage::is_folder(path) || files::kind_of(path) == files::PathKind::Project {
+        let loaded = storage::load_any(&files::project_path(path)).map_err(|e| e.to_string())?;
+        return Ok((Box::new(loaded.project), loaded.problems));
+    }
+    match files::kind_of(path) {
+        files::PathKind::Annotations(kind) if kind.carries_texts() => {
+            exchange::read_new_project(path)
+                .map(|new| (Box::new(new.project), new.skipped))
+                .map_err(|e| e.to_string())
+        }
+        _ => Err(format!(
+            "{}: not a stancemark project (file or folder) or JSON export; merge takes another analyst's copy of the project",
+            path.display()
+        )),
+    }
 }
 
 fn file_name(path: &Path) -> String {
@@ -915,8 +949,13 @@ impl Session {
         format: ExportFormat,
         path: &Path,
         article: Option<ArticleId>,
+        analysts: Option<&[crate::core::model::AnalystId]>,
     ) -> Vec<SessionEvent> {
         let project = self.workspace.snapshot().project;
+        let project = match analysts {
+            Some(keep) => project.only_layers(|who| keep.contains(who)),
+            None => project,
+        };
         let bytes = project_bytes(&project);
         let file = path.to_owned();
         self.start(bytes, JobKind::Export, file_name(path), move |_| {
@@ -934,8 +973,19 @@ impl Session {
         &self,
         format: ExportFormat,
         article: Option<ArticleId>,
+        analysts: Option<&[crate::core::model::AnalystId]>,
     ) -> Result<Vec<u8>, ExportError> {
-        export::export_bytes(self.workspace.project(), format, article)
+        match analysts {
+            Some(keep) => export::export_bytes(
+                &self
+                    .workspace
+                    .project()
+                    .only_layers(|who| keep.contains(who)),
+                format,
+                article,
+            ),
+            None => export::export_bytes(self.workspace.project(), format, article),
+        }
     }
 
     // ----- import ------------------------------------------------------------------------
@@ -1024,6 +1074,23 @@ impl Session {
             self.start(bytes, JobKind::Import, file_name(path), move |_| {
                 JobResult::AnnotationsRead {
                     result: exchange::read_incoming(&file),
+                    path: file,
+                }
+            });
+        }
+        self.poll_now()
+    }
+
+    /// Brings the annotations of other copies of the project (analysts' project files or
+    /// folders, or stancemark JSON exports) in as their analysts' layers, each read on a worker
+    /// and merged as one undoable step ([`merge::merge_work`]).
+    pub fn merge_work(&mut self, paths: &[PathBuf]) -> Vec<SessionEvent> {
+        for path in paths {
+            let bytes = std::fs::metadata(path).map_or(0, |m| m.len());
+            let file = path.clone();
+            self.start(bytes, JobKind::Import, file_name(path), move |_| {
+                JobResult::WorkRead {
+                    result: read_other_copy(&file),
                     path: file,
                 }
             });
@@ -1262,6 +1329,14 @@ impl Session {
                     path,
                 },
                 Err(e) => failed(Failure::Import, e.to_string()),
+            }),
+            JobResult::WorkRead { path, result } => events.push(match result {
+                Ok((project, problems)) => SessionEvent::WorkMerged {
+                    report: merge::merge_work(&mut self.workspace, &project),
+                    path,
+                    problems,
+                },
+                Err(e) => failed(Failure::Import, e),
             }),
             JobResult::SchemeRead { path, result } => events.push(match result {
                 Ok(scheme) => SessionEvent::SchemeImported {

@@ -63,6 +63,7 @@ fn annotate(project: &mut Project, article: &Article, n: usize, rng: &mut Rng) {
                 String::new()
             },
             analyst: "bench".into(),
+            curator: None,
             created: t0,
             modified: t0,
         });
