@@ -470,6 +470,7 @@ fn large_project(dir: &Path) -> PathBuf {
             stance: StanceId::new("regulation"),
             note: String::new(),
             analyst: "t".into(),
+            curator: None,
             created: Default::default(),
             modified: Default::default(),
         });

@@ -6,7 +6,7 @@ use eframe::egui::{self, RichText, Ui};
 use super::state::View;
 use super::widgets::{command_item, stance_button, stance_chip, stance_style, to_color};
 use crate::core::derived::{AnnotationList, ArticleDerived};
-use crate::core::model::{Annotation, AnnotationId, ArticleId, StanceId};
+use crate::core::model::{Annotation, AnnotationId, ArticleId};
 use crate::core::text::snippet;
 use crate::ui::command::Command;
 
@@ -24,7 +24,7 @@ pub const DEFAULT_WIDTH: f32 = 330.0;
 pub struct AnnotationsPanelState {
     list: AnnotationList,
     /// The workspace revision, article and hidden stances the list was made for.
-    key: Option<(u64, ArticleId, Vec<StanceId>)>,
+    key: Option<(u64, ArticleId, crate::core::derived::Hidden)>,
     /// The note being typed: kept as one undoable change when the field loses focus.
     pub note_draft: Option<(AnnotationId, String)>,
 }
@@ -33,7 +33,7 @@ impl AnnotationsPanelState {
     /// Takes the list a worker thread derived when the project opened (no stance hidden).
     pub fn adopt(&mut self, derived: &ArticleDerived, revision: u64) {
         self.list = derived.list.clone();
-        self.key = Some((revision, derived.article.id, Vec::new()));
+        self.key = Some((revision, derived.article.id, Default::default()));
     }
 
     /// The note being typed, as a command that keeps it (if it differs from the note stored).
@@ -50,8 +50,7 @@ impl AnnotationsPanelState {
 
     fn update_list(&mut self, view: &View<'_>, article: ArticleId) {
         let ws = view.session.workspace();
-        let hidden: Vec<StanceId> = view.focus.hidden.iter().cloned().collect();
-        let key = (ws.revision(), article, hidden);
+        let key = (ws.revision(), article, view.list_filter());
         if self.key.as_ref() == Some(&key) {
             return;
         }
@@ -158,52 +157,69 @@ fn editor_ui(ui: &mut Ui, view: &View<'_>, state: &mut AnnotationsPanelState) ->
     let Some(ann) = view.project().annotation(id) else {
         return commands;
     };
+    // Another analyst's annotation (or gold, for someone who does not curate it) is read here,
+    // not changed: it can be copied into one's own layer.
+    let refusal = view.session.workspace().may_edit(ann).err();
     egui::Frame::group(ui.style()).show(ui, |ui| {
         ui.set_width(ui.available_width());
         ui.strong("Selected annotation");
         ui.label(RichText::new(format!("“{}”", snippet(&ann.quote, EDITOR_QUOTE_CHARS))).italics());
-        ui.horizontal_wrapped(|ui| {
-            let scheme = &view.project().stances;
-            for (s, _) in scheme.tree() {
-                let on = s.id == ann.stance;
-                let label = scheme.path_label(&s.id);
-                if stance_button(ui, &label, to_color(s.color), on).clicked() && !on {
-                    commands.push(Command::SetStance {
+        if let Some(why) = &refusal {
+            ui.horizontal_wrapped(|ui| {
+                ui.weak(why.to_string());
+                if ui
+                    .button(Command::CopyToMyLayer.label())
+                    .on_hover_text(Command::CopyToMyLayer.tooltip())
+                    .clicked()
+                {
+                    commands.push(Command::CopyToMyLayer);
+                }
+            });
+        }
+        ui.add_enabled_ui(refusal.is_none(), |ui| {
+            ui.horizontal_wrapped(|ui| {
+                let scheme = &view.project().stances;
+                for (s, _) in scheme.tree() {
+                    let on = s.id == ann.stance;
+                    let label = scheme.path_label(&s.id);
+                    if stance_button(ui, &label, to_color(s.color), on).clicked() && !on {
+                        commands.push(Command::SetStance {
+                            annotation: id,
+                            stance: s.id.clone(),
+                        });
+                    }
+                }
+            });
+            let note_label = ui.label("Note");
+            if state.note_draft.as_ref().is_none_or(|(d, _)| *d != id) {
+                state.note_draft = Some((id, ann.note.clone()));
+            }
+            if let Some((_, draft)) = &mut state.note_draft {
+                let r = ui
+                    .add(
+                        egui::TextEdit::multiline(draft)
+                            .desired_rows(3)
+                            .desired_width(f32::INFINITY)
+                            .hint_text("Why this stance? Saved when you leave the field."),
+                    )
+                    .labelled_by(note_label.id);
+                if r.lost_focus() && *draft != ann.note {
+                    commands.push(Command::SetNote {
                         annotation: id,
-                        stance: s.id.clone(),
+                        note: draft.clone(),
                     });
                 }
             }
-        });
-        let note_label = ui.label("Note");
-        if state.note_draft.as_ref().is_none_or(|(d, _)| *d != id) {
-            state.note_draft = Some((id, ann.note.clone()));
-        }
-        if let Some((_, draft)) = &mut state.note_draft {
-            let r = ui
-                .add(
-                    egui::TextEdit::multiline(draft)
-                        .desired_rows(3)
-                        .desired_width(f32::INFINITY)
-                        .hint_text("Why this stance? Saved when you leave the field."),
-                )
-                .labelled_by(note_label.id);
-            if r.lost_focus() && *draft != ann.note {
-                commands.push(Command::SetNote {
-                    annotation: id,
-                    note: draft.clone(),
-                });
+            ui.weak(details_line(view.project(), ann));
+            let delete = Command::DeleteAnnotation(id);
+            if ui
+                .button(delete.label())
+                .on_hover_text("Delete key")
+                .clicked()
+            {
+                commands.push(delete);
             }
-        }
-        ui.weak(details_line(view.project(), ann));
-        let delete = Command::DeleteAnnotation(id);
-        if ui
-            .button(delete.label())
-            .on_hover_text("Delete key")
-            .clicked()
-        {
-            commands.push(delete);
-        }
+        });
     });
     ui.add_space(4.0);
     commands

@@ -53,6 +53,9 @@ pub struct AppOptions {
     pub locks: bool,
     /// Whether to ask the analyst's name on a first start (the preferences have none).
     pub ask_name: bool,
+    /// Who codes while the preferences name nobody (`None`: the OS user name). UI tests code
+    /// as the sample's own analyst so that its annotations are theirs to change.
+    pub default_analyst: Option<String>,
 }
 
 impl AppOptions {
@@ -69,6 +72,7 @@ impl AppOptions {
             background_io_bytes: session.background_io_bytes,
             locks: session.locks,
             ask_name: true,
+            default_analyst: None,
         }
     }
 
@@ -84,6 +88,7 @@ impl AppOptions {
             background_io_bytes: session.background_io_bytes,
             locks: session.locks,
             ask_name: false,
+            default_analyst: Some("sample".to_owned()),
         }
     }
 
@@ -137,7 +142,20 @@ pub struct StancemarkApp {
     chart_saved: Option<std::sync::mpsc::Receiver<Result<PathBuf, (PathBuf, String)>>>,
 }
 
+/// Who codes: the preferences' name, else the options' default, else the OS user.
+fn analyst_name(prefs: &Preferences, options: &AppOptions) -> String {
+    match &options.default_analyst {
+        Some(name) if prefs.annotator.trim().is_empty() => name.clone(),
+        _ => prefs.analyst_name(),
+    }
+}
+
 impl StancemarkApp {
+    /// Who codes in this window (see [`AppOptions::default_analyst`]).
+    pub(crate) fn analyst_name(&self) -> String {
+        analyst_name(&self.prefs, &self.options)
+    }
+
     /// Starts on `project` (or the last project, or an empty one). Problems opening it are
     /// shown in the window; the app always starts.
     pub fn new(project: Option<PathBuf>, options: AppOptions) -> Self {
@@ -147,7 +165,7 @@ impl StancemarkApp {
             .map(crate::session::files::load_preferences)
             .unwrap_or_default();
         let mut session = Session::new(options.session_options());
-        session.set_annotator(&prefs.analyst_name());
+        session.set_annotator(&analyst_name(&prefs, &options));
         // First start: no name in the preferences yet. Asked once (the answer is kept).
         let ask_name = options.ask_name && prefs.annotator.trim().is_empty();
         let mut app = Self {
@@ -170,7 +188,7 @@ impl StancemarkApp {
             chart_saved: None,
         };
         if ask_name {
-            app.ui.modal = Some(Modal::AskName(app.prefs.analyst_name()));
+            app.ui.modal = Some(Modal::AskName(app.analyst_name()));
         }
         let start = project.or_else(|| app.prefs.last_project.clone().filter(|p| p.exists()));
         match start {
@@ -412,6 +430,11 @@ impl StancemarkApp {
                 .map(|s| s.marks())
                 .unwrap_or_default(),
             key_area: self.ui.key_area,
+            hidden_analysts: self
+                .ui
+                .focus
+                .layers
+                .hidden_in(self.session.project(), &self.session.analyst().id),
         };
         let width = ui.available_width();
         egui::Panel::top("menu_bar").show(ui, |ui| {

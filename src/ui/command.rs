@@ -9,7 +9,10 @@ use std::path::PathBuf;
 
 use eframe::egui::{Key, KeyboardShortcut, Modifiers};
 
-use crate::core::model::{AnnotationId, ArticleId, ArticleMeta, Rgb, StanceId, TextRange};
+use crate::core::curation::{Difference, Settle};
+use crate::core::model::{
+    AnalystId, AnnotationId, ArticleId, ArticleMeta, Rgb, StanceId, TextRange,
+};
 use crate::core::text::CaretStep;
 use crate::formats::export::ExportFormat;
 use crate::session::prefs::Preferences;
@@ -195,6 +198,38 @@ pub enum Command {
     DeleteSelectedRows,
     /// Show the passage of the table's first selected row in the reader.
     ShowSelectedRow,
+
+    // ----- team -----
+    /// Show only my layer.
+    ShowMyLayer,
+    /// Show every analyst's layer (and gold).
+    ShowAllLayers,
+    /// Show or hide one analyst's layer.
+    ToggleLayer(AnalystId),
+    /// Turn blind coding on or off for the project.
+    ToggleBlindCoding,
+    /// Mark the article in the reader coded (finished) by me, or take the mark back.
+    ToggleCoded,
+    /// Choose other analysts' copies of the project to merge.
+    MergeWork,
+    /// Merge other analysts' copies (project files or folders, or JSON exports).
+    MergeWorkFrom(Vec<PathBuf>),
+    /// Open the agreement window.
+    Agreement,
+    /// Open the side-by-side comparison of two analysts.
+    Compare,
+    /// Compare these two analysts (side by side, and the reader's layers).
+    CompareAnalysts(AnalystId, AnalystId),
+    /// Select the next place where the shown analysts disagree.
+    NextDisagreement,
+    /// Select the previous place where the shown analysts disagree.
+    PreviousDisagreement,
+    /// Copy the selected annotation (another analyst's) into my layer.
+    CopyToMyLayer,
+    /// Start curating the gold layer: take what all analysts agree on.
+    CurateGold,
+    /// Settle one difference into gold.
+    Settle(Box<Difference>, Settle),
 
     // ----- annotations -----
     /// Tag a passage with a stance.
@@ -401,7 +436,7 @@ pub enum Command {
 
 /// The commands that take no arguments, in menu order: what the command palette lists and
 /// the keymap binds.
-pub const PLAIN_COMMANDS: [Command; 70] = [
+pub const PLAIN_COMMANDS: [Command; 81] = [
     Command::NewProject,
     Command::OpenProject,
     Command::Save,
@@ -536,6 +571,17 @@ pub const PLAIN_COMMANDS: [Command; 70] = [
     Command::DismissNotice,
     Command::ToggleArticlesPanel,
     Command::ToggleAnnotationsPanel,
+    Command::ShowMyLayer,
+    Command::ShowAllLayers,
+    Command::ToggleBlindCoding,
+    Command::ToggleCoded,
+    Command::MergeWork,
+    Command::Agreement,
+    Command::Compare,
+    Command::NextDisagreement,
+    Command::PreviousDisagreement,
+    Command::CopyToMyLayer,
+    Command::CurateGold,
 ];
 
 impl Command {
@@ -668,6 +714,26 @@ impl Command {
             Command::DismissNotice => "Dismiss message",
             Command::ToggleArticlesPanel => "Articles panel",
             Command::ToggleAnnotationsPanel => "Annotations panel",
+            Command::ShowMyLayer => "Show my layer only",
+            Command::ShowAllLayers => "Show all layers",
+            Command::ToggleLayer(id) => return format!("Show or hide {id}'s layer"),
+            Command::ToggleBlindCoding => "Blind coding",
+            Command::ToggleCoded => "Mark article coded",
+            Command::MergeWork => "Merge analysts' work…",
+            Command::MergeWorkFrom(_) => "Merge analysts' work from files",
+            Command::Agreement => "Agreement…",
+            Command::Compare => "Compare two analysts…",
+            Command::CompareAnalysts(..) => "Compare analysts",
+            Command::NextDisagreement => "Next disagreement",
+            Command::PreviousDisagreement => "Previous disagreement",
+            Command::CopyToMyLayer => "Copy into my layer",
+            Command::CurateGold => "Curate gold…",
+            Command::Settle(_, how) => match how {
+                Settle::TakeA => "Take the first analyst's",
+                Settle::TakeB => "Take the second analyst's",
+                Settle::Both => "Take both",
+                Settle::Drop => "Drop",
+            },
         };
         fixed.to_owned()
     }
@@ -835,6 +901,35 @@ impl Command {
             Command::DismissNotice => "Hide the message in the status bar",
             Command::ToggleArticlesPanel => "Show or hide the list of articles",
             Command::ToggleAnnotationsPanel => "Show or hide the list of annotations",
+            Command::ShowMyLayer => "Show only your own annotations in the reader, list and table",
+            Command::ShowAllLayers => "Show every analyst's annotations, and gold",
+            Command::ToggleLayer(_) => "Show or hide this analyst's annotations",
+            Command::ToggleBlindCoding => {
+                "While on, each analyst sees only their own layer (and gold); suggestions and the classifier use only their own. Turn off to compare"
+            }
+            Command::ToggleCoded => {
+                "Say you have finished this article: agreement then counts you here even where you marked nothing"
+            }
+            Command::MergeWork | Command::MergeWorkFrom(_) => {
+                "Bring in other analysts' copies of this project (files, folders or JSON exports) as their layers (one Undo)"
+            }
+            Command::Agreement => {
+                "How far the analysts agree: Krippendorff's α_U, Cohen's κ, Krippendorff's α and percent agreement, per stance and article"
+            }
+            Command::Compare | Command::CompareAnalysts(..) => {
+                "Two analysts on one article: every place they differ, the costliest first"
+            }
+            Command::NextDisagreement => "Select the next place where the analysts shown disagree",
+            Command::PreviousDisagreement => {
+                "Select the previous place where the analysts shown disagree"
+            }
+            Command::CopyToMyLayer => {
+                "Copy the selected annotation of another analyst into your own layer, to change it there"
+            }
+            Command::CurateGold => {
+                "Build the gold layer: what all analysts agree on is taken at once; settle the rest one by one"
+            }
+            Command::Settle(..) => "Settle this difference into the gold layer (one Undo)",
         }
     }
 
@@ -900,6 +995,8 @@ impl Command {
                 Some(KeyboardShortcut::new(modifiers, key))
             }
             Command::PreviousAnnotation => plain(Key::OpenBracket),
+            Command::NextDisagreement => plain(Key::CloseCurlyBracket),
+            Command::PreviousDisagreement => plain(Key::OpenCurlyBracket),
             Command::ToggleArticlesPanel => cmd(Key::Num1).map(|s| KeyboardShortcut {
                 modifiers: s.modifiers | Modifiers::ALT,
                 ..s
@@ -922,6 +1019,8 @@ impl Command {
             | Command::StanceKey(_)
             | Command::NextAnnotation
             | Command::PreviousAnnotation
+            | Command::NextDisagreement
+            | Command::PreviousDisagreement
             | Command::MoveCaret { .. } => KeyScope::Reader,
             Command::NextArticle | Command::PreviousArticle => KeyScope::ArticleList,
             Command::AcceptCurrentSuggestion
@@ -976,6 +1075,12 @@ impl Command {
                 | Command::ImportAnnotationsFrom(_)
                 | Command::ReimportArticleFrom { .. }
                 | Command::DropFiles(_)
+                | Command::ToggleBlindCoding
+                | Command::ToggleCoded
+                | Command::MergeWorkFrom(_)
+                | Command::CopyToMyLayer
+                | Command::CurateGold
+                | Command::Settle(..)
         )
     }
 }

@@ -209,6 +209,54 @@ impl StancemarkApp {
                     at: self.now,
                 });
             }
+            SessionEvent::WorkMerged {
+                path,
+                report,
+                problems,
+            } => {
+                let mut detail: Vec<String> = report.lines();
+                detail.extend(
+                    report
+                        .missing_articles
+                        .iter()
+                        .map(|t| format!("article not found here: “{t}”")),
+                );
+                detail.extend(
+                    report
+                        .stances_added
+                        .iter()
+                        .map(|s| format!("stance added: “{s}”")),
+                );
+                detail.extend(report.conflicts.iter().cloned());
+                detail.extend(
+                    report
+                        .broken
+                        .iter()
+                        .chain(&problems)
+                        .map(|b| format!("left out: {b}")),
+                );
+                let severity = if report.broken.is_empty() && problems.is_empty() {
+                    Severity::Info
+                } else {
+                    Severity::Warning
+                };
+                let who = report
+                    .analysts
+                    .keys()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                self.notices.push(crate::session::notice::Notice {
+                    severity,
+                    title: format!(
+                        "Merged {}: {} annotation(s) added or updated ({who}); Undo takes it back",
+                        path.display(),
+                        report.changed()
+                    ),
+                    detail: Some(detail.join("\n")),
+                    at: self.now,
+                });
+            }
             SessionEvent::SchemeImported { path, report } => self.notify(
                 Severity::Info,
                 format!("Imported {}: {}", path.display(), report.summary()),

@@ -130,7 +130,22 @@ impl StancemarkApp {
                 path,
                 article,
             } => {
-                let events = self.session.export(format, &path, article);
+                // What is exported is what is shown: the layers chosen in Team → Layers.
+                let hidden = self
+                    .ui
+                    .focus
+                    .layers
+                    .hidden_in(self.session.project(), &self.session.analyst().id);
+                let shown: Vec<_> = self
+                    .session
+                    .project()
+                    .analysts
+                    .iter()
+                    .map(|a| a.id.clone())
+                    .filter(|a| !hidden.contains(a))
+                    .collect();
+                let only = (!hidden.is_empty()).then_some(shown.as_slice());
+                let events = self.session.export(format, &path, article, only);
                 self.handle_events(events);
             }
             Command::CloseWindow(window) => self.close_window(window),
@@ -139,7 +154,7 @@ impl StancemarkApp {
             }
             Command::SetPreferences(prefs) => {
                 self.prefs = *prefs;
-                self.session.set_annotator(&self.prefs.analyst_name());
+                self.session.set_annotator(&self.analyst_name());
                 self.save_prefs();
             }
             Command::Undo | Command::Redo => self.step_history(command == Command::Undo),
@@ -455,6 +470,136 @@ impl StancemarkApp {
                 self.save_prefs();
             }
             Command::ShortcutSheet => self.ui.windows.shortcuts = true,
+            Command::ShowMyLayer => self.ui.focus.layers = super::state::Layers::Mine,
+            Command::ShowAllLayers => self.ui.focus.layers = super::state::Layers::All,
+            Command::ToggleLayer(id) => {
+                let project = self.session.project();
+                let me = self.session.analyst().id;
+                let mut shown: std::collections::BTreeSet<_> = project
+                    .analysts
+                    .iter()
+                    .map(|a| a.id.clone())
+                    .filter(|a| self.ui.focus.layers.includes(a, &me))
+                    .collect();
+                if !shown.remove(&id) {
+                    shown.insert(id);
+                }
+                self.ui.focus.layers = super::state::Layers::Chosen(shown);
+            }
+            Command::ToggleBlindCoding => {
+                let on = !self.session.project().team.blind;
+                let r = self.session.workspace_mut().set_blind_coding(on);
+                if r.is_ok() {
+                    self.notify(
+                        Severity::Info,
+                        if on {
+                            "Blind coding on: each analyst sees only their own layer (and gold)"
+                        } else {
+                            "Blind coding off: choose the layers to show in Team → Layers"
+                        },
+                    );
+                }
+                self.report(r);
+            }
+            Command::ToggleCoded => {
+                if let Some(article) = self.current_article() {
+                    let me = self.session.analyst().id;
+                    let coded = !self.session.project().team.is_coded(article, &me);
+                    let r = self.session.workspace_mut().set_coded(article, coded);
+                    if r.is_ok() {
+                        self.notify(
+                            Severity::Info,
+                            if coded {
+                                "Marked coded: agreement counts you on this article"
+                            } else {
+                                "No longer marked coded"
+                            },
+                        );
+                    }
+                    self.report(r);
+                }
+            }
+            Command::MergeWork => self.open_file_dialog(FilePurpose::MergeWork, None),
+            Command::MergeWorkFrom(paths) => {
+                self.commit_note();
+                let events = self.session.merge_work(&paths);
+                self.handle_events(events);
+            }
+            Command::Agreement => {
+                if self.ui.windows.agreement.is_none() {
+                    self.ui.windows.agreement = Some(Default::default());
+                }
+            }
+            Command::Compare => {
+                if self.ui.windows.compare.is_none() {
+                    self.ui.windows.compare = Some(Default::default());
+                }
+                if self.ui.focus.compare.is_none() {
+                    let ids = super::windows::compared_analysts(self.session.project());
+                    if ids.len() >= 2 {
+                        self.execute(Command::CompareAnalysts(ids[0].clone(), ids[1].clone()));
+                    }
+                }
+            }
+            Command::CompareAnalysts(a, b) => {
+                self.ui.focus.layers =
+                    super::state::Layers::Chosen([a.clone(), b.clone()].into_iter().collect());
+                self.ui.focus.compare = Some((a, b));
+                if self.ui.windows.compare.is_none() {
+                    self.ui.windows.compare = Some(Default::default());
+                }
+            }
+            Command::NextDisagreement | Command::PreviousDisagreement => {
+                let forward = command == Command::NextDisagreement;
+                match self.ui.reader.neighbour_disagreement(forward) {
+                    Some(range) => {
+                        if let Some(article) = self.current_article() {
+                            self.execute(Command::RevealPassage { article, range });
+                        }
+                    }
+                    None => self.notify(
+                        Severity::Info,
+                        "No disagreement there: show two or more analysts' layers (Team → Layers) to see where they differ",
+                    ),
+                }
+            }
+            Command::CopyToMyLayer => {
+                if let Some(id) = self.ui.focus.annotation {
+                    let r = self.session.workspace_mut().copy_to_my_layer(id);
+                    match r {
+                        Ok(copy) => {
+                            self.select_annotation(Some(copy));
+                            self.notify(Severity::Info, "Copied into your layer");
+                        }
+                        Err(e) => self.report(Err(e)),
+                    }
+                }
+            }
+            Command::CurateGold => {
+                let r = crate::core::curation::auto_curate(self.session.workspace_mut(), None);
+                match r {
+                    Ok(report) => {
+                        self.notify(
+                            Severity::Info,
+                            format!(
+                                "Gold: {} passage(s) all analysts agree on taken ({} already there); settle the rest in the comparison",
+                                report.taken, report.already
+                            ),
+                        );
+                        let compare = self.ui.windows.compare.get_or_insert_with(Default::default);
+                        compare.curating = true;
+                        if self.ui.focus.compare.is_none() {
+                            self.execute(Command::Compare);
+                        }
+                    }
+                    Err(e) => self.report(Err(e)),
+                }
+            }
+            Command::Settle(difference, how) => {
+                let r =
+                    crate::core::curation::settle(self.session.workspace_mut(), &difference, how);
+                self.report(r);
+            }
             Command::AnnotationTable => {
                 if self.ui.windows.table.is_none() {
                     self.ui.windows.table = Some(TableState::default());
@@ -720,13 +865,19 @@ impl StancemarkApp {
     /// selected.
     fn neighbour_annotation(&self, forward: bool) -> Option<AnnotationId> {
         let article = self.ui.focus.article?;
-        let mut shown: Vec<&crate::core::model::Annotation> = self
-            .session
-            .project()
+        let project = self.session.project();
+        let hidden_analysts = self
+            .ui
+            .focus
+            .layers
+            .hidden_in(project, &self.session.analyst().id);
+        let mut shown: Vec<&crate::core::model::Annotation> = project
             .annotations
-            .iter()
+            .in_article(article)
             .filter(|a| {
-                a.article == article && !a.orphaned && !self.ui.focus.hidden.contains(&a.stance)
+                !a.orphaned
+                    && !self.ui.focus.hidden.contains(&a.stance)
+                    && !hidden_analysts.contains(&a.analyst)
             })
             .map(|a| a.as_ref())
             .collect();
@@ -803,6 +954,8 @@ impl StancemarkApp {
             ToolWindow::Table => windows.table = None,
             ToolWindow::Shortcuts => windows.shortcuts = false,
             ToolWindow::Notices => windows.notices = false,
+            ToolWindow::Agreement => windows.agreement = None,
+            ToolWindow::Compare => windows.compare = None,
         }
         if self.ui.last_window == Some(window) {
             self.ui.last_window = None;
@@ -910,6 +1063,7 @@ impl StancemarkApp {
             FilePurpose::OpenProject
             | FilePurpose::AddArticle
             | FilePurpose::ImportAnnotations
+            | FilePurpose::MergeWork
             | FilePurpose::ReimportArticle(_) => {
                 let mut d = dir.into_os_string();
                 d.push(std::path::MAIN_SEPARATOR_STR);

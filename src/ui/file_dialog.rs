@@ -28,6 +28,8 @@ pub enum FilePurpose {
     AddArticle,
     /// Import an annotation file.
     ImportAnnotations,
+    /// Merge other analysts' copies of the project (several paths at once).
+    MergeWork,
     /// Choose the new version of an article's source.
     ReimportArticle(crate::core::model::ArticleId),
     /// Export annotations.
@@ -50,6 +52,9 @@ impl FilePurpose {
                 "Add articles (several paths: separate them with ;)".to_owned()
             }
             FilePurpose::ImportAnnotations => "Import annotations".to_owned(),
+            FilePurpose::MergeWork => {
+                "Merge analysts' work (several paths: separate them with ;)".to_owned()
+            }
             FilePurpose::ReimportArticle(_) => {
                 "Re-import from a new version of the source".to_owned()
             }
@@ -64,6 +69,7 @@ impl FilePurpose {
             FilePurpose::SaveProjectAs => "Save",
             FilePurpose::AddArticle => "Add",
             FilePurpose::ImportAnnotations => "Import",
+            FilePurpose::MergeWork => "Merge",
             FilePurpose::ReimportArticle(_) => "Re-import",
             FilePurpose::Export(_) => "Export",
             FilePurpose::SaveChart => "Save",
@@ -81,11 +87,14 @@ impl FilePurpose {
         if self == FilePurpose::AddArticle {
             return (!paths.is_empty()).then_some(Command::AddArticlesFrom(paths));
         }
+        if self == FilePurpose::MergeWork {
+            return (!paths.is_empty()).then_some(Command::MergeWorkFrom(paths));
+        }
         let path = paths.drain(..).next()?;
         Some(match self {
             FilePurpose::OpenProject => Command::OpenPath(path),
             FilePurpose::SaveProjectAs => Command::SaveTo { path, then },
-            FilePurpose::AddArticle => unreachable!("handled above"),
+            FilePurpose::AddArticle | FilePurpose::MergeWork => unreachable!("handled above"),
             FilePurpose::ImportAnnotations => Command::ImportAnnotationsFrom(path),
             FilePurpose::ReimportArticle(article) => Command::ReimportArticleFrom { article, path },
             FilePurpose::Export(format) => Command::ExportTo {
@@ -102,6 +111,9 @@ impl FilePurpose {
         match self {
             FilePurpose::OpenProject => Some(
                 "A project file (.stance.json) or a project folder (NAME.stance, or its project.json).",
+            ),
+            FilePurpose::MergeWork => Some(
+                "Other analysts' copies of this project: project files (.stance.json), project folders (NAME.stance) or stancemark JSON exports. Their annotations come in as their layers.",
             ),
             FilePurpose::SaveProjectAs => Some(
                 "NAME.stance.json saves one file; NAME.stance saves a project folder, one file per analyst's layer, for a team that syncs with git.",
@@ -142,6 +154,9 @@ impl FilePurpose {
                 .add_filter("stancemark project folder", &["stance"]),
             FilePurpose::AddArticle | FilePurpose::ReimportArticle(_) => d
                 .add_filter("Articles", &ARTICLE_EXTENSIONS)
+                .add_filter("All files", &["*"]),
+            FilePurpose::MergeWork => d
+                .add_filter("stancemark project or JSON export", &["json", "stance"])
                 .add_filter("All files", &["*"]),
             FilePurpose::ImportAnnotations => d
                 .add_filter(
@@ -191,7 +206,7 @@ impl FileDialog {
             std::thread::spawn(move || {
                 let picked = if purpose.is_save() {
                     dialog.save_file().map(|p| vec![p])
-                } else if purpose == FilePurpose::AddArticle {
+                } else if purpose == FilePurpose::AddArticle || purpose == FilePurpose::MergeWork {
                     dialog.pick_files()
                 } else {
                     dialog.pick_file().map(|p| vec![p])
@@ -290,7 +305,7 @@ impl FileDialog {
     /// The typed path, or, when adding articles, the paths separated by `;`.
     fn typed_paths(&self) -> Vec<PathBuf> {
         let text = self.path_text.trim();
-        if self.purpose == FilePurpose::AddArticle {
+        if self.purpose == FilePurpose::AddArticle || self.purpose == FilePurpose::MergeWork {
             text.split(';')
                 .map(str::trim)
                 .filter(|p| !p.is_empty())

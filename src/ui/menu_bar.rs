@@ -84,8 +84,104 @@ pub fn menu_bar_ui(ui: &mut Ui, view: &View<'_>, panels: PanelsShown) -> Vec<Com
                 rejected > 0,
             ));
         });
+        ui.menu_button("Team", |ui| team_menu_ui(ui, view, &mut out));
     });
     out
+}
+
+/// The Team menu: whose layers are shown, blind coding, coded marks, merging, agreement,
+/// comparing and curating.
+fn team_menu_ui(ui: &mut Ui, view: &View<'_>, out: &mut Vec<Command>) {
+    let project = view.project();
+    let me = view.session.analyst().id;
+    let blind = project.team.blind;
+    let check = |on: bool, label: &str| format!("{} {label}", if on { "✔" } else { "   " });
+    ui.menu_button("Layers", |ui| {
+        if blind {
+            ui.weak("Blind coding: you see your own layer and gold");
+        }
+        let layers = &view.focus.layers;
+        out.extend(command_item(
+            ui,
+            Command::ShowAllLayers,
+            Some(&check(
+                *layers == super::state::Layers::All,
+                &Command::ShowAllLayers.label(),
+            )),
+            !blind,
+        ));
+        out.extend(command_item(
+            ui,
+            Command::ShowMyLayer,
+            Some(&check(
+                *layers == super::state::Layers::Mine,
+                &Command::ShowMyLayer.label(),
+            )),
+            !blind,
+        ));
+        ui.separator();
+        for analyst in &project.analysts {
+            let on = !view.hidden_analysts.contains(&analyst.id);
+            let count = project
+                .annotations
+                .layers()
+                .filter(|((_, who), _)| *who == analyst.id)
+                .map(|(_, v)| v.len())
+                .sum::<usize>();
+            let you = if analyst.id == me { " (you)" } else { "" };
+            let label = check(on, &format!("{}{you} — {count}", analyst.name));
+            out.extend(command_item(
+                ui,
+                Command::ToggleLayer(analyst.id.clone()),
+                Some(&label),
+                !blind,
+            ));
+        }
+    });
+    out.extend(command_item(
+        ui,
+        Command::ToggleBlindCoding,
+        Some(&check(blind, &Command::ToggleBlindCoding.label())),
+        true,
+    ));
+    let coded = view
+        .focus
+        .article
+        .is_some_and(|a| project.team.is_coded(a, &me));
+    out.extend(command_item(
+        ui,
+        Command::ToggleCoded,
+        Some(&check(coded, &Command::ToggleCoded.label())),
+        view.focus.article.is_some(),
+    ));
+    ui.separator();
+    item(out, ui, Command::MergeWork, true);
+    let team = project.analysts.iter().filter(|a| !a.id.is_gold()).count() >= 2;
+    item(out, ui, Command::Agreement, team && !blind);
+    item(out, ui, Command::Compare, team && !blind);
+    item(
+        out,
+        ui,
+        Command::NextDisagreement,
+        view.focus.article.is_some(),
+    );
+    item(
+        out,
+        ui,
+        Command::PreviousDisagreement,
+        view.focus.article.is_some(),
+    );
+    ui.separator();
+    item(
+        out,
+        ui,
+        Command::CopyToMyLayer,
+        view.focus
+            .annotation
+            .and_then(|id| project.annotation(id))
+            .is_some_and(|a| a.analyst != me),
+    );
+    item(out, ui, Command::CurateGold, team && !blind);
 }
 
 fn file_menu_ui(ui: &mut Ui, view: &View<'_>, out: &mut Vec<Command>) {

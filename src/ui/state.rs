@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::core::model::{AnnotationId, ArticleId, Project, StanceId, TextRange};
+use crate::core::model::{AnalystId, AnnotationId, ArticleId, Project, StanceId, TextRange};
 use crate::session::Session;
 use crate::session::prefs::Preferences;
 
@@ -27,6 +27,54 @@ pub struct Focus {
     pub annotation: Option<AnnotationId>,
     /// Stances whose annotations are hidden (in the list and the text).
     pub hidden: BTreeSet<StanceId>,
+    /// Whose layers are shown.
+    pub layers: Layers,
+    /// The two analysts compared side by side (the compare window, curation), if any.
+    pub compare: Option<(AnalystId, AnalystId)>,
+}
+
+/// Whose layers the reader, the annotation list and the table show.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Layers {
+    /// Every analyst's, gold included.
+    #[default]
+    All,
+    /// Only the analyst working here.
+    Mine,
+    /// These analysts' (gold among them when chosen).
+    Chosen(BTreeSet<AnalystId>),
+}
+
+impl Layers {
+    /// The analysts of `project` whose layers are hidden, for the analyst `me`. Blind coding
+    /// shows only one's own layer and gold, whatever was chosen.
+    pub fn hidden_in(&self, project: &Project, me: &AnalystId) -> BTreeSet<AnalystId> {
+        let shown = |id: &AnalystId| -> bool {
+            if project.team.blind {
+                return id == me || id.is_gold();
+            }
+            match self {
+                Layers::All => true,
+                Layers::Mine => id == me,
+                Layers::Chosen(set) => set.contains(id),
+            }
+        };
+        project
+            .analysts
+            .iter()
+            .map(|a| a.id.clone())
+            .filter(|id| !shown(id))
+            .collect()
+    }
+
+    /// Whether `id`'s layer is one of the chosen (before blind coding narrows it).
+    pub fn includes(&self, id: &AnalystId, me: &AnalystId) -> bool {
+        match self {
+            Layers::All => true,
+            Layers::Mine => id == me,
+            Layers::Chosen(set) => set.contains(id),
+        }
+    }
 }
 
 /// Which side panels are shown.
@@ -90,11 +138,36 @@ pub struct View<'a> {
     pub pending: PendingMarks,
     /// The part of the window that has the keys (lists say whether their keys work).
     pub key_area: crate::ui::command::KeyScope,
+    /// Analysts whose layers are not shown (the layer choice, narrowed by blind coding).
+    pub hidden_analysts: BTreeSet<AnalystId>,
 }
 
 impl View<'_> {
     /// The project.
     pub fn project(&self) -> &Project {
         self.session.project()
+    }
+
+    /// Whether an annotation of `stance` by `analyst` is shown (stance filter and layers).
+    pub fn shows(&self, stance: &StanceId, analyst: &AnalystId) -> bool {
+        !self.focus.hidden.contains(stance) && !self.hidden_analysts.contains(analyst)
+    }
+
+    /// What the annotation list leaves out.
+    pub fn list_filter(&self) -> crate::core::derived::Hidden {
+        crate::core::derived::Hidden {
+            stances: self.focus.hidden.iter().cloned().collect(),
+            analysts: self.hidden_analysts.iter().cloned().collect(),
+        }
+    }
+
+    /// Whether the reader marks whose each passage is: two or more layers shown.
+    pub fn team_view(&self) -> bool {
+        self.project()
+            .analysts
+            .iter()
+            .filter(|a| !self.hidden_analysts.contains(&a.id))
+            .count()
+            >= 2
     }
 }

@@ -1,6 +1,8 @@
 //! The stance map: a strip beside the reader showing the whole article — one lane per stance
-//! with a tick at every annotation, a lane of find matches and pending suggestions, and a box
-//! for the part in view. Click or drag to jump there; hover a tick to read its passage.
+//! with a tick at every annotation (in team view, when two or more analysts' layers are shown:
+//! one lane per analyst, in their colour, and a lane where they disagree), a lane of find
+//! matches and pending suggestions, and a box for the part in view. Click or drag to jump
+//! there; hover a tick to read its passage.
 //!
 //! Ticks are placed by paragraph (its top and height in the reader's layout, and the share of
 //! its characters before the offset), so the strip agrees with the scroll bar. Each lane is
@@ -10,7 +12,7 @@ use eframe::egui::{self, Color32, Pos2, Rect, Sense, Stroke, Ui};
 
 use super::layout::Layout;
 use crate::core::derived::Span;
-use crate::core::model::{ArticleId, Project, StanceId, TextRange};
+use crate::core::model::{AnalystId, ArticleId, Project, StanceId, TextRange};
 use crate::ui::widgets::stance_style;
 
 /// Width of the strip, in points.
@@ -23,6 +25,8 @@ const MARK_LANE: f32 = 5.0;
 const MIN_TICK: f32 = 2.0;
 /// Colour of find-match ticks.
 pub const FIND_TICK: Color32 = Color32::from_rgb(255, 170, 40);
+/// Colour of the disagreement lane's ticks.
+pub const DISAGREEMENT_TICK: Color32 = Color32::from_rgb(230, 60, 60);
 /// Colour of pending-suggestion ticks.
 pub const SUGGESTION_TICK: Color32 = Color32::from_rgb(190, 190, 190);
 
@@ -36,6 +40,10 @@ pub struct MapInput<'a> {
     pub spans: &'a [Span],
     /// Stances hidden by the filter.
     pub hidden: &'a std::collections::BTreeSet<StanceId>,
+    /// Analysts whose layers are not shown.
+    pub hidden_analysts: &'a std::collections::BTreeSet<AnalystId>,
+    /// Where the shown analysts disagree (team view; empty otherwise).
+    pub disagreements: &'a [TextRange],
     /// Find matches.
     pub find: &'a [TextRange],
     /// The article shown.
@@ -116,6 +124,10 @@ pub struct MapKey {
     pub spans_revision: Option<u64>,
     /// Hidden stances.
     pub hidden: Vec<StanceId>,
+    /// Hidden layers.
+    pub hidden_analysts: Vec<AnalystId>,
+    /// The disagreement lane (how many stretches; `None` outside team view).
+    pub disagreements: Option<usize>,
     /// Find matches (address and count: a new search is a new vector).
     pub find: (usize, usize),
     /// Pending suggestions (address and count).
@@ -142,22 +154,62 @@ const HEIGHT_TOLERANCE: f32 = 0.004;
 fn ticks(input: &MapInput<'_>, key: MapKey, total: f32) -> MapCache {
     let (height, _) = key.size;
     let scale = height as f32 / total;
-    let lanes = input
+    let shown = |span: &&Span| {
+        !input.hidden.contains(&span.stance) && !input.hidden_analysts.contains(&span.analyst)
+    };
+    let team: Vec<_> = input
         .project
-        .stances
-        .0
+        .analysts
         .iter()
-        .filter(|s| !input.hidden.contains(&s.id))
-        .map(|s| {
-            let color = stance_style(input.project, &s.id).1;
-            let ranges = input
-                .spans
-                .iter()
-                .filter(|span| span.stance == s.id)
-                .map(|span| span.range);
-            (color, runs(height, input.layout, scale, ranges))
-        })
+        .filter(|a| !input.hidden_analysts.contains(&a.id))
         .collect();
+    let mut lanes: Vec<(Color32, Vec<(u32, u32)>)> = if key.disagreements.is_some() {
+        // Team view: a lane per analyst shown, then where they disagree.
+        team.iter()
+            .map(|analyst| {
+                let [r, g, b] = analyst.color.0;
+                let ranges = input
+                    .spans
+                    .iter()
+                    .filter(shown)
+                    .filter(|span| span.analyst == analyst.id)
+                    .map(|span| span.range);
+                (
+                    Color32::from_rgb(r, g, b),
+                    runs(height, input.layout, scale, ranges),
+                )
+            })
+            .collect()
+    } else {
+        input
+            .project
+            .stances
+            .0
+            .iter()
+            .filter(|s| !input.hidden.contains(&s.id))
+            .map(|s| {
+                let color = stance_style(input.project, &s.id).1;
+                let ranges = input
+                    .spans
+                    .iter()
+                    .filter(shown)
+                    .filter(|span| span.stance == s.id)
+                    .map(|span| span.range);
+                (color, runs(height, input.layout, scale, ranges))
+            })
+            .collect()
+    };
+    if key.disagreements.is_some() {
+        lanes.push((
+            DISAGREEMENT_TICK,
+            runs(
+                height,
+                input.layout,
+                scale,
+                input.disagreements.iter().copied(),
+            ),
+        ));
+    }
     MapCache {
         key,
         total,
@@ -275,7 +327,11 @@ fn hover_passage(
     let hits: Vec<&Span> = input
         .spans
         .iter()
-        .filter(|s| !input.hidden.contains(&s.stance) && near(s.range))
+        .filter(|s| {
+            !input.hidden.contains(&s.stance)
+                && !input.hidden_analysts.contains(&s.analyst)
+                && near(s.range)
+        })
         .take(3)
         .collect();
     let suggested: Vec<&(ArticleId, TextRange, StanceId)> = input

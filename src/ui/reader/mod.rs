@@ -81,6 +81,9 @@ pub struct ArticleView {
     last_rect: Option<Rect>,
     /// The stance toolbar's size in the last frame (to keep it inside the reader).
     toolbar_size: Vec2,
+    /// Where the shown analysts disagree (team view): the revision and analysts it was
+    /// computed for, and the stretches in text order.
+    disagreements: Option<(u64, Vec<crate::core::model::AnalystId>, Vec<TextRange>)>,
 }
 
 impl ArticleView {
@@ -185,6 +188,58 @@ impl ArticleView {
     /// The caret, when the selection is empty (keyboard coding).
     pub fn caret(&self) -> Option<usize> {
         self.selection.filter(|(a, h)| a == h).map(|(_, h)| h)
+    }
+
+    /// Recomputes where the shown analysts disagree when the project or the layers shown
+    /// changed; nothing outside team view.
+    fn update_disagreements(&mut self, view: &View<'_>, article: crate::core::model::ArticleId) {
+        if !view.team_view() {
+            self.disagreements = None;
+            return;
+        }
+        let shown: Vec<crate::core::model::AnalystId> = view
+            .project()
+            .analysts
+            .iter()
+            .map(|a| a.id.clone())
+            .filter(|id| !view.hidden_analysts.contains(id))
+            .collect();
+        let revision = view.session.workspace().revision();
+        if self
+            .disagreements
+            .as_ref()
+            .is_some_and(|(r, who, _)| *r == revision && *who == shown)
+        {
+            return;
+        }
+        let ranges = crate::core::curation::disagreement_ranges(view.project(), article, &shown);
+        self.disagreements = Some((revision, shown, ranges));
+    }
+
+    /// The next (or previous) place where the shown analysts disagree, after (before) the
+    /// selection or caret; the first (last) when there is none.
+    pub fn neighbour_disagreement(&self, forward: bool) -> Option<TextRange> {
+        let (_, _, ranges) = self.disagreements.as_ref()?;
+        let at = self.selection.map(|(a, h)| TextRange::ordered(a, h));
+        if forward {
+            ranges
+                .iter()
+                .find(|r| at.is_none_or(|at| r.start > at.start))
+                .copied()
+        } else {
+            ranges
+                .iter()
+                .rev()
+                .find(|r| at.is_none_or(|at| r.start < at.start))
+                .copied()
+        }
+    }
+
+    /// Where the shown analysts disagree, in text order (tests).
+    pub fn disagreements(&self) -> &[TextRange] {
+        self.disagreements
+            .as_ref()
+            .map_or(&[], |(_, _, r)| r.as_slice())
     }
 
     /// Opens the find bar (Ctrl+F) with its field focused.
@@ -293,6 +348,7 @@ impl ArticleView {
         article: &Arc<Article>,
     ) -> Vec<Command> {
         self.prepare(article, view.session.workspace());
+        self.update_disagreements(view, article.id);
         self.layout.laid_out_last_frame = 0;
         let now = view.now;
         let text = &article.text;
@@ -382,6 +438,8 @@ impl ArticleView {
                 layout: &self.layout,
                 spans: &self.spans,
                 hidden: &view.focus.hidden,
+                hidden_analysts: &view.hidden_analysts,
+                analyst_marks: view.team_view(),
                 selected: view.focus.annotation,
                 flash: self.flash,
                 selection: self.selection(),
@@ -415,6 +473,8 @@ impl ArticleView {
         let key = map::MapKey {
             spans_revision: self.spans_revision,
             hidden: view.focus.hidden.iter().cloned().collect(),
+            hidden_analysts: view.hidden_analysts.iter().cloned().collect(),
+            disagreements: self.disagreements.as_ref().map(|(_, _, r)| r.len()),
             find: find_key,
             pending: if view.pending.is_empty() {
                 (0, 0)
@@ -431,6 +491,11 @@ impl ArticleView {
             layout: &self.layout,
             spans: self.spans.spans(),
             hidden: &view.focus.hidden,
+            hidden_analysts: &view.hidden_analysts,
+            disagreements: self
+                .disagreements
+                .as_ref()
+                .map_or(&[][..], |(_, _, r)| r.as_slice()),
             find,
             article: article.id,
             pending: &view.pending,

@@ -10,7 +10,7 @@ use eframe::egui::{
 
 use super::layout::Layout;
 use crate::core::derived::SpanIndex;
-use crate::core::model::{AnnotationId, Project, StanceId, TextRange};
+use crate::core::model::{AnalystId, AnnotationId, Project, StanceId, TextRange};
 use crate::ui::widgets::stance_style;
 
 /// Opacity of a highlight's fill, and of the selected annotation's.
@@ -19,6 +19,8 @@ const SELECTED_ALPHA: u8 = 120;
 /// Underline thickness, and the step between stacked underlines.
 const UNDERLINE_WIDTH: f32 = 2.0;
 const UNDERLINE_STEP: f32 = 3.0;
+/// Width of the bar in the analyst's colour at the start of a passage (team view).
+pub const ANALYST_MARK_WIDTH: f32 = 2.5;
 /// How long a passage flashes after being picked in the list, in seconds.
 pub const FLASH_SECONDS: f64 = 1.6;
 /// Find matches: all of them, and the current one.
@@ -38,6 +40,10 @@ pub struct PaintInput<'a> {
     pub spans: &'a SpanIndex,
     /// Stances hidden by the filter.
     pub hidden: &'a BTreeSet<StanceId>,
+    /// Analysts whose layers are not shown.
+    pub hidden_analysts: &'a BTreeSet<AnalystId>,
+    /// Mark each passage with its analyst's colour (two or more layers shown).
+    pub analyst_marks: bool,
     /// The annotation being edited (drawn emphasised).
     pub selected: Option<AnnotationId>,
     /// The annotation flashing, and since when.
@@ -131,7 +137,8 @@ pub fn paint_paragraphs(ui: &Ui, input: &PaintInput<'_>, visible: std::ops::Rang
         let (ps, pe) = (p.char_start, p.char_end());
         let mut underlines = Vec::new();
         for span in input.spans.overlapping(ps, pe.max(ps + 1)) {
-            if input.hidden.contains(&span.stance) {
+            if input.hidden.contains(&span.stance) || input.hidden_analysts.contains(&span.analyst)
+            {
                 continue;
             }
             let (_, color) = stance_style(input.project, &span.stance);
@@ -145,7 +152,22 @@ pub fn paint_paragraphs(ui: &Ui, input: &PaintInput<'_>, visible: std::ops::Rang
             let Some((a, b)) = columns(span.range, ps, pe) else {
                 continue;
             };
-            for r in range_rects(galley, a, b) {
+            let rects = range_rects(galley, a, b);
+            // Whose passage it is: a bar in the analyst's colour where it begins.
+            if input.analyst_marks
+                && span.range.start >= ps
+                && let Some(first) = rects.first()
+                && let Some(analyst) = input.project.analyst(&span.analyst)
+            {
+                let first = first.translate(para_origin);
+                let [r, g, b] = analyst.color.0;
+                let x = first.left() - 2.0 - span.level as f32 * 3.0;
+                painter.line_segment(
+                    [Pos2::new(x, first.top()), Pos2::new(x, first.bottom())],
+                    Stroke::new(ANALYST_MARK_WIDTH, Color32::from_rgb(r, g, b)),
+                );
+            }
+            for r in rects {
                 let r = r.translate(para_origin);
                 painter.rect_filled(r, 2.0, fill);
                 underlines.push((r, color, span.level));

@@ -76,7 +76,7 @@ impl ArticleView {
     fn innermost_at(&self, at: usize, view: &View<'_>) -> Option<AnnotationId> {
         self.spans
             .overlapping(at, at + 1)
-            .filter(|s| !view.focus.hidden.contains(&s.stance))
+            .filter(|s| view.shows(&s.stance, &s.analyst))
             .min_by_key(|s| s.range.len())
             .map(|s| s.id)
     }
@@ -88,7 +88,7 @@ impl ArticleView {
         let mut under: Vec<_> = self
             .spans
             .overlapping(at, at + 1)
-            .filter(|s| !view.focus.hidden.contains(&s.stance))
+            .filter(|s| view.shows(&s.stance, &s.analyst))
             .map(|s| (s.range.len(), s.range.start, s.id))
             .collect();
         under.sort();
@@ -252,7 +252,7 @@ impl ArticleView {
             .map(|at| {
                 self.spans
                     .overlapping(at, at + 1)
-                    .filter(|s| !view.focus.hidden.contains(&s.stance))
+                    .filter(|s| view.shows(&s.stance, &s.analyst))
                     .map(|s| s.id)
                     .collect()
             })
@@ -263,6 +263,14 @@ impl ArticleView {
         }
         ui.ctx().set_cursor_icon(egui::CursorIcon::PointingHand);
         let project = view.project();
+        // Whose passage it is, once the project is a team's.
+        let team = project
+            .analysts
+            .iter()
+            .filter(|a| !a.id.is_reserved())
+            .count()
+            >= 2
+            || view.team_view();
         // Under the line being read (above it near the bottom of the view), never over it.
         let line = self.glyph_rect_under(pos).map_or(
             egui::Rect::from_center_size(pos, Vec2::splat(2.0)),
@@ -286,6 +294,9 @@ impl ArticleView {
                     let (label, color) = stance_style(project, &a.stance);
                     ui.horizontal(|ui| {
                         stance_chip(ui, &label, color);
+                        if team {
+                            ui.strong(project.analyst_name(&a.analyst));
+                        }
                         if a.note.is_empty() {
                             ui.weak("(no note)");
                         } else {

@@ -2,6 +2,8 @@
 //! project search, statistics, the message log and the progress of a blocking job. Each draws from the [`View`] and its own
 //! state and returns commands.
 
+mod agreement;
+mod compare;
 mod edit_text;
 mod notices;
 mod palette;
@@ -21,6 +23,8 @@ use crate::core::model::ArticleId;
 use crate::session::notice::Notices;
 use crate::ui::command::Command;
 
+pub use agreement::{AgreementState, compared_analysts};
+pub use compare::CompareState;
 pub use palette::PaletteState;
 pub use preferences::PreferencesDraft;
 pub use progress::progress_ui;
@@ -51,11 +55,15 @@ pub enum ToolWindow {
     Notices,
     /// The project memo.
     Memo,
+    /// Agreement.
+    Agreement,
+    /// Two analysts compared.
+    Compare,
 }
 
 impl ToolWindow {
     /// Every tool window Esc can close.
-    pub const ALL: [ToolWindow; 9] = [
+    pub const ALL: [ToolWindow; 11] = [
         ToolWindow::Preferences,
         ToolWindow::Stances,
         ToolWindow::Search,
@@ -65,6 +73,8 @@ impl ToolWindow {
         ToolWindow::Shortcuts,
         ToolWindow::Notices,
         ToolWindow::Memo,
+        ToolWindow::Agreement,
+        ToolWindow::Compare,
     ];
 
     /// Its title (egui names a window's layer after it).
@@ -79,6 +89,8 @@ impl ToolWindow {
             ToolWindow::Shortcuts => "Keyboard shortcuts",
             ToolWindow::Notices => "Recent messages",
             ToolWindow::Memo => "Project memo",
+            ToolWindow::Agreement => "Agreement",
+            ToolWindow::Compare => "Compare analysts",
         }
     }
 
@@ -120,6 +132,10 @@ pub struct Windows {
     pub shortcuts: bool,
     /// The project memo being edited.
     pub memo: Option<String>,
+    /// The agreement window.
+    pub agreement: Option<AgreementState>,
+    /// The comparison of two analysts.
+    pub compare: Option<CompareState>,
     /// Similar passages asked for, started when the window is next drawn.
     pub similar_to: Option<crate::core::model::AnnotationId>,
 }
@@ -137,6 +153,8 @@ impl Windows {
             ToolWindow::Shortcuts => self.shortcuts,
             ToolWindow::Notices => self.notices,
             ToolWindow::Memo => self.memo.is_some(),
+            ToolWindow::Agreement => self.agreement.is_some(),
+            ToolWindow::Compare => self.compare.is_some(),
         }
     }
 }
@@ -261,6 +279,20 @@ pub fn windows_ui(
         commands.extend(out);
         if !open {
             windows.memo = None;
+        }
+    }
+    if let Some(state) = &mut windows.agreement {
+        let (open, out) = agreement::agreement_ui(ctx, view, state);
+        commands.extend(out);
+        if !open {
+            windows.agreement = None;
+        }
+    }
+    if let Some(state) = &mut windows.compare {
+        let (open, out) = compare::compare_ui(ctx, view, state);
+        commands.extend(out);
+        if !open {
+            windows.compare = None;
         }
     }
     if windows.shortcuts {

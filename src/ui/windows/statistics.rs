@@ -41,8 +41,8 @@ pub enum StatsTab {
 pub struct StatsState {
     /// The figures of the project as of `revision`.
     pub stats: Option<Arc<Stats>>,
-    revision: Option<u64>,
-    job: Option<(u64, Job<Stats>)>,
+    revision: Option<StatsKey>,
+    job: Option<(StatsKey, Job<Stats>)>,
     /// The chart shown.
     pub tab: StatsTab,
     /// Only the article shown in the reader (else the whole project).
@@ -51,28 +51,40 @@ pub struct StatsState {
     pub chart_rect: Option<egui::Rect>,
 }
 
+/// What the figures were computed from: the project's revision and the layers shown.
+type StatsKey = (u64, Vec<crate::core::model::AnalystId>);
+
 impl StatsState {
     /// Starts computing the figures when the project changed since they were computed, and
     /// takes them when the worker is done.
     fn refresh(&mut self, view: &View<'_>) {
-        let revision = view.session.workspace().revision();
+        let revision: StatsKey = (
+            view.session.workspace().revision(),
+            view.hidden_analysts.iter().cloned().collect(),
+        );
         if let Some((for_revision, job)) = &mut self.job {
             match job.poll() {
                 Polled::Running => {}
                 Polled::Finished(stats) => {
-                    self.revision = Some(*for_revision);
+                    self.revision = Some(for_revision.clone());
                     self.stats = Some(Arc::new(stats));
                     self.job = None;
                 }
                 Polled::Lost => self.job = None,
             }
         }
-        let running_for = self.job.as_ref().map(|(r, _)| *r);
-        if self.revision != Some(revision) && running_for != Some(revision) {
+        let running_for = self.job.as_ref().map(|(r, _)| r.clone());
+        if self.revision.as_ref() != Some(&revision) && running_for.as_ref() != Some(&revision) {
             if let Some((_, old)) = self.job.take() {
                 old.cancel();
             }
-            let snapshot = Arc::new(view.project().clone());
+            // Only the layers shown count (Team → Layers).
+            let snapshot = Arc::new(if view.hidden_analysts.is_empty() {
+                view.project().clone()
+            } else {
+                view.project()
+                    .only_layers(|who| !view.hidden_analysts.contains(who))
+            });
             let job = Job::spawn(JobKind::Statistics, "statistics", move |_| {
                 Stats::of(&snapshot)
             });

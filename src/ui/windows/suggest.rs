@@ -143,7 +143,7 @@ impl SuggestState {
             "Similar to “{}”",
             crate::core::text::snippet(&source.quote, 40)
         );
-        let snapshot = Arc::new(view.project().clone());
+        let snapshot = Arc::new(coding_seen(view));
         self.begin(Job::spawn(JobKind::Search, "similar passages", move |p| {
             suggest::similar(&snapshot, annotation, SIMILAR_TOP, p)
         }));
@@ -157,7 +157,7 @@ impl SuggestState {
         self.learned = true;
         self.adding = true;
         self.retrain = false;
-        let snapshot = Arc::new(view.project().clone());
+        let snapshot = Arc::new(coding_seen(view));
         self.begin(Job::spawn(
             JobKind::Search,
             "learned suggestions",
@@ -189,7 +189,7 @@ impl SuggestState {
             "“{}” as {label}",
             crate::core::text::snippet(&self.query.replace('\n', " | "), 40)
         );
-        let snapshot = Arc::new(view.project().clone());
+        let snapshot = Arc::new(coding_seen(view));
         let sentence = self.sentence;
         self.begin(Job::spawn(JobKind::Search, "suggestions", move |p| {
             suggest::from_pattern(&snapshot, &pattern, &stance, sentence, p)
@@ -557,4 +557,15 @@ fn show(item: &Suggestion) -> Command {
         article: item.article,
         range: item.range,
     }
+}
+
+/// The project as suggestions and the classifier may see it: under blind coding, only the
+/// analyst's own layer and gold (nobody learns from a colleague's coding before comparing).
+fn coding_seen(view: &View<'_>) -> crate::core::model::Project {
+    let project = view.project();
+    if !project.team.blind {
+        return project.clone();
+    }
+    let me = view.session.analyst().id;
+    project.only_layers(|who| *who == me || who.is_gold())
 }

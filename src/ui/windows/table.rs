@@ -161,6 +161,11 @@ pub fn table_ui(
     view: &View<'_>,
     state: &mut TableState,
 ) -> (bool, Vec<Command>) {
+    // Only the layers shown (Team → Layers, blind coding).
+    let hidden: Vec<_> = view.hidden_analysts.iter().cloned().collect();
+    if state.query.hidden_analysts != hidden {
+        state.query.hidden_analysts = hidden;
+    }
     state.refresh(view.project(), view.session.workspace().revision());
     let mut open = true;
     let mut commands = Vec::new();
