@@ -898,3 +898,140 @@ fn convert_makes_a_folder_of_a_file_and_back_and_every_command_opens_a_folder() 
     assert_eq!(project.annotations.len(), 12 + dana_lines);
     assert!(project.analyst(&"dana".into()).is_some());
 }
+
+/// The team workflow on the command line: two analysts code the sample in separate copies,
+/// one merges the other's, they read agreement, the agreed passages go into gold, gold
+/// exports on its own; merging the same copy again changes nothing.
+#[test]
+fn two_analysts_merge_read_agreement_curate_gold_and_export_it() {
+    use stancemark::model::{AnalystId, StanceId, TextRange};
+    let dir = tempfile::tempdir().unwrap();
+    let sample_project = stancemark::store::load_project(Path::new(&sample())).unwrap();
+    // Each analyst's copy: the sample's passages as theirs. Ben leaves out the last, shifts
+    // the first passage's start and calls the third "regulation".
+    let copy_for = |name: &str, change: bool| {
+        let mut project = sample_project.clone();
+        let analyst = project.new_analyst(name);
+        let id = analyst.id.clone();
+        project.analysts = vec![analyst];
+        let mut annotations: Vec<stancemark::model::Annotation> = sample_project
+            .annotations
+            .iter()
+            .map(|a| {
+                let mut a = (**a).clone();
+                a.id = uuid::Uuid::new_v4();
+                a.analyst = id.clone();
+                a
+            })
+            .collect();
+        annotations.sort_by_key(|a| a.range.start);
+        if change {
+            annotations.pop();
+            annotations[0].range = TextRange {
+                start: annotations[0].range.start + 5,
+                end: annotations[0].range.end,
+            };
+            annotations[2].stance = StanceId::new("regulation");
+        }
+        project.annotations = Default::default();
+        for a in annotations {
+            project.push_annotation(a);
+        }
+        project
+    };
+    let ana = dir.path().join("ana.stance");
+    let ben = dir.path().join("ben.stance.json");
+    stancemark::store::save_any(&copy_for("Ana", false), &ana, None).unwrap();
+    stancemark::store::save_project(&copy_for("Ben", true), &ben).unwrap();
+    let (a, b) = (ana.to_str().unwrap(), ben.to_str().unwrap());
+
+    let out = stancemark(&["--analyst", "Ana", "merge", a, b]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let said = text(&out.stdout);
+    assert!(said.contains("Ben: 11 added"), "{said}");
+    let merged = stancemark::store::load_any(&ana).unwrap().project;
+    assert_eq!(merged.annotations.len(), 23);
+    // The same copy again: nothing changes, nothing is saved.
+    let before = std::fs::read_dir(ana.join("layers/ben")).unwrap().count();
+    let out = stancemark(&["--analyst", "Ana", "merge", a, b]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("11 unchanged"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(!text(&out.stdout).contains("saved"));
+    assert_eq!(
+        std::fs::read_dir(ana.join("layers/ben")).unwrap().count(),
+        before
+    );
+    // Nothing readable: non-zero, the project untouched.
+    let out = stancemark(&[
+        "merge",
+        a,
+        dir.path().join("missing.json").to_str().unwrap(),
+    ]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("nothing could be read"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    // Agreement: both analysts, every measure; the pair's overall α_U is defined and below 1.
+    let out = stancemark(&["agreement", a, "--measure", "all", "--format", "json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = report["rows"].as_array().unwrap();
+    let corpus = |measure: &str| {
+        rows.iter()
+            .find(|r| {
+                r["measure"] == measure && r["article_id"].is_null() && r["stance_id"].is_null()
+            })
+            .unwrap_or_else(|| panic!("no corpus row for {measure}"))["value"]
+            .as_f64()
+            .unwrap()
+    };
+    for measure in ["alpha-u", "kappa", "alpha", "percent"] {
+        let value = corpus(measure);
+        assert!(value > 0.5 && value < 1.0, "{measure} {value}");
+    }
+    assert!(
+        rows.iter().all(|r| r["analysts"] == "ana;ben"),
+        "one pair, no group row"
+    );
+    let out = stancemark(&["agreement", a, "--analysts", "Ana,Nobody"]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("Nobody"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    // Curate: the 9 passages both marked identically go into gold, with Ana as curator.
+    let out = stancemark(&["--analyst", "Ana", "curate", a, "--auto"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("9 passage(s) taken"),
+        "{}",
+        text(&out.stdout)
+    );
+    let curated = stancemark::store::load_any(&ana).unwrap().project;
+    let gold: Vec<_> = curated
+        .annotations
+        .iter()
+        .filter(|x| x.analyst.is_gold())
+        .collect();
+    assert_eq!(gold.len(), 9);
+    assert!(
+        gold.iter()
+            .all(|g| g.curator == Some(AnalystId::new("ana")))
+    );
+    assert!(curated.team.curators.contains(&AnalystId::new("ana")));
+    // Gold exports on its own, like any layer.
+    let out = stancemark(&["export", a, "--analysts", "gold", "-f", "csv"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let csv = text(&out.stdout);
+    assert_eq!(csv.lines().count(), 10, "{csv}");
+    assert!(csv.lines().skip(1).all(|l| l.ends_with(",gold")), "{csv}");
+}

@@ -1482,3 +1482,155 @@ fn a_new_empty_project_does_not_say_saved() {
     assert!(!texts.iter().any(|t| t == "Saved"), "{texts:?}");
     assert!(!texts.iter().any(|t| t == "not saved yet"), "{texts:?}");
 }
+
+/// Two analysts on the sample: `}` and `{` step through where they differ; Ben's passages are
+/// his (Delete refuses, "Copy into my layer" takes one); blind coding hides his layer; curating
+/// takes what both marked alike into gold and settles a difference, undoably.
+#[test]
+fn two_analysts_disagreements_are_stepped_copied_hidden_blind_and_curated_into_gold() {
+    use stancemark::command::Command;
+    use stancemark::model::AnalystId;
+    let (_dir, path) = team_sample_copy();
+    let mut harness = harness_on(Some(path));
+    let (sample, ben) = (AnalystId::new("sample"), AnalystId::new("ben"));
+    let article = harness
+        .state()
+        .current_article()
+        .unwrap_or_else(|| panic!("{:?}", harness.state().error_message()));
+    let expected = stancemark::core::curation::disagreement_ranges(
+        harness.state().workspace().project(),
+        article,
+        &[sample.clone(), ben.clone()],
+    );
+    assert!(expected.len() >= 3, "{expected:?}");
+    // Both layers are shown: } steps forward, { back.
+    harness.key_press(Key::CloseCurlyBracket);
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state().article_view().selection(),
+        Some(expected[0])
+    );
+    harness.key_press(Key::CloseCurlyBracket);
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state().article_view().selection(),
+        Some(expected[1])
+    );
+    harness.key_press(Key::OpenCurlyBracket);
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state().article_view().selection(),
+        Some(expected[0])
+    );
+
+    // Ben's shifted first passage: not mine to delete, mine to copy.
+    let project = harness.state().workspace().project();
+    let bens_first = project
+        .annotations
+        .layer(article, &ben)
+        .iter()
+        .min_by_key(|a| a.range.start)
+        .unwrap()
+        .clone();
+    let count = project.annotations.len();
+    harness.state_mut().execute(Command::SelectAnnotation {
+        id: bens_first.id,
+        reveal: true,
+    });
+    harness.run_steps(2);
+    harness.key_press(Key::Delete);
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state().workspace().project().annotations.len(),
+        count
+    );
+    let log: Vec<String> = harness.state().notices().log().map(|n| n.text()).collect();
+    assert!(
+        log.iter().any(|t| t.contains("Ben's annotation")),
+        "{log:?}"
+    );
+    harness.get_by_label("Copy into my layer").click();
+    harness.run_steps(2);
+    let project = harness.state().workspace().project();
+    assert_eq!(project.annotations.len(), count + 1);
+    let mine = project.annotations.layer(article, &sample);
+    assert!(
+        mine.iter()
+            .any(|a| a.range == bens_first.range && a.stance == bens_first.stance)
+    );
+
+    // Blind coding: Ben's layer is no longer painted (his stripes at his passages' starts).
+    let ben_color = {
+        let rgb = harness
+            .state()
+            .workspace()
+            .project()
+            .analyst(&ben)
+            .unwrap()
+            .color
+            .0;
+        eframe::egui::Color32::from_rgb(rgb[0], rgb[1], rgb[2])
+    };
+    let ben_stripes = |h: &egui_kittest::Harness<'_, stancemark::ui::StancemarkApp>| {
+        painted_shapes(h)
+            .iter()
+            .filter(|s| {
+                matches!(s, eframe::egui::Shape::LineSegment { stroke, .. }
+                    if stroke.color == ben_color
+                        && stroke.width == stancemark::ui::reader::ANALYST_MARK_WIDTH)
+            })
+            .count()
+    };
+    assert!(ben_stripes(&harness) > 0, "team view marks Ben's passages");
+    harness.state_mut().execute(Command::ToggleBlindCoding);
+    harness.run_steps(3);
+    assert!(harness.state().workspace().project().team.blind);
+    assert_eq!(ben_stripes(&harness), 0, "blind: only my layer");
+    // Nor does the article list count his passages.
+    harness.get_by_label_contains("(13)");
+    harness.state_mut().execute(Command::ToggleBlindCoding);
+    harness.run_steps(3);
+    assert!(ben_stripes(&harness) > 0);
+
+    // Curate: the 10 passages both marked alike go into gold at once, I become a curator.
+    harness.state_mut().execute(Command::CurateGold);
+    harness.run_steps(3);
+    let gold = |h: &egui_kittest::Harness<'_, stancemark::ui::StancemarkApp>| {
+        h.state()
+            .workspace()
+            .project()
+            .annotations
+            .layer(article, &AnalystId::gold())
+            .len()
+    };
+    assert_eq!(gold(&harness), 10);
+    assert!(
+        harness
+            .state()
+            .workspace()
+            .project()
+            .team
+            .curators
+            .contains(&sample)
+    );
+    harness.get_by_label_contains("0 of 3 difference(s) settled");
+    // Settle one difference by taking the sample's passage; undo takes it back.
+    harness
+        .get_all_by_label("Take sample's")
+        .next()
+        .unwrap()
+        .click();
+    harness.run_steps(3);
+    assert_eq!(gold(&harness), 11);
+    let said: Vec<String> = harness
+        .get_all_by_label_contains("difference(s) settled")
+        .map(|n| format!("{n:?}"))
+        .collect();
+    assert!(
+        said.len() == 1 && said[0].contains("\"1 of 3 difference(s) settled"),
+        "{said:?}"
+    );
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run_steps(3);
+    assert_eq!(gold(&harness), 10);
+}

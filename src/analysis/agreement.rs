@@ -363,13 +363,17 @@ pub fn cohen_kappa(decisions: &Decisions, a: usize, b: usize) -> Option<f64> {
     if n == 0 {
         return None;
     }
-    let n = n as f64;
-    let observed = agree as f64 / n;
-    let (pa, pb) = (a_yes as f64 / n, b_yes as f64 / n);
-    let chance = pa * pb + (1.0 - pa) * (1.0 - pb);
-    // As scikit-learn computes it: 1 − Σ w·observed / Σ w·expected (nan where 0/0).
-    let disagree_expected = 1.0 - chance;
-    (disagree_expected > 0.0).then(|| 1.0 - (1.0 - observed) / disagree_expected)
+    // As scikit-learn computes it, 1 − Σ w·observed / Σ w·expected (undefined where the
+    // expected disagreement is 0), here in exact integers until the one division:
+    // 1 − n·(n − agree) / (a_yes·(n − b_yes) + (n − a_yes)·b_yes).
+    let (n, agree, a_yes, b_yes) = (
+        i128::from(n),
+        i128::from(agree),
+        i128::from(a_yes),
+        i128::from(b_yes),
+    );
+    let expected = a_yes * (n - b_yes) + (n - a_yes) * b_yes;
+    (expected > 0).then(|| (expected - n * (n - agree)) as f64 / expected as f64)
 }
 
 /// Krippendorff's nominal α over all raters, missing decisions allowed: items with fewer than

@@ -200,20 +200,39 @@ pub fn disagreement_ranges(
     merged
 }
 
-/// Whether the gold layer settled a difference: gold has a passage or a rejection overlapping
-/// it.
+/// Whether the curator settled a difference: gold holds one side's passage as it is, or a
+/// passage of one side's stance there that no analyst marked so (an edit), or a rejection
+/// over it (dropped).
 pub fn is_settled(project: &Project, difference: &Difference) -> bool {
     let gold = AnalystId::gold();
+    let d = difference;
+    let sides: Vec<&Annotation> = [&d.a, &d.b].into_iter().flatten().map(|a| &**a).collect();
+    // Taken: gold holds one side's passage as it is.
+    let taken = |g: &Annotation| {
+        sides
+            .iter()
+            .any(|x| x.range == g.range && x.stance == g.stance)
+    };
+    // Edited: a gold passage of one side's stance over this place that no analyst marked
+    // so (a passage every analyst agreed on elsewhere does not settle this one).
+    let edited = |g: &Annotation| {
+        overlap(g.range, d.range) > 0
+            && sides.iter().any(|x| x.stance == g.stance)
+            && !project
+                .annotations
+                .in_article(d.article)
+                .any(|x| !x.analyst.is_gold() && x.range == g.range && x.stance == g.stance)
+    };
     project
         .annotations
-        .layer(difference.article, &gold)
+        .layer(d.article, &gold)
         .iter()
-        .any(|g| overlap(g.range, difference.range) > 0)
+        .any(|g| taken(g) || edited(g))
         || project
             .rejections
-            .layer(difference.article, &gold)
+            .layer(d.article, &gold)
             .iter()
-            .any(|r| overlap(r.range, difference.range) > 0)
+            .any(|r| overlap(r.range, d.range) > 0)
 }
 
 /// What the automatic part of curation did.

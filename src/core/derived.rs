@@ -8,7 +8,7 @@
 //! Invariants: each structure equals what a rebuild from the project at its revision would
 //! give (tests compare the two); `revision` names the workspace revision it reflects.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use crate::core::edit::{AnnotationChange, apply_to_sorted};
@@ -251,41 +251,59 @@ pub struct ArticleRow {
     pub by_stance: Vec<(StanceId, usize)>,
 }
 
-/// Every article with its title and annotation counts, in project order.
+/// Every article with its title and annotation counts, in project order; the layers of the
+/// analysts left out (hidden, or another's under blind coding) are not counted.
 #[derive(Debug, Clone, Default)]
-pub struct ArticleCounts(pub Arc<Vec<ArticleRow>>);
+pub struct ArticleCounts(pub Arc<Vec<ArticleRow>>, BTreeSet<AnalystId>);
 
 impl ArticleCounts {
     /// Counts the annotations of every article.
     pub fn build(project: &Project) -> Self {
+        Self::build_without(project, BTreeSet::new())
+    }
+
+    /// Counts the annotations of every article but those of the `left_out` analysts.
+    pub fn build_without(project: &Project, left_out: BTreeSet<AnalystId>) -> Self {
         let mut per_article: HashMap<ArticleId, HashMap<&StanceId, usize>> = HashMap::new();
-        for a in &project.annotations {
+        for a in project
+            .annotations
+            .iter()
+            .filter(|a| !left_out.contains(&a.analyst))
+        {
             *per_article
                 .entry(a.article)
                 .or_default()
                 .entry(&a.stance)
                 .or_insert(0) += 1;
         }
-        Self(Arc::new(
-            project
-                .articles
-                .iter()
-                .map(|a| {
-                    let mut by_stance: Vec<(StanceId, usize)> = per_article
-                        .get(&a.id)
-                        .map(|m| m.iter().map(|(s, n)| ((*s).clone(), *n)).collect())
-                        .unwrap_or_default();
-                    by_stance.sort();
-                    ArticleRow {
-                        id: a.id,
-                        title: a.title.clone(),
-                        meta: a.meta.clone(),
-                        total: by_stance.iter().map(|(_, n)| n).sum(),
-                        by_stance,
-                    }
-                })
-                .collect(),
-        ))
+        Self(
+            Arc::new(
+                project
+                    .articles
+                    .iter()
+                    .map(|a| {
+                        let mut by_stance: Vec<(StanceId, usize)> = per_article
+                            .get(&a.id)
+                            .map(|m| m.iter().map(|(s, n)| ((*s).clone(), *n)).collect())
+                            .unwrap_or_default();
+                        by_stance.sort();
+                        ArticleRow {
+                            id: a.id,
+                            title: a.title.clone(),
+                            meta: a.meta.clone(),
+                            total: by_stance.iter().map(|(_, n)| n).sum(),
+                            by_stance,
+                        }
+                    })
+                    .collect(),
+            ),
+            left_out,
+        )
+    }
+
+    /// The analysts whose layers these counts leave out.
+    pub fn left_out(&self) -> &BTreeSet<AnalystId> {
+        &self.1
     }
 
     /// Adjusts the counts the changes touch.
@@ -296,7 +314,9 @@ impl ArticleCounts {
         let rows = Arc::make_mut(&mut self.0);
         for change in changes {
             for (ann, delta) in [(&change.before, -1isize), (&change.after, 1)] {
-                let Some(ann) = ann else { continue };
+                let Some(ann) = ann.as_ref().filter(|a| !self.1.contains(&a.analyst)) else {
+                    continue;
+                };
                 let Some(row) = rows.iter_mut().find(|r| r.id == ann.article) else {
                     continue;
                 };

@@ -638,7 +638,7 @@ impl Workspace {
                 Ok(())
             } else {
                 Err(ActionError::NotYours(
-                    "Only a curator changes the gold layer: start curating (Team → Curate gold) first"
+                    "Only a curator changes the gold layer: start curating (Team menu: Curate gold) first"
                         .to_owned(),
                 ))
             };

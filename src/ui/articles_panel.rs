@@ -89,7 +89,10 @@ impl ArticlesPanelState {
     fn update_counts(&mut self, view: &View<'_>) {
         let ws = view.session.workspace();
         let revision = ws.revision();
-        if let Some(changes) = self
+        // Only the layers shown are counted (blind coding shows nothing of the others).
+        if self.counts.left_out() != &view.hidden_analysts {
+            self.counts = ArticleCounts::build_without(ws.project(), view.hidden_analysts.clone());
+        } else if let Some(changes) = self
             .counts_revision
             .and_then(|r| ws.annotation_changes_since(r))
         {

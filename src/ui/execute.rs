@@ -495,7 +495,7 @@ impl StancemarkApp {
                         if on {
                             "Blind coding on: each analyst sees only their own layer (and gold)"
                         } else {
-                            "Blind coding off: choose the layers to show in Team → Layers"
+                            "Blind coding off: choose the layers to show in the Team menu: Layers"
                         },
                     );
                 }
@@ -559,7 +559,7 @@ impl StancemarkApp {
                     }
                     None => self.notify(
                         Severity::Info,
-                        "No disagreement there: show two or more analysts' layers (Team → Layers) to see where they differ",
+                        "No disagreement there: show two or more analysts' layers (Team menu: Layers) to see where they differ",
                     ),
                 }
             }

@@ -154,3 +154,27 @@ pub fn click_at(harness: &mut Harness<'_, StancemarkApp>, pos: Pos2) {
     }
     harness.run_steps(2);
 }
+
+/// A copy of the sample with a second analyst, Ben, who coded it too: the sample's passages,
+/// except that he left out the last, started the first 5 characters later and called the third
+/// (a security passage) "regulation".
+pub fn team_sample_copy() -> (tempfile::TempDir, PathBuf) {
+    let (dir, path) = sample_copy();
+    let mut project = stancemark::store::load_project(&path).unwrap();
+    let ben = project.new_analyst("Ben");
+    project.analysts.push(ben.clone());
+    let mut passages: Vec<stancemark::model::Annotation> =
+        project.annotations.iter().map(|a| (**a).clone()).collect();
+    passages.sort_by_key(|a| a.range.start);
+    passages.pop();
+    passages[0].range.start += 5;
+    passages[2].stance = stancemark::StanceId::new("regulation");
+    for mut a in passages {
+        a.id = uuid::Uuid::new_v4();
+        a.analyst = ben.id.clone();
+        a.quote = stancemark::text::slice_chars(&project.articles[0].text, a.range).to_owned();
+        project.push_annotation(a);
+    }
+    stancemark::store::save_project(&project, &path).unwrap();
+    (dir, path)
+}

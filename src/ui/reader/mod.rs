@@ -29,7 +29,7 @@ pub use find::options_ui;
 use find::{FindAction, FindState};
 use layout::Layout;
 pub use map::{FIND_TICK, MAP_WIDTH, SUGGESTION_TICK};
-pub use paint::{FIND_CURRENT_FILL, FIND_FILL, FLASH_SECONDS};
+pub use paint::{ANALYST_MARK_WIDTH, FIND_CURRENT_FILL, FIND_FILL, FLASH_SECONDS};
 
 /// Horizontal room the column leaves for the scroll bar and margins, in points.
 const COLUMN_MARGINS: f32 = 48.0;

@@ -196,7 +196,7 @@ pub fn agreement_ui(
             let analysts = compared_analysts(project);
             if analysts.len() < 2 {
                 ui.label(
-                    "Agreement needs two analysts' layers. Merge a colleague's copy (Team → Merge analysts' work…) or let a second analyst code in this project folder.",
+                    "Agreement needs two analysts' layers. Merge a colleague's copy (Team menu: Merge analysts' work…) or let a second analyst code in this project folder.",
                 );
                 return;
             }
@@ -222,7 +222,7 @@ pub fn agreement_ui(
                             ui.label(m.meaning());
                         }
                         ui.label(
-                            "A value is “—” where it is undefined (nobody marked anything, or nothing could be expected to differ), never 0 or 1. An analyst counts on an article once they marked it coded (Team → Mark article coded) or tagged something in it. The corpus α_U is the mean over the articles where it is defined; κ and α pool the units of those articles.",
+                            "A value is “—” where it is undefined (nobody marked anything, or nothing could be expected to differ), never 0 or 1. An analyst counts on an article once they marked it coded (Team menu: Mark article coded) or tagged something in it. The corpus α_U is the mean over the articles where it is defined; κ and α pool the units of those articles.",
                         );
                     });
                 });

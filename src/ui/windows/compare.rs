@@ -191,8 +191,11 @@ fn difference_ui(
                 ui.weak("· settled");
             }
         });
-        passage_ui(ui, project, name_a, d.a.as_deref());
-        passage_ui(ui, project, name_b, d.b.as_deref());
+        // Side by side: the first analyst's passage on the left, the second's on the right.
+        ui.columns(2, |columns| {
+            passage_ui(&mut columns[0], project, name_a, d.a.as_deref());
+            passage_ui(&mut columns[1], project, name_b, d.b.as_deref());
+        });
         if curating {
             ui.horizontal(|ui| {
                 for (how, label, enabled) in [
