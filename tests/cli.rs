@@ -1034,4 +1034,24 @@ fn two_analysts_merge_read_agreement_curate_gold_and_export_it() {
     let csv = text(&out.stdout);
     assert_eq!(csv.lines().count(), 10, "{csv}");
     assert!(csv.lines().skip(1).all(|l| l.ends_with(",gold")), "{csv}");
+
+    // Ben's work as a JSON export with two broken records: they are listed, the rest merged.
+    let out = stancemark(&["export", b, "-f", "json"]);
+    let mut export: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    export["annotations"][0]["end"] = 999_999.into();
+    export["annotations"][1]["stance_id"] = serde_json::Value::Null;
+    let broken = dir.path().join("ben-export.json");
+    std::fs::write(&broken, export.to_string()).unwrap();
+    let fresh = dir.path().join("fresh.stance.json");
+    stancemark::store::save_project(&copy_for("Ana", false), &fresh).unwrap();
+    let out = stancemark(&["merge", fresh.to_str().unwrap(), broken.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("Ben: 9 added"),
+        "{}",
+        text(&out.stdout)
+    );
+    let warned = text(&out.stderr);
+    assert_eq!(warned.matches("left out:").count(), 2, "{warned}");
+    assert!(warned.contains("outside article"), "{warned}");
 }

@@ -519,8 +519,9 @@ fn merge_work_steps(ws: &mut Workspace, incoming: &Project) -> WorkMergeReport {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::model::{StanceId, TextRange};
+    use crate::core::model::{AnalystId, StanceId, TextRange};
     use crate::core::workspace::SteppingClock;
+    use std::sync::Arc;
 
     fn ws(project: Project) -> Workspace {
         Workspace::new(project, Box::new(SteppingClock::default()))
@@ -586,5 +587,110 @@ mod tests {
         assert!(p.validate().is_empty(), "{:?}", p.validate());
         merged.undo().unwrap();
         assert_eq!(merged.project(), &disk);
+    }
+
+    /// Another analyst's copy of the same corpus: one article with the same text (trailing
+    /// spaces aside), one re-typed (re-anchored), one we do not have; a stance under another
+    /// id with the same label, one unknown; an annotation both copies hold, changed later there.
+    #[test]
+    fn another_copy_merges_as_its_analysts_layer_once_and_reports_each_analyst() {
+        let text = "Open models help. Rules matter. Security first. The end.";
+        let mut here = ws(Project::new("p"));
+        here.set_analyst_name("Dana");
+        let same = here.add_article(Article::new("Same", text)).unwrap();
+        let edited = here
+            .add_article(Article::new("Edited", "Intro. Rules matter here too."))
+            .unwrap();
+        let reg = StanceId::new("regulation");
+        let shared = here
+            .add_annotation(same, range_of(text, "Rules matter."), &reg, "")
+            .unwrap();
+        let base = here.project().clone();
+
+        // Ben's copy: separate article ids (he imported the files himself), the shared
+        // annotation noted later, his own passages.
+        let mut theirs_project = base.clone();
+        theirs_project.articles = vec![
+            Arc::new(Article::new("Same", &format!("{text}  \r\n"))),
+            Arc::new(Article::new("Edited", "Intro.\nRules matter here too.")),
+            Arc::new(Article::new("Only Ben's", "Something else entirely.")),
+        ];
+        let mut theirs = ws(theirs_project);
+        theirs.set_analyst_name("Ben");
+        let ben_same = theirs.project().articles[0].id;
+        let ben_text = theirs.project().articles[0].text.clone();
+        let ben_edited = theirs.project().articles[1].id;
+        let ben_other = theirs.project().articles[2].id;
+        // Ben's "regulation" is called "rules" in his copy's ids but has the same label.
+        let mut rules = theirs.project().stances.get(&reg).unwrap().clone();
+        rules.id = StanceId::new("rules");
+        rules.hotkey = None;
+        theirs.put_stance(rules.clone()).unwrap();
+        let mut values = rules.clone();
+        values.id = StanceId::new("values");
+        values.label = "values".into();
+        theirs.put_stance(values.clone()).unwrap();
+        let rules_id = rules.id.clone();
+        let b1 = theirs
+            .add_annotation(
+                ben_same,
+                range_of(&ben_text, "Security first."),
+                &rules_id,
+                "",
+            )
+            .unwrap();
+        let b2 = theirs
+            .add_annotation(
+                ben_edited,
+                range_of("Intro.\nRules matter here too.", "matter here"),
+                &values.id,
+                "",
+            )
+            .unwrap();
+        theirs
+            .add_annotation(ben_other, TextRange { start: 0, end: 9 }, &rules_id, "")
+            .unwrap();
+        let mut incoming = theirs.project().clone();
+        // The shared annotation, noted in Ben's copy later than ours.
+        let mut later = incoming.annotation(shared).unwrap().clone();
+        later.article = ben_same;
+        later.range = range_of(&ben_text, "Rules matter.");
+        later.note = "noted there".into();
+        later.modified += chrono::Duration::seconds(60);
+        incoming.annotations.remove(shared);
+        incoming.annotations.insert(Arc::new(later)).unwrap();
+
+        let before = here.project().clone();
+        let report = merge_work(&mut here, &incoming);
+        let p = here.project();
+        let ben = AnalystId::new("ben");
+        let tally = &report.analysts["Ben"];
+        assert_eq!((tally.added, tally.article_not_found), (2, 1), "{report:?}");
+        assert_eq!(report.missing_articles, ["Only Ben's"]);
+        assert_eq!(report.stances_added, ["values"]);
+        // His passages sit on our articles: the same text as it is, the edited one found again.
+        let on_same = p.annotation(b1).unwrap();
+        assert_eq!((on_same.article, &on_same.analyst), (same, &ben));
+        assert_eq!(on_same.stance, reg, "matched by label");
+        assert_eq!(text::slice_chars(text, on_same.range), "Security first.");
+        let on_edited = p.annotation(b2).unwrap();
+        assert_eq!(on_edited.article, edited);
+        assert_eq!(on_edited.quote, "matter here");
+        assert!(!on_edited.orphaned);
+        // The shared annotation: the later change kept, and said so.
+        assert_eq!(p.annotation(shared).unwrap().note, "noted there");
+        assert_eq!(report.conflicts.len(), 1, "{report:?}");
+        assert!(p.validate().is_empty(), "{:?}", p.validate());
+
+        // The same copy again changes nothing.
+        let merged = here.project().clone();
+        let again = merge_work(&mut here, &incoming);
+        assert_eq!(here.project(), &merged);
+        assert_eq!(again.changed(), 0, "{again:?}");
+        assert_eq!(again.analysts["Ben"].unchanged, 2);
+
+        // Merging nothing new made no step; one undo takes the first merge back.
+        here.undo().unwrap();
+        assert_eq!(here.project(), &before);
     }
 }

@@ -158,11 +158,19 @@ pub fn detect(path: &Path, bytes: &[u8]) -> Option<AnnotationFile> {
         if crate::formats::json::is_scheme(trimmed) {
             return Some(AnnotationFile::Scheme);
         }
-        if crate::formats::json::is_export(trimmed) {
+        // Its format key near the start as stancemark writes it, or anywhere in what was
+        // read (a tool that sorts keys puts it after the articles).
+        if crate::formats::json::is_export(trimmed)
+            || bytes.windows(EXPORT_MARK.len()).any(|w| w == EXPORT_MARK)
+        {
             return Some(AnnotationFile::StancemarkJson);
         }
         if crate::formats::w3c::looks_like(trimmed) || ext == "jsonld" {
             return Some(AnnotationFile::W3c);
+        }
+        // JSON of another kind is not a CSV file.
+        if ext != "csv" {
+            return None;
         }
     }
     if ext == "csv" || crate::formats::csv::looks_like(trimmed) {
@@ -175,13 +183,19 @@ pub fn detect(path: &Path, bytes: &[u8]) -> Option<AnnotationFile> {
 pub fn kind_of(path: &Path) -> Option<AnnotationFile> {
     use std::io::Read;
     let mut head = Vec::new();
-    std::fs::File::open(path)
-        .ok()?
-        .take(4096)
-        .read_to_end(&mut head)
-        .ok()?;
-    detect(path, &head)
+    let mut file = std::fs::File::open(path).ok()?;
+    (&mut file).take(4096).read_to_end(&mut head).ok()?;
+    let found = detect(path, &head);
+    // A JSON object whose start says nothing: an export may name its format further in.
+    if found.is_none() && head.trim_ascii_start().starts_with(b"{") {
+        file.take(MAX_EXCHANGE_BYTES).read_to_end(&mut head).ok()?;
+        return detect(path, &head);
+    }
+    found
 }
+
+/// The format value of a stancemark JSON export, as it appears in the file.
+const EXPORT_MARK: &[u8] = b"\"stancemark-export\"";
 
 /// A project read from a file that carries its texts, and what was left out of it.
 #[derive(Debug)]

@@ -378,16 +378,77 @@ pub fn is_export(json: &str) -> bool {
 /// stances and annotations are taken as they are and validated like a project file. Exports of
 /// versions 1 to 3 are read (memos are empty before 3).
 pub fn project_from_json_export(path: &Path, json: &str) -> Result<Project, LoadError> {
-    let invalid = |problems: Vec<String>| LoadError::Invalid {
+    let export: Export = serde_json::from_str(json).map_err(|e| parse_error(path, &e))?;
+    let project = project_of_export(path, &export)?;
+    let problems = project.validate();
+    if !problems.is_empty() {
+        return Err(LoadError::Invalid {
+            path: path.to_owned(),
+            problems: storage::problem_messages(json, &problems),
+        });
+    }
+    Ok(project)
+}
+
+/// A stancemark JSON export as a project, leaving out (and listing) the annotations that are
+/// broken — unreadable records, ranges outside their article, quotes that do not match — so
+/// that merging another analyst's work takes the rest. Fails only when the file as a whole
+/// cannot be read (not an export, broken JSON, a broken article or stance).
+pub fn project_from_json_export_keeping_good(
+    path: &Path,
+    json: &str,
+) -> Result<(Project, Vec<String>), LoadError> {
+    let mut value: serde_json::Value =
+        serde_json::from_str(json).map_err(|e| parse_error(path, &e))?;
+    let mut left_out = Vec::new();
+    if let Some(list) = value.get_mut("annotations").and_then(|v| v.as_array_mut()) {
+        let records = std::mem::take(list);
+        for (i, record) in records.into_iter().enumerate() {
+            match serde_json::from_value::<ExportAnnotation>(record.clone()) {
+                Ok(_) => list.push(record),
+                Err(e) => left_out.push(format!("annotation {} of the file: {e}", i + 1)),
+            }
+        }
+    }
+    let export: Export = serde_json::from_value(value).map_err(|e| LoadError::Invalid {
         path: path.to_owned(),
-        problems,
-    };
-    let export: Export = serde_json::from_str(json).map_err(|e| LoadError::Parse {
+        problems: vec![e.to_string()],
+    })?;
+    let mut project = project_of_export(path, &export)?;
+    let mut whole_file = Vec::new();
+    for problem in project.validate() {
+        match problem.annotation {
+            Some(id) => {
+                project.annotations.remove(id);
+                left_out.push(problem.message);
+            }
+            None => whole_file.push(problem.message),
+        }
+    }
+    if !whole_file.is_empty() {
+        return Err(LoadError::Invalid {
+            path: path.to_owned(),
+            problems: whole_file,
+        });
+    }
+    Ok((project, left_out))
+}
+
+fn parse_error(path: &Path, e: &serde_json::Error) -> LoadError {
+    LoadError::Parse {
         path: path.to_owned(),
         line: e.line(),
         column: e.column(),
         message: e.to_string(),
-    })?;
+    }
+}
+
+/// The project an export holds, not yet validated.
+fn project_of_export(path: &Path, export: &Export) -> Result<Project, LoadError> {
+    let invalid = |problems: Vec<String>| LoadError::Invalid {
+        path: path.to_owned(),
+        problems,
+    };
     if export.format != EXPORT_FORMAT || export.format_version > EXPORT_VERSION {
         return Err(invalid(vec![format!(
             "not a stancemark export this version reads (format {:?}, version {})",
@@ -445,10 +506,5 @@ pub fn project_from_json_export(path: &Path, json: &str) -> Result<Project, Load
             team: Default::default(),
         })
     };
-    let project = convert().map_err(|bad| invalid(vec![bad]))?;
-    let problems = project.validate();
-    if !problems.is_empty() {
-        return Err(invalid(storage::problem_messages(json, &problems)));
-    }
-    Ok(project)
+    convert().map_err(|bad| invalid(vec![bad]))
 }

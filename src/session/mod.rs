@@ -441,6 +441,14 @@ fn read_other_copy(path: &Path) -> Result<(Box<Project>, Vec<String>), String> {
         return Ok((Box::new(loaded.project), loaded.problems));
     }
     match files::kind_of(path) {
+        // A stancemark export: its broken annotations are listed and the rest merged.
+        files::PathKind::Annotations(exchange::AnnotationFile::StancemarkJson) => {
+            let json = storage::read_text_file(path, storage::MAX_PROJECT_BYTES, "an export")
+                .map_err(|e| e.to_string())?;
+            crate::formats::json::project_from_json_export_keeping_good(path, &json)
+                .map(|(project, left_out)| (Box::new(project), left_out))
+                .map_err(|e| e.to_string())
+        }
         files::PathKind::Annotations(kind) if kind.carries_texts() => {
             exchange::read_new_project(path)
                 .map(|new| (Box::new(new.project), new.skipped))
