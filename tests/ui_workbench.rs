@@ -1634,3 +1634,39 @@ fn two_analysts_disagreements_are_stepped_copied_hidden_blind_and_curated_into_g
     harness.run_steps(3);
     assert_eq!(gold(&harness), 10);
 }
+
+/// The agreement window shows each pair's corpus α_U as the CLI computes it; clicking the cell
+/// opens the two side by side.
+#[test]
+fn the_agreement_window_shows_the_pairs_alpha_u_and_a_cell_opens_the_comparison() {
+    use stancemark::command::Command;
+    use stancemark::model::AnalystId;
+    let (_dir, path) = team_sample_copy();
+    let project = stancemark::store::load_project(&path).unwrap();
+    let rows = stancemark::analysis::agreement::measure(
+        &project,
+        &stancemark::analysis::agreement::Request {
+            measures: vec![stancemark::analysis::agreement::Measure::AlphaU],
+            unit: stancemark::analysis::agreement::Unit::Word,
+            analysts: vec![AnalystId::new("ben"), AnalystId::new("sample")],
+            article: None,
+            stance: None,
+        },
+        &|article, analyst| project.counts_on(article, analyst),
+    );
+    let corpus = rows
+        .iter()
+        .find(|r| r.article_id.is_none() && r.stance_id.is_none())
+        .and_then(|r| r.value)
+        .unwrap();
+    assert!(corpus > 0.5 && corpus < 1.0, "{corpus}");
+    let mut harness = harness_on(Some(path));
+    harness.state_mut().execute(Command::Agreement);
+    harness.run_steps(2);
+    harness.state_mut().agreement().unwrap().wait();
+    harness.run_steps(2);
+    let cell = format!("ben sample {corpus:.2}");
+    harness.get_all_by_label(&cell).next().unwrap().click();
+    harness.run_steps(3);
+    harness.get_by_label_contains("3 difference(s) between Ben and sample");
+}

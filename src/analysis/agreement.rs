@@ -639,6 +639,17 @@ fn pairable(decisions: &Decisions) -> usize {
 /// an article, the corpus; for all analysts together and each pair. Runs in the caller's
 /// thread (the window runs it on a worker).
 pub fn measure(project: &Project, request: &Request, counts: &Counts<'_>) -> Vec<Row> {
+    measure_with_progress(project, request, counts, None).unwrap_or_default()
+}
+
+/// [`measure`] on a worker: reports each (measure, analysts, article) step done to `progress`
+/// and gives up (`None`) as soon as it is cancelled.
+pub fn measure_with_progress(
+    project: &Project,
+    request: &Request,
+    counts: &Counts<'_>,
+    progress: Option<&crate::core::jobs::Progress>,
+) -> Option<Vec<Row>> {
     let articles: Vec<&Article> = project
         .articles
         .iter()
@@ -674,6 +685,21 @@ pub fn measure(project: &Project, request: &Request, counts: &Counts<'_>) -> Vec
             .map_or_else(|| s.to_string(), |st| st.label.clone())
     };
     let mut rows = Vec::new();
+    let steps: usize = request
+        .measures
+        .iter()
+        .map(|m| {
+            groups(&request.analysts)
+                .iter()
+                .filter(|g| !m.pairwise_only() || g.len() == 2)
+                .count()
+        })
+        .sum::<usize>()
+        * data.len();
+    if let Some(p) = progress {
+        p.set_total(steps as u64);
+    }
+    let mut done = 0u64;
     for &measure in &request.measures {
         for group in groups(&request.analysts) {
             if measure.pairwise_only() && group.len() != 2 {
@@ -713,6 +739,13 @@ pub fn measure(project: &Project, request: &Request, counts: &Counts<'_>) -> Vec
             };
             corpus_stances.sort();
             for d in &data {
+                if let Some(p) = progress {
+                    if p.is_cancelled() {
+                        return None;
+                    }
+                    done += 1;
+                    p.set_done(done);
+                }
                 let counting = d.counting(&group);
                 let short =
                     counting.len() < 2 || (measure.pairwise_only() && counting.len() < group.len());
@@ -858,7 +891,7 @@ pub fn measure(project: &Project, request: &Request, counts: &Counts<'_>) -> Vec
             }
         }
     }
-    rows
+    Some(rows)
 }
 
 // ----- reports ------------------------------------------------------------------------------

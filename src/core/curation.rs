@@ -11,7 +11,7 @@
 //! settled by taking A's, B's, both, an edit, or dropping it (a gold rejection of the passage,
 //! so "dropped" is remembered in the project like any other decision).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 
 use crate::core::model::{AnalystId, Annotation, ArticleId, Project, StanceId, TextRange};
@@ -75,6 +75,53 @@ fn square(n: usize) -> u64 {
     (n as u64) * (n as u64)
 }
 
+/// Which of a list of passages overlap a range, without looking at all of them: the passages
+/// by start, with the largest end so far, scanned back from the last that starts before the
+/// range ends until no earlier one reaches into it.
+struct Overlaps {
+    /// Indices into the list, by start.
+    by_start: Vec<usize>,
+    starts: Vec<usize>,
+    /// The largest end among `by_start[..=k]`.
+    reach: Vec<usize>,
+}
+
+impl Overlaps {
+    fn new(passages: &[Arc<Annotation>]) -> Self {
+        Self::of_ranges(passages.iter().map(|p| p.range))
+    }
+
+    fn of_ranges(ranges: impl Iterator<Item = TextRange>) -> Self {
+        let ranges: Vec<TextRange> = ranges.collect();
+        let mut by_start: Vec<usize> = (0..ranges.len()).collect();
+        by_start.sort_by_key(|&i| ranges[i].start);
+        let starts = by_start.iter().map(|&i| ranges[i].start).collect();
+        let mut far = 0;
+        let reach = by_start
+            .iter()
+            .map(|&i| {
+                far = far.max(ranges[i].end);
+                far
+            })
+            .collect();
+        Self {
+            by_start,
+            starts,
+            reach,
+        }
+    }
+
+    /// The indices of the passages that may overlap `range` (a superset of those that do:
+    /// callers measure the overlap).
+    fn of(&self, range: TextRange) -> impl Iterator<Item = usize> + '_ {
+        let before_end = self.starts.partition_point(|&s| s < range.end);
+        (0..before_end)
+            .rev()
+            .take_while(move |&k| self.reach[k] > range.start)
+            .map(move |k| self.by_start[k])
+    }
+}
+
 /// The differences between analysts `a` and `b` on `article`, in text order (orphans and
 /// identical passages left out).
 pub fn differences(
@@ -92,29 +139,47 @@ pub fn differences(
             .cloned()
             .collect()
     };
-    let (mut left, mut right) = (anchored(a), anchored(b));
-    // Identical passages (same range and stance) agree.
-    left.retain(|x| {
-        match right
-            .iter()
-            .position(|y| y.range == x.range && y.stance == x.stance)
-        {
-            Some(at) => {
-                right.remove(at);
-                false
+    let (left, right) = (anchored(a), anchored(b));
+    // Identical passages (same range and stance) agree: each of A's takes the first of B's
+    // that is the same.
+    let mut same: HashMap<(TextRange, StanceId), VecDeque<usize>> = HashMap::new();
+    for (i, y) in right.iter().enumerate() {
+        same.entry((y.range, y.stance.clone()))
+            .or_default()
+            .push_back(i);
+    }
+    let mut matched = vec![false; right.len()];
+    let left: Vec<Arc<Annotation>> = left
+        .into_iter()
+        .filter(|x| {
+            match same
+                .get_mut(&(x.range, x.stance.clone()))
+                .and_then(VecDeque::pop_front)
+            {
+                Some(i) => {
+                    matched[i] = true;
+                    false
+                }
+                None => true,
             }
-            None => true,
-        }
-    });
+        })
+        .collect();
+    let right: Vec<Arc<Annotation>> = right
+        .into_iter()
+        .zip(&matched)
+        .filter(|(_, m)| !**m)
+        .map(|(y, _)| y)
+        .collect();
+    let overlapping = Overlaps::new(&right);
     let mut out = Vec::new();
     let mut taken = vec![false; right.len()];
     for x in &left {
         // The partner: the overlapping passage of the same stance with the most overlap, else
         // the overlapping passage of another stance with the most overlap.
         let best = |same: bool| {
-            right
-                .iter()
-                .enumerate()
+            overlapping
+                .of(x.range)
+                .map(|i| (i, &right[i]))
                 .filter(|(i, y)| !taken[*i] && (y.stance == x.stance) == same)
                 .map(|(i, y)| (overlap(x.range, y.range), i))
                 .filter(|(o, _)| *o > 0)
@@ -204,35 +269,54 @@ pub fn disagreement_ranges(
 /// passage of one side's stance there that no analyst marked so (an edit), or a rejection
 /// over it (dropped).
 pub fn is_settled(project: &Project, difference: &Difference) -> bool {
+    settled(
+        project,
+        difference.article,
+        std::slice::from_ref(difference),
+    )[0]
+}
+
+/// [`is_settled`] for many differences on one article, looking each gold passage up once.
+pub fn settled(project: &Project, article: ArticleId, differences: &[Difference]) -> Vec<bool> {
     let gold = AnalystId::gold();
-    let d = difference;
-    let sides: Vec<&Annotation> = [&d.a, &d.b].into_iter().flatten().map(|a| &**a).collect();
-    // Taken: gold holds one side's passage as it is.
-    let taken = |g: &Annotation| {
-        sides
-            .iter()
-            .any(|x| x.range == g.range && x.stance == g.stance)
-    };
-    // Edited: a gold passage of one side's stance over this place that no analyst marked
-    // so (a passage every analyst agreed on elsewhere does not settle this one).
-    let edited = |g: &Annotation| {
-        overlap(g.range, d.range) > 0
-            && sides.iter().any(|x| x.stance == g.stance)
-            && !project
-                .annotations
-                .in_article(d.article)
-                .any(|x| !x.analyst.is_gold() && x.range == g.range && x.stance == g.stance)
-    };
-    project
+    let gold_layer = project.annotations.layer(article, &gold);
+    let gold_passages = Overlaps::new(gold_layer);
+    let dropped = project.rejections.layer(article, &gold);
+    let dropped_ranges = Overlaps::of_ranges(dropped.iter().map(|r| r.range));
+    // What the analysts marked: a gold passage equal to one of these is not an edit.
+    let marked: HashSet<(TextRange, &StanceId)> = project
         .annotations
-        .layer(d.article, &gold)
+        .in_article(article)
+        .filter(|x| !x.analyst.is_gold())
+        .map(|x| (x.range, &x.stance))
+        .collect();
+    differences
         .iter()
-        .any(|g| taken(g) || edited(g))
-        || project
-            .rejections
-            .layer(d.article, &gold)
-            .iter()
-            .any(|r| overlap(r.range, d.range) > 0)
+        .map(|d| {
+            let sides: Vec<&Annotation> =
+                [&d.a, &d.b].into_iter().flatten().map(|a| &**a).collect();
+            // Taken: gold holds one side's passage as it is.
+            let taken = |g: &Annotation| {
+                sides
+                    .iter()
+                    .any(|x| x.range == g.range && x.stance == g.stance)
+            };
+            // Edited: a gold passage of one side's stance over this place that no analyst
+            // marked so (a passage every analyst agreed on elsewhere does not settle this one).
+            let edited = |g: &Annotation| {
+                overlap(g.range, d.range) > 0
+                    && sides.iter().any(|x| x.stance == g.stance)
+                    && !marked.contains(&(g.range, &g.stance))
+            };
+            gold_passages
+                .of(d.range)
+                .map(|i| &*gold_layer[i])
+                .any(|g| taken(g) || edited(g))
+                || dropped_ranges
+                    .of(d.range)
+                    .any(|i| overlap(dropped[i].range, d.range) > 0)
+        })
+        .collect()
 }
 
 /// What the automatic part of curation did.
@@ -507,5 +591,94 @@ mod tests {
             settle(&mut ws, &d[1], Settle::TakeA),
             Err(ActionError::NotYours(_))
         ));
+    }
+
+    /// The indexed search finds what comparing every pair finds (the first version of
+    /// `differences`, kept here as the reference), on random layers.
+    #[test]
+    fn differences_match_comparing_every_pair() {
+        fn naive(
+            left: &[Arc<Annotation>],
+            right: &[Arc<Annotation>],
+        ) -> Vec<(TextRange, Option<TextRange>, Option<TextRange>)> {
+            let (mut left, mut right) = (left.to_vec(), right.to_vec());
+            left.retain(|x| {
+                match right
+                    .iter()
+                    .position(|y| y.range == x.range && y.stance == x.stance)
+                {
+                    Some(at) => {
+                        right.remove(at);
+                        false
+                    }
+                    None => true,
+                }
+            });
+            let mut taken = vec![false; right.len()];
+            let mut out = Vec::new();
+            for x in &left {
+                let best = |same: bool| {
+                    right
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, y)| !taken[*i] && (y.stance == x.stance) == same)
+                        .map(|(i, y)| (overlap(x.range, y.range), i))
+                        .filter(|(o, _)| *o > 0)
+                        .max()
+                        .map(|(_, i)| i)
+                };
+                match best(true).or_else(|| best(false)) {
+                    Some(i) => {
+                        taken[i] = true;
+                        out.push((
+                            union(x.range, right[i].range),
+                            Some(x.range),
+                            Some(right[i].range),
+                        ));
+                    }
+                    None => out.push((x.range, Some(x.range), None)),
+                }
+            }
+            for (i, y) in right.iter().enumerate() {
+                if !taken[i] {
+                    out.push((y.range, None, Some(y.range)));
+                }
+            }
+            out.sort();
+            out
+        }
+        let mut seed: u64 = 7;
+        let mut next = |n: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n
+        };
+        for round in 0..40 {
+            let mut layer = |count: usize| -> Vec<(usize, usize, &'static str)> {
+                (0..count)
+                    .map(|_| {
+                        let start = next(180);
+                        let end = (start + 1 + next(if round % 2 == 0 { 12 } else { 60 })).min(200);
+                        (start, end, ["a", "b", "c"][next(3)])
+                    })
+                    .collect()
+            };
+            let one = layer(35);
+            let two = layer(25);
+            let (ws, article) = project_with(&[("ana", &one), ("ben", &two)]);
+            let p = ws.project();
+            let (ana, ben) = (AnalystId::new("ana"), AnalystId::new("ben"));
+            let mut fast: Vec<_> = differences(p, article, &ana, &ben)
+                .into_iter()
+                .map(|d| (d.range, d.a.map(|x| x.range), d.b.map(|y| y.range)))
+                .collect();
+            fast.sort();
+            let reference = naive(
+                p.annotations.layer(article, &ana),
+                p.annotations.layer(article, &ben),
+            );
+            assert_eq!(fast, reference, "round {round}");
+        }
     }
 }

@@ -323,6 +323,11 @@ impl StancemarkApp {
         self.ui.windows.statistics.as_mut()
     }
 
+    /// The agreement window, when open (tests).
+    pub fn agreement(&mut self) -> Option<&mut super::windows::AgreementState> {
+        self.ui.windows.agreement.as_mut()
+    }
+
     /// Imports an article file and shows it.
     pub fn add_article_from(&mut self, path: &std::path::Path) {
         self.execute(Command::AddArticlesFrom(vec![path.to_owned()]));

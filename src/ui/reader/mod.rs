@@ -31,6 +31,13 @@ use layout::Layout;
 pub use map::{FIND_TICK, MAP_WIDTH, SUGGESTION_TICK};
 pub use paint::{ANALYST_MARK_WIDTH, FIND_CURRENT_FILL, FIND_FILL, FLASH_SECONDS};
 
+/// What the disagreements were found for: the project's revision, the article, the analysts
+/// shown.
+type Found = (
+    u64,
+    crate::core::model::ArticleId,
+    Vec<crate::core::model::AnalystId>,
+);
 /// Horizontal room the column leaves for the scroll bar and margins, in points.
 const COLUMN_MARGINS: f32 = 48.0;
 /// Narrowest text column, in points.
@@ -83,7 +90,7 @@ pub struct ArticleView {
     toolbar_size: Vec2,
     /// Where the shown analysts disagree (team view): the revision and analysts it was
     /// computed for, and the stretches in text order.
-    disagreements: Option<(u64, Vec<crate::core::model::AnalystId>, Vec<TextRange>)>,
+    disagreements: Option<(Found, Vec<TextRange>)>,
 }
 
 impl ArticleView {
@@ -208,18 +215,18 @@ impl ArticleView {
         if self
             .disagreements
             .as_ref()
-            .is_some_and(|(r, who, _)| *r == revision && *who == shown)
+            .is_some_and(|((r, a, who), _)| *r == revision && *a == article && *who == shown)
         {
             return;
         }
         let ranges = crate::core::curation::disagreement_ranges(view.project(), article, &shown);
-        self.disagreements = Some((revision, shown, ranges));
+        self.disagreements = Some(((revision, article, shown), ranges));
     }
 
     /// The next (or previous) place where the shown analysts disagree, after (before) the
     /// selection or caret; the first (last) when there is none.
     pub fn neighbour_disagreement(&self, forward: bool) -> Option<TextRange> {
-        let (_, _, ranges) = self.disagreements.as_ref()?;
+        let (_, ranges) = self.disagreements.as_ref()?;
         let at = self.selection.map(|(a, h)| TextRange::ordered(a, h));
         if forward {
             ranges
@@ -239,7 +246,7 @@ impl ArticleView {
     pub fn disagreements(&self) -> &[TextRange] {
         self.disagreements
             .as_ref()
-            .map_or(&[], |(_, _, r)| r.as_slice())
+            .map_or(&[], |(_, r)| r.as_slice())
     }
 
     /// Opens the find bar (Ctrl+F) with its field focused.
@@ -474,7 +481,7 @@ impl ArticleView {
             spans_revision: self.spans_revision,
             hidden: view.focus.hidden.iter().cloned().collect(),
             hidden_analysts: view.hidden_analysts.iter().cloned().collect(),
-            disagreements: self.disagreements.as_ref().map(|(_, _, r)| r.len()),
+            disagreements: self.disagreements.as_ref().map(|(_, r)| r.len()),
             find: find_key,
             pending: if view.pending.is_empty() {
                 (0, 0)
@@ -495,7 +502,7 @@ impl ArticleView {
             disagreements: self
                 .disagreements
                 .as_ref()
-                .map_or(&[][..], |(_, _, r)| r.as_slice()),
+                .map_or(&[][..], |(_, r)| r.as_slice()),
             find,
             article: article.id,
             pending: &view.pending,

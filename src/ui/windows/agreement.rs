@@ -23,7 +23,9 @@ type Inputs = (u64, Unit, Vec<AnalystId>);
 pub struct AgreementState {
     rows: Option<Arc<Vec<Row>>>,
     computed_for: Option<Inputs>,
-    job: Option<(Inputs, Job<Vec<Row>>)>,
+    job: Option<(Inputs, Job<Option<Vec<Row>>>)>,
+    /// The figures the analyst stopped measuring (not started again until something changes).
+    stopped_for: Option<Inputs>,
     /// α_U or κ in the heat map.
     pub measure: Measure,
     /// Words or code points for κ, α and percent agreement.
@@ -38,6 +40,7 @@ impl Default for AgreementState {
             rows: None,
             computed_for: None,
             job: None,
+            stopped_for: None,
             measure: Measure::AlphaU,
             unit: Unit::Word,
             stance: None,
@@ -71,16 +74,20 @@ impl AgreementState {
         if let Some((for_key, job)) = &mut self.job {
             match job.poll() {
                 Polled::Running => {}
-                Polled::Finished(rows) => {
+                Polled::Finished(Some(rows)) => {
                     self.computed_for = Some(for_key.clone());
                     self.rows = Some(Arc::new(rows));
                     self.job = None;
                 }
+                Polled::Finished(None) => self.job = None,
                 Polled::Lost => self.job = None,
             }
         }
         let running = self.job.as_ref().map(|(k, _)| k);
-        if self.computed_for.as_ref() != Some(&key) && running != Some(&key) {
+        if self.computed_for.as_ref() != Some(&key)
+            && running != Some(&key)
+            && self.stopped_for.as_ref() != Some(&key)
+        {
             if let Some((_, old)) = self.job.take() {
                 old.cancel();
             }
@@ -97,10 +104,13 @@ impl AgreementState {
                 article: None,
                 stance: None,
             };
-            let job = Job::spawn(JobKind::Statistics, "agreement", move |_| {
-                agreement::measure(&snapshot, &request, &|article, analyst| {
-                    snapshot.counts_on(article, analyst)
-                })
+            let job = Job::spawn(JobKind::Statistics, "agreement", move |progress| {
+                agreement::measure_with_progress(
+                    &snapshot,
+                    &request,
+                    &|article, analyst| snapshot.counts_on(article, analyst),
+                    Some(progress),
+                )
             });
             self.job = Some((key, job));
         }
@@ -109,7 +119,7 @@ impl AgreementState {
     /// Waits for the figures being computed (tests).
     pub fn wait(&mut self) {
         if let Some((key, job)) = self.job.take()
-            && let Some(rows) = job.wait()
+            && let Some(Some(rows)) = job.wait()
         {
             self.computed_for = Some(key);
             self.rows = Some(Arc::new(rows));
@@ -200,11 +210,37 @@ pub fn agreement_ui(
                 );
                 return;
             }
-            let Some(rows) = state.rows.clone() else {
+            if let Some((_, job)) = &state.job {
+                // Measuring: how far, and a way to stop (large projects take seconds).
+                let fraction = job.progress().fraction().unwrap_or(0.0);
+                let mut stop = false;
                 ui.horizontal(|ui| {
                     ui.spinner();
-                    ui.label("Measuring…");
+                    ui.add(
+                        egui::ProgressBar::new(fraction)
+                            .desired_width(220.0)
+                            .text(if state.rows.is_some() { "Measuring again…" } else { "Measuring…" }),
+                    );
+                    stop = ui.button("Cancel").clicked();
                 });
+                if stop && let Some((key, job)) = state.job.take() {
+                    job.cancel();
+                    state.stopped_for = Some(key);
+                }
+                ctx.request_repaint_after(std::time::Duration::from_millis(100));
+            } else if state.stopped_for.is_some() {
+                ui.horizontal(|ui| {
+                    ui.label(if state.rows.is_some() {
+                        "Stopped: the figures below are from before the last change."
+                    } else {
+                        "Stopped."
+                    });
+                    if ui.button("Measure again").clicked() {
+                        state.stopped_for = None;
+                    }
+                });
+            }
+            let Some(rows) = state.rows.clone() else {
                 return;
             };
             egui::ScrollArea::vertical()

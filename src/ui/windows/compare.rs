@@ -8,10 +8,20 @@
 use eframe::egui::{self, RichText};
 
 use crate::core::curation::{self, DiffKind, Difference, Settle};
-use crate::core::model::{AnalystId, Annotation, Project};
+use crate::core::model::{AnalystId, Annotation, ArticleId, Project};
 use crate::ui::command::Command;
 use crate::ui::state::View;
 use crate::ui::widgets::{stance_chip, stance_style};
+
+/// Rows drawn at first (and added by "Show more"): a long article between two analysts who
+/// differ a lot has thousands.
+const ROWS_PER_PAGE: usize = 100;
+
+/// What the differences were found for: the project's revision, the article, the analysts.
+type Found = (u64, ArticleId, AnalystId, AnalystId);
+
+/// A difference and whether the curator settled it.
+type Settling = (Difference, bool);
 
 /// The comparison's options.
 #[derive(Debug, Default)]
@@ -22,6 +32,10 @@ pub struct CompareState {
     pub curating: bool,
     /// Show the settled differences too.
     pub show_settled: bool,
+    /// The differences (each with whether it is settled), found once per change.
+    found: Option<(Found, std::sync::Arc<Vec<Settling>>)>,
+    /// Pages of rows shown beyond the first.
+    more_pages: usize,
 }
 
 fn passage_ui(ui: &mut egui::Ui, project: &Project, who: &str, ann: Option<&Annotation>) {
@@ -96,12 +110,33 @@ pub fn compare_ui(
                 return;
             };
             let (name_a, name_b) = (project.analyst_name(&a), project.analyst_name(&b));
-            let mut differences = curation::differences(project, article, &a, &b);
-            let total = differences.len();
-            let settled = differences
-                .iter()
-                .filter(|d| curation::is_settled(project, d))
-                .count();
+            let key: Found = (
+                view.session.workspace().revision(),
+                article,
+                a.clone(),
+                b.clone(),
+            );
+            if state.found.as_ref().map(|(k, _)| k) != Some(&key) {
+                let differences = curation::differences(project, article, &a, &b);
+                let settled = curation::settled(project, article, &differences);
+                let found: Vec<(Difference, bool)> = differences.into_iter().zip(settled).collect();
+                if state
+                    .found
+                    .as_ref()
+                    .is_none_or(|(k, _)| k.1 != article || k.2 != a || k.3 != b)
+                {
+                    state.more_pages = 0;
+                }
+                state.found = Some((key, std::sync::Arc::new(found)));
+            }
+            let found = state
+                .found
+                .as_ref()
+                .map(|(_, f)| f.clone())
+                .unwrap_or_default();
+            let total = found.len();
+            let settled = found.iter().filter(|(_, s)| *s).count();
+            let mut differences: Vec<&(Difference, bool)> = found.iter().collect();
             if state.curating {
                 ui.horizontal(|ui| {
                     let me = view.session.analyst().id;
@@ -121,7 +156,7 @@ pub fn compare_ui(
                     "{settled} of {total} difference(s) settled on this article"
                 ));
                 if !state.show_settled {
-                    differences.retain(|d| !curation::is_settled(project, d));
+                    differences.retain(|(_, settled)| !settled);
                 }
             } else {
                 ui.label(format!(
@@ -129,22 +164,34 @@ pub fn compare_ui(
                 ));
             }
             if state.by_cost {
-                differences.sort_by_key(|d| std::cmp::Reverse(d.cost));
+                differences.sort_by_key(|(d, _)| std::cmp::Reverse(d.cost));
             }
+            let limit = ROWS_PER_PAGE * (state.more_pages + 1);
+            let hidden = differences.len().saturating_sub(limit);
             ui.separator();
             egui::ScrollArea::vertical()
                 .auto_shrink(false)
                 .show(ui, |ui| {
-                    for (i, d) in differences.iter().enumerate() {
+                    for (i, (d, settled)) in differences.iter().take(limit).enumerate() {
                         commands.extend(difference_ui(
                             ui,
                             project,
                             (name_a, name_b),
-                            d,
+                            (d, *settled),
                             i,
                             state.curating,
                         ));
                         ui.separator();
+                    }
+                    if hidden > 0
+                        && ui
+                            .button(format!(
+                                "Show {} more (of {hidden})",
+                                hidden.min(ROWS_PER_PAGE)
+                            ))
+                            .clicked()
+                    {
+                        state.more_pages += 1;
                     }
                     if differences.is_empty() {
                         ui.label(if total == 0 {
@@ -162,7 +209,7 @@ fn difference_ui(
     ui: &mut egui::Ui,
     project: &Project,
     (name_a, name_b): (&str, &str),
-    d: &Difference,
+    (d, settled): (&Difference, bool),
     index: usize,
     curating: bool,
 ) -> Vec<Command> {
@@ -187,7 +234,7 @@ fn difference_ui(
                 });
             }
             ui.weak(format!("cost {}", d.cost));
-            if curation::is_settled(project, d) {
+            if settled {
                 ui.weak("· settled");
             }
         });
