@@ -312,6 +312,87 @@ pub fn run_one(name: &str) {
     }
 }
 
+/// A second analyst who coded the same corpus: nine in ten of the passages again, one in five
+/// of those starting three characters later. Then what team work costs: the differences on
+/// the largest article (the reader's disagreement lane, the comparison) and agreement over the
+/// corpus (the agreement window's worker).
+fn team(project: &Project, report: &mut Report) {
+    use stancemark::analysis::agreement::{self, Measure, Request, Unit};
+    use stancemark::model::AnalystId;
+    let mut team = project.clone();
+    let second = team.new_analyst("second coder");
+    let second_id = second.id.clone();
+    team.analysts.push(second);
+    let mut seed: u64 = 11;
+    let mut next = |n: u64| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) % n
+    };
+    let copies: Vec<_> = project
+        .annotations
+        .iter()
+        .filter_map(|a| {
+            if next(10) == 0 {
+                return None;
+            }
+            let mut b = (**a).clone();
+            b.id = uuid::Uuid::new_v4();
+            b.analyst = second_id.clone();
+            if next(5) == 0 && b.range.len() > 3 {
+                b.range.start += 3;
+                b.quote = b.quote.chars().skip(3).collect();
+            }
+            Some(b)
+        })
+        .collect();
+    for b in copies {
+        team.push_annotation(b);
+    }
+    let first_id = project.analysts[0].id.clone();
+    let largest = project
+        .articles
+        .iter()
+        .max_by_key(|a| project.annotations.count_in_article(a.id))
+        .map(|a| a.id)
+        .unwrap();
+    let both = [first_id.clone(), second_id.clone()];
+    let mut ranges = 0;
+    report.ms(
+        "team_disagreements_ms",
+        best_of(3, || {
+            ranges = stancemark::core::curation::disagreement_ranges(&team, largest, &both).len();
+        }),
+    );
+    report.put(
+        "team_article_passages",
+        team.annotations.count_in_article(largest),
+    );
+    report.put("team_disagreements", ranges);
+    for (key, measure) in [
+        ("team_alpha_u_ms", Measure::AlphaU),
+        ("team_kappa_ms", Measure::Kappa),
+    ] {
+        let request = Request {
+            measures: vec![measure],
+            unit: Unit::Word,
+            analysts: both.to_vec(),
+            article: None,
+            stance: None,
+        };
+        report.ms(
+            key,
+            best_of(1, || {
+                agreement::measure(&team, &request, &|article, analyst: &AnalystId| {
+                    team.counts_on(article, analyst)
+                })
+                .len()
+            }),
+        );
+    }
+}
+
 /// Open, save and export as core functions, against plain serde_json.
 fn files(name: &str, path: &Path, project: &Project, report: &mut Report) {
     report.ms("load_ms", best_of(3, || store::load_project(path).unwrap()));
@@ -702,6 +783,7 @@ fn find(project: &Project, report: &mut Report) {
         "stats_ms",
         best_of(3, || stancemark::stats::Stats::of(project).project.len()),
     );
+    team(project, report);
     // The annotation table's rows: sorted by quote, and filtered by text as well.
     use stancemark::table::{SortKey, TableQuery};
     let sorted = TableQuery {
@@ -1070,6 +1152,19 @@ fn find_rows(row: Row<'_>) {
     row("statistics of the project (ms)", &|r| {
         format!("{:.1}", get(r, "stats_ms"))
     });
+    row(
+        "team of two (a second coder: 90% of the passages, some shifted): disagreements on the largest article (ms, passages, places) / corpus α_U / κ by words (ms)",
+        &|r| {
+            format!(
+                "{:.1} ({}, {}) / {:.0} / {:.0}",
+                get(r, "team_disagreements_ms"),
+                get(r, "team_article_passages"),
+                get(r, "team_disagreements"),
+                get(r, "team_alpha_u_ms"),
+                get(r, "team_kappa_ms")
+            )
+        },
+    );
 }
 
 #[cfg(test)]
