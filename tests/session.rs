@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use stancemark::model::{StanceId, TextRange};
+use stancemark::model::{AnalystId, StanceId, TextRange};
 use stancemark::session::{Overwrite, Session, SessionEvent, SessionOptions};
 use stancemark::store::{self, lock};
 
@@ -480,12 +480,17 @@ fn two_analysts_share_a_project_folder_through_git() {
     let mut ana = open_as(&a.join("team.stance"), "Ana");
     tag(&mut ana, "A Warning Against Overreach", "security");
     add_stance(&mut ana, "economy");
+    // Ana turns blind coding on for the team and marks the article coded.
+    let article = ana.project().articles[0].id;
+    ana.workspace_mut().set_blind_coding(true).unwrap();
+    ana.workspace_mut().set_coded(article, true).unwrap();
     ana.save_blocking().unwrap();
     git_ok(&a, &["add", "-A"]);
     git_ok(&a, &["commit", "-q", "-m", "Ana's coding"]);
     let mut bo = open_as(&b.join("team.stance"), "Bo");
     tag(&mut bo, "Why it matters", "regulation");
     add_stance(&mut bo, "labour");
+    bo.workspace_mut().set_coded(article, true).unwrap();
     bo.save_blocking().unwrap();
     git_ok(&b, &["add", "-A"]);
     git_ok(&b, &["commit", "-q", "-m", "Bo's coding"]);
@@ -513,6 +518,27 @@ fn two_analysts_share_a_project_folder_through_git() {
             assert!(p.stances.get(&StanceId::new(stance)).is_some(), "{stance}");
         }
         assert_eq!(p.annotations.len(), 14);
+        // The team settings and both coded marks came through (each mark in its analyst's
+        // own file), so agreement between the two is defined on the article.
+        assert!(p.team.blind);
+        assert!(p.team.is_coded(article, &AnalystId::new("ana")));
+        assert!(p.team.is_coded(article, &AnalystId::new("bo")));
+        let rows = stancemark::analysis::agreement::measure(
+            p,
+            &stancemark::analysis::agreement::Request {
+                measures: vec![stancemark::analysis::agreement::Measure::Kappa],
+                unit: stancemark::analysis::agreement::Unit::Word,
+                analysts: vec![AnalystId::new("ana"), AnalystId::new("bo")],
+                article: Some(article),
+                stance: None,
+            },
+            &|article, analyst| p.counts_on(article, analyst),
+        );
+        assert!(
+            rows.iter()
+                .any(|r| r.stance_id.is_none() && r.value.is_some()),
+            "{rows:?}"
+        );
     }
     // The window that stayed open takes in the pull.
     ana.watch_tick(0.0);
