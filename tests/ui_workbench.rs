@@ -1670,3 +1670,35 @@ fn the_agreement_window_shows_the_pairs_alpha_u_and_a_cell_opens_the_comparison(
     harness.run_steps(3);
     harness.get_by_label_contains("3 difference(s) between Ben and sample");
 }
+
+/// Under blind coding suggestions look at my layer only: a term another analyst already tagged
+/// with the stance is "already annotated" with his layer in view, and proposed when blind.
+#[test]
+fn blind_coding_suggests_from_my_layer_only() {
+    use stancemark::command::Command;
+    let (_dir, path) = team_sample_copy();
+    let mut harness = harness_on(Some(path));
+    let mut suggest =
+        |harness: &mut egui_kittest::Harness<'static, stancemark::ui::StancemarkApp>| {
+            harness.state_mut().execute(Command::Suggest);
+            harness.run_steps(2);
+            let state = harness.state_mut().suggestions().unwrap();
+            state.stance = Some(stancemark::StanceId::new("regulation"));
+            state.sentence = false;
+            state.query = "foreign nationals".to_owned();
+            harness.get_by_label("Suggest").click();
+            harness.run_steps(2);
+            harness.state_mut().suggestions().unwrap().wait();
+            harness.run_steps(2);
+            let state = harness.state_mut().suggestions().unwrap();
+            (state.items.len(), state.already_annotated)
+        };
+    // "foreign nationals" twice in the text; Ben tagged the first as regulation (the sample's
+    // analyst: security).
+    assert_eq!(suggest(&mut harness), (1, 1));
+    harness.key_press(Key::Escape);
+    harness.run_steps(2);
+    harness.state_mut().execute(Command::ToggleBlindCoding);
+    harness.run_steps(2);
+    assert_eq!(suggest(&mut harness), (2, 0));
+}
