@@ -1678,21 +1678,20 @@ fn blind_coding_suggests_from_my_layer_only() {
     use stancemark::command::Command;
     let (_dir, path) = team_sample_copy();
     let mut harness = harness_on(Some(path));
-    let mut suggest =
-        |harness: &mut egui_kittest::Harness<'static, stancemark::ui::StancemarkApp>| {
-            harness.state_mut().execute(Command::Suggest);
-            harness.run_steps(2);
-            let state = harness.state_mut().suggestions().unwrap();
-            state.stance = Some(stancemark::StanceId::new("regulation"));
-            state.sentence = false;
-            state.query = "foreign nationals".to_owned();
-            harness.get_by_label("Suggest").click();
-            harness.run_steps(2);
-            harness.state_mut().suggestions().unwrap().wait();
-            harness.run_steps(2);
-            let state = harness.state_mut().suggestions().unwrap();
-            (state.items.len(), state.already_annotated)
-        };
+    let suggest = |harness: &mut egui_kittest::Harness<'static, stancemark::ui::StancemarkApp>| {
+        harness.state_mut().execute(Command::Suggest);
+        harness.run_steps(2);
+        let state = harness.state_mut().suggestions().unwrap();
+        state.stance = Some(stancemark::StanceId::new("regulation"));
+        state.sentence = false;
+        state.query = "foreign nationals".to_owned();
+        harness.get_by_label("Suggest").click();
+        harness.run_steps(2);
+        harness.state_mut().suggestions().unwrap().wait();
+        harness.run_steps(2);
+        let state = harness.state_mut().suggestions().unwrap();
+        (state.items.len(), state.already_annotated)
+    };
     // "foreign nationals" twice in the text; Ben tagged the first as regulation (the sample's
     // analyst: security).
     assert_eq!(suggest(&mut harness), (1, 1));
