@@ -1,10 +1,12 @@
 //! Analysis of a project: figures ([`stats`]), the annotation table's rows ([`table`]), find
 //! and project search ([`search`]), suggestions ([`suggest`]) and learned ones ([`learn`]), and how far analysts agree
-//! ([`agreement`]).
+//! ([`agreement`]), and discourse networks as the Discourse Network Analyzer defines them
+//! ([`network`]).
 //! It reads the core and never changes a project or touches a file.
 
 pub mod agreement;
 pub mod learn;
+pub mod network;
 pub mod search;
 pub mod stats;
 pub mod suggest;
