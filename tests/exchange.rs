@@ -921,3 +921,124 @@ fn agreement_matches_scikit_learn_and_krippendorff() {
     );
     assert!(said.contains(" 0 differ"), "{said}");
 }
+
+/// A discourse network written as GraphML opens in networkx with every node and each edge's
+/// weight (the congruence network of random statements, and a two-mode network).
+#[test]
+fn network_graphml_reads_back_in_networkx_with_its_weights() {
+    use stancemark::analysis::network::{
+        Cube, OneModeAggregation, OneModeNormalization, Statement, TwoModeAggregation,
+        TwoModeNormalization, one_mode, two_mode,
+    };
+    use stancemark::formats::network::{Network, NetworkType, Node};
+    let mut seed: u64 = 5;
+    let mut next = |n: u64| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) % n
+    };
+    let statements: Vec<Statement> = (0..60)
+        .map(|_| Statement {
+            actor: next(8) as usize,
+            concept: next(3) as usize,
+            qualifier: if next(2) == 0 { 1 } else { -1 },
+        })
+        .collect();
+    let cube = Cube::new(8, 3, &statements, None);
+    let actors: Vec<Node> = (0..8)
+        .map(|i| Node {
+            id: format!("actor-{i}"),
+            label: format!("Actor “{i}” & Co"),
+            kind: "actor".into(),
+        })
+        .collect();
+    let stances: Vec<Node> = ["regulation", "security", "pro-open-source"]
+        .iter()
+        .map(|s| Node {
+            id: (*s).into(),
+            label: (*s).into(),
+            kind: "stance".into(),
+        })
+        .collect();
+    let networks = [
+        Network {
+            kind: NetworkType::OneMode,
+            rows: actors.clone(),
+            columns: actors.clone(),
+            matrix: one_mode(
+                &cube,
+                OneModeAggregation::Congruence,
+                OneModeNormalization::Jaccard,
+            ),
+        },
+        Network {
+            kind: NetworkType::TwoMode,
+            rows: actors,
+            columns: stances,
+            matrix: two_mode(
+                &cube,
+                TwoModeAggregation::Subtract,
+                TwoModeNormalization::None,
+            )
+            .unwrap(),
+        },
+    ];
+    if !python_has(&["networkx"]) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let script = r#"
+import json, sys
+import networkx as nx
+g = nx.read_graphml(sys.argv[1])
+print(json.dumps({
+    "nodes": {n: [d["label"], d["type"]] for n, d in g.nodes(data=True)},
+    "edges": sorted([a, b, d["weight"]] for a, b, d in g.edges(data=True)),
+}))
+"#;
+    for (n, network) in networks.iter().enumerate() {
+        let path = dir.path().join(format!("network-{n}.graphml"));
+        std::fs::write(&path, network.to_graphml()).unwrap();
+        let out = tool("python3", &["-c", script, path.to_str().unwrap()]).unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let read: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let nodes = read["nodes"].as_object().unwrap();
+        let one_mode = network.kind == NetworkType::OneMode;
+        let expected_nodes = network.rows.len() + if one_mode { 0 } else { network.columns.len() };
+        assert_eq!(nodes.len(), expected_nodes);
+        assert_eq!(nodes["r0"][0], network.rows[0].label);
+        let mut expected: Vec<(String, String, f64)> = Vec::new();
+        for (i, row) in network.matrix.iter().enumerate() {
+            for (j, &w) in row.iter().enumerate() {
+                if w != 0.0 && (!one_mode || j > i) {
+                    let target = if one_mode {
+                        format!("r{j}")
+                    } else {
+                        format!("c{j}")
+                    };
+                    expected.push((format!("r{i}"), target, w));
+                }
+            }
+        }
+        expected.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        let edges: Vec<(String, String, f64)> = read["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                (
+                    e[0].as_str().unwrap().to_owned(),
+                    e[1].as_str().unwrap().to_owned(),
+                    e[2].as_f64().unwrap(),
+                )
+            })
+            .collect();
+        assert!(!expected.is_empty());
+        assert_eq!(edges, expected, "network {n}");
+    }
+}

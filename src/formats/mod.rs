@@ -1,6 +1,7 @@
 //! The file formats annotations travel in: stancemark's own JSON/RON export, CSV for pandas
 //! and R, W3C Web Annotation (Hypothesis and other annotation tools), REFI-QDA (MAXQDA, NVivo,
-//! ATLAS.ti, QualCoder) and a self-contained HTML report for people.
+//! ATLAS.ti, QualCoder), a self-contained HTML report for people, and discourse networks
+//! ([`network`]: CSV matrix, GraphML, UCINET DL, JSON).
 //!
 //! Invariants for every format: offsets are Unicode code points, half-open `[start, end)`, over
 //! the article text exactly as stancemark holds it (LF line ends); an orphaned annotation (its
@@ -11,6 +12,7 @@ pub mod csv;
 pub mod exchange;
 pub mod export;
 pub mod json;
+pub mod network;
 pub mod refi;
 pub mod report;
 pub mod w3c;
