@@ -326,6 +326,173 @@ pub fn one_mode(
         .collect()
 }
 
+/// A statement with where and when it was made, for filtering and time windows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dated {
+    /// The statement.
+    pub statement: Statement,
+    /// Its article's index.
+    pub article: usize,
+    /// Its article's date (UTC), if the article has one.
+    pub date: Option<chrono::NaiveDateTime>,
+}
+
+/// Which repeated statements count: a statement is left out when an earlier kept one has the
+/// same actor, concept and qualifier in the same article / calendar week (ISO 8601) / month /
+/// year, or anywhere. Calendar periods include the year (DNA compares the week or month number
+/// alone); undated statements share one period of their own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Duplicates {
+    /// Every statement counts.
+    Include,
+    /// One per article.
+    Article,
+    /// One per ISO week.
+    Week,
+    /// One per calendar month.
+    Month,
+    /// One per calendar year.
+    Year,
+    /// One in the whole range.
+    Range,
+}
+
+/// The statements that count under `duplicates`, in the order given (the first of repeated
+/// ones is kept: pass them in date order for DNA's behaviour).
+pub fn without_duplicates(statements: &[Dated], duplicates: Duplicates) -> Vec<Dated> {
+    use chrono::Datelike;
+    if duplicates == Duplicates::Include {
+        return statements.to_vec();
+    }
+    let period = |d: &Dated| -> (i64, i64) {
+        let Some(date) = d.date else {
+            return (i64::MIN, 0);
+        };
+        match duplicates {
+            Duplicates::Include | Duplicates::Range => (0, 0),
+            Duplicates::Article => (d.article as i64, 0),
+            Duplicates::Week => {
+                let week = date.iso_week();
+                (i64::from(week.year()), i64::from(week.week()))
+            }
+            Duplicates::Month => (i64::from(date.year()), i64::from(date.month())),
+            Duplicates::Year => (i64::from(date.year()), 0),
+        }
+    };
+    let mut seen = std::collections::HashSet::new();
+    statements
+        .iter()
+        .filter(|d| {
+            let s = d.statement;
+            let place = if duplicates == Duplicates::Article {
+                (d.article as i64, 0)
+            } else {
+                period(d)
+            };
+            seen.insert((s.actor, s.concept, s.qualifier, place))
+        })
+        .copied()
+        .collect()
+}
+
+/// How wide a time window is, or how far it moves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Span {
+    /// Days.
+    Days(u32),
+    /// Weeks of 7 days.
+    Weeks(u32),
+    /// Calendar months (the same day of the month, or the month's last day).
+    Months(u32),
+    /// A number of statements (in date order).
+    Statements(u32),
+}
+
+impl Span {
+    fn after(self, from: chrono::NaiveDateTime) -> chrono::NaiveDateTime {
+        match self {
+            Span::Days(n) => from + chrono::Duration::days(i64::from(n)),
+            Span::Weeks(n) => from + chrono::Duration::weeks(i64::from(n)),
+            Span::Months(n) => from
+                .checked_add_months(chrono::Months::new(n))
+                .unwrap_or(chrono::NaiveDateTime::MAX),
+            Span::Statements(_) => from,
+        }
+    }
+}
+
+/// One moving window: its bounds and the statements in it (indices into the dated list).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Window {
+    /// Where it starts (inclusive).
+    pub start: chrono::NaiveDateTime,
+    /// Where it ends (exclusive for time spans; the last statement's date for counts).
+    pub end: chrono::NaiveDateTime,
+    /// The statements in it.
+    pub statements: Vec<usize>,
+}
+
+/// Moving windows over the dated statements (undated ones are in none): `width` wide, moved
+/// by `step`, from the first date to the last. Both spans must be time spans, or both counts of
+/// statements. `None` when they are of different kinds or a span is 0.
+pub fn windows(statements: &[Dated], width: Span, step: Span) -> Option<Vec<Window>> {
+    let count = |s: Span| match s {
+        Span::Statements(n) => Some(n as usize),
+        _ => None,
+    };
+    let size = |s: Span| match s {
+        Span::Days(n) | Span::Weeks(n) | Span::Months(n) | Span::Statements(n) => n,
+    };
+    if size(width) == 0 || size(step) == 0 || count(width).is_some() != count(step).is_some() {
+        return None;
+    }
+    let mut dated: Vec<(chrono::NaiveDateTime, usize)> = statements
+        .iter()
+        .enumerate()
+        .filter_map(|(i, d)| d.date.map(|t| (t, i)))
+        .collect();
+    dated.sort();
+    let (Some(&(first, _)), Some(&(last, _))) = (dated.first(), dated.last()) else {
+        return Some(Vec::new());
+    };
+    let mut out = Vec::new();
+    if let (Some(width), Some(step)) = (count(width), count(step)) {
+        let mut at = 0;
+        while at < dated.len() {
+            let slice = &dated[at..(at + width).min(dated.len())];
+            out.push(Window {
+                start: slice[0].0,
+                end: slice[slice.len() - 1].0,
+                statements: slice.iter().map(|&(_, i)| i).collect(),
+            });
+            if at + width >= dated.len() {
+                break;
+            }
+            at += step;
+        }
+        return Some(out);
+    }
+    let mut start = first;
+    while start <= last {
+        let end = width.after(start);
+        out.push(Window {
+            start,
+            end,
+            statements: dated
+                .iter()
+                .filter(|&&(t, _)| t >= start && t < end)
+                .map(|&(_, i)| i)
+                .collect(),
+        });
+        let next = step.after(start);
+        if next <= start {
+            break;
+        }
+        start = next;
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -567,5 +734,90 @@ mod tests {
                 )
             );
         }
+    }
+
+    fn dated(actor: usize, concept: usize, article: usize, date: Option<&str>) -> Dated {
+        Dated {
+            statement: st(actor, concept, 1),
+            article,
+            date: date.map(|d| {
+                chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                    .unwrap()
+                    .and_hms_opt(0, 0, 0)
+                    .unwrap()
+            }),
+        }
+    }
+
+    #[test]
+    fn duplicates_are_counted_once_per_article_or_calendar_period() {
+        let list = [
+            dated(0, 0, 0, Some("2024-01-01")), // ISO week 2024-W01
+            dated(0, 0, 0, Some("2024-01-02")), // same article, same week
+            dated(0, 0, 1, Some("2024-01-07")), // other article, still 2024-W01
+            dated(0, 0, 2, Some("2024-01-08")), // 2024-W02, January
+            dated(0, 0, 3, Some("2025-01-08")), // the same week and month numbers a year later
+            dated(0, 0, 4, None),
+            dated(0, 0, 5, None),
+            dated(1, 0, 0, Some("2024-01-01")), // another actor
+        ];
+        let kept = |how| without_duplicates(&list, how).len();
+        assert_eq!(kept(Duplicates::Include), 8);
+        assert_eq!(
+            kept(Duplicates::Article),
+            7,
+            "articles 0,1,2,3,4,5 for actor 0, and actor 1"
+        );
+        assert_eq!(
+            kept(Duplicates::Week),
+            5,
+            "W01, W02, 2025-W02, undated; actor 1"
+        );
+        assert_eq!(
+            kept(Duplicates::Month),
+            4,
+            "2024-01, 2025-01, undated; actor 1"
+        );
+        assert_eq!(kept(Duplicates::Year), 4);
+        assert_eq!(
+            kept(Duplicates::Range),
+            3,
+            "dated once, undated once; actor 1"
+        );
+        // A different qualifier is a different statement.
+        let mut opposed = list[1];
+        opposed.statement.qualifier = -1;
+        assert_eq!(
+            without_duplicates(&[list[0], opposed], Duplicates::Range).len(),
+            2
+        );
+    }
+
+    #[test]
+    fn moving_windows_by_time_and_by_statements() {
+        let list = [
+            dated(0, 0, 0, Some("2024-01-01")),
+            dated(0, 0, 0, Some("2024-01-05")),
+            dated(0, 0, 0, Some("2024-01-20")),
+            dated(0, 0, 0, None),
+            dated(0, 0, 0, Some("2024-02-10")),
+        ];
+        let w = windows(&list, Span::Weeks(2), Span::Weeks(1)).unwrap();
+        let members: Vec<Vec<usize>> = w.iter().map(|w| w.statements.clone()).collect();
+        // Windows start on Jan 1, 8, 15, 22, 29 and Feb 5 (the last date is Feb 10).
+        assert_eq!(
+            members,
+            [vec![0, 1], vec![2], vec![2], vec![], vec![4], vec![4]],
+            "{w:?}"
+        );
+        assert_eq!(w[0].end - w[0].start, chrono::Duration::days(14));
+        let months = windows(&list, Span::Months(1), Span::Months(1)).unwrap();
+        assert_eq!(months.len(), 2);
+        assert_eq!(months[0].statements, [0, 1, 2]);
+        let counted = windows(&list, Span::Statements(3), Span::Statements(2)).unwrap();
+        let members: Vec<Vec<usize>> = counted.iter().map(|w| w.statements.clone()).collect();
+        assert_eq!(members, [vec![0, 1, 2], vec![2, 4]]);
+        assert!(windows(&list, Span::Days(7), Span::Statements(2)).is_none());
+        assert!(windows(&list, Span::Days(0), Span::Days(1)).is_none());
     }
 }
