@@ -51,12 +51,9 @@ impl Layers {
     pub fn hidden_in(&self, project: &Project, me: &AnalystId) -> BTreeSet<AnalystId> {
         let shown = |id: &AnalystId| -> bool {
             if project.team.blind {
-                return id == me || id.is_gold();
-            }
-            match self {
-                Layers::All => true,
-                Layers::Mine => id == me,
-                Layers::Chosen(set) => set.contains(id),
+                id == me || id.is_gold()
+            } else {
+                self.includes(id, me)
             }
         };
         project
