@@ -1701,3 +1701,26 @@ fn blind_coding_suggests_from_my_layer_only() {
     harness.run_steps(2);
     assert_eq!(suggest(&mut harness), (2, 0));
 }
+
+/// An analyst who has not coded the article yet (no mark, no passage) disagrees with nobody
+/// there: the disagreement lane stays empty until they code it.
+#[test]
+fn an_analyst_who_has_not_coded_the_article_is_no_disagreement() {
+    let (_dir, path) = sample_copy();
+    let mut project = stancemark::store::load_project(&path).unwrap();
+    let ben = project.new_analyst("Ben");
+    let ben_id = ben.id.clone();
+    project.analysts.push(ben);
+    stancemark::store::save_project(&project, &path).unwrap();
+    let harness = harness_on(Some(path.clone()));
+    assert!(harness.state().article_view().disagreements().is_empty());
+    drop(harness);
+    // Ben marks it coded, having found nothing: every sample passage is now a difference.
+    project.team.coded.insert(stancemark::model::CodedMark {
+        article: project.articles[0].id,
+        analyst: ben_id,
+    });
+    stancemark::store::save_project(&project, &path).unwrap();
+    let harness = harness_on(Some(path));
+    assert!(!harness.state().article_view().disagreements().is_empty());
+}

@@ -198,7 +198,8 @@ impl ArticleView {
     }
 
     /// Recomputes where the shown analysts disagree when the project or the layers shown
-    /// changed; nothing outside team view.
+    /// changed; nothing outside team view. Only analysts who coded the article (marked it
+    /// coded or annotated it) take part: "not read yet" is not a disagreement, as in agreement.
     fn update_disagreements(&mut self, view: &View<'_>, article: crate::core::model::ArticleId) {
         if !view.team_view() {
             self.disagreements = None;
@@ -210,6 +211,7 @@ impl ArticleView {
             .iter()
             .map(|a| a.id.clone())
             .filter(|id| !view.hidden_analysts.contains(id))
+            .filter(|id| view.project().counts_on(article, id))
             .collect();
         let revision = view.session.workspace().revision();
         if self
