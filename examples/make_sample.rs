@@ -8,9 +8,58 @@
 
 use std::path::Path;
 
+use stancemark::actors::ActorKind;
 use stancemark::model::{ArticleMeta, Project, StanceId, TextRange};
 use stancemark::store;
 use stancemark::workspace::{SteppingClock, Workspace};
+
+/// An actor of the sample: (name, kind, type, aliases, organisation).
+type SampleActor = (
+    &'static str,
+    ActorKind,
+    &'static str,
+    &'static [&'static str],
+    Option<&'static str>,
+);
+
+/// The actors of the sample.
+const ACTORS: &[SampleActor] = &[
+    (
+        "US government",
+        ActorKind::Organisation,
+        "government",
+        &["Washington"],
+        None,
+    ),
+    (
+        "Interconnected",
+        ActorKind::Organisation,
+        "media",
+        &[],
+        None,
+    ),
+    (
+        "Kevin Xu",
+        ActorKind::Person,
+        "business",
+        &["Xu"],
+        Some("Interconnected"),
+    ),
+];
+
+/// Who holds the stance of each passage (by the start of the passage) and their position.
+const CLAIMS: &[(&str, &str, i32)] = &[
+    ("Washington's appetite", "US government", 1),
+    ("a presidential executive order", "US government", 1),
+    ("restrictions preventing foreign", "US government", 1),
+    ("this regulatory momentum", "Kevin Xu", 1),
+    ("more than 90%", "Kevin Xu", 1),
+    ("That foundation", "Kevin Xu", 1),
+    ("The authors frame", "Kevin Xu", 1),
+    ("The authors emphasize", "Kevin Xu", -1),
+    ("While national security", "Kevin Xu", -1),
+    ("national security concerns drive", "US government", 1),
+];
 
 /// (passage, stance, note): each passage occurs once in the article.
 const ANNOTATIONS: &[(&str, &str, &str)] = &[
@@ -84,8 +133,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     article.meta = ArticleMeta {
         author: Some("Omega editorial team (summarising Kevin Xu and a co-author)".to_owned()),
         outlet: Some("AI Watch".to_owned()),
-        date: None,
-        url: None,
+        ..ArticleMeta::default()
     };
     article.id = uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, b"stancemark sample article");
     let text = article.text.clone();
@@ -105,6 +153,35 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             end: start + passage.chars().count(),
         };
         ws.add_annotation(article_id, range, &StanceId::new(*stance), note)?;
+    }
+    for (name, kind, actor_type, aliases, organisation) in ACTORS {
+        let id = ws.actor_named(name, *kind)?;
+        let mut actor = ws.project().actors.get(&id).cloned().ok_or("actor")?;
+        actor.actor_type = (*actor_type).to_owned();
+        actor.aliases = aliases.iter().map(|a| (*a).to_owned()).collect();
+        actor.organisation =
+            organisation.and_then(|o| ws.project().actors.find(o).map(|a| a.id.clone()));
+        ws.put_actor(actor)?;
+    }
+    for (start, actor, position) in CLAIMS {
+        let ids: Vec<_> = ws
+            .project()
+            .annotations
+            .iter()
+            .filter(|a| a.quote.starts_with(start))
+            .map(|a| a.id)
+            .collect();
+        if ids.len() != 1 {
+            return Err(format!("{start:?} starts {} passages", ids.len()).into());
+        }
+        let actor = ws
+            .project()
+            .actors
+            .find(actor)
+            .map(|a| a.id.clone())
+            .ok_or("actor")?;
+        ws.set_actor_of(&ids, Some(&actor))?;
+        ws.set_position_of(&ids, Some(*position))?;
     }
     // Ids from the passages, so a rebuild gives the same files.
     let mut project = ws.project().clone();

@@ -153,7 +153,7 @@ fn the_json_export_round_trips_orphans_parents_and_notes() {
     );
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    assert_eq!(json["format_version"], 4);
+    assert_eq!(json["format_version"], 5);
     let orphan = json["annotations"]
         .as_array()
         .unwrap()
@@ -709,7 +709,7 @@ fn a_version_3_export_names_analysts_by_annotator_and_version_4_by_id() {
     // the display name).
     let bytes = export_bytes(&back, ExportFormat::Json, None).unwrap();
     let json: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
-    assert_eq!(json["format_version"], 4);
+    assert_eq!(json["format_version"], 5);
     let analysts = json["analysts"].as_array().unwrap();
     assert_eq!(analysts.len(), 4);
     let dana = json["annotations"]
@@ -777,7 +777,7 @@ fn a_version_2_json_export_still_imports_and_version_3_carries_the_memos() {
     std::sync::Arc::make_mut(&mut project.articles[0]).memo = "Article memo".to_owned();
     let bytes = export_bytes(&project, ExportFormat::Json, None).unwrap();
     let json: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
-    assert_eq!(json["format_version"], 4);
+    assert_eq!(json["format_version"], 5);
     assert_eq!(json["memo"], "Project memo");
     assert_eq!(json["articles"][0]["memo"], "Article memo");
     let dir = tempfile::tempdir().unwrap();

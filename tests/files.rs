@@ -33,6 +33,52 @@ fn there_is_a_fixture_for_every_format_version() {
     }
 }
 
+/// Format 9 added actors and positions: a format 8 file opens without them (the default actor
+/// types), and the sample's actors, positions and articles' DNA fields survive both forms.
+#[test]
+fn format_8_opens_without_actors_and_actors_survive_both_forms() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let old = store::load_project(&dir.join("v8-sample.stance.json")).unwrap();
+    assert!(old.actors.actors.is_empty());
+    assert_eq!(
+        old.actors.types,
+        stancemark::actors::ActorBook::default().types
+    );
+    assert!(
+        old.annotations
+            .iter()
+            .all(|a| a.actor.is_none() && a.position.is_none())
+    );
+    let mut project = store::load_project(&dir.join("v9-sample.stance.json")).unwrap();
+    let xu = project.actors.find("Xu").unwrap().clone();
+    assert_eq!(xu.name, "Kevin Xu");
+    assert_eq!(
+        project.actors.organisation_level(&xu.id).as_str(),
+        "interconnected"
+    );
+    let by_xu = project
+        .annotations
+        .iter()
+        .filter(|a| a.actor.as_ref() == Some(&xu.id))
+        .count();
+    assert_eq!(by_xu, 6);
+    project.actors.scale = Some(stancemark::actors::PositionScale { min: -2, max: 2 });
+    project.actors.types.push("think tank".to_owned());
+    let article = std::sync::Arc::make_mut(&mut project.articles[0]);
+    article.meta.section = Some("Opinion".to_owned());
+    article.meta.kind = Some("op-ed".to_owned());
+    article.meta.notes = Some("Summary of an op-ed".to_owned());
+    article.meta.date = Some("2025-09-01".to_owned());
+    let out = tempfile::tempdir().unwrap();
+    for name in ["p.stance.json", "p.stance"] {
+        let path = out.path().join(name);
+        store::save_any(&project, &path, None).unwrap();
+        let back = store::load_any(&path).unwrap();
+        assert!(back.problems.is_empty(), "{name}: {:?}", back.problems);
+        assert_eq!(back.project, project, "{name}");
+    }
+}
+
 #[test]
 fn every_fixture_loads_and_migrates_to_the_current_model() {
     for path in fixtures() {
@@ -333,7 +379,10 @@ fn format_6_annotator_names_become_analysts_and_format_7_names_them_by_id() {
     let saved = out.path().join("team.stance.json");
     store::save_project(&project, &saved).unwrap();
     let text = std::fs::read_to_string(&saved).unwrap();
-    assert!(text.contains("\"format_version\": 8") && !text.contains("\"annotator\""));
+    assert!(
+        text.contains(&format!("\"format_version\": {FORMAT_VERSION}"))
+            && !text.contains("\"annotator\"")
+    );
     assert!(text.contains("\"analyst\": \"ana-lópez\""));
     assert_eq!(store::load_project(&saved).unwrap(), project);
     // The format-7 fixture: two analysts, each annotation by id.
@@ -399,7 +448,7 @@ fn team_settings_and_gold_curators_survive_both_forms_and_format_7_still_opens()
         let path = dir.path().join(name);
         store::save_any(&project, &path, None).unwrap();
         let back = store::load_any(&path).unwrap();
-        assert_eq!(back.format_version, 8, "{name}");
+        assert_eq!(back.format_version, FORMAT_VERSION, "{name}");
         assert_eq!(back.project.team, project.team, "{name}");
         assert_eq!(
             back.project.annotation(gold.id).unwrap().curator,
@@ -417,7 +466,10 @@ fn team_settings_and_gold_curators_survive_both_forms_and_format_7_still_opens()
     let analyst = std::fs::read_to_string(folder.join("analysts/sample.json")).unwrap();
     assert!(analyst.contains(&article.to_string()), "{analyst}");
     let header = std::fs::read_to_string(folder.join("project.json")).unwrap();
-    assert!(header.contains("\"blind\": true") && header.contains("\"format_version\": 8"));
+    assert!(
+        header.contains("\"blind\": true")
+            && header.contains(&format!("\"format_version\": {FORMAT_VERSION}"))
+    );
     let gold_layer = folder.join(format!("layers/gold/{article}.jsonl"));
     let line = std::fs::read_to_string(&gold_layer).unwrap();
     assert!(line.contains("\"cur\":\"sample\""), "{line}");
@@ -533,6 +585,7 @@ fn a_project_folder_holds_the_same_project_one_file_per_record() {
     check("project.schema.json", &folder.join("project.json"));
     check("stance.schema.json", &folder.join("stances/security.json"));
     check("analyst.schema.json", &folder.join("analysts/sample.json"));
+    check("actor.schema.json", &folder.join("actors/kevin-xu.json"));
     check(
         "article.schema.json",
         &folder.join(format!("articles/{article}.json")),

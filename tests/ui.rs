@@ -471,6 +471,8 @@ fn large_project(dir: &Path) -> PathBuf {
             note: String::new(),
             analyst: "t".into(),
             curator: None,
+            actor: None,
+            position: None,
             created: Default::default(),
             modified: Default::default(),
         });

@@ -489,6 +489,8 @@ mod tests {
                 note: String::new(),
                 analyst: crate::core::model::AnalystId::unknown(),
                 curator: None,
+                actor: None,
+                position: None,
                 created: Default::default(),
                 modified: Default::default(),
             });
@@ -576,7 +578,7 @@ mod tests {
                     author: Some("Ada Lovelace".to_owned()),
                     outlet: outlet.map(str::to_owned),
                     date: date.map(str::to_owned),
-                    url: None,
+                    ..Default::default()
                 },
                 total,
                 by_stance: Vec::new(),

@@ -41,6 +41,8 @@ pub enum Edit {
     SetProjectMemo(String),
     /// Replace the team settings (blind coding, coded marks, curators).
     SetTeam(crate::core::model::Team),
+    /// Replace the actors, their types and the position scale.
+    SetActors(crate::core::actors::ActorBook),
     /// Add a rejected suggestion (its id must be free).
     InsertRejection(Arc<Rejection>),
     /// Remove the rejected suggestion with this id.
@@ -257,6 +259,15 @@ impl Edit {
                 memo,
             ))),
             Edit::SetTeam(team) => Ok(Edit::SetTeam(std::mem::replace(&mut project.team, team))),
+            Edit::SetActors(book) => {
+                if let Some(problem) = book.problems().into_iter().next() {
+                    return Err(EditError::Invalid(problem));
+                }
+                Ok(Edit::SetActors(std::mem::replace(
+                    &mut project.actors,
+                    book,
+                )))
+            }
             Edit::InsertRejection(rejection) => {
                 if project.article(rejection.article).is_none() {
                     return Err(EditError::NotFound("article".to_owned()));

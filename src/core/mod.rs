@@ -1,6 +1,7 @@
 //! The core: what a project is and how it changes, with no files, no analysis and no UI.
 //!
 //! - [`model`]: articles, stances, analysts, annotations and rejected suggestions;
+//! - [`actors`]: who holds a stance (persons, organisations) and the positions taken;
 //! - [`store`]: the annotations and rejections of a project, indexed by id and by (article,
 //!   analyst);
 //! - [`text`]: code-point offsets over LF-only text;
@@ -16,6 +17,7 @@
 //! Invariant of the layer: nothing here imports analysis, storage, import, exchange formats,
 //! the session, the command line or the UI (a test in `tests/core.rs` checks the sources).
 
+pub mod actors;
 pub mod anchor;
 pub mod curation;
 pub mod derived;

@@ -13,10 +13,11 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use super::actors::{ActorBook, ActorId};
 use super::store::{Layered, LayeredStore};
 use crate::core::text;
 
@@ -416,6 +417,61 @@ pub struct ArticleMeta {
     /// Where it can be found online.
     #[serde(default)]
     pub url: Option<String>,
+    /// The section of the outlet (DNA's document field).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub section: Option<String>,
+    /// The kind of document (op-ed, bill, press release; DNA's document type).
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// Notes on the document (DNA's document notes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+}
+
+impl ArticleMeta {
+    /// The date as networks and time charts read it (see [`parse_article_date`]); `None`
+    /// when there is none or it is not of that form.
+    pub fn when(&self) -> Option<NaiveDateTime> {
+        self.date.as_deref().and_then(parse_article_date)
+    }
+}
+
+/// Reads an article date: `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (the first day of the year or
+/// month for the shorter forms), optionally followed by a time `HH:MM[:SS]` (after `T` or a
+/// space, with an optional `Z`), as UTC. Any other text is `None` (the article counts as
+/// undated).
+pub fn parse_article_date(text: &str) -> Option<NaiveDateTime> {
+    let t = text.trim();
+    let (date, time) = match t.find(['T', ' ']) {
+        Some(i) => (&t[..i], Some(t[i + 1..].trim_end_matches('Z'))),
+        None => (t, None),
+    };
+    let parts: Vec<&str> = date.split('-').collect();
+    let number = |s: &str, len: usize| {
+        (s.len() == len && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse::<u32>().ok())
+            .flatten()
+    };
+    let year = number(parts.first()?, 4)? as i32;
+    let month = match parts.get(1) {
+        Some(m) => number(m, 2)?,
+        None => 1,
+    };
+    let day = match parts.get(2) {
+        Some(d) => number(d, 2)?,
+        None => 1,
+    };
+    if parts.len() > 3 || (time.is_some() && parts.len() < 3) {
+        return None;
+    }
+    let day = NaiveDate::from_ymd_opt(year, month, day)?;
+    let time = match time {
+        None => NaiveTime::MIN,
+        Some(t) => NaiveTime::parse_from_str(t, "%H:%M:%S")
+            .or_else(|_| NaiveTime::parse_from_str(t, "%H:%M"))
+            .ok()?,
+    };
+    Some(day.and_time(time))
 }
 
 /// A text under analysis. The full text is embedded so a project file is self-contained.
@@ -603,6 +659,13 @@ pub struct Annotation {
     /// For a gold annotation: the curator who settled it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub curator: Option<AnalystId>,
+    /// Who holds the stance in this passage (one of the project's actors).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor: Option<ActorId>,
+    /// The position towards the stance: +1 / 0 / −1 (supports / neutral / opposes) or a value
+    /// of the project's scale; `None` when not coded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position: Option<i32>,
     /// When it was made.
     pub created: DateTime<Utc>,
     /// When its stance or note last changed.
@@ -632,6 +695,8 @@ impl Annotation {
             note: String::new(),
             analyst: analyst.into(),
             curator: None,
+            actor: None,
+            position: None,
             created: at,
             modified: at,
         }
@@ -738,6 +803,9 @@ pub struct Project {
     /// How the team codes it (blind coding, coded marks, curators).
     #[serde(default, skip_serializing_if = "Team::is_default")]
     pub team: Team,
+    /// Who holds the stances: actors, their types, the position scale.
+    #[serde(default, skip_serializing_if = "ActorBook::is_default")]
+    pub actors: ActorBook,
 }
 
 impl Default for Project {
@@ -847,6 +915,7 @@ impl Project {
             memo: String::new(),
             rejections: Rejections::new(),
             team: Team::default(),
+            actors: ActorBook::default(),
         }
     }
 
@@ -1060,6 +1129,7 @@ impl Project {
                 _ => {}
             }
         }
+        problems.extend(self.actors.problems().into_iter().map(Problem::of_project));
         let articles = self.index_articles(check_quotes, &mut problems);
         let mut analyst_ids: Vec<&AnalystId> = Vec::with_capacity(self.analysts.len());
         for a in &self.analysts {
@@ -1089,6 +1159,25 @@ impl Project {
                 problems.push(Problem::of(
                     ann.id,
                     format!("annotation {} uses unknown stance `{}`", ann.id, ann.stance),
+                ));
+            }
+            if let Some(actor) = &ann.actor
+                && self.actors.get(actor).is_none()
+            {
+                problems.push(Problem::of(
+                    ann.id,
+                    format!("annotation {} names unknown actor `{actor}`", ann.id),
+                ));
+            }
+            if let Some(position) = ann.position
+                && !self.actors.allows(position)
+            {
+                problems.push(Problem::of(
+                    ann.id,
+                    format!(
+                        "annotation {} has position {position}, outside the project's scale",
+                        ann.id
+                    ),
                 ));
             }
             match articles.get(&ann.article) {
@@ -1148,6 +1237,33 @@ impl Project {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn article_dates_read_iso_forms_and_nothing_else() {
+        let d = |t: &str| parse_article_date(t).map(|d| d.format("%Y-%m-%d %H:%M:%S").to_string());
+        assert_eq!(d("2024").as_deref(), Some("2024-01-01 00:00:00"));
+        assert_eq!(d("2024-03").as_deref(), Some("2024-03-01 00:00:00"));
+        assert_eq!(d(" 2024-03-05 ").as_deref(), Some("2024-03-05 00:00:00"));
+        assert_eq!(
+            d("2024-03-05T14:30Z").as_deref(),
+            Some("2024-03-05 14:30:00")
+        );
+        assert_eq!(
+            d("2024-03-05 14:30:15").as_deref(),
+            Some("2024-03-05 14:30:15")
+        );
+        for bad in [
+            "March 2024",
+            "2024-13",
+            "2024-02-30",
+            "24-03-05",
+            "2024-03T10:00",
+            "",
+            "2024-03-05T25:00",
+        ] {
+            assert_eq!(d(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn analyst_ids_are_readable_slugs_and_clashes_get_numbers() {
@@ -1219,6 +1335,8 @@ mod tests {
             note: String::new(),
             analyst: AnalystId::new("t"),
             curator: None,
+            actor: None,
+            position: None,
             created: now,
             modified: now,
         };

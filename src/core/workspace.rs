@@ -10,6 +10,8 @@
 //! (or none, when it changes nothing); the revision changes on every step and is unique across
 //! workspaces.
 
+mod actors;
+
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};

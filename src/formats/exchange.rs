@@ -606,6 +606,8 @@ fn import_one(ws: &mut Workspace, rec: &Incoming, report: &mut IntoReport) -> Re
         note: rec.note.clone(),
         analyst,
         curator: None,
+        actor: None,
+        position: None,
         created: rec.created.unwrap_or(now),
         modified: rec.modified.or(rec.created).unwrap_or(now),
     };

@@ -6,14 +6,17 @@
 //!
 //! History: 1 — first version; 2 — orphans exported with null offsets and `orphaned`, stances
 //! with their `parent`; 3 — memos; 4 — the project's `analysts` (`id`, `name`, `color`) and
-//! each annotation's `analyst_id` (`annotator` stays, as the analyst's display name). Exports
-//! of versions 1 to 3 still import: their annotator names become analysts.
+//! each annotation's `analyst_id` (`annotator` stays, as the analyst's display name); 5 — who
+//! holds the stance: the project's `actors`, `actor_types` and `position_scale`, each
+//! annotation's `actor_id`, `actor` (name) and `position`, each article's `section`, `type` and
+//! `notes`. Exports of versions 1 to 4 still import: their annotator names become analysts.
 
 use std::path::Path;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use crate::core::actors::{Actor, ActorBook, ActorId, ActorKind, PositionScale};
 use crate::core::model::{
     Analyst, AnalystId, Annotation, Article, ArticleMeta, Project, Rgb, Stance, StanceId,
     StanceScheme, TextRange,
@@ -23,8 +26,34 @@ use crate::storage::{self, LoadError};
 /// Identifies the kind of document, for tools that receive many kinds of JSON.
 pub const EXPORT_FORMAT: &str = "stancemark-export";
 /// Version of the export shape; bumped on any change. 1 — first; 2 — orphans with null
-/// offsets, stance parents; 3 — the project's and each article's `memo`; 4 — analysts.
-pub const EXPORT_VERSION: u32 = 4;
+/// offsets, stance parents; 3 — the project's and each article's `memo`; 4 — analysts; 5 —
+/// actors and positions, articles' section, type and notes.
+pub const EXPORT_VERSION: u32 = 5;
+
+/// One actor of the project (version 5).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportActor {
+    /// Stable slug.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// `person` or `organisation`.
+    pub kind: String,
+    /// The actor type (government, NGO…); empty when unset.
+    #[serde(default, rename = "type")]
+    pub actor_type: String,
+    /// Other names.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// `#rrggbb`.
+    pub color: String,
+    /// Notes.
+    #[serde(default)]
+    pub notes: String,
+    /// For a person: the id of their organisation.
+    #[serde(default)]
+    pub organisation_id: Option<String>,
+}
 
 /// One analyst of the project.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -83,6 +112,15 @@ pub struct ExportArticle {
     /// The article memo (empty when none; absent before version 3).
     #[serde(default)]
     pub memo: String,
+    /// The outlet's section (version 5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub section: Option<String>,
+    /// The document type (version 5).
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// Notes on the document (version 5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
 }
 
 /// One annotation, flattened for tables.
@@ -124,6 +162,16 @@ pub struct ExportAnnotation {
     /// For an orphan: the text that came after its passage.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suffix: Option<String>,
+    /// Who holds the stance: the actor's id (version 5; null when not coded).
+    #[serde(default)]
+    pub actor_id: Option<String>,
+    /// The actor's display name (version 5).
+    #[serde(default)]
+    pub actor: Option<String>,
+    /// The position towards the stance: +1 / 0 / −1 or a value of the project's scale
+    /// (version 5; null when not coded).
+    #[serde(default)]
+    pub position: Option<i32>,
 }
 
 /// The whole export document.
@@ -147,6 +195,15 @@ pub struct Export {
     /// The project memo (empty when none; absent before version 3).
     #[serde(default)]
     pub memo: String,
+    /// The actors (version 5).
+    #[serde(default)]
+    pub actors: Vec<ExportActor>,
+    /// The actor types the project uses (version 5; absent: the default list).
+    #[serde(default)]
+    pub actor_types: Option<Vec<String>>,
+    /// The position scale, `[min, max]` (version 5; null: supports / neutral / opposes).
+    #[serde(default)]
+    pub position_scale: Option<[i32; 2]>,
 }
 
 /// Identifies a stance scheme exported on its own (a codebook a team shares).
@@ -239,6 +296,9 @@ impl Export {
                 char_count: a.char_len(),
                 text: a.text.clone(),
                 memo: a.memo.clone(),
+                section: a.meta.section.clone(),
+                kind: a.meta.kind.clone(),
+                notes: a.meta.notes.clone(),
             })
             .collect();
         let annotations = super::rows(project, None)
@@ -262,6 +322,12 @@ impl Export {
                     orphaned: ann.orphaned,
                     prefix: ann.orphaned.then(|| row.prefix.clone()),
                     suffix: ann.orphaned.then(|| row.suffix.clone()),
+                    actor_id: ann.actor.as_ref().map(ToString::to_string),
+                    actor: ann
+                        .actor
+                        .as_ref()
+                        .map(|id| project.actors.name(id).to_owned()),
+                    position: ann.position,
                 }
             })
             .collect();
@@ -282,7 +348,43 @@ impl Export {
             articles,
             annotations,
             memo: project.memo.clone(),
+            actors: project.actors.actors.iter().map(export_actor).collect(),
+            actor_types: Some(project.actors.types.clone()),
+            position_scale: project.actors.scale.map(|s| [s.min, s.max]),
         }
+    }
+}
+
+fn export_actor(a: &Actor) -> ExportActor {
+    ExportActor {
+        id: a.id.to_string(),
+        name: a.name.clone(),
+        kind: a.kind.name().to_owned(),
+        actor_type: a.actor_type.clone(),
+        aliases: a.aliases.clone(),
+        color: a.color.to_hex(),
+        notes: a.notes.clone(),
+        organisation_id: a.organisation.as_ref().map(ToString::to_string),
+    }
+}
+
+impl ExportActor {
+    fn to_actor(&self) -> Result<Actor, Bad> {
+        Ok(Actor {
+            id: ActorId::new(&self.id),
+            name: self.name.clone(),
+            kind: match self.kind.as_str() {
+                "person" => ActorKind::Person,
+                "organisation" | "organization" => ActorKind::Organisation,
+                other => return Err(format!("actor {}: unknown kind {other:?}", self.id)),
+            },
+            actor_type: self.actor_type.clone(),
+            aliases: self.aliases.clone(),
+            color: Rgb::from_hex(&self.color)
+                .ok_or_else(|| format!("bad colour {:?}", self.color))?,
+            notes: self.notes.clone(),
+            organisation: self.organisation_id.as_deref().map(ActorId::new),
+        })
     }
 }
 
@@ -327,6 +429,9 @@ impl ExportArticle {
                 outlet: self.outlet.clone(),
                 date: self.date.clone(),
                 url: self.url.clone(),
+                section: self.section.clone(),
+                kind: self.kind.clone(),
+                notes: self.notes.clone(),
             },
             import: self.import.clone(),
             text: self.text.clone(),
@@ -362,6 +467,8 @@ impl ExportAnnotation {
             note: self.note.clone(),
             analyst,
             curator: None,
+            actor: self.actor_id.as_deref().map(ActorId::new),
+            position: self.position,
             created: parse_time(&self.created)?,
             modified: parse_time(&self.modified)?,
         })
@@ -504,6 +611,20 @@ fn project_of_export(path: &Path, export: &Export) -> Result<Project, LoadError>
             // Rejected suggestions stay in the project file; an export does not carry them.
             rejections: crate::core::model::Rejections::new(),
             team: Default::default(),
+            actors: ActorBook {
+                actors: export
+                    .actors
+                    .iter()
+                    .map(ExportActor::to_actor)
+                    .collect::<Result<_, _>>()?,
+                types: export
+                    .actor_types
+                    .clone()
+                    .unwrap_or_else(|| ActorBook::default().types),
+                scale: export
+                    .position_scale
+                    .map(|[min, max]| PositionScale { min, max }),
+            },
         })
     };
     convert().map_err(|bad| invalid(vec![bad]))

@@ -634,6 +634,8 @@ pub fn read_qdpx(bytes: Vec<u8>) -> Result<ReadQdpx, String> {
                     note: note.clone(),
                     analyst: analyst.clone(),
                     curator: None,
+                    actor: None,
+                    position: None,
                     created,
                     modified: sel.modified.unwrap_or(created),
                 }));

@@ -249,6 +249,7 @@ pub fn html(bytes: &[u8]) -> Result<Extracted, ImportFault> {
         url: clean(article.url)
             .or(address)
             .filter(|u| u.starts_with("http")),
+        ..ArticleMeta::default()
     };
     Ok(Extracted {
         text,

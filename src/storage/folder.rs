@@ -6,6 +6,7 @@
 //!   project.json                      {"format": "stancemark-project", format_version, name, memo, settings}
 //!   stances/<stance-id>.json          one stance (with its `order` in the scheme)
 //!   analysts/<analyst-id>.json        one analyst
+//!   actors/<actor-id>.json            one actor (with its `order`; format 9)
 //!   articles/<article-id>.json        metadata, how it was read, memo, `order` in the list
 //!   articles/<article-id>.txt         the text, UTF-8, LF
 //!   layers/<analyst-id>/<article-id>.jsonl
@@ -36,6 +37,7 @@ use super::atomic::{self, Backup};
 use super::disk::content_hash;
 use super::read::{self, MAX_ARTICLE_BYTES, MAX_PROJECT_BYTES};
 use super::{LoadError, SaveError};
+use crate::core::actors::{Actor, ActorId, PositionScale};
 use crate::core::model::{
     Analyst, AnalystId, Annotation, Article, ArticleId, ArticleMeta, CodedMark, ImportSettings,
     Problem, Project, Rejection, Rgb, Stance, StanceId, TextRange,
@@ -135,6 +137,21 @@ struct FolderSettings {
     /// The analysts who curate the gold layer.
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
     curators: BTreeSet<AnalystId>,
+    /// The actor types the project uses (format 9; absent: the default list).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    actor_types: Option<Vec<String>>,
+    /// The position scale (format 9; absent: supports / neutral / opposes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    position_scale: Option<PositionScale>,
+}
+
+/// `actors/<id>.json`: an actor and its place in the list (format 9).
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(expecting = "an actor (id, name, kind, color, order)")]
+struct ActorFileRecord {
+    #[serde(flatten)]
+    actor: Actor,
+    order: usize,
 }
 
 /// `analysts/<id>.json`: an analyst, and the articles they marked coded (format 8).
@@ -212,6 +229,12 @@ struct LayerLine {
     /// The curator of a gold annotation (format 8).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     cur: Option<AnalystId>,
+    /// Who holds the stance (format 9).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    actor: Option<ActorId>,
+    /// The position towards the stance (format 9).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pos: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     prefix: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -234,6 +257,8 @@ impl LayerLine {
             orphan: a.orphaned,
             quote: a.orphaned.then(|| a.quote.clone()),
             cur: a.curator.clone(),
+            actor: a.actor.clone(),
+            pos: a.position,
             prefix: (a.orphaned && !a.prefix.is_empty()).then(|| a.prefix.clone()),
             suffix: (a.orphaned && !a.suffix.is_empty()).then(|| a.suffix.clone()),
         }
@@ -252,6 +277,8 @@ impl LayerLine {
             orphan: false,
             quote: Some(r.quote.clone()),
             cur: None,
+            actor: None,
+            pos: None,
             prefix: None,
             suffix: None,
         }
@@ -295,6 +322,9 @@ fn stance_path(id: &StanceId) -> RelPath {
 fn analyst_path(id: &AnalystId) -> RelPath {
     format!("analysts/{}.json", file_stem(id.as_str()))
 }
+fn actor_path(id: &ActorId) -> RelPath {
+    format!("actors/{}.json", file_stem(id.as_str()))
+}
 fn article_path(id: ArticleId) -> RelPath {
     format!("articles/{id}.json")
 }
@@ -323,6 +353,8 @@ pub fn folder_files(project: &Project) -> BTreeMap<RelPath, Vec<u8>> {
         settings: FolderSettings {
             blind: project.team.blind,
             curators: project.team.curators.clone(),
+            actor_types: Some(project.actors.types.clone()),
+            position_scale: project.actors.scale,
         },
     };
     files.insert(PROJECT_FILE.to_owned(), pretty(&header).into_bytes());
@@ -345,6 +377,13 @@ pub fn folder_files(project: &Project) -> BTreeMap<RelPath, Vec<u8>> {
                 .collect(),
         };
         files.insert(analyst_path(&analyst.id), pretty(&record).into_bytes());
+    }
+    for (order, actor) in project.actors.actors.iter().enumerate() {
+        let record = ActorFileRecord {
+            actor: actor.clone(),
+            order,
+        };
+        files.insert(actor_path(&actor.id), pretty(&record).into_bytes());
     }
     for (order, article) in project.articles.iter().enumerate() {
         let record = ArticleFileRecord {
@@ -444,7 +483,11 @@ fn list_files(dir: &Path) -> BTreeSet<RelPath> {
     if dir.join(PROJECT_FILE).is_file() {
         out.insert(PROJECT_FILE.to_owned());
     }
-    for (sub, ext) in [("stances", "json"), ("analysts", "json")] {
+    for (sub, ext) in [
+        ("stances", "json"),
+        ("analysts", "json"),
+        ("actors", "json"),
+    ] {
         for name in names_in(&dir.join(sub)) {
             if name.ends_with(&format!(".{ext}")) {
                 out.insert(format!("{sub}/{name}"));
@@ -681,6 +724,11 @@ pub fn reread(
             project.memo = header.memo;
             project.team.blind = header.settings.blind;
             project.team.curators = header.settings.curators;
+            project.actors.types = header
+                .settings
+                .actor_types
+                .unwrap_or_else(|| crate::core::actors::ActorBook::default().types);
+            project.actors.scale = header.settings.position_scale;
         }
     }
 
@@ -782,6 +830,85 @@ pub fn reread(
         }
     }
     project.analysts.sort_by(|a, b| a.id.cmp(&b.id));
+
+    // Actors: like stances, a file that does not parse leaves a placeholder "unresolved: ID"
+    // (annotations keep their actor); a removed file removes its actor unless annotations
+    // still name it.
+    let mut actor_order: HashMap<ActorId, usize> = project
+        .actors
+        .actors
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.id.clone(), i))
+        .collect();
+    for path in changed.iter().filter(|p| p.starts_with("actors/")) {
+        let stem = path.trim_start_matches("actors/").trim_end_matches(".json");
+        let id = ActorId::new(id_of_stem(stem));
+        if !exists(path) {
+            state.files.remove(path);
+            state.seen.remove(path);
+            let used = project
+                .annotations
+                .iter()
+                .any(|a| a.actor.as_ref() == Some(&id));
+            let member = project
+                .actors
+                .actors
+                .iter()
+                .any(|a| a.organisation.as_ref() == Some(&id));
+            if !used && !member {
+                project.actors.actors.retain(|a| a.id != id);
+                actor_order.remove(&id);
+            }
+            continue;
+        }
+        let actor = match read_record::<ActorFileRecord>(dir, path, &mut problems, &mut state) {
+            Some(record) => {
+                actor_order.insert(record.actor.id.clone(), record.order);
+                record.actor
+            }
+            None => {
+                actor_order.entry(id.clone()).or_insert(usize::MAX);
+                let previous = project.actors.get(&id).cloned();
+                let mut placeholder = previous.unwrap_or_else(|| {
+                    let mut a = project
+                        .actors
+                        .new_actor(id.as_str(), crate::core::actors::ActorKind::Person);
+                    a.id = id.clone();
+                    a
+                });
+                placeholder.name = format!("unresolved: {id}");
+                placeholder.notes =
+                    format!("Its file ({path}) could not be read; resolve it and save.");
+                placeholder.organisation = None;
+                placeholder
+            }
+        };
+        match project.actors.actors.iter_mut().find(|a| a.id == actor.id) {
+            Some(slot) => *slot = actor,
+            None => project.actors.actors.push(actor),
+        }
+    }
+    project.actors.actors.sort_by(|a, b| {
+        let key = |x: &Actor| actor_order.get(&x.id).copied().unwrap_or(usize::MAX);
+        key(a).cmp(&key(b)).then_with(|| a.id.cmp(&b.id))
+    });
+    // An organisation lost with a conflicted or removed file: the person stays on their own.
+    let organisations: BTreeSet<ActorId> = project
+        .actors
+        .actors
+        .iter()
+        .filter(|a| a.kind == crate::core::actors::ActorKind::Organisation)
+        .map(|a| a.id.clone())
+        .collect();
+    for a in &mut project.actors.actors {
+        if a.organisation
+            .as_ref()
+            .is_some_and(|o| !organisations.contains(o) || *o == a.id)
+        {
+            a.organisation = None;
+        }
+    }
 
     // Articles: the details and the text of each article whose either file changed.
     let mut article_order: HashMap<ArticleId, usize> = project
@@ -1074,6 +1201,8 @@ fn line_record(
         note: line.note,
         analyst: analyst.clone(),
         curator: line.cur,
+        actor: line.actor,
+        position: line.pos,
         created,
         modified,
     }))

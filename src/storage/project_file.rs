@@ -18,6 +18,7 @@ use super::atomic::{self, Backup};
 use super::disk::DiskStamp;
 use super::read::{self, MAX_PROJECT_BYTES};
 use super::{LoadError, SaveError};
+use crate::core::actors::{ActorBook, ActorId};
 use crate::core::model::{
     Analyst, AnalystId, Annotation, AnnotationId, Annotations, Article, ArticleId, Problem,
     Project, Rejection, RejectionId, Rejections, StanceId, StanceScheme, Team, TextRange,
@@ -38,8 +39,11 @@ use crate::core::text;
 /// load: each distinct annotator name becomes an analyst (no name: `unknown`); 8 — team
 /// coding: the project's `team` (blind coding, the articles each analyst marked coded, the
 /// gold layer's curators; left out when unset) and a gold annotation's `curator`. Files of
-/// format 7 read as a project without team settings.
-pub const FORMAT_VERSION: u32 = 8;
+/// format 7 read as a project without team settings; 9 — who holds the stance: the project's
+/// `actors` (`actors`, `types`, `scale`; left out when unset), each annotation's `actor` and
+/// `position`, each article's `meta.section`, `meta.type` and `meta.notes`. Files of format 8
+/// read as a project without actors (the default actor types).
+pub const FORMAT_VERSION: u32 = 9;
 
 /// The first JSON format: files from here on are upgraded in place when saved (the new fields
 /// only add to the old ones), older RON files are saved beside themselves.
@@ -76,6 +80,8 @@ struct ProjectOut<'a> {
     rejections: &'a Rejections,
     #[serde(skip_serializing_if = "Team::is_default")]
     team: &'a Team,
+    #[serde(skip_serializing_if = "ActorBook::is_default")]
+    actors: &'a ActorBook,
 }
 
 fn annotation_records<S: serde::Serializer>(
@@ -114,6 +120,12 @@ pub(crate) struct AnnotationRecord<T> {
     /// Format 8: the curator of a gold annotation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) curator: Option<AnalystId>,
+    /// Format 9: who holds the stance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) actor: Option<ActorId>,
+    /// Format 9: the position towards the stance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) position: Option<i32>,
     pub(crate) created: DateTime<Utc>,
     pub(crate) modified: DateTime<Utc>,
 }
@@ -134,6 +146,8 @@ impl<'a> From<&'a Annotation> for AnnotationRecord<&'a str> {
             analyst: Some(a.analyst.clone()),
             annotator: None,
             curator: a.curator.clone(),
+            actor: a.actor.clone(),
+            position: a.position,
             created: a.created,
             modified: a.modified,
         }
@@ -184,6 +198,8 @@ struct JsonProjectIn {
     rejections: Vec<RejectionRecord>,
     #[serde(default)]
     team: Team,
+    #[serde(default)]
+    actors: ActorBook,
 }
 
 /// An annotation of a RON file (formats 1 and 2): every field stored, the annotator by name.
@@ -245,6 +261,8 @@ impl From<LegacyProject> for JsonProjectIn {
                     analyst: None,
                     annotator: Some(a.annotator),
                     curator: None,
+                    actor: None,
+                    position: None,
                     created: a.created,
                     modified: a.modified,
                 })
@@ -252,6 +270,7 @@ impl From<LegacyProject> for JsonProjectIn {
             memo: String::new(),
             rejections: Vec::new(),
             team: Team::default(),
+            actors: ActorBook::default(),
         }
     }
 }
@@ -358,6 +377,8 @@ impl JsonProjectIn {
                 note: r.note,
                 analyst,
                 curator: r.curator,
+                actor: r.actor,
+                position: r.position,
                 created: r.created,
                 modified: r.modified,
             });
@@ -403,6 +424,7 @@ impl JsonProjectIn {
             memo: self.memo,
             rejections,
             team: self.team,
+            actors: self.actors,
         };
         (project, problems, extra)
     }
@@ -767,6 +789,7 @@ fn write_project_json(project: &Project, out: &mut impl Write) -> std::io::Resul
             memo: &project.memo,
             rejections: &project.rejections,
             team: &project.team,
+            actors: &project.actors,
         },
     };
     serde_json::to_writer_pretty(&mut *out, &file)?;

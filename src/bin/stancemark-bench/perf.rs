@@ -64,6 +64,8 @@ fn annotate(project: &mut Project, article: &Article, n: usize, rng: &mut Rng) {
             },
             analyst: "bench".into(),
             curator: None,
+            actor: None,
+            position: None,
             created: t0,
             modified: t0,
         });
