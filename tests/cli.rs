@@ -1033,7 +1033,17 @@ fn two_analysts_merge_read_agreement_curate_gold_and_export_it() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let csv = text(&out.stdout);
     assert_eq!(csv.lines().count(), 10, "{csv}");
-    assert!(csv.lines().skip(1).all(|l| l.ends_with(",gold")), "{csv}");
+    let mut reader = ::csv::Reader::from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
+    let analyst = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == "analyst_id")
+        .unwrap();
+    assert!(
+        reader.records().all(|r| &r.unwrap()[analyst] == "gold"),
+        "{csv}"
+    );
 
     // Ben's work as a JSON export with two broken records: they are listed, the rest merged.
     let out = stancemark(&["export", b, "-f", "json"]);
@@ -1054,4 +1064,218 @@ fn two_analysts_merge_read_agreement_curate_gold_and_export_it() {
     let warned = text(&out.stderr);
     assert_eq!(warned.matches("left out:").count(), 2, "{warned}");
     assert!(warned.contains("outside article"), "{warned}");
+}
+
+/// `network` on the sample (Kevin Xu of Interconnected against the US government): the
+/// numbers worked out by hand from the sample's coding, every output format, and exit status
+/// 2 with the fitting aggregations for one that does not fit.
+#[test]
+fn network_of_the_sample_by_hand_in_every_format() {
+    let json = |args: &[&str]| -> serde_json::Value {
+        let s = sample();
+        let mut all = vec!["network", s.as_str(), "-f", "json"];
+        all.extend_from_slice(args);
+        let out = stancemark(&all);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    // Xu: pro-open-source +1 ×4, regulation −1, security −1; the US government: regulation +1
+    // ×2, security +1 ×2. Congruence 0 (every shared stance is opposite), conflict 1·2 + 1·2.
+    let congruence = json(&["--nodes", "person"]);
+    assert_eq!(congruence["type"], "onemode");
+    assert_eq!(
+        congruence["rows"],
+        serde_json::json!(["Kevin Xu", "US government"])
+    );
+    assert_eq!(
+        congruence["matrix"],
+        serde_json::json!([[0.0, 0.0], [0.0, 0.0]])
+    );
+    let conflict = json(&["--nodes", "person", "--aggregation", "conflict"]);
+    assert_eq!(
+        conflict["matrix"],
+        serde_json::json!([[0.0, 4.0], [4.0, 0.0]])
+    );
+    // Cosine: 4 / (6 · 4).
+    let cosine = json(&[
+        "--nodes",
+        "person",
+        "--aggregation",
+        "conflict",
+        "--normalization",
+        "cosine",
+    ]);
+    assert_eq!(cosine["matrix"][0][1], 4.0 / 24.0);
+    // Without the qualifier every shared stance agrees: 1·2 + 1·2.
+    let ignore = json(&["--nodes", "person", "--qualifier", "none"]);
+    assert_eq!(ignore["matrix"][0][1], 4.0);
+    // Two-mode at organisation level: Xu counts for Interconnected.
+    let two = json(&["--type", "twomode", "--aggregation", "subtract"]);
+    assert_eq!(
+        two["rows"],
+        serde_json::json!(["Interconnected", "US government"])
+    );
+    assert_eq!(
+        two["column_ids"],
+        serde_json::json!(["pro-open-source", "regulation", "security"])
+    );
+    assert_eq!(
+        two["matrix"],
+        serde_json::json!([[4.0, -1.0, -1.0], [0.0, 2.0, 2.0]])
+    );
+    let activity = json(&["--type", "twomode", "--normalization", "activity"]);
+    assert_eq!(activity["matrix"][1], serde_json::json!([0.0, 0.5, 0.5]));
+    // Stances through shared actors: regulation and security share both actors.
+    let stances = json(&["--of", "stances", "--qualifier", "none"]);
+    assert_eq!(
+        stances["rows"],
+        serde_json::json!(["pro-open-source", "regulation", "security"])
+    );
+    assert_eq!(stances["matrix"][1][2], 1.0 * 1.0 + 2.0 * 2.0);
+    // Filters: without the government nothing is shared.
+    let alone = json(&["--exclude-actor", "Washington", "--isolates"]);
+    assert_eq!(
+        alone["rows"],
+        serde_json::json!(["Interconnected", "US government"])
+    );
+    assert_eq!(alone["matrix"], serde_json::json!([[0.0, 0.0], [0.0, 0.0]]));
+    let only = json(&[
+        "--only-stance",
+        "security",
+        "--type",
+        "twomode",
+        "--nodes",
+        "person",
+    ]);
+    assert_eq!(only["columns"], serde_json::json!(["security"]));
+
+    // The other formats hold the same matrix.
+    let s = sample();
+    let out = stancemark(&[
+        "network",
+        &s,
+        "--nodes",
+        "person",
+        "--aggregation",
+        "conflict",
+    ]);
+    assert!(out.status.success());
+    assert_eq!(
+        text(&out.stdout),
+        ",Kevin Xu,US government\nKevin Xu,0,4\nUS government,4,0\n"
+    );
+    assert!(text(&out.stderr).contains("2 annotation(s) name no actor"));
+    let out = stancemark(&[
+        "network",
+        &s,
+        "--nodes",
+        "person",
+        "--aggregation",
+        "conflict",
+        "-f",
+        "dl",
+    ]);
+    assert!(text(&out.stdout).contains("n=2"), "{}", text(&out.stdout));
+    let out = stancemark(&[
+        "network",
+        &s,
+        "--nodes",
+        "person",
+        "--aggregation",
+        "conflict",
+        "-f",
+        "graphml",
+    ]);
+    assert!(text(&out.stdout).contains("<data key=\"weight\">4</data>"));
+
+    // An aggregation that does not fit: status 2, naming those that do.
+    let out = stancemark(&["network", &s, "--aggregation", "combine"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("use ignore, congruence, conflict, subtract"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = stancemark(&[
+        "network",
+        &s,
+        "--type",
+        "twomode",
+        "--aggregation",
+        "congruence",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("use ignore, subtract, combine"));
+    let out = stancemark(&["network", &s, "--window", "2x", "--step", "1d"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = stancemark(&["network", &s, "--from", "last spring"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("YYYY-MM-DD"));
+}
+
+/// `export --format events`: one row per annotation with actor, organisation, stance and
+/// position; CSV export appends actor_id, actor, position and reads them back.
+#[test]
+fn the_event_list_and_csv_carry_actors_and_positions() {
+    let s = sample();
+    let out = stancemark(&["export", &s, "--format", "events"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let body = text(&out.stdout);
+    let mut reader = csv::Reader::from_reader(body.trim_start_matches('\u{feff}').as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 12);
+    let xu: Vec<&csv::StringRecord> = rows
+        .iter()
+        .filter(|r| &r[col("actor")] == "Kevin Xu")
+        .collect();
+    assert_eq!(xu.len(), 6);
+    assert!(xu.iter().all(|r| &r[col("organisation")] == "Interconnected" && &r[col("outlet")] == "AI Watch"));
+    assert_eq!(xu.iter().filter(|r| &r[col("position")] == "-1").count(), 2);
+
+    let out = stancemark(&["export", &s, "--format", "csv"]);
+    let body = text(&out.stdout);
+    let header = body
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .next()
+        .unwrap()
+        .to_owned();
+    assert!(
+        header.ends_with("analyst_id,actor_id,actor,position"),
+        "{header}"
+    );
+    // Into a copy without actors, the CSV brings them back (by name, as new actors).
+    let dir = tempfile::tempdir().unwrap();
+    let csv_path = dir.path().join("a.csv");
+    std::fs::write(&csv_path, &out.stdout).unwrap();
+    let mut bare = stancemark::store::load_project(Path::new(&s)).unwrap();
+    bare.annotations = Default::default();
+    bare.actors = Default::default();
+    let project = dir.path().join("bare.stance.json");
+    stancemark::store::save_project(&bare, &project).unwrap();
+    let out = stancemark(&[
+        "import",
+        csv_path.to_str().unwrap(),
+        "--into",
+        project.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let back = stancemark::store::load_project(&project).unwrap();
+    let xu = back.actors.find("Kevin Xu").expect("actor added");
+    assert_eq!(
+        back.annotations
+            .iter()
+            .filter(|a| a.actor.as_ref() == Some(&xu.id))
+            .count(),
+        6
+    );
+    assert_eq!(
+        back.annotations
+            .iter()
+            .filter(|a| a.position == Some(-1))
+            .count(),
+        2
+    );
 }

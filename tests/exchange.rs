@@ -725,11 +725,14 @@ fn a_version_3_export_names_analysts_by_annotator_and_version_4_by_id() {
     let again = exchange::read_new_project(&file).unwrap().project;
     assert_eq!(again.analysts, back.analysts);
     assert_eq!(again.annotations, back.annotations);
-    // CSV: analyst_id after orphaned.
+    // CSV: analyst_id after orphaned (then the actor columns, empty here).
     let csv = String::from_utf8(export_bytes(&back, ExportFormat::Csv, None).unwrap()).unwrap();
     let header = csv.trim_start_matches('\u{feff}').lines().next().unwrap();
-    assert!(header.ends_with("orphaned,analyst_id"), "{header}");
-    assert!(csv.contains(",ana-lópez\r\n"), "{csv}");
+    assert!(
+        header.ends_with("orphaned,analyst_id,actor_id,actor,position"),
+        "{header}"
+    );
+    assert!(csv.contains(",ana-lópez,,,\r\n"), "{csv}");
     // CSV, W3C and REFI-QDA bring their annotators in as analysts (by id where the format
     // has one, else by name, matched by slug), into a project that has none yet.
     let ids_of = |format: ExportFormat, name: &str| -> Vec<String> {
@@ -971,6 +974,7 @@ fn network_graphml_reads_back_in_networkx_with_its_weights() {
                 OneModeAggregation::Congruence,
                 OneModeNormalization::Jaccard,
             ),
+            windows: Vec::new(),
         },
         Network {
             kind: NetworkType::TwoMode,
@@ -982,6 +986,7 @@ fn network_graphml_reads_back_in_networkx_with_its_weights() {
                 TwoModeNormalization::None,
             )
             .unwrap(),
+            windows: Vec::new(),
         },
     ];
     if !python_has(&["networkx"]) {
@@ -1041,4 +1046,62 @@ print(json.dumps({
         assert!(!expected.is_empty());
         assert_eq!(edges, expected, "network {n}");
     }
+}
+
+/// W3C: the actor travels as a body with `purpose: "identifying"` (its id as the source, its
+/// name as the label, the position beside it) and comes back on import; the JSON export
+/// carries actors, positions and the articles' DNA fields and reads back the same.
+#[test]
+fn actors_and_positions_travel_in_w3c_and_the_json_export() {
+    let project = sample();
+    let bytes = export_bytes(&project, ExportFormat::W3c, None).unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    let items = doc["first"]["items"].as_array().unwrap();
+    let identifying: Vec<&serde_json::Value> = items
+        .iter()
+        .flat_map(|i| i["body"].as_array().unwrap())
+        .filter(|b| b["purpose"] == "identifying")
+        .collect();
+    assert_eq!(identifying.len(), 10);
+    assert!(
+        identifying
+            .iter()
+            .any(|b| b["source"] == "urn:stancemark:actor:kevin-xu"
+                && b["label"] == "Kevin Xu"
+                && b["position"] == -1)
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.jsonld");
+    std::fs::write(&path, &bytes).unwrap();
+    let records = exchange::read_incoming(&path).unwrap();
+    let mut bare = project.clone();
+    bare.annotations = Default::default();
+    bare.actors = Default::default();
+    let mut ws = stancemark::Workspace::new(bare, Box::new(stancemark::workspace::SystemClock));
+    ws.set_analyst_name("sample");
+    let report = exchange::import_into(&mut ws, &records);
+    assert!(report.refused.is_empty(), "{:?}", report.refused);
+    let back = ws.project();
+    for a in project.annotations.iter() {
+        let b = back.annotation(a.id).unwrap();
+        let name = |p: &Project, id: &Option<stancemark::actors::ActorId>| {
+            id.as_ref().map(|id| p.actors.name(id).to_owned())
+        };
+        assert_eq!(name(back, &b.actor), name(&project, &a.actor));
+        assert_eq!(b.position, a.position);
+    }
+    // The JSON export (format 5) reads back as the same actors, positions and article fields.
+    let mut project = project;
+    let article = std::sync::Arc::make_mut(&mut project.articles[0]);
+    article.meta.section = Some("Tech".into());
+    article.meta.kind = Some("summary".into());
+    article.meta.notes = Some("from a newsletter".into());
+    project.actors.scale = Some(stancemark::actors::PositionScale { min: -2, max: 2 });
+    let bytes = export_bytes(&project, ExportFormat::Json, None).unwrap();
+    let file = dir.path().join("e.json");
+    std::fs::write(&file, &bytes).unwrap();
+    let again = exchange::read_new_project(&file).unwrap().project;
+    assert_eq!(again.actors, project.actors);
+    assert_eq!(again.articles[0].meta, project.articles[0].meta);
+    assert_eq!(again.annotations, project.annotations);
 }

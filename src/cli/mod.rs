@@ -5,6 +5,8 @@
 //! know are `warning: …` lines on standard error; a closed output pipe (`stancemark export … |
 //! head`) is a normal end, not an error. No subcommand overwrites a file it did not open.
 
+mod network;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -240,6 +242,8 @@ pub enum Command {
         /// The project to write (`NAME.stance` for a folder, else a file).
         to: PathBuf,
     },
+    /// A discourse network as the Discourse Network Analyzer defines it: who agrees with whom (actors through shared stances), or who holds which stance, over the annotations that name an actor; CSV matrix, GraphML, UCINET DL or JSON.
+    Network(Box<network::NetworkArgs>),
     /// Turn a JSON export back into a project file (the same as `import FILE -o PROJECT`).
     ImportJson {
         /// The JSON export.
@@ -256,6 +260,9 @@ enum Stop {
     Error(String),
     /// The reader of our output went away: a normal end.
     ClosedPipe,
+    /// The command was asked for something that does not fit (exit status 2, as for a
+    /// mistyped option).
+    Usage(String),
 }
 
 impl<E: std::fmt::Display> From<E> for Stop {
@@ -309,6 +316,10 @@ pub fn run(command: Command, analyst: &str, out: &mut dyn Write, err: &mut dyn W
             // If even the error cannot be written there is nobody left to tell.
             let _ = writeln!(output.err, "error: {message}");
             1
+        }
+        Err(Stop::Usage(message)) => {
+            let _ = writeln!(output.err, "error: {message}");
+            2
         }
     }
 }
@@ -466,6 +477,7 @@ fn failure(events: &[SessionEvent]) -> Option<String> {
 fn execute(command: Command, output: &mut Output<'_>) -> Result<(), Stop> {
     match command {
         Command::Add { project, files } => add(&project, files, output),
+        Command::Network(args) => network::network(*args, output),
         Command::Reimport {
             project,
             article,

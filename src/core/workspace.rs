@@ -771,6 +771,8 @@ impl Workspace {
             let analyst = ws.ensure_analyst()?;
             let copy = Annotation {
                 note: source.note.clone(),
+                actor: source.actor.clone(),
+                position: source.position,
                 prefix: source.prefix.clone(),
                 suffix: source.suffix.clone(),
                 orphaned: source.orphaned,
@@ -911,6 +913,8 @@ impl Workspace {
         let now = self.clock.now();
         let ann = Annotation {
             note: source.note.clone(),
+            actor: source.actor.clone(),
+            position: source.position,
             curator: Some(me),
             orphaned: source.orphaned,
             prefix: source.prefix.clone(),

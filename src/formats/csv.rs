@@ -8,7 +8,7 @@ use crate::formats::exchange::Incoming;
 use crate::formats::export::ExportError;
 
 /// The columns, in order.
-pub const COLUMNS: [&str; 13] = [
+pub const COLUMNS: [&str; 16] = [
     "article_id",
     "article_title",
     "stance_id",
@@ -22,6 +22,9 @@ pub const COLUMNS: [&str; 13] = [
     "modified",
     "orphaned",
     "analyst_id",
+    "actor_id",
+    "actor",
+    "position",
 ];
 
 /// The UTF-8 byte-order mark.
@@ -59,6 +62,87 @@ pub fn write(project: &Project) -> Result<Vec<u8>, ExportError> {
             a.modified.to_rfc3339(),
             a.orphaned.to_string(),
             a.analyst.to_string(),
+            a.actor
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+            a.actor
+                .as_ref()
+                .map(|id| project.actors.name(id).to_owned())
+                .unwrap_or_default(),
+            a.position.map(|p| p.to_string()).unwrap_or_default(),
+        ])
+        .map_err(encode)?;
+    }
+    out.into_inner().map_err(encode)
+}
+
+/// The columns of the event list, in order.
+pub const EVENT_COLUMNS: [&str; 19] = [
+    "annotation_id",
+    "date",
+    "article_id",
+    "article_title",
+    "outlet",
+    "section",
+    "type",
+    "actor_id",
+    "actor",
+    "actor_kind",
+    "actor_type",
+    "organisation_id",
+    "organisation",
+    "stance_id",
+    "stance_label",
+    "position",
+    "analyst_id",
+    "start",
+    "quote",
+];
+
+/// The event list: one row per annotation (anchored or not) with who holds the stance, the
+/// position and the article's date, outlet, section and type, ordered by date (undated
+/// articles last, their date column as written), then article and passage. For event and
+/// network analysis in R or Python.
+pub fn write_events(project: &Project) -> Result<Vec<u8>, ExportError> {
+    let mut out = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(BOM.to_vec());
+    out.write_record(EVENT_COLUMNS).map_err(encode)?;
+    let mut rows = super::rows(project, None);
+    rows.sort_by_key(|r| r.article.meta.when().map_or((1, None), |d| (0, Some(d))));
+    let book = &project.actors;
+    for row in rows {
+        let a = row.annotation;
+        let actor = a.actor.as_ref().and_then(|id| book.get(id));
+        let organisation = actor
+            .and_then(|x| x.organisation.as_ref())
+            .and_then(|id| book.get(id));
+        let meta = &row.article.meta;
+        let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+        out.write_record([
+            a.id.to_string(),
+            opt(&meta.date),
+            row.article.id.to_string(),
+            row.article.title.clone(),
+            opt(&meta.outlet),
+            opt(&meta.section),
+            opt(&meta.kind),
+            a.actor
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+            actor.map(|x| x.name.clone()).unwrap_or_default(),
+            actor.map(|x| x.kind.name().to_owned()).unwrap_or_default(),
+            actor.map(|x| x.actor_type.clone()).unwrap_or_default(),
+            organisation.map(|o| o.id.to_string()).unwrap_or_default(),
+            organisation.map(|o| o.name.clone()).unwrap_or_default(),
+            a.stance.to_string(),
+            row.stance_label(),
+            a.position.map(|p| p.to_string()).unwrap_or_default(),
+            a.analyst.to_string(),
+            row.range.map(|r| r.0.to_string()).unwrap_or_default(),
+            a.quote.clone(),
         ])
         .map_err(encode)?;
     }
@@ -131,6 +215,9 @@ pub fn read(text: &str) -> Result<Vec<Incoming>, String> {
             created: time("created"),
             modified: time("modified"),
             orphaned,
+            actor_id: get("actor_id"),
+            actor: get("actor"),
+            position: get("position"),
         });
     }
     Ok(out)

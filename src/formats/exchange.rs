@@ -55,6 +55,12 @@ pub struct Incoming {
     pub modified: Option<DateTime<Utc>>,
     /// It was an orphan where it came from (its passage was already gone).
     pub orphaned: bool,
+    /// Who holds the stance, by actor id, when given…
+    pub actor_id: Option<String>,
+    /// …or by name (matched by name or alias; a missing one is added as a person).
+    pub actor: Option<String>,
+    /// The position, when given (a number, or supports / neutral / opposes).
+    pub position: Option<String>,
 }
 
 /// The kinds of annotation file stancemark reads.
@@ -549,6 +555,52 @@ fn find_or_create_analyst(ws: &mut Workspace, rec: &Incoming) -> Result<AnalystI
     ws.ensure_analyst_named(&name).map_err(|e| e.to_string())
 }
 
+/// The actor a record names (by id when the project has it, else by name or alias; a new
+/// name is added as a person) and its position (a number or supports / neutral / opposes;
+/// one outside the project's scale is refused).
+fn find_or_create_actor(
+    ws: &mut Workspace,
+    rec: &Incoming,
+) -> Result<(Option<crate::core::actors::ActorId>, Option<i32>), String> {
+    let position = match rec.position.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(text) => {
+            let p = crate::core::actors::parse_position(text).ok_or_else(|| {
+                format!("position {text:?} is not a number or supports / neutral / opposes")
+            })?;
+            if !ws.project().actors.allows(p) {
+                return Err(format!("position {p} is outside the project's scale"));
+            }
+            Some(p)
+        }
+    };
+    if let Some(id) = rec
+        .actor_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        let id = crate::core::actors::ActorId::new(id);
+        if ws.project().actors.get(&id).is_some() {
+            return Ok((Some(id), position));
+        }
+    }
+    let name = rec
+        .actor
+        .as_deref()
+        .or(rec.actor_id.as_deref())
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    let actor = match name {
+        Some(name) => Some(
+            ws.actor_named(name, crate::core::actors::ActorKind::Person)
+                .map_err(|e| e.to_string())?,
+        ),
+        None => None,
+    };
+    Ok((actor, position))
+}
+
 fn import_one(ws: &mut Workspace, rec: &Incoming, report: &mut IntoReport) -> Result<(), String> {
     let article = find_article(ws.project(), rec)?;
     let stance = find_or_create_stance(ws, rec, report)?;
@@ -562,6 +614,7 @@ fn import_one(ws: &mut Workspace, rec: &Incoming, report: &mut IntoReport) -> Re
         return Err("its passage is not in the article".to_owned());
     }
     let analyst = find_or_create_analyst(ws, rec)?;
+    let (actor, position) = find_or_create_actor(ws, rec)?;
     let duplicate = rec
         .id
         .is_some_and(|id| ws.project().annotations.contains(id))
@@ -606,8 +659,8 @@ fn import_one(ws: &mut Workspace, rec: &Incoming, report: &mut IntoReport) -> Re
         note: rec.note.clone(),
         analyst,
         curator: None,
-        actor: None,
-        position: None,
+        actor,
+        position,
         created: rec.created.unwrap_or(now),
         modified: rec.modified.or(rec.created).unwrap_or(now),
     };

@@ -69,13 +69,17 @@ pub enum ExportFormat {
     CooccurrenceSvg,
     /// Where each stance falls along the articles' length (a line chart), as SVG.
     AlongSvg,
+    /// One row per annotation with who holds the stance, the position, the article's date and
+    /// outlet: the statements of discourse networks, CSV.
+    Events,
 }
 
 /// Every export format, in menu order.
-pub const EXPORT_FORMATS: [ExportFormat; 13] = [
+pub const EXPORT_FORMATS: [ExportFormat; 14] = [
     ExportFormat::Json,
     ExportFormat::Ron,
     ExportFormat::Csv,
+    ExportFormat::Events,
     ExportFormat::W3c,
     ExportFormat::Qdpx,
     ExportFormat::Qdc,
@@ -99,7 +103,7 @@ impl ExportFormat {
             ExportFormat::Qdpx => "qdpx",
             ExportFormat::Qdc => "qdc",
             ExportFormat::Html => "html",
-            ExportFormat::Stats | ExportFormat::Cooccurrence => "csv",
+            ExportFormat::Stats | ExportFormat::Cooccurrence | ExportFormat::Events => "csv",
             ExportFormat::Scheme => "json",
             ExportFormat::ChartSvg | ExportFormat::CooccurrenceSvg | ExportFormat::AlongSvg => {
                 "svg"
@@ -117,6 +121,7 @@ impl ExportFormat {
             ExportFormat::ChartSvg => "-chart",
             ExportFormat::CooccurrenceSvg => "-cooccurrence",
             ExportFormat::AlongSvg => "-along",
+            ExportFormat::Events => "-events",
             _ => "",
         }
     }
@@ -137,6 +142,7 @@ impl ExportFormat {
             ExportFormat::ChartSvg => "chart (SVG)",
             ExportFormat::CooccurrenceSvg => "co-occurrence chart (SVG)",
             ExportFormat::AlongSvg => "along-the-text chart (SVG)",
+            ExportFormat::Events => "event list CSV",
         }
     }
 
@@ -166,6 +172,9 @@ impl ExportFormat {
             }
             ExportFormat::AlongSvg => {
                 "Where each stance falls along the articles' length (a line per stance), as SVG"
+            }
+            ExportFormat::Events => {
+                "One row per annotation: date, article, outlet, actor, stance, position (the statements of discourse networks), CSV"
             }
         }
     }
@@ -206,6 +215,7 @@ pub fn export_bytes(
             .to_string(format)?
             .into_bytes(),
         ExportFormat::Csv => crate::formats::csv::write(project)?,
+        ExportFormat::Events => crate::formats::csv::write_events(project)?,
         ExportFormat::W3c => crate::formats::w3c::write(project)?,
         ExportFormat::Qdpx => crate::formats::refi::write_qdpx(project)?,
         ExportFormat::Qdc => crate::formats::refi::write_qdc(project).into_bytes(),

@@ -10,39 +10,7 @@
 use quick_xml::escape::escape;
 use serde::Serialize;
 
-/// Whether rows and columns are the same nodes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum NetworkType {
-    /// Row × row (actors through concepts, or concepts through actors).
-    OneMode,
-    /// Row × column (actors × concepts).
-    TwoMode,
-}
-
-/// A node: a stable id, a label people read, and what it is (`actor`, `stance`, …).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Node {
-    /// A stable id (an actor or stance id).
-    pub id: String,
-    /// The name shown.
-    pub label: String,
-    /// What the node is: `actor`, `person`, `organisation`, `stance`.
-    pub kind: String,
-}
-
-/// A network ready to write.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Network {
-    /// One-mode or two-mode.
-    pub kind: NetworkType,
-    /// The row nodes.
-    pub rows: Vec<Node>,
-    /// The column nodes (the row nodes again for a one-mode network).
-    pub columns: Vec<Node>,
-    /// Weights, `rows` × `columns`.
-    pub matrix: Vec<Vec<f64>>,
-}
+pub use crate::analysis::discourse::{Network, NetworkType, NetworkWindow, Node};
 
 /// The JSON format's name.
 pub const NETWORK_FORMAT: &str = "stancemark-network";
@@ -159,6 +127,15 @@ impl Network {
             row_ids: Vec<&'a str>,
             column_ids: Vec<&'a str>,
             matrix: &'a [Vec<f64>],
+            #[serde(skip_serializing_if = "Vec::is_empty")]
+            windows: Vec<WindowRecord<'a>>,
+        }
+        #[derive(Serialize)]
+        struct WindowRecord<'a> {
+            start: String,
+            end: String,
+            statements: usize,
+            matrix: &'a [Vec<f64>],
         }
         fn labels(nodes: &[Node]) -> Vec<&str> {
             nodes.iter().map(|n| n.label.as_str()).collect()
@@ -175,6 +152,16 @@ impl Network {
             row_ids: ids(&self.rows),
             column_ids: ids(&self.columns),
             matrix: &self.matrix,
+            windows: self
+                .windows
+                .iter()
+                .map(|w| WindowRecord {
+                    start: w.start.format("%Y-%m-%dT%H:%M:%S").to_string(),
+                    end: w.end.format("%Y-%m-%dT%H:%M:%S").to_string(),
+                    statements: w.statements,
+                    matrix: &w.matrix,
+                })
+                .collect(),
         })
         .expect("a network serialises")
     }
@@ -203,6 +190,7 @@ mod tests {
                 vec![2.0, 0.0, 0.0],
                 vec![0.5, 0.0, 0.0],
             ],
+            windows: Vec::new(),
         }
     }
 
@@ -219,6 +207,7 @@ mod tests {
             rows: vec![node("a", "actor")],
             columns: vec![node("x", "stance"), node("y", "stance")],
             matrix: vec![vec![1.0, 0.0]],
+            windows: Vec::new(),
         };
         let xml = two.to_graphml();
         assert_eq!(xml.matches("<node ").count(), 3);

@@ -1,7 +1,9 @@
 //! W3C Web Annotation (JSON-LD): an `AnnotationCollection` whose `first` page embeds the
 //! items. Each annotation is `classifying`, with the stance's label as a `TextualBody` for
 //! `tagging` (what annotation tools show), its id as a `SpecificResource` for `classifying`
-//! (`urn:stancemark:stance:<id>`), the note as a `TextualBody` for `commenting`, its creator and times, and a target on the article
+//! (`urn:stancemark:stance:<id>`), the actor who holds the stance as a `SpecificResource` for
+//! `identifying` (`urn:stancemark:actor:<id>`, its name as `label`, the position as
+//! `position`), the note as a `TextualBody` for `commenting`, its creator and times, and a target on the article
 //! (`urn:uuid:<article id>`) with a `TextQuoteSelector` (exact, 32 code points of prefix and
 //! suffix) and a `TextPositionSelector` (code points, half-open); an orphan has the quote
 //! selector only. It passes the MUST assertions of the W3C test suite (checked by a test).
@@ -16,6 +18,8 @@ use crate::formats::export::ExportError;
 pub const CONTEXT: &str = "http://www.w3.org/ns/anno.jsonld";
 /// The IRI prefix of stance bodies (`urn:stancemark:stance:regulation`).
 const STANCE_IRI: &str = "urn:stancemark:stance:";
+/// The IRI prefix of actor bodies (`urn:stancemark:actor:kevin-xu`).
+const ACTOR_IRI: &str = "urn:stancemark:actor:";
 
 /// The annotation collection of every annotation of the project.
 pub fn write(project: &Project) -> Result<Vec<u8>, ExportError> {
@@ -35,6 +39,19 @@ pub fn write(project: &Project) -> Result<Vec<u8>, ExportError> {
                     "source": format!("{STANCE_IRI}{}", a.stance),
                 }),
             ];
+            // Who holds the stance: an identifying body naming the actor (with the position).
+            if let Some(actor) = &a.actor {
+                let mut identifying = json!({
+                    "type": "SpecificResource",
+                    "purpose": "identifying",
+                    "source": format!("{ACTOR_IRI}{actor}"),
+                    "label": project.actors.name(actor),
+                });
+                if let Some(p) = a.position {
+                    identifying["position"] = json!(p);
+                }
+                body.push(identifying);
+            }
             if !a.note.is_empty() {
                 body.push(json!({
                     "type": "TextualBody",
@@ -138,6 +155,7 @@ pub fn read(json: &str) -> Result<Vec<Incoming>, String> {
         };
         let tag = bodies.iter().find(|b| purpose(b, "tagging"));
         let note = bodies.iter().find(|b| purpose(b, "commenting"));
+        let identifying = bodies.iter().find(|b| purpose(b, "identifying"));
         let target = as_list(item.get("target"))
             .into_iter()
             .next()
@@ -206,6 +224,15 @@ pub fn read(json: &str) -> Result<Vec<Incoming>, String> {
             created: time("created"),
             modified: time("modified"),
             orphaned: position.is_none(),
+            actor_id: identifying
+                .and_then(|b| b.get("source"))
+                .and_then(Value::as_str)
+                .and_then(|s| s.strip_prefix(ACTOR_IRI))
+                .map(str::to_owned),
+            actor: identifying.and_then(|b| b.get("label")).and_then(text),
+            position: identifying
+                .and_then(|b| b.get("position"))
+                .map(|p| p.to_string().trim_matches('"').to_owned()),
         });
     }
     Ok(out)
