@@ -1724,3 +1724,226 @@ fn an_analyst_who_has_not_coded_the_article_is_no_disagreement() {
     let harness = harness_on(Some(path));
     assert!(!harness.state().article_view().disagreements().is_empty());
 }
+
+/// Who says what, from the keyboard alone: a sentence tagged with 2, W puts the keyboard in
+/// the actor field, typing "Jane" offers the name in the sentence, Enter takes it (a new
+/// person), "-" marks it opposing; "+" and "0" change it; Ctrl+Z takes the last change back.
+/// The hover card and the highlight's mark show it.
+#[test]
+fn an_actor_and_a_position_are_coded_with_the_keyboard_alone() {
+    let text = "Taxes must rise, Jane Doe said on Monday. Greenpeace disagrees.\nNext.";
+    let (_dir, mut harness) = harness_on_text(text);
+    harness.run_steps(2);
+    harness.key_press_modifiers(Modifiers::ALT | Modifiers::SHIFT, Key::ArrowRight);
+    harness.run_steps(1);
+    harness.key_press(Key::Num2);
+    harness.run_steps(2);
+    let id = harness
+        .state()
+        .selected_annotation()
+        .expect("the new annotation is selected");
+    harness.key_press(Key::W);
+    harness.run_steps(2);
+    harness.event(eframe::egui::Event::Text("Jane".to_owned()));
+    harness.run_steps(2);
+    harness.get_by_label_contains("Jane Doe (new)");
+    harness.key_press(Key::Enter);
+    harness.run_steps(2);
+    harness.key_press(Key::Minus);
+    harness.run_steps(2);
+    let project = harness.state().workspace().project();
+    let a = project.annotation(id).unwrap();
+    let jane = project.actors.find("Jane Doe").expect("a new person");
+    assert_eq!(jane.kind, stancemark::actors::ActorKind::Person);
+    assert_eq!(a.actor.as_ref(), Some(&jane.id));
+    assert_eq!(a.position, Some(-1));
+    // The highlight carries a mark and the card names her.
+    let marks = painted_shapes(&harness)
+        .into_iter()
+        .filter(|s| matches!(s, eframe::egui::Shape::Circle(c) if c.radius == 4.5))
+        .count();
+    assert_eq!(marks, 1, "one position mark");
+    harness.key_press(Key::Plus);
+    harness.run_steps(2);
+    assert_eq!(
+        harness
+            .state()
+            .workspace()
+            .project()
+            .annotation(id)
+            .unwrap()
+            .position,
+        Some(1)
+    );
+    harness.key_press(Key::Num0);
+    harness.run_steps(2);
+    assert_eq!(
+        harness
+            .state()
+            .workspace()
+            .project()
+            .annotation(id)
+            .unwrap()
+            .position,
+        Some(0)
+    );
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run_steps(2);
+    assert_eq!(
+        harness
+            .state()
+            .workspace()
+            .project()
+            .annotation(id)
+            .unwrap()
+            .position,
+        Some(1)
+    );
+    // W then Enter on a second passage takes the first row offered: the known actor first.
+    harness.key_press_modifiers(Modifiers::ALT | Modifiers::SHIFT, Key::ArrowRight);
+    harness.run_steps(1);
+    harness.key_press(Key::Num1);
+    harness.run_steps(2);
+    let second = harness.state().selected_annotation().unwrap();
+    assert_ne!(second, id);
+    harness.key_press(Key::W);
+    harness.run_steps(2);
+    harness.event(eframe::egui::Event::Text("Green".to_owned()));
+    harness.run_steps(2);
+    harness.key_press(Key::Enter);
+    harness.run_steps(2);
+    let project = harness.state().workspace().project();
+    let green = project
+        .actors
+        .find("Greenpeace")
+        .expect("the name in the sentence");
+    assert_eq!(
+        project.annotation(second).unwrap().actor.as_ref(),
+        Some(&green.id)
+    );
+}
+
+/// The actor manager: an actor added, given a type, merged into a duplicate (its annotations
+/// follow, its name becomes an alias), in one Undo each.
+#[test]
+fn actors_are_added_typed_and_merged_in_the_actor_manager() {
+    use stancemark::command::Command;
+    let (_dir, path) = sample_copy();
+    let mut harness = harness_on(Some(path));
+    harness.state_mut().execute(Command::ActorManager);
+    harness.run_steps(2);
+    harness.get_by_label("New actor").focus();
+    harness.step();
+    harness.get_by_label("New actor").type_text("Kevin  Xu Jr");
+    harness.run_steps(1);
+    harness.get_by_label("Add").click();
+    harness.run_steps(2);
+    let project = harness.state().workspace().project();
+    let dup = project
+        .actors
+        .find("Kevin Xu Jr")
+        .unwrap_or_else(|| {
+            panic!(
+                "added: {:?} {:?}",
+                project.actors.actors,
+                harness.state().status()
+            )
+        })
+        .id
+        .clone();
+    let xu = project.actors.find("Kevin Xu").unwrap().id.clone();
+    // Give one of Xu's passages to the duplicate, then merge it back from the window.
+    let one = project
+        .annotations
+        .iter()
+        .find(|a| a.actor.as_ref() == Some(&xu))
+        .unwrap()
+        .id;
+    harness.state_mut().execute(Command::SetActorOf {
+        annotations: vec![one],
+        actor: Some(dup.clone()),
+    });
+    harness.run_steps(1);
+    harness
+        .get_by_label_contains("Kevin Xu Jr (person) 1")
+        .click();
+    harness.run_steps(2);
+    harness.get_by_label("Merge into…").click();
+    harness.run_steps(2);
+    harness.get_by_label("Kevin Xu").click();
+    harness.run_steps(2);
+    let project = harness.state().workspace().project();
+    assert!(project.actors.get(&dup).is_none());
+    assert_eq!(project.annotation(one).unwrap().actor.as_ref(), Some(&xu));
+    assert!(project.actors.get(&xu).unwrap().answers_to("kevin xu jr"));
+    assert_eq!(
+        harness.state().workspace().undo_label(),
+        Some("merge Kevin Xu Jr into Kevin Xu")
+    );
+}
+
+/// The network view: the sample's actors, their conflict in red, a click on a node lists its
+/// passages and one opens in the reader; time windows step through dated articles.
+#[test]
+fn the_network_view_draws_the_conflict_and_a_node_lists_its_passages() {
+    use stancemark::command::Command;
+    use stancemark::ui::windows::Shape;
+    let (_dir, path) = sample_copy();
+    let mut harness = harness_on(Some(path));
+    harness.state_mut().execute(Command::NetworkView);
+    harness.run_steps(2);
+    {
+        let state = harness.state_mut().network_window().unwrap();
+        state.aggregation = stancemark::analysis::discourse::Aggregation::Conflict;
+        assert_eq!(state.shape, Shape::Actors);
+    }
+    harness.run_steps(2);
+    harness.state_mut().network_window().unwrap().wait();
+    harness.run_steps(30);
+    let net = harness
+        .state_mut()
+        .network_window()
+        .unwrap()
+        .network()
+        .unwrap()
+        .clone();
+    let labels: Vec<&str> = net.network.rows.iter().map(|n| n.label.as_str()).collect();
+    assert_eq!(labels, ["Kevin Xu", "US government"]);
+    assert_eq!(net.network.matrix[0][1], 4.0);
+    // A red edge as wide as the heaviest.
+    let red = painted_shapes(&harness).into_iter().any(|s| match s {
+        eframe::egui::Shape::LineSegment { stroke, .. } => {
+            stroke.color == stancemark::ui::windows::CONFLICT && stroke.width == 6.0
+        }
+        _ => false,
+    });
+    assert!(red, "the conflict edge is painted red");
+    // Click Kevin Xu's node and open a passage of his.
+    let node = harness
+        .state_mut()
+        .network_window()
+        .unwrap()
+        .node_pos(0)
+        .unwrap();
+    click_at(&mut harness, node);
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state_mut().network_window().unwrap().chosen,
+        Some(0)
+    );
+    harness.get_by_label_contains("Kevin Xu — 6 passage(s)");
+    // The one passage where Xu opposes the security stance.
+    harness
+        .get_by_label_contains("— Kevin Xu opposes (security)")
+        .click();
+    harness.run_steps(3);
+    let selected = harness.state().selected_annotation().unwrap();
+    let project = harness.state().workspace().project();
+    assert!(
+        project
+            .annotation(selected)
+            .unwrap()
+            .quote
+            .starts_with("The authors emphasize")
+    );
+}

@@ -4,8 +4,10 @@
 //! ([`network`]) over the project's actors and positions ([`discourse`]).
 //! It reads the core and never changes a project or touches a file.
 
+pub mod actors;
 pub mod agreement;
 pub mod discourse;
+pub mod layout;
 pub mod learn;
 pub mod network;
 pub mod search;

@@ -7,6 +7,7 @@ use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use crate::core::actors::ActorId;
 use crate::core::jobs::Progress;
 use crate::core::model::{AnalystId, Annotation, ArticleId, Project, StanceId};
 
@@ -26,6 +27,10 @@ pub enum SortKey {
     Analyst,
     /// When it was made.
     Created,
+    /// Who holds the stance (the actor's name; none last).
+    Actor,
+    /// The position (opposes first; none last).
+    Position,
 }
 
 /// What the table shows and in which order.
@@ -45,6 +50,10 @@ pub struct TableQuery {
     pub text: String,
     /// Leave out these analysts' annotations (the layers not shown).
     pub hidden_analysts: Vec<AnalystId>,
+    /// Only annotations naming this actor (`Some(None)`: naming none).
+    pub actor: Option<Option<ActorId>>,
+    /// Only annotations with this position (`Some(None)`: without one).
+    pub position: Option<Option<i32>>,
 }
 
 /// The rows of `project` for `query`; `None` when cancelled.
@@ -87,6 +96,8 @@ pub fn rows(
             && stances.as_ref().is_none_or(|s| s.contains(&&a.stance))
             && query.analyst.as_ref().is_none_or(|who| &a.analyst == who)
             && !query.hidden_analysts.contains(&a.analyst)
+            && query.actor.as_ref().is_none_or(|want| a.actor == *want)
+            && query.position.is_none_or(|want| a.position == want)
             && (needle.is_empty()
                 || contains_folded(&a.quote, &needle)
                 || contains_folded(&a.note, &needle));
@@ -132,6 +143,26 @@ pub fn rows(
                 .to_lowercase()
                 .cmp(&project.analyst_name(&b.analyst).to_lowercase()),
             SortKey::Created => a.created.cmp(&b.created),
+            SortKey::Actor => {
+                let name = |x: &Annotation| {
+                    x.actor
+                        .as_ref()
+                        .map(|id| project.actors.name(id).to_lowercase())
+                };
+                // No actor last, whichever way.
+                match (name(a), name(b)) {
+                    (Some(x), Some(y)) => x.cmp(&y),
+                    (Some(_), None) => Ordering::Less,
+                    (None, Some(_)) => Ordering::Greater,
+                    (None, None) => Ordering::Equal,
+                }
+            }
+            SortKey::Position => match (a.position, b.position) {
+                (Some(x), Some(y)) => x.cmp(&y),
+                (Some(_), None) => Ordering::Less,
+                (None, Some(_)) => Ordering::Greater,
+                (None, None) => Ordering::Equal,
+            },
         };
         let primary = if query.descending {
             primary.reverse()
@@ -302,5 +333,54 @@ mod tests {
         assert_eq!(quotes(&p, &q), ["Zeta", "Élan"]);
         let names: Vec<String> = analysts(&p).into_iter().map(|(_, n)| n).collect();
         assert_eq!(names, ["ann", "bob", "cy"]);
+    }
+
+    #[test]
+    fn actor_and_position_filter_and_sort() {
+        let mut p = project();
+        let mut book = p.actors.clone();
+        let x = book.new_actor("Xavier", crate::core::actors::ActorKind::Person);
+        book.actors.push(x.clone());
+        let b = book.new_actor("Bea", crate::core::actors::ActorKind::Person);
+        book.actors.push(b.clone());
+        p.actors = book;
+        let set = |p: &mut Project, quote: &str, actor: Option<&ActorId>, position: Option<i32>| {
+            let a = p
+                .annotations
+                .iter()
+                .find(|a| a.quote == quote)
+                .unwrap()
+                .clone();
+            let mut a = (*a).clone();
+            a.actor = actor.cloned();
+            a.position = position;
+            p.annotations.replace(Arc::new(a)).unwrap();
+        };
+        set(&mut p, "Zeta", Some(&x.id), Some(1));
+        set(&mut p, "Chips", Some(&b.id), Some(-1));
+        set(&mut p, "Mid", Some(&x.id), None);
+        let q = TableQuery {
+            actor: Some(Some(x.id.clone())),
+            ..TableQuery::default()
+        };
+        assert_eq!(quotes(&p, &q), ["Mid", "Zeta"]);
+        let q = TableQuery {
+            actor: Some(None),
+            ..TableQuery::default()
+        };
+        assert_eq!(quotes(&p, &q), ["Élan"]);
+        let q = TableQuery {
+            position: Some(Some(-1)),
+            ..TableQuery::default()
+        };
+        assert_eq!(quotes(&p, &q), ["Chips"]);
+        let mut q = TableQuery {
+            sort: SortKey::Actor,
+            ..TableQuery::default()
+        };
+        // Ties by place: Beta (first in the list) before alpha; no actor last.
+        assert_eq!(quotes(&p, &q), ["Chips", "Zeta", "Mid", "Élan"]);
+        q.sort = SortKey::Position;
+        assert_eq!(quotes(&p, &q), ["Chips", "Zeta", "Élan", "Mid"]);
     }
 }

@@ -196,10 +196,12 @@ impl ActorBook {
             })
     }
 
-    /// A new actor for `name` (not yet in the book): its id is the name's slug, with `-2`,
-    /// `-3`… when taken; the colour is the next of a fixed palette.
+    /// A new actor for `name` (not yet in the book; runs of white space become one space):
+    /// its id is the name's slug, with `-2`, `-3`… when taken; the colour is the next of a
+    /// fixed palette.
     pub fn new_actor(&self, name: &str, kind: ActorKind) -> Actor {
-        let name = name.trim();
+        let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+        let name = name.as_str();
         let base = AnalystId::slug_of(name);
         let base = if base == "analyst" && !name.to_lowercase().contains("analyst") {
             "actor".to_owned()

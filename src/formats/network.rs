@@ -12,6 +12,54 @@ use serde::Serialize;
 
 pub use crate::analysis::discourse::{Network, NetworkType, NetworkWindow, Node};
 
+/// The files a network is written as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NetworkFile {
+    /// A CSV matrix.
+    Csv,
+    /// GraphML (Gephi, networkx, igraph).
+    Graphml,
+    /// UCINET DL.
+    Dl,
+    /// stancemark's JSON, with time windows.
+    Json,
+}
+
+impl NetworkFile {
+    /// Every format, in menu order.
+    pub const ALL: [NetworkFile; 4] = [Self::Graphml, Self::Csv, Self::Dl, Self::Json];
+
+    /// The file name extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::Csv => "csv",
+            Self::Graphml => "graphml",
+            Self::Dl => "dl",
+            Self::Json => "json",
+        }
+    }
+
+    /// The name in menus.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Csv => "CSV matrix",
+            Self::Graphml => "GraphML (Gephi, networkx)",
+            Self::Dl => "UCINET DL",
+            Self::Json => "JSON",
+        }
+    }
+
+    /// The network in this format.
+    pub fn write(self, network: &Network) -> String {
+        match self {
+            Self::Csv => network.to_csv(),
+            Self::Graphml => network.to_graphml(),
+            Self::Dl => network.to_dl(),
+            Self::Json => network.to_json() + "\n",
+        }
+    }
+}
+
 /// The JSON format's name.
 pub const NETWORK_FORMAT: &str = "stancemark-network";
 /// The JSON format's version.

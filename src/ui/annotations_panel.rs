@@ -27,6 +27,8 @@ pub struct AnnotationsPanelState {
     key: Option<(u64, ArticleId, crate::core::derived::Hidden)>,
     /// The note being typed: kept as one undoable change when the field loses focus.
     pub note_draft: Option<(AnnotationId, String)>,
+    /// Who holds the selected annotation's stance (the actor field).
+    pub actor_field: super::actor_field::ActorFieldState,
 }
 
 impl AnnotationsPanelState {
@@ -190,6 +192,13 @@ fn editor_ui(ui: &mut Ui, view: &View<'_>, state: &mut AnnotationsPanelState) ->
                     }
                 }
             });
+            commands.extend(super::actor_field::actor_field_ui(
+                ui,
+                view,
+                &mut state.actor_field,
+                ann,
+                refusal.is_none(),
+            ));
             let note_label = ui.label("Note");
             if state.note_draft.as_ref().is_none_or(|(d, _)| *d != id) {
                 state.note_draft = Some((id, ann.note.clone()));
@@ -317,7 +326,21 @@ fn card_ui(ui: &mut Ui, view: &View<'_>, ann: &Annotation, inner_height: f32) ->
             frame.show(ui, |ui| {
                 ui.set_width(ui.available_width());
                 ui.set_height(inner_height);
-                stance_chip(ui, &label, color);
+                ui.horizontal(|ui| {
+                    stance_chip(ui, &label, color);
+                    let project = view.project();
+                    let who = ann.actor.as_ref().map(|id| project.actors.name(id));
+                    let position = ann.position.map(|p| project.actors.position_label(p));
+                    let line = match (who, position) {
+                        (Some(w), Some(p)) => format!("{w}, {p}"),
+                        (Some(w), None) => w.to_owned(),
+                        (None, Some(p)) => p,
+                        (None, None) => String::new(),
+                    };
+                    if !line.is_empty() {
+                        ui.add(egui::Label::new(RichText::new(line).small().weak()).truncate());
+                    }
+                });
                 ui.add(egui::Label::new(RichText::new(format!("“{quote}”")).italics()).truncate());
                 if !note.is_empty() {
                     ui.add(

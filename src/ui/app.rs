@@ -328,6 +328,16 @@ impl StancemarkApp {
         self.ui.windows.agreement.as_mut()
     }
 
+    /// The actor manager, when open.
+    pub fn actors_window(&mut self) -> Option<&mut super::windows::ActorsState> {
+        self.ui.windows.actors.as_mut()
+    }
+
+    /// The discourse network view, when open.
+    pub fn network_window(&mut self) -> Option<&mut super::windows::NetworkState> {
+        self.ui.windows.network.as_mut()
+    }
+
     /// Imports an article file and shows it.
     pub fn add_article_from(&mut self, path: &std::path::Path) {
         self.execute(Command::AddArticlesFrom(vec![path.to_owned()]));

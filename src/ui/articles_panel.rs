@@ -342,7 +342,8 @@ fn rename_field_ui(ui: &mut Ui, state: &mut ArticlesPanelState) -> Option<Comman
     })
 }
 
-/// Author, outlet, date and URL of the current article, kept when a field loses focus.
+/// Author, outlet, date, URL, section, type and notes of the current article, kept when a
+/// field loses focus.
 fn details_ui(
     ui: &mut Ui,
     view: &View<'_>,
@@ -368,6 +369,9 @@ fn details_ui(
                         ("Outlet", &mut meta.outlet),
                         ("Date", &mut meta.date),
                         ("URL", &mut meta.url),
+                        ("Section", &mut meta.section),
+                        ("Type", &mut meta.kind),
+                        ("Notes", &mut meta.notes),
                     ] {
                         let l = ui.label(label);
                         let mut text = field.clone().unwrap_or_default();
@@ -381,6 +385,15 @@ fn details_ui(
                         ui.end_row();
                     }
                 });
+            if let Some(date) = &meta.date
+                && !date.trim().is_empty()
+                && crate::core::model::parse_article_date(date).is_none()
+            {
+                ui.colored_label(
+                    ui.visuals().warn_fg_color,
+                    "Networks and time charts read dates as YYYY, YYYY-MM or YYYY-MM-DD: this one counts as undated",
+                );
+            }
             ui.weak(format!("{} characters", article.char_len()));
             if let Some(src) = &article.source_path {
                 ui.weak(format!("from {src}"));

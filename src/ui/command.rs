@@ -9,12 +9,14 @@ use std::path::PathBuf;
 
 use eframe::egui::{Key, KeyboardShortcut, Modifiers};
 
+use crate::core::actors::{Actor, ActorId, ActorKind, PositionScale};
 use crate::core::curation::{Difference, Settle};
 use crate::core::model::{
     AnalystId, AnnotationId, ArticleId, ArticleMeta, Rgb, StanceId, TextRange,
 };
 use crate::core::text::CaretStep;
 use crate::formats::export::ExportFormat;
+use crate::formats::network::NetworkFile;
 use crate::session::prefs::Preferences;
 
 /// Where a key binding applies. Global keys work anywhere; the others only while no text
@@ -231,6 +233,68 @@ pub enum Command {
     /// Settle one difference into gold.
     Settle(Box<Difference>, Settle),
 
+    // ----- actors -----
+    /// Open the actor manager.
+    ActorManager,
+    /// Open the discourse network view.
+    NetworkView,
+    /// Put the keyboard in the selected annotation's actor field.
+    FocusActorField,
+    /// The selected annotation supports its stance (one step up on a scale).
+    PositionSupports,
+    /// The selected annotation is neutral towards its stance.
+    PositionNeutral,
+    /// The selected annotation opposes its stance (one step down on a scale).
+    PositionOpposes,
+    /// Name who holds the stance in these annotations: an actor's name or alias, or a new
+    /// person of that name; empty: no actor (one undoable step).
+    SetActorNamed {
+        /// The annotations.
+        annotations: Vec<AnnotationId>,
+        /// The name typed.
+        name: String,
+    },
+    /// Name an actor (or none) for these annotations (one undoable step).
+    SetActorOf {
+        /// The annotations.
+        annotations: Vec<AnnotationId>,
+        /// The actor.
+        actor: Option<ActorId>,
+    },
+    /// Set the position (or none) of these annotations (one undoable step).
+    SetPositionOf {
+        /// The annotations.
+        annotations: Vec<AnnotationId>,
+        /// The position.
+        position: Option<i32>,
+    },
+    /// Add an actor.
+    AddActor {
+        /// Its name.
+        name: String,
+        /// Person or organisation.
+        kind: ActorKind,
+    },
+    /// Replace an actor (name, kind, type, aliases, colour, notes, organisation).
+    PutActor(Box<Actor>),
+    /// Merge a duplicate actor into another (its annotations follow).
+    MergeActors {
+        /// The actor that goes.
+        from: ActorId,
+        /// The actor that stays.
+        into: ActorId,
+    },
+    /// Remove an actor no annotation names.
+    RemoveActor(ActorId),
+    /// Replace the project's actor types.
+    SetActorTypes(Vec<String>),
+    /// Set the position scale (`None`: supports / neutral / opposes).
+    SetPositionScale(Option<PositionScale>),
+    /// Choose a file to write the network shown to.
+    ExportNetwork(NetworkFile),
+    /// Write the network shown to this file.
+    ExportNetworkTo(NetworkFile, PathBuf),
+
     // ----- annotations -----
     /// Tag a passage with a stance.
     Tag {
@@ -436,7 +500,7 @@ pub enum Command {
 
 /// The commands that take no arguments, in menu order: what the command palette lists and
 /// the keymap binds.
-pub const PLAIN_COMMANDS: [Command; 81] = [
+pub const PLAIN_COMMANDS: [Command; 87] = [
     Command::NewProject,
     Command::OpenProject,
     Command::Save,
@@ -582,6 +646,12 @@ pub const PLAIN_COMMANDS: [Command; 81] = [
     Command::PreviousDisagreement,
     Command::CopyToMyLayer,
     Command::CurateGold,
+    Command::ActorManager,
+    Command::NetworkView,
+    Command::FocusActorField,
+    Command::PositionSupports,
+    Command::PositionNeutral,
+    Command::PositionOpposes,
 ];
 
 impl Command {
@@ -638,6 +708,31 @@ impl Command {
             Command::SetNote { .. } => "Edit note",
             Command::DeleteAnnotation(_) => "Delete annotation",
             Command::Reattach { .. } => "Re-attach to selection",
+            Command::ActorManager => "Actors…",
+            Command::NetworkView => "Discourse network…",
+            Command::FocusActorField => "Who says it…",
+            Command::PositionSupports => "Position: supports",
+            Command::PositionNeutral => "Position: neutral",
+            Command::PositionOpposes => "Position: opposes",
+            Command::SetActorNamed { name, annotations } if name.trim().is_empty() => {
+                return format!("Clear the actor of {} annotation(s)", annotations.len());
+            }
+            Command::SetActorNamed { annotations, .. }
+            | Command::SetActorOf { annotations, .. } => {
+                return format!("Set the actor of {} annotation(s)", annotations.len());
+            }
+            Command::SetPositionOf { annotations, .. } => {
+                return format!("Set the position of {} annotation(s)", annotations.len());
+            }
+            Command::AddActor { .. } => "Add actor",
+            Command::PutActor(_) => "Edit actor",
+            Command::MergeActors { .. } => "Merge actors",
+            Command::RemoveActor(_) => "Remove actor",
+            Command::SetActorTypes(_) => "Edit actor types",
+            Command::SetPositionScale(_) => "Change the position scale",
+            Command::ExportNetwork(f) | Command::ExportNetworkTo(f, _) => {
+                return format!("Export the network as {}…", f.name());
+            }
             Command::Suggest => "Suggest annotations…",
             Command::SuggestSimilar(_) => "Find similar passages",
             Command::AcceptSuggestions(items) => {
@@ -930,6 +1025,39 @@ impl Command {
                 "Build the gold layer: what all analysts agree on is taken at once; settle the rest one by one"
             }
             Command::Settle(..) => "Settle this difference into the gold layer (one Undo)",
+            Command::ActorManager => {
+                "Who holds the stances: persons and organisations, their types, aliases, colours and notes; rename, merge duplicates"
+            }
+            Command::NetworkView => {
+                "Who agrees with whom, and who holds which stance: the discourse networks of the Discourse Network Analyzer, over time"
+            }
+            Command::FocusActorField => {
+                "Type who holds the stance in the selected annotation (known actors and names in its sentence are offered)"
+            }
+            Command::PositionSupports => {
+                "The selected annotation supports its stance (+1; on a scale, one step up)"
+            }
+            Command::PositionNeutral => "The selected annotation is neutral towards its stance (0)",
+            Command::PositionOpposes => {
+                "The selected annotation opposes its stance (-1; on a scale, one step down)"
+            }
+            Command::SetActorNamed { .. } | Command::SetActorOf { .. } => {
+                "Name who holds the stance (one Undo)"
+            }
+            Command::SetPositionOf { .. } => "Set for or against the stance (one Undo)",
+            Command::AddActor { .. } => "Add a person or organisation",
+            Command::PutActor(_) => "Change the actor's details",
+            Command::MergeActors { .. } => {
+                "Merge a duplicate into this actor: its annotations follow, its names become aliases (one Undo)"
+            }
+            Command::RemoveActor(_) => "Remove an actor no annotation names",
+            Command::SetActorTypes(_) => "The kinds of actor this project tells apart",
+            Command::SetPositionScale(_) => {
+                "Supports / neutral / opposes, or an integer scale such as -2 to +2"
+            }
+            Command::ExportNetwork(_) | Command::ExportNetworkTo(..) => {
+                "Write the network shown (with its time windows in JSON) for Gephi, networkx, UCINET or R"
+            }
         }
     }
 
@@ -1006,6 +1134,10 @@ impl Command {
                 ..s
             }),
             Command::StanceKey(d) => digit_key(*d).and_then(plain),
+            Command::FocusActorField => plain(Key::W),
+            Command::PositionSupports => plain(Key::Plus),
+            Command::PositionNeutral => plain(Key::Num0),
+            Command::PositionOpposes => plain(Key::Minus),
             _ => None,
         }
     }
@@ -1021,6 +1153,10 @@ impl Command {
             | Command::PreviousAnnotation
             | Command::NextDisagreement
             | Command::PreviousDisagreement
+            | Command::FocusActorField
+            | Command::PositionSupports
+            | Command::PositionNeutral
+            | Command::PositionOpposes
             | Command::MoveCaret { .. } => KeyScope::Reader,
             Command::NextArticle | Command::PreviousArticle => KeyScope::ArticleList,
             Command::AcceptCurrentSuggestion
@@ -1081,6 +1217,18 @@ impl Command {
                 | Command::CopyToMyLayer
                 | Command::CurateGold
                 | Command::Settle(..)
+                | Command::PositionSupports
+                | Command::PositionNeutral
+                | Command::PositionOpposes
+                | Command::SetActorNamed { .. }
+                | Command::SetActorOf { .. }
+                | Command::SetPositionOf { .. }
+                | Command::AddActor { .. }
+                | Command::PutActor(_)
+                | Command::MergeActors { .. }
+                | Command::RemoveActor(_)
+                | Command::SetActorTypes(_)
+                | Command::SetPositionScale(_)
         )
     }
 }

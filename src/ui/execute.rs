@@ -2,6 +2,8 @@
 //! session events that come back (a finished save, a failed open…) turned into notices and
 //! questions.
 
+mod actors;
+
 use std::path::{Path, PathBuf};
 
 use super::app::StancemarkApp;
@@ -595,6 +597,25 @@ impl StancemarkApp {
                     Err(e) => self.report(Err(e)),
                 }
             }
+            c @ (Command::ActorManager
+            | Command::NetworkView
+            | Command::FocusActorField
+            | Command::PositionSupports
+            | Command::PositionNeutral
+            | Command::PositionOpposes
+            | Command::SetActorNamed { .. }
+            | Command::SetActorOf { .. }
+            | Command::SetPositionOf { .. }
+            | Command::AddActor { .. }
+            | Command::PutActor(_)
+            | Command::MergeActors { .. }
+            | Command::RemoveActor(_)
+            | Command::SetActorTypes(_)
+            | Command::SetPositionScale(_)
+            | Command::ExportNetwork(_)
+            | Command::ExportNetworkTo(..)) => {
+                self.run_actor_command(c);
+            }
             Command::Settle(difference, how) => {
                 let r =
                     crate::core::curation::settle(self.session.workspace_mut(), &difference, how);
@@ -952,6 +973,8 @@ impl StancemarkApp {
             ToolWindow::Statistics => windows.statistics = None,
             ToolWindow::Suggest => windows.suggest = None,
             ToolWindow::Table => windows.table = None,
+            ToolWindow::Actors => windows.actors = None,
+            ToolWindow::Network => windows.network = None,
             ToolWindow::Shortcuts => windows.shortcuts = false,
             ToolWindow::Notices => windows.notices = false,
             ToolWindow::Agreement => windows.agreement = None,
@@ -1074,6 +1097,7 @@ impl StancemarkApp {
                 dir.join(format!("{stem}{}.{}", f.file_suffix(), f.extension()))
             }
             FilePurpose::SaveChart => dir.join(format!("{stem}-chart.png")),
+            FilePurpose::ExportNetwork(f) => dir.join(format!("{stem}-network.{}", f.extension())),
         }
     }
 

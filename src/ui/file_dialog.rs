@@ -36,6 +36,8 @@ pub enum FilePurpose {
     Export(ExportFormat),
     /// Save the statistics chart as PNG.
     SaveChart,
+    /// Write the discourse network shown.
+    ExportNetwork(crate::formats::network::NetworkFile),
 }
 
 /// Article files the chooser offers (by extension).
@@ -60,6 +62,7 @@ impl FilePurpose {
             }
             FilePurpose::Export(format) => format!("Export as {}", format.name()),
             FilePurpose::SaveChart => "Save chart as PNG".to_owned(),
+            FilePurpose::ExportNetwork(f) => format!("Export the network as {}", f.name()),
         }
     }
 
@@ -73,6 +76,7 @@ impl FilePurpose {
             FilePurpose::ReimportArticle(_) => "Re-import",
             FilePurpose::Export(_) => "Export",
             FilePurpose::SaveChart => "Save",
+            FilePurpose::ExportNetwork(_) => "Export",
         }
     }
 
@@ -103,6 +107,7 @@ impl FilePurpose {
                 article,
             },
             FilePurpose::SaveChart => Command::SaveChartTo(path),
+            FilePurpose::ExportNetwork(f) => Command::ExportNetworkTo(f, path),
         })
     }
 
@@ -125,7 +130,10 @@ impl FilePurpose {
     fn is_save(self) -> bool {
         matches!(
             self,
-            FilePurpose::SaveProjectAs | FilePurpose::Export(_) | FilePurpose::SaveChart
+            FilePurpose::SaveProjectAs
+                | FilePurpose::Export(_)
+                | FilePurpose::SaveChart
+                | FilePurpose::ExportNetwork(_)
         )
     }
 
@@ -166,6 +174,7 @@ impl FilePurpose {
                 .add_filter("All files", &["*"]),
             FilePurpose::Export(f) => d.add_filter(f.name(), &[f.extension()]),
             FilePurpose::SaveChart => d.add_filter("PNG image", &["png"]),
+            FilePurpose::ExportNetwork(f) => d.add_filter(f.name(), &[f.extension()]),
         }
     }
 }

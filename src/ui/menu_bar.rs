@@ -84,6 +84,16 @@ pub fn menu_bar_ui(ui: &mut Ui, view: &View<'_>, panels: PanelsShown) -> Vec<Com
                 rejected > 0,
             ));
         });
+        ui.menu_button("Actors", |ui| {
+            let selected = view.focus.annotation.is_some();
+            item(&mut out, ui, Command::FocusActorField, selected);
+            item(&mut out, ui, Command::PositionSupports, selected);
+            item(&mut out, ui, Command::PositionNeutral, selected);
+            item(&mut out, ui, Command::PositionOpposes, selected);
+            ui.separator();
+            item(&mut out, ui, Command::ActorManager, true);
+            item(&mut out, ui, Command::NetworkView, true);
+        });
         ui.menu_button("Team", |ui| team_menu_ui(ui, view, &mut out));
     });
     out

@@ -2,13 +2,15 @@
 //!
 //! Layout of the code, one unit per file: [`app`] (the `eframe::App`: frame order),
 //! `execute.rs` (where commands take effect), `events.rs` (what the session reports), [`keymap`] (keys to commands), [`menu_bar`],
-//! [`status_bar`], [`modals`], [`articles_panel`], [`annotations_panel`], [`reader`], [`windows`]
+//! [`status_bar`], [`modals`], [`articles_panel`], [`annotations_panel`] (with the
+//! [`actor_field`]), [`reader`], [`windows`]
 //! (each tool window), [`widgets`] (shared pieces), [`file_dialog`], and [`state`] (runtime UI
 //! state and the read-only [`state::View`] every part draws from). Drawing functions take the
 //! view and their own state and return commands; none of them changes the project.
 //!
 //! [`Command`]: crate::ui::command::Command
 
+pub mod actor_field;
 pub mod annotations_panel;
 mod app;
 pub mod articles_panel;

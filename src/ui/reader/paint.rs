@@ -125,6 +125,31 @@ fn paint_find_matches(
 }
 
 /// Paints paragraphs `visible` (inclusive range).
+/// A position mark at the top right of a passage's last line: a small disc in the stance
+/// colour with `+` (supports), `-` (opposes) or a ring (neutral), drawn as shapes so no font
+/// glyph is needed.
+fn paint_position_mark(painter: &egui::Painter, r: Rect, position: i32, color: Color32) {
+    let c = Pos2::new(r.right() + 1.0, r.top() + 1.0);
+    let radius = 4.5;
+    painter.circle_filled(c, radius, color);
+    let ink = crate::ui::widgets::text_color_on(color);
+    let stroke = Stroke::new(1.4, ink);
+    let arm = 2.6;
+    match position.signum() {
+        1 => {
+            painter.line_segment([c - Vec2::new(arm, 0.0), c + Vec2::new(arm, 0.0)], stroke);
+            painter.line_segment([c - Vec2::new(0.0, arm), c + Vec2::new(0.0, arm)], stroke);
+        }
+        -1 => {
+            painter.line_segment([c - Vec2::new(arm, 0.0), c + Vec2::new(arm, 0.0)], stroke);
+        }
+        _ => {
+            painter.circle_stroke(c, 1.8, Stroke::new(1.2, ink));
+        }
+    }
+}
+
+/// Paints the visible paragraphs: highlights, marks, find matches, selection, text.
 pub fn paint_paragraphs(ui: &Ui, input: &PaintInput<'_>, visible: std::ops::RangeInclusive<usize>) {
     let painter = ui.painter();
     let sel_color = ui.visuals().selection.bg_fill;
@@ -136,6 +161,7 @@ pub fn paint_paragraphs(ui: &Ui, input: &PaintInput<'_>, visible: std::ops::Rang
         let para_origin = (input.origin + Vec2::new(0.0, input.layout.top(i))).to_vec2();
         let (ps, pe) = (p.char_start, p.char_end());
         let mut underlines = Vec::new();
+        let mut marks = Vec::new();
         for span in input.spans.overlapping(ps, pe.max(ps + 1)) {
             if input.hidden.contains(&span.stance) || input.hidden_analysts.contains(&span.analyst)
             {
@@ -153,6 +179,13 @@ pub fn paint_paragraphs(ui: &Ui, input: &PaintInput<'_>, visible: std::ops::Rang
                 continue;
             };
             let rects = range_rects(galley, a, b);
+            // Where the passage ends: a small mark of its position (+, 0 or -).
+            if span.range.end <= pe
+                && let Some(last) = rects.last()
+                && let Some(position) = input.project.annotation(span.id).and_then(|x| x.position)
+            {
+                marks.push((last.translate(para_origin), position, color));
+            }
             // Whose passage it is: a bar in the analyst's colour where it begins.
             if input.analyst_marks
                 && span.range.start >= ps
@@ -203,6 +236,9 @@ pub fn paint_paragraphs(ui: &Ui, input: &PaintInput<'_>, visible: std::ops::Rang
             galley.clone(),
             ui.visuals().text_color(),
         );
+        for (r, position, color) in marks {
+            paint_position_mark(painter, r, position, color);
+        }
         for (r, color, level) in underlines {
             let y = r.bottom() - 1.0 + level as f32 * UNDERLINE_STEP;
             painter.line_segment(

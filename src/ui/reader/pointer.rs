@@ -297,6 +297,13 @@ impl ArticleView {
                         if team {
                             ui.strong(project.analyst_name(&a.analyst));
                         }
+                        // Who holds the stance, and for or against.
+                        if let Some(actor) = &a.actor {
+                            ui.label(egui::RichText::new(project.actors.name(actor)).strong());
+                        }
+                        if let Some(p) = a.position {
+                            ui.label(project.actors.position_label(p));
+                        }
                         if a.note.is_empty() {
                             ui.weak("(no note)");
                         } else {

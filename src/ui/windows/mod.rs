@@ -2,9 +2,11 @@
 //! project search, statistics, the message log and the progress of a blocking job. Each draws from the [`View`] and its own
 //! state and returns commands.
 
+mod actors;
 mod agreement;
 mod compare;
 mod edit_text;
+mod network;
 mod notices;
 mod palette;
 mod preferences;
@@ -23,8 +25,10 @@ use crate::core::model::ArticleId;
 use crate::session::notice::Notices;
 use crate::ui::command::Command;
 
+pub use actors::{ActorsState, ActorsTab};
 pub use agreement::{AgreementState, compared_analysts};
 pub use compare::CompareState;
+pub use network::{AGREE, CONFLICT, NetworkState, Shape};
 pub use palette::PaletteState;
 pub use preferences::PreferencesDraft;
 pub use progress::progress_ui;
@@ -59,11 +63,15 @@ pub enum ToolWindow {
     Agreement,
     /// Two analysts compared.
     Compare,
+    /// The actor manager.
+    Actors,
+    /// The discourse network.
+    Network,
 }
 
 impl ToolWindow {
     /// Every tool window Esc can close.
-    pub const ALL: [ToolWindow; 11] = [
+    pub const ALL: [ToolWindow; 13] = [
         ToolWindow::Preferences,
         ToolWindow::Stances,
         ToolWindow::Search,
@@ -75,6 +83,8 @@ impl ToolWindow {
         ToolWindow::Memo,
         ToolWindow::Agreement,
         ToolWindow::Compare,
+        ToolWindow::Actors,
+        ToolWindow::Network,
     ];
 
     /// Its title (egui names a window's layer after it).
@@ -91,6 +101,8 @@ impl ToolWindow {
             ToolWindow::Memo => "Project memo",
             ToolWindow::Agreement => "Agreement",
             ToolWindow::Compare => "Compare analysts",
+            ToolWindow::Actors => "Actors",
+            ToolWindow::Network => "Discourse network",
         }
     }
 
@@ -136,6 +148,10 @@ pub struct Windows {
     pub agreement: Option<AgreementState>,
     /// The comparison of two analysts.
     pub compare: Option<CompareState>,
+    /// The actor manager.
+    pub actors: Option<ActorsState>,
+    /// The discourse network view.
+    pub network: Option<NetworkState>,
     /// Similar passages asked for, started when the window is next drawn.
     pub similar_to: Option<crate::core::model::AnnotationId>,
 }
@@ -155,6 +171,8 @@ impl Windows {
             ToolWindow::Memo => self.memo.is_some(),
             ToolWindow::Agreement => self.agreement.is_some(),
             ToolWindow::Compare => self.compare.is_some(),
+            ToolWindow::Actors => self.actors.is_some(),
+            ToolWindow::Network => self.network.is_some(),
         }
     }
 }
@@ -293,6 +311,20 @@ pub fn windows_ui(
         commands.extend(out);
         if !open {
             windows.compare = None;
+        }
+    }
+    if let Some(state) = &mut windows.actors {
+        let (open, out) = actors::actors_ui(ctx, view, state);
+        commands.extend(out);
+        if !open {
+            windows.actors = None;
+        }
+    }
+    if let Some(state) = &mut windows.network {
+        let (open, out) = network::network_ui(ctx, view, state);
+        commands.extend(out);
+        if !open {
+            windows.network = None;
         }
     }
     if windows.shortcuts {

@@ -246,6 +246,39 @@ fn filters_ui(ui: &mut egui::Ui, view: &View<'_>, state: &mut TableState) {
                     ui.selectable_value(&mut state.query.analyst, Some(id), name);
                 }
             });
+        let book = &project.actors;
+        let actor_text = match &state.query.actor {
+            None => "all actors".to_owned(),
+            Some(None) => "no actor".to_owned(),
+            Some(Some(id)) => book.name(id).to_owned(),
+        };
+        egui::ComboBox::from_id_salt("table_actor")
+            .selected_text(actor_text)
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut state.query.actor, None, "all actors");
+                ui.selectable_value(&mut state.query.actor, Some(None), "no actor");
+                for a in &book.actors {
+                    ui.selectable_value(&mut state.query.actor, Some(Some(a.id.clone())), &a.name);
+                }
+            });
+        let position_text = match state.query.position {
+            None => "all positions".to_owned(),
+            Some(None) => "no position".to_owned(),
+            Some(Some(p)) => book.position_label(p),
+        };
+        egui::ComboBox::from_id_salt("table_position")
+            .selected_text(position_text)
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut state.query.position, None, "all positions");
+                ui.selectable_value(&mut state.query.position, Some(None), "no position");
+                for p in book.positions() {
+                    ui.selectable_value(
+                        &mut state.query.position,
+                        Some(Some(p)),
+                        book.position_label(p),
+                    );
+                }
+            });
         if state.is_working() {
             ui.spinner();
         }
@@ -272,6 +305,41 @@ fn bulk_ui(ui: &mut egui::Ui, view: &View<'_>, state: &mut TableState) -> Vec<Co
                             stance: s.id.clone(),
                         });
                     }
+                }
+            });
+            let book = &view.project().actors;
+            ui.menu_button("Set actor to", |ui| {
+                for a in &book.actors {
+                    if ui.button(&a.name).clicked() {
+                        commands.push(Command::SetActorOf {
+                            annotations: chosen.clone(),
+                            actor: Some(a.id.clone()),
+                        });
+                    }
+                }
+                ui.separator();
+                if ui.button("no actor").clicked() {
+                    commands.push(Command::SetActorOf {
+                        annotations: chosen.clone(),
+                        actor: None,
+                    });
+                }
+            });
+            ui.menu_button("Set position to", |ui| {
+                for p in book.positions() {
+                    if ui.button(book.position_label(p)).clicked() {
+                        commands.push(Command::SetPositionOf {
+                            annotations: chosen.clone(),
+                            position: Some(p),
+                        });
+                    }
+                }
+                ui.separator();
+                if ui.button("no position").clicked() {
+                    commands.push(Command::SetPositionOf {
+                        annotations: chosen.clone(),
+                        position: None,
+                    });
                 }
             });
             if ui
@@ -353,7 +421,7 @@ fn rows_ui(ui: &mut egui::Ui, view: &View<'_>, state: &mut TableState) -> Vec<Co
     let mut clicked: Option<(usize, Modifiers, bool)> = None;
     // In a narrow window the table scrolls sideways rather than running off the screen; the
     // quote takes what the other columns leave when the table is first drawn.
-    const OTHERS: f32 = 150.0 + 120.0 + 170.0 + 80.0 + 115.0;
+    const OTHERS: f32 = 150.0 + 120.0 + 170.0 + 120.0 + 70.0 + 80.0 + 115.0;
     let quote_width = (ui.available_width() - OTHERS - 40.0).max(160.0);
     egui::ScrollArea::horizontal()
         .id_salt("annotation_table_sideways")
@@ -368,6 +436,8 @@ fn rows_ui(ui: &mut egui::Ui, view: &View<'_>, state: &mut TableState) -> Vec<Co
                 .column(Column::initial(120.0).at_least(60.0).clip(true))
                 .column(Column::initial(quote_width).at_least(160.0).clip(true))
                 .column(Column::initial(170.0).at_least(60.0).clip(true))
+                .column(Column::initial(120.0).at_least(50.0).clip(true))
+                .column(Column::initial(70.0).at_least(40.0).clip(true))
                 .column(Column::initial(80.0).at_least(50.0).clip(true))
                 .column(Column::initial(115.0).at_least(60.0))
                 .header(ROW_HEIGHT, |mut row| {
@@ -376,6 +446,8 @@ fn rows_ui(ui: &mut egui::Ui, view: &View<'_>, state: &mut TableState) -> Vec<Co
                         (SortKey::Stance, "Stance"),
                         (SortKey::Quote, "Quote"),
                         (SortKey::Note, "Note"),
+                        (SortKey::Actor, "Actor"),
+                        (SortKey::Position, "Position"),
                         (SortKey::Analyst, "Analyst"),
                         (SortKey::Created, "Created"),
                     ] {
@@ -419,6 +491,17 @@ fn rows_ui(ui: &mut egui::Ui, view: &View<'_>, state: &mut TableState) -> Vec<Co
                                     .truncate()
                                     .selectable(false),
                             );
+                        });
+                        row.col(|ui| {
+                            let actor = a.actor.as_ref().map_or("", |id| project.actors.name(id));
+                            ui.add(egui::Label::new(actor).truncate().selectable(false));
+                        });
+                        row.col(|ui| {
+                            let position = a
+                                .position
+                                .map(|p| project.actors.position_label(p))
+                                .unwrap_or_default();
+                            ui.add(egui::Label::new(position).truncate().selectable(false));
                         });
                         row.col(|ui| {
                             ui.add(
