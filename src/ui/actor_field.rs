@@ -111,13 +111,13 @@ pub fn actor_field_ui(
                         .hint_text("who holds this stance? (W)"),
                 )
                 .labelled_by(who.id);
-            if state.focus_request {
+            if state.focus_request && editable {
                 r.request_focus();
-                state.focus_request = false;
                 state.open = true;
                 state.pick = 0;
                 state.touched = false;
             }
+            state.focus_request = false;
             if r.gained_focus() {
                 state.open = true;
                 state.touched = false;

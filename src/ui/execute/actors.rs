@@ -16,7 +16,20 @@ impl StancemarkApp {
                 self.ui.windows.network.get_or_insert_with(Default::default);
             }
             Command::FocusActorField => match self.ui.focus.annotation {
-                Some(_) => self.ui.annotations.actor_field.focus_request = true,
+                Some(id) => {
+                    let ws = self.session.workspace();
+                    let refusal = ws
+                        .project()
+                        .annotation(id)
+                        .and_then(|a| ws.may_edit(a).err());
+                    match refusal {
+                        Some(why) => self.report(Err(why)),
+                        None => {
+                            self.ui.panels.annotations = true;
+                            self.ui.annotations.actor_field.focus_request = true;
+                        }
+                    }
+                }
                 None => self.notify(
                     Severity::Info,
                     "Select an annotation first, then press W to say who holds its stance",

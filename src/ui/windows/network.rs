@@ -369,10 +369,26 @@ pub fn network_ui(
                     ui.ctx().request_repaint();
                 }
             }
-            ui.columns(2, |cols| {
-                let positions = state.layout.as_ref().map(|(_, l)| l.positions.clone()).unwrap_or_default();
-                canvas_ui(&mut cols[0], view, state, net, &all_edges, &positions);
-                passages_ui(&mut cols[1], view, state, net, &mut out);
+            let positions = state
+                .layout
+                .as_ref()
+                .map(|(_, l)| l.positions.clone())
+                .unwrap_or_default();
+            let side = (ui.available_width() * 0.32).clamp(180.0, 300.0);
+            let height = ui.available_height();
+            ui.horizontal_top(|ui| {
+                let canvas = egui::vec2(ui.available_width() - side - 8.0, height);
+                ui.allocate_ui(canvas, |ui| {
+                    canvas_ui(ui, view, state, net, &all_edges, &positions);
+                });
+                ui.allocate_ui_with_layout(
+                    egui::vec2(side, height),
+                    egui::Layout::top_down(egui::Align::Min),
+                    |ui| {
+                        ui.set_width(side);
+                        passages_ui(ui, view, state, net, &mut out);
+                    },
+                );
             });
         });
     (open, out)
@@ -624,13 +640,24 @@ fn canvas_ui(
                 Stroke::new(2.0, ui.visuals().strong_text_color()),
             );
         }
-        painter.text(
-            p + egui::vec2(r + 3.0, 0.0),
-            egui::Align2::LEFT_CENTER,
-            &node.label,
+        // Labels point away from the nearer side, so none runs off the canvas.
+        let (offset, align) = if p.x > rect.center().x {
+            (egui::vec2(-r - 3.0, 0.0), egui::Align2::RIGHT_CENTER)
+        } else {
+            (egui::vec2(r + 3.0, 0.0), egui::Align2::LEFT_CENTER)
+        };
+        let galley = painter.layout_no_wrap(
+            node.label.clone(),
             egui::FontId::proportional(12.0),
             ui.visuals().text_color(),
         );
+        let label = align.anchor_size(p + offset, galley.size());
+        painter.rect_filled(
+            label.expand(1.5),
+            2.0,
+            ui.visuals().extreme_bg_color.gamma_multiply(0.85),
+        );
+        painter.galley(label.min, galley, ui.visuals().text_color());
         if let Some(pointer) = response.interact_pointer_pos()
             && pointer.distance(p) <= r + 4.0
         {
@@ -667,7 +694,21 @@ fn passages_ui(
             });
         }
         let book = &view.project().actors;
-        for (k, t) in book.types.iter().enumerate() {
+        // The types of the actors drawn.
+        let used: std::collections::BTreeSet<&str> = net
+            .network
+            .rows
+            .iter()
+            .chain(&net.network.columns)
+            .filter_map(|n| book.get(&crate::core::actors::ActorId::new(&n.id)))
+            .map(|a| a.actor_type.as_str())
+            .collect();
+        for (k, t) in book
+            .types
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| used.contains(t.as_str()))
+        {
             ui.horizontal(|ui| {
                 let (r, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
                 ui.painter()
