@@ -548,7 +548,7 @@ fn import_makes_a_new_project_or_brings_annotations_into_one_and_never_overwrite
         "{}",
         text(&out.stdout)
     );
-    assert!(text(&out.stderr).contains("left out") && text(&out.stderr).contains("photo"));
+    assert!(text(&out.stderr).contains("skipped") && text(&out.stderr).contains("photo"));
     let before = std::fs::read(&new).unwrap();
     let out = stancemark(&[
         "import",

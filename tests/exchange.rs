@@ -1105,3 +1105,429 @@ fn actors_and_positions_travel_in_w3c_and_the_json_export() {
     assert_eq!(again.articles[0].meta, project.articles[0].meta);
     assert_eq!(again.annotations, project.annotations);
 }
+
+fn dna_fixture() -> PathBuf {
+    root().join("tests/fixtures/dna/energy.dna")
+}
+
+/// A DNA 3 database (made by tests/fixtures/dna/make_fixture.py from DNA's schema) becomes a
+/// project: documents with their fields and dates, coders as analysts, statements with their
+/// passages found through UTF-16 offsets and CRLF line ends, persons with their organisation,
+/// attributes as actor fields, and the statement of another type kept as a note and reported.
+#[test]
+fn a_dna_database_becomes_a_project() {
+    let read = stancemark::formats::dna::read_dna(&dna_fixture()).unwrap();
+    let p = &read.project;
+    assert_eq!(p.articles.len(), 5);
+    let titles: Vec<&str> = p.articles.iter().map(|a| a.title.as_str()).collect();
+    assert_eq!(titles[0], "Undated leaflet", "by date: undated (0) first");
+    let hearing = p
+        .articles
+        .iter()
+        .find(|a| a.title == "Coal exit hearing")
+        .unwrap();
+    assert_eq!(hearing.meta.date.as_deref(), Some("2024-01-15"));
+    assert_eq!(hearing.meta.outlet.as_deref(), Some("Daily Planet"));
+    assert_eq!(hearing.meta.section.as_deref(), Some("Politics"));
+    assert_eq!(hearing.meta.kind.as_deref(), Some("news"));
+    assert_eq!(hearing.meta.notes.as_deref(), Some("first hearing"));
+    assert_eq!(p.articles[0].meta.date, None);
+    let grid = p
+        .articles
+        .iter()
+        .find(|a| a.title == "Grid report")
+        .unwrap();
+    assert!(!grid.text.contains('\r'), "CRLF read as LF");
+    let names: Vec<&str> = p.analysts.iter().map(|a| a.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["Ana López", "Ben Ode"],
+        "coders with statements; not Admin"
+    );
+    assert_eq!(p.annotations.len(), 15);
+    assert!(p.validate().is_empty(), "{:?}", p.validate());
+    // Every passage is the text DNA marked (an emoji before the first ones, CRLF in another).
+    let quote = |actor: &str, stance: &str| -> Vec<String> {
+        let id = p.actors.find(actor).unwrap().id.clone();
+        p.annotations
+            .iter()
+            .filter(|a| {
+                a.actor.as_ref() == Some(&id) && p.stances.get(&a.stance).unwrap().label == stance
+            })
+            .map(|a| a.quote.clone())
+            .collect()
+    };
+    assert_eq!(quote("Jane Doe", "Coal phase-out").len(), 2);
+    assert!(
+        quote("Jane Doe", "Coal phase-out")
+            .contains(&"Jane Doe said coal must go by 2030".to_owned())
+    );
+    assert_eq!(
+        quote("Erik Berg", "Coal phase-out"),
+        ["Erik Berg opposes the coal phase-out"]
+    );
+    let farmers = p.actors.find("Farmers Union").unwrap();
+    assert_eq!(farmers.kind, stancemark::actors::ActorKind::Organisation);
+    assert_eq!(farmers.actor_type, "union");
+    let jane = p.actors.find("Jane Doe").unwrap();
+    assert_eq!(
+        p.actors.name(jane.organisation.as_ref().unwrap()),
+        "Greenpeace"
+    );
+    assert!(
+        jane.notes.contains("spokesperson")
+            && jane.notes.contains("Also coded with: Green Party (1)"),
+        "{}",
+        jane.notes
+    );
+    let ministry = p.actors.find("MoE").expect("alias");
+    assert_eq!(ministry.name, "Ministry of Energy");
+    assert_eq!(ministry.actor_type, "government");
+    assert!(p.actors.types.iter().any(|t| t == "NGO"));
+    let tax = p
+        .stances
+        .0
+        .iter()
+        .find(|s| s.label == "Carbon tax")
+        .unwrap();
+    assert_eq!(tax.description, "CO2 pricing");
+    // Positions from agreement: John Smith rejects the carbon tax in two documents.
+    let smith = p.actors.find("John Smith").unwrap().id.clone();
+    let against = p
+        .annotations
+        .iter()
+        .filter(|a| {
+            a.actor.as_ref() == Some(&smith) && a.stance == tax.id && a.position == Some(-1)
+        })
+        .count();
+    assert_eq!(against, 2);
+    // The other statement type: kept, its variable in the note, and reported.
+    let note = p
+        .annotations
+        .iter()
+        .find(|a| a.note.contains("Check the date"))
+        .expect("kept");
+    assert_eq!(note.note, "note: Check the date of the hearing.");
+    assert_eq!(p.stances.get(&note.stance).unwrap().label, "DNA Annotation");
+    assert!(
+        read.report.iter().any(|r| r.contains("“Annotation”")),
+        "{:?}",
+        read.report
+    );
+    // A DNA 2 database is refused with its version; a text file is not a DNA database.
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("old.dna");
+    let db = rusqlite::Connection::open(&old).unwrap();
+    db.execute_batch("CREATE TABLE SETTINGS(Property TEXT PRIMARY KEY, Value TEXT); INSERT INTO SETTINGS VALUES ('version', '2.0 beta 25');").unwrap();
+    drop(db);
+    let e = stancemark::formats::dna::read_dna(&old)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("DNA 2.0 beta 25") && e.contains("DNA 3"), "{e}");
+    let junk = dir.path().join("junk.dna");
+    std::fs::write(&junk, "not a database at all").unwrap();
+    let e = exchange::read_new_project(&junk).unwrap_err().to_string();
+    assert!(e.contains("junk.dna"), "{e}");
+}
+
+/// Every network option of `stancemark network` on the imported fixture, against an
+/// independent computation in Python straight from the DNA database (tests/fixtures/dna/
+/// networks.py: DNA's boolean formulas), to 1e-9.
+#[test]
+fn network_numbers_match_an_independent_computation_on_the_dna_fixture() {
+    if tool("python3", &["--version"]).is_none() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("energy.stance.json");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_stancemark"))
+        .args([
+            "import",
+            dna_fixture().to_str().unwrap(),
+            "-o",
+            project.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let option_sets: Vec<Vec<&str>> = vec![
+        vec!["--nodes", "person"],
+        vec!["--nodes", "person", "--aggregation", "conflict"],
+        vec!["--nodes", "person", "--aggregation", "subtract"],
+        vec!["--nodes", "person", "--aggregation", "ignore"],
+        vec!["--nodes", "person", "--normalization", "average"],
+        vec!["--nodes", "person", "--normalization", "jaccard"],
+        vec![
+            "--nodes",
+            "person",
+            "--aggregation",
+            "conflict",
+            "--normalization",
+            "cosine",
+        ],
+        vec!["--nodes", "organisation"],
+        vec![
+            "--nodes",
+            "organisation",
+            "--aggregation",
+            "subtract",
+            "--normalization",
+            "jaccard",
+        ],
+        vec![
+            "--of",
+            "stances",
+            "--nodes",
+            "person",
+            "--aggregation",
+            "conflict",
+        ],
+        vec![
+            "--of",
+            "stances",
+            "--nodes",
+            "organisation",
+            "--aggregation",
+            "ignore",
+        ],
+        vec!["--type", "twomode", "--nodes", "person"],
+        vec!["--type", "twomode", "--aggregation", "subtract"],
+        vec![
+            "--type",
+            "twomode",
+            "--aggregation",
+            "combine",
+            "--nodes",
+            "person",
+        ],
+        vec!["--type", "twomode", "--normalization", "activity"],
+        vec![
+            "--type",
+            "twomode",
+            "--normalization",
+            "prominence",
+            "--nodes",
+            "person",
+        ],
+        vec!["--nodes", "person", "--duplicates", "year"],
+        vec![
+            "--nodes",
+            "person",
+            "--duplicates",
+            "article",
+            "--type",
+            "twomode",
+        ],
+        vec![
+            "--nodes",
+            "person",
+            "--duplicates",
+            "month",
+            "--aggregation",
+            "ignore",
+        ],
+        vec![
+            "--nodes",
+            "person",
+            "--qualifier",
+            "none",
+            "--aggregation",
+            "congruence",
+        ],
+        vec![
+            "--nodes",
+            "person",
+            "--from",
+            "2024-02",
+            "--to",
+            "2024-03-05",
+        ],
+        vec!["--nodes", "person", "--exclude-stance", "Carbon tax"],
+        vec![
+            "--type",
+            "twomode",
+            "--exclude-actor",
+            "Jane Doe",
+            "--nodes",
+            "person",
+        ],
+    ];
+    let mut python = std::process::Command::new("python3")
+        .arg(root().join("tests/fixtures/dna/networks.py"))
+        .arg(dna_fixture())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    python
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(serde_json::to_string(&option_sets).unwrap().as_bytes())
+        .unwrap();
+    let expected = python.wait_with_output().unwrap();
+    assert!(expected.status.success());
+    let expected: Vec<serde_json::Value> = serde_json::from_slice(&expected.stdout).unwrap();
+    for (flags, want) in option_sets.iter().zip(&expected) {
+        let mut args = vec!["network", project.to_str().unwrap(), "-f", "json"];
+        args.extend(flags);
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_stancemark"))
+            .args(&args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{flags:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let got: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let labels = |v: &serde_json::Value, key: &str| -> Vec<String> {
+            v[key]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_str().unwrap().to_owned())
+                .collect()
+        };
+        let (rows, cols) = (labels(&got, "rows"), labels(&got, "columns"));
+        let mut want_rows = labels(want, "rows");
+        let mut want_cols = labels(want, "columns");
+        let (mut r, mut c) = (rows.clone(), cols.clone());
+        r.sort();
+        c.sort();
+        want_rows.sort();
+        want_cols.sort();
+        assert_eq!((r, c), (want_rows, want_cols), "{flags:?}: nodes");
+        let want_rows = labels(want, "rows");
+        let want_cols = labels(want, "columns");
+        for (i, row) in rows.iter().enumerate() {
+            for (j, col) in cols.iter().enumerate() {
+                let wi = want_rows.iter().position(|x| x == row).unwrap();
+                let wj = want_cols.iter().position(|x| x == col).unwrap();
+                let g = got["matrix"][i][j].as_f64().unwrap();
+                let w = want["matrix"][wi][wj].as_f64().unwrap();
+                assert!(
+                    (g - w).abs() < 1e-9,
+                    "{flags:?}: {row} × {col}: stancemark {g}, Python {w}"
+                );
+            }
+        }
+    }
+}
+
+/// `export --format dna` writes DNA's full schema (compared with tests/fixtures/dna/schema.sql
+/// table by table, column by column), coders with the password `stancemark` hashed as jasypt
+/// does (checked with Python's hashlib), values over 190 characters cut and reported, undated
+/// articles as date 0; reading it back gives the same articles, passages, actors and positions.
+#[test]
+fn a_dna_export_has_dnas_schema_and_reads_back() {
+    let mut project = stancemark::formats::dna::read_dna(&dna_fixture())
+        .unwrap()
+        .project;
+    let long = "A very long title ".repeat(15);
+    std::sync::Arc::make_mut(&mut project.articles[1]).title = long.clone();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("out.dna");
+    let (count, notes) =
+        stancemark::export::write_export_reporting(&project, ExportFormat::Dna, &path, None)
+            .unwrap();
+    assert_eq!(count, 15);
+    assert!(
+        notes.iter().any(|n| n.contains("a title cut to 190")),
+        "{notes:?}"
+    );
+    let written = rusqlite::Connection::open(&path).unwrap();
+    let reference = rusqlite::Connection::open_in_memory().unwrap();
+    reference
+        .execute_batch(
+            &std::fs::read_to_string(root().join("tests/fixtures/dna/schema.sql")).unwrap(),
+        )
+        .unwrap();
+    let tables = |db: &rusqlite::Connection| -> Vec<String> {
+        let mut s = db
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            .unwrap();
+        s.query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    let columns =
+        |db: &rusqlite::Connection, table: &str| -> Vec<(String, String, bool, Option<String>)> {
+            let mut s = db.prepare(&format!("PRAGMA table_info({table})")).unwrap();
+            s.query_map([], |r| {
+                Ok((r.get(1)?, r.get(2)?, r.get::<_, i64>(3)? == 1, r.get(4)?))
+            })
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+        };
+    assert_eq!(tables(&written), tables(&reference));
+    assert_eq!(tables(&reference).len(), 16);
+    for t in tables(&reference) {
+        assert_eq!(columns(&written, &t), columns(&reference, &t), "{t}");
+    }
+    let title_len: i64 = written
+        .query_row("SELECT MAX(LENGTH(Title)) FROM DOCUMENTS", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(title_len, 190);
+    let undated: i64 = written
+        .query_row("SELECT COUNT(*) FROM DOCUMENTS WHERE Date = 0", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(undated, 1);
+    let (name, hash): (String, String) = written
+        .query_row("SELECT Name, Password FROM CODERS WHERE ID = 2", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert_eq!(name, "Ana López");
+    drop(written);
+    if tool("python3", &["--version"]).is_some() {
+        let check = format!(
+            "import base64, hashlib\nraw = base64.b64decode('{hash}')\nsalt, digest = raw[:16], raw[16:]\nd = hashlib.sha256(salt + 'stancemark'.encode('utf-8')).digest()\nfor _ in range(99999):\n    d = hashlib.sha256(d).digest()\nassert d == digest, 'hash differs'\nprint('ok')"
+        );
+        let out = tool("python3", &["-c", &check]).unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    // Read back: the same articles (the long title cut), passages, actors and positions.
+    let back = stancemark::formats::dna::read_dna(&path).unwrap().project;
+    assert_eq!(back.articles.len(), 5);
+    for (a, b) in project.articles.iter().zip(&back.articles) {
+        assert_eq!(a.text, b.text);
+        assert_eq!(a.meta.date, b.meta.date);
+    }
+    let claims = |p: &Project| -> Vec<(String, String, String, Option<i32>)> {
+        let mut v: Vec<_> = p
+            .annotations
+            .iter()
+            .filter(|a| a.actor.is_some())
+            .map(|a| {
+                (
+                    a.quote.clone(),
+                    p.actors.name(a.actor.as_ref().unwrap()).to_owned(),
+                    p.stances.get(&a.stance).unwrap().label.clone(),
+                    a.position,
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(claims(&back), claims(&project));
+    let jane = back.actors.find("Jane Doe").unwrap();
+    assert_eq!(
+        back.actors.name(jane.organisation.as_ref().unwrap()),
+        "Greenpeace"
+    );
+}

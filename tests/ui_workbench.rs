@@ -1947,3 +1947,181 @@ fn the_network_view_draws_the_conflict_and_a_node_lists_its_passages() {
             .starts_with("The authors emphasize")
     );
 }
+
+/// The whole path in the window: a DNA database imported (File → Import), a new
+/// article coded with an actor and a position from the keyboard, the actor congruence network
+/// stepped through monthly windows with the time slider (what is drawn changes), its GraphML
+/// read by networkx, and the same window numbers from `stancemark network`.
+#[test]
+fn a_dna_database_is_imported_coded_and_its_network_steps_through_time() {
+    use stancemark::command::Command;
+    let dir = tempfile::tempdir().unwrap();
+    let dna = dir.path().join("energy.dna");
+    std::fs::copy(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/dna/energy.dna"),
+        &dna,
+    )
+    .unwrap();
+    let mut harness = harness_on(None);
+    harness
+        .state_mut()
+        .execute(Command::ImportAnnotationsFrom(dna));
+    run_until_idle(&mut harness);
+    harness.run_steps(3);
+    assert_eq!(harness.state().workspace().project().articles.len(), 5);
+    // A new article, coded in the window: Jane Doe opposes.
+    let article = dir.path().join("new.txt");
+    std::fs::write(
+        &article,
+        "Jane Doe now doubts the carbon tax. Nobody else spoke.\n",
+    )
+    .unwrap();
+    harness.state_mut().add_article_from(&article);
+    run_until_idle(&mut harness);
+    harness.run_steps(3);
+    let text = harness
+        .state()
+        .workspace()
+        .project()
+        .article(harness.state().current_article().unwrap())
+        .unwrap()
+        .text
+        .clone();
+    drag_select(
+        &mut harness,
+        char_range_of(&text, "Jane Doe now doubts the carbon tax"),
+    );
+    harness.key_press(Key::Num1);
+    harness.run_steps(2);
+    harness.key_press(Key::W);
+    harness.run_steps(2);
+    harness.event(eframe::egui::Event::Text("Jane".to_owned()));
+    harness.run_steps(2);
+    harness.key_press(Key::Enter);
+    harness.run_steps(2);
+    harness.key_press(Key::Minus);
+    harness.run_steps(2);
+    let project = harness.state().workspace().project().clone();
+    let jane = project.actors.find("Jane Doe").unwrap().id.clone();
+    assert_eq!(
+        project
+            .annotations
+            .iter()
+            .filter(|a| a.actor.as_ref() == Some(&jane) && a.position == Some(-1))
+            .count(),
+        1,
+        "the new passage names the imported Jane Doe, opposing"
+    );
+    // The congruence network over monthly windows.
+    harness.state_mut().execute(Command::NetworkView);
+    harness.run_steps(2);
+    {
+        let state = harness.state_mut().network_window().unwrap();
+        state.windows = (true, "1m".to_owned(), "1m".to_owned());
+    }
+    harness.run_steps(2);
+    harness.state_mut().network_window().unwrap().wait();
+    harness.run_steps(40);
+    let net = harness
+        .state_mut()
+        .network_window()
+        .unwrap()
+        .network()
+        .unwrap()
+        .clone();
+    let months: Vec<usize> = net.network.windows.iter().map(|w| w.statements).collect();
+    // Months from the first date (15 January): 15 Jan–14 Feb, 15 Feb–14 Mar, 15 Mar–14 Apr.
+    assert_eq!(months, [7, 3, 2]);
+    let edges = |harness: &egui_kittest::Harness<'static, stancemark::ui::StancemarkApp>| {
+        painted_shapes(harness)
+            .into_iter()
+            .filter(|s| {
+                matches!(s, eframe::egui::Shape::LineSegment { stroke, .. }
+                    if stroke.color == stancemark::ui::windows::AGREE)
+            })
+            .count()
+    };
+    let january = edges(&harness);
+    // The slider, as a user drags it: to the last window.
+    harness.get_by_label("Time").set_value_accesskit(2.0);
+    harness.run_steps(3);
+    assert_eq!(harness.state_mut().network_window().unwrap().window, 2);
+    let march = edges(&harness);
+    assert_ne!(january, march, "the picture follows the slider");
+    harness.get_by_label_contains("window 3 of 3");
+    // GraphML of what is shown, read by networkx; the CLI's windows agree with the window's.
+    let graphml = dir.path().join("net.graphml");
+    harness.state_mut().execute(Command::ExportNetworkTo(
+        stancemark::formats::network::NetworkFile::Graphml,
+        graphml.clone(),
+    ));
+    harness.run_steps(1);
+    assert!(graphml.is_file());
+    let python = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import sys, networkx as nx\ng = nx.read_graphml(sys.argv[1])\nprint(g.number_of_nodes(), sum(d['weight'] for _, _, d in g.edges(data=True)))",
+            graphml.to_str().unwrap(),
+        ])
+        .output();
+    match python {
+        Ok(out) if out.status.success() => {
+            let line = String::from_utf8_lossy(&out.stdout);
+            let total: f64 = net
+                .network
+                .matrix
+                .iter()
+                .enumerate()
+                .flat_map(|(i, row)| {
+                    row.iter()
+                        .enumerate()
+                        .filter(move |(j, _)| *j > i)
+                        .map(|(_, v)| *v)
+                })
+                .sum();
+            let mut parts = line.split_whitespace();
+            let nodes: usize = parts.next().unwrap().parse().unwrap();
+            let weight: f64 = parts.next().unwrap().parse().unwrap();
+            assert_eq!(nodes, net.network.rows.len(), "networkx reads every node");
+            assert!(
+                (weight - total).abs() < 1e-9,
+                "and the weights: {weight} vs {total}"
+            );
+        }
+        other => assert!(
+            std::env::var_os("CI").is_none(),
+            "python3 with networkx is needed under CI: {other:?}"
+        ),
+    }
+    let saved = dir.path().join("energy.stance.json");
+    harness.state_mut().execute(Command::SaveTo {
+        path: saved.clone(),
+        then: None,
+    });
+    run_until_idle(&mut harness);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_stancemark"))
+        .args([
+            "network",
+            saved.to_str().unwrap(),
+            "--nodes",
+            "person",
+            "--window",
+            "1m",
+            "--step",
+            "1m",
+            "-f",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let cli: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for (k, w) in net.network.windows.iter().enumerate() {
+        let m: Vec<Vec<f64>> = serde_json::from_value(cli["windows"][k]["matrix"].clone()).unwrap();
+        assert_eq!(m, w.matrix, "window {k}");
+    }
+}

@@ -846,17 +846,23 @@ fn export(
     let layers = layers.as_deref();
     match file {
         Some(path) => match failure_or(session.export(format, path, only, layers))?.as_slice() {
-            [SessionEvent::Exported { count, .. }] => output.write(&format!(
-                "exported {count} annotations to {}\n",
-                path.display()
-            )),
+            [SessionEvent::Exported { count, notes, .. }] => {
+                for note in notes {
+                    output.warn(note);
+                }
+                output.write(&format!(
+                    "exported {count} annotations to {}\n",
+                    path.display()
+                ))
+            }
             other => Err(Stop::Error(format!("the export did not finish: {other:?}"))),
         },
         None => {
-            if matches!(format, ExportFormat::Qdpx) {
-                return Err(Stop::Error(
-                    "a .qdpx is a zip archive; give a file with -o".to_owned(),
-                ));
+            if matches!(format, ExportFormat::Qdpx | ExportFormat::Dna) {
+                return Err(Stop::Error(format!(
+                    "a {} is a file, not text; give a file with -o",
+                    format.name()
+                )));
             }
             let bytes = session.export_bytes(format, only, layers)?;
             output.write(&String::from_utf8_lossy(&bytes))
@@ -873,7 +879,7 @@ fn import_new(file: &Path, new: &Path, output: &mut Output<'_>) -> Result<(), St
         crate::session::files::PathKind::Annotations(k) if k.carries_texts()
     ) {
         return Err(Stop::Error(format!(
-            "{}: carries no article texts (only a .qdpx or a stancemark JSON export does); import it into a project that has its articles with --into",
+            "{}: carries no article texts (only a .qdpx, a stancemark JSON export or a DNA database does); import it into a project that has its articles with --into",
             file.display()
         )));
     }
@@ -886,7 +892,7 @@ fn import_new(file: &Path, new: &Path, output: &mut Output<'_>) -> Result<(), St
         } = event
         {
             for s in skipped {
-                output.warn(&format!("left out: {s}"));
+                output.warn(&s);
             }
         }
     }

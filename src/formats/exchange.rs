@@ -78,12 +78,17 @@ pub enum AnnotationFile {
     Scheme,
     /// A REFI-QDA codebook (its codes come into a project as stances).
     Codebook,
+    /// A Discourse Network Analyzer database (a new project).
+    Dna,
 }
 
 impl AnnotationFile {
     /// True when the file carries its texts (and becomes a new project).
     pub fn carries_texts(self) -> bool {
-        matches!(self, AnnotationFile::StancemarkJson | AnnotationFile::Qdpx)
+        matches!(
+            self,
+            AnnotationFile::StancemarkJson | AnnotationFile::Qdpx | AnnotationFile::Dna
+        )
     }
 
     /// Its name for messages.
@@ -95,6 +100,7 @@ impl AnnotationFile {
             AnnotationFile::W3c => "W3C Web Annotation file",
             AnnotationFile::Scheme => "stance scheme",
             AnnotationFile::Codebook => "REFI-QDA codebook",
+            AnnotationFile::Dna => "Discourse Network Analyzer database",
         }
     }
 
@@ -115,7 +121,7 @@ pub enum ExchangeError {
     Load(#[from] LoadError),
     /// Not a format stancemark reads annotations from.
     #[error(
-        "{path}: not an annotation file stancemark reads (a .qdpx, a stancemark JSON export, a CSV or W3C Web Annotation file)"
+        "{path}: not an annotation file stancemark reads (a .qdpx, a stancemark JSON export, a DNA database, a CSV or W3C Web Annotation file)"
     )]
     UnknownFormat {
         /// The file.
@@ -154,6 +160,9 @@ pub fn detect(path: &Path, bytes: &[u8]) -> Option<AnnotationFile> {
         && bytes.windows(4).any(|w| w.eq_ignore_ascii_case(b".qde"));
     if ext == "qdpx" || zipped_qde {
         return Some(AnnotationFile::Qdpx);
+    }
+    if ext == "dna" || crate::formats::dna::looks_like(bytes) {
+        return Some(AnnotationFile::Dna);
     }
     let text = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]);
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
@@ -219,8 +228,18 @@ fn broken(path: &Path) -> impl Fn(String) -> ExchangeError + '_ {
     }
 }
 
-/// Reads a `.qdpx` or a stancemark JSON export as a new project.
+/// Reads a `.qdpx`, a stancemark JSON export or a DNA database as a new project.
 pub fn read_new_project(path: &Path) -> Result<NewProject, ExchangeError> {
+    if kind_of(path) == Some(AnnotationFile::Dna) {
+        let read = crate::formats::dna::read_dna(path).map_err(|e| ExchangeError::Broken {
+            path: path.to_owned(),
+            message: e.to_string(),
+        })?;
+        return Ok(NewProject {
+            project: read.project,
+            skipped: read.report,
+        });
+    }
     let bytes = storage::read_file(path, MAX_EXCHANGE_BYTES, "an annotation file")?;
     match detect(path, &bytes) {
         Some(AnnotationFile::Qdpx) => {

@@ -69,17 +69,21 @@ pub enum ExportFormat {
     CooccurrenceSvg,
     /// Where each stance falls along the articles' length (a line chart), as SVG.
     AlongSvg,
+    /// A Discourse Network Analyzer database (DNA 3, SQLite): documents, coders, actors and
+    /// statements, for DNA and rDNA.
+    Dna,
     /// One row per annotation with who holds the stance, the position, the article's date and
     /// outlet: the statements of discourse networks, CSV.
     Events,
 }
 
 /// Every export format, in menu order.
-pub const EXPORT_FORMATS: [ExportFormat; 14] = [
+pub const EXPORT_FORMATS: [ExportFormat; 15] = [
     ExportFormat::Json,
     ExportFormat::Ron,
     ExportFormat::Csv,
     ExportFormat::Events,
+    ExportFormat::Dna,
     ExportFormat::W3c,
     ExportFormat::Qdpx,
     ExportFormat::Qdc,
@@ -103,6 +107,7 @@ impl ExportFormat {
             ExportFormat::Qdpx => "qdpx",
             ExportFormat::Qdc => "qdc",
             ExportFormat::Html => "html",
+            ExportFormat::Dna => "dna",
             ExportFormat::Stats | ExportFormat::Cooccurrence | ExportFormat::Events => "csv",
             ExportFormat::Scheme => "json",
             ExportFormat::ChartSvg | ExportFormat::CooccurrenceSvg | ExportFormat::AlongSvg => {
@@ -143,6 +148,7 @@ impl ExportFormat {
             ExportFormat::CooccurrenceSvg => "co-occurrence chart (SVG)",
             ExportFormat::AlongSvg => "along-the-text chart (SVG)",
             ExportFormat::Events => "event list CSV",
+            ExportFormat::Dna => "DNA database",
         }
     }
 
@@ -172,6 +178,9 @@ impl ExportFormat {
             }
             ExportFormat::AlongSvg => {
                 "Where each stance falls along the articles' length (a line per stance), as SVG"
+            }
+            ExportFormat::Dna => {
+                "A Discourse Network Analyzer database (DNA 3): documents, coders, actors, stances and positions"
             }
             ExportFormat::Events => {
                 "One row per annotation: date, article, outlet, actor, stance, position (the statements of discourse networks), CSV"
@@ -216,6 +225,12 @@ pub fn export_bytes(
             .into_bytes(),
         ExportFormat::Csv => crate::formats::csv::write(project)?,
         ExportFormat::Events => crate::formats::csv::write_events(project)?,
+        ExportFormat::Dna => {
+            return Err(ExportError::Encode {
+                format: "dna",
+                message: "a DNA database is a file: give one (-o FILE.dna)".to_owned(),
+            });
+        }
         ExportFormat::W3c => crate::formats::w3c::write(project)?,
         ExportFormat::Qdpx => crate::formats::refi::write_qdpx(project)?,
         ExportFormat::Qdc => crate::formats::refi::write_qdc(project).into_bytes(),
@@ -268,6 +283,35 @@ pub fn write_export(
     path: &Path,
     article: Option<ArticleId>,
 ) -> Result<usize, ExportError> {
+    write_export_reporting(project, format, path, article).map(|(count, _)| count)
+}
+
+/// [`write_export`], with what the reader should know about the file (values a format cut,
+/// records it could not hold).
+pub fn write_export_reporting(
+    project: &Project,
+    format: ExportFormat,
+    path: &Path,
+    article: Option<ArticleId>,
+) -> Result<(usize, Vec<String>), ExportError> {
+    let count = |p: &Project| {
+        p.annotations
+            .iter()
+            .filter(|a| article.is_none_or(|id| a.article == id))
+            .count()
+    };
+    if format == ExportFormat::Dna {
+        let project = match article {
+            Some(id) => &only_article(project, id)?,
+            None => project,
+        };
+        let notes =
+            crate::formats::dna::write_dna(project, path).map_err(|e| ExportError::Encode {
+                format: "dna",
+                message: e.to_string(),
+            })?;
+        return Ok((count(project), notes));
+    }
     let bytes = export_bytes(project, format, article)?;
     storage::write_atomically(path, &bytes, storage::Backup::None).map_err(|source| {
         ExportError::Io {
@@ -275,9 +319,5 @@ pub fn write_export(
             source,
         }
     })?;
-    Ok(project
-        .annotations
-        .iter()
-        .filter(|a| article.is_none_or(|id| a.article == id))
-        .count())
+    Ok((count(project), Vec::new()))
 }

@@ -9,6 +9,7 @@
 //! the wrong characters.
 
 pub mod csv;
+pub mod dna;
 pub mod exchange;
 pub mod export;
 pub mod json;

@@ -579,7 +579,7 @@ pub fn read_qdpx(bytes: Vec<u8>) -> Result<ReadQdpx, String> {
             let range = selection_range(sel, &crlf, &article.text);
             if range.is_empty() || range.end > len {
                 qde.skipped.push(format!(
-                    "selection {} in “{}” ({}..{}) is outside its text",
+                    "selection {} in “{}” ({}..{}) is outside its text; left out",
                     sel.guid, source.name, sel.start, sel.end
                 ));
                 continue;
@@ -612,7 +612,7 @@ pub fn read_qdpx(bytes: Vec<u8>) -> Result<ReadQdpx, String> {
             for (k, code) in sel.codes.iter().enumerate() {
                 let Some(stance) = stance_of.get(code) else {
                     qde.skipped.push(format!(
-                        "a coding of selection {} names an unknown code",
+                        "a coding of selection {} names an unknown code; left out",
                         sel.guid
                     ));
                     continue;

@@ -158,6 +158,8 @@ pub enum SessionEvent {
         path: PathBuf,
         /// How many annotations it holds.
         count: usize,
+        /// What the format could not hold or cut (DNA's field lengths…).
+        notes: Vec<String>,
     },
     /// Files of the open project folder that someone else changed were read in, with this
     /// window's unsaved changes on top.
@@ -313,7 +315,7 @@ enum JobResult {
     },
     Exported {
         path: PathBuf,
-        result: Result<usize, ExportError>,
+        result: Result<(usize, Vec<String>), ExportError>,
     },
     Autosaved {
         result: Result<(), SaveError>,
@@ -968,7 +970,7 @@ impl Session {
         let file = path.to_owned();
         self.start(bytes, JobKind::Export, file_name(path), move |_| {
             JobResult::Exported {
-                result: export::write_export(&project, format, &file, article),
+                result: export::write_export_reporting(&project, format, &file, article),
                 path: file,
             }
         });
@@ -1268,7 +1270,7 @@ impl Session {
                 Err(e) => events.push(failed(Failure::Save, e.to_string())),
             },
             JobResult::Exported { path, result } => match result {
-                Ok(count) => events.push(SessionEvent::Exported { path, count }),
+                Ok((count, notes)) => events.push(SessionEvent::Exported { path, count, notes }),
                 Err(e) => events.push(failed(Failure::Export, e.to_string())),
             },
             JobResult::Autosaved { result } => {

@@ -42,7 +42,7 @@ impl StancemarkApp {
                         path.display()
                     ),
                     Opened::Imported { skipped } => format!(
-                        "Imported {} as a new project; left out: {}",
+                        "Imported {} as a new project; save it to keep it. Notes: {}",
                         path.display(),
                         skipped.join("; ")
                     ),
@@ -97,10 +97,15 @@ impl StancemarkApp {
                     self.proceed(*then);
                 }
             }
-            SessionEvent::Exported { path, count } => self.notify(
-                Severity::Info,
-                format!("Exported {count} annotations to {}", path.display()),
-            ),
+            SessionEvent::Exported { path, count, notes } => {
+                self.notify(
+                    Severity::Info,
+                    format!("Exported {count} annotations to {}", path.display()),
+                );
+                for note in notes {
+                    self.notify(Severity::Warning, note);
+                }
+            }
             SessionEvent::Synced {
                 incoming,
                 report,

@@ -169,7 +169,7 @@ impl FilePurpose {
             FilePurpose::ImportAnnotations => d
                 .add_filter(
                     "Annotations or a scheme",
-                    &["qdpx", "json", "jsonld", "csv", "qdc"],
+                    &["qdpx", "json", "jsonld", "csv", "qdc", "dna"],
                 )
                 .add_filter("All files", &["*"]),
             FilePurpose::Export(f) => d.add_filter(f.name(), &[f.extension()]),

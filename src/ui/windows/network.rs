@@ -535,8 +535,9 @@ fn time_slider_ui(ui: &mut egui::Ui, state: &mut NetworkState, net: &DiscourseNe
     }
     state.window = state.window.min(n - 1);
     ui.horizontal(|ui| {
-        ui.label("Time");
-        ui.add(egui::Slider::new(&mut state.window, 0..=n - 1).show_value(false));
+        let label = ui.label("Time");
+        ui.add(egui::Slider::new(&mut state.window, 0..=n - 1).show_value(false))
+            .labelled_by(label.id);
         let w = &net.network.windows[state.window];
         ui.label(format!(
             "{} to {} · {} statement(s) · window {} of {n}",
