@@ -171,7 +171,7 @@ fn stats_as_long_csv_and_json_hold_the_same_records() {
     let json_out = stancemark(&["stats", &sample(), "--format", "json"]);
     assert!(json_out.status.success());
     let json: serde_json::Value = serde_json::from_slice(&json_out.stdout).unwrap();
-    assert_eq!(json["format_version"], 1);
+    assert_eq!(json["format_version"], 2);
     let records = json["records"].as_array().unwrap();
     assert_eq!(records.len(), rows.len());
     let same = records
@@ -1278,4 +1278,68 @@ fn the_event_list_and_csv_carry_actors_and_positions() {
             .count(),
         2
     );
+}
+
+/// `stats --by`: per month (and outlet) of an imported DNA database, the annotations with how
+/// many support, oppose or are neutral; the undated article counted apart and said so.
+#[test]
+fn stats_by_month_and_outlet_count_positions_and_name_the_undated() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("energy.stance.json");
+    let dna = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/dna/energy.dna");
+    let out = stancemark(&[
+        "import",
+        dna.to_str().unwrap(),
+        "-o",
+        project.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let p = project.to_str().unwrap();
+    let out = stancemark(&["stats", p, "--by", "month", "-f", "csv"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let csv = text(&out.stdout);
+    assert!(
+        csv.starts_with("period,stance_id,stance_label,annotations,supports,opposes,neutral\n")
+    );
+    // February: Jane Doe and Erik Berg back the carbon tax, John Smith and the Farmers Union
+    // reject it.
+    assert!(
+        csv.contains("2024-02,carbon-tax,Carbon tax,4,2,2,0"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("2024-03,carbon-tax,Carbon tax,2,1,1,0"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("(undated),coal-phase-out,Coal phase-out,1,1,0,0"),
+        "{csv}"
+    );
+    assert!(
+        text(&out.stderr).contains("Undated leaflet"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = stancemark(&["stats", p, "--by", "outlet", "-f", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["format_version"], 2);
+    assert_eq!(json["by"], "outlet");
+    let planet_tax = json["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["period"] == "Daily Planet" && r["stance_id"] == "carbon-tax")
+        .unwrap();
+    assert_eq!(planet_tax["annotations"], 6);
+    assert_eq!(planet_tax["opposes"], 3);
+    let out = stancemark(&["stats", p, "--by", "actor", "-f", "csv"]);
+    assert!(
+        text(&out.stdout).contains("John Smith,carbon-tax,Carbon tax,2,0,2,0"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(text(&out.stdout).contains("(no actor),dna-annotation,DNA Annotation,1,0,0,0"));
+    let out = stancemark(&["stats", p, "--by", "quarter"]);
+    assert!(text(&out.stdout).contains("2024-Q1"));
+    assert!(text(&out.stdout).contains("counted as (undated)"));
 }

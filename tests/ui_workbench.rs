@@ -2125,3 +2125,74 @@ fn a_dna_database_is_imported_coded_and_its_network_steps_through_time() {
         assert_eq!(m, w.matrix, "window {k}");
     }
 }
+
+/// Statistics → Over time: the imported DNA database by month as stacked bars, switched to
+/// lines and to outlets; the CSV written from the window is the CLI's.
+#[test]
+fn the_statistics_window_shows_stance_over_time() {
+    use stancemark::command::Command;
+    use stancemark::ui::windows::{StatsTab, TimelineFile};
+    let dir = tempfile::tempdir().unwrap();
+    let dna = dir.path().join("energy.dna");
+    std::fs::copy(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/dna/energy.dna"),
+        &dna,
+    )
+    .unwrap();
+    let mut harness = harness_on(None);
+    harness
+        .state_mut()
+        .execute(Command::ImportAnnotationsFrom(dna));
+    run_until_idle(&mut harness);
+    harness.state_mut().execute(Command::Statistics);
+    harness.run_steps(2);
+    harness.get_by_label("Over time").click();
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state_mut().statistics().unwrap().tab,
+        StatsTab::OverTime
+    );
+    harness.state_mut().statistics().unwrap().wait();
+    harness.run_steps(3);
+    let t = harness
+        .state_mut()
+        .statistics()
+        .unwrap()
+        .timeline
+        .clone()
+        .unwrap();
+    assert_eq!(t.periods, ["2024-01", "2024-02", "2024-03", "(undated)"]);
+    // The undated article is named under the table.
+    harness.get_by_label_contains("counted apart as (undated): Undated leaflet");
+    harness.get_by_label("lines").click();
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state_mut().statistics().unwrap().time_chart,
+        stancemark::ui::windows::TimeChart::Lines
+    );
+    // By outlet.
+    harness.state_mut().statistics().unwrap().by =
+        Some(stancemark::analysis::timeline::PeriodBy::Outlet);
+    harness.run_steps(2);
+    harness.state_mut().statistics().unwrap().wait();
+    harness.run_steps(2);
+    let t = harness
+        .state_mut()
+        .statistics()
+        .unwrap()
+        .timeline
+        .clone()
+        .unwrap();
+    assert_eq!(t.periods, ["Daily Planet", "Energy Weekly", "(no outlet)"]);
+    let csv = dir.path().join("over-time.csv");
+    harness
+        .state_mut()
+        .execute(Command::ExportTimelineTo(TimelineFile::Csv, csv.clone()));
+    harness.run_steps(1);
+    let written = std::fs::read_to_string(&csv).unwrap();
+    assert_eq!(written, t.to_csv().unwrap());
+    assert!(
+        written.contains("Daily Planet,carbon-tax,Carbon tax,6,3,3,0"),
+        "{written}"
+    );
+}

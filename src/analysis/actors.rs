@@ -222,7 +222,42 @@ pub fn candidates(
         }
     }
     ranked.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.name.cmp(&b.1.name)));
+    let mentioned = key.is_empty() && ranked.first().is_some_and(|r| r.0 == 1);
     let mut out: Vec<Candidate> = ranked.into_iter().map(|(_, c)| c).collect();
+    // An op-ed's own argument is its author's: the article's author is offered (first when
+    // nothing is typed and the sentence names no known actor).
+    if let Some(author) = project
+        .article(ann.article)
+        .and_then(|a| a.meta.author.clone())
+        .filter(|a| !a.trim().is_empty() && a.chars().count() <= 80)
+    {
+        let k = name_key(&author);
+        let fits =
+            key.is_empty() || k.starts_with(&key) || k.split(' ').any(|w| w.starts_with(&key));
+        if fits {
+            let known = project.actors.find(&author).map(|a| a.id.clone());
+            out.retain(|c| name_key(&c.name) != k);
+            // After a known actor the sentence mentions, or after the known actors that match
+            // what is typed; else first.
+            let at = if mentioned {
+                1
+            } else if key.is_empty() {
+                0
+            } else {
+                out.iter().take_while(|c| c.actor.is_some()).count()
+            };
+            out.insert(
+                at.min(out.len()),
+                Candidate {
+                    name: known.as_ref().map_or_else(
+                        || author.trim().to_owned(),
+                        |id| project.actors.name(id).to_owned(),
+                    ),
+                    actor: known,
+                },
+            );
+        }
+    }
     if let Some((text, _)) = sentence {
         // Once something is typed, a lone word opening a sentence may be the name sought.
         for (name, _) in names_in_with(&text, !key.is_empty()) {
@@ -379,6 +414,34 @@ mod tests {
         .map(|(n, _)| n)
         .collect();
         assert_eq!(names, ["Kevin Xu", "Bank of England", "Brussels"]);
+    }
+
+    #[test]
+    fn an_op_eds_author_is_offered_first_unless_the_sentence_names_a_known_actor() {
+        let (mut p, ann) = project(
+            "Open models help everyone. They are safe.",
+            "Open models help everyone",
+        );
+        std::sync::Arc::make_mut(&mut p.articles[0]).meta.author = Some("Kevin Xu".to_owned());
+        let c = candidates(&p, &ann, "", 5);
+        assert_eq!(
+            c[0],
+            Candidate {
+                name: "Kevin Xu".to_owned(),
+                actor: None
+            }
+        );
+        let mut xu = p.actors.new_actor("Kevin Xu", ActorKind::Person);
+        xu.aliases.push("Xu".into());
+        p.actors.actors.push(xu.clone());
+        let c = candidates(&p, &ann, "", 5);
+        assert_eq!(
+            c[0].actor,
+            Some(xu.id.clone()),
+            "the author as the known actor"
+        );
+        assert_eq!(c.iter().filter(|c| c.name == "Kevin Xu").count(), 1);
+        assert!(candidates(&p, &ann, "zz", 5).is_empty());
     }
 
     #[test]

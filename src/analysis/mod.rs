@@ -14,3 +14,4 @@ pub mod search;
 pub mod stats;
 pub mod suggest;
 pub mod table;
+pub mod timeline;

@@ -24,7 +24,7 @@ pub fn scale_top(counts: impl IntoIterator<Item = usize>) -> usize {
 }
 
 /// Text made safe for SVG (XML) content and attributes.
-fn xml_escape(text: &str) -> String {
+pub(crate) fn xml_escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -41,7 +41,7 @@ fn stance_color(project: &Project, id: &StanceId) -> String {
 
 /// The opening of a chart's SVG: size, a title naming the project, a white background and the
 /// heading.
-fn svg_start(width: f64, height: f64, heading: &str, project_name: &str) -> String {
+pub(crate) fn svg_start(width: f64, height: f64, heading: &str, project_name: &str) -> String {
     format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width:.0}\" height=\"{height:.0}\" viewBox=\"0 0 {width:.0} {height:.0}\" font-family=\"sans-serif\" font-size=\"12\">\n\
          <title>{heading} — {name}</title>\n\
@@ -52,8 +52,10 @@ fn svg_start(width: f64, height: f64, heading: &str, project_name: &str) -> Stri
     )
 }
 
-/// Version of the `stats` JSON output; bumped when its shape changes.
-pub const STATS_FORMAT_VERSION: u32 = 1;
+/// Version of the `stats` JSON output; bumped when its shape changes. 2 — `stats --by`
+/// (periods or outlets, with supports / opposes / neutral; see [`super::timeline`]); the
+/// records without `--by` are as in 1.
+pub const STATS_FORMAT_VERSION: u32 = 2;
 /// How many equal parts of an article [`Stats::along`] divides it into.
 pub const ALONG_BINS: usize = 20;
 
@@ -111,6 +113,11 @@ pub struct Stats {
 }
 
 impl Stats {
+    /// The stances as the figures name them, in tree order.
+    pub fn stance_columns(project: &Project) -> Vec<StanceColumn> {
+        tree_order(project)
+    }
+
     /// Counts `project`.
     pub fn of(project: &Project) -> Self {
         let stances = tree_order(project);

@@ -53,6 +53,25 @@ pub enum StatsFormat {
     Json,
 }
 
+/// What `stancemark stats --by` counts by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ByArg {
+    /// Calendar days.
+    Day,
+    /// ISO 8601 weeks.
+    Week,
+    /// Calendar months.
+    Month,
+    /// Quarters.
+    Quarter,
+    /// Years.
+    Year,
+    /// The articles' outlets.
+    Outlet,
+    /// Who holds the stance (no actor apart).
+    Actor,
+}
+
 /// Which agreement measures `stancemark agreement` computes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum MeasureArg {
@@ -147,6 +166,9 @@ pub enum Command {
         /// Only these analysts' layers (ids or names, comma-separated).
         #[arg(long, value_delimiter = ',')]
         analysts: Vec<String>,
+        /// Per period of the articles' dates (ISO 8601 weeks), per outlet or per actor: annotations, supports, opposes and neutral per stance (CSV `period, stance_id, stance_label, annotations, supports, opposes, neutral`).
+        #[arg(long, value_enum, conflicts_with = "cooccurrence")]
+        by: Option<ByArg>,
     },
     /// Suggest passages to tag: matches of terms or a regular expression, or the sentences most like an annotation; prints them (and with --accept, tags them and saves).
     #[command(group(clap::ArgGroup::new("source").required(true).args(["term", "regex", "similar", "learned"])))]
@@ -516,8 +538,44 @@ fn execute(command: Command, output: &mut Output<'_>) -> Result<(), Stop> {
             format,
             cooccurrence,
             analysts,
+            by,
         } => {
             let session = open(&project, &output.analyst)?;
+            if let Some(by) = by {
+                use crate::analysis::timeline::{PeriodBy, Timeline};
+                let by = match by {
+                    ByArg::Day => PeriodBy::Day,
+                    ByArg::Week => PeriodBy::Week,
+                    ByArg::Month => PeriodBy::Month,
+                    ByArg::Quarter => PeriodBy::Quarter,
+                    ByArg::Year => PeriodBy::Year,
+                    ByArg::Outlet => PeriodBy::Outlet,
+                    ByArg::Actor => PeriodBy::Actor,
+                };
+                let project = if analysts.is_empty() {
+                    session.project().clone()
+                } else {
+                    let keep = named_analysts(session.project(), &analysts)?;
+                    session.project().only_layers(|who| keep.contains(who))
+                };
+                let timeline = Timeline::of(&project, by);
+                if !timeline.undated.is_empty() && format != StatsFormat::Table {
+                    output.warn(&format!(
+                        "{} article(s) without a date (YYYY[-MM[-DD]]) are counted apart as {}: {}",
+                        timeline.undated.len(),
+                        crate::analysis::timeline::UNDATED,
+                        timeline.undated.join("; ")
+                    ));
+                }
+                let text = match format {
+                    StatsFormat::Table => timeline.to_table(),
+                    StatsFormat::Json => timeline.to_json(),
+                    StatsFormat::Csv => {
+                        timeline.to_csv().map_err(|e| Stop::Error(e.to_string()))?
+                    }
+                };
+                return output.write(&text);
+            }
             let stats = if analysts.is_empty() {
                 Stats::of(session.project())
             } else {

@@ -290,6 +290,10 @@ pub enum Command {
     SetActorTypes(Vec<String>),
     /// Set the position scale (`None`: supports / neutral / opposes).
     SetPositionScale(Option<PositionScale>),
+    /// Choose a file to write the stance-over-time figures shown to.
+    ExportTimeline(crate::ui::windows::TimelineFile),
+    /// Write the stance-over-time figures shown to this file.
+    ExportTimelineTo(crate::ui::windows::TimelineFile, PathBuf),
     /// Choose a file to write the network shown to.
     ExportNetwork(NetworkFile),
     /// Write the network shown to this file.
@@ -733,6 +737,13 @@ impl Command {
             Command::ExportNetwork(f) | Command::ExportNetworkTo(f, _) => {
                 return format!("Export the network as {}…", f.name());
             }
+            Command::ExportTimeline(crate::ui::windows::TimelineFile::Csv)
+            | Command::ExportTimelineTo(crate::ui::windows::TimelineFile::Csv, _) => {
+                "Export stance over time as CSV…"
+            }
+            Command::ExportTimeline(_) | Command::ExportTimelineTo(..) => {
+                "Save the stance-over-time chart as SVG…"
+            }
             Command::Suggest => "Suggest annotations…",
             Command::SuggestSimilar(_) => "Find similar passages",
             Command::AcceptSuggestions(items) => {
@@ -1057,6 +1068,9 @@ impl Command {
             }
             Command::ExportNetwork(_) | Command::ExportNetworkTo(..) => {
                 "Write the network shown (with its time windows in JSON) for Gephi, networkx, UCINET or R"
+            }
+            Command::ExportTimeline(_) | Command::ExportTimelineTo(..) => {
+                "Annotations, supports, opposes and neutral per period (or outlet) and stance, as shown"
             }
         }
     }

@@ -613,7 +613,9 @@ impl StancemarkApp {
             | Command::SetActorTypes(_)
             | Command::SetPositionScale(_)
             | Command::ExportNetwork(_)
-            | Command::ExportNetworkTo(..)) => {
+            | Command::ExportNetworkTo(..)
+            | Command::ExportTimeline(_)
+            | Command::ExportTimelineTo(..)) => {
                 self.run_actor_command(c);
             }
             Command::Settle(difference, how) => {
@@ -1098,6 +1100,9 @@ impl StancemarkApp {
             }
             FilePurpose::SaveChart => dir.join(format!("{stem}-chart.png")),
             FilePurpose::ExportNetwork(f) => dir.join(format!("{stem}-network.{}", f.extension())),
+            FilePurpose::ExportTimeline(f) => {
+                dir.join(format!("{stem}-over-time.{}", f.extension()))
+            }
         }
     }
 

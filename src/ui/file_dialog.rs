@@ -38,6 +38,8 @@ pub enum FilePurpose {
     SaveChart,
     /// Write the discourse network shown.
     ExportNetwork(crate::formats::network::NetworkFile),
+    /// Write the stance-over-time figures shown.
+    ExportTimeline(crate::ui::windows::TimelineFile),
 }
 
 /// Article files the chooser offers (by extension).
@@ -63,6 +65,12 @@ impl FilePurpose {
             FilePurpose::Export(format) => format!("Export as {}", format.name()),
             FilePurpose::SaveChart => "Save chart as PNG".to_owned(),
             FilePurpose::ExportNetwork(f) => format!("Export the network as {}", f.name()),
+            FilePurpose::ExportTimeline(f) => {
+                format!(
+                    "Export stance over time as {}",
+                    f.extension().to_uppercase()
+                )
+            }
         }
     }
 
@@ -76,7 +84,7 @@ impl FilePurpose {
             FilePurpose::ReimportArticle(_) => "Re-import",
             FilePurpose::Export(_) => "Export",
             FilePurpose::SaveChart => "Save",
-            FilePurpose::ExportNetwork(_) => "Export",
+            FilePurpose::ExportNetwork(_) | FilePurpose::ExportTimeline(_) => "Export",
         }
     }
 
@@ -108,6 +116,7 @@ impl FilePurpose {
             },
             FilePurpose::SaveChart => Command::SaveChartTo(path),
             FilePurpose::ExportNetwork(f) => Command::ExportNetworkTo(f, path),
+            FilePurpose::ExportTimeline(f) => Command::ExportTimelineTo(f, path),
         })
     }
 
@@ -134,6 +143,7 @@ impl FilePurpose {
                 | FilePurpose::Export(_)
                 | FilePurpose::SaveChart
                 | FilePurpose::ExportNetwork(_)
+                | FilePurpose::ExportTimeline(_)
         )
     }
 
@@ -175,6 +185,7 @@ impl FilePurpose {
             FilePurpose::Export(f) => d.add_filter(f.name(), &[f.extension()]),
             FilePurpose::SaveChart => d.add_filter("PNG image", &["png"]),
             FilePurpose::ExportNetwork(f) => d.add_filter(f.name(), &[f.extension()]),
+            FilePurpose::ExportTimeline(f) => d.add_filter(f.extension(), &[f.extension()]),
         }
     }
 }

@@ -136,6 +136,32 @@ impl StancemarkApp {
                     Err(e) => self.show_error("Could not write the network", e.to_string(), None),
                 }
             }
+            Command::ExportTimeline(f) => {
+                self.open_file_dialog(crate::ui::file_dialog::FilePurpose::ExportTimeline(f), None)
+            }
+            Command::ExportTimelineTo(f, path) => {
+                let Some(t) = self
+                    .ui
+                    .windows
+                    .statistics
+                    .as_ref()
+                    .and_then(|w| w.timeline.clone())
+                else {
+                    self.notify(Severity::Warning, "Open Statistics → Over time first");
+                    return true;
+                };
+                let written = f.write(&t, self.session.project()).and_then(|text| {
+                    crate::session::files::write_file(&path, text.as_bytes())
+                        .map_err(|e| e.to_string())
+                });
+                match written {
+                    Ok(()) => self.notify(
+                        Severity::Info,
+                        format!("Stance over time written to {}", path.display()),
+                    ),
+                    Err(e) => self.show_error("Could not write the figures", e, None),
+                }
+            }
             _ => return false,
         }
         true

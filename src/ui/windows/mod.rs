@@ -34,7 +34,7 @@ pub use preferences::PreferencesDraft;
 pub use progress::progress_ui;
 pub use search::ProjectSearchState;
 pub use stances::StancesState;
-pub use statistics::{StatsState, StatsTab, png_of};
+pub use statistics::{StatsState, StatsTab, TimeChart, TimelineFile, png_of};
 pub use suggest::SuggestState;
 pub use table::TableState;
 

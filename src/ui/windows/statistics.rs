@@ -10,6 +10,7 @@ use eframe::egui::{self, Color32, RichText};
 use egui_plot::{Bar, BarChart, Legend, Line, Plot, PlotPoints};
 
 use crate::analysis::stats::{ALONG_BINS, Counts, Stats};
+use crate::analysis::timeline::{PeriodBy, Timeline, UNDATED};
 use crate::core::jobs::{Job, JobKind, Polled};
 use crate::core::model::ArticleId;
 use crate::formats::export::ExportFormat;
@@ -34,6 +35,18 @@ pub enum StatsTab {
     Cooccurrence,
     /// Where each stance falls along the articles' length.
     Along,
+    /// Per period of the articles' dates, or per outlet.
+    OverTime,
+}
+
+/// How the over-time chart is drawn.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum TimeChart {
+    /// Stacked bars per period.
+    #[default]
+    Stacked,
+    /// One line per stance.
+    Lines,
 }
 
 /// The window's figures, the job computing them and what is shown.
@@ -49,6 +62,14 @@ pub struct StatsState {
     pub article_only: bool,
     /// The screen rectangle of the chart in the last frame (what "Save chart as PNG" saves).
     pub chart_rect: Option<egui::Rect>,
+    /// Periods (or outlets) of the over-time tab.
+    pub by: Option<PeriodBy>,
+    /// Stacked bars or lines.
+    pub time_chart: TimeChart,
+    /// The over-time figures, for (revision and layers, by).
+    pub timeline: Option<Arc<Timeline>>,
+    timeline_for: Option<(StatsKey, PeriodBy)>,
+    timeline_job: Option<((StatsKey, PeriodBy), Job<Timeline>)>,
 }
 
 /// What the figures were computed from: the project's revision and the layers shown.
@@ -100,6 +121,56 @@ impl StatsState {
             self.revision = Some(revision);
             self.stats = Some(Arc::new(stats));
         }
+        if let Some((key, job)) = self.timeline_job.take()
+            && let Some(t) = job.wait()
+        {
+            self.timeline_for = Some(key);
+            self.timeline = Some(Arc::new(t));
+        }
+    }
+
+    /// The periods chosen (month by default).
+    pub fn period_by(&self) -> PeriodBy {
+        self.by.unwrap_or(PeriodBy::Month)
+    }
+
+    /// Starts the over-time figures for the project as shown, on a worker.
+    fn refresh_timeline(&mut self, view: &View<'_>) {
+        let key: (StatsKey, PeriodBy) = (
+            (
+                view.session.workspace().revision(),
+                view.hidden_analysts.iter().cloned().collect(),
+            ),
+            self.period_by(),
+        );
+        if let Some((for_key, job)) = &mut self.timeline_job {
+            match job.poll() {
+                Polled::Running => {}
+                Polled::Finished(t) => {
+                    self.timeline_for = Some(for_key.clone());
+                    self.timeline = Some(Arc::new(t));
+                    self.timeline_job = None;
+                }
+                Polled::Lost => self.timeline_job = None,
+            }
+        }
+        let running = self.timeline_job.as_ref().map(|(k, _)| k.clone());
+        if self.timeline_for.as_ref() != Some(&key) && running.as_ref() != Some(&key) {
+            if let Some((_, old)) = self.timeline_job.take() {
+                old.cancel();
+            }
+            let snapshot = Arc::new(if view.hidden_analysts.is_empty() {
+                view.project().clone()
+            } else {
+                view.project()
+                    .only_layers(|who| !view.hidden_analysts.contains(who))
+            });
+            let by = key.1;
+            let job = Job::spawn(JobKind::Statistics, "stance over time", move |_| {
+                Timeline::of(&snapshot, by)
+            });
+            self.timeline_job = Some((key, job));
+        }
     }
 }
 
@@ -120,6 +191,7 @@ pub fn statistics_ui(
                 ui.selectable_value(&mut state.tab, StatsTab::Counts, "Counts");
                 ui.selectable_value(&mut state.tab, StatsTab::Cooccurrence, "Co-occurrence");
                 ui.selectable_value(&mut state.tab, StatsTab::Along, "Along the text");
+                ui.selectable_value(&mut state.tab, StatsTab::OverTime, "Over time");
                 ui.separator();
                 let shown = view.focus.article;
                 ui.add_enabled_ui(shown.is_some(), |ui| {
@@ -128,6 +200,11 @@ pub fn statistics_ui(
                 });
             });
             ui.separator();
+            if state.tab == StatsTab::OverTime {
+                state.refresh_timeline(view);
+                commands.extend(over_time_ui(ui, view, state));
+                return;
+            }
             let Some(stats) = state.stats.clone() else {
                 ui.horizontal(|ui| {
                     ui.spinner();
@@ -145,7 +222,7 @@ pub fn statistics_ui(
                 .show(ui, |ui| match state.tab {
                     StatsTab::Counts => counts_ui(ui, view, &stats, article),
                     StatsTab::Cooccurrence => cooccurrence_ui(ui, view, &stats, article.is_some()),
-                    StatsTab::Along => along_ui(ui, view, &stats, article),
+                    StatsTab::Along | StatsTab::OverTime => along_ui(ui, view, &stats, article),
                 })
                 .inner;
             // The chart alone, with a margin of the window's own colour around it.
@@ -170,7 +247,7 @@ pub fn statistics_ui(
                 let svg = match state.tab {
                     StatsTab::Counts => ExportFormat::ChartSvg,
                     StatsTab::Cooccurrence => ExportFormat::CooccurrenceSvg,
-                    StatsTab::Along => ExportFormat::AlongSvg,
+                    StatsTab::Along | StatsTab::OverTime => ExportFormat::AlongSvg,
                 };
                 if ui
                     .button("Save chart as SVG…")
@@ -188,10 +265,207 @@ pub fn statistics_ui(
                 }
             });
         });
-    if state.job.is_some() {
+    if state.job.is_some() || state.timeline_job.is_some() {
         ctx.request_repaint();
     }
     (open, commands)
+}
+
+/// The over-time tab: the period choice, the chart (stacked bars or lines), the table, the
+/// undated articles named, and its exports.
+fn over_time_ui(ui: &mut egui::Ui, view: &View<'_>, state: &mut StatsState) -> Vec<Command> {
+    let mut commands = Vec::new();
+    ui.horizontal(|ui| {
+        ui.label("By");
+        let mut by = state.period_by();
+        egui::ComboBox::from_id_salt("stats_by")
+            .selected_text(by.name())
+            .show_ui(ui, |ui| {
+                for b in PeriodBy::ALL {
+                    ui.selectable_value(&mut by, b, b.name());
+                }
+            });
+        state.by = Some(by);
+        ui.selectable_value(&mut state.time_chart, TimeChart::Stacked, "stacked");
+        ui.selectable_value(&mut state.time_chart, TimeChart::Lines, "lines");
+    });
+    let Some(t) = state.timeline.clone() else {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label("Counting…");
+        });
+        return commands;
+    };
+    let buttons_height = 2.0 * ui.spacing().interact_size.y + 16.0;
+    let chart = egui::ScrollArea::vertical()
+        .id_salt("stats_over_time")
+        .auto_shrink(false)
+        .max_height((ui.available_height() - buttons_height).max(120.0))
+        .show(ui, |ui| {
+            let top: Vec<usize> = (0..t.stances.len())
+                .filter(|&i| t.stances[i].depth == 0)
+                .collect();
+            let labels = t.periods.clone();
+            let rect = ui
+                .scope(|ui| {
+                    Plot::new("stats_time")
+                        .height(CHART_HEIGHT)
+                        .allow_drag(false)
+                        .allow_zoom(false)
+                        .allow_scroll(false)
+                        .include_y(0.0)
+                        .y_axis_label("annotations")
+                        .legend(Legend::default())
+                        .x_axis_formatter(move |mark, _| {
+                            let i = mark.value.round();
+                            if (mark.value - i).abs() < 1e-6 && i >= 0.0 {
+                                labels.get(i as usize).cloned().unwrap_or_default()
+                            } else {
+                                String::new()
+                            }
+                        })
+                        .show(ui, |plot| match state.time_chart {
+                            TimeChart::Stacked => {
+                                let mut below: Vec<&BarChart> = Vec::new();
+                                let mut charts = Vec::new();
+                                for &i in &top {
+                                    let s = &t.stances[i];
+                                    let bars: Vec<Bar> = t
+                                        .counts
+                                        .iter()
+                                        .enumerate()
+                                        .map(|(p, row)| {
+                                            Bar::new(p as f64, row[i].annotations as f64)
+                                                .width(0.7)
+                                                .name(format!(
+                                                    "{} · {}: {} (+{} -{} 0:{})",
+                                                    t.periods[p],
+                                                    s.label,
+                                                    row[i].annotations,
+                                                    row[i].supports,
+                                                    row[i].opposes,
+                                                    row[i].neutral
+                                                ))
+                                        })
+                                        .collect();
+                                    let chart = BarChart::new(s.label.clone(), bars)
+                                        .color(color_of(view, &s.id))
+                                        .stack_on(&below);
+                                    charts.push(chart);
+                                    below = charts.iter().collect();
+                                }
+                                for c in charts {
+                                    plot.bar_chart(c);
+                                }
+                            }
+                            TimeChart::Lines => {
+                                for &i in &top {
+                                    let s = &t.stances[i];
+                                    let points: PlotPoints = t
+                                        .counts
+                                        .iter()
+                                        .enumerate()
+                                        .map(|(p, row)| [p as f64, row[i].annotations as f64])
+                                        .collect();
+                                    plot.line(
+                                        Line::new(s.label.clone(), points)
+                                            .color(color_of(view, &s.id))
+                                            .width(2.0),
+                                    );
+                                }
+                            }
+                        })
+                })
+                .response
+                .rect;
+            egui::Grid::new("stats_time_table")
+                .striped(true)
+                .show(ui, |ui| {
+                    ui.strong(state.period_by().name());
+                    for s in &t.stances {
+                        ui.label(RichText::new(&s.label).color(color_of(view, &s.id)).strong());
+                    }
+                    ui.end_row();
+                    for (p, row) in t.periods.iter().zip(&t.counts) {
+                        ui.label(p);
+                        for c in row {
+                            ui.label(format!("{} (+{} -{})", c.annotations, c.supports, c.opposes))
+                                .on_hover_text(format!(
+                                    "{} supporting, {} opposing, {} neutral, {} without a position",
+                                    c.supports,
+                                    c.opposes,
+                                    c.neutral,
+                                    c.annotations - c.supports - c.opposes - c.neutral
+                                ));
+                        }
+                        ui.end_row();
+                    }
+                });
+            if !t.undated.is_empty() {
+                ui.weak(format!(
+                    "{} article(s) without a date (YYYY[-MM[-DD]] under Details) are counted apart as {UNDATED}: {}",
+                    t.undated.len(),
+                    t.undated.join("; ")
+                ));
+            }
+            rect
+        })
+        .inner;
+    state.chart_rect = Some(chart.expand(CHART_MARGIN));
+    ui.separator();
+    ui.horizontal_wrapped(|ui| {
+        for (file, label) in [
+            (TimelineFile::Csv, "Export as CSV…"),
+            (TimelineFile::Svg, "Save chart as SVG…"),
+        ] {
+            if ui
+                .button(label)
+                .on_hover_text(Command::ExportTimeline(file).tooltip())
+                .clicked()
+            {
+                commands.push(Command::ExportTimeline(file));
+            }
+        }
+        if ui
+            .button("Save chart as PNG…")
+            .on_hover_text("The chart as shown, as a PNG image")
+            .clicked()
+        {
+            commands.push(Command::SaveChart);
+        }
+    });
+    commands
+}
+
+/// The files the over-time figures are written as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TimelineFile {
+    /// `period, stance_id, stance_label, annotations, supports, opposes, neutral`.
+    Csv,
+    /// The stacked bar chart.
+    Svg,
+}
+
+impl TimelineFile {
+    /// The file name extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::Csv => "csv",
+            Self::Svg => "svg",
+        }
+    }
+
+    /// The figures in this form.
+    pub fn write(
+        self,
+        t: &Timeline,
+        project: &crate::core::model::Project,
+    ) -> Result<String, String> {
+        match self {
+            Self::Csv => t.to_csv().map_err(|e| e.to_string()),
+            Self::Svg => Ok(t.svg(project)),
+        }
+    }
 }
 
 /// The counts of `article` (or of the whole project).
