@@ -190,7 +190,8 @@ pub fn candidates(
                 } else if k.split(' ').any(|w| w.starts_with(&key)) {
                     Some(1)
                 } else {
-                    k.contains(&key).then_some(2)
+                    // Inside a word only once a few letters are typed ("e" is in most names).
+                    (key.chars().count() >= 3 && k.contains(&key)).then_some(2)
                 }
             })
             .min();
@@ -472,6 +473,12 @@ mod tests {
         let c = candidates(&p, &ann, "wash", 5);
         assert_eq!(c.len(), 1);
         assert_eq!(c[0].name, "US government");
+        // One letter matches word starts only, not letters inside names.
+        assert!(
+            candidates(&p, &ann, "v", 5).is_empty(),
+            "no word starts with v"
+        );
+        assert_eq!(candidates(&p, &ann, "gov", 5)[0].name, "US government");
         let (p, ann) = project("Nothing here names anyone.", "names anyone");
         assert!(propose(&p, &ann).is_none());
     }

@@ -129,6 +129,9 @@ impl FilePurpose {
             FilePurpose::MergeWork => Some(
                 "Other analysts' copies of this project: project files (.stance.json), project folders (NAME.stance) or stancemark JSON exports. Their annotations come in as their layers.",
             ),
+            FilePurpose::ImportAnnotations => Some(
+                "A .qdpx, a stancemark JSON export or a DNA database (.dna) opens as a new project; a CSV or W3C file, a stance scheme or a .qdc codebook comes into this project.",
+            ),
             FilePurpose::SaveProjectAs => Some(
                 "NAME.stance.json saves one file; NAME.stance saves a project folder, one file per analyst's layer, for a team that syncs with git.",
             ),

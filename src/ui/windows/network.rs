@@ -566,15 +566,33 @@ fn node_color(view: &View<'_>, net: &DiscourseNetwork, i: usize) -> Color32 {
             .map_or(Color32::GRAY, |s| to_color(s.color));
     }
     let book = &project.actors;
-    match book.get(&crate::core::actors::ActorId::new(&node.id)) {
-        Some(a) if !a.actor_type.is_empty() => book
+    let Some(a) = book.get(&crate::core::actors::ActorId::new(&node.id)) else {
+        return Color32::GRAY;
+    };
+    match type_of(book, a) {
+        Some(t) => book
             .types
             .iter()
-            .position(|t| *t == a.actor_type)
+            .position(|x| x == t)
             .map_or(Color32::GRAY, |k| TYPE_COLORS[k % TYPE_COLORS.len()]),
-        Some(a) => to_color(a.color),
-        None => Color32::GRAY,
+        None => to_color(a.color),
     }
+}
+
+/// An actor's type for colouring: its own, else (a person) its organisation's.
+fn type_of<'a>(
+    book: &'a crate::core::actors::ActorBook,
+    a: &'a crate::core::actors::Actor,
+) -> Option<&'a str> {
+    Some(a.actor_type.as_str())
+        .filter(|t| !t.is_empty())
+        .or_else(|| {
+            a.organisation
+                .as_ref()
+                .and_then(|o| book.get(o))
+                .map(|o| o.actor_type.as_str())
+                .filter(|t| !t.is_empty())
+        })
 }
 
 fn canvas_ui(
@@ -702,7 +720,7 @@ fn passages_ui(
             .iter()
             .chain(&net.network.columns)
             .filter_map(|n| book.get(&crate::core::actors::ActorId::new(&n.id)))
-            .map(|a| a.actor_type.as_str())
+            .filter_map(|a| type_of(book, a))
             .collect();
         for (k, t) in book
             .types
