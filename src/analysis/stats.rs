@@ -126,18 +126,7 @@ impl Stats {
             .enumerate()
             .map(|(i, s)| (&s.id, i))
             .collect();
-        // For each stance, the columns it counts towards: its own and its ancestors'.
-        let towards: Vec<Vec<usize>> = stances
-            .iter()
-            .map(|s| {
-                project
-                    .stances
-                    .lineage(&s.id)
-                    .iter()
-                    .filter_map(|l| column.get(&l.id).copied())
-                    .collect()
-            })
-            .collect();
+        let towards = counts_towards(project, &stances, &column);
         let mut by_article: HashMap<ArticleId, Vec<&Annotation>> = HashMap::new();
         for a in project.annotations.iter().filter(|a| !a.orphaned) {
             by_article.entry(a.article).or_default().push(a);
@@ -592,6 +581,26 @@ fn aligned(header: &[String], rows: &[Vec<String>]) -> String {
 
 /// The scheme's stances with each parent before its sub-stances (see
 /// [`crate::core::model::StanceScheme::tree`]), labelled with their parents'.
+/// For each stance, the columns it counts towards: its own and its ancestors' (sub-stances
+/// roll up into their parents).
+pub(crate) fn counts_towards(
+    project: &Project,
+    stances: &[StanceColumn],
+    column: &HashMap<&StanceId, usize>,
+) -> Vec<Vec<usize>> {
+    stances
+        .iter()
+        .map(|s| {
+            project
+                .stances
+                .lineage(&s.id)
+                .iter()
+                .filter_map(|l| column.get(&l.id).copied())
+                .collect()
+        })
+        .collect()
+}
+
 fn tree_order(project: &Project) -> Vec<StanceColumn> {
     project
         .stances

@@ -186,17 +186,7 @@ impl Timeline {
             .enumerate()
             .map(|(i, s)| (&s.id, i))
             .collect();
-        let towards: Vec<Vec<usize>> = stats_stances
-            .iter()
-            .map(|s| {
-                project
-                    .stances
-                    .lineage(&s.id)
-                    .iter()
-                    .filter_map(|l| column.get(&l.id).copied())
-                    .collect()
-            })
-            .collect();
+        let towards = super::stats::counts_towards(project, &stats_stances, &column);
         if by == PeriodBy::Actor {
             return Self::by_actor(project, stats_stances.clone(), &column, &towards);
         }

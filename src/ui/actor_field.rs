@@ -30,6 +30,8 @@ pub struct ActorFieldState {
     touched: bool,
     /// The proposal worked out for (revision, annotation).
     proposal: Option<((u64, AnnotationId), Option<Proposal>)>,
+    /// The type-ahead's rows for (revision, annotation, text typed).
+    rows: Option<((u64, AnnotationId, String), Vec<Candidate>)>,
     /// Proposals turned down this session.
     rejected: std::collections::BTreeSet<AnnotationId>,
 }
@@ -79,7 +81,21 @@ pub fn actor_field_ui(
         } else {
             typed_now.as_str()
         };
-        actors::candidates(view.project(), ann, typed, ROWS)
+        // Worked out once per (revision, annotation, text typed), not every frame: it reads
+        // the sentences of the article.
+        let key = (
+            view.session.workspace().revision(),
+            ann.id,
+            typed.to_owned(),
+        );
+        match &state.rows {
+            Some((k, rows)) if *k == key => rows.clone(),
+            _ => {
+                let rows = actors::candidates(view.project(), ann, typed, ROWS);
+                state.rows = Some((key, rows.clone()));
+                rows
+            }
+        }
     } else {
         Vec::new()
     };

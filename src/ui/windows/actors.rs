@@ -53,6 +53,8 @@ pub struct ActorsState {
     /// Proposals worked out for a revision, and the job working them out.
     proposals: Option<(u64, Arc<Proposals>)>,
     job: Option<(u64, Job<Option<Proposals>>)>,
+    /// Annotations naming each actor, for a revision.
+    counts: Option<(u64, BTreeMap<ActorId, usize>)>,
     /// Proposals turned down (this session).
     rejected: std::collections::BTreeSet<AnnotationId>,
 }
@@ -176,12 +178,22 @@ fn actors_tab(ui: &mut egui::Ui, view: &View<'_>, state: &mut ActorsState, out: 
         ui.add(egui::TextEdit::singleline(&mut state.filter).desired_width(160.0));
         ui.weak(format!("{} actor(s)", book.actors.len()));
     });
-    let mut counts: BTreeMap<&ActorId, usize> = BTreeMap::new();
-    for a in project.annotations.iter() {
-        if let Some(id) = &a.actor {
-            *counts.entry(id).or_default() += 1;
+    // Annotations per actor, counted once per revision (not every frame).
+    let revision = view.session.workspace().revision();
+    if state.counts.as_ref().is_none_or(|(r, _)| *r != revision) {
+        let mut counts: BTreeMap<ActorId, usize> = BTreeMap::new();
+        for a in project.annotations.iter() {
+            if let Some(id) = &a.actor {
+                *counts.entry(id.clone()).or_default() += 1;
+            }
         }
+        state.counts = Some((revision, counts));
     }
+    let counts = state
+        .counts
+        .as_ref()
+        .map(|(_, c)| c.clone())
+        .unwrap_or_default();
     let filter = state.filter.trim().to_lowercase();
     let shown: Vec<&Actor> = book
         .actors
