@@ -31,7 +31,9 @@ pub mod storage;
 pub mod ui;
 
 pub use crate::analysis::{learn, search, stats, suggest, table};
-pub use crate::core::{actors, anchor, derived, edit, jobs, merge, model, text, workspace};
+pub use crate::core::{
+    actors, anchor, derived, edit, jobs, merge, model, schemes, text, units, workspace,
+};
 pub use crate::formats::{exchange, export};
 pub use crate::session::notice;
 pub use crate::storage as store;

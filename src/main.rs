@@ -10,10 +10,9 @@ fn main() -> ExitCode {
     let args = Cli::parse();
     match args.command {
         Some(command) => {
-            let analyst = cli::analyst_name(args.analyst.as_deref());
             let code = cli::run(
                 command,
-                &analyst,
+                args.analyst.as_deref(),
                 &mut std::io::stdout(),
                 &mut std::io::stderr(),
             );

@@ -1243,7 +1243,7 @@ fn the_event_list_and_csv_carry_actors_and_positions() {
         .unwrap()
         .to_owned();
     assert!(
-        header.ends_with("analyst_id,actor_id,actor,position"),
+        header.ends_with("analyst_id,actor_id,actor,position,stance_code"),
         "{header}"
     );
     // Into a copy without actors, the CSV brings them back (by name, as new actors).

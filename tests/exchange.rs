@@ -40,6 +40,8 @@ fn hard_project() -> Project {
         description: "Security of the software supply chain.".to_owned(),
         hotkey: None,
         parent: Some(StanceId::new("security")),
+        code: None,
+        group: false,
     })
     .unwrap();
     let second = ws.project().annotations.to_vec()[1].id;
@@ -153,7 +155,10 @@ fn the_json_export_round_trips_orphans_parents_and_notes() {
     );
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    assert_eq!(json["format_version"], 5);
+    assert_eq!(
+        json["format_version"],
+        stancemark::formats::json::EXPORT_VERSION
+    );
     let orphan = json["annotations"]
         .as_array()
         .unwrap()
@@ -634,6 +639,8 @@ fn a_stance_scheme_travels_alone_as_json_or_a_qdc_and_merges_into_a_project() {
         description: "Chips, export controls.".to_owned(),
         hotkey: Some(4),
         parent: Some(StanceId::new("security")),
+        code: None,
+        group: false,
     });
     for format in [ExportFormat::Scheme, ExportFormat::Qdc] {
         let path = dir.path().join(format!("team.{}", format.extension()));
@@ -709,7 +716,10 @@ fn a_version_3_export_names_analysts_by_annotator_and_version_4_by_id() {
     // the display name).
     let bytes = export_bytes(&back, ExportFormat::Json, None).unwrap();
     let json: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
-    assert_eq!(json["format_version"], 5);
+    assert_eq!(
+        json["format_version"],
+        stancemark::formats::json::EXPORT_VERSION
+    );
     let analysts = json["analysts"].as_array().unwrap();
     assert_eq!(analysts.len(), 4);
     let dana = json["annotations"]
@@ -729,10 +739,10 @@ fn a_version_3_export_names_analysts_by_annotator_and_version_4_by_id() {
     let csv = String::from_utf8(export_bytes(&back, ExportFormat::Csv, None).unwrap()).unwrap();
     let header = csv.trim_start_matches('\u{feff}').lines().next().unwrap();
     assert!(
-        header.ends_with("orphaned,analyst_id,actor_id,actor,position"),
+        header.ends_with("orphaned,analyst_id,actor_id,actor,position,stance_code"),
         "{header}"
     );
-    assert!(csv.contains(",ana-lópez,,,\r\n"), "{csv}");
+    assert!(csv.contains(",ana-lópez,,,,\r\n"), "{csv}");
     // CSV, W3C and REFI-QDA bring their annotators in as analysts (by id where the format
     // has one, else by name, matched by slug), into a project that has none yet.
     let ids_of = |format: ExportFormat, name: &str| -> Vec<String> {
@@ -780,7 +790,10 @@ fn a_version_2_json_export_still_imports_and_version_3_carries_the_memos() {
     std::sync::Arc::make_mut(&mut project.articles[0]).memo = "Article memo".to_owned();
     let bytes = export_bytes(&project, ExportFormat::Json, None).unwrap();
     let json: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
-    assert_eq!(json["format_version"], 5);
+    assert_eq!(
+        json["format_version"],
+        stancemark::formats::json::EXPORT_VERSION
+    );
     assert_eq!(json["memo"], "Project memo");
     assert_eq!(json["articles"][0]["memo"], "Article memo");
     let dir = tempfile::tempdir().unwrap();
@@ -1530,4 +1543,236 @@ fn a_dna_export_has_dnas_schema_and_reads_back() {
         back.actors.name(jane.organisation.as_ref().unwrap()),
         "Greenpeace"
     );
+}
+
+/// The Manifesto Project's path on the command line: a project from the template, a Manifesto
+/// Corpus CSV in and back out row for row, a second coder, agreement by unit equal to the
+/// `krippendorff` package's and scikit-learn's, and the shares of coded units.
+#[test]
+fn manifesto_files_round_trip_and_agreement_by_unit_matches_the_references() {
+    use stancemark::schemes::manifesto_id;
+    let dir = tempfile::tempdir().unwrap();
+    let bin = env!("CARGO_BIN_EXE_stancemark");
+    let run = |args: &[&str]| Command::new(bin).args(args).output().unwrap();
+    let path = |name: &str| dir.path().join(name).to_str().unwrap().to_owned();
+    // Templates.
+    let made = run(&["new", &path("m"), "--template", "manifesto"]);
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let m = store::load_project(&dir.path().join("m.stance.json")).unwrap();
+    assert_eq!(m.stances.0.len(), 7 + 1 + 56 + 32);
+    assert!(m.stances.0.iter().all(|s| s.hotkey.is_none()));
+    let again = run(&["new", &path("m"), "--template", "manifesto"]);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("exists"));
+    let cap = run(&["new", &path("c.stance"), "--template", "cap"]);
+    assert!(cap.status.success());
+    assert_eq!(
+        store::load_any(&dir.path().join("c.stance"))
+            .unwrap()
+            .project
+            .stances
+            .0
+            .len(),
+        21 + 213
+    );
+    let no_target = run(&["new", &path("t"), "--template", "stance-target"]);
+    assert_eq!(no_target.status.code(), Some(2));
+    // A Manifesto file in, and back out.
+    let fixture = root().join("tests/fixtures/manifesto/green-future.csv");
+    let fixture = fixture.to_str().unwrap();
+    let imported = run(&["import", fixture, "-o", &path("g")]);
+    let said = String::from_utf8_lossy(&imported.stderr);
+    assert!(imported.status.success(), "{said}");
+    assert!(said.contains("line 12: empty text"), "{said}");
+    assert!(said.contains("code 999"), "{said}");
+    let g = path("g.stance.json");
+    let out = run(&[
+        "export",
+        &g,
+        "--format",
+        "manifesto-csv",
+        "-o",
+        &path("back.csv"),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rows = |file: &str| -> Vec<[String; 3]> {
+        let mut r = csv::Reader::from_path(file).unwrap();
+        let h = r.headers().unwrap().clone();
+        let col = |n: &str| h.iter().position(|c| c == n).unwrap();
+        let (t, c, e) = (col("text"), col("cmp_code"), col("eu_code"));
+        r.records()
+            .map(|rec| rec.unwrap())
+            .filter(|rec| !rec[t].is_empty())
+            .map(|rec| [rec[t].to_owned(), rec[c].to_owned(), rec[e].to_owned()])
+            .collect()
+    };
+    let original = rows(fixture);
+    assert_eq!(original.len(), 24);
+    assert_eq!(rows(&path("back.csv")), original);
+    // A second coder: the same codes but five differ, one unit left, one coded two ways.
+    let mut ws = Workspace::new(
+        store::load_project(Path::new(&g)).unwrap(),
+        Box::new(SteppingClock::default()),
+    );
+    ws.set_analyst_name("Ben");
+    let article = ws.project().articles[0].clone();
+    let differ = [
+        (3, "503"),
+        (8, "503"),
+        (16, "201.1"),
+        (18, "107"),
+        (21, "303"),
+    ];
+    for (i, row) in original.iter().enumerate() {
+        let unit = article.units[i];
+        if unit.heading || row[1] == "NA" || i == 23 {
+            continue;
+        }
+        let code = differ
+            .iter()
+            .find(|(at, _)| *at == i)
+            .map_or(row[1].as_str(), |(_, c)| c);
+        ws.code_unit(article.id, i, &manifesto_id(code)).unwrap();
+    }
+    // Coded two ways: missing, and reported.
+    ws.add_annotation(
+        article.id,
+        article.units[22].range(),
+        &manifesto_id("501"),
+        "",
+    )
+    .unwrap();
+    store::save_project(ws.project(), Path::new(&g)).unwrap();
+    let out = run(&[
+        "agreement",
+        &g,
+        "--unit",
+        "unit",
+        "--analysts",
+        "manifesto-project,ben",
+        "--format",
+        "json",
+    ]);
+    let warned = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{warned}");
+    assert!(
+        warned.contains("unit 23 is coded 2 ways by Ben"),
+        "{warned}"
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let overall = |measure: &str| {
+        report["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| {
+                r["measure"] == measure && r["stance_id"].is_null() && r["article_id"].is_null()
+            })
+            .unwrap()["value"]
+            .as_f64()
+            .unwrap()
+    };
+    // Values the krippendorff package and scikit-learn gave (recomputed below when Python
+    // has them).
+    let pinned = [
+        ("alpha", 0.767_054_908_485_856_9),
+        ("kappa", 0.762_376_237_623_762_4),
+        ("percent", 0.777_777_777_777_777_8),
+    ];
+    for (measure, expected) in pinned {
+        let got = overall(measure);
+        assert!((got - expected).abs() < 1e-12, "{measure}: {got}");
+    }
+    let per_stance = report["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["measure"] == "kappa" && r["stance_id"] == "marpor-504")
+        .unwrap();
+    assert_eq!(per_stance["unit"], "unit");
+    if python_has(&["numpy", "sklearn", "krippendorff"]) {
+        let script = root().join("tests/standards/unit_agreement_reference.py");
+        let out = tool(
+            "python3",
+            &[script.to_str().unwrap(), &g, "manifesto-project", "ben"],
+        )
+        .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let reference: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        for (measure, _) in pinned {
+            let want = reference[measure].as_f64().unwrap();
+            assert!(
+                (overall(measure) - want).abs() < 1e-12,
+                "{measure}: {} vs the reference {want}",
+                overall(measure)
+            );
+        }
+    }
+    // The shares of coded units roll up into categories and domains.
+    let out = run(&[
+        "stats",
+        &g,
+        "--shares",
+        "--format",
+        "csv",
+        "--analysts",
+        "manifesto-project",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("article_id,article_title,code,label,kind,units,percent\n"));
+    let share = |code: &str| {
+        text.lines()
+            .find(|l| l.contains(&format!(",{code},")) && !l.starts_with(','))
+            .unwrap_or_else(|| panic!("no {code} in {text}"))
+            .rsplit(',')
+            .take(2)
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+    // 19 coded units (000 and the unknown code included; 4 headings and 1 uncoded not).
+    assert_eq!(share("501"), ["10.5263", "2"]);
+    assert_eq!(share("domain5"), ["31.5789", "6"]);
+    assert_eq!(share("201"), ["5.2632", "1"]);
+    let both = run(&["stats", &g, "--shares", "--format", "csv"]);
+    assert_eq!(both.status.code(), Some(2), "two coders: name one");
+    // Codes travel in the other exports.
+    let out = run(&["export", &g, "--format", "csv"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains(",504\r\n"));
+    let out = run(&["export", &g, "--format", "qdc"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("name=\"504 Welfare State Expansion\""));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("name=\"Economy\" isCodable=\"false\""));
+    let out = run(&["export", &g, "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["articles"][0]["units"][0]["heading"], true);
+    assert!(
+        json["stances"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["code"] == "103.1")
+    );
+    // …and back: the JSON export becomes a project with the same units and codes.
+    std::fs::write(path("e.json"), &out.stdout).unwrap();
+    let back = exchange::read_new_project(Path::new(&path("e.json")))
+        .unwrap()
+        .project;
+    assert_eq!(back.articles[0].units, article.units);
+    assert!(back.stances.get(&manifesto_id("domain1")).unwrap().group);
 }

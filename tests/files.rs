@@ -79,6 +79,40 @@ fn format_8_opens_without_actors_and_actors_survive_both_forms() {
     }
 }
 
+/// Format 10 added codebooks and units: a format 9 file opens without codes or units, and the
+/// Manifesto fixture's codes, groups and units (headings too) survive both forms.
+#[test]
+fn format_9_opens_without_codes_or_units_and_units_survive_both_forms() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let old = store::load_project(&dir.join("v9-sample.stance.json")).unwrap();
+    assert!(old.stances.0.iter().all(|s| s.code.is_none() && !s.group));
+    assert!(old.articles.iter().all(|a| a.units.is_empty()));
+    let project = store::load_project(&dir.join("v10-manifesto.stance.json")).unwrap();
+    let article = &project.articles[0];
+    assert_eq!(article.units.len(), 24);
+    assert_eq!(article.units.iter().filter(|u| u.heading).count(), 4);
+    let sub = project
+        .stances
+        .get(&stancemark::schemes::manifesto_id("103.1"))
+        .unwrap();
+    assert_eq!(sub.code.as_deref(), Some("103.1"));
+    assert!(
+        project
+            .stances
+            .get(&stancemark::schemes::manifesto_id("domain3"))
+            .unwrap()
+            .group
+    );
+    let out = tempfile::tempdir().unwrap();
+    for name in ["p.stance.json", "p.stance"] {
+        let path = out.path().join(name);
+        store::save_any(&project, &path, None).unwrap();
+        let back = store::load_any(&path).unwrap();
+        assert!(back.problems.is_empty(), "{name}: {:?}", back.problems);
+        assert_eq!(back.project, project, "{name}");
+    }
+}
+
 #[test]
 fn every_fixture_loads_and_migrates_to_the_current_model() {
     for path in fixtures() {

@@ -7,7 +7,10 @@
 //!   selected analysts used there. Sums are kept in exact integers and divided once.
 //! - **Coding**: Cohen's κ (pairs), Krippendorff's nominal α (any number of analysts, missing
 //!   data allowed) and percent agreement, on binary decisions — is this unit inside a passage of
-//!   this stance? — where a unit is a word (Unicode word boundaries, UAX #29) or a code point.
+//!   this stance? — where a unit is a word (Unicode word boundaries, UAX #29) or a code point;
+//!   or, on unitised articles, one nominal decision per coding unit over the codes (an
+//!   analyst's code is their annotation spanning exactly the unit; none or several is
+//!   missing), with the per-stance rows binary on the same units.
 //!
 //! Invariants: a value is `None` exactly where the measure is undefined (no expected
 //! disagreement, fewer than two analysts, no units), never a made-up 0 or 1; an analyst counts
@@ -103,6 +106,10 @@ pub enum Unit {
     Word,
     /// Every code point of the article.
     Char,
+    /// The article's coding units (its sentences and quasi-sentences; headings left out): an
+    /// analyst's code for a unit is their annotation spanning exactly it. The overall rows are
+    /// one nominal decision per unit over the codes; the per-stance rows binary as usual.
+    Unitised,
 }
 
 impl Unit {
@@ -111,6 +118,7 @@ impl Unit {
         match self {
             Unit::Word => "word",
             Unit::Char => "char",
+            Unit::Unitised => "unit",
         }
     }
 }
@@ -416,11 +424,108 @@ pub fn percent_agreement(decisions: &Decisions) -> Option<f64> {
     (items > 0).then(|| same as f64 / items as f64)
 }
 
+/// Nominal decisions on items: `codes[item][rater]`, a category index, `None` where missing.
+pub type Codes = Vec<Vec<Option<u32>>>;
+
+/// Cohen's κ of raters `a` and `b` over nominal codes on the items both coded (as
+/// scikit-learn's `cohen_kappa_score`); `None` when none or chance agreement is total.
+pub fn cohen_kappa_nominal(codes: &Codes, a: usize, b: usize) -> Option<f64> {
+    let mut n = 0u64;
+    let mut agree = 0u64;
+    let mut of_a: BTreeMap<u32, u64> = BTreeMap::new();
+    let mut of_b: BTreeMap<u32, u64> = BTreeMap::new();
+    for item in codes {
+        if let (Some(x), Some(y)) = (item[a], item[b]) {
+            n += 1;
+            agree += u64::from(x == y);
+            *of_a.entry(x).or_default() += 1;
+            *of_b.entry(y).or_default() += 1;
+        }
+    }
+    if n == 0 {
+        return None;
+    }
+    // Expected agreement Σ a_k·b_k / n²; κ = (n·agree − Σ a_k b_k) / (n² − Σ a_k b_k).
+    let chance: u128 = of_a
+        .iter()
+        .map(|(k, &x)| u128::from(x) * u128::from(*of_b.get(k).unwrap_or(&0)))
+        .sum();
+    let n2 = u128::from(n) * u128::from(n);
+    let observed = u128::from(n) * u128::from(agree);
+    (n2 > chance).then(|| (observed as f64 - chance as f64) / (n2 - chance) as f64)
+}
+
+/// Krippendorff's nominal α over nominal codes, missing allowed (as the `krippendorff`
+/// package with `level_of_measurement="nominal"`); `None` when nothing is pairable or one
+/// value only occurs.
+pub fn krippendorff_alpha_nominal(codes: &Codes) -> Option<f64> {
+    let mut unlike = 0.0f64;
+    let mut totals: BTreeMap<u32, u64> = BTreeMap::new();
+    for item in codes {
+        let mut here: BTreeMap<u32, u64> = BTreeMap::new();
+        for c in item.iter().flatten() {
+            *here.entry(*c).or_default() += 1;
+        }
+        let m: u64 = here.values().sum();
+        if m < 2 {
+            continue;
+        }
+        // Ordered pairs of unlike values within the item: m² − Σ n_c².
+        let same: u64 = here.values().map(|v| v * v).sum();
+        unlike += (m * m - same) as f64 / (m - 1) as f64;
+        for (c, v) in here {
+            *totals.entry(c).or_default() += v;
+        }
+    }
+    let total: u64 = totals.values().sum();
+    if totals.len() < 2 {
+        return None;
+    }
+    let same: u128 = totals
+        .values()
+        .map(|&v| u128::from(v) * u128::from(v))
+        .sum();
+    let expected = (u128::from(total) * u128::from(total) - same) as f64;
+    Some(1.0 - (total - 1) as f64 * unlike / expected)
+}
+
+/// The share of items with at least two codes on which all are the same.
+pub fn percent_agreement_nominal(codes: &Codes) -> Option<f64> {
+    let (mut items, mut same) = (0u64, 0u64);
+    for item in codes {
+        let given: Vec<u32> = item.iter().flatten().copied().collect();
+        if given.len() < 2 {
+            continue;
+        }
+        items += 1;
+        same += u64::from(given.iter().all(|c| *c == given[0]));
+    }
+    (items > 0).then(|| same as f64 / items as f64)
+}
+
+fn nominal_value(measure: Measure, codes: &Codes) -> Option<f64> {
+    match measure {
+        Measure::Kappa => cohen_kappa_nominal(codes, 0, 1),
+        Measure::Alpha => krippendorff_alpha_nominal(codes),
+        Measure::Percent => percent_agreement_nominal(codes),
+        Measure::AlphaU => None,
+    }
+}
+
+fn pairable_codes(codes: &Codes) -> usize {
+    codes
+        .iter()
+        .filter(|d| d.iter().flatten().count() >= 2)
+        .count()
+}
+
 /// The units of a text in code points: its words (UAX #29 word boundaries, as
 /// `unicode-segmentation`'s `unicode_word_indices` finds them) or each code point.
 pub fn units_of(text: &str, unit: Unit) -> Vec<(usize, usize)> {
     match unit {
         Unit::Char => (0..text.chars().count()).map(|i| (i, i + 1)).collect(),
+        // An article's own units come from the article, not its text.
+        Unit::Unitised => Vec::new(),
         Unit::Word => {
             use unicode_segmentation::UnicodeSegmentation;
             let mut out = Vec::new();
@@ -550,6 +655,35 @@ struct ArticleData<'a> {
     /// Per selected analyst: their layer, if they count here.
     layers: Vec<Option<Layer>>,
     units: Vec<(usize, usize)>,
+    /// With units of the article: per selected analyst who counts, their code per unit (`None`
+    /// where they gave none, or several).
+    unit_codes: Option<Vec<Option<Vec<Option<StanceId>>>>>,
+}
+
+/// Per analyst (who counts), their code for each unit of text of a unitised article.
+fn unit_codes_of(
+    project: &Project,
+    article: &Article,
+    analysts: &[AnalystId],
+    counts: &Counts<'_>,
+) -> Vec<Option<Vec<Option<StanceId>>>> {
+    analysts
+        .iter()
+        .map(|analyst| {
+            counts(article.id, analyst).then(|| {
+                article
+                    .units
+                    .iter()
+                    .filter(|u| !u.heading)
+                    .map(|u| {
+                        crate::core::units::code_of(project, article, analyst, u)
+                            .stance()
+                            .cloned()
+                    })
+                    .collect()
+            })
+        })
+        .collect()
 }
 
 impl ArticleData<'_> {
@@ -557,6 +691,16 @@ impl ArticleData<'_> {
     fn stances(&self, group: &[usize], only: Option<&StanceId>) -> Vec<StanceId> {
         if let Some(only) = only {
             return vec![only.clone()];
+        }
+        if let Some(codes) = &self.unit_codes {
+            let mut used: Vec<StanceId> = group
+                .iter()
+                .filter_map(|&r| codes[r].as_ref())
+                .flat_map(|c| c.iter().flatten().cloned())
+                .collect();
+            used.sort();
+            used.dedup();
+            return used;
         }
         let mut used: Vec<StanceId> = group
             .iter()
@@ -579,6 +723,19 @@ impl ArticleData<'_> {
     /// The binary decisions of `group` on `stance` per unit (missing for analysts who do not
     /// count here).
     fn decisions(&self, group: &[usize], stance: &StanceId) -> Decisions {
+        if let Some(codes) = &self.unit_codes {
+            return (0..self.units.len())
+                .map(|u| {
+                    group
+                        .iter()
+                        .map(|&r| {
+                            let code = codes[r].as_ref()?.get(u)?.as_ref()?;
+                            Some(code == stance)
+                        })
+                        .collect()
+                })
+                .collect();
+        }
         let coded: Vec<Option<Vec<bool>>> = group
             .iter()
             .map(|&r| {
@@ -590,6 +747,24 @@ impl ArticleData<'_> {
             .collect();
         (0..self.units.len())
             .map(|u| coded.iter().map(|c| c.as_ref().map(|c| c[u])).collect())
+            .collect()
+    }
+
+    /// With units: the nominal code decisions of `group` per unit, codes numbered by `index`.
+    fn code_decisions(&self, group: &[usize], index: &BTreeMap<&StanceId, u32>) -> Codes {
+        let Some(codes) = &self.unit_codes else {
+            return Vec::new();
+        };
+        (0..self.units.len())
+            .map(|u| {
+                group
+                    .iter()
+                    .map(|&r| {
+                        let code = codes[r].as_ref()?.get(u)?.as_ref()?;
+                        index.get(code).copied()
+                    })
+                    .collect()
+            })
             .collect()
     }
 
@@ -670,11 +845,20 @@ pub fn measure_with_progress(
                 article,
                 length: article.text.chars().count(),
                 layers,
-                units: if request.measures.iter().any(|m| m.uses_units()) {
+                units: if request.unit == Unit::Unitised {
+                    article
+                        .units
+                        .iter()
+                        .filter(|u| !u.heading)
+                        .map(|u| (u.start, u.end))
+                        .collect()
+                } else if request.measures.iter().any(|m| m.uses_units()) {
                     units_of(&article.text, request.unit)
                 } else {
                     Vec::new()
                 },
+                unit_codes: (request.unit == Unit::Unitised)
+                    .then(|| unit_codes_of(project, article, &request.analysts, counts)),
             }
         })
         .collect();
@@ -684,6 +868,15 @@ pub fn measure_with_progress(
             .get(s)
             .map_or_else(|| s.to_string(), |st| st.label.clone())
     };
+    // Codes as numbers for the nominal decisions, in scheme order.
+    let code_index: BTreeMap<&StanceId, u32> = project
+        .stances
+        .0
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (&s.id, i as u32))
+        .collect();
+    let unitised = request.unit == Unit::Unitised;
     let mut rows = Vec::new();
     let steps: usize = request
         .measures
@@ -726,6 +919,7 @@ pub fn measure_with_progress(
             // Corpus accumulators: α_U means per stance and overall; pooled decisions.
             let mut corpus_alpha: BTreeMap<Option<StanceId>, (f64, usize, usize)> = BTreeMap::new();
             let mut corpus_decisions: BTreeMap<Option<StanceId>, Decisions> = BTreeMap::new();
+            let mut corpus_codes: Codes = Vec::new();
             // The corpus's stances: those the group used anywhere (or the one asked for).
             let mut corpus_stances: Vec<StanceId> = match &request.stance {
                 Some(s) => vec![s.clone()],
@@ -847,8 +1041,15 @@ pub fn measure_with_progress(
                             .extend(d.decisions(&group, s));
                     }
                 }
+                let codes = if short || !unitised {
+                    Vec::new()
+                } else {
+                    d.code_decisions(&group, &code_index)
+                };
                 let value = if short {
                     None
+                } else if unitised {
+                    nominal_value(measure, &codes)
                 } else {
                     coding_value(measure, &overall)
                 };
@@ -856,7 +1057,11 @@ pub fn measure_with_progress(
                     Some(d.article),
                     None,
                     value,
-                    pairable(&overall),
+                    if unitised {
+                        pairable_codes(&codes)
+                    } else {
+                        pairable(&overall)
+                    },
                     if short {
                         why_short()
                     } else if stances.is_empty() {
@@ -866,6 +1071,7 @@ pub fn measure_with_progress(
                     },
                 ));
                 corpus_decisions.entry(None).or_default().extend(overall);
+                corpus_codes.extend(codes);
             }
             if request.article.is_some() {
                 continue;
@@ -883,6 +1089,9 @@ pub fn measure_with_progress(
                         units,
                         Some("undefined on every article".into()),
                     ));
+                } else if unitised && key.is_none() {
+                    let value = nominal_value(measure, &corpus_codes);
+                    rows.push(row(None, None, value, pairable_codes(&corpus_codes), Some("no unit two analysts could be compared on, or only one code was ever given".into())));
                 } else {
                     let decisions = corpus_decisions.get(&owned).cloned().unwrap_or_default();
                     let value = coding_value(measure, &decisions);
@@ -892,6 +1101,36 @@ pub fn measure_with_progress(
         }
     }
     Some(rows)
+}
+
+/// The units that count as missing because an analyst coded them several ways (with units of
+/// the articles as the unit), in words.
+pub fn ambiguous_units(project: &Project, request: &Request) -> Vec<String> {
+    let mut out = Vec::new();
+    if request.unit != Unit::Unitised {
+        return out;
+    }
+    for article in &project.articles {
+        if request.article.is_some_and(|id| id != article.id) {
+            continue;
+        }
+        for (i, unit) in article.units.iter().enumerate() {
+            for analyst in &request.analysts {
+                if let crate::core::units::UnitCode::Several(codes) =
+                    crate::core::units::code_of(project, article, analyst, unit)
+                {
+                    out.push(format!(
+                        "{}: unit {} is coded {} ways by {} (counted as missing)",
+                        article.title,
+                        i + 1,
+                        codes.len(),
+                        project.analyst_name(analyst)
+                    ));
+                }
+            }
+        }
+    }
+    out
 }
 
 // ----- reports ------------------------------------------------------------------------------

@@ -654,6 +654,157 @@ fn count_overlaps(
     }
 }
 
+// ----- shares of coded units (the Manifesto Project's "per" variables) -----------------------
+
+/// One code's share of an article's (or the corpus's) coded units.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ShareRow {
+    /// The article, `None` for the corpus.
+    pub article_id: Option<ArticleId>,
+    /// Its title (empty for the corpus).
+    pub article_title: String,
+    /// The code (`103.1`; a group's id without its scheme's prefix, `domain1`).
+    pub code: String,
+    /// The stance's label.
+    pub label: String,
+    /// `domain` (a group), `category` or `sub-category`.
+    pub kind: &'static str,
+    /// Units coded with it or anything under it.
+    pub units: usize,
+    /// Their share of the coded units (000 included; headings and uncoded units not), in
+    /// percent.
+    pub percent: f64,
+}
+
+/// Each code's share of the coded units per unitised article and over all of them, codes
+/// rolled up into their categories and domains. `analyst` chooses whose codes; without it an
+/// article coded by several analysts is an error naming them.
+pub fn shares(
+    project: &Project,
+    analyst: Option<&crate::core::model::AnalystId>,
+) -> Result<Vec<ShareRow>, String> {
+    use crate::core::units;
+    let scheme = &project.stances;
+    let code_of = |id: &StanceId| {
+        let s = scheme.get(id);
+        s.and_then(|s| s.code.clone()).unwrap_or_else(|| {
+            let id = id.as_str();
+            id.split_once('-')
+                .filter(|(prefix, _)| ["marpor", "cap", "target"].contains(prefix))
+                .map_or(id, |(_, rest)| rest)
+                .to_owned()
+        })
+    };
+    let kind_of = |id: &StanceId| match scheme.get(id) {
+        Some(s) if s.group => "domain",
+        Some(s)
+            if s.parent
+                .as_ref()
+                .and_then(|p| scheme.get(p))
+                .is_some_and(|p| !p.group) =>
+        {
+            "sub-category"
+        }
+        _ => "category",
+    };
+    let rows_of = |article: Option<&crate::core::model::Article>,
+                   counts: &HashMap<StanceId, usize>,
+                   coded: usize|
+     -> Vec<ShareRow> {
+        scheme
+            .0
+            .iter()
+            .filter_map(|s| {
+                let n = *counts.get(&s.id)?;
+                Some(ShareRow {
+                    article_id: article.map(|a| a.id),
+                    article_title: article.map_or_else(String::new, |a| a.title.clone()),
+                    code: code_of(&s.id),
+                    label: s.label.clone(),
+                    kind: kind_of(&s.id),
+                    units: n,
+                    percent: if coded == 0 {
+                        0.0
+                    } else {
+                        100.0 * n as f64 / coded as f64
+                    },
+                })
+            })
+            .collect()
+    };
+    let mut out = Vec::new();
+    let mut corpus: HashMap<StanceId, usize> = HashMap::new();
+    let mut corpus_coded = 0;
+    for article in project.articles.iter().filter(|a| !a.units.is_empty()) {
+        let coder = match analyst {
+            Some(a) => a.clone(),
+            None => {
+                let mut coders = units::coders(project, article);
+                match coders.len() {
+                    0 => continue,
+                    1 => coders.remove(0),
+                    _ => {
+                        return Err(format!(
+                            "several analysts coded the units of {:?} ({}): choose one with --analysts",
+                            article.title,
+                            coders
+                                .iter()
+                                .map(|a| project.analyst_name(a))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ));
+                    }
+                }
+            }
+        };
+        let mut counts: HashMap<StanceId, usize> = HashMap::new();
+        let mut coded = 0;
+        for unit in article.units.iter().filter(|u| !u.heading) {
+            if let Some(stance) = units::code_of(project, article, &coder, unit).stance() {
+                coded += 1;
+                for s in scheme.lineage(stance) {
+                    *counts.entry(s.id.clone()).or_default() += 1;
+                }
+            }
+        }
+        out.extend(rows_of(Some(article), &counts, coded));
+        for (k, v) in counts {
+            *corpus.entry(k).or_default() += v;
+        }
+        corpus_coded += coded;
+    }
+    out.extend(rows_of(None, &corpus, corpus_coded));
+    Ok(out)
+}
+
+/// The shares as CSV: `article_id, article_title, code, label, kind, units, percent` (the
+/// corpus rows with an empty article).
+pub fn shares_csv(rows: &[ShareRow]) -> Result<String, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "article_id",
+        "article_title",
+        "code",
+        "label",
+        "kind",
+        "units",
+        "percent",
+    ])?;
+    for r in rows {
+        w.write_record([
+            r.article_id.map(|id| id.to_string()).unwrap_or_default(),
+            r.article_title.clone(),
+            r.code.clone(),
+            r.label.clone(),
+            r.kind.to_owned(),
+            r.units.to_string(),
+            format!("{:.4}", r.percent),
+        ])?;
+    }
+    let bytes = w.into_inner().map_err(|e| e.into_error())?;
+    Ok(String::from_utf8(bytes).expect("CSV of strings is UTF-8"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -682,6 +833,8 @@ mod tests {
             description: String::new(),
             hotkey: None,
             parent: Some(StanceId::new("security")),
+            code: None,
+            group: false,
         });
         p.articles
             .push(Arc::new(Article::new("A", &"a".repeat(100))));

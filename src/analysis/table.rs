@@ -240,6 +240,8 @@ mod tests {
             description: String::new(),
             hotkey: None,
             parent: Some(StanceId::new("security")),
+            code: None,
+            group: false,
         });
         let b = Arc::new(Article::new(
             "Beta",

@@ -94,6 +94,8 @@ pub enum UnitArg {
     Word,
     /// Every code point (Python string indices).
     Char,
+    /// The articles' coding units (unitised articles): one code per unit per analyst.
+    Unit,
 }
 
 /// How `stancemark suggest` prints its suggestions.
@@ -149,9 +151,23 @@ pub enum Command {
         /// The new project file to create from a .qdpx or JSON export (never overwritten).
         #[arg(long, short, conflicts_with = "into", required_unless_present = "into")]
         output: Option<PathBuf>,
-        /// The project to bring CSV or W3C annotations into (saved afterwards).
+        /// The project to bring CSV or W3C annotations (or a Manifesto file's article) into (saved afterwards).
         #[arg(long)]
         into: Option<PathBuf>,
+        /// Read FILE as a Manifesto Corpus CSV (text, cmp_code, eu_code) even if its header is not within its first 10 lines; its codes are the analyst's given with --analyst, else `manifesto-project`'s.
+        #[arg(long)]
+        manifesto: bool,
+    },
+    /// Start a new project from a scheme template (an existing PROJECT is refused).
+    New {
+        /// The new project file (`.stance.json`) or folder (a name ending in `.stance`).
+        project: PathBuf,
+        /// `default` (pro-open-source, regulation, security), `manifesto` (the Manifesto Project's categories), `cap` (the Comparative Agendas policy topics) or `stance-target` (one stance per --target).
+        #[arg(long, default_value = "default")]
+        template: String,
+        /// With `--template stance-target`: what a stance is taken towards (repeat for several).
+        #[arg(long)]
+        target: Vec<String>,
     },
     /// Print annotations and annotated code points per article and stance (sub-stances rolled up into their parents).
     Stats {
@@ -166,6 +182,9 @@ pub enum Command {
         /// Only these analysts' layers (ids or names, comma-separated).
         #[arg(long, value_delimiter = ',')]
         analysts: Vec<String>,
+        /// Each code's share of the coded units of each unitised article and of all of them, in percent, rolled up into categories and domains (the Manifesto Project's "per" variables; with `csv`: `article_id, article_title, code, label, kind, units, percent`).
+        #[arg(long, conflicts_with_all = ["cooccurrence", "by"])]
+        shares: bool,
         /// Per period of the articles' dates (ISO 8601 weeks), per outlet or per actor: annotations, supports, opposes and neutral per stance (CSV `period, stance_id, stance_label, annotations, supports, opposes, neutral`).
         #[arg(long, value_enum, conflicts_with = "cooccurrence")]
         by: Option<ByArg>,
@@ -299,6 +318,8 @@ struct Output<'a> {
     err: &'a mut dyn Write,
     /// Who the command works as (see [`analyst_name`]).
     analyst: String,
+    /// `--analyst` as given (`None` when it was not): a Manifesto file's coder.
+    analyst_given: Option<String>,
 }
 
 impl Output<'_> {
@@ -326,11 +347,21 @@ impl Output<'_> {
 
 /// Runs a subcommand, writing results to `out`. Returns the process exit code; problems are
 /// written to `err` as one clear line each.
-pub fn run(command: Command, analyst: &str, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+/// `analyst` is `--analyst` as given (see [`analyst_name`] for who works when it is not).
+pub fn run(
+    command: Command,
+    analyst: Option<&str>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
     let mut output = Output {
         out,
         err,
-        analyst: analyst.to_owned(),
+        analyst: analyst_name(analyst),
+        analyst_given: analyst
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .map(str::to_owned),
     };
     match execute(command, &mut output) {
         Ok(()) | Err(Stop::ClosedPipe) => 0,
@@ -518,10 +549,24 @@ fn execute(command: Command, output: &mut Output<'_>) -> Result<(), Stop> {
             (article.as_deref(), &analysts),
             output,
         ),
+        Command::New {
+            project,
+            template,
+            target,
+        } => new_project(&project, &template, &target, output),
         Command::Import {
             file,
             output: new,
             into,
+            manifesto,
+        } if manifesto || crate::session::files::is_manifesto(&file) => {
+            import_manifesto(&file, new.as_deref(), into.as_deref(), output)
+        }
+        Command::Import {
+            file,
+            output: new,
+            into,
+            ..
         } => match (new, into) {
             (Some(new), _) => import_new(&file, &new, output),
             (None, Some(into)) => import_into(&file, &into, output),
@@ -539,8 +584,44 @@ fn execute(command: Command, output: &mut Output<'_>) -> Result<(), Stop> {
             cooccurrence,
             analysts,
             by,
+            shares,
         } => {
             let session = open(&project, &output.analyst)?;
+            if shares {
+                let p = session.project();
+                let keep = named_analysts(p, &analysts)?;
+                if keep.len() > 1 {
+                    return Err(Stop::Usage(
+                        "--shares counts one analyst's codes: name one with --analysts".into(),
+                    ));
+                }
+                let rows = crate::analysis::stats::shares(p, keep.first()).map_err(Stop::Usage)?;
+                let text = match format {
+                    StatsFormat::Csv => crate::analysis::stats::shares_csv(&rows)
+                        .map_err(|e| Stop::Error(e.to_string()))?,
+                    StatsFormat::Json => {
+                        serde_json::to_string_pretty(&rows).expect("rows serialise") + "\n"
+                    }
+                    StatsFormat::Table => rows
+                        .iter()
+                        .map(|r| {
+                            format!(
+                                "{:<40} {:>8} {:<40} {:>5} {:>7.2}%\n",
+                                if r.article_title.is_empty() {
+                                    "(all)"
+                                } else {
+                                    &r.article_title
+                                },
+                                r.code,
+                                r.label,
+                                r.units,
+                                r.percent
+                            )
+                        })
+                        .collect(),
+                };
+                return output.write(&text);
+            }
             if let Some(by) = by {
                 use crate::analysis::timeline::{PeriodBy, Timeline};
                 let by = match by {
@@ -664,11 +745,25 @@ fn execute(command: Command, output: &mut Output<'_>) -> Result<(), Stop> {
                 unit: match unit {
                     UnitArg::Word => agreement::Unit::Word,
                     UnitArg::Char => agreement::Unit::Char,
+                    UnitArg::Unit => agreement::Unit::Unitised,
                 },
                 analysts: find_analysts(p, &analysts)?,
                 article: article.map(|a| find_article(p, &a)).transpose()?,
                 stance: stance.map(|s| find_stance(p, &s)).transpose()?,
             };
+            if request.unit == agreement::Unit::Unitised
+                && !p
+                    .articles
+                    .iter()
+                    .any(|a| !a.units.is_empty() && request.article.is_none_or(|id| id == a.id))
+            {
+                return Err(Stop::Usage(
+                    "--unit unit needs a unitised article (split it into units first: Article → Unitise in the app)".into(),
+                ));
+            }
+            for note in agreement::ambiguous_units(p, &request) {
+                output.warn(&note);
+            }
             let rows = agreement::measure(p, &request, &|article, analyst| {
                 p.counts_on(article, analyst)
             });
@@ -896,10 +991,18 @@ fn export(
     let only = article
         .map(|a| find_article(session.project(), a))
         .transpose()?;
-    let layers = if analysts.is_empty() {
-        None
-    } else {
+    let layers = if !analysts.is_empty() {
         Some(named_analysts(session.project(), analysts)?)
+    } else if format == ExportFormat::ManifestoCsv
+        && let Some(coder) = &output.analyst_given
+    {
+        // A Manifesto file holds one coder's codes: `--analyst` names whose.
+        Some(named_analysts(
+            session.project(),
+            std::slice::from_ref(coder),
+        )?)
+    } else {
+        None
     };
     let layers = layers.as_deref();
     match file {
@@ -926,6 +1029,95 @@ fn export(
             output.write(&String::from_utf8_lossy(&bytes))
         }
     }
+}
+
+/// `new PROJECT --template NAME`: a new project with a template's scheme.
+fn new_project(
+    path: &Path,
+    template: &str,
+    targets: &[String],
+    output: &mut Output<'_>,
+) -> Result<(), Stop> {
+    let template = crate::core::schemes::Template::named(template, targets).map_err(Stop::Usage)?;
+    let is_folder = path.extension().is_some_and(|e| e == "stance");
+    let path = if is_folder {
+        path.to_owned()
+    } else {
+        crate::session::files::with_project_extension(path)
+    };
+    refuse_existing(&path)?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let name = name
+        .trim_end_matches(".json")
+        .trim_end_matches(".stance")
+        .to_owned();
+    let mut project = Project::new(name);
+    project.stances.0 = template.stances();
+    let mut session = Session::new(SessionOptions::command_line());
+    session.set_annotator(&output.analyst);
+    session.new_project_from(project);
+    session.save_to_blocking(&path)?;
+    output.write(&format!(
+        "wrote {} with {} stance(s) from the {} template\n",
+        path.display(),
+        session.project().stances.0.len(),
+        template.title()
+    ))
+}
+
+/// `import FILE.csv (-o NEW | --into PROJECT) [--manifesto]`: a Manifesto Corpus CSV becomes
+/// a unitised, coded article of a new project or of an existing one.
+fn import_manifesto(
+    file: &Path,
+    new: Option<&Path>,
+    into: Option<&Path>,
+    output: &mut Output<'_>,
+) -> Result<(), Stop> {
+    let coder = output.analyst_given.clone();
+    let (mut session, target) = match (new, into) {
+        (Some(new), _) => {
+            let new = crate::session::files::with_project_extension(new);
+            refuse_existing(&new)?;
+            let mut session = Session::new(SessionOptions::command_line());
+            session.set_annotator(&output.analyst);
+            let name = file
+                .file_stem()
+                .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
+            let mut project = Project::new(name);
+            project.stances.0.clear();
+            session.new_project_from(project);
+            (session, new)
+        }
+        (None, Some(into)) => (open(into, &output.analyst)?, into.to_owned()),
+        (None, None) => {
+            return Err(Stop::Usage(
+                "say -o NEW_PROJECT or --into PROJECT".to_owned(),
+            ));
+        }
+    };
+    let events = failure_or(session.import_manifesto(file, coder))?;
+    let Some(SessionEvent::ManifestoImported { report, .. }) = events.into_iter().next() else {
+        return Err(Stop::Error(format!(
+            "{}: nothing could be read",
+            file.display()
+        )));
+    };
+    for note in &report.notes {
+        output.warn(note);
+    }
+    if new.is_some() {
+        session.save_to_blocking(&target)?;
+    } else {
+        session.save_blocking()?;
+    }
+    output.write(&format!(
+        "{}\nsaved {}\n",
+        report.summary(),
+        target.display()
+    ))
 }
 
 /// `import FILE -o NEW`: a file that carries its texts becomes a new project file.

@@ -540,6 +540,8 @@ mod tests {
                 description: String::new(),
                 hotkey: None,
                 parent: None,
+                code: None,
+                group: false,
             })
             .unwrap();
         }
@@ -570,6 +572,8 @@ mod tests {
             description: String::new(),
             hotkey: None,
             parent: None,
+            code: None,
+            group: false,
         })
         .unwrap();
         ws.become_curator().unwrap();

@@ -12,6 +12,9 @@
 //! - [`merge`]: merging this window's changes into a project read again from disk, and other
 //!   analysts' copies into this one;
 //! - [`curation`]: where two analysts differ, and settling it into the gold layer;
+//! - [`schemes`]: codebook templates (Manifesto Project, Comparative Agendas) and the code
+//!   chooser's order;
+//! - [`units`]: coding units (sentences, quasi-sentences, headings) and a unit's code;
 //! - [`jobs`]: work on a worker thread with progress and cancel.
 //!
 //! Invariant of the layer: nothing here imports analysis, storage, import, exchange formats,
@@ -25,6 +28,8 @@ pub mod edit;
 pub mod jobs;
 pub mod merge;
 pub mod model;
+pub mod schemes;
 pub mod store;
 pub mod text;
+pub mod units;
 pub mod workspace;

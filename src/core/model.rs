@@ -253,6 +253,28 @@ pub struct Stance {
     /// The stance this one refines (`security › supply chain`), if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<StanceId>,
+    /// The codebook's code (`101`, `103.1`, `1704`), shown before the label and searched by
+    /// the code chooser; `None` for stances of one's own (format 10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// A heading that groups stances but is never coded itself (the Manifesto Project's
+    /// domains); format 10.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub group: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+impl Stance {
+    /// The label with the code before it (`103.1 Anti-Imperialism: …`), as lists show it.
+    pub fn coded_label(&self) -> String {
+        match &self.code {
+            Some(code) => format!("{code} {}", self.label),
+            None => self.label.clone(),
+        }
+    }
 }
 
 /// The stances of a project, in display order.
@@ -270,6 +292,8 @@ impl Default for StanceScheme {
             description: description.to_owned(),
             hotkey: Some(hotkey),
             parent: None,
+            code: None,
+            group: false,
         };
         Self(vec![
             stance(
@@ -498,6 +522,43 @@ pub struct Article {
     /// The analyst's memo on the article as a whole (may be empty).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub memo: String,
+    /// The coding units the article is split into (sentences, quasi-sentences, headings),
+    /// shared by every analyst; sorted, non-overlapping, non-empty; empty when the article is
+    /// not unitised (format 10).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub units: Vec<Unit>,
+}
+
+/// One coding unit of an article: a (quasi-)sentence or a heading.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(expecting = "a unit (an object with start and end)")]
+pub struct Unit {
+    /// First code point of the unit.
+    pub start: usize,
+    /// First code point after it.
+    pub end: usize,
+    /// A heading (coded `H` in Manifesto files) rather than a unit of text.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub heading: bool,
+}
+
+impl Unit {
+    /// A unit of text over `range`.
+    pub fn text(range: TextRange) -> Self {
+        Self {
+            start: range.start,
+            end: range.end,
+            heading: false,
+        }
+    }
+
+    /// Its range.
+    pub fn range(&self) -> TextRange {
+        TextRange {
+            start: self.start,
+            end: self.end,
+        }
+    }
 }
 
 /// The kind of file an article's text came from.
@@ -581,6 +642,7 @@ impl Article {
             import: None,
             text: text::normalize_newlines(text),
             memo: String::new(),
+            units: Vec::new(),
         }
     }
 
@@ -1130,6 +1192,13 @@ impl Project {
             }
         }
         problems.extend(self.actors.problems().into_iter().map(Problem::of_project));
+        for article in &self.articles {
+            problems.extend(
+                crate::core::units::problems(article)
+                    .into_iter()
+                    .map(Problem::of_project),
+            );
+        }
         let articles = self.index_articles(check_quotes, &mut problems);
         let mut analyst_ids: Vec<&AnalystId> = Vec::with_capacity(self.analysts.len());
         for a in &self.analysts {

@@ -11,6 +11,9 @@
 //! workspaces.
 
 mod actors;
+mod units;
+
+pub use units::{CodedUnits, UnitsChanged};
 
 use std::sync::Arc;
 
@@ -340,6 +343,19 @@ impl Workspace {
         }
     }
 
+    /// Refuses a stance the scheme lacks, or a group (a heading never coded itself).
+    fn codable(&self, stance: &StanceId) -> Result<(), ActionError> {
+        match self.project.stances.get(stance) {
+            None => Err(ActionError::UnknownStance(stance.to_string())),
+            Some(s) if s.group => Err(EditError::Invalid(format!(
+                "{} groups codes and is not coded itself: choose one of its codes",
+                s.label
+            ))
+            .into()),
+            Some(_) => Ok(()),
+        }
+    }
+
     /// Applies an edit as one undoable step named `label`.
     fn execute(&mut self, label: &str, edit: Edit) -> Result<(), ActionError> {
         let forward = edit.clone();
@@ -439,9 +455,7 @@ impl Workspace {
         stance: &StanceId,
         note: &str,
     ) -> Result<AnnotationId, ActionError> {
-        if self.project.stances.get(stance).is_none() {
-            return Err(ActionError::UnknownStance(stance.to_string()));
-        }
+        self.codable(stance)?;
         let art = self.article_or_err(article)?;
         if range.is_empty() || range.end > art.char_len() {
             return Err(ActionError::EmptySelection);
@@ -690,9 +704,7 @@ impl Workspace {
         id: AnnotationId,
         stance: &StanceId,
     ) -> Result<(), ActionError> {
-        if self.project.stances.get(stance).is_none() {
-            return Err(ActionError::UnknownStance(stance.to_string()));
-        }
+        self.codable(stance)?;
         self.modify_annotation(id, "change stance", |a| a.stance = stance.clone())
     }
 
@@ -1075,6 +1087,37 @@ impl Workspace {
                 None => edits.push(Edit::RemoveRejection(rejection.id)),
             }
         }
+        // Units move with their text like annotations (so their codes stay on them); one that
+        // cannot be placed, or would overlap the one before, goes.
+        if !article.units.is_empty() {
+            let mut moved_units: Vec<crate::core::model::Unit> = Vec::new();
+            for unit in &article.units {
+                let (prefix, quote, suffix) =
+                    old_index.quote_and_context(&article.text, unit.range(), anchor::CONTEXT_CHARS);
+                let placement = anchorer.place_from(
+                    &old_anchorer,
+                    QuoteSelector {
+                        range: unit.range(),
+                        exact: quote,
+                        prefix,
+                        suffix,
+                    },
+                );
+                if let Some(range) = placement.range()
+                    && !range.is_empty()
+                    && moved_units
+                        .last()
+                        .is_none_or(|last| last.end <= range.start)
+                {
+                    moved_units.push(crate::core::model::Unit {
+                        start: range.start,
+                        end: range.end,
+                        heading: unit.heading,
+                    });
+                }
+            }
+            article.units = moved_units;
+        }
         article.text = new_text;
         if source.is_some() {
             article.source_path = source;
@@ -1190,6 +1233,8 @@ impl Workspace {
             description: String::new(),
             hotkey: self.project.stances.free_hotkey(),
             parent: None,
+            code: None,
+            group: false,
         };
         let id = stance.id.clone();
         let end = self.project.stances.0.len();

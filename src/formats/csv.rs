@@ -8,7 +8,7 @@ use crate::formats::exchange::Incoming;
 use crate::formats::export::ExportError;
 
 /// The columns, in order.
-pub const COLUMNS: [&str; 16] = [
+pub const COLUMNS: [&str; 17] = [
     "article_id",
     "article_title",
     "stance_id",
@@ -25,6 +25,7 @@ pub const COLUMNS: [&str; 16] = [
     "actor_id",
     "actor",
     "position",
+    "stance_code",
 ];
 
 /// The UTF-8 byte-order mark.
@@ -71,6 +72,11 @@ pub fn write(project: &Project) -> Result<Vec<u8>, ExportError> {
                 .map(|id| project.actors.name(id).to_owned())
                 .unwrap_or_default(),
             a.position.map(|p| p.to_string()).unwrap_or_default(),
+            project
+                .stances
+                .get(&a.stance)
+                .and_then(|s| s.code.clone())
+                .unwrap_or_default(),
         ])
         .map_err(encode)?;
     }

@@ -568,6 +568,8 @@ pub fn read_dna(path: &Path) -> Result<DnaImport, DnaError> {
                     description,
                     hotkey,
                     parent: None,
+                    code: None,
+                    group: false,
                 });
                 stance_ids.insert(stance_label.clone(), id.clone());
                 id

@@ -80,6 +80,8 @@ pub enum AnnotationFile {
     Codebook,
     /// A Discourse Network Analyzer database (a new project).
     Dna,
+    /// A Manifesto Corpus CSV: one coded, unitised article (a new project, or into one).
+    Manifesto,
 }
 
 impl AnnotationFile {
@@ -87,7 +89,10 @@ impl AnnotationFile {
     pub fn carries_texts(self) -> bool {
         matches!(
             self,
-            AnnotationFile::StancemarkJson | AnnotationFile::Qdpx | AnnotationFile::Dna
+            AnnotationFile::StancemarkJson
+                | AnnotationFile::Qdpx
+                | AnnotationFile::Dna
+                | AnnotationFile::Manifesto
         )
     }
 
@@ -101,6 +106,7 @@ impl AnnotationFile {
             AnnotationFile::Scheme => "stance scheme",
             AnnotationFile::Codebook => "REFI-QDA codebook",
             AnnotationFile::Dna => "Discourse Network Analyzer database",
+            AnnotationFile::Manifesto => "Manifesto Corpus CSV",
         }
     }
 
@@ -188,6 +194,9 @@ pub fn detect(path: &Path, bytes: &[u8]) -> Option<AnnotationFile> {
             return None;
         }
     }
+    if crate::formats::manifesto::looks_like(&text) {
+        return Some(AnnotationFile::Manifesto);
+    }
     if ext == "csv" || crate::formats::csv::looks_like(trimmed) {
         return Some(AnnotationFile::Csv);
     }
@@ -228,8 +237,37 @@ fn broken(path: &Path) -> impl Fn(String) -> ExchangeError + '_ {
     }
 }
 
-/// Reads a `.qdpx`, a stancemark JSON export or a DNA database as a new project.
+/// Reads a Manifesto Corpus CSV (whatever its name says); the article is named after the file
+/// unless it has a `title` column.
+pub fn read_manifesto(
+    path: &Path,
+) -> Result<crate::formats::manifesto::ManifestoDoc, ExchangeError> {
+    let bytes = storage::read_file(path, MAX_EXCHANGE_BYTES, "a Manifesto Corpus CSV")?;
+    let text = storage::decode_utf8(path, bytes)?;
+    let stem = path.file_stem().map_or_else(
+        || "Manifesto".to_owned(),
+        |s| s.to_string_lossy().into_owned(),
+    );
+    crate::formats::manifesto::read(&text, &stem).map_err(broken(path))
+}
+
+/// Reads a `.qdpx`, a stancemark JSON export, a DNA database or a Manifesto Corpus CSV as a
+/// new project.
 pub fn read_new_project(path: &Path) -> Result<NewProject, ExchangeError> {
+    if kind_of(path) == Some(AnnotationFile::Manifesto) {
+        let doc = read_manifesto(path)?;
+        let name = doc.article.title.clone();
+        let (project, report) = crate::formats::manifesto::new_project(
+            doc,
+            &name,
+            crate::formats::manifesto::MANIFESTO_ANALYST,
+        )
+        .map_err(|e| broken(path)(e.to_string()))?;
+        return Ok(NewProject {
+            project,
+            skipped: report.notes,
+        });
+    }
     if kind_of(path) == Some(AnnotationFile::Dna) {
         let read = crate::formats::dna::read_dna(path).map_err(|e| ExchangeError::Broken {
             path: path.to_owned(),

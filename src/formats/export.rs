@@ -75,15 +75,18 @@ pub enum ExportFormat {
     /// One row per annotation with who holds the stance, the position, the article's date and
     /// outlet: the statements of discourse networks, CSV.
     Events,
+    /// A Manifesto Corpus CSV of one unitised article: `text, cmp_code, eu_code, pos`.
+    ManifestoCsv,
 }
 
 /// Every export format, in menu order.
-pub const EXPORT_FORMATS: [ExportFormat; 15] = [
+pub const EXPORT_FORMATS: [ExportFormat; 16] = [
     ExportFormat::Json,
     ExportFormat::Ron,
     ExportFormat::Csv,
     ExportFormat::Events,
     ExportFormat::Dna,
+    ExportFormat::ManifestoCsv,
     ExportFormat::W3c,
     ExportFormat::Qdpx,
     ExportFormat::Qdc,
@@ -108,7 +111,10 @@ impl ExportFormat {
             ExportFormat::Qdc => "qdc",
             ExportFormat::Html => "html",
             ExportFormat::Dna => "dna",
-            ExportFormat::Stats | ExportFormat::Cooccurrence | ExportFormat::Events => "csv",
+            ExportFormat::Stats
+            | ExportFormat::Cooccurrence
+            | ExportFormat::Events
+            | ExportFormat::ManifestoCsv => "csv",
             ExportFormat::Scheme => "json",
             ExportFormat::ChartSvg | ExportFormat::CooccurrenceSvg | ExportFormat::AlongSvg => {
                 "svg"
@@ -127,6 +133,7 @@ impl ExportFormat {
             ExportFormat::CooccurrenceSvg => "-cooccurrence",
             ExportFormat::AlongSvg => "-along",
             ExportFormat::Events => "-events",
+            ExportFormat::ManifestoCsv => "-manifesto",
             _ => "",
         }
     }
@@ -149,6 +156,7 @@ impl ExportFormat {
             ExportFormat::AlongSvg => "along-the-text chart (SVG)",
             ExportFormat::Events => "event list CSV",
             ExportFormat::Dna => "DNA database",
+            ExportFormat::ManifestoCsv => "Manifesto Corpus CSV",
         }
     }
 
@@ -181,6 +189,9 @@ impl ExportFormat {
             }
             ExportFormat::Dna => {
                 "A Discourse Network Analyzer database (DNA 3): documents, coders, actors, stances and positions"
+            }
+            ExportFormat::ManifestoCsv => {
+                "One unitised article's units and codes (text, cmp_code, eu_code, pos), as the Manifesto Project's corpus files are"
             }
             ExportFormat::Events => {
                 "One row per annotation: date, article, outlet, actor, stance, position (the statements of discourse networks), CSV"
@@ -225,6 +236,7 @@ pub fn export_bytes(
             .into_bytes(),
         ExportFormat::Csv => crate::formats::csv::write(project)?,
         ExportFormat::Events => crate::formats::csv::write_events(project)?,
+        ExportFormat::ManifestoCsv => manifesto_csv(project, article)?.0,
         ExportFormat::Dna => {
             return Err(ExportError::Encode {
                 format: "dna",
@@ -254,6 +266,51 @@ pub fn export_bytes(
             .map_err(|e| csv_error(format, e))?
             .into_bytes(),
     })
+}
+
+/// The Manifesto Corpus CSV of `article` (else the only unitised article) as its one coder
+/// coded it, with notes on units coded several ways.
+fn manifesto_csv(
+    project: &Project,
+    article: Option<ArticleId>,
+) -> Result<(Vec<u8>, Vec<String>), ExportError> {
+    let fail = |message: String| ExportError::Encode {
+        format: "Manifesto CSV",
+        message,
+    };
+    let article = match article {
+        Some(id) => project
+            .article(id)
+            .ok_or_else(|| ExportError::NoSuchArticle(id.to_string()))?,
+        None => {
+            let unitised: Vec<_> = project
+                .articles
+                .iter()
+                .filter(|a| !a.units.is_empty())
+                .collect();
+            match unitised.as_slice() {
+                [one] => &***one,
+                [] => {
+                    return Err(fail(
+                        "no article is unitised yet (Article → Unitise)".into(),
+                    ));
+                }
+                several => {
+                    return Err(fail(format!(
+                        "{} articles are unitised: choose one with --article ({})",
+                        several.len(),
+                        several
+                            .iter()
+                            .map(|a| a.id.to_string())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )));
+                }
+            }
+        }
+    };
+    let coder = crate::formats::manifesto::coder_of(project, article, None).map_err(fail)?;
+    crate::formats::manifesto::write(project, article, &coder).map_err(fail)
 }
 
 fn csv_error(format: ExportFormat, e: csv::Error) -> ExportError {
@@ -312,12 +369,16 @@ pub fn write_export_reporting(
             })?;
         return Ok((count(project), notes));
     }
-    let bytes = export_bytes(project, format, article)?;
+    let (bytes, notes) = if format == ExportFormat::ManifestoCsv {
+        manifesto_csv(project, article)?
+    } else {
+        (export_bytes(project, format, article)?, Vec::new())
+    };
     storage::write_atomically(path, &bytes, storage::Backup::None).map_err(|source| {
         ExportError::Io {
             path: path.to_owned(),
             source,
         }
     })?;
-    Ok((count(project), Vec::new()))
+    Ok((count(project), notes))
 }

@@ -9,7 +9,8 @@
 //! each annotation's `analyst_id` (`annotator` stays, as the analyst's display name); 5 — who
 //! holds the stance: the project's `actors`, `actor_types` and `position_scale`, each
 //! annotation's `actor_id`, `actor` (name) and `position`, each article's `section`, `type` and
-//! `notes`. Exports of versions 1 to 4 still import: their annotator names become analysts.
+//! `notes`; 6 — codebooks and units: each stance's `code` and `group`, each article's `units`
+//! (`start`, `end`, `heading`). Exports of versions 1 to 5 still import: their annotator names become analysts.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -27,8 +28,9 @@ use crate::storage::{self, LoadError};
 pub const EXPORT_FORMAT: &str = "stancemark-export";
 /// Version of the export shape; bumped on any change. 1 — first; 2 — orphans with null
 /// offsets, stance parents; 3 — the project's and each article's `memo`; 4 — analysts; 5 —
-/// actors and positions, articles' section, type and notes.
-pub const EXPORT_VERSION: u32 = 5;
+/// actors and positions, articles' section, type and notes; 6 — stance codes and groups,
+/// articles' units.
+pub const EXPORT_VERSION: u32 = 6;
 
 /// One actor of the project (version 5).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -82,6 +84,12 @@ pub struct ExportStance {
     /// The id of the stance this one refines, if any.
     #[serde(default)]
     pub parent: Option<String>,
+    /// The codebook's code (`103.1`), if any (export version 6, scheme version 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// A heading that is never coded itself (version 6, scheme version 2).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub group: bool,
 }
 
 /// One article with its full text.
@@ -121,6 +129,9 @@ pub struct ExportArticle {
     /// Notes on the document (version 5).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
+    /// The coding units, in text order (version 6; absent when not unitised).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub units: Vec<crate::core::model::Unit>,
 }
 
 /// One annotation, flattened for tables.
@@ -208,8 +219,8 @@ pub struct Export {
 
 /// Identifies a stance scheme exported on its own (a codebook a team shares).
 pub const SCHEME_FORMAT: &str = "stancemark-scheme";
-/// Version of the scheme file's shape.
-pub const SCHEME_VERSION: u32 = 1;
+/// Version of the scheme file's shape: 1 — first; 2 — stances' `code` and `group`.
+pub const SCHEME_VERSION: u32 = 2;
 
 /// A stance scheme on its own: `{"format": "stancemark-scheme", "format_version": 1,
 /// "stances": [...]}`, each stance as in the export.
@@ -231,6 +242,8 @@ fn export_stance(s: &Stance) -> ExportStance {
         description: s.description.clone(),
         hotkey: s.hotkey,
         parent: s.parent.as_ref().map(ToString::to_string),
+        code: s.code.clone(),
+        group: s.group,
     }
 }
 
@@ -299,6 +312,7 @@ impl Export {
                 section: a.meta.section.clone(),
                 kind: a.meta.kind.clone(),
                 notes: a.meta.notes.clone(),
+                units: a.units.clone(),
             })
             .collect();
         let annotations = super::rows(project, None)
@@ -414,6 +428,8 @@ impl ExportStance {
             description: self.description.clone(),
             hotkey: self.hotkey,
             parent: self.parent.as_deref().map(StanceId::new),
+            code: self.code.clone().filter(|c| !c.trim().is_empty()),
+            group: self.group,
         })
     }
 }
@@ -436,6 +452,7 @@ impl ExportArticle {
             import: self.import.clone(),
             text: self.text.clone(),
             memo: self.memo.clone(),
+            units: self.units.clone(),
         })
     }
 }

@@ -13,6 +13,7 @@ pub mod dna;
 pub mod exchange;
 pub mod export;
 pub mod json;
+pub mod manifesto;
 pub mod network;
 pub mod refi;
 pub mod report;

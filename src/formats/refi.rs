@@ -55,9 +55,11 @@ fn time(t: &DateTime<Utc>) -> String {
 fn codes_xml(scheme: &StanceScheme, parent: Option<&StanceId>, out: &mut String) {
     for s in scheme.children(parent) {
         out.push_str(&format!(
-            "<Code guid=\"{}\" name=\"{}\" isCodable=\"true\" color=\"{}\">",
+            "<Code guid=\"{}\" name=\"{}\" isCodable=\"{}\" color=\"{}\">",
             guid("stance", s.id.as_str()),
-            escape(&s.label),
+            // A codebook's code goes before the name ("103.1 Anti-Imperialism: …").
+            escape(s.coded_label()),
+            !s.group,
             s.color.to_hex()
         ));
         if !s.description.is_empty() {
@@ -525,6 +527,8 @@ fn stances_of(codes: &[(String, Code)]) -> (StanceScheme, HashMap<String, Stance
             description: code.description.trim().to_owned(),
             hotkey,
             parent: code.parent.as_ref().and_then(|p| ids.get(p).cloned()),
+            code: None,
+            group: false,
         });
     }
     (scheme, ids)

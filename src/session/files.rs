@@ -21,6 +21,11 @@ pub enum PathKind {
     Article,
 }
 
+/// Whether `path` is a Manifesto Corpus CSV (by its first lines).
+pub fn is_manifesto(path: &Path) -> bool {
+    exchange::kind_of(path) == Some(exchange::AnnotationFile::Manifesto)
+}
+
 /// What `path` is, by its name and (for annotation files) its first bytes.
 pub fn kind_of(path: &Path) -> PathKind {
     let name = path

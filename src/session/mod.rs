@@ -243,6 +243,13 @@ pub enum SessionEvent {
         /// What came in, what was re-anchored, what was refused.
         report: IntoReport,
     },
+    /// A Manifesto Corpus CSV's article and codes came into the project (one undoable step).
+    ManifestoImported {
+        /// The file.
+        path: PathBuf,
+        /// The article, its units and codes, and what was left out or added.
+        report: crate::formats::manifesto::ManifestoReport,
+    },
     /// A stance scheme or codebook came into the project (one undoable step).
     SchemeImported {
         /// The file.
@@ -341,6 +348,11 @@ enum JobResult {
     AnnotationsRead {
         path: PathBuf,
         result: Result<Vec<Incoming>, ExchangeError>,
+    },
+    ManifestoRead {
+        path: PathBuf,
+        analyst: Option<String>,
+        result: Result<crate::formats::manifesto::ManifestoDoc, ExchangeError>,
     },
     SchemeRead {
         path: PathBuf,
@@ -1066,6 +1078,9 @@ impl Session {
         let file = path.to_owned();
         let kind = exchange::detect(path, &head);
         let carries_texts = kind.is_some_and(|k| k.carries_texts());
+        if kind == Some(exchange::AnnotationFile::Manifesto) {
+            return self.import_manifesto(path, None);
+        }
         if kind.is_some_and(|k| k.is_scheme()) {
             self.start(bytes, JobKind::Import, file_name(path), move |_| {
                 JobResult::SchemeRead {
@@ -1089,6 +1104,36 @@ impl Session {
             });
         }
         self.poll_now()
+    }
+
+    /// Brings a Manifesto Corpus CSV (read as one, whatever its name) into the project as a
+    /// unitised article coded by `analyst` (default `manifesto-project`), read on a worker and
+    /// applied as one undoable step.
+    pub fn import_manifesto(&mut self, path: &Path, analyst: Option<String>) -> Vec<SessionEvent> {
+        let bytes = std::fs::metadata(path).map_or(0, |m| m.len());
+        let file = path.to_owned();
+        self.start(bytes, JobKind::Import, file_name(path), move |_| {
+            JobResult::ManifestoRead {
+                result: exchange::read_manifesto(&file),
+                path: file,
+                analyst,
+            }
+        });
+        self.poll_now()
+    }
+
+    /// Starts a new project from `project` (a template's scheme), unsaved (callers ask about
+    /// unsaved changes first).
+    pub fn new_project_from(&mut self, project: Project) {
+        let workspace = Workspace::unsaved(project, self.options.clock());
+        self.replace(Loaded {
+            derived: Derived::build(&workspace),
+            base: workspace.project().clone(),
+            workspace,
+            save_path: None,
+            stamp: None,
+            how: Opened::File,
+        });
     }
 
     /// Brings the annotations of other copies of the project (analysts' project files or
@@ -1347,6 +1392,21 @@ impl Session {
                     problems,
                 },
                 Err(e) => failed(Failure::Import, e),
+            }),
+            JobResult::ManifestoRead {
+                path,
+                analyst,
+                result,
+            } => events.push(match result {
+                Ok(doc) => {
+                    let coder = analyst
+                        .unwrap_or_else(|| crate::formats::manifesto::MANIFESTO_ANALYST.to_owned());
+                    match crate::formats::manifesto::apply(&mut self.workspace, doc, &coder) {
+                        Ok(report) => SessionEvent::ManifestoImported { path, report },
+                        Err(e) => failed(Failure::Import, e.to_string()),
+                    }
+                }
+                Err(e) => failed(Failure::Import, e.to_string()),
             }),
             JobResult::SchemeRead { path, result } => events.push(match result {
                 Ok(scheme) => SessionEvent::SchemeImported {

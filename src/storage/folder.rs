@@ -187,6 +187,9 @@ struct ArticleFileRecord {
     import: Option<ImportSettings>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     memo: String,
+    /// The coding units (format 10).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    units: Vec<crate::core::model::Unit>,
     order: usize,
 }
 
@@ -393,6 +396,7 @@ pub fn folder_files(project: &Project) -> BTreeMap<RelPath, Vec<u8>> {
             meta: article.meta.clone(),
             import: article.import.clone(),
             memo: article.memo.clone(),
+            units: article.units.clone(),
             order,
         };
         files.insert(article_path(article.id), pretty(&record).into_bytes());
@@ -776,6 +780,8 @@ pub fn reread(
                         description: String::new(),
                         hotkey: None,
                         parent: None,
+                        code: None,
+                        group: false,
                     })
                 }
             }
@@ -984,6 +990,7 @@ pub fn reread(
             import: record.import,
             text,
             memo: record.memo,
+            units: record.units,
         });
         match project.articles.iter_mut().find(|a| a.id == article.id) {
             Some(slot) => *slot = article,

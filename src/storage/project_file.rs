@@ -42,8 +42,10 @@ use crate::core::text;
 /// format 7 read as a project without team settings; 9 — who holds the stance: the project's
 /// `actors` (`actors`, `types`, `scale`; left out when unset), each annotation's `actor` and
 /// `position`, each article's `meta.section`, `meta.type` and `meta.notes`. Files of format 8
-/// read as a project without actors (the default actor types).
-pub const FORMAT_VERSION: u32 = 9;
+/// read as a project without actors (the default actor types); 10 — codebooks and units: a
+/// stance's `code` and `group`, an article's `units` (left out when none). Files of format 9
+/// read as a project without codes or units.
+pub const FORMAT_VERSION: u32 = 10;
 
 /// The first JSON format: files from here on are upgraded in place when saved (the new fields
 /// only add to the old ones), older RON files are saved beside themselves.

@@ -262,6 +262,16 @@ impl StancemarkApp {
                     at: self.now,
                 });
             }
+            SessionEvent::ManifestoImported { path, report } => {
+                if let Some(id) = report.article {
+                    self.select_article(id);
+                }
+                let mut message = format!("Imported {}: {}", path.display(), report.summary());
+                for note in report.notes.iter().take(3) {
+                    message.push_str(&format!("; {note}"));
+                }
+                self.notify(Severity::Info, message)
+            }
             SessionEvent::SchemeImported { path, report } => self.notify(
                 Severity::Info,
                 format!("Imported {}: {}", path.display(), report.summary()),
