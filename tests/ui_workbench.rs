@@ -2196,3 +2196,238 @@ fn the_statistics_window_shows_stance_over_time() {
         "{written}"
     );
 }
+
+/// The path in the window: a project from the Manifesto template (File menu), an
+/// article unitised with a proposed split accepted, every unit coded from the keyboard alone
+/// (digits and C open the code chooser), a second coder, agreement by unit equal to the
+/// command line's, and a Manifesto Corpus CSV that imports back row for row.
+#[test]
+fn a_manifesto_article_is_unitised_coded_from_the_keyboard_compared_and_exported() {
+    use stancemark::command::Command;
+    use stancemark::schemes::manifesto_id;
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness_on(None);
+    harness.get_by_label("File").click();
+    harness.run_steps(2);
+    harness.get_by_label("New project from template…").click();
+    harness.run_steps(2);
+    harness
+        .get_by_label("Manifesto Project (MARPOR, handbook version 5)")
+        .click();
+    harness.run_steps(1);
+    harness.get_by_label("Start project").click();
+    harness.run_steps(2);
+    let stances = &harness.state().workspace().project().stances;
+    assert!(stances.get(&manifesto_id("103.1")).is_some());
+    assert!(
+        stances
+            .get(&stancemark::StanceId::new("regulation"))
+            .is_none()
+    );
+    let file = dir.path().join("plan.txt");
+    std::fs::write(
+        &file,
+        "Our Plan\n\nWe will cut taxes; we will build schools. Europe must act together.\n\nPeace\n\nWe want peace: talks, treaties, and trust. Thank you.\n",
+    )
+    .unwrap();
+    harness.state_mut().add_article_from(&file);
+    run_until_idle(&mut harness);
+    harness.run_steps(2);
+    harness.get_by_label("Units").click();
+    harness.run_steps(2);
+    harness.get_by_label("Unitise article").click();
+    harness.run_steps(3);
+    let article = harness.state().current_article().unwrap();
+    let units = |h: &egui_kittest::Harness<'_, stancemark::ui::StancemarkApp>| {
+        let a = h
+            .state()
+            .workspace()
+            .project()
+            .article(article)
+            .unwrap()
+            .clone();
+        a.units
+            .iter()
+            .map(|u| stancemark::text::slice_chars(&a.text, u.range()).to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(units(&harness).len(), 6);
+    // The units window proposes three splits; the first (after the semicolon) is accepted.
+    harness.get_all_by_label("Accept").next().unwrap().click();
+    harness.run_steps(3);
+    assert_eq!(
+        units(&harness),
+        [
+            "Our Plan",
+            "We will cut taxes;",
+            "we will build schools.",
+            "Europe must act together.",
+            "Peace",
+            "We want peace: talks, treaties, and trust.",
+            "Thank you."
+        ]
+    );
+    // Unit by unit from the keyboard: U starts at the first unit of text.
+    harness.key_press(Key::U);
+    harness.run_steps(2);
+    assert_eq!(harness.state().current_unit(), Some(1));
+    let code = |h: &mut egui_kittest::Harness<'_, stancemark::ui::StancemarkApp>,
+                first: Key,
+                rest: &str| {
+        h.key_press(first);
+        h.run_steps(2);
+        if !rest.is_empty() {
+            h.event(eframe::egui::Event::Text(rest.to_owned()));
+            h.run_steps(2);
+        }
+        h.key_press(Key::Enter);
+        h.run_steps(2);
+    };
+    code(&mut harness, Key::Num5, "04");
+    assert_eq!(harness.state().current_unit(), Some(2));
+    // Down and Up move without coding.
+    harness.key_press(Key::ArrowDown);
+    harness.run_steps(1);
+    assert_eq!(harness.state().current_unit(), Some(3));
+    harness.key_press(Key::ArrowUp);
+    harness.run_steps(1);
+    assert_eq!(harness.state().current_unit(), Some(2));
+    code(&mut harness, Key::C, "506");
+    code(&mut harness, Key::Num1, "08");
+    // The heading is skipped.
+    assert_eq!(harness.state().current_unit(), Some(5));
+    code(&mut harness, Key::C, "peace");
+    code(&mut harness, Key::Num0, "00");
+    let me = harness.state().session().analyst().id;
+    let codes = |h: &egui_kittest::Harness<'_, stancemark::ui::StancemarkApp>,
+                 analyst: &stancemark::model::AnalystId| {
+        let p = h.state().workspace().project();
+        let a = p.article(article).unwrap();
+        a.units
+            .iter()
+            .map(|u| {
+                stancemark::units::code_of(p, a, analyst, u)
+                    .stance()
+                    .map(|s| s.to_string())
+            })
+            .collect::<Vec<_>>()
+    };
+    let some = |s: &str| Some(s.to_owned());
+    assert_eq!(
+        codes(&harness, &me),
+        [
+            None,
+            some("marpor-504"),
+            some("marpor-506"),
+            some("marpor-108"),
+            None,
+            some("marpor-106"),
+            some("marpor-000")
+        ]
+    );
+    // The status bar counts, and each unit's code is written after it.
+    harness.get_by_label_contains("5/5 units coded");
+    let painted = painted_texts(&harness);
+    assert!(painted.iter().any(|t| t == "504"), "{painted:?}");
+    assert!(painted.iter().any(|t| t == "H"), "{painted:?}");
+    // A second coder codes the same units (one differs).
+    let mut prefs = harness.state().preferences().clone();
+    prefs.annotator = "Ben".to_owned();
+    harness
+        .state_mut()
+        .execute(Command::SetPreferences(Box::new(prefs)));
+    harness.state_mut().execute(Command::GoToUnit(1));
+    harness.run_steps(2);
+    for (first, rest) in [
+        (Key::Num5, "04"),
+        (Key::Num5, "06"),
+        (Key::Num1, "10"),
+        (Key::Num1, "06"),
+        (Key::Num0, "00"),
+    ] {
+        code(&mut harness, first, rest);
+    }
+    let project_file = dir.path().join("plan.stance.json");
+    assert!(harness.state_mut().save_as(&project_file));
+    // Agreement by unit in the window equals the command line's.
+    harness.state_mut().execute(Command::Agreement);
+    harness.run_steps(2);
+    harness.get_by_label("units").click();
+    harness.run_steps(2);
+    harness.state_mut().agreement().unwrap().wait();
+    let ben = stancemark::model::AnalystId::new("ben");
+    let window_kappa = harness
+        .state_mut()
+        .agreement()
+        .unwrap()
+        .pair_value(stancemark::analysis::agreement::Measure::Kappa, &me, &ben)
+        .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_stancemark"))
+        .args([
+            "agreement",
+            project_file.to_str().unwrap(),
+            "--unit",
+            "unit",
+            "--measure",
+            "kappa",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let cli_kappa = report["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["article_id"].is_null() && r["stance_id"].is_null())
+        .unwrap()["value"]
+        .as_f64()
+        .unwrap();
+    assert!((window_kappa - cli_kappa).abs() < 1e-12);
+    // 5 units, 4 agree; chance 4/25 (each code once per coder, 108 against 110):
+    // κ = (4/5 − 4/25) / (1 − 4/25) = 16/21, as scikit-learn's cohen_kappa_score gives.
+    assert!((cli_kappa - 16.0 / 21.0).abs() < 1e-12, "{cli_kappa}");
+    // Dana's layer as a Manifesto Corpus CSV, and back.
+    harness.state_mut().execute(Command::ShowMyLayer);
+    let mut prefs = harness.state().preferences().clone();
+    prefs.annotator = me.to_string();
+    harness
+        .state_mut()
+        .execute(Command::SetPreferences(Box::new(prefs)));
+    let csv = dir.path().join("plan.csv");
+    harness
+        .state_mut()
+        .export_to(stancemark::export::ExportFormat::ManifestoCsv, &csv);
+    run_until_idle(&mut harness);
+    let written = std::fs::read_to_string(&csv).unwrap();
+    assert_eq!(
+        written,
+        "text,cmp_code,eu_code,pos\nOur Plan,H,NA,1\nWe will cut taxes;,504,NA,2\nwe will build schools.,506,NA,3\nEurope must act together.,108,NA,4\nPeace,H,NA,5\n\"We want peace: talks, treaties, and trust.\",106,NA,6\nThank you.,000,NA,7\n"
+    );
+    let back = dir.path().join("back");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_stancemark"))
+        .args([
+            "import",
+            csv.to_str().unwrap(),
+            "-o",
+            back.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let again = std::process::Command::new(env!("CARGO_BIN_EXE_stancemark"))
+        .args([
+            "export",
+            dir.path().join("back.stance.json").to_str().unwrap(),
+            "--format",
+            "manifesto-csv",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8(again.stdout).unwrap(), written);
+}

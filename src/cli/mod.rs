@@ -758,7 +758,7 @@ fn execute(command: Command, output: &mut Output<'_>) -> Result<(), Stop> {
                     .any(|a| !a.units.is_empty() && request.article.is_none_or(|id| id == a.id))
             {
                 return Err(Stop::Usage(
-                    "--unit unit needs a unitised article (split it into units first: Article → Unitise in the app)".into(),
+                    "--unit unit needs a unitised article (split it into units first: Units → Unitise article in the app)".into(),
                 ));
             }
             for note in agreement::ambiguous_units(p, &request) {

@@ -229,7 +229,7 @@ fn stance_targets(targets: &[String]) -> Vec<Stance> {
             label: target.clone(),
             color: hue_color(i as f32 * 0.618_034, 0.45),
             description: format!(
-                "Stance towards {target}: code the passage, then its position: favour (+), against (−) or none (0)."
+                "Stance towards {target}: code the passage, then its position: favour (+), against (-) or none (0)."
             ),
             hotkey: None,
             parent: None,

@@ -292,7 +292,7 @@ fn manifesto_csv(
                 [one] => &***one,
                 [] => {
                     return Err(fail(
-                        "no article is unitised yet (Article → Unitise)".into(),
+                        "no article is unitised yet (Units → Unitise article)".into(),
                     ));
                 }
                 several => {

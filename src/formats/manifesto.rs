@@ -452,7 +452,7 @@ pub fn write(
 ) -> Result<(Vec<u8>, Vec<String>), String> {
     if article.units.is_empty() {
         return Err(format!(
-            "{:?} is not unitised: split it into units first (Article → Unitise)",
+            "{:?} is not unitised: split it into units first (Units → Unitise article)",
             article.title
         ));
     }

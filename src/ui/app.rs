@@ -328,6 +328,11 @@ impl StancemarkApp {
         self.ui.windows.agreement.as_mut()
     }
 
+    /// Coding unit by unit: the current unit of the article shown.
+    pub fn current_unit(&self) -> Option<usize> {
+        self.ui.focus.unit
+    }
+
     /// The actor manager, when open.
     pub fn actors_window(&mut self) -> Option<&mut super::windows::ActorsState> {
         self.ui.windows.actors.as_mut()
@@ -401,6 +406,7 @@ impl StancemarkApp {
         for command in commands {
             self.execute(command);
         }
+        self.follow_caret_to_unit();
         if let Some(text) = self.copied.take() {
             ctx.copy_text(text);
         }
@@ -431,9 +437,20 @@ impl StancemarkApp {
                     .commands(&ctx, self.focused_last_frame, self.ui.key_area),
             );
         }
+        // Units coded in the article shown: worked out again only when the project or the
+        // article changes, not every frame.
+        let article = self.ui.focus.article;
+        let revision = self.session.workspace().revision();
+        if self.ui.unit_progress.as_ref().map(|(a, r, _)| (*a, *r)) != Some((article, revision)) {
+            let me = self.session.analyst().id;
+            let progress = article
+                .and_then(|id| super::execute::unit_progress(self.session.project(), id, &me));
+            self.ui.unit_progress = Some((article, revision, progress));
+        }
         let view = View {
             session: &self.session,
             prefs: &self.prefs,
+            unit_progress: self.ui.unit_progress.as_ref().and_then(|(_, _, p)| *p),
             focus: &self.ui.focus,
             selection: self.ui.reader.selection(),
             now: self.now,
@@ -564,6 +581,8 @@ impl StancemarkApp {
                 && self.ui.panels.articles
             {
                 KeyScope::ArticleList
+            } else if self.ui.focus.unit.is_some() {
+                KeyScope::Units
             } else {
                 KeyScope::Reader
             };
@@ -572,11 +591,29 @@ impl StancemarkApp {
             KeyScope::ReviewList => windows.suggest.is_none(),
             KeyScope::Table => windows.table.is_none(),
             KeyScope::ArticleList => !self.ui.panels.articles,
+            KeyScope::Units => self.ui.focus.unit.is_none(),
             KeyScope::Global | KeyScope::Reader => false,
         };
         if gone {
             self.ui.key_area = KeyScope::Reader;
         }
+    }
+
+    /// Coding unit by unit, a click in the text makes the unit there current.
+    fn follow_caret_to_unit(&mut self) {
+        if self.ui.focus.unit.is_none() {
+            return;
+        }
+        let caret = self.ui.reader.selection().map(|s| s.start);
+        if caret.is_some()
+            && caret != self.ui.unit_caret
+            && let Some(article) = self.ui.focus.article
+            && let Some(a) = self.session.project().article(article)
+            && let Some(i) = caret.and_then(|c| crate::core::units::unit_at(&a.units, c))
+        {
+            self.ui.focus.unit = Some(i);
+        }
+        self.ui.unit_caret = caret;
     }
 
     /// The part of the window that has the keys (tests).

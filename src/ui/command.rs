@@ -12,9 +12,11 @@ use eframe::egui::{Key, KeyboardShortcut, Modifiers};
 use crate::core::actors::{Actor, ActorId, ActorKind, PositionScale};
 use crate::core::curation::{Difference, Settle};
 use crate::core::model::{
-    AnalystId, AnnotationId, ArticleId, ArticleMeta, Rgb, StanceId, TextRange,
+    AnalystId, AnnotationId, ArticleId, ArticleMeta, Rgb, StanceId, TextRange, Unit,
 };
+use crate::core::schemes::Template;
 use crate::core::text::CaretStep;
+use crate::core::workspace::CodedUnits;
 use crate::formats::export::ExportFormat;
 use crate::formats::network::NetworkFile;
 use crate::session::prefs::Preferences;
@@ -37,16 +39,19 @@ pub enum KeyScope {
     ReviewList,
     /// The annotation table.
     Table,
+    /// The reader while coding unit by unit (arrows move between units).
+    Units,
 }
 
 impl KeyScope {
     /// Every scope, in the order the shortcut sheet lists them.
-    pub const ALL: [KeyScope; 5] = [
+    pub const ALL: [KeyScope; 6] = [
         KeyScope::Global,
         KeyScope::Reader,
         KeyScope::ArticleList,
         KeyScope::ReviewList,
         KeyScope::Table,
+        KeyScope::Units,
     ];
 
     /// Where the scope's keys apply, in words (the shortcut sheet's headings).
@@ -59,6 +64,7 @@ impl KeyScope {
                 "In the suggestions' review list (after opening or clicking it)"
             }
             KeyScope::Table => "In the annotation table (after opening or clicking it)",
+            KeyScope::Units => "Coding unit by unit (U; the reader's keys work too)",
         }
     }
 }
@@ -500,11 +506,71 @@ pub enum Command {
     ToggleArticlesPanel,
     /// Show or hide the annotations panel.
     ToggleAnnotationsPanel,
+
+    // ----- codebooks and units -----
+    /// Choose a scheme template to start a new project from (asks about unsaved changes).
+    NewFromTemplate,
+    /// Choose a scheme template whose codes come into this project.
+    AddSchemeFromTemplate,
+    /// Start a new project with this template's scheme.
+    StartFromTemplate(Template),
+    /// Add this template's codes to the project (one undo step).
+    AddTemplate(Template),
+    /// Open the type-to-code chooser, starting with what was typed.
+    ChooseCode(String),
+    /// Code the current unit (unit coding), the selection or the selected annotation.
+    CodeWith(StanceId),
+    /// Split the article in the reader into its sentences and headings.
+    UnitiseArticle,
+    /// Start or stop coding unit by unit.
+    ToggleUnitMode,
+    /// Stop coding unit by unit.
+    LeaveUnitMode,
+    /// The next unit.
+    NextUnit,
+    /// The previous unit.
+    PreviousUnit,
+    /// Go to unit N of the article in the reader (coding unit by unit).
+    GoToUnit(usize),
+    /// Remove my code from the current unit.
+    UncodeUnit,
+    /// Split the unit at the caret.
+    SplitUnitHere,
+    /// Join the current unit with the next.
+    JoinUnitWithNext,
+    /// Mark the current unit a heading, or a unit of text again.
+    ToggleUnitHeading,
+    /// Accept the proposed split at this offset of the article in the reader.
+    AcceptSplit(usize),
+    /// Accept every proposed split of the article in the reader.
+    AcceptAllSplits,
+    /// The units window: proposed splits, units and their codes, uncoded units.
+    UnitsWindow,
+    /// New units for an article: asks first when codes sit on units that change.
+    SetUnits {
+        /// The article.
+        article: ArticleId,
+        /// Its new units.
+        units: Vec<Unit>,
+        /// The undo step's name.
+        label: String,
+    },
+    /// New units for an article, with what becomes of the codes on units that change.
+    ApplyUnits {
+        /// The article.
+        article: ArticleId,
+        /// Its new units.
+        units: Vec<Unit>,
+        /// The undo step's name.
+        label: String,
+        /// Refit or remove.
+        coded: CodedUnits,
+    },
 }
 
 /// The commands that take no arguments, in menu order: what the command palette lists and
 /// the keymap binds.
-pub const PLAIN_COMMANDS: [Command; 87] = [
+pub static PLAIN_COMMANDS: [Command; 100] = [
     Command::NewProject,
     Command::OpenProject,
     Command::Save,
@@ -656,6 +722,19 @@ pub const PLAIN_COMMANDS: [Command; 87] = [
     Command::PositionSupports,
     Command::PositionNeutral,
     Command::PositionOpposes,
+    Command::NewFromTemplate,
+    Command::AddSchemeFromTemplate,
+    Command::ChooseCode(String::new()),
+    Command::UnitiseArticle,
+    Command::ToggleUnitMode,
+    Command::LeaveUnitMode,
+    Command::NextUnit,
+    Command::PreviousUnit,
+    Command::UncodeUnit,
+    Command::SplitUnitHere,
+    Command::JoinUnitWithNext,
+    Command::ToggleUnitHeading,
+    Command::UnitsWindow,
 ];
 
 impl Command {
@@ -718,6 +797,28 @@ impl Command {
             Command::PositionSupports => "Position: supports",
             Command::PositionNeutral => "Position: neutral",
             Command::PositionOpposes => "Position: opposes",
+            Command::NewFromTemplate => "New project from template…",
+            Command::AddSchemeFromTemplate => "Add scheme from template…",
+            Command::StartFromTemplate(t) => return format!("New project: {}", t.title()),
+            Command::AddTemplate(t) => return format!("Add {}", t.title()),
+            Command::ChooseCode(_) => "Code…",
+            Command::CodeWith(_) => "Code",
+            Command::UnitiseArticle => "Unitise article",
+            Command::ToggleUnitMode => "Code unit by unit",
+            Command::LeaveUnitMode => "Stop coding unit by unit",
+            Command::NextUnit => "Next unit",
+            Command::PreviousUnit => "Previous unit",
+            Command::GoToUnit(n) => return format!("Go to unit {}", n + 1),
+            Command::UncodeUnit => "Remove the unit's code",
+            Command::SplitUnitHere => "Split unit at the caret",
+            Command::JoinUnitWithNext => "Join unit with the next",
+            Command::ToggleUnitHeading => "Heading / unit",
+            Command::AcceptSplit(_) => "Accept split",
+            Command::AcceptAllSplits => "Accept all proposed splits",
+            Command::UnitsWindow => "Units…",
+            Command::SetUnits { label, .. } | Command::ApplyUnits { label, .. } => {
+                return format!("Change units ({label})");
+            }
             Command::SetActorNamed { name, annotations } if name.trim().is_empty() => {
                 return format!("Clear the actor of {} annotation(s)", annotations.len());
             }
@@ -1055,6 +1156,47 @@ impl Command {
             Command::SetActorNamed { .. } | Command::SetActorOf { .. } => {
                 "Name who holds the stance (one Undo)"
             }
+            Command::NewFromTemplate | Command::StartFromTemplate(_) => {
+                "Start a project with a codebook: the Manifesto Project's categories, the Comparative Agendas topics, one stance per target, or the default stances"
+            }
+            Command::AddSchemeFromTemplate | Command::AddTemplate(_) => {
+                "Bring a codebook's codes into this project (codes it has already are left alone; one Undo)"
+            }
+            Command::ChooseCode(_) => {
+                "Type a code or part of its name (41, tech) and press Enter to code with the first match"
+            }
+            Command::CodeWith(_) => {
+                "Code the current unit, the selection or the selected annotation"
+            }
+            Command::UnitiseArticle => {
+                "Split the article into coding units: its sentences and headings (quasi-sentence splits are proposed in Units…)"
+            }
+            Command::ToggleUnitMode => {
+                "Code one unit after another from the keyboard: a digit or C codes the current unit and moves on; arrows move without coding"
+            }
+            Command::LeaveUnitMode => "Back to tagging passages",
+            Command::NextUnit => "The next unit, without coding",
+            Command::PreviousUnit => "The previous unit, without coding",
+            Command::GoToUnit(_) => "Make this the current unit",
+            Command::UncodeUnit => "Remove your code from the current unit",
+            Command::SplitUnitHere => {
+                "Split the unit holding the caret there (codes on it are refitted, after asking)"
+            }
+            Command::JoinUnitWithNext => {
+                "Remove the split after the current unit (codes on the two are refitted, after asking)"
+            }
+            Command::ToggleUnitHeading => {
+                "A heading is a unit of its own that is not coded (H in Manifesto files)"
+            }
+            Command::AcceptSplit(_) | Command::AcceptAllSplits => {
+                "Split at the proposed quasi-sentence boundary (after a semicolon, before a list item, at a bullet)"
+            }
+            Command::UnitsWindow => {
+                "The article's units with their codes, the uncoded ones, and the proposed quasi-sentence splits"
+            }
+            Command::SetUnits { .. } | Command::ApplyUnits { .. } => {
+                "Change the article's units (one Undo)"
+            }
             Command::SetPositionOf { .. } => "Set for or against the stance (one Undo)",
             Command::AddActor { .. } => "Add a person or organisation",
             Command::PutActor(_) => "Change the actor's details",
@@ -1152,6 +1294,15 @@ impl Command {
             Command::PositionSupports => plain(Key::Plus),
             Command::PositionNeutral => plain(Key::Num0),
             Command::PositionOpposes => plain(Key::Minus),
+            Command::ChooseCode(_) => plain(Key::C),
+            Command::ToggleUnitMode => plain(Key::U),
+            Command::LeaveUnitMode => plain(Key::Escape),
+            Command::NextUnit => plain(Key::ArrowDown),
+            Command::PreviousUnit => plain(Key::ArrowUp),
+            Command::UncodeUnit => plain(Key::Delete),
+            Command::SplitUnitHere => plain(Key::K),
+            Command::JoinUnitWithNext => plain(Key::J),
+            Command::ToggleUnitHeading => plain(Key::H),
             _ => None,
         }
     }
@@ -1171,7 +1322,16 @@ impl Command {
             | Command::PositionSupports
             | Command::PositionNeutral
             | Command::PositionOpposes
+            | Command::ChooseCode(_)
+            | Command::ToggleUnitMode
+            | Command::SplitUnitHere
             | Command::MoveCaret { .. } => KeyScope::Reader,
+            Command::LeaveUnitMode
+            | Command::NextUnit
+            | Command::PreviousUnit
+            | Command::UncodeUnit
+            | Command::JoinUnitWithNext
+            | Command::ToggleUnitHeading => KeyScope::Units,
             Command::NextArticle | Command::PreviousArticle => KeyScope::ArticleList,
             Command::AcceptCurrentSuggestion
             | Command::RejectCurrentSuggestion
@@ -1243,6 +1403,17 @@ impl Command {
                 | Command::RemoveActor(_)
                 | Command::SetActorTypes(_)
                 | Command::SetPositionScale(_)
+                | Command::AddTemplate(_)
+                | Command::CodeWith(_)
+                | Command::UnitiseArticle
+                | Command::UncodeUnit
+                | Command::SplitUnitHere
+                | Command::JoinUnitWithNext
+                | Command::ToggleUnitHeading
+                | Command::AcceptSplit(_)
+                | Command::AcceptAllSplits
+                | Command::SetUnits { .. }
+                | Command::ApplyUnits { .. }
         )
     }
 }

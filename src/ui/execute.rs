@@ -3,6 +3,9 @@
 //! questions.
 
 mod actors;
+mod units;
+
+pub(crate) use units::unit_progress;
 
 use std::path::{Path, PathBuf};
 
@@ -597,6 +600,29 @@ impl StancemarkApp {
                     Err(e) => self.report(Err(e)),
                 }
             }
+            c @ (Command::NewFromTemplate
+            | Command::AddSchemeFromTemplate
+            | Command::StartFromTemplate(_)
+            | Command::AddTemplate(_)
+            | Command::ChooseCode(_)
+            | Command::CodeWith(_)
+            | Command::UnitiseArticle
+            | Command::ToggleUnitMode
+            | Command::LeaveUnitMode
+            | Command::NextUnit
+            | Command::PreviousUnit
+            | Command::GoToUnit(_)
+            | Command::UncodeUnit
+            | Command::SplitUnitHere
+            | Command::JoinUnitWithNext
+            | Command::ToggleUnitHeading
+            | Command::AcceptSplit(_)
+            | Command::AcceptAllSplits
+            | Command::UnitsWindow
+            | Command::SetUnits { .. }
+            | Command::ApplyUnits { .. }) => {
+                self.run_unit_command(c);
+            }
             c @ (Command::ActorManager
             | Command::NetworkView
             | Command::FocusActorField
@@ -692,7 +718,7 @@ impl StancemarkApp {
     }
 
     /// Runs `command` now, or asks about unsaved changes first.
-    fn guard_unsaved(&mut self, command: Command) {
+    pub(super) fn guard_unsaved(&mut self, command: Command) {
         self.commit_note();
         if self.session.is_dirty() {
             self.ui.modal = Some(Modal::Unsaved(Box::new(command)));
@@ -720,12 +746,22 @@ impl StancemarkApp {
                 self.allow_close = true;
                 self.quit_requested = true;
             }
+            Command::StartFromTemplate(template) => {
+                let mut project = crate::core::model::Project::new("Untitled project");
+                project.stances.0 = template.stances();
+                self.session.new_project_from(project);
+                self.reset_view();
+                self.notify(
+                    Severity::Info,
+                    format!("New project from the {} template", template.title()),
+                );
+            }
             other => self.execute(other),
         }
     }
 
     /// Reports a refused action as a notice.
-    fn report(&mut self, result: Result<(), ActionError>) {
+    pub(super) fn report(&mut self, result: Result<(), ActionError>) {
         if let Err(e) = result {
             let severity = match e {
                 ActionError::HistoryBroken(_) => Severity::Error,
@@ -859,6 +895,7 @@ impl StancemarkApp {
     pub(super) fn reset_view(&mut self) {
         self.ui.focus.article = self.session.project().articles.first().map(|a| a.id);
         self.ui.focus.annotation = None;
+        self.ui.focus.unit = None;
         self.ui.focus.hidden.clear();
         self.ui.reader = ArticleView::default();
         self.ui.annotations.note_draft = None;
@@ -880,6 +917,13 @@ impl StancemarkApp {
             self.ui.focus.article = Some(id);
             self.ui.focus.annotation = None;
             self.ui.reader = ArticleView::default();
+            // Coding unit by unit goes on at the new article's first unit, if it has units.
+            let unitised = self
+                .session
+                .project()
+                .article(id)
+                .is_some_and(|a| !a.units.is_empty());
+            self.ui.focus.unit = self.ui.focus.unit.and(Some(0)).filter(|_| unitised);
         }
     }
 
@@ -977,6 +1021,7 @@ impl StancemarkApp {
             ToolWindow::Table => windows.table = None,
             ToolWindow::Actors => windows.actors = None,
             ToolWindow::Network => windows.network = None,
+            ToolWindow::Units => windows.units = false,
             ToolWindow::Shortcuts => windows.shortcuts = false,
             ToolWindow::Notices => windows.notices = false,
             ToolWindow::Agreement => windows.agreement = None,
@@ -989,6 +1034,9 @@ impl StancemarkApp {
 
     /// A stance key: tags the selection, or changes the selected annotation's stance.
     fn stance_key(&mut self, digit: u8) {
+        if self.digit_codes(digit) {
+            return;
+        }
         let Some(stance) = self
             .session
             .project()
@@ -1110,12 +1158,14 @@ impl StancemarkApp {
         let initial = self.default_path_for(purpose);
         let mut dialog = FileDialog::new(purpose, initial, self.options.native_dialogs);
         dialog.then = then;
-        if let FilePurpose::Export(_) = purpose
+        if let FilePurpose::Export(format) = purpose
             && self.session.project().articles.len() > 1
             && let Some(article) = self.current_article()
             && let Some(a) = self.session.project().article(article)
         {
-            dialog.only_article = Some((article, a.title.clone(), false));
+            // A Manifesto file holds one article: the one shown, unless unticked.
+            let one = format == crate::formats::export::ExportFormat::ManifestoCsv;
+            dialog.only_article = Some((article, a.title.clone(), one));
         }
         self.ui.modal = Some(Modal::File(dialog));
     }

@@ -65,6 +65,20 @@ impl Default for Keymap {
                 command,
             });
         }
+        // Coding unit by unit: 0 starts a code (000) as the other digits do, Enter opens the
+        // chooser, and the arrows across step too.
+        for (key, command) in [
+            (Key::Num0, Command::ChooseCode("0".to_owned())),
+            (Key::Enter, Command::ChooseCode(String::new())),
+            (Key::ArrowRight, Command::NextUnit),
+            (Key::ArrowLeft, Command::PreviousUnit),
+        ] {
+            bindings.push(Binding {
+                shortcut: KeyboardShortcut::new(Modifiers::NONE, key),
+                command,
+                scope: Scope::Units,
+            });
+        }
         // Shortcuts with more modifiers first: Ctrl+Shift+Z must not be taken as Ctrl+Z.
         bindings.sort_by_key(|b| std::cmp::Reverse(modifier_count(b.shortcut.modifiers)));
         let active = Scope::ALL

@@ -75,6 +75,8 @@ pub fn menu_bar_ui(ui: &mut Ui, view: &View<'_>, panels: PanelsShown) -> Vec<Com
         });
         ui.menu_button("Stances", |ui| {
             item(&mut out, ui, Command::ManageStances, true);
+            item(&mut out, ui, Command::AddSchemeFromTemplate, true);
+            item(&mut out, ui, Command::ChooseCode(String::new()), true);
             item(&mut out, ui, Command::Suggest, true);
             let rejected = view.project().rejections.len();
             out.extend(command_item(
@@ -84,6 +86,7 @@ pub fn menu_bar_ui(ui: &mut Ui, view: &View<'_>, panels: PanelsShown) -> Vec<Com
                 rejected > 0,
             ));
         });
+        ui.menu_button("Units", |ui| units_menu_ui(ui, view, &mut out));
         ui.menu_button("Actors", |ui| {
             let selected = view.focus.annotation.is_some();
             item(&mut out, ui, Command::FocusActorField, selected);
@@ -97,6 +100,41 @@ pub fn menu_bar_ui(ui: &mut Ui, view: &View<'_>, panels: PanelsShown) -> Vec<Com
         ui.menu_button("Team", |ui| team_menu_ui(ui, view, &mut out));
     });
     out
+}
+
+/// The Units menu: unitising the article in the reader and coding it unit by unit.
+fn units_menu_ui(ui: &mut Ui, view: &View<'_>, out: &mut Vec<Command>) {
+    let article = view.focus.article.and_then(|id| view.project().article(id));
+    let open = article.is_some();
+    let unitised = article.is_some_and(|a| !a.units.is_empty());
+    let coding = view.focus.unit.is_some();
+    item(out, ui, Command::UnitiseArticle, open);
+    item(out, ui, Command::UnitsWindow, true);
+    ui.separator();
+    let label = format!(
+        "{} {}",
+        if coding { "✔" } else { "   " },
+        Command::ToggleUnitMode.label()
+    );
+    out.extend(command_item(
+        ui,
+        Command::ToggleUnitMode,
+        Some(&label),
+        unitised,
+    ));
+    item(out, ui, Command::NextUnit, coding);
+    item(out, ui, Command::PreviousUnit, coding);
+    item(out, ui, Command::UncodeUnit, coding);
+    ui.separator();
+    item(
+        out,
+        ui,
+        Command::SplitUnitHere,
+        unitised && view.selection.is_some(),
+    );
+    item(out, ui, Command::JoinUnitWithNext, coding);
+    item(out, ui, Command::ToggleUnitHeading, coding);
+    item(out, ui, Command::AcceptAllSplits, unitised);
 }
 
 /// The Team menu: whose layers are shown, blind coding, coded marks, merging, agreement,
@@ -196,6 +234,7 @@ fn team_menu_ui(ui: &mut Ui, view: &View<'_>, out: &mut Vec<Command>) {
 
 fn file_menu_ui(ui: &mut Ui, view: &View<'_>, out: &mut Vec<Command>) {
     item(out, ui, Command::NewProject, true);
+    item(out, ui, Command::NewFromTemplate, true);
     item(out, ui, Command::OpenProject, true);
     ui.menu_button("Open recent", |ui| {
         if view.prefs.recent.is_empty() {

@@ -14,6 +14,7 @@ pub mod actor_field;
 pub mod annotations_panel;
 mod app;
 pub mod articles_panel;
+pub mod codebook;
 pub mod command;
 mod events;
 mod execute;

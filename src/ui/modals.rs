@@ -55,6 +55,21 @@ pub enum Modal {
     AskName(String),
     /// Files whose text is already an article: add them anyway?
     Duplicates(Vec<String>),
+    /// Choosing a scheme template.
+    Template(super::codebook::TemplateDraft),
+    /// The type-to-code chooser.
+    Code(super::codebook::CodeDraft),
+    /// A change of units would move codes: refit or remove them?
+    CodedUnits {
+        /// The article.
+        article: ArticleId,
+        /// Its new units.
+        units: Vec<crate::core::model::Unit>,
+        /// The undo step's name.
+        label: String,
+        /// How many codes sit on units that go.
+        affected: usize,
+    },
     /// The project is open in another stancemark.
     OpenElsewhere {
         /// The project.
@@ -72,6 +87,16 @@ enum Outcome {
     Close,
     /// Closed with this action.
     Run(Command),
+}
+
+impl From<super::codebook::Decision> for Outcome {
+    fn from(d: super::codebook::Decision) -> Self {
+        match d {
+            super::codebook::Decision::Open => Outcome::Open,
+            super::codebook::Decision::Close => Outcome::Close,
+            super::codebook::Decision::Run(c) => Outcome::Run(c),
+        }
+    }
 }
 
 /// A row of buttons; returns the index of the one clicked.
@@ -142,6 +167,20 @@ pub fn modal_ui(ctx: &egui::Context, view: &View<'_>, slot: &mut Option<Modal>) 
         }),
         Modal::Duplicates(lines) => show(ctx, id, WIDE_WIDTH, |ui| duplicates_ui(ui, lines)),
         Modal::AskName(name) => show(ctx, id, QUESTION_WIDTH, |ui| ask_name_ui(ui, view, name)),
+        Modal::Template(draft) => show(ctx, id, WIDE_WIDTH, |ui| {
+            super::codebook::template_ui(ui, draft).into()
+        }),
+        Modal::Code(draft) => show(ctx, id, WIDE_WIDTH, |ui| {
+            super::codebook::code_ui(ui, view, draft).into()
+        }),
+        Modal::CodedUnits {
+            article,
+            units,
+            label,
+            affected,
+        } => show(ctx, id, QUESTION_WIDTH, |ui| {
+            super::codebook::coded_units_ui(ui, *article, units, label, *affected).into()
+        }),
     };
     match outcome {
         Outcome::Open => Vec::new(),

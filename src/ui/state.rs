@@ -14,6 +14,9 @@ use super::modals::Modal;
 use super::reader::ArticleView;
 use super::windows::Windows;
 
+/// Units coded and units of text in an article (the one shown) as of a revision.
+pub type UnitProgress = (Option<ArticleId>, u64, Option<(usize, usize)>);
+
 /// Suggestions waiting for review, for the stance map: article, passage and stance of each.
 pub type PendingMarks = std::sync::Arc<Vec<(ArticleId, TextRange, StanceId)>>;
 
@@ -31,6 +34,8 @@ pub struct Focus {
     pub layers: Layers,
     /// The two analysts compared side by side (the compare window, curation), if any.
     pub compare: Option<(AnalystId, AnalystId)>,
+    /// Coding unit by unit: the current unit of the article in the reader.
+    pub unit: Option<usize>,
 }
 
 /// Whose layers the reader, the annotation list and the table show.
@@ -116,6 +121,10 @@ pub struct UiState {
     pub articles_rect: Option<eframe::egui::Rect>,
     /// The tool window clicked last (Esc closes it), until something else is clicked.
     pub last_window: Option<super::windows::ToolWindow>,
+    /// Where the caret was when the current unit was last set (a click elsewhere moves it).
+    pub unit_caret: Option<usize>,
+    /// Units coded by this analyst and units of text in the article shown, as of a revision.
+    pub unit_progress: Option<UnitProgress>,
 }
 
 /// What panels and windows draw from: read-only, so they can only ask for changes by returning
@@ -137,6 +146,8 @@ pub struct View<'a> {
     pub key_area: crate::ui::command::KeyScope,
     /// Analysts whose layers are not shown (the layer choice, narrowed by blind coding).
     pub hidden_analysts: BTreeSet<AnalystId>,
+    /// In a unitised article: units this analyst coded, and units of text.
+    pub unit_progress: Option<(usize, usize)>,
 }
 
 impl View<'_> {

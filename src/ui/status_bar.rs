@@ -39,6 +39,20 @@ pub fn status_bar_ui(ui: &mut Ui, view: &View<'_>, notices: &Notices) -> Vec<Com
                 ui.weak("New project — add articles to begin");
             }
         }
+        if let Some((coded, all)) = view.unit_progress {
+            ui.separator();
+            let text = match view.focus.unit {
+                Some(i) => format!("Unit {} · {coded}/{all} units coded", i + 1),
+                None => format!("{coded}/{all} units coded"),
+            };
+            if ui
+                .link(text)
+                .on_hover_text(Command::UnitsWindow.tooltip())
+                .clicked()
+            {
+                commands.push(Command::UnitsWindow);
+            }
+        }
         for job in view.session.jobs() {
             if job.kind.is_blocking() || job.kind == JobKind::Autosave {
                 continue;

@@ -18,7 +18,11 @@ pub fn to_color(c: Rgb) -> Color32 {
 pub fn stance_style(project: &Project, id: &StanceId) -> (String, Color32) {
     project.stances.get(id).map_or_else(
         || (id.to_string(), Color32::GRAY),
-        |s| (project.stances.path_label(&s.id), to_color(s.color)),
+        // A codebook's code places it in the scheme: "504 Welfare State Expansion".
+        |s| match &s.code {
+            Some(_) => (s.coded_label(), to_color(s.color)),
+            None => (project.stances.path_label(&s.id), to_color(s.color)),
+        },
     )
 }
 
@@ -112,6 +116,7 @@ pub fn command_item(
             crate::ui::command::KeyScope::ArticleList
             | crate::ui::command::KeyScope::ReviewList
             | crate::ui::command::KeyScope::Table => format!("{keys} in the list"),
+            crate::ui::command::KeyScope::Units => format!("{keys} coding units"),
             crate::ui::command::KeyScope::Global | crate::ui::command::KeyScope::Reader => keys,
         };
         button = button.shortcut_text(text);

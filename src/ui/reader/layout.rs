@@ -118,6 +118,11 @@ impl Layout {
         self.atlas_fill = atlas_fill(ui);
     }
 
+    /// The text size the layout was made for, in points.
+    pub fn text_size(&self) -> f32 {
+        self.key.1
+    }
+
     /// Drops the galleys and estimates heights again when the width or text size changed.
     pub fn relayout_if_needed(&mut self, wrap_width: f32, text_size: f32) {
         if self.key == (wrap_width, text_size) && self.offsets.len() == self.heights.len() + 1 {

@@ -442,6 +442,7 @@ impl ArticleView {
             }
             self.last_visible = (first, last);
             commands.extend(self.pointer_ui(ui, &response, view, article));
+            let me = view.session.analyst().id;
             let input = paint::PaintInput {
                 project: view.project(),
                 layout: &self.layout,
@@ -453,6 +454,8 @@ impl ArticleView {
                 flash: self.flash,
                 selection: self.selection(),
                 find: self.find_matches(),
+                article,
+                unit_coding: view.focus.unit.map(|u| (u, &me)),
                 origin,
                 now,
             };

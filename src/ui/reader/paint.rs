@@ -1,6 +1,8 @@
 //! Painting the visible paragraphs: highlights in stance colours (filled and underlined,
 //! overlapping ones stacking their underlines), find matches (the current one distinct), the
-//! text selection, and the flash of a passage picked in the list.
+//! text selection, the flash of a passage picked in the list, and an article's coding units
+//! (a faint tick where each begins; while coding unit by unit, the current unit outlined and
+//! each unit's code after it).
 
 use std::collections::BTreeSet;
 
@@ -10,7 +12,7 @@ use eframe::egui::{
 
 use super::layout::Layout;
 use crate::core::derived::SpanIndex;
-use crate::core::model::{AnalystId, AnnotationId, Project, StanceId, TextRange};
+use crate::core::model::{AnalystId, AnnotationId, Article, Project, StanceId, TextRange};
 use crate::ui::widgets::stance_style;
 
 /// Opacity of a highlight's fill, and of the selected annotation's.
@@ -52,6 +54,10 @@ pub struct PaintInput<'a> {
     pub selection: Option<TextRange>,
     /// Find matches and the index of the current one.
     pub find: Option<(&'a [TextRange], usize)>,
+    /// The article (its coding units).
+    pub article: &'a Article,
+    /// Coding unit by unit: the current unit, and whose codes to show.
+    pub unit_coding: Option<(usize, &'a AnalystId)>,
     /// Screen position of the content's top-left corner.
     pub origin: Pos2,
     /// The frame time.
@@ -149,6 +155,90 @@ fn paint_position_mark(painter: &egui::Painter, r: Rect, position: i32, color: C
     }
 }
 
+/// The current unit's outline and fill.
+const UNIT_STROKE: f32 = 1.5;
+const UNIT_FILL_ALPHA: u8 = 28;
+
+/// An article's units in a paragraph: a tick where each begins; while coding unit by unit,
+/// the current one outlined and each one's code (or `H`) after its end. Returns the code
+/// labels to write once the text is painted.
+fn paint_units(
+    ui: &Ui,
+    galley: &Galley,
+    para_origin: Vec2,
+    (ps, pe): (usize, usize),
+    input: &PaintInput<'_>,
+) -> Vec<(Pos2, String)> {
+    let units = &input.article.units;
+    let mut labels = Vec::new();
+    if units.is_empty() {
+        return labels;
+    }
+    let painter = ui.painter();
+    let weak = ui.visuals().weak_text_color();
+    let strong = ui.visuals().strong_text_color();
+    let first = units.partition_point(|u| u.end <= ps);
+    for (i, unit) in units.iter().enumerate().skip(first) {
+        if unit.start >= pe.max(ps + 1) {
+            break;
+        }
+        let Some((a, b)) = columns(unit.range(), ps, pe) else {
+            continue;
+        };
+        let rects: Vec<Rect> = range_rects(galley, a, b)
+            .into_iter()
+            .map(|r| r.translate(para_origin))
+            .collect();
+        if unit.start >= ps
+            && let Some(r) = rects.first()
+        {
+            painter.line_segment(
+                [
+                    Pos2::new(r.left() - 1.5, r.top() + 2.0),
+                    Pos2::new(r.left() - 1.5, r.bottom() - 2.0),
+                ],
+                Stroke::new(1.0, weak),
+            );
+        }
+        let Some((current, me)) = input.unit_coding else {
+            continue;
+        };
+        if i == current {
+            let fill = Color32::from_rgba_unmultiplied(
+                strong.r(),
+                strong.g(),
+                strong.b(),
+                UNIT_FILL_ALPHA,
+            );
+            for r in &rects {
+                painter.rect_filled(r.expand(1.0), 2.0, fill);
+                painter.rect_stroke(
+                    r.expand(1.0),
+                    2.0,
+                    Stroke::new(UNIT_STROKE, strong),
+                    StrokeKind::Outside,
+                );
+            }
+        }
+        if unit.end <= pe
+            && let Some(r) = rects.last()
+        {
+            let code = if unit.heading {
+                Some("H".to_owned())
+            } else {
+                crate::core::units::code_of(input.project, input.article, me, unit)
+                    .stance()
+                    .and_then(|s| input.project.stances.get(s))
+                    .map(|s| s.code.clone().unwrap_or_else(|| s.label.clone()))
+            };
+            if let Some(code) = code {
+                labels.push((Pos2::new(r.right() + 3.0, r.top()), code));
+            }
+        }
+    }
+    labels
+}
+
 /// Paints the visible paragraphs: highlights, marks, find matches, selection, text.
 pub fn paint_paragraphs(ui: &Ui, input: &PaintInput<'_>, visible: std::ops::RangeInclusive<usize>) {
     let painter = ui.painter();
@@ -160,6 +250,7 @@ pub fn paint_paragraphs(ui: &Ui, input: &PaintInput<'_>, visible: std::ops::Rang
         let p = input.layout.paragraphs.paragraphs[i];
         let para_origin = (input.origin + Vec2::new(0.0, input.layout.top(i))).to_vec2();
         let (ps, pe) = (p.char_start, p.char_end());
+        let unit_labels = paint_units(ui, galley, para_origin, (ps, pe), input);
         let mut underlines = Vec::new();
         let mut marks = Vec::new();
         for span in input.spans.overlapping(ps, pe.max(ps + 1)) {
@@ -238,6 +329,16 @@ pub fn paint_paragraphs(ui: &Ui, input: &PaintInput<'_>, visible: std::ops::Rang
         );
         for (r, position, color) in marks {
             paint_position_mark(painter, r, position, color);
+        }
+        let code_font = egui::FontId::proportional(input.layout.text_size() * 0.7);
+        for (pos, code) in unit_labels {
+            painter.text(
+                pos,
+                egui::Align2::LEFT_TOP,
+                code,
+                code_font.clone(),
+                ui.visuals().weak_text_color(),
+            );
         }
         for (r, color, level) in underlines {
             let y = r.bottom() - 1.0 + level as f32 * UNDERLINE_STEP;

@@ -63,7 +63,21 @@ impl ArticleView {
             ui.horizontal_wrapped(|ui| {
                 ui.weak("Tag:");
                 let scheme = &view.project().stances;
+                // A codebook has more codes than fit: the chooser finds them by code or name,
+                // and only the stances with keys get buttons.
+                let codebook = scheme.0.iter().any(|s| s.code.is_some()) || scheme.0.len() > 12;
+                if codebook
+                    && ui
+                        .button("Code… (C)")
+                        .on_hover_text(Command::ChooseCode(String::new()).tooltip())
+                        .clicked()
+                {
+                    chosen = Some(Command::ChooseCode(String::new()));
+                }
                 for (s, _) in scheme.tree() {
+                    if s.group || (codebook && s.hotkey.is_none()) {
+                        continue;
+                    }
                     let label = scheme.path_label(&s.id);
                     let text = match s.hotkey {
                         Some(k) => format!("{k} {label}"),

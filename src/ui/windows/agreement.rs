@@ -200,6 +200,10 @@ pub fn agreement_ui(
                 ui.label("unit:");
                 ui.selectable_value(&mut state.unit, Unit::Word, "words");
                 ui.selectable_value(&mut state.unit, Unit::Char, "characters");
+                if project.articles.iter().any(|a| !a.units.is_empty()) {
+                    ui.selectable_value(&mut state.unit, Unit::Unitised, "units")
+                        .on_hover_text("The unitised articles' coding units: one code per unit per analyst (overall: nominal over the codes; an analyst's unit coded several ways counts as missing)");
+                }
             });
             ui.label(RichText::new(state.measure.meaning()).weak());
             ui.separator();

@@ -17,6 +17,7 @@ mod stances;
 mod statistics;
 mod suggest;
 mod table;
+mod units;
 
 use eframe::egui;
 
@@ -37,6 +38,7 @@ pub use stances::StancesState;
 pub use statistics::{StatsState, StatsTab, TimeChart, TimelineFile, png_of};
 pub use suggest::SuggestState;
 pub use table::TableState;
+pub use units::UnitsState;
 
 /// A tool window that Esc closes when it has the keyboard or was clicked last.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,11 +69,13 @@ pub enum ToolWindow {
     Actors,
     /// The discourse network.
     Network,
+    /// The units of the article in the reader.
+    Units,
 }
 
 impl ToolWindow {
     /// Every tool window Esc can close.
-    pub const ALL: [ToolWindow; 13] = [
+    pub const ALL: [ToolWindow; 14] = [
         ToolWindow::Preferences,
         ToolWindow::Stances,
         ToolWindow::Search,
@@ -85,6 +89,7 @@ impl ToolWindow {
         ToolWindow::Compare,
         ToolWindow::Actors,
         ToolWindow::Network,
+        ToolWindow::Units,
     ];
 
     /// Its title (egui names a window's layer after it).
@@ -103,6 +108,7 @@ impl ToolWindow {
             ToolWindow::Compare => "Compare analysts",
             ToolWindow::Actors => "Actors",
             ToolWindow::Network => "Discourse network",
+            ToolWindow::Units => "Units",
         }
     }
 
@@ -152,6 +158,10 @@ pub struct Windows {
     pub actors: Option<ActorsState>,
     /// The discourse network view.
     pub network: Option<NetworkState>,
+    /// The units window is open.
+    pub units: bool,
+    /// What the units window keeps between frames.
+    pub units_state: UnitsState,
     /// Similar passages asked for, started when the window is next drawn.
     pub similar_to: Option<crate::core::model::AnnotationId>,
 }
@@ -173,6 +183,7 @@ impl Windows {
             ToolWindow::Compare => self.compare.is_some(),
             ToolWindow::Actors => self.actors.is_some(),
             ToolWindow::Network => self.network.is_some(),
+            ToolWindow::Units => self.units,
         }
     }
 }
@@ -255,7 +266,7 @@ pub fn windows_ui(
         }
     }
     if let Some(state) = &mut windows.palette {
-        let (open, out) = palette::palette_ui(ctx, state, keymap);
+        let (open, out) = palette::palette_ui(ctx, state, keymap, &view.project().stances);
         commands.extend(out);
         if !open {
             windows.palette = None;
@@ -326,6 +337,11 @@ pub fn windows_ui(
         if !open {
             windows.network = None;
         }
+    }
+    if windows.units {
+        let (open, out) = units::units_ui(ctx, view, &mut windows.units_state);
+        commands.extend(out);
+        windows.units = open;
     }
     if windows.shortcuts {
         windows.shortcuts = shortcuts::shortcuts_ui(ctx, keymap, &view.project().stances);

@@ -1,5 +1,6 @@
 //! The command palette (Ctrl+Shift+P): type to filter every command by name, arrows to move,
-//! Enter to run; each row shows its shortcut.
+//! Enter to run; each row shows its shortcut. The project's codes are found too (by code or
+//! name): choosing one codes with it, as the code chooser does.
 
 use eframe::egui::{self, Key};
 
@@ -75,15 +76,47 @@ pub fn filtered(query: &str) -> Vec<Command> {
     ranked.into_iter().map(|(_, c)| c.clone()).collect()
 }
 
+/// How many of the project's codes the palette lists for a query.
+const MAX_CODES: usize = 6;
+
+/// The rows for `query`: matching commands and, when something is typed, the stances whose
+/// code or name match (a query starting with a digit lists codes first).
+pub fn rows(query: &str, scheme: &crate::core::model::StanceScheme) -> Vec<(Command, String)> {
+    let commands = filtered(query).into_iter().map(|c| {
+        let label = c.label();
+        (c, label)
+    });
+    let codes: Vec<(Command, String)> = if query.trim().is_empty() {
+        Vec::new()
+    } else {
+        crate::core::schemes::rank_codes(scheme, query)
+            .into_iter()
+            .take(MAX_CODES)
+            .map(|s| {
+                (
+                    Command::CodeWith(s.id.clone()),
+                    format!("Code: {}", s.coded_label()),
+                )
+            })
+            .collect()
+    };
+    if query.trim().starts_with(|c: char| c.is_ascii_digit()) {
+        codes.into_iter().chain(commands).collect()
+    } else {
+        commands.chain(codes).collect()
+    }
+}
+
 /// Draws the palette; returns whether it stays open and the command chosen.
 pub fn palette_ui(
     ctx: &egui::Context,
     state: &mut PaletteState,
     keymap: &Keymap,
+    scheme: &crate::core::model::StanceScheme,
 ) -> (bool, Option<Command>) {
     let mut open = true;
     let mut chosen = None;
-    let found = filtered(&state.query);
+    let found = rows(&state.query, scheme);
     egui::Modal::new(egui::Id::unique("command_palette")).show(ctx, |ui| {
         ui.set_width(WIDTH);
         let field = ui.add(
@@ -118,7 +151,7 @@ pub fn palette_ui(
         if escape {
             open = false;
         }
-        if enter && let Some(c) = found.get(state.current) {
+        if enter && let Some((c, _)) = found.get(state.current) {
             chosen = Some(c.clone());
         }
         if enter || up || down {
@@ -133,14 +166,14 @@ pub fn palette_ui(
             ui.weak("No command matches.");
         }
         let first = state.current.saturating_sub(MAX_ROWS - 1);
-        for (i, command) in found.iter().enumerate().skip(first).take(MAX_ROWS) {
+        for (i, (command, label)) in found.iter().enumerate().skip(first).take(MAX_ROWS) {
             let shortcut = keymap
                 .shortcut_of(command)
                 .map(|s| crate::ui::widgets::shortcut_label(ui.ctx(), &s))
                 .unwrap_or_default();
             let row = ui
                 .add(
-                    egui::Button::selectable(i == state.current, command.label())
+                    egui::Button::selectable(i == state.current, label.as_str())
                         .shortcut_text(shortcut),
                 )
                 .on_hover_text(command.tooltip());
@@ -174,5 +207,26 @@ mod tests {
         // A name starting with the query comes before names merely containing it.
         assert_eq!(filtered("stat")[0], Command::Statistics);
         assert_eq!(filtered("STAT")[0], Command::Statistics);
+    }
+
+    #[test]
+    fn the_palette_finds_codes_by_number_first_and_by_name_after_commands() {
+        let scheme =
+            crate::core::model::StanceScheme(crate::core::schemes::Template::Manifesto.stances());
+        let found = rows("411", &scheme);
+        assert_eq!(
+            found[0],
+            (
+                Command::CodeWith(crate::core::schemes::manifesto_id("411")),
+                "Code: 411 Technology and Infrastructure: Positive".to_owned()
+            )
+        );
+        let by_name = rows("peace", &scheme);
+        assert!(by_name.iter().any(|(_, l)| l == "Code: 106 Peace"));
+        assert!(
+            rows("", &scheme)
+                .iter()
+                .all(|(c, _)| !matches!(c, Command::CodeWith(_)))
+        );
     }
 }
