@@ -2431,3 +2431,68 @@ fn a_manifesto_article_is_unitised_coded_from_the_keyboard_compared_and_exported
         .unwrap();
     assert_eq!(String::from_utf8(again.stdout).unwrap(), written);
 }
+
+/// Joining a coded unit with the next asks what becomes of the codes; refitting keeps one
+/// code on the joined unit, and one Undo brings both units and codes back.
+#[test]
+fn moving_a_split_of_coded_units_asks_and_refits_in_one_undo() {
+    use stancemark::command::Command;
+    use stancemark::schemes::manifesto_id;
+    let (_dir, mut harness) =
+        harness_on_text("We will cut taxes; we will build schools. Peace matters.\n");
+    harness.state_mut().execute(Command::AddTemplate(
+        stancemark::schemes::Template::Manifesto,
+    ));
+    harness.state_mut().execute(Command::UnitiseArticle);
+    harness.state_mut().execute(Command::AcceptAllSplits);
+    harness.run_steps(2);
+    let article = harness.state().current_article().unwrap();
+    assert_eq!(
+        harness
+            .state()
+            .workspace()
+            .project()
+            .article(article)
+            .unwrap()
+            .units
+            .len(),
+        3
+    );
+    harness.state_mut().execute(Command::GoToUnit(0));
+    harness
+        .state_mut()
+        .execute(Command::CodeWith(manifesto_id("504")));
+    harness
+        .state_mut()
+        .execute(Command::CodeWith(manifesto_id("506")));
+    harness.state_mut().execute(Command::GoToUnit(0));
+    harness.run_steps(2);
+    harness.key_press(Key::J);
+    harness.run_steps(2);
+    harness.get_by_label_contains("2 code(s) sit on units this change removes");
+    harness.get_by_label("Refit the codes").click();
+    harness.run_steps(2);
+    let p = harness.state().workspace().project().clone();
+    let a = p.article(article).unwrap();
+    assert_eq!(a.units.len(), 2);
+    let codes: Vec<_> = p
+        .annotations
+        .iter()
+        .map(|x| (x.quote.clone(), x.stance.clone()))
+        .collect();
+    // One code per unit: the first unit's is refitted to the joined unit, the second's goes.
+    assert_eq!(
+        codes,
+        [(
+            "We will cut taxes; we will build schools.".to_owned(),
+            manifesto_id("504")
+        )]
+    );
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run_steps(2);
+    let p = harness.state().workspace().project().clone();
+    assert_eq!(p.article(article).unwrap().units.len(), 3);
+    let mut quotes: Vec<_> = p.annotations.iter().map(|x| x.quote.clone()).collect();
+    quotes.sort();
+    assert_eq!(quotes, ["We will cut taxes;", "we will build schools."]);
+}

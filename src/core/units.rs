@@ -348,7 +348,10 @@ pub fn proposed_splits(text: &str, units: &[Unit]) -> Vec<Split> {
             match chars[i] {
                 ';' => push(next_word(i + 1, u.end), SplitReason::Semicolon),
                 ':' => in_list = true,
-                ',' if in_list => items.push(next_word(i + 1, u.end)),
+                // "100,000" is one number, not two items.
+                ',' if in_list && chars.get(i + 1).is_some_and(|c| c.is_whitespace()) => {
+                    items.push(next_word(i + 1, u.end));
+                }
                 '\n' => {
                     in_list = false;
                     let at = next_word(i + 1, u.end);
@@ -413,7 +416,7 @@ pub struct Refit {
     /// The annotation.
     pub annotation: std::sync::Arc<Annotation>,
     /// The new unit it is refitted to (the one holding its start), or `None` when it
-    /// goes (nothing overlaps, or its analyst already coded that new unit with this code).
+    /// goes (nothing overlaps, or its analyst's code is already on that new unit).
     pub to: Option<TextRange>,
 }
 
@@ -433,11 +436,16 @@ pub fn refit_plan(project: &Project, article: &Article, new_units: &[Unit]) -> V
         return Vec::new();
     }
     let mut plan = Vec::new();
-    // (analyst, range, stance) already taken by a code that stays or was refitted.
-    let mut taken: Vec<(AnalystId, TextRange, StanceId)> = Vec::new();
+    // A unit has one code per analyst (and one EU code): (analyst, range, is an EU code)
+    // already taken by a code that stays or was refitted.
+    let mut taken: Vec<(AnalystId, TextRange, bool)> = Vec::new();
     for ann in project.annotations.in_article(article.id) {
         if !ann.orphaned && new_units.iter().any(|n| n.range() == ann.range) {
-            taken.push((ann.analyst.clone(), ann.range, ann.stance.clone()));
+            taken.push((
+                ann.analyst.clone(),
+                ann.range,
+                is_aside(&project.stances, &ann.stance),
+            ));
         }
     }
     for unit in gone {
@@ -463,13 +471,14 @@ pub fn refit_plan(project: &Project, article: &Article, new_units: &[Unit]) -> V
                         .max_by_key(|(o, n)| (*o, std::cmp::Reverse(n.start)))
                         .map(|(_, n)| n.range())
                 });
+            let aside = is_aside(&project.stances, &ann.stance);
             let to = best.filter(|range| {
                 !taken
                     .iter()
-                    .any(|(a, r, s)| a == &ann.analyst && r == range && s == &ann.stance)
+                    .any(|(a, r, e)| a == &ann.analyst && r == range && *e == aside)
             });
             if let Some(range) = to {
-                taken.push((ann.analyst.clone(), range, ann.stance.clone()));
+                taken.push((ann.analyst.clone(), range, aside));
             }
             plan.push(Refit {
                 annotation: ann.clone(),

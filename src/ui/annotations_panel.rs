@@ -89,12 +89,33 @@ pub fn annotations_panel_ui(
     } else {
         ui.heading(format!("Annotations ({shown} of {total})"));
     }
-    ui.weak("Show stances (click to hide):");
+    let scheme = &view.project().stances;
+    // A codebook's hundred codes would bury the list: only those the article's annotations
+    // use (and those hidden, to show them again) get a chip.
+    let codebook = scheme.0.len() > CODEBOOK_CHIPS;
+    let used: std::collections::BTreeSet<&crate::core::model::StanceId> = if codebook {
+        state
+            .list
+            .rows
+            .iter()
+            .map(|r| &r.annotation.stance)
+            .collect()
+    } else {
+        Default::default()
+    };
+    ui.weak(if codebook {
+        "Codes used here (click to hide):"
+    } else {
+        "Show stances (click to hide):"
+    });
     ui.horizontal_wrapped(|ui| {
-        let scheme = &view.project().stances;
         for (s, _) in scheme.tree() {
             let shown = !view.focus.hidden.contains(&s.id);
-            let r = stance_button(ui, &scheme.path_label(&s.id), to_color(s.color), shown)
+            if codebook && shown && !used.contains(&s.id) {
+                continue;
+            }
+            let label = crate::ui::widgets::stance_style(view.project(), &s.id).0;
+            let r = stance_button(ui, &label, to_color(s.color), shown)
                 .on_hover_text(Command::ToggleStanceFilter(s.id.clone()).tooltip());
             if r.clicked() {
                 commands.push(Command::ToggleStanceFilter(s.id.clone()));
@@ -107,6 +128,9 @@ pub fn annotations_panel_ui(
     commands.extend(list_ui(ui, view, state));
     commands
 }
+
+/// Above this many stances the filter shows chips only for the codes in use.
+const CODEBOOK_CHIPS: usize = 12;
 
 /// Annotations whose passage could not be found after a text change: re-attach or delete.
 fn orphans_ui(ui: &mut Ui, view: &View<'_>, state: &AnnotationsPanelState) -> Option<Command> {

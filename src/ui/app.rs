@@ -604,7 +604,12 @@ impl StancemarkApp {
         if self.ui.focus.unit.is_none() {
             return;
         }
-        let caret = self.ui.reader.selection().map(|s| s.start);
+        let caret = self
+            .ui
+            .reader
+            .selection()
+            .map(|s| s.start)
+            .or(self.ui.reader.caret());
         if caret.is_some()
             && caret != self.ui.unit_caret
             && let Some(article) = self.ui.focus.article

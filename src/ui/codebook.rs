@@ -165,11 +165,8 @@ fn target_of(view: &View<'_>) -> String {
     if let (Some(a), Some(i)) = (article, view.focus.unit)
         && let Some(u) = a.units.get(i)
     {
-        let text: String = text::slice_chars(&a.text, u.range())
-            .chars()
-            .take(70)
-            .collect();
-        return format!("Unit {} of {}: “{text}…”", i + 1, a.units.len());
+        let text = text::snippet(text::slice_chars(&a.text, u.range()), 70);
+        return format!("Unit {} of {}: “{text}”", i + 1, a.units.len());
     }
     if view.selection.is_some_and(|s| !s.is_empty()) {
         return "The selected passage".to_owned();

@@ -181,6 +181,13 @@ impl Workspace {
             .units
             .get(index)
             .ok_or_else(|| EditError::NotFound("unit".into()))?;
+        if unit.heading {
+            return Err(EditError::Invalid(format!(
+                "unit {} is a heading, which is not coded: make it a unit of text first (H)",
+                index + 1
+            ))
+            .into());
+        }
         let me = self.analyst().id;
         let existing: Vec<AnnotationId> = units::codes_on(&self.project, a, &me, &unit)
             .iter()
@@ -276,6 +283,11 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("not coded itself"), "{err}");
+        let err = ws
+            .code_unit(id, 0, &manifesto_id("504"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("heading"), "{err}");
         assert_eq!(ws.uncode_unit(id, 1).unwrap(), 1);
         ws.undo().unwrap();
         assert_eq!(ws.project().annotations.len(), 1);

@@ -107,7 +107,13 @@ impl StancemarkApp {
                 let Some(article) = self.article_in_reader() else {
                     return true;
                 };
-                let Some(at) = self.ui.reader.selection().map(|s| s.start) else {
+                let Some(at) = self
+                    .ui
+                    .reader
+                    .selection()
+                    .map(|s| s.start)
+                    .or(self.ui.reader.caret())
+                else {
                     self.notify(
                         Severity::Info,
                         "Click where the new unit should start, then press K",
@@ -262,7 +268,12 @@ impl StancemarkApp {
     fn unit_or_caret(&self) -> Option<usize> {
         let article = self.session.project().article(self.ui.focus.article?)?;
         self.ui.focus.unit.or_else(|| {
-            let caret = self.ui.reader.selection()?.start;
+            let caret = self
+                .ui
+                .reader
+                .selection()
+                .map(|s| s.start)
+                .or(self.ui.reader.caret())?;
             units::unit_at(&article.units, caret)
         })
     }

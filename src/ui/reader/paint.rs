@@ -232,7 +232,7 @@ fn paint_units(
                     .map(|s| s.code.clone().unwrap_or_else(|| s.label.clone()))
             };
             if let Some(code) = code {
-                labels.push((Pos2::new(r.right() + 3.0, r.top()), code));
+                labels.push((Pos2::new(r.right() + 1.0, r.top()), code));
             }
         }
     }
@@ -330,14 +330,17 @@ pub fn paint_paragraphs(ui: &Ui, input: &PaintInput<'_>, visible: std::ops::Rang
         for (r, position, color) in marks {
             paint_position_mark(painter, r, position, color);
         }
-        let code_font = egui::FontId::proportional(input.layout.text_size() * 0.7);
+        // Raised like a footnote mark, into the gap above the line, so it does not sit on
+        // the next unit's first word.
+        let size = input.layout.text_size() * 0.6;
+        let code_font = egui::FontId::proportional(size);
         for (pos, code) in unit_labels {
             painter.text(
-                pos,
+                pos - Vec2::new(0.0, size * 0.45),
                 egui::Align2::LEFT_TOP,
                 code,
                 code_font.clone(),
-                ui.visuals().weak_text_color(),
+                ui.visuals().strong_text_color().gamma_multiply(0.8),
             );
         }
         for (r, color, level) in underlines {

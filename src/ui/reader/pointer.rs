@@ -168,6 +168,13 @@ impl ArticleView {
                 self.selection = Some((anchor, self.hit(pos)));
                 return commands;
             }
+            // Coding unit by unit, a click places the caret: its unit becomes current, and K
+            // splits there.
+            if view.focus.unit.is_some() {
+                let at = self.hit(pos);
+                self.selection = Some((at, at));
+                return commands;
+            }
             self.selection = None;
             match self
                 .char_under(pos)
