@@ -111,6 +111,34 @@ fn format_9_opens_without_codes_or_units_and_units_survive_both_forms() {
         assert!(back.problems.is_empty(), "{name}: {:?}", back.problems);
         assert_eq!(back.project, project, "{name}");
     }
+    // The folder's stance and article files with codes, groups and units fit their schemas.
+    let folder = out.path().join("p.stance");
+    let schemas = Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/folder");
+    for (schema, file) in [
+        (
+            "stance.schema.json",
+            folder.join("stances/marpor-103.1.json"),
+        ),
+        (
+            "stance.schema.json",
+            folder.join("stances/marpor-domain3.json"),
+        ),
+        (
+            "article.schema.json",
+            folder.join(format!("articles/{}.json", article.id)),
+        ),
+    ] {
+        let schema: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(schemas.join(schema)).unwrap()).unwrap();
+        let doc: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+        let errors: Vec<String> = jsonschema::validator_for(&schema)
+            .unwrap()
+            .iter_errors(&doc)
+            .map(|e| e.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{}: {errors:?}", file.display());
+    }
 }
 
 #[test]

@@ -76,3 +76,29 @@ fn an_orphan_validates_with_null_offsets_and_not_with_numbers() {
     child["stances"][0]["parent"] = "regulation".into();
     assert!(v.is_valid(&child));
 }
+
+/// Codes, groups and units (export format 6) validate: the Manifesto fixture's export.
+#[test]
+fn a_codebook_export_with_units_is_valid_against_the_schema() {
+    let project = store::load_project(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/v10-manifesto.stance.json"),
+    )
+    .unwrap();
+    let text = Export::from_project(&project)
+        .to_string(ExportFormat::Json)
+        .unwrap();
+    let export: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert!(export["articles"][0]["units"].as_array().unwrap().len() == 24);
+    let errors: Vec<String> = validator()
+        .iter_errors(&export)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    // A unit without its end does not.
+    let mut broken = export.clone();
+    broken["articles"][0]["units"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("end");
+    assert!(validator().iter_errors(&broken).next().is_some());
+}

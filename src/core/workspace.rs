@@ -1425,6 +1425,19 @@ impl Workspace {
         })
     }
 
+    /// Gives a stance a codebook code (`None` or blank: no code).
+    pub fn set_stance_code(
+        &mut self,
+        id: &StanceId,
+        code: Option<&str>,
+    ) -> Result<(), ActionError> {
+        let code = code
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(str::to_owned);
+        self.modify_stance(id, "change code", |s| s.code = code)
+    }
+
     /// Removes a stance and every annotation that uses it (one undoable step). The UI asks
     /// first when [`Project::stance_usage`] is not zero.
     pub fn remove_stance(&mut self, id: &StanceId) -> Result<(), ActionError> {

@@ -508,6 +508,13 @@ pub enum Command {
     ToggleAnnotationsPanel,
 
     // ----- codebooks and units -----
+    /// Give a stance a codebook code (empty: none).
+    SetStanceCode {
+        /// The stance.
+        stance: StanceId,
+        /// Its code.
+        code: String,
+    },
     /// Choose a scheme template to start a new project from (asks about unsaved changes).
     NewFromTemplate,
     /// Choose a scheme template whose codes come into this project.
@@ -797,6 +804,7 @@ impl Command {
             Command::PositionSupports => "Position: supports",
             Command::PositionNeutral => "Position: neutral",
             Command::PositionOpposes => "Position: opposes",
+            Command::SetStanceCode { .. } => "Change code",
             Command::NewFromTemplate => "New project from template…",
             Command::AddSchemeFromTemplate => "Add scheme from template…",
             Command::StartFromTemplate(t) => return format!("New project: {}", t.title()),
@@ -1156,6 +1164,7 @@ impl Command {
             Command::SetActorNamed { .. } | Command::SetActorOf { .. } => {
                 "Name who holds the stance (one Undo)"
             }
+            Command::SetStanceCode { .. } => "A codebook's code, shown before the stance's name",
             Command::NewFromTemplate | Command::StartFromTemplate(_) => {
                 "Start a project with a codebook: the Manifesto Project's categories, the Comparative Agendas topics, one stance per target, or the default stances"
             }
@@ -1404,6 +1413,7 @@ impl Command {
                 | Command::SetActorTypes(_)
                 | Command::SetPositionScale(_)
                 | Command::AddTemplate(_)
+                | Command::SetStanceCode { .. }
                 | Command::CodeWith(_)
                 | Command::UnitiseArticle
                 | Command::UncodeUnit

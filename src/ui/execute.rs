@@ -604,6 +604,7 @@ impl StancemarkApp {
             | Command::AddSchemeFromTemplate
             | Command::StartFromTemplate(_)
             | Command::AddTemplate(_)
+            | Command::SetStanceCode { .. }
             | Command::ChooseCode(_)
             | Command::CodeWith(_)
             | Command::UnitiseArticle

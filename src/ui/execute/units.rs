@@ -44,6 +44,13 @@ impl StancemarkApp {
                     Err(e) => self.report(Err(e)),
                 }
             }
+            Command::SetStanceCode { stance, code } => {
+                let r = self
+                    .session
+                    .workspace_mut()
+                    .set_stance_code(&stance, Some(&code));
+                self.report(r);
+            }
             Command::ChooseCode(query) => {
                 self.ui.modal = Some(Modal::Code(crate::ui::codebook::CodeDraft::new(query)));
             }

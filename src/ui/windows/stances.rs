@@ -23,6 +23,8 @@ const NEW_STANCE_COLORS: [[u8; 3]; 6] = [
 const INDENT: f32 = 18.0;
 /// Width of the name field, in points.
 const NAME_WIDTH: f32 = 160.0;
+/// Width of the code field, in points.
+const CODE_WIDTH: f32 = 44.0;
 /// Room left right of the description for the buttons, in points.
 const BUTTONS_WIDTH: f32 = 320.0;
 /// Narrowest description field, in points.
@@ -31,7 +33,7 @@ const MIN_DESCRIPTION_WIDTH: f32 = 160.0;
 /// Name and description being typed for each stance, kept when a field loses focus.
 #[derive(Default)]
 pub struct StancesState {
-    drafts: HashMap<StanceId, (String, String)>,
+    drafts: HashMap<StanceId, (String, String, String)>,
     new_stance: String,
 }
 
@@ -72,10 +74,13 @@ fn stance_row_ui(
     all: &[Stance],
 ) -> Vec<Command> {
     let mut commands = Vec::new();
-    let draft = state
-        .drafts
-        .entry(s.id.clone())
-        .or_insert_with(|| (s.label.clone(), s.description.clone()));
+    let draft = state.drafts.entry(s.id.clone()).or_insert_with(|| {
+        (
+            s.label.clone(),
+            s.description.clone(),
+            s.code.clone().unwrap_or_default(),
+        )
+    });
     ui.horizontal(|ui| {
         if let Some(hotkey) = hotkey_ui(ui, s, all) {
             commands.push(Command::SetStanceHotkey {
@@ -88,6 +93,24 @@ fn stance_row_ui(
             commands.push(Command::RecolorStance {
                 stance: s.id.clone(),
                 color: Rgb(rgb),
+            });
+        }
+        let code = ui.add(
+            egui::TextEdit::singleline(&mut draft.2)
+                .desired_width(CODE_WIDTH)
+                .hint_text("code"),
+        );
+        code.widget_info(|| egui::WidgetInfo {
+            label: Some(format!("Code of {}", s.label)),
+            ..egui::WidgetInfo::text_edit(true, &draft.2, &draft.2, "code")
+        });
+        let code = code.on_hover_text(
+            "A codebook's code (101, 103.1), shown before the name and found by the code chooser (C)",
+        );
+        if code.lost_focus() && draft.2.trim() != s.code.as_deref().unwrap_or("") {
+            commands.push(Command::SetStanceCode {
+                stance: s.id.clone(),
+                code: draft.2.trim().to_owned(),
             });
         }
         let name = ui.add(
