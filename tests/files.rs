@@ -681,6 +681,46 @@ fn a_folder_save_writes_only_the_files_whose_content_changed() {
     let again = store::load_any(&folder).unwrap();
     let (_, written) = store::save_any(&again.project, &folder, Some(&again.stamp)).unwrap();
     assert!(written.report.written.is_empty());
+    // What is serialised at all: only the changed layer (a million annotations elsewhere are
+    // not written out to save one), with the small shared files.
+    let stancemark::store::Stamp::Folder(state) = &again.stamp else {
+        panic!("a folder's stamp");
+    };
+    let made = state.made.as_deref().expect("known after reading");
+    let mut ws = stancemark::workspace::Workspace::new(
+        again.project.clone(),
+        Box::new(stancemark::workspace::SteppingClock::default()),
+    );
+    ws.set_analyst_name("sample");
+    let second = ws.project().annotations.to_vec()[1].id;
+    ws.set_annotation_note(second, "Another note").unwrap();
+    let files = stancemark::store::folder::folder_files_since(ws.project(), Some(made));
+    let serialised: Vec<&String> = files
+        .iter()
+        .filter(|(p, bytes)| {
+            bytes.is_some() && (p.starts_with("layers/") || p.starts_with("articles/"))
+        })
+        .map(|(p, _)| p)
+        .collect();
+    assert_eq!(serialised, [&format!("layers/sample/{article}.jsonl")]);
+    let unchanged = stancemark::store::folder::folder_files_since(&again.project, Some(made));
+    assert!(
+        unchanged
+            .iter()
+            .filter(|(p, _)| p.starts_with("layers/") || p.starts_with("articles/"))
+            .all(|(_, bytes)| bytes.is_none())
+    );
+    // And the save writes it, and a reader sees the note.
+    let (_, written) = store::save_any(ws.project(), &folder, Some(&again.stamp)).unwrap();
+    assert_eq!(
+        written.report.written,
+        [format!("layers/sample/{article}.jsonl")]
+    );
+    let back = store::load_any(&folder).unwrap();
+    assert_eq!(
+        back.project.annotation(second).unwrap().note,
+        "Another note"
+    );
 }
 
 #[test]

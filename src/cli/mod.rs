@@ -785,13 +785,16 @@ fn execute(command: Command, output: &mut Output<'_>) -> Result<(), Stop> {
                 )));
             }
             let p = session.project();
-            output.write(&format!(
+            let said = output.write(&format!(
                 "{}: valid — {} article(s), {} stance(s), {} annotation(s)\n",
                 project.display(),
                 p.articles.len(),
                 p.stances.0.len(),
                 p.annotations.len()
-            ))
+            ));
+            // The process ends here: freeing a million records one by one would only delay it.
+            std::mem::forget(session);
+            said
         }
     }
 }

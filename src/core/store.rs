@@ -171,6 +171,44 @@ impl<T: Layered> LayeredStore<T> {
         (store, duplicates)
     }
 
+    /// Fills the empty layer `key` with `records` at once (a layer file just read): much
+    /// faster than one [`Self::insert`] each. Records whose id the store holds already (or
+    /// that come twice) are returned, not added.
+    pub fn put_layer(&mut self, key: LayerKey, records: Vec<Arc<T>>) -> Vec<Arc<T>> {
+        let mut duplicates = Vec::new();
+        let mut layer = Vec::with_capacity(records.len());
+        for record in records {
+            let id = record.id();
+            let shard = Arc::make_mut(&mut self.by_id[shard_of(id)]);
+            match shard.entry(id) {
+                std::collections::hash_map::Entry::Occupied(_) => duplicates.push(record),
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(record.clone());
+                    layer.push(record);
+                }
+            }
+        }
+        if layer.is_empty() {
+            return duplicates;
+        }
+        if !layer.is_sorted_by_key(|r| order_key(&**r)) {
+            layer.sort_by_key(|r| order_key(&**r));
+        }
+        self.len += layer.len();
+        match self.layers.get_mut(&key) {
+            // Not empty after all: merge, keeping position order.
+            Some(existing) => {
+                let existing = Arc::make_mut(existing);
+                existing.extend(layer);
+                existing.sort_by_key(|r| order_key(&**r));
+            }
+            None => {
+                self.layers.insert(key, Arc::new(layer));
+            }
+        }
+        duplicates
+    }
+
     /// How many records.
     pub fn len(&self) -> usize {
         self.len
@@ -209,6 +247,17 @@ impl<T: Layered> LayeredStore<T> {
     /// The layers that hold records, with their records (sorted by position).
     pub fn layers(&self) -> impl Iterator<Item = (&LayerKey, &[Arc<T>])> + '_ {
         self.layers.iter().map(|(k, v)| (k, v.as_slice()))
+    }
+
+    /// The layers as shared lists: a layer no edit touched keeps the same list (copy on
+    /// write), so a save can tell unchanged layers by identity without reading them.
+    pub fn shared_layers(&self) -> impl Iterator<Item = (&LayerKey, &Arc<Vec<Arc<T>>>)> + '_ {
+        self.layers.iter()
+    }
+
+    /// One layer as a shared list (see [`Self::shared_layers`]).
+    pub fn shared_layer(&self, key: &LayerKey) -> Option<&Arc<Vec<Arc<T>>>> {
+        self.layers.get(key)
     }
 
     /// The records of one analyst on one article, by position.

@@ -1,6 +1,8 @@
 //! `stancemark-bench`: benchmarks that print tables for the issue notes and the README.
 //!
 //! - `stancemark-bench perf`: frame time, open/save/export, add, find, memory (one table).
+//! - `stancemark-bench million`: a 1,000,000-annotation project folder: open, validate, save
+//!   after one change, bytes per annotation, memory.
 //! - `stancemark-bench anchoring [--trials N] [--seed S]`: re-anchoring after random edits.
 //! - `stancemark-bench html [DIR]`: web-page import against expected articles (F1).
 //! - `stancemark-bench learn [--folds K]`: the learned-suggestions classifier's precision and
@@ -12,6 +14,7 @@
 
 mod anchoring;
 mod html;
+mod million;
 mod perf;
 
 use std::path::Path;
@@ -75,6 +78,10 @@ fn main() {
             );
         }
         Some("perf") => perf::run_all(),
+        Some("million") => million::run(),
+        Some("million-one") => {
+            million::run_child(args.get(1).map_or("open-folder", String::as_str))
+        }
         Some("html") => html::run(&args.get(1).map_or_else(
             || Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/web-pages"),
             std::path::PathBuf::from,
@@ -89,7 +96,7 @@ fn main() {
         }
         _ => {
             eprintln!(
-                "usage: stancemark-bench perf | gen | html [DIR] | learn [--folds K] | anchoring [--trials N] [--annotations N] [--seed S]"
+                "usage: stancemark-bench perf | million | gen | html [DIR] | learn [--folds K] | anchoring [--trials N] [--annotations N] [--seed S]"
             );
             std::process::exit(2);
         }

@@ -1,0 +1,336 @@
+//! `stancemark-bench million`: a legislature's worth of coding — a project folder of 100
+//! articles (65 MB of text: variants of the EU AI Act) with 1,000,000 annotations by three
+//! analysts, notes on a third of them. Measures, each the median of 3 runs: opening the folder
+//! (and the same project as a single file), `stancemark validate` on both, saving after one
+//! changed annotation (time and files written), the layer files' bytes per annotation, and
+//! peak memory. Each measurement runs in a child process so its peak RSS is its own.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use stancemark::model::{AnalystId, Annotation, Article, Project, StanceId, TextRange};
+use stancemark::store;
+
+use super::Rng;
+
+/// Articles, annotations, analysts of the workload.
+const ARTICLES: u64 = 100;
+const ANNOTATIONS: usize = 1_000_000;
+const ANALYSTS: [&str; 3] = ["ana", "ben", "cleo"];
+
+fn data_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-data")
+}
+
+/// The folder and the single file of the workload.
+pub fn paths() -> (PathBuf, PathBuf) {
+    (
+        data_dir().join("million.stance"),
+        data_dir().join("million.stance.json"),
+    )
+}
+
+/// Builds the workload in memory (deterministic).
+pub fn build() -> Project {
+    let base = stancemark::text::normalize_newlines(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/eu-ai-act-2024-1689.md"),
+        )
+        .unwrap(),
+    );
+    let lines: Vec<&str> = base.split('\n').collect();
+    let mut project = Project::new("A legislature's worth: 100 articles, 1,000,000 annotations");
+    for name in ANALYSTS {
+        let a = project.new_analyst(name);
+        project.analysts.push(a);
+    }
+    let stances: Vec<StanceId> = project.stances.0.iter().map(|s| s.id.clone()).collect();
+    let mut rng = Rng(1_000_000);
+    let t0 = chrono::DateTime::from_timestamp(1_735_689_600, 0).unwrap_or_default();
+    let per_article = ANNOTATIONS / ARTICLES as usize;
+    let mut n = 0usize;
+    for i in 0..ARTICLES {
+        let k = (i as usize * 541) % lines.len();
+        let mut text = format!("Article {i}: a variant of the regulation\n");
+        text.push_str(&lines[k..].join("\n"));
+        text.push('\n');
+        text.push_str(&lines[..k].join("\n"));
+        let mut article = Article::new(format!("Variant {i}"), &text);
+        article.id = uuid::Uuid::from_u64_pair(9, i);
+        let chars: Vec<char> = article.text.chars().collect();
+        for j in 0..per_article {
+            let start = rng.below(chars.len().saturating_sub(400).max(1));
+            let len = 10 + rng.below(300);
+            let range = TextRange {
+                start,
+                end: (start + len).min(chars.len()),
+            };
+            let created = t0 + chrono::Duration::seconds(n as i64);
+            project.push_annotation(Annotation {
+                id: uuid::Uuid::from_u64_pair(rng.next_u64(), n as u64),
+                article: article.id,
+                range,
+                quote: chars[range.start..range.end].iter().collect(),
+                prefix: String::new(),
+                suffix: String::new(),
+                orphaned: false,
+                stance: stances[rng.below(stances.len())].clone(),
+                note: if n.is_multiple_of(3) {
+                    format!("note {n}: worth quoting")
+                } else {
+                    String::new()
+                },
+                analyst: AnalystId::new(ANALYSTS[j % ANALYSTS.len()]),
+                curator: None,
+                actor: None,
+                position: None,
+                created,
+                modified: created,
+            });
+            n += 1;
+        }
+        project.articles.push(article.into());
+    }
+    project
+}
+
+/// Writes the folder and the single file when they are not there yet.
+pub fn generate() {
+    let (folder, file) = paths();
+    std::fs::create_dir_all(data_dir()).unwrap();
+    if folder.join("project.json").exists() && file.exists() {
+        return;
+    }
+    let _ = std::fs::remove_dir_all(&folder);
+    let project = build();
+    store::save_any(&project, &folder, None).unwrap();
+    store::save_project(&project, &file).unwrap();
+}
+
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+fn median(mut v: Vec<Duration>) -> f64 {
+    v.sort();
+    v[v.len() / 2].as_secs_f64() * 1000.0
+}
+
+/// Bytes of every file under `dir` whose path contains `part`.
+fn bytes_under(dir: &Path, part: &str) -> u64 {
+    let mut total = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            total += bytes_under(&path, part);
+        } else if path.to_string_lossy().contains(part) {
+            total += std::fs::metadata(&path).unwrap().len();
+        }
+    }
+    total
+}
+
+/// One measurement in this process: `key value` lines.
+pub fn run_child(what: &str) {
+    let (folder, file) = paths();
+    match what {
+        "open-folder" | "open-file" => {
+            let path = if what == "open-folder" {
+                &folder
+            } else {
+                &file
+            };
+            let started = Instant::now();
+            let loaded = store::load_any(path).unwrap();
+            println!("ms {:.1}", started.elapsed().as_secs_f64() * 1000.0);
+            println!("annotations {}", loaded.project.annotations.len());
+            println!("rss_mb {:.0}", peak_rss_mb());
+        }
+        "save-one" => {
+            let loaded = store::load_any(&folder).unwrap();
+            let mut ws = stancemark::workspace::Workspace::new(
+                loaded.project,
+                Box::new(stancemark::workspace::SystemClock),
+            );
+            ws.set_analyst_name("ana");
+            let mine: Vec<_> = ws
+                .project()
+                .annotations
+                .iter()
+                .filter(|a| a.analyst.as_str() == "ana")
+                .take(3000)
+                .map(|a| a.id)
+                .collect();
+            let mut stamp = loaded.stamp;
+            let mut times = Vec::new();
+            let mut files = 0;
+            for round in 0..3 {
+                let id = mine[round * 1000];
+                // A note never written before (earlier runs changed these annotations too).
+                let note = format!("changed {round} at {:?}", std::time::SystemTime::now());
+                ws.set_annotation_note(id, &note).unwrap();
+                let snapshot = ws.project().clone();
+                let started = Instant::now();
+                let (next, written) = store::save_any(&snapshot, &folder, Some(&stamp)).unwrap();
+                times.push(started.elapsed());
+                files = files.max(written.report.written.len());
+                stamp = next;
+            }
+            println!("ms {:.1}", median(times));
+            println!("files {files}");
+        }
+        "save-one-session" => {
+            // As the window saves: the session's Save (Ctrl+S) after one change.
+            let mut session = stancemark::session::Session::open_blocking(
+                &folder,
+                stancemark::session::SessionOptions::command_line(),
+            )
+            .unwrap();
+            session.set_annotator("ana");
+            let mine: Vec<_> = session
+                .project()
+                .annotations
+                .iter()
+                .filter(|a| a.analyst.as_str() == "ana")
+                .take(3000)
+                .map(|a| a.id)
+                .collect();
+            let mut times = Vec::new();
+            for round in 0..3 {
+                let note = format!("session {round} at {:?}", std::time::SystemTime::now());
+                session
+                    .workspace_mut()
+                    .set_annotation_note(mine[round * 1000], &note)
+                    .unwrap();
+                let started = Instant::now();
+                session.save_blocking().unwrap();
+                times.push(started.elapsed());
+            }
+            println!("ms {:.1}", median(times));
+        }
+        "phases" => {
+            // Where opening goes: reading, the window's derived views, dropping it all.
+            let t = Instant::now();
+            let loaded = store::load_any(&folder).unwrap();
+            let read = t.elapsed();
+            let ws = stancemark::workspace::Workspace::new(
+                loaded.project,
+                Box::new(stancemark::workspace::SystemClock),
+            );
+            let t = Instant::now();
+            let derived = stancemark::derived::Derived::build(&ws);
+            let built = t.elapsed();
+            let t = Instant::now();
+            let problems = ws.project().validate();
+            let validated = t.elapsed();
+            let t = Instant::now();
+            drop(derived);
+            drop(ws);
+            let dropped = t.elapsed();
+            println!("read_ms {:.0}", read.as_secs_f64() * 1000.0);
+            println!("derived_ms {:.0}", built.as_secs_f64() * 1000.0);
+            println!("validate_ms {:.0}", validated.as_secs_f64() * 1000.0);
+            println!("drop_ms {:.0}", dropped.as_secs_f64() * 1000.0);
+            println!("problems {}", problems.len());
+        }
+        other => panic!("unknown measurement {other}"),
+    }
+}
+
+fn child(what: &str) -> std::collections::HashMap<String, f64> {
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["million-one", what])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{what}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| l.split_once(' '))
+        .filter_map(|(k, v)| Some((k.to_owned(), v.parse().ok()?)))
+        .collect()
+}
+
+/// Median of three children's `key`.
+fn median_of(what: &str, key: &str) -> (f64, std::collections::HashMap<String, f64>) {
+    let runs: Vec<_> = (0..3).map(|_| child(what)).collect();
+    let mut values: Vec<f64> = runs.iter().map(|r| r[key]).collect();
+    values.sort_by(f64::total_cmp);
+    (values[1], runs.into_iter().nth(1).unwrap())
+}
+
+/// `stancemark validate` on `path`, median of 3 (ms).
+fn validate_ms(path: &Path) -> f64 {
+    let exe = std::env::current_exe()
+        .unwrap()
+        .with_file_name("stancemark");
+    let times: Vec<Duration> = (0..3)
+        .map(|_| {
+            let started = Instant::now();
+            let out = std::process::Command::new(&exe)
+                .args(["validate", path.to_str().unwrap()])
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            started.elapsed()
+        })
+        .collect();
+    median(times)
+}
+
+/// Generates the workload and prints the table rows.
+pub fn run() {
+    let started = Instant::now();
+    generate();
+    let (folder, file) = paths();
+    let layer_bytes = bytes_under(&folder, "/layers/");
+    let (open_folder, of) = median_of("open-folder", "ms");
+    let (open_file, ofi) = median_of("open-file", "ms");
+    let (save_one, so) = median_of("save-one", "ms");
+    let (save_session, _) = median_of("save-one-session", "ms");
+    let validate_folder = validate_ms(&folder);
+    let validate_file = validate_ms(&file);
+    println!(
+        "stancemark-bench million — 100 articles (65 MB of text), 1,000,000 annotations by 3 analysts, notes on a third; median of 3, release build"
+    );
+    println!();
+    println!("| measure | folder | single file |");
+    println!("| --- | ---: | ---: |");
+    println!(
+        "| on disk: layer bytes / annotation (texts excluded) | {:.0} | {:.0} MB in all |",
+        layer_bytes as f64 / ANNOTATIONS as f64,
+        std::fs::metadata(&file).unwrap().len() as f64 / 1e6
+    );
+    println!("| open, everything read (ms) | {open_folder:.0} | {open_file:.0} |");
+    println!(
+        "| peak RSS after opening (MB) | {:.0} | {:.0} |",
+        of["rss_mb"], ofi["rss_mb"]
+    );
+    println!(
+        "| `stancemark validate` (ms) | {validate_folder:.0} ({:.2}× the file) | {validate_file:.0} |",
+        validate_folder / validate_file
+    );
+    println!(
+        "| save after one annotation changed (ms) / files written | {save_one:.1} / {} | — |",
+        so["files"]
+    );
+    println!(
+        "| Save (the session's, as Ctrl+S) after one annotation changed (ms) | {save_session:.1} | — |"
+    );
+    println!();
+    println!("({:.0} s in all)", started.elapsed().as_secs_f64());
+}
