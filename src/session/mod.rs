@@ -37,6 +37,10 @@ use crate::import::{self, ImportError, Imported};
 use crate::storage::recovery;
 use crate::storage::{self, LoadError, SaveError, Stamp, lock};
 
+/// The longest a saved project folder's changes wait for their journal, in seconds (so a
+/// crash loses at most the last second or two of work).
+pub const JOURNAL_DELAY: f64 = 1.0;
+
 /// How a session behaves; the desktop app, tests and benchmarks differ only here.
 #[derive(Debug, Clone)]
 pub struct SessionOptions {
@@ -730,13 +734,21 @@ impl Session {
         self.poll_now()
     }
 
-    /// Replaces the project with an autosave (unsaved until saved).
+    /// Replaces the project with an autosave (unsaved until saved): a whole project, or a
+    /// folder's journal replayed over the folder.
     pub fn restore_recovery(&mut self, file: &Path) -> Vec<SessionEvent> {
         let bytes = std::fs::metadata(file).map_or(0, |m| m.len());
         let (file, options, save_path) = (file.to_owned(), self.options.clone(), self.path.clone());
         let stamp = self.stamp.clone();
+        let folder = save_path
+            .clone()
+            .filter(|p| storage::is_folder(p) && recovery::is_journal(&file));
         self.start(bytes, JobKind::Open, file_name(&file), move |_| {
-            let result = storage::load_project(&file).map(|project| {
+            let read = match &folder {
+                Some(folder) => recovery::read_journal(&file, folder),
+                None => storage::load_project(&file),
+            };
+            let result = read.map(|project| {
                 let workspace = Workspace::unsaved(project, options.clock());
                 Box::new(Loaded {
                     derived: Derived::build(&workspace),
@@ -1169,8 +1181,21 @@ impl Session {
             self.autosave.first_unwritten_at = None;
             return None;
         }
+        // A saved folder's autosave is a journal of the files that changed (a layer or two,
+        // milliseconds to write), so it is written sooner than a whole project's.
+        let saved_folder = match (&self.stamp, self.path.as_deref()) {
+            (Some(Stamp::Folder(state)), Some(path)) if storage::is_folder(path) => {
+                Some(state.clone())
+            }
+            _ => None,
+        };
+        let delay = if saved_folder.is_some() {
+            self.options.autosave_delay.min(JOURNAL_DELAY)
+        } else {
+            self.options.autosave_delay
+        };
         let since = *self.autosave.first_unwritten_at.get_or_insert(now);
-        let wait = self.options.autosave_delay - (now - since);
+        let wait = delay - (now - since);
         if wait > 0.0 {
             return Some(wait);
         }
@@ -1183,7 +1208,10 @@ impl Session {
         self.jobs
             .push(Job::spawn(JobKind::Autosave, file_name(&file), move |_| {
                 JobResult::Autosaved {
-                    result: recovery::write_recovery(&file, &project),
+                    result: match saved_folder {
+                        Some(state) => recovery::write_journal(&file, &project, &state).map(|_| ()),
+                        None => recovery::write_recovery(&file, &project),
+                    },
                 }
             }));
         None

@@ -166,3 +166,115 @@ mod tests {
         assert_eq!(pending_recovery(None, Some(dir.path())), Some(rec));
     }
 }
+
+// ----- the journal of a project folder ----------------------------------------------------
+
+/// The `format` of a folder's autosave journal.
+pub const JOURNAL_FORMAT: &str = "stancemark-journal";
+/// Its version.
+pub const JOURNAL_VERSION: u32 = 1;
+
+/// A project folder's autosave: the files that differ from the folder as last saved (their
+/// content, or `null` for a file the save would remove) — for one changed annotation, one
+/// layer file's lines, not the million others. Replayed over the folder on recovery; Save
+/// removes it.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct Journal {
+    format: String,
+    format_version: u32,
+    files: std::collections::BTreeMap<String, Option<String>>,
+}
+
+/// Writes the journal of `project` against the folder as last saved (`saved`) to `path`
+/// (atomically, one file). Returns how many files it holds.
+pub fn write_journal(
+    path: &Path,
+    project: &Project,
+    saved: &storage::folder::FolderState,
+) -> Result<usize, SaveError> {
+    use storage::disk::content_hash;
+    let files = storage::folder::folder_files_since(project, saved.made.as_deref());
+    let mut journal = Journal {
+        format: JOURNAL_FORMAT.to_owned(),
+        format_version: JOURNAL_VERSION,
+        files: Default::default(),
+    };
+    for (rel, bytes) in &files {
+        let Some(bytes) = bytes else { continue };
+        if saved.files.get(rel) == Some(&content_hash(bytes)) {
+            continue;
+        }
+        // Every file of a folder is UTF-8 text (texts are normalised when read).
+        journal.files.insert(
+            rel.clone(),
+            Some(String::from_utf8_lossy(bytes).into_owned()),
+        );
+    }
+    for rel in saved.files.keys() {
+        if !files.contains_key(rel) && !saved.unreadable.contains(rel) {
+            journal.files.insert(rel.clone(), None);
+        }
+    }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| SaveError::io(dir, e))?;
+    }
+    let text = serde_json::to_string(&journal)
+        .map_err(|e| SaveError::io(path, std::io::Error::other(format!("journal: {e}"))))?;
+    storage::write_atomically(path, text.as_bytes(), storage::Backup::None)
+        .map_err(|e| SaveError::io(path, e))?;
+    Ok(journal.files.len())
+}
+
+/// Whether the recovery file at `path` is a folder's journal (by its first bytes).
+pub fn is_journal(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 64];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read(&mut head))
+        .is_ok_and(|n| String::from_utf8_lossy(&head[..n]).contains(JOURNAL_FORMAT))
+}
+
+/// The project folder `folder` as it is on disk with the journal at `path` replayed over it:
+/// each file of the journal read in place of the folder's (a `null` one as gone).
+pub fn read_journal(path: &Path, folder: &Path) -> Result<Project, storage::LoadError> {
+    let bytes = storage::read_file(path, storage::MAX_PROJECT_BYTES, "an autosave journal")?;
+    let text = storage::decode_utf8(path, bytes)?;
+    let journal: Journal = serde_json::from_str(&text).map_err(|e| {
+        storage::LoadError::Read(storage::ReadError::io(
+            path,
+            std::io::Error::other(format!("not a readable autosave journal: {e}")),
+        ))
+    })?;
+    if journal.format != JOURNAL_FORMAT || journal.format_version > JOURNAL_VERSION {
+        return Err(storage::LoadError::Read(storage::ReadError::io(
+            path,
+            std::io::Error::other(format!(
+                "an autosave journal of version {} (this stancemark reads {JOURNAL_VERSION})",
+                journal.format_version
+            )),
+        )));
+    }
+    let on_disk = storage::folder::read_folder(folder)?;
+    // The journal's files, laid out as the folder's in a scratch folder, are read as files
+    // changed on disk would be.
+    let scratch = path.with_extension("replay");
+    let _ = std::fs::remove_dir_all(&scratch);
+    let io = |e: std::io::Error| storage::LoadError::Read(storage::ReadError::io(&scratch, e));
+    for (rel, content) in &journal.files {
+        if rel.contains("..") || Path::new(rel).is_absolute() {
+            continue;
+        }
+        if let Some(content) = content {
+            let full = scratch.join(rel);
+            if let Some(dir) = full.parent() {
+                std::fs::create_dir_all(dir).map_err(io)?;
+            }
+            std::fs::write(&full, content).map_err(io)?;
+        }
+    }
+    std::fs::create_dir_all(&scratch).map_err(io)?;
+    let changed: Vec<String> = journal.files.keys().cloned().collect();
+    let replayed = storage::folder::reread(&scratch, &changed, &on_disk.project, &on_disk.state);
+    let _ = std::fs::remove_dir_all(&scratch);
+    Ok(replayed?.project)
+}

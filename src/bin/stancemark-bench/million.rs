@@ -170,13 +170,24 @@ pub fn run_child(what: &str) {
                 .collect();
             let mut stamp = loaded.stamp;
             let mut times = Vec::new();
+            let mut journal_times = Vec::new();
+            let mut journal_files = 0;
             let mut files = 0;
+            let journal = data_dir().join("million-journal.autosave");
             for round in 0..3 {
                 let id = mine[round * 1000];
                 // A note never written before (earlier runs changed these annotations too).
                 let note = format!("changed {round} at {:?}", std::time::SystemTime::now());
                 ws.set_annotation_note(id, &note).unwrap();
                 let snapshot = ws.project().clone();
+                // The autosave of that change: the folder's journal.
+                let store::Stamp::Folder(state) = &stamp else {
+                    panic!("a folder's stamp")
+                };
+                let started = Instant::now();
+                journal_files =
+                    stancemark::store::recovery::write_journal(&journal, &snapshot, state).unwrap();
+                journal_times.push(started.elapsed());
                 let started = Instant::now();
                 let (next, written) = store::save_any(&snapshot, &folder, Some(&stamp)).unwrap();
                 times.push(started.elapsed());
@@ -185,6 +196,9 @@ pub fn run_child(what: &str) {
             }
             println!("ms {:.1}", median(times));
             println!("files {files}");
+            println!("journal_ms {:.1}", median(journal_times));
+            println!("journal_files {journal_files}");
+            let _ = std::fs::remove_file(&journal);
         }
         "save-one-session" => {
             // As the window saves: the session's Save (Ctrl+S) after one change.
@@ -240,8 +254,107 @@ pub fn run_child(what: &str) {
             println!("drop_ms {:.0}", dropped.as_secs_f64() * 1000.0);
             println!("problems {}", problems.len());
         }
+        "crash-child" => {
+            // As the window edits: a session with autosave, one changed note every 50 ms.
+            let mut session = stancemark::session::Session::open_blocking(
+                &folder,
+                stancemark::session::SessionOptions::desktop(),
+            )
+            .unwrap();
+            session.set_annotator("ana");
+            let ids: Vec<_> = session
+                .project()
+                .annotations
+                .iter()
+                .filter(|a| a.analyst.as_str() == "ana")
+                .map(|a| a.id)
+                .collect();
+            let started = Instant::now();
+            for n in 0usize.. {
+                session
+                    .workspace_mut()
+                    .set_annotation_note(ids[n * 7919 % ids.len()], &format!("crash edit {n}"))
+                    .unwrap();
+                println!("edit {n} {}", epoch_ms());
+                let _ = session.autosave_tick(started.elapsed().as_secs_f64());
+                let _ = session.poll();
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        }
         other => panic!("unknown measurement {other}"),
     }
+}
+
+fn epoch_ms() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis()
+}
+
+/// kill -9 five seconds after the first change to the folder: is Restore offered, and does it
+/// bring back every change older than two seconds? (edits, edits older than 2 s, restored,
+/// journal bytes)
+fn crash() -> (usize, usize, usize, u64) {
+    use std::io::BufRead;
+    let (folder, _) = paths();
+    let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["million-one", "crash-child"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let reader = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut edits: Vec<(usize, u128)> = Vec::new();
+    let mut first = None;
+    for line in reader.lines().map_while(Result::ok) {
+        let mut parts = line.split_whitespace().skip(1);
+        let (Some(n), Some(at)) = (parts.next(), parts.next()) else {
+            continue;
+        };
+        let at: u128 = at.parse().unwrap();
+        edits.push((n.parse().unwrap(), at));
+        if *first.get_or_insert(at) + 5_000 <= epoch_ms() {
+            break;
+        }
+    }
+    child.kill().unwrap();
+    let killed = epoch_ms();
+    child.wait().unwrap();
+    let mut session = stancemark::session::Session::open_blocking(
+        &folder,
+        stancemark::session::SessionOptions::command_line(),
+    )
+    .unwrap();
+    session.set_annotator("ana");
+    let Some(file) = session.pending_recovery() else {
+        return (edits.len(), 0, 0, 0);
+    };
+    let journal_bytes = std::fs::metadata(&file).map_or(0, |m| m.len());
+    session.restore_recovery(&file);
+    let ids: Vec<_> = session
+        .project()
+        .annotations
+        .iter()
+        .filter(|a| a.analyst.as_str() == "ana")
+        .map(|a| a.id)
+        .collect();
+    let old: Vec<usize> = edits
+        .iter()
+        .filter(|(_, at)| *at + 2_000 <= killed)
+        .map(|(n, _)| *n)
+        .collect();
+    let restored = old
+        .iter()
+        .filter(|n| {
+            session
+                .project()
+                .annotation(ids[*n * 7919 % ids.len()])
+                .is_some_and(|a| a.note == format!("crash edit {n}"))
+        })
+        .count();
+    // Back to the folder as saved, for the next run.
+    let _ = session.discard_recovery(&file);
+    (edits.len(), old.len(), restored, journal_bytes)
 }
 
 fn child(what: &str) -> std::collections::HashMap<String, f64> {
@@ -302,6 +415,7 @@ pub fn run() {
     let (open_file, ofi) = median_of("open-file", "ms");
     let (save_one, so) = median_of("save-one", "ms");
     let (save_session, _) = median_of("save-one-session", "ms");
+    let (edits, old, restored, journal) = crash();
     let validate_folder = validate_ms(&folder);
     let validate_file = validate_ms(&file);
     println!(
@@ -330,6 +444,14 @@ pub fn run() {
     );
     println!(
         "| Save (the session's, as Ctrl+S) after one annotation changed (ms) | {save_session:.1} | — |"
+    );
+    println!(
+        "| autosave (the journal, one file) after one annotation changed (ms) / files in it | {:.1} / {} | — |",
+        so["journal_ms"], so["journal_files"]
+    );
+    println!(
+        "| kill -9 5 s into editing: edits / older than 2 s / restored (journal bytes) | {edits} / {old} / {restored} ({:.1} MB) | — |",
+        journal as f64 / 1e6
     );
     println!();
     println!("({:.0} s in all)", started.elapsed().as_secs_f64());
