@@ -430,17 +430,31 @@ pub struct ArticleDerived {
     pub spans: SpanIndex,
     /// Its annotation list with no stance hidden.
     pub list: AnnotationList,
+    /// Where the analysts who coded it disagree (with two or more of them): who, and the
+    /// stretches — worked out here so the window's first frame does not have to.
+    pub disagreements: Option<(Vec<AnalystId>, Vec<TextRange>)>,
 }
 
 impl ArticleDerived {
     /// Builds everything for `article` (none when it is not in the project).
     pub fn build(project: &Project, article: ArticleId) -> Option<Self> {
         let a = project.articles.iter().find(|a| a.id == article)?;
+        let coders: Vec<AnalystId> = project
+            .analysts
+            .iter()
+            .map(|x| x.id.clone())
+            .filter(|id| project.counts_on(article, id))
+            .collect();
+        let disagreements = (coders.len() >= 2).then(|| {
+            let ranges = crate::core::curation::disagreement_ranges(project, article, &coders);
+            (coders, ranges)
+        });
         Some(Self {
             article: a.clone(),
             paragraphs: Arc::new(ParagraphIndex::new(&a.text)),
             spans: SpanIndex::build(project, article),
             list: AnnotationList::build(project, article, &Hidden::default()),
+            disagreements,
         })
     }
 }

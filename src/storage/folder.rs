@@ -205,10 +205,10 @@ fn is_false(b: &bool) -> bool {
 /// One line of a layer file: an annotation, or (with `kind`) a rejected suggestion.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(expecting = "an annotation or rejection line (id, s, e, stance)")]
-struct LayerLine {
+struct LayerLine<'a> {
     /// `"rejection"` for a rejected suggestion; absent for an annotation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    kind: Option<String>,
+    #[serde(default, borrow, skip_serializing_if = "Option::is_none")]
+    kind: Option<std::borrow::Cow<'a, str>>,
     id: uuid::Uuid,
     /// Start (code points).
     s: usize,
@@ -218,11 +218,13 @@ struct LayerLine {
     /// The note (absent when empty).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     note: String,
-    /// Created (annotation) or rejected (rejection), to the millisecond.
-    c: String,
+    /// Created (annotation) or rejected (rejection), to the millisecond (borrowed from the
+    /// line when read: a million lines need not allocate their times).
+    #[serde(borrow)]
+    c: std::borrow::Cow<'a, str>,
     /// Modified, when it differs from created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    m: Option<String>,
+    #[serde(default, borrow, skip_serializing_if = "Option::is_none")]
+    m: Option<std::borrow::Cow<'a, str>>,
     /// The passage is gone from the text.
     #[serde(default, skip_serializing_if = "is_false")]
     orphan: bool,
@@ -244,7 +246,7 @@ struct LayerLine {
     suffix: Option<String>,
 }
 
-impl LayerLine {
+impl LayerLine<'static> {
     fn of_annotation(a: &Annotation) -> Self {
         let c = time_text(&a.created);
         let m = time_text(&a.modified);
@@ -255,8 +257,8 @@ impl LayerLine {
             e: a.range.end,
             stance: a.stance.clone(),
             note: a.note.clone(),
-            m: (m != c).then_some(m),
-            c,
+            m: (m != c).then_some(m.into()),
+            c: c.into(),
             orphan: a.orphaned,
             quote: a.orphaned.then(|| a.quote.clone()),
             cur: a.curator.clone(),
@@ -269,13 +271,13 @@ impl LayerLine {
 
     fn of_rejection(r: &Rejection) -> Self {
         Self {
-            kind: Some("rejection".to_owned()),
+            kind: Some("rejection".into()),
             id: r.id,
             s: r.range.start,
             e: r.range.end,
             stance: r.stance.clone(),
             note: String::new(),
-            c: time_text(&r.rejected),
+            c: time_text(&r.rejected).into(),
             m: None,
             orphan: false,
             quote: Some(r.quote.clone()),
@@ -1170,8 +1172,8 @@ pub fn reread(
             let mut rejections = Vec::new();
             for record in parsed.records {
                 match record {
-                    Record::Annotation(a) => annotations.push(Arc::new(a)),
-                    Record::Rejection(r) => rejections.push(Arc::new(r)),
+                    Record::Annotation(a) => annotations.push(a),
+                    Record::Rejection(r) => rejections.push(r),
                 }
             }
             let key = (article, analyst);
@@ -1209,9 +1211,10 @@ pub fn reread(
     })
 }
 
+/// A record of a layer line, shared as the store keeps it (made on the reading thread).
 enum Record {
-    Annotation(Annotation),
-    Rejection(Rejection),
+    Annotation(Arc<Annotation>),
+    Rejection(Arc<Rejection>),
 }
 
 /// A layer file read and parsed (before its records go into the project).
@@ -1384,7 +1387,7 @@ fn line_record(
     };
     let created = parse_time(&line.c)?;
     if line.kind.as_deref() == Some("rejection") {
-        return Ok(Record::Rejection(Rejection {
+        return Ok(Record::Rejection(Arc::new(Rejection {
             id: line.id,
             article,
             range,
@@ -1392,7 +1395,7 @@ fn line_record(
             stance: line.stance,
             analyst: analyst.clone(),
             rejected: created,
-        }));
+        })));
     }
     if let Some(kind) = line.kind {
         return Err(format!("unknown kind of line {kind:?}"));
@@ -1418,7 +1421,7 @@ fn line_record(
         Some(m) => parse_time(m)?,
         None => created,
     };
-    Ok(Record::Annotation(Annotation {
+    Ok(Record::Annotation(Arc::new(Annotation {
         id: line.id,
         article,
         range,
@@ -1434,7 +1437,7 @@ fn line_record(
         position: line.pos,
         created,
         modified,
-    }))
+    })))
 }
 
 // ----- writing ----------------------------------------------------------------------------

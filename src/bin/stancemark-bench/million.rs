@@ -8,6 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use eframe::egui;
 use stancemark::model::{AnalystId, Annotation, Article, Project, StanceId, TextRange};
 use stancemark::store;
 
@@ -241,6 +242,16 @@ pub fn run_child(what: &str) {
             let t = Instant::now();
             let derived = stancemark::derived::Derived::build(&ws);
             let built = t.elapsed();
+            let article = ws.project().articles[0].id;
+            let analysts: Vec<_> = ws.project().analysts.iter().map(|a| a.id.clone()).collect();
+            let t = Instant::now();
+            let ranges =
+                stancemark::core::curation::disagreement_ranges(ws.project(), article, &analysts);
+            println!(
+                "disagreements_ms {:.1} ({} ranges)",
+                t.elapsed().as_secs_f64() * 1000.0,
+                ranges.len()
+            );
             let t = Instant::now();
             let problems = ws.project().validate();
             let validated = t.elapsed();
@@ -280,6 +291,73 @@ pub fn run_child(what: &str) {
                 let _ = session.poll();
                 std::thread::sleep(Duration::from_millis(50));
             }
+        }
+        "app" => {
+            // The window, headless: open on the worker (frames drawn meanwhile) until the
+            // article is shown with its annotations, scroll, tag a passage, save, and open the
+            // annotation table and the statistics.
+            use super::perf::{Driver, key_event, stats, tag_a_passage, until_idle, wheel};
+            use stancemark::command::Command;
+            let started = Instant::now();
+            let mut d = Driver::with_options(&folder, 0, f64::INFINITY);
+            let first = d.frame(Vec::new());
+            let (_, longest) = until_idle(&mut d, Duration::ZERO);
+            let after_open = d.frame(Vec::new());
+            println!(
+                "open_shown_frame_ms {:.1}",
+                after_open.as_secs_f64() * 1000.0
+            );
+            let shown = d.app.current_article().is_some()
+                && d.app.workspace().project().annotations.len() == ANNOTATIONS;
+            println!("open_ms {:.0}", started.elapsed().as_secs_f64() * 1000.0);
+            println!("open_first_frame_ms {:.1}", first.as_secs_f64() * 1000.0);
+            println!(
+                "open_longest_frame_ms {:.1}",
+                longest.as_secs_f64() * 1000.0
+            );
+            println!("open_shown {}", u8::from(shown));
+            let centre = egui::Pos2::new(580.0, 420.0);
+            let mut scroll: Vec<Duration> = (0..200)
+                .map(|_| d.frame(vec![egui::Event::PointerMoved(centre), wheel(-240.0)]))
+                .collect();
+            let (p50, p99, max) = stats(&mut scroll);
+            println!("scroll_p50 {p50:.2}");
+            println!("scroll_p99 {p99:.2}");
+            println!("scroll_max {max:.2}");
+            let before = d.app.workspace().project().annotations.len();
+            tag_a_passage(&mut d);
+            let tagged = d.app.workspace().project().annotations.len() == before + 1;
+            println!("tagged {}", u8::from(tagged));
+            let t = Instant::now();
+            let first = d.frame(key_event(egui::Key::S, egui::Modifiers::COMMAND));
+            let (_, save_longest) = until_idle(&mut d, first);
+            println!("app_save_ms {:.1}", t.elapsed().as_secs_f64() * 1000.0);
+            println!(
+                "app_save_longest_frame_ms {:.1}",
+                save_longest.as_secs_f64() * 1000.0
+            );
+            for (name, c) in [
+                ("table", Command::AnnotationTable),
+                ("stats", Command::Statistics),
+            ] {
+                d.app.execute(c);
+                let first = d.frame(Vec::new());
+                let (_, longest) = until_idle(&mut d, first);
+                for _ in 0..30 {
+                    d.frame(Vec::new());
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                println!(
+                    "window_{name}_longest_frame_ms {:.1}",
+                    longest.as_secs_f64() * 1000.0
+                );
+            }
+            println!("app_rss_mb {:.0}", peak_rss_mb());
+            // The workload stays as generated for the next run: the tag undone and saved.
+            d.app.execute(Command::Undo);
+            let first = d.frame(key_event(egui::Key::S, egui::Modifiers::COMMAND));
+            until_idle(&mut d, first);
+            assert_eq!(d.app.workspace().project().annotations.len(), ANNOTATIONS);
         }
         other => panic!("unknown measurement {other}"),
     }
@@ -415,6 +493,7 @@ pub fn run() {
     let (open_file, ofi) = median_of("open-file", "ms");
     let (save_one, so) = median_of("save-one", "ms");
     let (save_session, _) = median_of("save-one-session", "ms");
+    let (_, app) = median_of("app", "open_ms");
     let (edits, old, restored, journal) = crash();
     let validate_folder = validate_ms(&folder);
     let validate_file = validate_ms(&file);
@@ -448,6 +527,22 @@ pub fn run() {
     println!(
         "| autosave (the journal, one file) after one annotation changed (ms) / files in it | {:.1} / {} | — |",
         so["journal_ms"], so["journal_files"]
+    );
+    println!(
+        "| the window (headless): open until the article is shown with its annotations (ms) / longest frame meanwhile (ms) | {:.0} / {:.1} | — |",
+        app["open_ms"], app["open_longest_frame_ms"]
+    );
+    println!(
+        "| the window: scroll frame p50 / p99 (ms); Save after tagging (ms); longest frame opening the table / statistics (ms) | {:.2} / {:.2}; {:.1}; {:.1} / {:.1} | — |",
+        app["scroll_p50"],
+        app["scroll_p99"],
+        app["app_save_ms"],
+        app["window_table_longest_frame_ms"],
+        app["window_stats_longest_frame_ms"]
+    );
+    println!(
+        "| the window: peak RSS with everything loaded, after scroll, tag, save, table, statistics (MB) | {:.0} | — |",
+        app["app_rss_mb"]
     );
     println!(
         "| kill -9 5 s into editing: edits / older than 2 s / restored (journal bytes) | {edits} / {old} / {restored} ({:.1} MB) | — |",

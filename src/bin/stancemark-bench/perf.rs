@@ -140,9 +140,9 @@ fn peak_rss_mb() -> f64 {
         .map_or(f64::NAN, |kb| kb / 1024.0)
 }
 
-struct Driver {
+pub(crate) struct Driver {
     ctx: egui::Context,
-    app: StancemarkApp,
+    pub(crate) app: StancemarkApp,
     time: f64,
 }
 
@@ -156,7 +156,7 @@ impl Driver {
 
     /// A driver whose app opens and saves files of at least `bytes` on a worker thread and
     /// autosaves `autosave_delay` seconds after a change.
-    fn with_options(path: &Path, bytes: u64, autosave_delay: f64) -> Self {
+    pub(crate) fn with_options(path: &Path, bytes: u64, autosave_delay: f64) -> Self {
         let ctx = egui::Context::default();
         let options = AppOptions {
             autosave_delay,
@@ -172,7 +172,7 @@ impl Driver {
     }
 
     /// One frame: `run_ui` + tessellation, as a window would do minus the GPU.
-    fn frame(&mut self, events: Vec<Event>) -> Duration {
+    pub(crate) fn frame(&mut self, events: Vec<Event>) -> Duration {
         self.time += 1.0 / 60.0;
         let input = RawInput {
             screen_rect: Some(Rect::from_min_size(Pos2::ZERO, SCREEN)),
@@ -192,7 +192,7 @@ impl Driver {
 }
 
 /// p50, p99, max in milliseconds.
-fn stats(times: &mut [Duration]) -> (f64, f64, f64) {
+pub(crate) fn stats(times: &mut [Duration]) -> (f64, f64, f64) {
     if times.is_empty() {
         return (f64::NAN, f64::NAN, f64::NAN);
     }
@@ -202,7 +202,7 @@ fn stats(times: &mut [Duration]) -> (f64, f64, f64) {
     (at(0.5), at(0.99), ms(*times.last().unwrap()))
 }
 
-fn wheel(dy: f32) -> Event {
+pub(crate) fn wheel(dy: f32) -> Event {
     Event::MouseWheel {
         unit: MouseWheelUnit::Point,
         delta: Vec2::new(0.0, dy),
@@ -430,7 +430,7 @@ fn files(name: &str, path: &Path, project: &Project, report: &mut Report) {
     );
 }
 
-fn key_event(key: egui::Key, modifiers: Modifiers) -> Vec<Event> {
+pub(crate) fn key_event(key: egui::Key, modifiers: Modifiers) -> Vec<Event> {
     [true, false]
         .into_iter()
         .map(|pressed| Event::Key {
@@ -444,7 +444,7 @@ fn key_event(key: egui::Key, modifiers: Modifiers) -> Vec<Event> {
 }
 
 /// Drags over a passage near the top of the reader and presses `1`: one new annotation.
-fn tag_a_passage(d: &mut Driver) {
+pub(crate) fn tag_a_passage(d: &mut Driver) {
     let from = Pos2::new(300.0, 200.0);
     let to = Pos2::new(700.0, 230.0);
     d.frame(vec![Event::PointerMoved(from), button(from, true)]);
@@ -456,7 +456,7 @@ fn tag_a_passage(d: &mut Driver) {
 
 /// Frames until the app's jobs are done: how long that took and the longest frame meanwhile
 /// (after the one that started them).
-fn until_idle(d: &mut Driver, first: Duration) -> (Duration, Duration) {
+pub(crate) fn until_idle(d: &mut Driver, first: Duration) -> (Duration, Duration) {
     let started = Instant::now();
     let mut longest = first;
     while !d.app.session().jobs().is_empty() {

@@ -280,11 +280,16 @@ impl ArticleView {
 
     /// Takes what a worker thread derived for this article when the project opened.
     pub fn adopt(&mut self, derived: ArticleDerived, revision: u64) {
+        let id = derived.article.id;
         *self = ArticleView {
             layout: Layout::new(derived.paragraphs),
             article: Some(derived.article),
             spans: derived.spans,
             spans_revision: Some(revision),
+            // Used when the layers shown are the ones it was made for (else made again).
+            disagreements: derived
+                .disagreements
+                .map(|(who, ranges)| ((revision, id, who), ranges)),
             ..ArticleView::default()
         };
     }
