@@ -51,7 +51,24 @@ const REPORTING_BEFORE: [&str; 3] = ["according to", "said", "says"];
 /// The text of the sentences `ann` overlaps, and where it starts (code points).
 fn sentence_text(project: &Project, ann: &Annotation) -> Option<(String, usize)> {
     let article = project.article(ann.article)?;
-    let sentences = text::sentences_of(&article.text);
+    // Only the lines the passage is on are split into sentences (a sentence never crosses a
+    // line): a long article is not split whole for every passage selected.
+    let full = &article.text;
+    let byte_of = |c: usize| full.char_indices().nth(c).map_or(full.len(), |(b, _)| b);
+    let (start_byte, end_byte) = (byte_of(ann.range.start), byte_of(ann.range.end));
+    let line_start = full[..start_byte].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = full[end_byte..]
+        .find('\n')
+        .map_or(full.len(), |i| end_byte + i);
+    let base = ann.range.start - full[line_start..start_byte].chars().count();
+    let sentences: Vec<crate::core::model::TextRange> =
+        text::sentences_of(&full[line_start..line_end])
+            .into_iter()
+            .map(|s| crate::core::model::TextRange {
+                start: s.start + base,
+                end: s.end + base,
+            })
+            .collect();
     let first = sentences.iter().find(|s| s.end > ann.range.start)?;
     let last = sentences
         .iter()
