@@ -2388,6 +2388,26 @@ fn a_manifesto_article_is_unitised_coded_from_the_keyboard_compared_and_exported
     // 5 units, 4 agree; chance 4/25 (each code once per coder, 108 against 110):
     // κ = (4/5 − 4/25) / (1 − 4/25) = 16/21, as scikit-learn's cohen_kappa_score gives.
     assert!((cli_kappa - 16.0 / 21.0).abs() < 1e-12, "{cli_kappa}");
+    // Ben codes the last unit a second way: it counts as missing, and the window says so.
+    let last = harness
+        .state()
+        .workspace()
+        .project()
+        .article(article)
+        .unwrap()
+        .units[6];
+    harness.state_mut().execute(Command::LeaveUnitMode);
+    harness.state_mut().execute(Command::Tag {
+        article,
+        range: last.range(),
+        stance: manifesto_id("106"),
+    });
+    harness.run_steps(2);
+    harness.state_mut().agreement().unwrap().wait();
+    harness.run_steps(2);
+    assert_eq!(harness.state_mut().agreement().unwrap().ambiguous.len(), 1);
+    harness.get_by_label_contains("1 unit code(s) counted as missing");
+    harness.state_mut().execute(Command::Undo);
     // Dana's layer as a Manifesto Corpus CSV, and back.
     harness.state_mut().execute(Command::ShowMyLayer);
     let mut prefs = harness.state().preferences().clone();
@@ -2430,6 +2450,15 @@ fn a_manifesto_article_is_unitised_coded_from_the_keyboard_compared_and_exported
         .output()
         .unwrap();
     assert_eq!(String::from_utf8(again.stdout).unwrap(), written);
+    // Statistics → Shares of units: each of Dana's five codes is a fifth of her coded units;
+    // 504 and 506 make 40 % of Welfare and Quality of Life, 108 and 106 of External Relations.
+    harness.state_mut().execute(Command::Statistics);
+    harness.run_steps(2);
+    harness.get_by_label("Shares of units").click();
+    harness.run_steps(2);
+    assert_eq!(harness.get_all_by_label("20.0 %").count(), 5);
+    harness.get_by_label("Welfare and Quality of Life");
+    assert_eq!(harness.get_all_by_label("40.0 %").count(), 2);
 }
 
 /// Joining a coded unit with the next asks what becomes of the codes; refitting keeps one

@@ -23,7 +23,9 @@ type Inputs = (u64, Unit, Vec<AnalystId>);
 pub struct AgreementState {
     rows: Option<Arc<Vec<Row>>>,
     computed_for: Option<Inputs>,
-    job: Option<(Inputs, Job<Option<Vec<Row>>>)>,
+    job: Option<(Inputs, Job<Option<(Vec<Row>, Vec<String>)>>)>,
+    /// With units: the units counted as missing because an analyst coded them several ways.
+    pub ambiguous: Arc<Vec<String>>,
     /// The figures the analyst stopped measuring (not started again until something changes).
     stopped_for: Option<Inputs>,
     /// α_U or κ in the heat map.
@@ -40,6 +42,7 @@ impl Default for AgreementState {
             rows: None,
             computed_for: None,
             job: None,
+            ambiguous: Arc::default(),
             stopped_for: None,
             measure: Measure::AlphaU,
             unit: Unit::Word,
@@ -74,9 +77,10 @@ impl AgreementState {
         if let Some((for_key, job)) = &mut self.job {
             match job.poll() {
                 Polled::Running => {}
-                Polled::Finished(Some(rows)) => {
+                Polled::Finished(Some((rows, ambiguous))) => {
                     self.computed_for = Some(for_key.clone());
                     self.rows = Some(Arc::new(rows));
+                    self.ambiguous = Arc::new(ambiguous);
                     self.job = None;
                 }
                 Polled::Finished(None) => self.job = None,
@@ -105,12 +109,13 @@ impl AgreementState {
                 stance: None,
             };
             let job = Job::spawn(JobKind::Statistics, "agreement", move |progress| {
-                agreement::measure_with_progress(
+                let rows = agreement::measure_with_progress(
                     &snapshot,
                     &request,
                     &|article, analyst| snapshot.counts_on(article, analyst),
                     Some(progress),
-                )
+                )?;
+                Some((rows, agreement::ambiguous_units(&snapshot, &request)))
             });
             self.job = Some((key, job));
         }
@@ -119,10 +124,11 @@ impl AgreementState {
     /// Waits for the figures being computed (tests).
     pub fn wait(&mut self) {
         if let Some((key, job)) = self.job.take()
-            && let Some(Some(rows)) = job.wait()
+            && let Some(Some((rows, ambiguous))) = job.wait()
         {
             self.computed_for = Some(key);
             self.rows = Some(Arc::new(rows));
+            self.ambiguous = Arc::new(ambiguous);
         }
     }
 
@@ -206,6 +212,17 @@ pub fn agreement_ui(
                 }
             });
             ui.label(RichText::new(state.measure.meaning()).weak());
+            if state.unit == Unit::Unitised && !state.ambiguous.is_empty() {
+                let list = state.ambiguous.iter().take(20).cloned().collect::<Vec<_>>();
+                ui.colored_label(
+                    ui.visuals().warn_fg_color,
+                    format!(
+                        "{} unit code(s) counted as missing: an analyst coded the unit several ways",
+                        state.ambiguous.len()
+                    ),
+                )
+                .on_hover_text(list.join("\n"));
+            }
             ui.separator();
             let analysts = compared_analysts(project);
             if analysts.len() < 2 {

@@ -37,6 +37,8 @@ pub enum StatsTab {
     Along,
     /// Per period of the articles' dates, or per outlet.
     OverTime,
+    /// Each code's share of the coded units of unitised articles (the Manifesto "per" values).
+    Shares,
 }
 
 /// How the over-time chart is drawn.
@@ -70,10 +72,68 @@ pub struct StatsState {
     pub timeline: Option<Arc<Timeline>>,
     timeline_for: Option<(StatsKey, PeriodBy)>,
     timeline_job: Option<((StatsKey, PeriodBy), Job<Timeline>)>,
+    /// The shares of coded units (this analyst's codes), as of a revision.
+    shares: Option<(
+        u64,
+        Arc<Result<Vec<crate::analysis::stats::ShareRow>, String>>,
+    )>,
 }
 
 /// What the figures were computed from: the project's revision and the layers shown.
 type StatsKey = (u64, Vec<crate::core::model::AnalystId>);
+
+/// The Shares tab: each code's share of this analyst's coded units, per unitised article (the
+/// one shown, with "This article only") or over all of them; worked out once per revision.
+fn shares_ui(ui: &mut egui::Ui, view: &View<'_>, state: &mut StatsState) {
+    let revision = view.session.workspace().revision();
+    if state.shares.as_ref().is_none_or(|(r, _)| *r != revision) {
+        let me = view.session.analyst().id;
+        state.shares = Some((
+            revision,
+            Arc::new(crate::analysis::stats::shares(view.project(), Some(&me))),
+        ));
+    }
+    let Some((_, shares)) = &state.shares else {
+        return;
+    };
+    let rows = match shares.as_ref() {
+        Ok(rows) => rows,
+        Err(e) => {
+            ui.label(e);
+            return;
+        }
+    };
+    let article = view.focus.article.filter(|_| state.article_only);
+    let shown: Vec<&crate::analysis::stats::ShareRow> =
+        rows.iter().filter(|r| r.article_id == article).collect();
+    if shown.is_empty() {
+        ui.label("No coded units yet (Units → Unitise article, then U to code unit by unit).");
+        return;
+    }
+    ui.weak("Share of your coded units (000 included; headings and uncoded units not), a category including its sub-categories, a domain its categories. stancemark stats --shares writes the same as CSV.");
+    egui::ScrollArea::vertical()
+        .id_salt("shares")
+        .auto_shrink(false)
+        .show(ui, |ui| {
+            egui::Grid::new("shares_grid")
+                .striped(true)
+                .num_columns(5)
+                .show(ui, |ui| {
+                    for h in ["code", "label", "kind", "units", "percent"] {
+                        ui.strong(h);
+                    }
+                    ui.end_row();
+                    for r in shown {
+                        ui.label(&r.code);
+                        ui.label(&r.label);
+                        ui.weak(r.kind);
+                        ui.label(r.units.to_string());
+                        ui.label(format!("{:.1} %", r.percent));
+                        ui.end_row();
+                    }
+                });
+        });
+}
 
 impl StatsState {
     /// Starts computing the figures when the project changed since they were computed, and
@@ -192,6 +252,10 @@ pub fn statistics_ui(
                 ui.selectable_value(&mut state.tab, StatsTab::Cooccurrence, "Co-occurrence");
                 ui.selectable_value(&mut state.tab, StatsTab::Along, "Along the text");
                 ui.selectable_value(&mut state.tab, StatsTab::OverTime, "Over time");
+                if view.project().articles.iter().any(|a| !a.units.is_empty()) {
+                    ui.selectable_value(&mut state.tab, StatsTab::Shares, "Shares of units")
+                        .on_hover_text("Each code's share of your coded units, rolled up into categories and domains (the Manifesto Project's per variables)");
+                }
                 ui.separator();
                 let shown = view.focus.article;
                 ui.add_enabled_ui(shown.is_some(), |ui| {
@@ -203,6 +267,10 @@ pub fn statistics_ui(
             if state.tab == StatsTab::OverTime {
                 state.refresh_timeline(view);
                 commands.extend(over_time_ui(ui, view, state));
+                return;
+            }
+            if state.tab == StatsTab::Shares {
+                shares_ui(ui, view, state);
                 return;
             }
             let Some(stats) = state.stats.clone() else {
@@ -222,7 +290,9 @@ pub fn statistics_ui(
                 .show(ui, |ui| match state.tab {
                     StatsTab::Counts => counts_ui(ui, view, &stats, article),
                     StatsTab::Cooccurrence => cooccurrence_ui(ui, view, &stats, article.is_some()),
-                    StatsTab::Along | StatsTab::OverTime => along_ui(ui, view, &stats, article),
+                    StatsTab::Along | StatsTab::OverTime | StatsTab::Shares => {
+                        along_ui(ui, view, &stats, article)
+                    }
                 })
                 .inner;
             // The chart alone, with a margin of the window's own colour around it.
@@ -247,7 +317,9 @@ pub fn statistics_ui(
                 let svg = match state.tab {
                     StatsTab::Counts => ExportFormat::ChartSvg,
                     StatsTab::Cooccurrence => ExportFormat::CooccurrenceSvg,
-                    StatsTab::Along | StatsTab::OverTime => ExportFormat::AlongSvg,
+                    StatsTab::Along | StatsTab::OverTime | StatsTab::Shares => {
+                        ExportFormat::AlongSvg
+                    }
                 };
                 if ui
                     .button("Save chart as SVG…")
