@@ -19,11 +19,14 @@ const CELL: f32 = 64.0;
 /// What the figures were computed for: the project's revision, the unit and the analysts.
 type Inputs = (u64, Unit, Vec<AnalystId>);
 
+/// The rows measured and the units counted as missing for being coded several ways.
+type Measured = (Vec<Row>, Vec<String>);
+
 /// The window's figures and what is shown.
 pub struct AgreementState {
     rows: Option<Arc<Vec<Row>>>,
     computed_for: Option<Inputs>,
-    job: Option<(Inputs, Job<Option<(Vec<Row>, Vec<String>)>>)>,
+    job: Option<(Inputs, Job<Option<Measured>>)>,
     /// With units: the units counted as missing because an analyst coded them several ways.
     pub ambiguous: Arc<Vec<String>>,
     /// The figures the analyst stopped measuring (not started again until something changes).

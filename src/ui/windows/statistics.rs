@@ -73,11 +73,11 @@ pub struct StatsState {
     timeline_for: Option<(StatsKey, PeriodBy)>,
     timeline_job: Option<((StatsKey, PeriodBy), Job<Timeline>)>,
     /// The shares of coded units (this analyst's codes), as of a revision.
-    shares: Option<(
-        u64,
-        Arc<Result<Vec<crate::analysis::stats::ShareRow>, String>>,
-    )>,
+    shares: Option<(u64, Arc<Shares>)>,
 }
+
+/// The shares of coded units, or why there are none.
+type Shares = Result<Vec<crate::analysis::stats::ShareRow>, String>;
 
 /// What the figures were computed from: the project's revision and the layers shown.
 type StatsKey = (u64, Vec<crate::core::model::AnalystId>);
