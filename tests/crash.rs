@@ -276,6 +276,10 @@ fn killing_an_editing_session_loses_nothing_older_than_two_seconds() {
         stancemark::store::recovery::is_journal(&file),
         "a folder's autosave is its journal"
     );
+    // "Show both" lists what the journal changed.
+    let diff =
+        stancemark::session::files::recovery_diff(session.project(), &file, Some(&folder)).unwrap();
+    assert!(diff.changed.len() >= 50, "{} changed", diff.changed.len());
     let events = session.restore_recovery(&file);
     assert!(
         events

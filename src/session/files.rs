@@ -90,8 +90,19 @@ pub fn default_project_file(dir: &Path, stem: &str) -> PathBuf {
 }
 
 /// The differences between `project` and the autosave `file` (read once, when asked).
-pub fn recovery_diff(project: &Project, file: &Path) -> Result<RecoveryDiff, String> {
-    storage::load_project(file)
+pub fn recovery_diff(
+    project: &Project,
+    file: &Path,
+    project_path: Option<&Path>,
+) -> Result<RecoveryDiff, String> {
+    // A project folder's autosave is a journal: replayed over the folder, it is the project.
+    let recovered = match project_path {
+        Some(folder) if storage::is_folder(folder) && storage::recovery::is_journal(file) => {
+            storage::recovery::read_journal(file, folder)
+        }
+        _ => storage::load_project(file),
+    };
+    recovered
         .map(|recovered| RecoveryDiff::between(project, &recovered))
         .map_err(|e| e.to_string())
 }

@@ -473,6 +473,7 @@ fn recovery_ui(
         *both = Some(Arc::new(crate::session::files::recovery_diff(
             view.project(),
             file,
+            view.session.path(),
         )));
     }
     outcome
