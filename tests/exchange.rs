@@ -1755,6 +1755,8 @@ fn manifesto_files_round_trip_and_agreement_by_unit_matches_the_references() {
     // Codes travel in the other exports.
     let out = run(&["export", &g, "--format", "csv"]);
     assert!(String::from_utf8_lossy(&out.stdout).contains(",504\r\n"));
+    let out = run(&["export", &g, "--format", "html"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("504 Welfare State Expansion"));
     let out = run(&["export", &g, "--format", "qdc"]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("name=\"504 Welfare State Expansion\""));
     assert!(String::from_utf8_lossy(&out.stdout).contains("name=\"Economy\" isCodable=\"false\""));

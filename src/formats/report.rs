@@ -11,6 +11,15 @@ use crate::core::text::OffsetIndex;
 /// Opacity of a highlight's background.
 const HIGHLIGHT_ALPHA: f32 = 0.28;
 
+/// A stance as the report names it: a codebook's code and name ("504 Welfare State
+/// Expansion"), else its path in the tree ("security › supply chain").
+fn label_of(project: &Project, id: &crate::core::model::StanceId) -> String {
+    match project.stances.get(id) {
+        Some(s) if s.code.is_some() => s.coded_label(),
+        _ => project.stances.path_label(id),
+    }
+}
+
 fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -75,7 +84,7 @@ pub fn write(project: &Project) -> String {
             rgba(s.color, HIGHLIGHT_ALPHA),
             s.color.to_hex(),
             esc(&s.description),
-            esc(&project.stances.path_label(&s.id))
+            esc(&label_of(project, &s.id))
         );
     }
     html.push_str("</div>\n");
@@ -104,7 +113,7 @@ fn counts_table(project: &Project, mine: &[&Annotation], html: &mut String) {
             html,
             "<tr><td><span class=\"chip\" style=\"border-color:{}\">{}</span></td><td>{n}</td></tr>",
             s.color.to_hex(),
-            esc(&project.stances.path_label(&s.id))
+            esc(&label_of(project, &s.id))
         );
     }
     html.push_str("</table>\n");
@@ -189,7 +198,7 @@ fn article_html(project: &Project, article: &Article, html: &mut String) {
             let _ = write!(
                 html,
                 "<li><b>{}</b>: “{}”{}</li>",
-                esc(&project.stances.path_label(&a.stance)),
+                esc(&label_of(project, &a.stance)),
                 esc(&a.quote),
                 if a.note.is_empty() {
                     String::new()
@@ -252,7 +261,7 @@ fn paragraph_html(
                 .collect();
             let titles: Vec<String> = covering
                 .iter()
-                .map(|x| project.stances.path_label(&x.stance))
+                .map(|x| label_of(project, &x.stance))
                 .collect();
             let _ = write!(
                 html,
