@@ -1117,15 +1117,14 @@ pub fn reread(
             project.articles.iter().map(|a| (a.id, a.clone())).collect();
         // Reading and parsing the files is most of opening a large folder: it runs on every
         // core; putting the records into the project stays in file order, here.
-        let mut parsed_layers = parse_layers(dir, &layers, &texts, &indexes);
-        for path in layers {
+        parse_layers_in_order(dir, &layers, &texts, &indexes, |path, parsed| {
             let Some((article, analyst)) = layer_of(path) else {
                 problems.push(FileProblem {
                     path: path.clone(),
                     line: None,
                     message: "a layer file must be layers/<analyst>/<article id>.jsonl".to_owned(),
                 });
-                continue;
+                return;
             };
             let old_annotations: Vec<_> = project
                 .annotations
@@ -1148,16 +1147,16 @@ pub fn reread(
                 old_rejections.into_iter().for_each(|id| {
                     project.rejections.remove(id);
                 });
-                continue;
+                return;
             }
-            let parsed = match parsed_layers.remove(path.as_str()) {
+            let parsed = match parsed {
                 Some(Ok(parsed)) => parsed,
                 Some(Err(problem)) => {
                     problems.push(problem);
                     state.unreadable.insert(path.clone());
-                    continue;
+                    return;
                 }
-                None => continue,
+                None => return,
             };
             state.note_hash(dir, path, parsed.hash);
             problems.extend(parsed.problems);
@@ -1201,7 +1200,7 @@ pub fn reread(
             if broken {
                 state.unreadable.insert(path.clone());
             }
-        }
+        });
     }
     project.add_missing_analysts();
     Ok(FolderLoad {
@@ -1229,39 +1228,54 @@ struct ParsedLayer {
     broken: bool,
 }
 
-/// Reads and parses the layer files `paths` that exist, on every core; a file that cannot be
-/// read at all is its problem.
-fn parse_layers<'a>(
+/// Reads and parses the layer files `paths` on every core and hands each to `apply` in the
+/// order of `paths` as soon as it and those before it are parsed (`None`: no such file, or not a
+/// layer's name), so putting records into the project overlaps the parsing of the rest.
+fn parse_layers_in_order<'a>(
     dir: &Path,
     paths: &[&'a RelPath],
     texts: &HashMap<ArticleId, Arc<Article>>,
     indexes: &HashMap<ArticleId, text::OffsetIndex>,
-) -> HashMap<&'a str, Result<ParsedLayer, FileProblem>> {
-    let todo: Vec<&'a RelPath> = paths
-        .iter()
-        .copied()
-        .filter(|p| layer_of(p).is_some() && dir.join(p.as_str()).is_file())
-        .collect();
+    mut apply: impl FnMut(&'a RelPath, Option<Result<ParsedLayer, FileProblem>>),
+) {
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(8);
-    let chunk = todo.len().div_ceil(workers).max(1);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let (tx, rx) = std::sync::mpsc::channel();
     std::thread::scope(|scope| {
-        let handles: Vec<_> = todo
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || {
-                    part.iter()
-                        .map(|path| (path.as_str(), parse_layer(dir, path, texts, indexes)))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect()
-    })
+        for _ in 0..workers {
+            let (tx, next) = (tx.clone(), &next);
+            scope.spawn(move || {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(path) = paths.get(i) else { break };
+                    let parsed = (layer_of(path).is_some() && dir.join(path.as_str()).is_file())
+                        .then(|| parse_layer(dir, path, texts, indexes));
+                    if tx.send((i, parsed)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        let mut ready = HashMap::new();
+        for (i, path) in paths.iter().enumerate() {
+            let parsed = loop {
+                if let Some(parsed) = ready.remove(&i) {
+                    break parsed;
+                }
+                match rx.recv() {
+                    Ok((j, parsed)) => {
+                        ready.insert(j, parsed);
+                    }
+                    // Every worker stopped (one panicked): what is left reads as missing.
+                    Err(_) => break None,
+                }
+            };
+            apply(path, parsed);
+        }
+    });
 }
 
 /// Reads and parses one layer file.
