@@ -71,13 +71,28 @@ impl Template {
         Ok(template)
     }
 
+    /// The name the command line takes (one of [`Self::NAMES`]).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Template::Default => "default",
+            Template::Manifesto => "manifesto",
+            Template::Cap => "cap",
+            Template::StanceTarget(_) => "stance-target",
+        }
+    }
+
     /// What menus call it.
     pub fn title(&self) -> &'static str {
-        match self {
-            Template::Default => "Default stances (pro-open-source, regulation, security)",
-            Template::Manifesto => "Manifesto Project (MARPOR, handbook version 5)",
-            Template::Cap => "Comparative Agendas Project (policy topics)",
-            Template::StanceTarget(_) => "Stance towards a target (favour / against / none)",
+        Self::title_of(self.name())
+    }
+
+    /// What menus call the template named `name` (one of [`Self::NAMES`]).
+    pub fn title_of(name: &str) -> &'static str {
+        match name {
+            "manifesto" => "Manifesto Project (MARPOR, handbook version 5)",
+            "cap" => "Comparative Agendas Project (policy topics)",
+            "stance-target" => "Stance towards a target (favour / against / none)",
+            _ => "Default stances (pro-open-source, regulation, security)",
         }
     }
 

@@ -692,6 +692,11 @@ impl Session {
     /// Starts a new, empty project (callers ask about unsaved changes first).
     pub fn new_project(&mut self) {
         let workspace = Workspace::new(Project::new("Untitled project"), self.options.clock());
+        self.start_fresh(workspace);
+    }
+
+    /// Makes `workspace` the session's, never saved.
+    fn start_fresh(&mut self, workspace: Workspace) {
         self.replace(Loaded {
             derived: Derived::build(&workspace),
             base: workspace.project().clone(),
@@ -1138,14 +1143,7 @@ impl Session {
     /// unsaved changes first).
     pub fn new_project_from(&mut self, project: Project) {
         let workspace = Workspace::unsaved(project, self.options.clock());
-        self.replace(Loaded {
-            derived: Derived::build(&workspace),
-            base: workspace.project().clone(),
-            workspace,
-            save_path: None,
-            stamp: None,
-            how: Opened::File,
-        });
+        self.start_fresh(workspace);
     }
 
     /// Brings the annotations of other copies of the project (analysts' project files or

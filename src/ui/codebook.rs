@@ -79,11 +79,7 @@ pub fn template_ui(ui: &mut Ui, draft: &mut TemplateDraft) -> Decision {
         "One stance per target you name (one per line), each coded with a position: favour (+), against (-) or none (0).",
     ];
     for (i, name) in Template::NAMES.iter().enumerate() {
-        let title = Template::named(name, &["x".to_owned()])
-            .or_else(|_| Template::named(name, &[]))
-            .map(|t| t.title())
-            .unwrap_or(name);
-        ui.radio_value(&mut draft.choice, i, title)
+        ui.radio_value(&mut draft.choice, i, Template::title_of(name))
             .on_hover_text(descriptions[i]);
     }
     ui.weak(descriptions[draft.choice.min(3)]);

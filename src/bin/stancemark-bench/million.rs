@@ -13,15 +13,12 @@ use stancemark::model::{AnalystId, Annotation, Article, Project, StanceId, TextR
 use stancemark::store;
 
 use super::Rng;
+use super::perf::{data_dir, peak_rss_mb};
 
 /// Articles, annotations, analysts of the workload.
 const ARTICLES: u64 = 100;
 const ANNOTATIONS: usize = 1_000_000;
 const ANALYSTS: [&str; 3] = ["ana", "ben", "cleo"];
-
-fn data_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-data")
-}
 
 /// The folder and the single file of the workload.
 pub fn paths() -> (PathBuf, PathBuf) {
@@ -108,15 +105,21 @@ pub fn generate() {
     store::save_project(&project, &file).unwrap();
 }
 
-fn peak_rss_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
-        })
-        .map_or(f64::NAN, |kb| kb / 1024.0)
+/// The folder opened as a session working as `ana`, and ana's annotations.
+fn ana_session(
+    folder: &Path,
+    options: stancemark::session::SessionOptions,
+) -> (stancemark::session::Session, Vec<uuid::Uuid>) {
+    let mut session = stancemark::session::Session::open_blocking(folder, options).unwrap();
+    session.set_annotator("ana");
+    let ids = session
+        .project()
+        .annotations
+        .iter()
+        .filter(|a| a.analyst.as_str() == "ana")
+        .map(|a| a.id)
+        .collect();
+    (session, ids)
 }
 
 fn median(mut v: Vec<Duration>) -> f64 {
@@ -203,20 +206,8 @@ pub fn run_child(what: &str) {
         }
         "save-one-session" => {
             // As the window saves: the session's Save (Ctrl+S) after one change.
-            let mut session = stancemark::session::Session::open_blocking(
-                &folder,
-                stancemark::session::SessionOptions::command_line(),
-            )
-            .unwrap();
-            session.set_annotator("ana");
-            let mine: Vec<_> = session
-                .project()
-                .annotations
-                .iter()
-                .filter(|a| a.analyst.as_str() == "ana")
-                .take(3000)
-                .map(|a| a.id)
-                .collect();
+            let (mut session, mine) =
+                ana_session(&folder, stancemark::session::SessionOptions::command_line());
             let mut times = Vec::new();
             for round in 0..3 {
                 let note = format!("session {round} at {:?}", std::time::SystemTime::now());
@@ -267,19 +258,8 @@ pub fn run_child(what: &str) {
         }
         "crash-child" => {
             // As the window edits: a session with autosave, one changed note every 50 ms.
-            let mut session = stancemark::session::Session::open_blocking(
-                &folder,
-                stancemark::session::SessionOptions::desktop(),
-            )
-            .unwrap();
-            session.set_annotator("ana");
-            let ids: Vec<_> = session
-                .project()
-                .annotations
-                .iter()
-                .filter(|a| a.analyst.as_str() == "ana")
-                .map(|a| a.id)
-                .collect();
+            let (mut session, ids) =
+                ana_session(&folder, stancemark::session::SessionOptions::desktop());
             let started = Instant::now();
             for n in 0usize.. {
                 session
@@ -398,24 +378,14 @@ fn crash() -> (usize, usize, usize, u64) {
     child.kill().unwrap();
     let killed = epoch_ms();
     child.wait().unwrap();
-    let mut session = stancemark::session::Session::open_blocking(
-        &folder,
-        stancemark::session::SessionOptions::command_line(),
-    )
-    .unwrap();
-    session.set_annotator("ana");
+    // Restoring changes notes, not which annotations are ana's.
+    let (mut session, ids) =
+        ana_session(&folder, stancemark::session::SessionOptions::command_line());
     let Some(file) = session.pending_recovery() else {
         return (edits.len(), 0, 0, 0);
     };
     let journal_bytes = std::fs::metadata(&file).map_or(0, |m| m.len());
     session.restore_recovery(&file);
-    let ids: Vec<_> = session
-        .project()
-        .annotations
-        .iter()
-        .filter(|a| a.analyst.as_str() == "ana")
-        .map(|a| a.id)
-        .collect();
     let old: Vec<usize> = edits
         .iter()
         .filter(|(_, at)| *at + 2_000 <= killed)

@@ -19,7 +19,7 @@ use super::Rng;
 /// variants of it (6.5 MB) with 100k annotations.
 pub const WORKLOADS: [&str; 3] = ["sample", "act-10k", "corpus-100k"];
 
-fn data_dir() -> PathBuf {
+pub(crate) fn data_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-data")
 }
 
@@ -129,7 +129,7 @@ pub fn generate() -> Vec<PathBuf> {
         .collect()
 }
 
-fn peak_rss_mb() -> f64 {
+pub(crate) fn peak_rss_mb() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
