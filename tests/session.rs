@@ -1,7 +1,12 @@
 //! The session without a window: two windows on one project, lock files, what is refused
 //! from disk, autosave after switching projects.
 
+#[path = "common/folders.rs"]
+mod folders;
+
 use std::path::{Path, PathBuf};
+
+use folders::three_article_folder;
 
 use stancemark::model::{AnalystId, StanceId, TextRange};
 use stancemark::session::{Overwrite, Session, SessionEvent, SessionOptions};
@@ -615,4 +620,138 @@ fn two_analysts_share_a_project_folder_through_git() {
     );
     let after = store::load_any(&b.join("team.stance")).unwrap();
     assert_eq!(after.project.annotations.len(), 16);
+}
+
+/// Polls `session` until its project opened (the first part, for a large folder).
+fn until_opened(session: &mut Session, events: Vec<SessionEvent>) -> Vec<SessionEvent> {
+    let mut all = events;
+    while !all.iter().any(|e| matches!(e, SessionEvent::Opened { .. })) {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        all.extend(session.poll());
+    }
+    all
+}
+
+#[test]
+fn a_large_folder_opens_in_two_parts_and_keeps_what_was_done_while_the_rest_loaded() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = three_article_folder(dir.path());
+    let project = store::load_any(&folder).unwrap().project;
+    let [first, second, third] = [0, 1, 2].map(|i| project.articles[i].id);
+    // One broken line in a layer read with the rest: named when it arrives, the rest opens.
+    let ben_third = folder.join(format!("layers/ben/{third}.jsonl"));
+    let mut text = std::fs::read_to_string(&ben_third).unwrap();
+    text.push_str("{\"id\": broken\n");
+    std::fs::write(&ben_third, text).unwrap();
+    let ana_first = folder.join(format!("layers/ana/{first}.jsonl"));
+    let ana_first_before = std::fs::read_to_string(&ana_first).unwrap();
+
+    // Every folder counts as large here: it opens in two parts.
+    let mut session = Session::new(SessionOptions {
+        background_io_bytes: 0,
+        ..window_options()
+    });
+    let events = session.open(&folder);
+    until_opened(&mut session, events);
+    // The first part: every article and analyst, the first article's annotations only.
+    assert!(session.is_loading());
+    assert_eq!(session.project().articles.len(), 3);
+    assert_eq!(session.project().analysts.len(), 2);
+    assert_eq!(session.project().annotations.len(), 5);
+    assert!(session.workspace().is_article_loaded(first));
+    assert!(!session.workspace().is_article_loaded(second));
+    session.set_annotator("Ana");
+    // Tagging the article shown works; an article whose annotations have not arrived, or a
+    // change that reaches every article, waits.
+    let on_first = TextRange { start: 20, end: 27 };
+    let mine = session
+        .workspace_mut()
+        .add_annotation(first, on_first, &StanceId::new("regulation"), "")
+        .unwrap();
+    let refused =
+        session
+            .workspace_mut()
+            .add_annotation(second, on_first, &StanceId::new("regulation"), "");
+    assert!(
+        matches!(
+            refused,
+            Err(stancemark::workspace::ActionError::StillLoading(_))
+        ),
+        "{refused:?}"
+    );
+    let refused = session
+        .workspace_mut()
+        .remove_stance(&StanceId::new("security"));
+    assert!(
+        matches!(
+            refused,
+            Err(stancemark::workspace::ActionError::StillLoading(_))
+        ),
+        "{refused:?}"
+    );
+    assert_eq!(session.project().annotations.len(), 6);
+    // Save waits for the rest (half a project is never written), and so do exports.
+    let events = session.save();
+    assert!(
+        matches!(events.as_slice(), [SessionEvent::StillLoading { .. }]),
+        "{events:?}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&ana_first).unwrap(),
+        ana_first_before
+    );
+    let events = session.export(
+        stancemark::export::ExportFormat::Csv,
+        &dir.path().join("out.csv"),
+        None,
+        None,
+    );
+    assert!(
+        matches!(events.as_slice(), [SessionEvent::StillLoading { .. }]),
+        "{events:?}"
+    );
+    assert_eq!(session.loading_fraction().map(|f| f <= 1.0), Some(true));
+
+    // The rest arrives: the tag made meanwhile stays, one Undo still takes it back, the save
+    // asked for runs.
+    let events = session.wait_all();
+    let Some(SessionEvent::Loaded { problems, lost }) = events
+        .iter()
+        .find(|e| matches!(e, SessionEvent::Loaded { .. }))
+    else {
+        panic!("not loaded: {events:?}")
+    };
+    assert!(lost.is_empty(), "{lost:?}");
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0].contains(&format!("layers/ben/{third}.jsonl line 3")),
+        "{problems:?}"
+    );
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, SessionEvent::Saved { .. })),
+        "{events:?}"
+    );
+    assert!(!session.is_loading());
+    assert_eq!(session.project().annotations.len(), 16);
+    assert!(session.project().annotation(mine).is_some());
+    assert!(!session.is_dirty());
+    assert_eq!(session.open_problems(), problems.as_slice());
+    // The whole project as the folder holds it: nothing lost, the broken file left as it was.
+    let reread = store::load_any(&folder).unwrap();
+    assert_eq!(reread.project.annotations.len(), 16);
+    assert!(
+        std::fs::read_to_string(&ben_third)
+            .unwrap()
+            .contains("broken")
+    );
+    session.workspace_mut().undo().unwrap();
+    assert!(session.project().annotation(mine).is_none());
+    assert_eq!(session.project().annotations.len(), 15);
+    // Now any article takes a tag.
+    session
+        .workspace_mut()
+        .add_annotation(second, on_first, &StanceId::new("regulation"), "")
+        .unwrap();
 }

@@ -137,3 +137,60 @@ fn the_first_start_asks_who_is_coding_once_and_tags_go_into_that_analysts_layer(
     again.run_steps(3);
     assert!(again.query_by_label("Who is coding?").is_none());
 }
+
+#[test]
+fn a_large_folder_shows_its_first_article_while_the_rest_loads_and_windows_wait_for_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = three_article_folder(dir.path());
+    // Every folder counts as large here: it opens in two parts.
+    let options = AppOptions {
+        background_io_bytes: 0,
+        ..AppOptions::headless()
+    };
+    let mut harness = harness_for(StancemarkApp::new(None, options));
+    // One pass per frame, so one look at the jobs per frame.
+    harness
+        .ctx
+        .options_mut(|o| o.max_passes = std::num::NonZeroUsize::MIN);
+    harness
+        .state_mut()
+        .execute(stancemark::command::Command::Statistics);
+    harness.step();
+    harness
+        .state_mut()
+        .execute(stancemark::command::Command::OpenPath(folder));
+    // The frame that takes in the first part draws it: the rest cannot have arrived yet
+    // (a job's result is taken at the start of a frame).
+    for _ in 0..500 {
+        harness.step();
+        if !harness.state().workspace().project().articles.is_empty() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    assert!(harness.state().session().is_loading());
+    let texts = painted_texts(&harness);
+    let has = |t: &str| texts.iter().any(|p| p.contains(t));
+    assert!(has("Article 1  (5)"), "{texts:?}");
+    assert!(
+        has("Article 2  (...)") && has("Article 3  (...)"),
+        "{texts:?}"
+    );
+    assert!(
+        has("Still loading: this window works on every annotation"),
+        "{texts:?}"
+    );
+    assert!(
+        has("It argues for open models."),
+        "the first article is shown"
+    );
+    // Then everything: the counts, and the statistics of all 15 annotations.
+    run_until_idle(&mut harness);
+    harness.run();
+    assert!(!harness.state().session().is_loading());
+    let texts = painted_texts(&harness);
+    let has = |t: &str| texts.iter().any(|p| p.contains(t));
+    assert!(has("Article 2  (5)") && has("Article 3  (5)"), "{texts:?}");
+    assert!(!has("Still loading"), "{texts:?}");
+    assert!(has("Co-occurrence"), "{texts:?}");
+}

@@ -71,6 +71,9 @@ pub enum JobKind {
     Search,
     /// Computing the project's figures.
     Statistics,
+    /// Reading the rest of a large project folder's annotations, after its first article was
+    /// shown.
+    Load,
 }
 
 impl JobKind {
@@ -86,6 +89,7 @@ impl JobKind {
             JobKind::Sync => "Reading changes to",
             JobKind::Search => "Searching",
             JobKind::Statistics => "Counting",
+            JobKind::Load => "Loading annotations of",
         }
     }
 

@@ -1136,6 +1136,11 @@ impl Project {
             .chain(self.rejections.analysts())
             .cloned()
             .collect();
+        self.add_analysts_if_missing(named);
+    }
+
+    /// Adds the analysts `named` that the list lacks (each with the next colour).
+    pub fn add_analysts_if_missing(&mut self, named: impl IntoIterator<Item = AnalystId>) {
         for id in named {
             if self.analyst(&id).is_none() {
                 let color = Rgb(ANALYST_COLORS[self.analysts.len() % ANALYST_COLORS.len()]);

@@ -127,6 +127,83 @@ pub enum ActionError {
         "the undo history could not be applied ({0}) and was cleared; the project is unchanged"
     )]
     HistoryBroken(EditError),
+    /// The project is still being read and the change needs what has not arrived yet.
+    #[error("{0}: the project's annotations are still loading, try again in a moment")]
+    StillLoading(String),
+}
+
+/// A project that is still being read: the articles whose annotations have not arrived yet,
+/// and every edit applied since it opened, to apply again to the whole project once it has
+/// (see [`Workspace::complete_load`]).
+#[derive(Debug, Default)]
+struct Partial {
+    pending: std::collections::HashSet<ArticleId>,
+    applied: Vec<Edit>,
+}
+
+impl Partial {
+    /// Refuses an edit that needs records not read yet: annotations of pending articles, and
+    /// what reaches into every article (removing a stance or an analyst, changing the actors'
+    /// book other than by adding to it).
+    fn allows(&self, project: &Project, edit: &Edit) -> Result<(), ActionError> {
+        let article = |id: ArticleId, what: &str| {
+            if self.pending.contains(&id) {
+                Err(ActionError::StillLoading(format!(
+                    "{what} on an article whose annotations have not arrived"
+                )))
+            } else {
+                Ok(())
+            }
+        };
+        let everywhere = |what: &str| Err(ActionError::StillLoading(what.to_owned()));
+        match edit {
+            Edit::InsertAnnotation(a) | Edit::ReplaceAnnotation(a) => {
+                article(a.article, "an annotation")
+            }
+            Edit::InsertRejection(r) | Edit::ReplaceRejection(r) => {
+                article(r.article, "a suggestion")
+            }
+            Edit::RemoveArticle(id) => article(*id, "removing an article"),
+            Edit::ReplaceArticle(a) => article(a.id, "changing an article"),
+            Edit::RemoveStance(_) => everywhere("removing a stance"),
+            Edit::RemoveAnalyst(_) => everywhere("removing an analyst"),
+            Edit::SetActors(book) => {
+                let kept = project
+                    .actors
+                    .actors
+                    .iter()
+                    .all(|a| book.get(&a.id).is_some());
+                if kept && book.scale == project.actors.scale {
+                    Ok(())
+                } else {
+                    everywhere("removing actors or changing the position scale")
+                }
+            }
+            Edit::Batch(edits) => edits.iter().try_for_each(|e| self.allows(project, e)),
+            Edit::RemoveAnnotation(_)
+            | Edit::RemoveRejection(_)
+            | Edit::InsertArticle(..)
+            | Edit::InsertStance(..)
+            | Edit::ReplaceStance(_)
+            | Edit::RenameProject(_)
+            | Edit::SetProjectMemo(_)
+            | Edit::SetTeam(_)
+            | Edit::InsertAnalyst(..)
+            | Edit::ReplaceAnalyst(_) => Ok(()),
+        }
+    }
+}
+
+/// What one revision step changed, for views that update incrementally.
+#[derive(Debug, Clone)]
+enum StepChanges {
+    /// Only these annotations.
+    Annotations(Vec<AnnotationChange>),
+    /// The annotations of these articles arrived (the rest of a project being read); nothing
+    /// else changed.
+    Arrived(Arc<std::collections::HashSet<ArticleId>>),
+    /// Anything else.
+    Other,
 }
 
 #[derive(Debug)]
@@ -151,7 +228,9 @@ pub struct Workspace {
     revision: u64,
     /// The latest revision steps: (from, to, the annotations changed, or `None` when anything
     /// else changed), so views can update incrementally (see [`Self::annotation_changes_since`]).
-    journal: std::collections::VecDeque<(u64, u64, Option<Vec<AnnotationChange>>)>,
+    journal: std::collections::VecDeque<(u64, u64, StepChanges)>,
+    /// Set while the project is still being read (see [`Self::new_partial`]).
+    partial: Option<Partial>,
     clock: Box<dyn Clock>,
     /// The name of the analyst working here: new annotations and rejections are theirs.
     analyst_name: String,
@@ -197,9 +276,85 @@ impl Workspace {
             restored: false,
             revision: fresh_revision(),
             journal: std::collections::VecDeque::new(),
+            partial: None,
             clock,
             analyst_name: String::new(),
         }
+    }
+
+    /// Wraps the first part of a project still being read: the annotations of the `pending`
+    /// articles have not arrived. Until [`Self::complete_load`] hands over the whole project,
+    /// edits that need them are refused ([`ActionError::StillLoading`]); the others apply as
+    /// usual and are applied again to the whole project.
+    pub fn new_partial(
+        project: Project,
+        pending: impl IntoIterator<Item = ArticleId>,
+        clock: Box<dyn Clock>,
+    ) -> Self {
+        let mut ws = Self::new(project, clock);
+        let pending: std::collections::HashSet<ArticleId> = pending.into_iter().collect();
+        if !pending.is_empty() {
+            ws.partial = Some(Partial {
+                pending,
+                applied: Vec::new(),
+            });
+        }
+        ws
+    }
+
+    /// True while the project is still being read (some annotations have not arrived).
+    pub fn is_partial(&self) -> bool {
+        self.partial.is_some()
+    }
+
+    /// True when the annotations of `article` are all here.
+    pub fn is_article_loaded(&self, article: ArticleId) -> bool {
+        self.partial
+            .as_ref()
+            .is_none_or(|p| !p.pending.contains(&article))
+    }
+
+    /// Takes the whole project (the first part this workspace opened with, and the rest of
+    /// its records, as read) in place of the first part: every change made here since applies
+    /// to it again in order, the history and unsaved state stay. Returns the changes that
+    /// could not be applied (none, unless the files changed in between), which are lost.
+    pub fn complete_load(&mut self, mut whole: Project) -> Vec<String> {
+        let Some(partial) = self.partial.take() else {
+            return Vec::new();
+        };
+        let mut failed = Vec::new();
+        for edit in partial.applied {
+            if let Err(e) = edit.apply(&mut whole) {
+                failed.push(e.to_string());
+            }
+        }
+        self.project = whole;
+        let from = self.revision;
+        self.revision = fresh_revision();
+        let step = if failed.is_empty() {
+            StepChanges::Arrived(Arc::new(partial.pending))
+        } else {
+            StepChanges::Other
+        };
+        self.journal.push_back((from, self.revision, step));
+        if self.journal.len() > JOURNAL_STEPS {
+            self.journal.pop_front();
+        }
+        failed
+    }
+
+    /// Applies `edit` to the project, refusing what a project still being read cannot take.
+    fn apply_edit(&mut self, edit: Edit) -> Result<Edit, ActionError> {
+        let Some(partial) = &self.partial else {
+            return Ok(edit.apply(&mut self.project)?);
+        };
+        partial.allows(&self.project, &edit)?;
+        let again = edit.clone();
+        let inverse = edit.apply(&mut self.project)?;
+        if let Some(partial) = &mut self.partial {
+            partial.applied.push(again);
+        }
+        Ok(inverse)
     }
 
     /// Wraps a project that matches no file: a new one, one restored from a recovery file or
@@ -230,6 +385,25 @@ impl Workspace {
     /// Every annotation changed since `revision`, in order, when only annotations changed and
     /// the step is recent; `None` when the caller must rebuild what it derived from the project.
     pub fn annotation_changes_since(&self, revision: u64) -> Option<Vec<AnnotationChange>> {
+        self.changes_since(revision, None)
+    }
+
+    /// The annotations of `article` changed since `revision`, in order, when nothing else that
+    /// a view of that article shows changed (the arrival of other articles' annotations does
+    /// not count) and the step is recent; `None` when the caller must rebuild.
+    pub fn annotation_changes_in(
+        &self,
+        revision: u64,
+        article: ArticleId,
+    ) -> Option<Vec<AnnotationChange>> {
+        self.changes_since(revision, Some(article))
+    }
+
+    fn changes_since(
+        &self,
+        revision: u64,
+        article: Option<ArticleId>,
+    ) -> Option<Vec<AnnotationChange>> {
         if revision == self.revision {
             return Some(Vec::new());
         }
@@ -239,7 +413,22 @@ impl Workspace {
             .position(|(from, _, _)| *from == revision)?;
         let mut all = Vec::new();
         for (_, _, changes) in self.journal.iter().skip(start) {
-            all.extend(changes.as_ref()?.iter().cloned());
+            match (changes, article) {
+                (StepChanges::Annotations(changes), None) => all.extend(changes.iter().cloned()),
+                (StepChanges::Annotations(changes), Some(article)) => all.extend(
+                    changes
+                        .iter()
+                        .filter(|c| {
+                            [&c.before, &c.after]
+                                .into_iter()
+                                .flatten()
+                                .any(|a| a.article == article)
+                        })
+                        .cloned(),
+                ),
+                (StepChanges::Arrived(arrived), Some(article)) if !arrived.contains(&article) => {}
+                _ => return None,
+            }
         }
         Some(all)
     }
@@ -248,8 +437,10 @@ impl Workspace {
     fn advance_revision(&mut self, forward: &Edit, inverse: &Edit) {
         let from = self.revision;
         self.revision = fresh_revision();
-        self.journal
-            .push_back((from, self.revision, forward.annotation_changes(inverse)));
+        let changes = forward
+            .annotation_changes(inverse)
+            .map_or(StepChanges::Other, StepChanges::Annotations);
+        self.journal.push_back((from, self.revision, changes));
         if self.journal.len() > JOURNAL_STEPS {
             self.journal.pop_front();
         }
@@ -315,7 +506,7 @@ impl Workspace {
 
     fn step_history(&mut self, entry: HistoryEntry, undoing: bool) -> Result<String, ActionError> {
         let forward = entry.edit.clone();
-        match entry.edit.apply(&mut self.project) {
+        match self.apply_edit(forward.clone()) {
             Ok(inverse) => {
                 self.advance_revision(&forward, &inverse);
                 let label = entry.label.clone();
@@ -331,6 +522,15 @@ impl Workspace {
                 }
                 Ok(label)
             }
+            // Not yet: the step stays where it was.
+            Err(e @ ActionError::StillLoading(_)) => {
+                if undoing {
+                    self.undo.push(entry);
+                } else {
+                    self.redo.push(entry);
+                }
+                Err(e)
+            }
             // Inverses are built from the state they undo, so this cannot happen unless the
             // history is corrupted; drop the history rather than apply a wrong change, and say so.
             Err(e) => {
@@ -338,7 +538,10 @@ impl Workspace {
                 self.redo.clear();
                 // Whatever was saved no longer matches a history position.
                 self.restored = true;
-                Err(ActionError::HistoryBroken(e))
+                Err(ActionError::HistoryBroken(match e {
+                    ActionError::Edit(e) => e,
+                    other => EditError::Invalid(other.to_string()),
+                }))
             }
         }
     }
@@ -359,7 +562,7 @@ impl Workspace {
     /// Applies an edit as one undoable step named `label`.
     fn execute(&mut self, label: &str, edit: Edit) -> Result<(), ActionError> {
         let forward = edit.clone();
-        let inverse = edit.apply(&mut self.project)?;
+        let inverse = self.apply_edit(edit)?;
         self.advance_revision(&forward, &inverse);
         self.redo.clear();
         self.undo.push(HistoryEntry {
@@ -1573,6 +1776,67 @@ mod tests {
         let (other, _) = workspace();
         assert_eq!(ws.annotation_changes_since(other.revision()), None);
         assert_ne!(other.revision(), ws.revision());
+    }
+
+    #[test]
+    fn a_partial_project_takes_local_changes_and_applies_them_again_to_the_whole() {
+        // The whole project: two articles with an annotation each.
+        let (mut whole_ws, first) = workspace();
+        let second = whole_ws
+            .add_article(Article::new("Second", "Another text about open source."))
+            .unwrap();
+        let reg = StanceId::new("regulation");
+        for article in [first, second] {
+            whole_ws
+                .add_annotation(article, TextRange { start: 0, end: 7 }, &reg, "")
+                .unwrap();
+        }
+        let whole = whole_ws.project().clone();
+        // Its first part: the second article's annotation has not arrived.
+        let mut first_part = whole.clone();
+        first_part.annotations.take_where(|a| a.article == second);
+        let mut ws =
+            Workspace::new_partial(first_part, [second], Box::new(SteppingClock::default()));
+        assert!(ws.is_partial() && ws.is_article_loaded(first) && !ws.is_article_loaded(second));
+        let opened = ws.revision();
+        let mine = ws
+            .add_annotation(first, TextRange { start: 8, end: 12 }, &reg, "")
+            .unwrap();
+        ws.rename_project("Renamed").unwrap();
+        let stance_change = ws.revision();
+        for refused in [
+            ws.add_annotation(second, TextRange { start: 8, end: 12 }, &reg, "")
+                .map(|_| ()),
+            ws.remove_stance(&reg),
+            ws.remove_article(second),
+        ] {
+            assert!(
+                matches!(refused, Err(ActionError::StillLoading(_))),
+                "{refused:?}"
+            );
+        }
+        assert_eq!(ws.undo_label(), Some("rename project"));
+        // The rest arrives: the changes apply to the whole, history and unsaved state stay.
+        let before = ws.revision();
+        assert_eq!(ws.complete_load(whole), Vec::<String>::new());
+        assert!(!ws.is_partial() && ws.is_dirty());
+        assert_eq!(ws.project().annotations.len(), 3);
+        assert_eq!(ws.project().name, "Renamed");
+        // Views of the first article keep what they built; the second's and the counts rebuild.
+        assert_eq!(ws.annotation_changes_in(before, first), Some(Vec::new()));
+        assert_eq!(ws.annotation_changes_in(before, second), None);
+        assert_eq!(ws.annotation_changes_since(before), None);
+        assert_eq!(ws.annotation_changes_in(opened, first), None, "the rename");
+        assert_eq!(
+            ws.annotation_changes_in(stance_change, first),
+            Some(Vec::new())
+        );
+        ws.undo().unwrap();
+        ws.undo().unwrap();
+        assert!(ws.project().annotation(mine).is_none());
+        assert_eq!(ws.project().annotations.len(), 2);
+        ws.add_annotation(second, TextRange { start: 8, end: 12 }, &reg, "")
+            .unwrap();
     }
 
     #[test]

@@ -261,6 +261,18 @@ pub enum SessionEvent {
         /// How many stances were added and updated.
         report: exchange::SchemeReport,
     },
+    /// The rest of a large project folder arrived: everything needs nothing more.
+    Loaded {
+        /// Files that could not be read (each with its line); the rest opened.
+        problems: Vec<String>,
+        /// Changes made while it loaded that could not be applied to the whole project.
+        lost: Vec<String>,
+    },
+    /// What was asked waits for, or needs, the rest of the project, which is still loading.
+    StillLoading {
+        /// What, in words ("Saving once the project has loaded").
+        message: String,
+    },
     /// A background job stopped without a result (it crashed or was cancelled).
     Lost {
         /// What it was doing.
@@ -303,6 +315,14 @@ struct Loaded {
     base: Project,
     derived: Derived,
     how: Opened,
+    /// A folder's layer files still to read (the first part of a large folder was read).
+    pending: Vec<storage::folder::RelPath>,
+}
+
+/// The rest of a large folder, read after its first part was shown.
+struct Rest {
+    load: storage::folder::FolderLoad,
+    counts: crate::core::derived::ArticleCounts,
 }
 
 /// Files of the open folder read in by a sync job.
@@ -371,6 +391,12 @@ enum JobResult {
         /// The other copy, and what of it could not be read.
         result: Result<(Box<Project>, Vec<String>), String>,
     },
+    RestRead {
+        path: PathBuf,
+        /// The workspace's revision when the job started (changed: the counts are stale).
+        revision: u64,
+        result: Result<Box<Rest>, LoadError>,
+    },
 }
 
 /// A running job as the window shows it.
@@ -433,6 +459,8 @@ pub struct Session {
     open_problems: Vec<String>,
     /// When the open folder's files were last looked at for changes by others (seconds).
     watched_at: f64,
+    /// A save asked for while the project was still loading: where, and how.
+    save_when_loaded: Option<(PathBuf, Overwrite)>,
 }
 
 impl std::fmt::Debug for Session {
@@ -504,6 +532,7 @@ impl Session {
             held_duplicates: Vec::new(),
             open_problems: Vec::new(),
             watched_at: f64::NEG_INFINITY,
+            save_when_loaded: None,
         }
     }
 
@@ -663,6 +692,16 @@ impl Session {
 
     /// Makes a loaded project the session's: lock, stamp, base, autosave all start afresh.
     fn replace(&mut self, loaded: Loaded) {
+        // The rest of the project this one replaces is wanted no more.
+        self.jobs.retain(|job| {
+            if job.kind() == JobKind::Load {
+                job.cancel();
+                false
+            } else {
+                true
+            }
+        });
+        self.save_when_loaded = None;
         let mut workspace = loaded.workspace;
         workspace.set_analyst_name(&self.annotator);
         let old = std::mem::replace(&mut self.workspace, workspace);
@@ -685,6 +724,66 @@ impl Session {
         self.base = loaded.base;
         self.derived = Some(loaded.derived);
         self.autosave = Autosave::default();
+        if !loaded.pending.is_empty()
+            && let Some(Stamp::Folder(state)) = &self.stamp
+            && let Some(dir) = self.path.clone()
+        {
+            let (first, state) = (self.workspace.project().clone(), (**state).clone());
+            let (pending, revision) = (loaded.pending, self.workspace.revision());
+            self.jobs.push(Job::spawn(
+                JobKind::Load,
+                file_name(&dir),
+                move |progress| {
+                    progress.set_total(pending.len() as u64);
+                    let result = storage::folder::read_folder_rest(
+                        &dir,
+                        &first,
+                        &state,
+                        &pending,
+                        &|done, _| progress.set_done(done as u64),
+                    )
+                    .map(|load| {
+                        // Freeing the first part's copy is the window's business no more.
+                        drop(first);
+                        let counts = crate::core::derived::ArticleCounts::build(&load.project);
+                        Box::new(Rest { load, counts })
+                    });
+                    JobResult::RestRead {
+                        path: dir,
+                        revision,
+                        result,
+                    }
+                },
+            ));
+        }
+    }
+
+    /// True while a large folder's annotations are still arriving (see
+    /// [`Workspace::is_partial`]): what needs all of them waits.
+    pub fn is_loading(&self) -> bool {
+        self.workspace.is_partial()
+    }
+
+    /// How much of the rest of the project has arrived, while it loads.
+    pub fn loading_fraction(&self) -> Option<f32> {
+        self.is_loading().then(|| {
+            self.jobs
+                .iter()
+                .find(|j| j.kind() == JobKind::Load)
+                .and_then(|j| j.progress().fraction())
+                .unwrap_or(0.0)
+        })
+    }
+
+    /// `Some` event saying why `what` must wait while the project is still loading.
+    fn refused_while_loading(&self, what: &str) -> Option<Vec<SessionEvent>> {
+        self.is_loading().then(|| {
+            vec![SessionEvent::StillLoading {
+                message: format!(
+                    "{what} needs the whole project: its annotations are still loading, try again in a moment"
+                ),
+            }]
+        })
     }
 
     // ----- open --------------------------------------------------------------------------
@@ -704,6 +803,7 @@ impl Session {
             save_path: None,
             stamp: None,
             how: Opened::File,
+            pending: Vec::new(),
         });
     }
 
@@ -728,11 +828,22 @@ impl Session {
     pub fn open_anyway(&mut self, path: &Path) -> Vec<SessionEvent> {
         let path = &files::project_path(path);
         self.cancel_blocking_job();
-        let bytes = std::fs::metadata(path).map_or(0, |m| m.len());
+        // A large folder opens in two parts: what the window shows first, then the rest of
+        // the annotations on a worker thread while the analyst reads.
+        let (bytes, in_parts) = if storage::is_folder(path) {
+            let bytes = storage::folder::layer_bytes(path);
+            (bytes, bytes >= self.options.background_io_bytes)
+        } else {
+            (std::fs::metadata(path).map_or(0, |m| m.len()), false)
+        };
         let (file, options) = (path.to_owned(), self.options.clone());
         self.start(bytes, JobKind::Open, file_name(path), move |_| {
             JobResult::Opened {
-                result: load(&file, &options),
+                result: if in_parts {
+                    load_first(&file, &options)
+                } else {
+                    load(&file, &options)
+                },
                 path: file,
             }
         });
@@ -756,6 +867,7 @@ impl Session {
             let result = read.map(|project| {
                 let workspace = Workspace::unsaved(project, options.clock());
                 Box::new(Loaded {
+                    pending: Vec::new(),
                     derived: Derived::build(&workspace),
                     base: workspace.project().clone(),
                     workspace,
@@ -795,6 +907,7 @@ impl Session {
                 })?;
                 let workspace = Workspace::unsaved(salvaged.project, options.clock());
                 Ok(Box::new(Loaded {
+                    pending: Vec::new(),
                     derived: Derived::build(&workspace),
                     base: workspace.project().clone(),
                     workspace,
@@ -838,6 +951,20 @@ impl Session {
     /// the project's file. `Overwrite::IfUnchanged` only checks a file this session read or
     /// wrote; any other file at `path` was chosen by the user and is replaced.
     pub fn save_to(&mut self, path: &Path, overwrite: Overwrite) -> Vec<SessionEvent> {
+        // Half a project is never written: the save waits for the rest.
+        if self.is_loading() {
+            if !self.jobs.iter().any(|j| j.kind() == JobKind::Load) {
+                return vec![SessionEvent::Failed {
+                    what: Failure::Save,
+                    message: "the project did not load completely, so it is not saved (saving would lose what was not read); reopen it".to_owned(),
+                    salvageable: None,
+                }];
+            }
+            self.save_when_loaded = Some((path.to_owned(), overwrite));
+            return vec![SessionEvent::StillLoading {
+                message: "Saving once the project's annotations have loaded".to_owned(),
+            }];
+        }
         // One write at a time to the project file; the newest snapshot wins.
         self.wait_for(JobKind::Save);
         let path = storage::with_project_extension(path);
@@ -876,6 +1003,13 @@ impl Session {
     /// Saves to `path` now, on this thread, like [`Self::save_to`] with
     /// [`Overwrite::IfUnchanged`].
     pub fn save_to_blocking(&mut self, path: &Path) -> Result<(), SaveError> {
+        self.wait_for(JobKind::Load);
+        if self.is_loading() {
+            return Err(SaveError::io(
+                path,
+                std::io::Error::other("the project did not load completely; not saved"),
+            ));
+        }
         self.wait_for(JobKind::Save);
         let path = storage::with_project_extension(path);
         let snapshot = self.workspace.snapshot();
@@ -899,6 +1033,9 @@ impl Session {
     /// Reads the project file again and applies this window's unsaved changes on top (after
     /// [`SessionEvent::ChangedOnDisk`]). One Undo gives the file's version.
     pub fn reload(&mut self) -> Vec<SessionEvent> {
+        if let Some(refused) = self.refused_while_loading("Reloading") {
+            return refused;
+        }
         let Some(path) = self.path.clone() else {
             return vec![SessionEvent::NeedsPath];
         };
@@ -922,6 +1059,9 @@ impl Session {
     /// as [`SessionEvent::Synced`] from [`Self::poll`]. Returns when to look again.
     pub fn watch_tick(&mut self, now: f64) -> Option<f64> {
         const EVERY: f64 = 1.0;
+        if self.is_loading() {
+            return Some(EVERY);
+        }
         let path = self.path.clone()?;
         let Some(Stamp::Folder(state)) = &self.stamp else {
             return None;
@@ -960,6 +1100,7 @@ impl Session {
                     let problems: Vec<String> =
                         load.problems.iter().map(ToString::to_string).collect();
                     let loaded = Loaded {
+                        pending: Vec::new(),
                         derived: Derived::build(&workspace),
                         workspace,
                         save_path: Some(path.clone()),
@@ -990,6 +1131,9 @@ impl Session {
         article: Option<ArticleId>,
         analysts: Option<&[crate::core::model::AnalystId]>,
     ) -> Vec<SessionEvent> {
+        if let Some(refused) = self.refused_while_loading("Exporting") {
+            return refused;
+        }
         let project = self.workspace.snapshot().project;
         let project = match analysts {
             Some(keep) => project.only_layers(|who| keep.contains(who)),
@@ -1084,6 +1228,9 @@ impl Session {
     /// project (callers ask about unsaved changes first); a CSV or W3C file comes into this
     /// project as one undoable step.
     pub fn import_annotations(&mut self, path: &Path) -> Vec<SessionEvent> {
+        if let Some(refused) = self.refused_while_loading("Importing annotations") {
+            return refused;
+        }
         let head = std::fs::File::open(path)
             .and_then(|f| {
                 use std::io::Read;
@@ -1127,6 +1274,9 @@ impl Session {
     /// unitised article coded by `analyst` (default `manifesto-project`), read on a worker and
     /// applied as one undoable step.
     pub fn import_manifesto(&mut self, path: &Path, analyst: Option<String>) -> Vec<SessionEvent> {
+        if let Some(refused) = self.refused_while_loading("Importing a Manifesto file") {
+            return refused;
+        }
         let bytes = std::fs::metadata(path).map_or(0, |m| m.len());
         let file = path.to_owned();
         self.start(bytes, JobKind::Import, file_name(path), move |_| {
@@ -1150,6 +1300,9 @@ impl Session {
     /// folders, or stancemark JSON exports) in as their analysts' layers, each read on a worker
     /// and merged as one undoable step ([`merge::merge_work`]).
     pub fn merge_work(&mut self, paths: &[PathBuf]) -> Vec<SessionEvent> {
+        if let Some(refused) = self.refused_while_loading("Merging work") {
+            return refused;
+        }
         for path in paths {
             let bytes = std::fs::metadata(path).map_or(0, |m| m.len());
             let file = path.clone();
@@ -1171,6 +1324,9 @@ impl Session {
     pub fn autosave_tick(&mut self, now: f64) -> Option<f64> {
         if !self.options.autosave_delay.is_finite()
             || self.jobs.iter().any(|j| j.kind() == JobKind::Autosave)
+            // Nothing to recover from that the files do not hold but a few edits, which the
+            // first autosave after loading writes.
+            || self.is_loading()
         {
             return None;
         }
@@ -1221,7 +1377,11 @@ impl Session {
     pub fn poll(&mut self) -> Vec<SessionEvent> {
         let mut events = Vec::new();
         let mut i = 0;
-        while i < self.jobs.len() {
+        // A job started by finishing another (the rest of a folder after its first part) is
+        // looked at next time: the window draws what the first brought before the second's.
+        let mut to_look = self.jobs.len();
+        while i < self.jobs.len() && to_look > 0 {
+            to_look -= 1;
             match self.jobs[i].poll() {
                 Polled::Running => i += 1,
                 Polled::Finished(result) => {
@@ -1377,6 +1537,46 @@ impl Session {
                 }
                 Err(e) => events.push(failed(Failure::Reload, e.to_string())),
             },
+            JobResult::RestRead {
+                path,
+                revision,
+                result,
+            } => {
+                if self.path.as_deref() != Some(&*path) {
+                    return;
+                }
+                match result {
+                    Ok(rest) => {
+                        let Rest { load, counts } = *rest;
+                        let untouched = revision == self.workspace.revision();
+                        self.base = load.project.clone();
+                        let lost = self.workspace.complete_load(load.project);
+                        self.stamp = Some(Stamp::Folder(Box::new(load.state)));
+                        let problems: Vec<String> =
+                            load.problems.iter().map(ToString::to_string).collect();
+                        self.open_problems.extend(problems.iter().cloned());
+                        // Counted on the worker: right unless this window changed something
+                        // meanwhile (then the window counts again).
+                        if untouched {
+                            self.derived = Some(Derived {
+                                revision: self.workspace.revision(),
+                                counts,
+                                first_article: None,
+                            });
+                        }
+                        events.push(SessionEvent::Loaded { problems, lost });
+                        if let Some((path, overwrite)) = self.save_when_loaded.take() {
+                            events.extend(self.save_to(&path, overwrite));
+                        }
+                    }
+                    Err(e) => events.push(failed(
+                        Failure::Open,
+                        format!(
+                            "the rest of the project could not be read ({e}); what is shown cannot be saved, reopen the project"
+                        ),
+                    )),
+                }
+            }
             JobResult::Reloaded { path, result } => match result {
                 Ok((loaded, report)) => {
                     self.replace(*loaded);
@@ -1445,6 +1645,7 @@ impl Session {
                 Ok(new) => {
                     let workspace = Workspace::unsaved(new.project, self.options.clock());
                     self.replace(Loaded {
+                        pending: Vec::new(),
                         derived: Derived::build(&workspace),
                         base: workspace.project().clone(),
                         workspace,
@@ -1558,6 +1759,34 @@ impl Session {
     }
 }
 
+/// Reads the first part of a project folder (see [`storage::folder::read_folder_first`]):
+/// the workspace takes it as a project still loading.
+fn load_first(path: &Path, options: &SessionOptions) -> Result<Box<Loaded>, LoadError> {
+    let first = storage::folder::read_folder_first(path)?;
+    let pending_articles: Vec<ArticleId> = first
+        .pending
+        .iter()
+        .filter_map(|p| storage::folder::layer_of(p))
+        .map(|(article, _)| article)
+        .collect();
+    let base = first.project.clone();
+    let workspace = Workspace::new_partial(first.project, pending_articles, options.clock());
+    let problems: Vec<String> = first.problems.iter().map(ToString::to_string).collect();
+    Ok(Box::new(Loaded {
+        derived: Derived::build(&workspace),
+        workspace,
+        stamp: Some(Stamp::Folder(Box::new(first.state))),
+        base,
+        save_path: Some(path.to_owned()),
+        how: if problems.is_empty() {
+            Opened::File
+        } else {
+            Opened::WithProblems(problems)
+        },
+        pending: first.pending,
+    }))
+}
+
 /// Reads a project (file or folder) into a finished load (on any thread).
 fn load(path: &Path, options: &SessionOptions) -> Result<Box<Loaded>, LoadError> {
     let loaded = storage::load_any(path)?;
@@ -1574,6 +1803,7 @@ fn load(path: &Path, options: &SessionOptions) -> Result<Box<Loaded>, LoadError>
         Workspace::new(loaded.project, options.clock())
     };
     Ok(Box::new(Loaded {
+        pending: Vec::new(),
         derived: Derived::build(&workspace),
         workspace,
         stamp: (!converted).then_some(loaded.stamp),

@@ -578,6 +578,23 @@ impl FolderState {
 }
 
 /// The project's files in a folder (relative paths), `.local` and other folders left out.
+/// Bytes of a folder's layer files: what deciding to read it on a worker thread, and in two
+/// parts, goes by.
+pub fn layer_bytes(dir: &Path) -> u64 {
+    let layers = dir.join("layers");
+    names_in(&layers)
+        .iter()
+        .flat_map(|who| {
+            std::fs::read_dir(layers.join(who))
+                .into_iter()
+                .flatten()
+                .flatten()
+        })
+        .filter_map(|entry| entry.metadata().ok())
+        .map(|m| m.len())
+        .sum()
+}
+
 fn list_files(dir: &Path) -> BTreeSet<RelPath> {
     let mut out = BTreeSet::new();
     if dir.join(PROJECT_FILE).is_file() {
@@ -654,6 +671,8 @@ pub struct FolderLoad {
     pub problems: Vec<FileProblem>,
     /// The files as read.
     pub state: FolderState,
+    /// Layer files not read yet ([`read_folder_first`]); empty once the folder is whole.
+    pub pending: Vec<RelPath>,
 }
 
 /// True for a line git writes into a file it could not merge.
@@ -761,28 +780,98 @@ fn check_header(dir: &Path) -> Result<(), LoadError> {
 /// Reads a project folder. A file that does not parse is named with its line and the rest
 /// opens; a newer folder, or a folder without `project.json`, is refused.
 pub fn read_folder(dir: &Path) -> Result<FolderLoad, LoadError> {
+    let first = read_folder_first(dir)?;
+    let rest = read_folder_rest(
+        dir,
+        &first.project,
+        &first.state,
+        &first.pending,
+        &|_, _| {},
+    )?;
+    let mut problems = first.problems;
+    problems.extend(rest.problems);
+    Ok(FolderLoad { problems, ..rest })
+}
+
+/// The first part of opening a folder, what a window shows first: every shared file (project,
+/// stances, analysts, actors), every article, and the layers of the first article; the other
+/// layer files are left in [`FolderLoad::pending`] for [`read_folder_rest`]. Analysts whose
+/// only layers are pending are already in the project, so the rest brings in annotations only.
+pub fn read_folder_first(dir: &Path) -> Result<FolderLoad, LoadError> {
     check_header(dir)?;
     let name = dir
         .file_stem()
         .map_or("Project".to_owned(), |s| s.to_string_lossy().into_owned());
-    let all: Vec<RelPath> = list_files(dir).into_iter().collect();
+    let (layers, shared): (Vec<RelPath>, Vec<RelPath>) = list_files(dir)
+        .into_iter()
+        .partition(|p| p.starts_with("layers/"));
     let empty = Project {
         stances: crate::core::model::StanceScheme(Vec::new()),
         ..Project::new(name)
     };
-    let mut loaded = reread(dir, &all, &empty, &FolderState::default())?;
+    let mut loaded = reread(dir, &shared, &empty, &FolderState::default())?;
+    let first = loaded.project.articles.first().map(|a| a.id);
+    let (now, pending): (Vec<RelPath>, Vec<RelPath>) = layers
+        .into_iter()
+        .partition(|p| layer_of(p).is_none() || layer_of(p).map(|(a, _)| a) == first);
+    let mut first_layers = reread(dir, &now, &loaded.project, &loaded.state)?;
+    first_layers.problems.splice(0..0, loaded.problems);
+    loaded = first_layers;
+    let mut owners: Vec<AnalystId> = pending
+        .iter()
+        .filter_map(|p| layer_of(p))
+        .map(|(_, a)| a)
+        .collect();
+    owners.dedup();
+    loaded.project.add_analysts_if_missing(owners);
+    leave_out_broken_records(&mut loaded, |_| true);
+    loaded.pending = pending;
+    Ok(loaded)
+}
+
+/// The second part of opening a folder: the layer files `pending` read into `first` (the
+/// project [`read_folder_first`] read, with its `state`), checked as the first part was.
+/// `progress(done, total)` is told of each file read. Returns the whole project, the state of
+/// every file, and what of the pending files could not be read.
+pub fn read_folder_rest(
+    dir: &Path,
+    first: &Project,
+    state: &FolderState,
+    pending: &[RelPath],
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<FolderLoad, LoadError> {
+    let arrived: BTreeSet<ArticleId> = pending
+        .iter()
+        .filter_map(|p| layer_of(p))
+        .map(|(a, _)| a)
+        .collect();
+    let mut loaded = reread_reporting(dir, pending, first, state, progress)?;
+    leave_out_broken_records(&mut loaded, |article| {
+        article.is_some_and(|a| arrived.contains(&a))
+    });
+    // Every file read as it is: the project's records are what the files hold (unreadable
+    // files are never written anyway).
+    loaded.state.made = Some(Arc::new(MadeFrom::of(&loaded.project)));
+    Ok(loaded)
+}
+
+/// What the model requires of the whole (stances, articles of each record) is checked as a
+/// file's content would be: a record that breaks it is named and left out (its file is then
+/// never written, so nothing is lost). Only problems whose annotation's article passes
+/// `concerns` (`None`: a problem of the project itself) are taken.
+fn leave_out_broken_records(loaded: &mut FolderLoad, concerns: impl Fn(Option<ArticleId>) -> bool) {
     loaded.state.made = None;
-    // What the model requires of the whole (stances, articles of each record) is checked as
-    // a file's content would be: a record that breaks it is named and left out (its file is
-    // then never written, so nothing is lost).
     let problems = loaded.project.validate_checking_quotes(false);
     for Problem {
         message,
         annotation,
     } in problems
     {
-        let path = annotation
-            .and_then(|id| loaded.project.annotation(id))
+        let record = annotation.and_then(|id| loaded.project.annotation(id));
+        if !concerns(record.map(|a| a.article)) {
+            continue;
+        }
+        let path = record
             .map(|a| layer_path(a.article, &a.analyst))
             .unwrap_or_else(|| PROJECT_FILE.to_owned());
         if let Some(id) = annotation {
@@ -795,10 +884,6 @@ pub fn read_folder(dir: &Path) -> Result<FolderLoad, LoadError> {
             message,
         });
     }
-    // Every file read as it is: the project's records are what the files hold (unreadable
-    // files are never written anyway).
-    loaded.state.made = Some(Arc::new(MadeFrom::of(&loaded.project)));
-    Ok(loaded)
 }
 
 /// Reads the files `changed` (relative paths; a path whose file is gone means its record is
@@ -810,6 +895,17 @@ pub fn reread(
     changed: &[RelPath],
     base: &Project,
     state: &FolderState,
+) -> Result<FolderLoad, LoadError> {
+    reread_reporting(dir, changed, base, state, &|_, _| {})
+}
+
+/// [`reread`], telling `progress(done, total)` of each layer file read.
+fn reread_reporting(
+    dir: &Path,
+    changed: &[RelPath],
+    base: &Project,
+    state: &FolderState,
+    progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<FolderLoad, LoadError> {
     let mut project = base.clone();
     let mut state = state.clone();
@@ -1117,7 +1213,11 @@ pub fn reread(
             project.articles.iter().map(|a| (a.id, a.clone())).collect();
         // Reading and parsing the files is most of opening a large folder: it runs on every
         // core; putting the records into the project stays in file order, here.
+        let total = layers.len();
+        let mut done = 0;
         parse_layers_in_order(dir, &layers, &texts, &indexes, |path, parsed| {
+            done += 1;
+            progress(done, total);
             let Some((article, analyst)) = layer_of(path) else {
                 problems.push(FileProblem {
                     path: path.clone(),
@@ -1207,6 +1307,7 @@ pub fn reread(
         project,
         problems,
         state,
+        pending: Vec::new(),
     })
 }
 

@@ -58,7 +58,7 @@ impl AnnotationsPanelState {
         }
         let updated = match &self.key {
             Some((rev, a, h)) if *a == article && *h == key.2 => ws
-                .annotation_changes_since(*rev)
+                .annotation_changes_in(*rev, article)
                 .is_some_and(|changes| self.list.apply(article, &key.2, &changes)),
             _ => false,
         };

@@ -285,6 +285,12 @@ fn article_list_ui(ui: &mut Ui, view: &View<'_>, state: &mut ArticlesPanelState)
                     continue;
                 }
                 let selected = view.focus.article == Some(*id);
+                // Not counted yet: its annotations are still loading.
+                let count = if view.session.workspace().is_article_loaded(*id) {
+                    count.to_string()
+                } else {
+                    "...".to_owned()
+                };
                 let r = ui
                     .selectable_label(
                         selected,

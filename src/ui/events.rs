@@ -276,6 +276,29 @@ impl StancemarkApp {
                 Severity::Info,
                 format!("Imported {}: {}", path.display(), report.summary()),
             ),
+            SessionEvent::Loaded { problems, lost } => {
+                // The same project goes on, whole now: the view keeps its place.
+                if let Some(derived) = self.session.take_derived() {
+                    self.ui.articles.adopt(derived.counts, derived.revision);
+                }
+                self.keep_focus_valid();
+                if !problems.is_empty() {
+                    self.notify(
+                        Severity::Warning,
+                        format!("Could not read: {}", problems.join("; ")),
+                    );
+                }
+                if !lost.is_empty() {
+                    self.notify(
+                        Severity::Error,
+                        format!(
+                            "Changes made while the project loaded could not be kept: {}",
+                            lost.join("; ")
+                        ),
+                    );
+                }
+            }
+            SessionEvent::StillLoading { message } => self.notify(Severity::Info, message),
             SessionEvent::Lost { kind } => self.show_error(
                 &format!("{} stopped unexpectedly", kind.verb()),
                 "The work on the worker thread ended without a result; nothing was changed."

@@ -59,8 +59,12 @@ pub fn status_bar_ui(ui: &mut Ui, view: &View<'_>, notices: &Notices) -> Vec<Com
             }
             ui.separator();
             ui.spinner();
+            let done = job
+                .fraction
+                .map(|f| format!("{:.0} %, ", f * 100.0))
+                .unwrap_or_default();
             ui.label(format!(
-                "{} {} ({:.1} s)",
+                "{} {} ({done}{:.1} s)",
                 job.kind.verb(),
                 job.subject,
                 job.seconds

@@ -9,6 +9,10 @@ use egui_kittest::Harness;
 use stancemark::model::TextRange;
 use stancemark::ui::{AppOptions, StancemarkApp};
 
+mod folders;
+#[allow(unused_imports)]
+pub use folders::three_article_folder;
+
 pub const WINDOW: Vec2 = Vec2::new(1280.0, 800.0);
 
 /// A copy of the sample project in a fresh folder, so tests can save over it.

@@ -279,9 +279,29 @@ pub fn run_child(what: &str) {
             use super::perf::{Driver, key_event, stats, tag_a_passage, until_idle, wheel};
             use stancemark::command::Command;
             let started = Instant::now();
-            let mut d = Driver::with_options(&folder, 0, f64::INFINITY);
+            // As the desktop app opens it: in two parts (the folder is over 2 MB).
+            let mut d = Driver::with_options(&folder, 2 << 20, f64::INFINITY);
             let first = d.frame(Vec::new());
-            let (_, longest) = until_idle(&mut d, Duration::ZERO);
+            // Usable: the frame that shows the article list and the first article with its
+            // annotations.
+            let mut longest = Duration::ZERO;
+            loop {
+                longest = longest.max(d.frame(Vec::new()));
+                let shown = d.app.current_article().is_some_and(|a| {
+                    d.app.workspace().project().annotations.count_in_article(a) > 0
+                });
+                if shown {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(2));
+            }
+            println!(
+                "open_usable_ms {:.0}",
+                started.elapsed().as_secs_f64() * 1000.0
+            );
+            println!("open_partial {}", u8::from(d.app.session().is_loading()));
+            let (_, rest_longest) = until_idle(&mut d, Duration::ZERO);
+            let longest = longest.max(rest_longest);
             let after_open = d.frame(Vec::new());
             println!(
                 "open_shown_frame_ms {:.1}",
@@ -422,12 +442,18 @@ fn child(what: &str) -> std::collections::HashMap<String, f64> {
         .collect()
 }
 
-/// Median of three children's `key`.
+/// Three children's figures: the median of each (and its largest as `<key>_max`); returns
+/// `key`'s median with them.
 fn median_of(what: &str, key: &str) -> (f64, std::collections::HashMap<String, f64>) {
     let runs: Vec<_> = (0..3).map(|_| child(what)).collect();
-    let mut values: Vec<f64> = runs.iter().map(|r| r[key]).collect();
-    values.sort_by(f64::total_cmp);
-    (values[1], runs.into_iter().nth(1).unwrap())
+    let mut figures = std::collections::HashMap::new();
+    for name in runs[0].keys() {
+        let mut values: Vec<f64> = runs.iter().filter_map(|r| r.get(name).copied()).collect();
+        values.sort_by(f64::total_cmp);
+        figures.insert(format!("{name}_max"), values[values.len() - 1]);
+        figures.insert(name.clone(), values[values.len() / 2]);
+    }
+    (figures[key], figures)
 }
 
 /// `stancemark validate` on `path`, median of 3 (ms).
@@ -463,7 +489,7 @@ pub fn run() {
     let (open_file, ofi) = median_of("open-file", "ms");
     let (save_one, so) = median_of("save-one", "ms");
     let (save_session, _) = median_of("save-one-session", "ms");
-    let (_, app) = median_of("app", "open_ms");
+    let (_, app) = median_of("app", "open_usable_ms");
     let (edits, old, restored, journal) = crash();
     let validate_folder = validate_ms(&folder);
     let validate_file = validate_ms(&file);
@@ -499,8 +525,12 @@ pub fn run() {
         so["journal_ms"], so["journal_files"]
     );
     println!(
-        "| the window (headless): open until the article is shown with its annotations (ms) / longest frame meanwhile (ms) | {:.0} / {:.1} | — |",
-        app["open_ms"], app["open_longest_frame_ms"]
+        "| the window (headless): open until the article list and the first article are shown with its annotations (ms) | {:.0} | — |",
+        app["open_usable_ms"]
+    );
+    println!(
+        "| the window: until every annotation has loaded (ms) / longest frame meanwhile, median (worst of 3) (ms) | {:.0} / {:.1} ({:.1}) | — |",
+        app["open_ms"], app["open_longest_frame_ms"], app["open_longest_frame_ms_max"]
     );
     println!(
         "| the window: scroll frame p50 / p99 (ms); Save after tagging (ms); longest frame opening the table / statistics (ms) | {:.2} / {:.2}; {:.1}; {:.1} / {:.1} | — |",

@@ -213,12 +213,17 @@ impl ArticleView {
             .filter(|id| !view.hidden_analysts.contains(id))
             .filter(|id| view.project().counts_on(article, id))
             .collect();
-        let revision = view.session.workspace().revision();
-        if self
-            .disagreements
-            .as_ref()
-            .is_some_and(|((r, a, who), _)| *r == revision && *a == article && *who == shown)
+        let ws = view.session.workspace();
+        let revision = ws.revision();
+        if let Some(((r, a, who), _)) = &mut self.disagreements
+            && *a == article
+            && *who == shown
+            // Unchanged, or only other articles' annotations arrived.
+            && ws
+                .annotation_changes_in(*r, article)
+                .is_some_and(|changes| changes.is_empty())
         {
+            *r = revision;
             return;
         }
         let ranges = crate::core::curation::disagreement_ranges(view.project(), article, &shown);
@@ -324,7 +329,7 @@ impl ArticleView {
             // Only the annotations that changed, when that is all that changed.
             match self
                 .spans_revision
-                .and_then(|r| ws.annotation_changes_since(r))
+                .and_then(|r| ws.annotation_changes_in(r, article.id))
             {
                 Some(changes) => self.spans.apply(article.id, &changes),
                 None => self.spans = SpanIndex::build(ws.project(), article.id),
@@ -366,6 +371,12 @@ impl ArticleView {
         self.layout.laid_out_last_frame = 0;
         let now = view.now;
         let text = &article.text;
+        if !view.session.workspace().is_article_loaded(article.id) {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.weak("This article's annotations are still loading: they appear in a moment, and tagging here waits for them.");
+            });
+        }
         self.find_bar_ui(ui, text, now);
         let full = ui.available_rect_before_wrap();
         let map_rect = Rect::from_min_max(

@@ -119,6 +119,9 @@ pub fn actors_ui(
     view: &View<'_>,
     state: &mut ActorsState,
 ) -> (bool, Vec<Command>) {
+    if let Some(shown) = super::while_loading(ctx, view, "Actors", [640.0, 480.0]) {
+        return shown;
+    }
     let mut open = true;
     let mut out = Vec::new();
     sized_tool_window(ctx, "Actors", [640.0, 480.0])

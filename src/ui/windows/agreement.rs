@@ -176,6 +176,9 @@ pub fn agreement_ui(
     view: &View<'_>,
     state: &mut AgreementState,
 ) -> (bool, Vec<Command>) {
+    if let Some(shown) = super::while_loading(ctx, view, "Agreement", [620.0, 600.0]) {
+        return shown;
+    }
     state.refresh(view);
     let mut open = true;
     let mut commands = Vec::new();

@@ -228,6 +228,33 @@ pub fn sized_tool_window<'a>(
         .default_size(default_size)
 }
 
+/// While a large project's annotations are still arriving, a window that works on all of
+/// them (statistics, the table, project search, agreement…) says so, with the progress,
+/// instead of working on part of them: `Some((open, no commands))` when it did.
+#[must_use]
+pub fn while_loading(
+    ctx: &egui::Context,
+    view: &View<'_>,
+    title: &str,
+    default_size: [f32; 2],
+) -> Option<(bool, Vec<Command>)> {
+    let fraction = view.session.loading_fraction()?;
+    let mut open = true;
+    sized_tool_window(ctx, title, default_size)
+        .open(&mut open)
+        .show(ctx, |ui| {
+            fill_window(ui);
+            ui.add_space(8.0);
+            ui.label(
+                "Still loading: this window works on every annotation of the project, and some \
+                 have not arrived yet. It fills in as soon as they have.",
+            );
+            ui.add_space(4.0);
+            ui.add(egui::ProgressBar::new(fraction).show_percentage());
+        });
+    Some((open, Vec::new()))
+}
+
 /// Makes the content of a [`sized_tool_window`] as large as the window; call first.
 pub fn fill_window(ui: &mut egui::Ui) {
     ui.set_min_size(ui.available_size());

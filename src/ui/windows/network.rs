@@ -292,6 +292,9 @@ pub fn network_ui(
     view: &View<'_>,
     state: &mut NetworkState,
 ) -> (bool, Vec<Command>) {
+    if let Some(shown) = super::while_loading(ctx, view, "Discourse network", [820.0, 580.0]) {
+        return shown;
+    }
     let mut open = true;
     let mut out = Vec::new();
     state.refresh(view);

@@ -141,6 +141,9 @@ pub fn project_search_ui(
     view: &View<'_>,
     state: &mut ProjectSearchState,
 ) -> (bool, Vec<Command>) {
+    if let Some(shown) = super::while_loading(ctx, view, "Search project", [WIDTH, WINDOW_HEIGHT]) {
+        return shown;
+    }
     let mut open = true;
     let mut commands = Vec::new();
     state.poll();

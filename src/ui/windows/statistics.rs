@@ -240,6 +240,9 @@ pub fn statistics_ui(
     view: &View<'_>,
     state: &mut StatsState,
 ) -> (bool, Vec<Command>) {
+    if let Some(shown) = super::while_loading(ctx, view, "Statistics", [640.0, 560.0]) {
+        return shown;
+    }
     state.refresh(view);
     let mut open = true;
     let mut commands = Vec::new();

@@ -352,6 +352,9 @@ pub fn suggest_ui(
     view: &View<'_>,
     state: &mut SuggestState,
 ) -> (bool, Vec<Command>) {
+    if let Some(shown) = super::while_loading(ctx, view, "Suggest annotations", [560.0, 560.0]) {
+        return shown;
+    }
     state.poll();
     if state.retrain && !state.is_working() {
         state.start_learned(view);

@@ -161,6 +161,9 @@ pub fn table_ui(
     view: &View<'_>,
     state: &mut TableState,
 ) -> (bool, Vec<Command>) {
+    if let Some(shown) = super::while_loading(ctx, view, "Annotation table", [940.0, 520.0]) {
+        return shown;
+    }
     // Only the layers shown (Team → Layers, blind coding).
     let hidden: Vec<_> = view.hidden_analysts.iter().cloned().collect();
     if state.query.hidden_analysts != hidden {
