@@ -693,7 +693,7 @@ fn a_large_folder_opens_in_two_parts_and_keeps_what_was_done_while_the_rest_load
     // Save waits for the rest (half a project is never written), and so do exports.
     let events = session.save();
     assert!(
-        matches!(events.as_slice(), [SessionEvent::StillLoading { .. }]),
+        matches!(events.as_slice(), [SessionEvent::HeldBack { .. }]),
         "{events:?}"
     );
     assert_eq!(
@@ -707,7 +707,7 @@ fn a_large_folder_opens_in_two_parts_and_keeps_what_was_done_while_the_rest_load
         None,
     );
     assert!(
-        matches!(events.as_slice(), [SessionEvent::StillLoading { .. }]),
+        matches!(events.as_slice(), [SessionEvent::HeldBack { .. }]),
         "{events:?}"
     );
     assert_eq!(session.loading_fraction().map(|f| f <= 1.0), Some(true));
@@ -754,4 +754,73 @@ fn a_large_folder_opens_in_two_parts_and_keeps_what_was_done_while_the_rest_load
         .workspace_mut()
         .add_annotation(second, on_first, &StanceId::new("regulation"), "")
         .unwrap();
+}
+
+#[test]
+fn unsaved_work_found_opening_a_large_folder_is_offered_once_it_has_loaded_and_never_saved_over() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = three_article_folder(dir.path());
+    // Ana's earlier session tagged a passage and stopped before saving: its journal is left.
+    let mut earlier = Session::open_blocking(&folder, SessionOptions::inline()).unwrap();
+    earlier.set_annotator("Ana");
+    let second = earlier.project().articles[1].id;
+    earlier
+        .workspace_mut()
+        .add_annotation(
+            second,
+            TextRange { start: 20, end: 27 },
+            &StanceId::new("regulation"),
+            "",
+        )
+        .unwrap();
+    assert!(earlier.autosave_tick(0.0).is_some());
+    assert_eq!(earlier.autosave_tick(5.0), None);
+    earlier.wait_all();
+    drop(earlier);
+
+    let mut session = Session::new(SessionOptions {
+        background_io_bytes: 0,
+        ..window_options()
+    });
+    session.set_annotator("Ana");
+    let events = session.open(&folder);
+    let events = until_opened(&mut session, events);
+    // The autosave is compared with the whole project: not offered before it is here.
+    assert!(
+        !events
+            .iter()
+            .any(|e| matches!(e, SessionEvent::RecoveryAvailable { .. })),
+        "{events:?}"
+    );
+    assert!(session.is_loading());
+    let events = session.save();
+    assert!(
+        matches!(events.as_slice(), [SessionEvent::HeldBack { .. }]),
+        "{events:?}"
+    );
+    let events = session.wait_all();
+    let offered = events
+        .iter()
+        .position(|e| matches!(e, SessionEvent::RecoveryAvailable { .. }));
+    let loaded = events
+        .iter()
+        .position(|e| matches!(e, SessionEvent::Loaded { .. }));
+    assert!(offered.is_some() && loaded < offered, "{events:?}");
+    // The save asked for while loading would drop the autosave unseen: it is not made.
+    assert!(
+        !events
+            .iter()
+            .any(|e| matches!(e, SessionEvent::Saved { .. })),
+        "{events:?}"
+    );
+    assert!(
+        events.iter().any(
+            |e| matches!(e, SessionEvent::HeldBack { message } if message.contains("restore or discard"))
+        ),
+        "{events:?}"
+    );
+    let journal = session.pending_recovery().expect("the autosave stays");
+    session.restore_recovery(&journal);
+    session.wait_all();
+    assert_eq!(session.project().annotations.len(), 16);
 }

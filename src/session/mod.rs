@@ -268,8 +268,9 @@ pub enum SessionEvent {
         /// Changes made while it loaded that could not be applied to the whole project.
         lost: Vec<String>,
     },
-    /// What was asked waits for, or needs, the rest of the project, which is still loading.
-    StillLoading {
+    /// What was asked is held back: it waits for, or needs, the rest of a project still
+    /// loading (or an autosave found meanwhile to be answered first).
+    HeldBack {
         /// What, in words ("Saving once the project has loaded").
         message: String,
     },
@@ -778,7 +779,7 @@ impl Session {
     /// `Some` event saying why `what` must wait while the project is still loading.
     fn refused_while_loading(&self, what: &str) -> Option<Vec<SessionEvent>> {
         self.is_loading().then(|| {
-            vec![SessionEvent::StillLoading {
+            vec![SessionEvent::HeldBack {
                 message: format!(
                     "{what} needs the whole project: its annotations are still loading, try again in a moment"
                 ),
@@ -961,7 +962,7 @@ impl Session {
                 }];
             }
             self.save_when_loaded = Some((path.to_owned(), overwrite));
-            return vec![SessionEvent::StillLoading {
+            return vec![SessionEvent::HeldBack {
                 message: "Saving once the project's annotations have loaded".to_owned(),
             }];
         }
@@ -1446,7 +1447,9 @@ impl Session {
                         save_path,
                         how: how.clone(),
                     });
+                    // An autosave is compared with the whole project: offered once it is here.
                     if how != Opened::Restored
+                        && !self.is_loading()
                         && let Some(file) = self.pending_recovery()
                     {
                         events.push(SessionEvent::RecoveryAvailable { file });
@@ -1565,7 +1568,16 @@ impl Session {
                             });
                         }
                         events.push(SessionEvent::Loaded { problems, lost });
-                        if let Some((path, overwrite)) = self.save_when_loaded.take() {
+                        let asked_to_save = self.save_when_loaded.take();
+                        if let Some(file) = self.pending_recovery() {
+                            // Saving would drop the autosave before the analyst saw it.
+                            if asked_to_save.is_some() {
+                                events.push(SessionEvent::HeldBack {
+                                    message: "Not saved: unsaved work from an earlier session was found; restore or discard it first".to_owned(),
+                                });
+                            }
+                            events.push(SessionEvent::RecoveryAvailable { file });
+                        } else if let Some((path, overwrite)) = asked_to_save {
                             events.extend(self.save_to(&path, overwrite));
                         }
                     }

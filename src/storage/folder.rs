@@ -1204,9 +1204,16 @@ fn reread_reporting(
         .filter(|p| p.starts_with("layers/"))
         .collect();
     if !layers.is_empty() {
+        // Offsets of the articles whose layers are read (one article's, opening a large folder).
+        let read: BTreeSet<ArticleId> = layers
+            .iter()
+            .filter_map(|p| layer_of(p))
+            .map(|(a, _)| a)
+            .collect();
         let indexes: HashMap<ArticleId, text::OffsetIndex> = project
             .articles
             .iter()
+            .filter(|a| read.contains(&a.id))
             .map(|a| (a.id, text::OffsetIndex::new(&a.text)))
             .collect();
         let texts: HashMap<ArticleId, Arc<Article>> =

@@ -131,6 +131,9 @@ pub struct StancemarkApp {
     pub(super) quit_requested: bool,
     window_title: String,
     fonts_installed: bool,
+    /// How many halves of the reader's and panels' font sizes have had their glyphs drawn
+    /// (see [`Self::warm_glyphs`]).
+    glyphs_warmed: usize,
     /// Whether a widget had the keyboard at the end of the last frame.
     focused_last_frame: bool,
     /// The current frame's time, in seconds.
@@ -182,6 +185,7 @@ impl StancemarkApp {
             quit_requested: false,
             window_title: String::new(),
             fonts_installed: false,
+            glyphs_warmed: 0,
             focused_last_frame: false,
             now: 0.0,
             chart_to_save: None,
@@ -388,10 +392,48 @@ impl StancemarkApp {
         ));
     }
 
+    /// Draws the glyphs of the reader's and the panels' font sizes into the font atlas, one size
+    /// a frame in the first frames: drawing a glyph the first time is most of the frame that
+    /// first shows an article (half of its 13 ms for a large one), and those frames wait for
+    /// the project anyway. Each character is laid out at several offsets, as glyphs are kept
+    /// per quarter pixel.
+    fn warm_glyphs(&mut self, ctx: &egui::Context) {
+        const CHARACTERS: &str = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.,;:!?'\"()[]-/&%*#§–—‘’“”…€$@+=<>_";
+        let text_size = self.prefs.text_size;
+        let sizes = [
+            text_size,
+            text_size * super::reader::HEADING_SCALE,
+            egui::TextStyle::Body.resolve(&ctx.global_style()).size,
+            egui::TextStyle::Small.resolve(&ctx.global_style()).size,
+        ];
+        // Half the characters of one size a frame: a few milliseconds each.
+        let Some(&size) = sizes.get(self.glyphs_warmed / 2) else {
+            return;
+        };
+        let half = self.glyphs_warmed % 2;
+        self.glyphs_warmed += 1;
+        let mut text = String::with_capacity(CHARACTERS.len() * 8);
+        for c in CHARACTERS.chars().skip(half).step_by(2) {
+            for _ in 0..5 {
+                text.push(c);
+                text.push('i');
+            }
+            text.push('\n');
+        }
+        ctx.fonts_mut(|fonts| {
+            fonts.layout_no_wrap(text, egui::FontId::proportional(size), egui::Color32::WHITE)
+        });
+        ctx.request_repaint();
+    }
+
     /// Draws one frame into `ui` (the whole window). Used by eframe and by the UI tests.
     pub fn show(&mut self, ui: &mut Ui) {
         let ctx = ui.ctx().clone();
         self.now = ui.input(|i| i.time);
+        // The very first frame installs the fonts; the next ones draw their glyphs.
+        if self.fonts_installed {
+            self.warm_glyphs(&ctx);
+        }
         self.install_fonts(&ctx);
         self.apply_look(&ctx);
         let events = self.session.poll();

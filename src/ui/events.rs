@@ -298,7 +298,11 @@ impl StancemarkApp {
                     );
                 }
             }
-            SessionEvent::StillLoading { message } => self.notify(Severity::Info, message),
+            SessionEvent::HeldBack { message } => {
+                // What was to follow a save (close, quit) is asked for again once it is saved.
+                self.after_save = None;
+                self.notify(Severity::Info, message);
+            }
             SessionEvent::Lost { kind } => self.show_error(
                 &format!("{} stopped unexpectedly", kind.verb()),
                 "The work on the worker thread ended without a result; nothing was changed."

@@ -21,7 +21,7 @@ const PARAGRAPH_GAP: f32 = 0.7;
 /// Height of an empty line, as a multiple of the text size.
 const EMPTY_LINE: f32 = 0.6;
 /// Headings (`# …` lines) are this much larger than body text.
-const HEADING_SCALE: f32 = 1.2;
+pub(crate) const HEADING_SCALE: f32 = 1.2;
 /// Estimated width of an average glyph, as a multiple of the text size.
 const AVERAGE_GLYPH_WIDTH: f32 = 0.5;
 

@@ -10,6 +10,7 @@
 
 mod find;
 mod layout;
+pub(crate) use layout::HEADING_SCALE;
 mod map;
 mod paint;
 mod pointer;
