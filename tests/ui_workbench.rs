@@ -2525,3 +2525,77 @@ fn moving_a_split_of_coded_units_asks_and_refits_in_one_undo() {
     quotes.sort();
     assert_eq!(quotes, ["We will cut taxes;", "we will build schools."]);
 }
+
+/// On an article with thousands of annotations the disagreements are worked out on a worker
+/// thread: the frame of a change keeps the previous ones, a later frame has the new ones.
+#[test]
+fn disagreements_on_a_large_article_follow_a_change_from_a_worker_thread() {
+    use stancemark::model::{Annotation, Article, Project, TextRange};
+    let dir = tempfile::tempdir().unwrap();
+    let text: String = (0..1200)
+        .map(|i| format!("Passage {i:04} is here.\n"))
+        .collect();
+    let article = Article::new("Long", &text);
+    let mut project = Project::new("team");
+    let line = 22;
+    for analyst in ["sample", "ben"] {
+        for i in 0..1100u64 {
+            let range = TextRange {
+                start: i as usize * line,
+                end: i as usize * line + 12,
+            };
+            project.push_annotation(Annotation {
+                id: uuid::Uuid::from_u64_pair(u64::from(analyst == "ben"), i),
+                article: article.id,
+                range,
+                quote: text[range.start..range.end].to_owned(),
+                prefix: String::new(),
+                suffix: String::new(),
+                orphaned: false,
+                stance: stancemark::StanceId::new("regulation"),
+                note: String::new(),
+                analyst: analyst.into(),
+                curator: None,
+                actor: None,
+                position: None,
+                created: Default::default(),
+                modified: Default::default(),
+            });
+        }
+    }
+    project.articles.push(article.into());
+    let path = dir.path().join("team.stance.json");
+    stancemark::store::save_project(&project, &path).unwrap();
+    let mut harness = harness_on(Some(path));
+    let until_done =
+        |harness: &mut egui_kittest::Harness<'static, stancemark::ui::StancemarkApp>| {
+            for _ in 0..400 {
+                harness.step();
+                if !harness.state().article_view().disagreements().is_empty() {
+                    return;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+        };
+    until_done(&mut harness);
+    assert!(harness.state().article_view().disagreements().is_empty());
+    // The sample's analyst takes back their passage 0500: Ben's stands alone there.
+    harness
+        .state_mut()
+        .execute(stancemark::command::Command::DeleteAnnotation(
+            uuid::Uuid::from_u64_pair(0, 500),
+        ));
+    harness.step();
+    assert!(
+        harness.state().article_view().disagreements().is_empty(),
+        "the frame of the change shows the previous disagreements"
+    );
+    until_done(&mut harness);
+    assert_eq!(
+        harness.state().article_view().disagreements(),
+        &[TextRange {
+            start: 500 * line,
+            end: 500 * line + 12
+        }]
+    );
+}

@@ -92,7 +92,13 @@ pub struct ArticleView {
     /// Where the shown analysts disagree (team view): the revision and analysts it was
     /// computed for, and the stretches in text order.
     disagreements: Option<(Found, Vec<TextRange>)>,
+    /// Disagreements being worked out on a worker thread (a large article): what for.
+    disagreements_job: Option<(Found, crate::core::jobs::Job<Vec<TextRange>>)>,
 }
+
+/// An article with at least this many annotations has its disagreements worked out on a
+/// worker thread (5 ms for 10,000): the view shows the previous ones a frame or two longer.
+const DISAGREEMENTS_ON_WORKER: usize = 2_000;
 
 impl ArticleView {
     /// The selected passage without the white space (line breaks included) at its ends, if it
@@ -201,7 +207,12 @@ impl ArticleView {
     /// Recomputes where the shown analysts disagree when the project or the layers shown
     /// changed; nothing outside team view. Only analysts who coded the article (marked it
     /// coded or annotated it) take part: "not read yet" is not a disagreement, as in agreement.
-    fn update_disagreements(&mut self, view: &View<'_>, article: crate::core::model::ArticleId) {
+    fn update_disagreements(
+        &mut self,
+        ctx: &egui::Context,
+        view: &View<'_>,
+        article: crate::core::model::ArticleId,
+    ) {
         if !view.team_view() {
             self.disagreements = None;
             return;
@@ -225,10 +236,46 @@ impl ArticleView {
                 .is_some_and(|changes| changes.is_empty())
         {
             *r = revision;
+            self.disagreements_job = None;
             return;
         }
-        let ranges = crate::core::curation::disagreement_ranges(view.project(), article, &shown);
-        self.disagreements = Some(((revision, article, shown), ranges));
+        let wanted: Found = (revision, article, shown);
+        if let Some((found, job)) = &mut self.disagreements_job {
+            match job.poll() {
+                crate::core::jobs::Polled::Running if *found == wanted => {
+                    ctx.request_repaint_after(std::time::Duration::from_millis(10));
+                    return;
+                }
+                crate::core::jobs::Polled::Finished(ranges) if *found == wanted => {
+                    self.disagreements = Some((wanted, ranges));
+                    self.disagreements_job = None;
+                    return;
+                }
+                _ => self.disagreements_job = None,
+            }
+        }
+        let project = view.project();
+        if project.annotations.count_in_article(article) < DISAGREEMENTS_ON_WORKER {
+            let ranges = crate::core::curation::disagreement_ranges(project, article, &wanted.2);
+            self.disagreements = Some((wanted, ranges));
+            return;
+        }
+        // The previous stretches stay shown (and a new article shows none) until these come.
+        if self
+            .disagreements
+            .as_ref()
+            .is_some_and(|((_, a, _), _)| *a != article)
+        {
+            self.disagreements = None;
+        }
+        let (project, who) = (project.clone(), wanted.2.clone());
+        let job = crate::core::jobs::Job::spawn(
+            crate::core::jobs::JobKind::Statistics,
+            "disagreements",
+            move |_| crate::core::curation::disagreement_ranges(&project, article, &who),
+        );
+        self.disagreements_job = Some((wanted, job));
+        ctx.request_repaint_after(std::time::Duration::from_millis(10));
     }
 
     /// The next (or previous) place where the shown analysts disagree, after (before) the
@@ -368,7 +415,7 @@ impl ArticleView {
         article: &Arc<Article>,
     ) -> Vec<Command> {
         self.prepare(article, view.session.workspace());
-        self.update_disagreements(view, article.id);
+        self.update_disagreements(ui.ctx(), view, article.id);
         self.layout.laid_out_last_frame = 0;
         let now = view.now;
         let text = &article.text;
