@@ -7,7 +7,6 @@
 //! power cut. Project saves also keep the previous version as `NAME.bak`; exports do not.
 
 use std::fs;
-use std::hash::Hasher;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -26,7 +25,7 @@ pub enum Backup {
 /// wrote without reading it back.
 pub struct HashingWriter<W> {
     inner: W,
-    hasher: std::collections::hash_map::DefaultHasher,
+    hasher: super::disk::ContentHasher,
     len: u64,
 }
 
@@ -34,7 +33,7 @@ impl<W: Write> HashingWriter<W> {
     fn new(inner: W) -> Self {
         Self {
             inner,
-            hasher: std::collections::hash_map::DefaultHasher::new(),
+            hasher: super::disk::ContentHasher::default(),
             len: 0,
         }
     }
@@ -43,7 +42,7 @@ impl<W: Write> HashingWriter<W> {
 impl<W: Write> Write for HashingWriter<W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         let n = self.inner.write(buf)?;
-        self.hasher.write(&buf[..n]);
+        self.hasher.update(&buf[..n]);
         self.len += n as u64;
         Ok(n)
     }

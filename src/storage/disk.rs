@@ -29,11 +29,62 @@ pub enum DiskState {
     Missing,
 }
 
-/// The content hash of `bytes`, as [`DiskStamp::hash`] records it.
+/// The content hash of `bytes`, as [`DiskStamp::hash`] records it: 64 bits, the same in every
+/// process (a fixed seed), never written anywhere. Foldhash rather than the standard SipHash:
+/// opening a large folder hashes 200 MB, a tenth of its reading time with SipHash.
 pub fn content_hash(bytes: &[u8]) -> u64 {
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    hasher.write(bytes);
+    let mut hasher = content_hasher();
+    for block in bytes.chunks(HASH_BLOCK) {
+        hasher.write(block);
+    }
     hasher.finish()
+}
+
+/// The hash is taken block by block, so bytes that come in pieces (a file read or written in
+/// parts, [`ContentHasher`]) hash as the same bytes at once.
+const HASH_BLOCK: usize = 1 << 20;
+
+fn content_hasher() -> foldhash::fast::FoldHasher<'static> {
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::with_seed(0x5354_414e_4345_4d4b).build_hasher()
+}
+
+/// [`content_hash`] of bytes that come in pieces of any size.
+pub struct ContentHasher {
+    hasher: foldhash::fast::FoldHasher<'static>,
+    block: Vec<u8>,
+}
+
+impl Default for ContentHasher {
+    fn default() -> Self {
+        Self {
+            hasher: content_hasher(),
+            block: Vec::new(),
+        }
+    }
+}
+
+impl ContentHasher {
+    /// Takes the next piece.
+    pub fn update(&mut self, mut bytes: &[u8]) {
+        while !bytes.is_empty() {
+            let take = (HASH_BLOCK - self.block.len()).min(bytes.len());
+            self.block.extend_from_slice(&bytes[..take]);
+            bytes = &bytes[take..];
+            if self.block.len() == HASH_BLOCK {
+                self.hasher.write(&self.block);
+                self.block.clear();
+            }
+        }
+    }
+
+    /// The hash of every piece taken, in order.
+    pub fn finish(mut self) -> u64 {
+        if !self.block.is_empty() {
+            self.hasher.write(&self.block);
+        }
+        self.hasher.finish()
+    }
 }
 
 impl DiskStamp {
@@ -49,16 +100,16 @@ impl DiskStamp {
     /// Reads `path` and stamps it.
     pub fn read(path: &Path) -> std::io::Result<Self> {
         let modified = fs::metadata(path)?.modified()?;
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        let mut hasher = ContentHasher::default();
         let mut file = fs::File::open(path)?;
-        let mut buf = vec![0; 1 << 20];
+        let mut buf = vec![0; 1 << 16];
         let mut len = 0u64;
         loop {
             let n = file.read(&mut buf)?;
             if n == 0 {
                 break;
             }
-            hasher.write(&buf[..n]);
+            hasher.update(&buf[..n]);
             len += n as u64;
         }
         Ok(Self {
@@ -91,6 +142,28 @@ impl DiskStamp {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_content_hash_sees_any_one_byte_changed_and_is_the_same_for_the_same_bytes() {
+        // Two and a half blocks.
+        let bytes: Vec<u8> = (0..2_621_443u32).map(|i| (i * 31 % 251) as u8).collect();
+        let hash = content_hash(&bytes);
+        assert_eq!(hash, content_hash(&bytes.clone()));
+        for at in [
+            0, 1, 15, 16, 17, 4095, 1_048_575, 1_048_576, 2_000_000, 2_621_442,
+        ] {
+            let mut changed = bytes.clone();
+            changed[at] ^= 1;
+            assert_ne!(content_hash(&changed), hash, "byte {at}");
+        }
+        assert_ne!(content_hash(&bytes[..2_621_442]), hash);
+        assert_ne!(content_hash(b""), content_hash(b"\n"));
+        // Read back in blocks from a file: the same hash.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.stance.json");
+        fs::write(&path, &bytes).unwrap();
+        assert_eq!(DiskStamp::read(&path).unwrap().hash, hash);
+    }
 
     #[test]
     fn a_stamp_tells_changed_touched_and_missing_files_apart() {

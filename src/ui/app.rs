@@ -131,7 +131,7 @@ pub struct StancemarkApp {
     pub(super) quit_requested: bool,
     window_title: String,
     fonts_installed: bool,
-    /// How many halves of the reader's and panels' font sizes have had their glyphs drawn
+    /// How many parts of the reader's and panels' font sizes have had their glyphs drawn
     /// (see [`Self::warm_glyphs`]).
     glyphs_warmed: usize,
     /// Whether a widget had the keyboard at the end of the last frame.
@@ -392,11 +392,11 @@ impl StancemarkApp {
         ));
     }
 
-    /// Draws the glyphs of the reader's and the panels' font sizes into the font atlas, one size
-    /// a frame in the first frames: drawing a glyph the first time is most of the frame that
-    /// first shows an article (half of its 13 ms for a large one), and those frames wait for
-    /// the project anyway. Each character is laid out at several offsets, as glyphs are kept
-    /// per quarter pixel.
+    /// Draws the glyphs of the reader's and the panels' font sizes into the font atlas, a part
+    /// of one size a frame while the window waits for a project being opened: drawing a glyph
+    /// the first time is most of the frame that first shows an article (half of its 13 ms for
+    /// a large one). Each character is laid out at several offsets, as glyphs are kept per
+    /// quarter pixel.
     fn warm_glyphs(&mut self, ctx: &egui::Context) {
         const CHARACTERS: &str = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.,;:!?'\"()[]-/&%*#§–—‘’“”…€$@+=<>_";
         let text_size = self.prefs.text_size;
@@ -406,14 +406,15 @@ impl StancemarkApp {
             egui::TextStyle::Body.resolve(&ctx.global_style()).size,
             egui::TextStyle::Small.resolve(&ctx.global_style()).size,
         ];
-        // Half the characters of one size a frame: a few milliseconds each.
-        let Some(&size) = sizes.get(self.glyphs_warmed / 2) else {
+        // A quarter of the characters of one size a frame: a few milliseconds each.
+        const PARTS: usize = 4;
+        let Some(&size) = sizes.get(self.glyphs_warmed / PARTS) else {
             return;
         };
-        let half = self.glyphs_warmed % 2;
+        let part = self.glyphs_warmed % PARTS;
         self.glyphs_warmed += 1;
-        let mut text = String::with_capacity(CHARACTERS.len() * 8);
-        for c in CHARACTERS.chars().skip(half).step_by(2) {
+        let mut text = String::with_capacity(CHARACTERS.len() * 4);
+        for c in CHARACTERS.chars().skip(part).step_by(PARTS) {
             for _ in 0..5 {
                 text.push(c);
                 text.push('i');
@@ -430,8 +431,9 @@ impl StancemarkApp {
     pub fn show(&mut self, ui: &mut Ui) {
         let ctx = ui.ctx().clone();
         self.now = ui.input(|i| i.time);
-        // The very first frame installs the fonts; the next ones draw their glyphs.
-        if self.fonts_installed {
+        // The very first frame installs the fonts; the next ones draw their glyphs while a
+        // project is read.
+        if self.fonts_installed && self.session.blocking_job().is_some() {
             self.warm_glyphs(&ctx);
         }
         self.install_fonts(&ctx);
