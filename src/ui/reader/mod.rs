@@ -297,6 +297,11 @@ impl ArticleView {
         }
     }
 
+    /// True while the disagreements are being worked out on a worker thread.
+    pub fn is_working(&self) -> bool {
+        self.disagreements_job.is_some()
+    }
+
     /// Where the shown analysts disagree, in text order (tests).
     pub fn disagreements(&self) -> &[TextRange] {
         self.disagreements
