@@ -84,6 +84,14 @@ pub fn annotations_panel_ui(
     state.update_list(view, article);
     let (shown, total) = (state.list.shown, state.list.total);
     ui.add_space(4.0);
+    if !view.session.workspace().is_article_loaded(article) {
+        ui.heading("Annotations (...)");
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.weak("Loading…");
+        });
+        return commands;
+    }
     if shown == total {
         ui.heading(format!("Annotations ({total})"));
     } else {
