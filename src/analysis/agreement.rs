@@ -368,6 +368,12 @@ pub fn cohen_kappa(decisions: &Decisions, a: usize, b: usize) -> Option<f64> {
             b_yes += u64::from(y);
         }
     }
+    kappa_of(n, agree, a_yes, b_yes)
+}
+
+/// Cohen's κ from the counts of the items both raters decided (`n`), those they agreed on, and
+/// each one's yes.
+fn kappa_of(n: u64, agree: u64, a_yes: u64, b_yes: u64) -> Option<f64> {
     if n == 0 {
         return None;
     }
@@ -388,19 +394,12 @@ pub fn cohen_kappa(decisions: &Decisions, a: usize, b: usize) -> Option<f64> {
 /// two decisions are not pairable and left out. `None` when nothing is pairable or only one
 /// value occurs.
 pub fn krippendorff_alpha(decisions: &Decisions) -> Option<f64> {
-    // Coincidences of unlike values, and how often each value occurs among pairable items.
-    let (mut unlike, mut yes, mut no) = (0.0f64, 0u64, 0u64);
-    for item in decisions {
-        let y = item.iter().filter(|d| **d == Some(true)).count() as u64;
-        let n = item.iter().filter(|d| **d == Some(false)).count() as u64;
-        let m = y + n;
-        if m < 2 {
-            continue;
-        }
-        unlike += 2.0 * (y * n) as f64 / (m - 1) as f64;
-        yes += y;
-        no += n;
-    }
+    Tally::of(decisions).alpha()
+}
+
+/// Krippendorff's binary α from the coincidences of unlike values and how often each value
+/// occurs among pairable items.
+fn alpha_of(unlike: f64, yes: u64, no: u64) -> Option<f64> {
     let total = yes + no;
     if yes == 0 || no == 0 {
         return None;
@@ -409,19 +408,71 @@ pub fn krippendorff_alpha(decisions: &Decisions) -> Option<f64> {
     Some(1.0 - (total - 1) as f64 * unlike / expected)
 }
 
+/// What the coding measures need of binary decisions, added up item by item in order (the
+/// same sums as over the decisions at once): the corpus adds every article's without keeping
+/// them — a million annotations' words are tens of millions of items.
+#[derive(Debug, Default, Clone, Copy)]
+struct Tally {
+    /// Items raters 0 and 1 both decided, those they agreed on, and each one's yes (κ).
+    pair: (u64, u64, u64, u64),
+    /// Coincidences of unlike values, yes and no among pairable items (α).
+    unlike: f64,
+    yes: u64,
+    no: u64,
+    /// Items with two decisions or more, and those on which all agree (percent).
+    pairable: u64,
+    same: u64,
+}
+
+impl Tally {
+    fn of(decisions: &Decisions) -> Self {
+        let mut tally = Self::default();
+        tally.add(decisions);
+        tally
+    }
+
+    fn add(&mut self, decisions: &Decisions) {
+        for item in decisions {
+            if let (Some(Some(x)), Some(Some(y))) = (item.first(), item.get(1)) {
+                self.pair.0 += 1;
+                self.pair.1 += u64::from(x == y);
+                self.pair.2 += u64::from(*x);
+                self.pair.3 += u64::from(*y);
+            }
+            let y = item.iter().filter(|d| **d == Some(true)).count() as u64;
+            let n = item.iter().filter(|d| **d == Some(false)).count() as u64;
+            let m = y + n;
+            if m < 2 {
+                continue;
+            }
+            self.unlike += 2.0 * (y * n) as f64 / (m - 1) as f64;
+            self.yes += y;
+            self.no += n;
+            self.pairable += 1;
+            self.same += u64::from(y == 0 || n == 0);
+        }
+    }
+
+    fn alpha(&self) -> Option<f64> {
+        alpha_of(self.unlike, self.yes, self.no)
+    }
+
+    fn value(&self, measure: Measure) -> Option<f64> {
+        match measure {
+            Measure::Kappa => kappa_of(self.pair.0, self.pair.1, self.pair.2, self.pair.3),
+            Measure::Alpha => self.alpha(),
+            Measure::Percent => {
+                (self.pairable > 0).then(|| self.same as f64 / self.pairable as f64)
+            }
+            Measure::AlphaU => None,
+        }
+    }
+}
+
 /// The share of items with at least two decisions on which all decisions are the same; `None`
 /// when no item has two.
 pub fn percent_agreement(decisions: &Decisions) -> Option<f64> {
-    let (mut items, mut same) = (0u64, 0u64);
-    for item in decisions {
-        let given: Vec<bool> = item.iter().flatten().copied().collect();
-        if given.len() < 2 {
-            continue;
-        }
-        items += 1;
-        same += u64::from(given.iter().all(|d| *d == given[0]));
-    }
-    (items > 0).then(|| same as f64 / items as f64)
+    Tally::of(decisions).value(Measure::Percent)
 }
 
 /// Nominal decisions on items: `codes[item][rater]`, a category index, `None` where missing.
@@ -792,22 +843,14 @@ impl ArticleData<'_> {
     }
 }
 
-/// The value of a coding measure on decisions of a group (pair or all).
+/// The value of a coding measure on decisions of a group (pair or all: κ is of the first two).
 fn coding_value(measure: Measure, decisions: &Decisions) -> Option<f64> {
-    match measure {
-        Measure::Kappa => cohen_kappa(decisions, 0, 1),
-        Measure::Alpha => krippendorff_alpha(decisions),
-        Measure::Percent => percent_agreement(decisions),
-        Measure::AlphaU => None,
-    }
+    Tally::of(decisions).value(measure)
 }
 
 /// Items with at least two decisions (what a coding measure rests on).
 fn pairable(decisions: &Decisions) -> usize {
-    decisions
-        .iter()
-        .filter(|d| d.iter().flatten().count() >= 2)
-        .count()
+    Tally::of(decisions).pairable as usize
 }
 
 /// Every row the request asks for: per article (each stance used, then overall) and, without
@@ -918,7 +961,7 @@ pub fn measure_with_progress(
             };
             // Corpus accumulators: α_U means per stance and overall; pooled decisions.
             let mut corpus_alpha: BTreeMap<Option<StanceId>, (f64, usize, usize)> = BTreeMap::new();
-            let mut corpus_decisions: BTreeMap<Option<StanceId>, Decisions> = BTreeMap::new();
+            let mut corpus_decisions: BTreeMap<Option<StanceId>, Tally> = BTreeMap::new();
             let mut corpus_codes: Codes = Vec::new();
             // The corpus's stances: those the group used anywhere (or the one asked for).
             let mut corpus_stances: Vec<StanceId> = match &request.stance {
@@ -1027,7 +1070,7 @@ pub fn measure_with_progress(
                         corpus_decisions
                             .entry(Some(s.clone()))
                             .or_default()
-                            .extend(decisions.iter().cloned());
+                            .add(&decisions);
                         overall.extend(decisions);
                     }
                 }
@@ -1038,7 +1081,7 @@ pub fn measure_with_progress(
                         corpus_decisions
                             .entry(Some(s.clone()))
                             .or_default()
-                            .extend(d.decisions(&group, s));
+                            .add(&d.decisions(&group, s));
                     }
                 }
                 let codes = if short || !unitised {
@@ -1070,7 +1113,7 @@ pub fn measure_with_progress(
                         Some("every analyst made the same single call on every unit".into())
                     },
                 ));
-                corpus_decisions.entry(None).or_default().extend(overall);
+                corpus_decisions.entry(None).or_default().add(&overall);
                 corpus_codes.extend(codes);
             }
             if request.article.is_some() {
@@ -1093,9 +1136,9 @@ pub fn measure_with_progress(
                     let value = nominal_value(measure, &corpus_codes);
                     rows.push(row(None, None, value, pairable_codes(&corpus_codes), Some("no unit two analysts could be compared on, or only one code was ever given".into())));
                 } else {
-                    let decisions = corpus_decisions.get(&owned).cloned().unwrap_or_default();
-                    let value = coding_value(measure, &decisions);
-                    rows.push(row(None, key, value, pairable(&decisions), Some("no article where the analysts could be compared, or only one call was ever made".into())));
+                    let tally = corpus_decisions.get(&owned).copied().unwrap_or_default();
+                    let value = tally.value(measure);
+                    rows.push(row(None, key, value, tally.pairable as usize, Some("no article where the analysts could be compared, or only one call was ever made".into())));
                 }
             }
         }
