@@ -406,8 +406,8 @@ impl StancemarkApp {
             egui::TextStyle::Body.resolve(&ctx.global_style()).size,
             egui::TextStyle::Small.resolve(&ctx.global_style()).size,
         ];
-        // A quarter of the characters of one size a frame: a few milliseconds each.
-        const PARTS: usize = 4;
+        // An eighth of the characters of one size a frame: a millisecond or two each.
+        const PARTS: usize = 8;
         let Some(&size) = sizes.get(self.glyphs_warmed / PARTS) else {
             return;
         };
