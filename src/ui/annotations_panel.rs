@@ -87,7 +87,7 @@ pub fn annotations_panel_ui(
     if !view.session.workspace().is_article_loaded(article) {
         ui.heading("Annotations (...)");
         ui.horizontal(|ui| {
-            ui.spinner();
+            crate::ui::widgets::busy(ui);
             ui.weak("Loading…");
         });
         return commands;

@@ -58,7 +58,7 @@ pub fn status_bar_ui(ui: &mut Ui, view: &View<'_>, notices: &Notices) -> Vec<Com
                 continue;
             }
             ui.separator();
-            ui.spinner();
+            crate::ui::widgets::busy(ui);
             let done = job
                 .fraction
                 .map(|f| format!("{:.0} %, ", f * 100.0))

@@ -51,6 +51,33 @@ pub fn text_color_on(background: Color32) -> Color32 {
     }
 }
 
+/// A spinner that turns ten times a second rather than every frame: a job of a minute (the
+/// agreement of a whole corpus) does not keep a software-rendered window drawing 60 frames a
+/// second on a core the job could use.
+pub fn busy(ui: &mut Ui) -> Response {
+    let size = ui.style().spacing.interact_size.y;
+    let (rect, response) = ui.allocate_exact_size(egui::vec2(size, size), egui::Sense::hover());
+    if ui.is_rect_visible(rect) {
+        ui.ctx()
+            .request_repaint_after(std::time::Duration::from_millis(100));
+        let color = ui.visuals().strong_text_color();
+        let radius = rect.height().min(rect.width()) * 0.5 - 2.0;
+        let time = ui.input(|i| i.time);
+        let start = time * std::f64::consts::TAU;
+        let end = start + 240f64.to_radians() * time.sin();
+        let points: Vec<egui::Pos2> = (0..16)
+            .map(|i| {
+                let angle = start + (end - start) * f64::from(i) / 16.0;
+                let (sin, cos) = angle.sin_cos();
+                rect.center() + radius * egui::vec2(cos as f32, sin as f32)
+            })
+            .collect();
+        ui.painter()
+            .add(egui::Shape::line(points, egui::Stroke::new(3.0, color)));
+    }
+    response
+}
+
 /// A small rounded label in the stance colour.
 pub fn stance_chip(ui: &mut Ui, label: &str, color: Color32) -> Response {
     egui::Frame::new()

@@ -426,7 +426,7 @@ impl ArticleView {
         let text = &article.text;
         if !view.session.workspace().is_article_loaded(article.id) {
             ui.horizontal(|ui| {
-                ui.spinner();
+                crate::ui::widgets::busy(ui);
                 ui.weak("This article's annotations are still loading: they appear in a moment, and tagging here waits for them.");
             });
         }

@@ -452,7 +452,7 @@ fn proposals_tab(
         let fraction = job.progress().fraction().unwrap_or(0.0);
         let mut stop = false;
         ui.horizontal(|ui| {
-            ui.spinner();
+            crate::ui::widgets::busy(ui);
             ui.add(
                 egui::ProgressBar::new(fraction)
                     .desired_width(200.0)

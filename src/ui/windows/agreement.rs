@@ -242,7 +242,7 @@ pub fn agreement_ui(
                 let fraction = job.progress().fraction().unwrap_or(0.0);
                 let mut stop = false;
                 ui.horizontal(|ui| {
-                    ui.spinner();
+                    crate::ui::widgets::busy(ui);
                     ui.add(
                         egui::ProgressBar::new(fraction)
                             .desired_width(220.0)

@@ -307,7 +307,7 @@ pub fn network_ui(
             if state.job.is_some() {
                 let mut stop = false;
                 ui.horizontal(|ui| {
-                    ui.spinner();
+                    crate::ui::widgets::busy(ui);
                     ui.label("Building the network…");
                     stop = ui.button("Cancel").clicked();
                 });

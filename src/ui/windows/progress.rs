@@ -16,7 +16,7 @@ pub fn progress_ui(ctx: &egui::Context, job: &JobStatus) -> Option<Command> {
     egui::Modal::new(egui::Id::unique("job_progress")).show(ctx, |ui| {
         ui.set_min_width(WIDTH);
         ui.horizontal(|ui| {
-            ui.spinner();
+            crate::ui::widgets::busy(ui);
             ui.heading(format!("{} project", job.kind.verb()));
         });
         ui.label(&job.subject);

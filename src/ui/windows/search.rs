@@ -215,7 +215,7 @@ fn status_line(ui: &mut egui::Ui, state: &mut ProjectSearchState) {
         if let Some(error) = &state.error {
             ui.colored_label(ui.visuals().error_fg_color, error);
         } else if let Some(job) = &state.job {
-            ui.spinner();
+            crate::ui::widgets::busy(ui);
             ui.label("Searching…");
             if ui.button("Cancel").clicked() {
                 job.cancel();

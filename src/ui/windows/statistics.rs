@@ -278,7 +278,7 @@ pub fn statistics_ui(
             }
             let Some(stats) = state.stats.clone() else {
                 ui.horizontal(|ui| {
-                    ui.spinner();
+                    crate::ui::widgets::busy(ui);
                     ui.label("Counting…");
                 });
                 return;
@@ -366,7 +366,7 @@ fn over_time_ui(ui: &mut egui::Ui, view: &View<'_>, state: &mut StatsState) -> V
     });
     let Some(t) = state.timeline.clone() else {
         ui.horizontal(|ui| {
-            ui.spinner();
+            crate::ui::widgets::busy(ui);
             ui.label("Counting…");
         });
         return commands;

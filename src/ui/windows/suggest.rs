@@ -446,7 +446,7 @@ fn review_ui(ui: &mut egui::Ui, view: &View<'_>, state: &mut SuggestState) -> Ve
     let mut commands = Vec::new();
     if state.is_working() {
         ui.horizontal(|ui| {
-            ui.spinner();
+            crate::ui::widgets::busy(ui);
             ui.label("Looking…");
         });
         return commands;

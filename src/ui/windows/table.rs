@@ -283,7 +283,7 @@ fn filters_ui(ui: &mut egui::Ui, view: &View<'_>, state: &mut TableState) {
                 }
             });
         if state.is_working() {
-            ui.spinner();
+            crate::ui::widgets::busy(ui);
         }
         ui.weak(format!(
             "{} of {} annotations",
