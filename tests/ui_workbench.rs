@@ -2546,20 +2546,14 @@ fn disagreements_on_a_large_article_follow_a_change_from_a_worker_thread() {
             };
             project.push_annotation(Annotation {
                 id: uuid::Uuid::from_u64_pair(u64::from(analyst == "ben"), i),
-                article: article.id,
-                range,
-                quote: text[range.start..range.end].to_owned(),
-                prefix: String::new(),
-                suffix: String::new(),
-                orphaned: false,
-                stance: stancemark::StanceId::new("regulation"),
-                note: String::new(),
-                analyst: analyst.into(),
-                curator: None,
-                actor: None,
-                position: None,
-                created: Default::default(),
-                modified: Default::default(),
+                ..Annotation::new(
+                    article.id,
+                    range,
+                    text[range.start..range.end].to_owned(),
+                    stancemark::StanceId::new("regulation"),
+                    analyst,
+                    Default::default(),
+                )
             });
         }
     }

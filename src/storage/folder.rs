@@ -813,7 +813,7 @@ pub fn read_folder_first(dir: &Path) -> Result<FolderLoad, LoadError> {
     let first = loaded.project.articles.first().map(|a| a.id);
     let (now, pending): (Vec<RelPath>, Vec<RelPath>) = layers
         .into_iter()
-        .partition(|p| layer_of(p).is_none() || layer_of(p).map(|(a, _)| a) == first);
+        .partition(|p| layer_of(p).is_none_or(|(article, _)| Some(article) == first));
     let mut first_layers = reread(dir, &now, &loaded.project, &loaded.state)?;
     first_layers.problems.splice(0..0, loaded.problems);
     loaded = first_layers;

@@ -425,17 +425,20 @@ fn crash() -> (usize, usize, usize, u64) {
     (edits.len(), old.len(), restored, journal_bytes)
 }
 
-fn child(what: &str) -> std::collections::HashMap<String, f64> {
-    let out = std::process::Command::new(std::env::current_exe().unwrap())
-        .args(["million-one", what])
-        .output()
-        .unwrap();
+/// Runs `exe` with `args` to the end; its standard output (it must succeed).
+fn run_ok(exe: &Path, args: &[&str]) -> Vec<u8> {
+    let out = std::process::Command::new(exe).args(args).output().unwrap();
     assert!(
         out.status.success(),
-        "{what}: {}",
+        "{args:?}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    String::from_utf8_lossy(&out.stdout)
+    out.stdout
+}
+
+fn child(what: &str) -> std::collections::HashMap<String, f64> {
+    let out = run_ok(&std::env::current_exe().unwrap(), &["million-one", what]);
+    String::from_utf8_lossy(&out)
         .lines()
         .filter_map(|l| l.split_once(' '))
         .filter_map(|(k, v)| Some((k.to_owned(), v.parse().ok()?)))
@@ -464,15 +467,7 @@ fn validate_ms(path: &Path) -> f64 {
     let times: Vec<Duration> = (0..3)
         .map(|_| {
             let started = Instant::now();
-            let out = std::process::Command::new(&exe)
-                .args(["validate", path.to_str().unwrap()])
-                .output()
-                .unwrap();
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
+            run_ok(&exe, &["validate", path.to_str().unwrap()]);
             started.elapsed()
         })
         .collect();
